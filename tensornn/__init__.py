@@ -1,0 +1,26 @@
+"""tensornn: neural-network ensembles as random (tensor) field theories."""
+
+__version__ = "0.1.0"
+
+from .bubbles import Bubble
+from .errors import (
+    BubbleError,
+    ConfigError,
+    InvalidArgumentError,
+    InvalidTypeError,
+    NoisyEstimateWarning,
+    TensorNNError,
+    TruncationError,
+)
+
+__all__ = [
+    "__version__",
+    "Bubble",
+    "BubbleError",
+    "ConfigError",
+    "InvalidArgumentError",
+    "InvalidTypeError",
+    "NoisyEstimateWarning",
+    "TensorNNError",
+    "TruncationError",
+]

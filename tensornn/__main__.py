@@ -1,0 +1,7 @@
+"""Allow ``python -m tensornn``."""
+
+import sys
+
+from .cli.main import main
+
+sys.exit(main())
