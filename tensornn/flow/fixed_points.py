@@ -321,7 +321,7 @@ def _describe(system, g, t, *, eta_range, derivative, notes=()) -> FixedPoint:
         for i in np.flatnonzero(~(validity > 0))
     ]
     if not np.isfinite(eta) or not eta_range[0] <= eta <= eta_range[1]:
-        flags.append(f"eta = {eta:.4g} outside the accepted range {tuple(eta_range)}")
+        flags.append(f"eta = {eta:.4g} outside the accepted range [{eta_range[0]:g}, {eta_range[1]:g}]")
     if np.all(np.isfinite(matrix)):
         exponents = critical_exponents(matrix)
         cond = float(np.linalg.cond(matrix))
@@ -473,7 +473,7 @@ def find_fixed_points(
     methods = tuple(check_choice("methods", m, _ROOT_METHODS) for m in methods)
     if not methods:
         raise InvalidArgumentError(f"methods must name at least one of {_ROOT_METHODS}")
-    eta_range = tuple(check_array("eta_range", eta_range, ndim=1, finite=False))
+    eta_range = tuple(float(x) for x in check_array("eta_range", eta_range, ndim=1, finite=False))
     if len(eta_range) != 2 or eta_range[0] >= eta_range[1]:
         raise InvalidArgumentError(f"eta_range must be a (low, high) pair with low < high, got {eta_range}")
     given = np.zeros((0, n))

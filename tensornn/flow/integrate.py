@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
+from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
 from .._checks import check_array, check_choice, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -22,8 +22,10 @@ from .system import FlowSystem
 
 __all__ = ["FlowResult", "run_flow", "METHODS", "STATUSES"]
 
-#: Integration methods accepted by :func:`run_flow` (those of :func:`scipy.integrate.solve_ivp`).
-METHODS = ("LSODA", "RK45", "RK23", "DOP853", "Radau", "BDF")
+_SOLVERS = {"LSODA": LSODA, "RK45": RK45, "RK23": RK23, "DOP853": DOP853, "Radau": Radau, "BDF": BDF}
+
+#: Integration methods accepted by :func:`run_flow` (the solvers of :func:`scipy.integrate.solve_ivp`).
+METHODS = tuple(_SOLVERS)
 
 #: Statuses of a :class:`FlowResult`.
 STATUSES = ("completed", "pole", "diverged", "failed")
@@ -112,6 +114,7 @@ def run_flow(
     n_points: int = 200,
     blowup: float = 1e8,
     max_step: float | None = None,
+    max_steps: int = 100_000,
 ) -> FlowResult:
     """Integrate the flow of ``system`` from ``k_start`` to ``k_stop``.
 
@@ -148,6 +151,8 @@ def run_flow(
         Bound on ``|g_i|`` beyond which the flow is reported as diverged.
     max_step : float, optional
         Largest step in ``t``.
+    max_steps : int, default 100000
+        Largest number of integrator steps (status ``"failed"`` beyond).
 
     Returns
     -------
@@ -194,6 +199,7 @@ def run_flow(
     blowup = check_real("blowup", blowup, positive=True)
     if max_step is not None:
         max_step = check_real("max_step", max_step, positive=True)
+    max_steps = check_int("max_steps", max_steps, minimum=1)
 
     t0, t1 = float(np.log(k_start)), float(np.log(k_stop))
     to_dimensionless = getattr(system, "to_dimensionless", None)
@@ -222,87 +228,120 @@ def run_flow(
     if np.any(~(v0 > 0)):
         i = int(np.argmax(~(v0 > 0)))
         return _result(
-            [t0], g0[:, None], names, dimensionless, "pole",
+            [t0], [g0], names, dimensionless, "pole",
             f"the initial couplings lie outside the range of validity: {vnames[i]} = {v0[i]:.6g} <= 0",
             vnames[i], 0,
         )
     with np.errstate(all="ignore"):
         f0 = rhs(t0, g0)
     if not np.all(np.isfinite(f0)):
-        return _result([t0], g0[:, None], names, dimensionless, "diverged",
+        return _result([t0], [g0], names, dimensionless, "diverged",
                        "the beta functions are not finite at the initial couplings", None, 1)
 
-    events = []
-    for i in range(len(v0)):
-        def event(t, y, i=i):
-            with np.errstate(all="ignore"):
-                value = check_validity(t, y)[i]
-            return value if np.isfinite(value) else -1.0
+    solver_cls = _SOLVERS[method]
 
-        event.terminal, event.direction = True, -1
-        events.append(event)
-
-    def blow_event(t, y):
-        return blowup - np.max(np.abs(y)) if np.all(np.isfinite(y)) else -1.0
-
-    blow_event.terminal, blow_event.direction = True, -1
-    events.append(blow_event)
-
-    def safe_rhs(t, y):
+    def fun(t, y):
         with np.errstate(all="ignore"):
-            out = rhs(t, y)
-        return out
+            return rhs(t, y)
 
-    t_eval = np.linspace(t0, t1, n_points)
+    def bad(t, y):
+        """Why (t, y) is outside the accepted region: (kind, component) or None."""
+        if not np.all(np.isfinite(y)) or np.max(np.abs(y)) >= blowup:
+            return ("diverged", None)
+        if dimless is not None and len(v0):
+            with np.errstate(all="ignore"):
+                v = check_validity(t, y)
+            if np.any(~(v > 0)):
+                return ("pole", int(np.argmin(np.where(np.isfinite(v), v, -np.inf))))
+        return None
+
     options = {} if max_step is None else {"max_step": max_step}
+    ts, ys = [t0], [g0]
+    direction = np.sign(t1 - t0)
+    next_eval = 1  # index into t_eval of the next recorded point
+    t_eval = np.linspace(t0, t1, n_points)
+    tiny = 1e-10 * abs(t1 - t0)
+    n_tiny = 0
     try:
         with np.errstate(all="ignore"):
-            sol = solve_ivp(safe_rhs, (t0, t1), g0, method=method, t_eval=t_eval, events=events,
-                            vectorized=True, rtol=rtol, atol=atol, **options)
-    except (ValueError, ArithmeticError) as exc:  # e.g. non-finite values inside a Jacobian step
-        return _result([t0], g0[:, None], names, dimensionless, "failed",
-                       f"the integrator stopped with an error: {exc}", None, 0)
+            solver = solver_cls(fun, t0, g0, t1, rtol=rtol, atol=atol, vectorized=True, **options)
+            for _ in range(max_steps):
+                t_old = solver.t
+                message = solver.step()
+                if solver.status == "failed":
+                    return _stalled(ts, ys, solver.t, solver.y, names, dimensionless, check_validity, dimless,
+                                    vnames, blowup, f"the integrator failed: {message}", solver.nfev)
+                dense = solver.dense_output()
+                hit = bad(solver.t, solver.y)
+                t_stop = solver.t
+                if hit is not None:
+                    t_stop, hit = _locate(bad, dense, t_old, solver.t, hit)
+                while next_eval < n_points and direction * (t_eval[next_eval] - t_stop) < 0:
+                    ts.append(t_eval[next_eval])
+                    ys.append(dense(t_eval[next_eval]))
+                    next_eval += 1
+                if hit is not None:
+                    ts.append(t_stop)
+                    ys.append(dense(t_stop))
+                    kind, i = hit
+                    if kind == "pole":
+                        return _result(ts, ys, names, dimensionless, "pole",
+                                       f"the flow left the range of validity at k = {np.exp(t_stop):.6g}: "
+                                       f"{vnames[i]} crossed zero", vnames[i], solver.nfev)
+                    return _result(ts, ys, names, dimensionless, "diverged",
+                                   f"a coupling exceeded the blow-up bound {blowup:.3g} (or became non-finite) at "
+                                   f"k = {np.exp(t_stop):.6g}", None, solver.nfev)
+                if solver.status == "finished":
+                    if ts[-1] != t1:
+                        ts.append(t1)
+                        ys.append(solver.y)
+                    return _result(ts, ys, names, dimensionless, "completed", "the flow reached k_stop", None,
+                                   solver.nfev)
+                n_tiny = n_tiny + 1 if abs(solver.t - t_old) < tiny else 0
+                if n_tiny >= 20:
+                    ts.append(solver.t)
+                    ys.append(solver.y)
+                    return _stalled(ts, ys, solver.t, solver.y, names, dimensionless, check_validity, dimless,
+                                    vnames, blowup, "the step size collapsed", solver.nfev)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. a singular Jacobian at a pole
+        return _stalled(ts, ys, ts[-1], ys[-1], names, dimensionless, check_validity, dimless, vnames, blowup,
+                        f"the integrator stopped with an error: {exc}", 0)
+    return _result(ts, ys, names, dimensionless, "failed",
+                   f"no result after max_steps = {max_steps} steps (k = {np.exp(ts[-1]):.6g})", None, solver.nfev)
 
-    ts, ys = sol.t, sol.y
-    for j, (te, ye) in enumerate(zip(sol.t_events, sol.y_events)):
-        if len(te):
-            ts, ys = np.append(ts, te[0]), np.hstack([ys, ye[0][:, None]])
-            if j < len(v0):
-                return _result(ts, ys, names, dimensionless, "pole",
-                               f"the flow left the range of validity at k = {np.exp(te[0]):.6g}: "
-                               f"{vnames[j]} crossed zero", vnames[j], sol.nfev)
-            return _result(ts, ys, names, dimensionless, "diverged",
-                           f"a coupling exceeded the blow-up bound {blowup:.3g} at k = {np.exp(te[0]):.6g}",
-                           None, sol.nfev)
-    if sol.status == 0:
-        if len(ts) == 0 or ts[-1] != t1:
-            ts, ys = np.append(ts, t1), np.hstack([ys, sol.y[:, -1:]])
-        return _result(ts, ys, names, dimensionless, "completed", "the flow reached k_stop", None, sol.nfev)
-    return _classify_failure(sol, ts, ys, t0, g0, names, dimensionless, check_validity, dimless, vnames, blowup)
+
+def _locate(bad, dense, t_good, t_bad, hit, iterations=60):
+    """Bisect on the dense output for the first point of the step that is outside the accepted region."""
+    for _ in range(iterations):
+        mid = 0.5 * (t_good + t_bad)
+        why = bad(mid, dense(mid))
+        if why is None:
+            t_good = mid
+        else:
+            t_bad, hit = mid, why
+    return t_bad, hit
 
 
-def _classify_failure(sol, ts, ys, t0, g0, names, dimensionless, check_validity, dimless, vnames, blowup):
-    """A failed solve: find out whether it ran into a pole, a blow-up or neither."""
-    if len(ts) == 0:
-        ts, ys = np.array([t0]), g0[:, None]
-    y_last = ys[:, -1]
-    if not np.all(np.isfinite(y_last)) or np.max(np.abs(y_last)) > 0.1 * blowup:
+def _stalled(ts, ys, t_last, y_last, names, dimensionless, check_validity, dimless, vnames, blowup, reason, nfev):
+    """The integrator stopped early: find out whether it ran into a pole, a blow-up or neither."""
+    if not np.all(np.isfinite(y_last)) or np.max(np.abs(y_last)) > 1e-3 * blowup:
         return _result(ts, ys, names, dimensionless, "diverged",
-                       f"the couplings blew up near k = {np.exp(ts[-1]):.6g} ({sol.message})", None, sol.nfev)
+                       f"the couplings blew up near k = {np.exp(t_last):.6g} ({reason})", None, nfev)
     if dimless is not None:
         with np.errstate(all="ignore"):
-            v = check_validity(ts[-1], y_last)
-        if len(v) and np.min(v) < 1e-3:
-            i = int(np.argmin(v))
+            v = check_validity(t_last, y_last)
+        if len(v) and np.nanmin(v) < 1e-2:
+            i = int(np.nanargmin(v))
             return _result(ts, ys, names, dimensionless, "pole",
-                           f"the integrator stalled at k = {np.exp(ts[-1]):.6g} where {vnames[i]} = {v[i]:.3g} "
-                           f"approaches zero ({sol.message})", vnames[i], sol.nfev)
-    return _result(ts, ys, names, dimensionless, "failed", f"the integrator failed: {sol.message}", None, sol.nfev)
+                           f"the flow stalled at k = {np.exp(t_last):.6g} where {vnames[i]} = {v[i]:.3g} approaches "
+                           f"zero ({reason})", vnames[i], nfev)
+    return _result(ts, ys, names, dimensionless, "failed", f"{reason} at k = {np.exp(t_last):.6g}", None, nfev)
 
 
 def _result(ts, ys, names, dimensionless, status, message, violated, nfev) -> FlowResult:
     ts = np.asarray(ts, dtype=float)
+    ys = np.asarray(ys, dtype=float).reshape(len(ts), len(names)).T  # one coupling vector per time
     return FlowResult(
-        t=ts, k=np.exp(ts), couplings=np.asarray(ys, dtype=float), names=names, dimensionless=dimensionless,
+        t=ts, k=np.exp(ts), couplings=ys, names=names, dimensionless=dimensionless,
         status=status, message=message, k_stop_reached=float(np.exp(ts[-1])), violated=violated, nfev=int(nfev),
     )
