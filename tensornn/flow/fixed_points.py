@@ -50,7 +50,7 @@ def stability_matrix(system: FlowSystem, couplings, *, t: float | None = None, d
 
     ``derivative="central"`` uses the fourth-order five-point stencil
     ``M[:, j] = [-b(g + 2h e_j) + 8 b(g + h e_j) - 8 b(g - h e_j) + b(g - 2h e_j)] / (12 h_j)``
-    with ``h_j = step * max(|g_j|, 1)``; the default ``step = eps**(1/5) ~ 7e-4`` balances the
+    with ``h_j = step * max(|g_j|, 0.01)``; the default ``step = eps**(1/5) ~ 7e-4`` balances the
     O(h^4) truncation error against the O(eps/h) rounding error, giving ~12 correct digits for
     smooth beta functions. ``derivative="complex"`` uses the complex step
     ``M[:, j] = Im b(g + i h e_j) / h`` with ``h = 1e-30`` (exact to rounding), valid only when
@@ -92,7 +92,7 @@ def stability_matrix(system: FlowSystem, couplings, *, t: float | None = None, d
             )
         return values.imag / h
     rel = _EPS ** 0.2 if step is None else check_real("step", step, positive=True)
-    h = rel * np.maximum(np.abs(g), 1.0)
+    h = rel * np.maximum(np.abs(g), 1e-2)
     disp = eye * h
     points = np.concatenate([g[:, None] + 2 * disp, g[:, None] + disp, g[:, None] - disp, g[:, None] - 2 * disp], axis=1)
     values = np.asarray(system.beta(points, t), dtype=float)
