@@ -3,6 +3,7 @@
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .flow import find_fixed_points, potential_fixed_point, run_flow
 from .errors import (
     BubbleError,
     ConfigError,
@@ -23,4 +24,7 @@ __all__ = [
     "NoisyEstimateWarning",
     "TensorNNError",
     "TruncationError",
+    "find_fixed_points",
+    "potential_fixed_point",
+    "run_flow",
 ]

@@ -1,5 +1,30 @@
 """Wetterich flows in the local potential approximation: one-loop rules, thresholds, integration, fixed points."""
 
+from .fixed_points import (
+    FixedPoint,
+    FixedPointSearch,
+    critical_exponents,
+    find_fixed_points,
+    refine_fixed_point,
+    stability_matrix,
+)
+from .integrate import FlowResult, run_flow
+from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
 from .system import FlowSystem
 
-__all__ = ["FlowSystem"]
+__all__ = [
+    "FlowSystem",
+    "FlowResult",
+    "run_flow",
+    "FixedPoint",
+    "FixedPointSearch",
+    "find_fixed_points",
+    "refine_fixed_point",
+    "stability_matrix",
+    "critical_exponents",
+    "SymmetricPotential",
+    "MinimumPotential",
+    "potential_fixed_point",
+    "exponents_by_order",
+    "litim_volume",
+]

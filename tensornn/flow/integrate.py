@@ -174,7 +174,7 @@ def run_flow(
     ...     def eta(self, g, t=None): return np.zeros(np.shape(g)[1:])
     ...     def validity(self, g, t=None): return np.ones((1,) + np.shape(g)[1:])
     >>> res = run_flow(Linear(), [1.0], k_start=1.0, k_stop=np.e ** -1)
-    >>> res.status, round(res.couplings[0, -1], 6)
+    >>> res.status, round(float(res.couplings[0, -1]), 6)
     ('completed', 2.718282)
     """
     if not isinstance(system, FlowSystem):

@@ -286,7 +286,7 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
     Examples
     --------
     >>> fp = potential_fixed_point(3, 1, 2, expansion="zero")
-    >>> round(fp.couplings[0] * 13, 10), round(fp.nu, 5)
+    >>> round(float(fp.couplings[0]) * 13, 10), round(fp.nu, 5)
     (-1.0, 0.54272)
     """
     expansion = check_choice("expansion", expansion, ("minimum", "zero"))
