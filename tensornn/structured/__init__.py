@@ -1,15 +1,42 @@
-"""Structured inputs: networks on tensor inputs, their exact random-tensor content, fits and block kernels."""
+"""Structured inputs: networks on tensor inputs, their exact random-tensor content, fits and block kernels.
 
+See docs/structured.md and theory.md section 3.
+"""
+
+from .content import (
+    LinearTensorAction,
+    QuarticClass,
+    QuarticContent,
+    hermite_trace,
+    linear_tensor_action,
+    pairing_bubble,
+    quartic_content,
+)
 from .cumulants import PAIRINGS, contraction, linear_four_point, linear_two_point, pairing_tuples, tuple_weight
+from .fit import BubbleFit, bubble_basis, fit_bubbles, linear_coefficients
+from .measure import CorrelatorEstimate, estimate_correlators
 from .networks import STRUCTURED_ACTIVATIONS, StructuredNetwork
 
 __all__ = [
     "PAIRINGS",
     "STRUCTURED_ACTIVATIONS",
+    "BubbleFit",
+    "CorrelatorEstimate",
+    "LinearTensorAction",
+    "QuarticClass",
+    "QuarticContent",
     "StructuredNetwork",
+    "bubble_basis",
     "contraction",
+    "estimate_correlators",
+    "fit_bubbles",
+    "hermite_trace",
+    "linear_coefficients",
     "linear_four_point",
+    "linear_tensor_action",
     "linear_two_point",
+    "pairing_bubble",
     "pairing_tuples",
+    "quartic_content",
     "tuple_weight",
 ]
