@@ -3,6 +3,7 @@
 See docs/structured.md and theory.md section 3.
 """
 
+from .blocks import BlockGaussNetwork, BlockKinetic, block_gauss_kernel, block_kinetic_coefficients
 from .content import (
     LinearTensorAction,
     QuarticClass,
@@ -16,17 +17,24 @@ from .cumulants import PAIRINGS, contraction, linear_four_point, linear_two_poin
 from .fit import BubbleFit, bubble_basis, fit_bubbles, linear_coefficients
 from .measure import CorrelatorEstimate, estimate_correlators
 from .networks import STRUCTURED_ACTIVATIONS, StructuredNetwork
+from .spectra import ColourSpectra, colour_spectra
 
 __all__ = [
     "PAIRINGS",
     "STRUCTURED_ACTIVATIONS",
+    "BlockGaussNetwork",
+    "BlockKinetic",
     "BubbleFit",
+    "ColourSpectra",
     "CorrelatorEstimate",
     "LinearTensorAction",
     "QuarticClass",
     "QuarticContent",
     "StructuredNetwork",
+    "block_gauss_kernel",
+    "block_kinetic_coefficients",
     "bubble_basis",
+    "colour_spectra",
     "contraction",
     "estimate_correlators",
     "fit_bubbles",
