@@ -210,7 +210,8 @@ class StructuredNetwork:
             return z
         if act == "gauss":
             norms = np.sum(x.reshape(x.shape[0], -1) ** 2, axis=1)
-            return np.exp(z - self.sigma_b**2 - self.sigma_w**2 * norms / self.n_components)
+            with np.errstate(under="ignore"):
+                return np.exp(z - self.sigma_b**2 - self.sigma_w**2 * norms / self.n_components)
         if act == "exp":
             return np.exp(z)
         if act == "erf":
