@@ -7,7 +7,8 @@ the mode-c unfoldings X_s^(c) in R^{n_c x (n / n_c)},
 
 (mean over the samples, subtracted when ``centre=True``), with eigenvalues lambda_1 >= ... >= lambda_{n_c}
 and kinetic eigenvalues e_c(i) = 1/lambda_i - 1/lambda_max >= 0 (the most variable mode is the zero mode).
-The trace of every C_c equals the mean squared entry of the (centred) data, the same for all colours.
+The mean eigenvalue of every C_c (trace / n_c) is the mean squared entry of the (centred) data, the same
+for all colours.
 """
 
 from __future__ import annotations
