@@ -12,15 +12,18 @@ from .errors import (
     TensorNNError,
     TruncationError,
 )
+from .structured import BlockGaussNetwork, StructuredNetwork
 
 __all__ = [
     "__version__",
+    "BlockGaussNetwork",
     "Bubble",
     "BubbleError",
     "ConfigError",
     "InvalidArgumentError",
     "InvalidTypeError",
     "NoisyEstimateWarning",
+    "StructuredNetwork",
     "TensorNNError",
     "TruncationError",
 ]
