@@ -15,7 +15,7 @@ from .content import (
 )
 from .cumulants import PAIRINGS, contraction, linear_four_point, linear_two_point, pairing_tuples, tuple_weight
 from .fit import BubbleFit, bubble_basis, fit_bubbles, linear_coefficients
-from .measure import CorrelatorEstimate, estimate_correlators
+from .measure import BlockCorrelators, FourPointMeasurement, estimate_correlators, four_point_from_moments
 from .networks import STRUCTURED_ACTIVATIONS, StructuredNetwork
 from .spectra import ColourSpectra, colour_spectra
 
@@ -26,7 +26,8 @@ __all__ = [
     "BlockKinetic",
     "BubbleFit",
     "ColourSpectra",
-    "CorrelatorEstimate",
+    "FourPointMeasurement",
+    "BlockCorrelators",
     "LinearTensorAction",
     "QuarticClass",
     "QuarticContent",
@@ -38,6 +39,7 @@ __all__ = [
     "contraction",
     "estimate_correlators",
     "fit_bubbles",
+    "four_point_from_moments",
     "hermite_trace",
     "linear_coefficients",
     "linear_four_point",

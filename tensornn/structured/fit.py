@@ -124,7 +124,7 @@ def fit_bubbles(values, errors, inputs, quadruples, *, covariance=None, threshol
     inputs : array, shape (P, n_1..n_d)
     quadruples : int array, shape (Q, 4)
     covariance : array, shape (Q, Q), optional
-        Covariance of ``values`` (e.g. ``CorrelatorEstimate.g4c_covariance``, from independent blocks).
+        Covariance of ``values`` (``FourPointMeasurement.covariance`` or ``BlockCorrelators.g4c_covariance``).
     threshold : float
         A coefficient is significant when |c_B| > threshold * standard error.
 

@@ -1,9 +1,16 @@
 """Monte-Carlo estimates of the 2- and connected 4-point functions of a network on given input points.
 
-A small, direct estimator for structured networks: networks are drawn in ``n_blocks`` independent
-blocks (each with its own child seed), the plug-in joint cumulant is computed per block and the
-blocks give the mean and its standard error (std / sqrt(n_blocks)). Memory holds one block of
-outputs (block size x P). The general streamed machinery lives in :mod:`tensornn.ensemble`.
+Two paths that must agree:
+
+- :func:`four_point_from_moments` reads G4c on a list of quadruples, with jackknife errors and the
+  jackknife covariance across quadruples, from the streamed ensemble of
+  :func:`tensornn.ensemble.sample_ensemble` (the general machinery: seeded blocks, executors).
+- :func:`estimate_correlators` is a small direct estimator: networks are drawn in ``n_blocks``
+  independent blocks (each with its own child seed), the plug-in joint cumulant is computed per block
+  and the blocks give the mean and its standard error (std / sqrt(n_blocks)).
+
+Both give the covariance of the G4c estimates across quadruples, which the bubble fit needs: all
+quadruples are measured on the same networks, so their errors are strongly correlated.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import as_generator, check_int
-from ..errors import InvalidArgumentError
+from ..ensemble import EnsembleMoments
+from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["CorrelatorEstimate", "estimate_correlators"]
+__all__ = ["BlockCorrelators", "FourPointMeasurement", "estimate_correlators", "four_point_from_moments"]
 
 
 @dataclass(frozen=True)
-class CorrelatorEstimate:
+class BlockCorrelators:
     """Block estimates of G2 on all pairs and of G4c on the requested quadruples.
 
     Attributes
@@ -44,7 +52,7 @@ class CorrelatorEstimate:
     n_blocks: int
 
     def __repr__(self):
-        return (f"CorrelatorEstimate(P={self.g2.shape[0]}, Q={self.g4c.shape[0]}, "
+        return (f"BlockCorrelators(P={self.g2.shape[0]}, Q={self.g4c.shape[0]}, "
                 f"n_networks={self.n_networks}, n_blocks={self.n_blocks})")
 
 
@@ -69,7 +77,7 @@ def _child_generators(seed, n: int) -> list[np.random.Generator]:
 
 
 def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=None, n_blocks: int = 50,
-                         centred: bool = True) -> CorrelatorEstimate:
+                         centred: bool = True) -> BlockCorrelators:
     """Estimate G2 and G4c of ``network`` (any NetworkSpec) by direct sampling.
 
     G4c(x_i, x_j, x_k, x_l) = E[f_i f_j f_k f_l] - (G2_ij G2_kl + G2_ik G2_jl + G2_il G2_jk) with f
@@ -91,7 +99,7 @@ def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=N
 
     Returns
     -------
-    CorrelatorEstimate
+    BlockCorrelators
     """
     x = network.check_inputs(inputs)
     q = np.asarray(quadruples, dtype=int)
@@ -111,7 +119,70 @@ def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=N
         g4s.append(g4c)
     g2s, g4s = np.array(g2s), np.array(g4s)
     root = np.sqrt(n_blocks)
-    return CorrelatorEstimate(g2=g2s.mean(0), g2_error=g2s.std(0, ddof=1) / root, g4c=g4s.mean(0),
+    return BlockCorrelators(g2=g2s.mean(0), g2_error=g2s.std(0, ddof=1) / root, g4c=g4s.mean(0),
                               g4c_error=g4s.std(0, ddof=1) / root,
                               g4c_covariance=np.cov(g4s, rowvar=False, ddof=1).reshape(len(q), len(q)) / n_blocks,
                               n_networks=block * n_blocks, n_blocks=n_blocks)
+
+
+@dataclass(frozen=True)
+class FourPointMeasurement:
+    """G4c on a list of quadruples with jackknife errors and covariance.
+
+    Attributes
+    ----------
+    quadruples : ndarray, shape (Q, 4)
+    values, errors : ndarray, shape (Q,)
+        Plug-in G4c = E f_i f_j f_k f_l - (E f_i f_j E f_k f_l + 2 perms) (zero-mean networks) and
+        the delete-one-group jackknife standard errors.
+    covariance : ndarray, shape (Q, Q)
+        Jackknife covariance (g - 1)/g sum_g (r_g - rbar)(r_g - rbar)^T over the group replicas.
+    n_networks, n_groups : int
+    """
+
+    quadruples: np.ndarray
+    values: np.ndarray
+    errors: np.ndarray
+    covariance: np.ndarray
+    n_networks: int
+    n_groups: int
+
+    def __repr__(self):
+        return f"FourPointMeasurement(Q={len(self.values)}, n_networks={self.n_networks}, n_groups={self.n_groups})"
+
+
+def four_point_from_moments(moments, quadruples) -> FourPointMeasurement:
+    """Connected 4-point functions of a zero-mean ensemble at the quadruples, from EnsembleMoments.
+
+    Parameters
+    ----------
+    moments : EnsembleMoments
+        From ``sample_ensemble(network, inputs, n, tuples=...)``; the sorted 4-tuples of every
+        quadruple must have been accumulated (the default ``tuples=None`` takes all of them).
+    quadruples : int array, shape (Q, 4)
+
+    Returns
+    -------
+    FourPointMeasurement
+    """
+    if not isinstance(moments, EnsembleMoments):
+        raise InvalidTypeError(f"moments must be an EnsembleMoments from sample_ensemble, got {type(moments).__name__}")
+    q = np.asarray(quadruples, dtype=int)
+    if q.ndim != 2 or q.shape[1] != 4:
+        raise InvalidArgumentError(f"quadruples must have shape (Q, 4), got {q.shape}")
+    c4 = np.array([moments.column(row) for row in q])
+    pairs = [(0, 1, 2, 3), (0, 2, 1, 3), (0, 3, 1, 2)]
+    c2 = [(np.array([moments.column((r[a], r[b])) for r in q]), np.array([moments.column((r[c], r[d])) for r in q]))
+          for a, b, c, d in pairs]
+
+    def g4c(means):
+        return means[..., c4] - sum(means[..., i] * means[..., j] for i, j in c2)
+
+    values = g4c(moments.sums / moments.n_networks)
+    g = moments.n_groups
+    if g < 2:
+        raise InvalidArgumentError("errors need at least 2 groups of networks; pass n_groups >= 2 to sample_ensemble")
+    replicas = g4c(moments.leave_one_group_out_means())
+    centred = replicas - replicas.mean(axis=0)
+    covariance = (g - 1) / g * centred.T @ centred
+    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, moments.n_networks, g)
