@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import ortho_group
 
 from tensornn.ensemble import sample_ensemble
@@ -114,3 +116,17 @@ def test_gauss_two_point_matches_the_normalised_kernel_for_dense_weights():
     flat = x.reshape(3, 4)
     exact = np.exp(-1.5**2 * np.sum((flat[:, None] - flat[None]) ** 2, axis=-1) / (2 * 4))
     assert np.max(np.abs((est.g2 - exact) / est.g2_error)) < 3.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 3), min_size=1, max_size=3).map(tuple),
+    rank=st.one_of(st.none(), st.integers(1, 4)),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_exact_g4c_is_invariant_under_any_product_rotation(sizes, rank, seed):
+    x = np.random.default_rng(seed).standard_normal((4, *sizes))
+    net = StructuredNetwork(sizes, cp_rank=rank, width=3)
+    g4 = linear_four_point(net, x, QUADRUPLES)
+    rotated = linear_four_point(net, _product_rotation(x, seed + 1), QUADRUPLES)
+    np.testing.assert_allclose(rotated, g4, rtol=1e-9, atol=1e-9 * np.max(np.abs(g4)))
