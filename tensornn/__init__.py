@@ -3,7 +3,11 @@
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
+from .ensemble import EnsembleMoments, sample_ensemble
 from .flow import find_fixed_points, potential_fixed_point, run_flow
+from .kernels import ACTIVATIONS, kernel, kernel_w
+from .networks import NetworkSpec, ScalarNetwork
 from .errors import (
     BubbleError,
     ConfigError,
@@ -13,15 +17,29 @@ from .errors import (
     TensorNNError,
     TruncationError,
 )
+from .structured import BlockGaussNetwork, StructuredNetwork
 
 __all__ = [
     "__version__",
+    "ACTIVATIONS",
+    "BlockGaussNetwork",
+    "CorrelatorEstimate",
+    "DeviationEstimate",
+    "EnsembleMoments",
+    "NetworkSpec",
+    "ScalarNetwork",
+    "kernel",
+    "kernel_w",
+    "normalised_deviation",
+    "sample_ensemble",
+    "wick_sum",
     "Bubble",
     "BubbleError",
     "ConfigError",
     "InvalidArgumentError",
     "InvalidTypeError",
     "NoisyEstimateWarning",
+    "StructuredNetwork",
     "TensorNNError",
     "TruncationError",
     "find_fixed_points",
