@@ -11,7 +11,7 @@ from tensornn.flow.potential import exponents_by_order
 
 
 def table(dim, n_components, max_order, expansion):
-    rows = [f"| order | nu | omega | theta_1 | theta_2 | relevant |", "|---|---|---|---|---|---|"]
+    rows = ["| order | nu | omega | theta_1 | theta_2 | relevant |", "|---|---|---|---|---|---|"]
     for order, fp in exponents_by_order(dim, n_components, range(2, max_order + 1), expansion=expansion):
         if fp is None:
             rows.append(f"| {order} | lost | | | | |")

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from tensornn.errors import InvalidArgumentError
-from tensornn.flow.fixed_points import find_fixed_points
 from tensornn.flow.integrate import run_flow
 from tensornn.flow.potential import (
     MinimumPotential,
