@@ -148,12 +148,18 @@ class DerivedFlow:
                     self._eta_weight[r] = self.mass_factor * sum(c not in T.colours for c in strands) / len(strands)
         self._eta_rows = np.nonzero(self._eta_weight)[0]
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
+        if theory.regulator == "exponential":
+            self.autonomous = all(not counts[S].discrete and not counts[S].continuum for S in self._sets) and d == 0
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
 
     # ------------------------------------------------------------------ thresholds
     def _threshold_data(self, k, dimension):
         """Per threshold set: N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s."""
         x = k**self.power
+        if self.theory.regulator == "exponential":
+            modes = [self._counts[S].exponential_modes(x) for S in self._sets]
+            factors = np.array([self._counts[S].factor for S in self._sets])
+            return modes, factors * k**-dimension, None
         nu, mu, lam = [], [], []
         for S in self._sets:
             count = self._counts[S]
@@ -179,16 +185,21 @@ class DerivedFlow:
         return g
 
     def _rhs(self, g, x, data):
-        nu, mu, lam = data
         vector = g.ndim == 1
         G = g[:, None] if vector else g
         ones = np.ones((1, G.shape[1]))
         gext = np.concatenate([G, ones])
         mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(G.shape[1])
-        inv = 1.0 / (x + mass)  # (m,)
-        powers = inv[None, :] ** self._thr_n[:, None]  # (J, m)
         mono = self._coef[:, None] * np.prod(gext[self._factors], axis=1)  # (T, m)
         s = self.power
+        if self.theory.regulator == "exponential":
+            thr = self._exponential(data, x, mass)
+            out = self._targets @ (mono * thr[self._thr])
+            zeros = np.zeros(G.shape[1])
+            return out, zeros, zeros, mass / x
+        nu, mu, lam = data
+        inv = 1.0 / (x + mass)  # (m,)
+        powers = inv[None, :] ** self._thr_n[:, None]  # (J, m)
         if self.anomalous_dimension and self._eta_rows.size:
             rows = self._eta_rows
             w = (self._eta_weight[rows, None] * mono[rows]) * (nu[self._thr[rows], None] * powers[self._thr[rows]])
@@ -202,6 +213,19 @@ class DerivedFlow:
         if self.anomalous_dimension:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
         return out, eta, b, mass / x
+
+    def _exponential(self, data, x, mass):
+        """L_n^S = x^(1-n) sum_a s u^2 e^u/(e^u - 1)^2 / (u/(1 - e^-u) + m/x)^n, u = E_a/k^s (times k^-d)."""
+        modes, scale, _ = data
+        rows = []
+        for (n, _), u, factor in zip(self._threshold_keys, modes, scale):
+            small = u < 1e-8
+            safe = np.where(small, 1.0, u)
+            weight = np.where(small, self.power, self.power * safe**2 * np.exp(-safe) / (-np.expm1(-safe)) ** 2)
+            shape = np.where(small, 1.0, safe / (-np.expm1(-safe)))
+            denom = shape[:, None] + (mass / x)[None, :]
+            rows.append(factor * x ** (1 - n) * np.sum(weight[:, None] / denom**n, axis=0))
+        return np.array(rows)
 
     def _data_at(self, t, dimensionless):
         if self.autonomous and dimensionless:
@@ -250,6 +274,13 @@ class DerivedFlow:
         for name, value in values.items():
             g[self.theory.truncation.index(name)] = float(value)
         return g
+
+    def equations(self, format: str = "text") -> str:
+        """The derived beta functions, ``format`` "text" or "latex" (see :mod:`tensornn.flow.equations`)."""
+        from .equations import equations_latex, equations_text
+
+        check_choice("format", format, ("text", "latex"))
+        return equations_text(self) if format == "text" else equations_latex(self)
 
     def __repr__(self):
         return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "
