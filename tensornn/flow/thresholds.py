@@ -98,8 +98,8 @@ class ModeCount:
         y = x - self.offset
         return self.exponent * x / y if y > 0 else 0.0
 
-    def effective_dimension(self, k: float, s: float, rel_step: float = 1e-3) -> float:
-        """d ln N_S / d ln k at scale k (central finite difference in ln k for discrete spectra)."""
+    def effective_dimension(self, k: float, s: float, rel_step: float = 0.05) -> float:
+        """d ln N_S / d ln k at scale k (for discrete spectra a central difference over k (1 -+ rel_step))."""
         if not self.discrete:
             return s * self.log_derivative(k**s)
         lo, hi = self.count((k * (1 - rel_step)) ** s)[0], self.count((k * (1 + rel_step)) ** s)[0]
