@@ -199,3 +199,17 @@ def test_equations_print_the_derived_terms():
     assert "d_t g6 = 360 g4 g6 L_3^{x} - 864 g4^3 L_4^{x}" in text
     latex = scalar_flow(3).equations("latex")
     assert r"\partial_t g_{4} &= -15\, g_{6}\, L_{2}^{\{x\}} + 72\, g_{4}^{2}\, L_{3}^{\{x\}}" in latex
+
+
+def test_compiled_kernel_equals_the_array_evaluation():
+    # two independent evaluations of the same terms: generated straight-line code and index arrays
+    from tensornn.theory import melonic_truncation
+
+    colours = tuple(ContinuumColour(1, power=1.0, density=1.0, role="pairing") for _ in range(3))
+    theory = Theory(colours, "complex", melonic_truncation(3, 3))
+    for anomalous in (False, True):
+        flow = derive_flow(theory, projection="melonic", anomalous_dimension=anomalous)
+        G = np.random.default_rng(11).uniform(0.0, 0.05, (len(flow.names), 4))
+        data = flow._data_at(None, True)
+        for got, want in zip(flow._rhs(G, 1.0, data), flow._rhs_arrays(G, 1.0, data)):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)

@@ -25,6 +25,7 @@ from .._checks import check_choice
 from ..errors import InvalidArgumentError, InvalidTypeError, TruncationError
 from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
+from ._kernel import compile_kernel
 from .rules import PROJECTIONS, derive_terms
 from .thresholds import ModeCount
 
@@ -118,6 +119,7 @@ class DerivedFlow:
             for name, value in dict(dimensions).items():
                 dims[trunc.index(name)] = float(value)
         self.dimensions = dims
+        self._half_legs = self.n_legs / 2
         # thresholds
         keys = sorted({(T.n, T.colours) for T in self.terms}, key=lambda k: (k[0], sorted(k[1])))
         self._threshold_keys = keys
@@ -151,6 +153,7 @@ class DerivedFlow:
         if theory.regulator == "exponential":
             self.autonomous = all(not counts[S].discrete and not counts[S].continuum for S in self._sets) and d == 0
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
+        self._kernel = compile_kernel(self) if theory.regulator == "litim" else None
 
     # ------------------------------------------------------------------ thresholds
     def _threshold_data(self, k, dimension):
@@ -185,6 +188,15 @@ class DerivedFlow:
         return g
 
     def _rhs(self, g, x, data):
+        if self._kernel is not None:
+            out, eta, b, mass = self._kernel(g, x, *data)
+            if self.anomalous_dimension:
+                out = out + (self._half_legs if g.ndim == 1 else self._half_legs[:, None]) * eta * g
+            return out, eta, b, mass
+        return self._rhs_arrays(g, x, data)
+
+    def _rhs_arrays(self, g, x, data):
+        """Array evaluation (index arrays over terms); used for the exponential regulator and as a cross-check."""
         vector = g.ndim == 1
         G = g[:, None] if vector else g
         ones = np.ones((1, G.shape[1]))
@@ -196,6 +208,8 @@ class DerivedFlow:
             thr = self._exponential(data, x, mass)
             out = self._targets @ (mono * thr[self._thr])
             zeros = np.zeros(G.shape[1])
+            if vector:
+                return out[:, 0], 0.0, 0.0, (mass / x)[0]
             return out, zeros, zeros, mass / x
         nu, mu, lam = data
         inv = 1.0 / (x + mass)  # (m,)
@@ -212,6 +226,8 @@ class DerivedFlow:
         out = self._targets @ (mono * thr[self._thr])
         if self.anomalous_dimension:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
+        if vector:
+            return out[:, 0], eta[0], b[0], (mass / x)[0]
         return out, eta, b, mass / x
 
     def _exponential(self, data, x, mass):
@@ -240,28 +256,26 @@ class DerivedFlow:
     def beta(self, couplings, t=None):
         """Dimensionless beta functions d g~_I/dt = -[g_I] g~_I + (n_I/2) eta g~_I + loop terms (x = 1)."""
         g = self._check(couplings)
-        out, _, _, _ = self._rhs(g, 1.0, self._data_at(t, True))
-        out -= self.dimensions[:, None] * (g[:, None] if g.ndim == 1 else g)
-        return out[:, 0] if g.ndim == 1 else out
+        out = self._rhs(g, 1.0, self._data_at(t, True))[0]
+        return out - (self.dimensions if g.ndim == 1 else self.dimensions[:, None]) * g
 
     def beta_dimensionful(self, t, couplings):
         """d g_I/dt of the dimensionful (Z-rescaled in LPA') couplings at k = exp(t)."""
         g = self._check(couplings)
-        out, _, _, _ = self._rhs(g, float(np.exp(t)) ** self.power, self._data_at(t, False))
-        return out[:, 0] if g.ndim == 1 else out
+        return self._rhs(g, float(np.exp(t)) ** self.power, self._data_at(t, False))[0]
 
     def eta(self, couplings, t=None):
-        """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA)."""
+        """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA); shape () or (m,)."""
         g = self._check(couplings)
-        _, eta, _, _ = self._rhs(g, 1.0, self._data_at(t, True))
-        return eta[0] if g.ndim == 1 else eta
+        eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
+        return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
 
     def validity(self, couplings, t=None):
         """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
         g = self._check(couplings)
         _, _, b, mass = self._rhs(g, 1.0, self._data_at(t, True))
-        out = np.stack([1.0 + mass, 1.0 + b])
-        return out[:, 0] if g.ndim == 1 else out
+        shape = g.shape[1:]
+        return np.stack([np.broadcast_to(1.0 + mass, shape), np.broadcast_to(1.0 + b, shape)]).astype(float)
 
     def effective_dimension(self, k: float) -> dict:
         """d ln N_S / d ln k at scale k for every threshold set S used (keyed by colour-index tuples)."""
