@@ -213,3 +213,43 @@ def test_compiled_kernel_equals_the_array_evaluation():
         data = flow._data_at(None, True)
         for got, want in zip(flow._rhs(G, 1.0, data), flow._rhs_arrays(G, 1.0, data)):
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("case", ["scalar", "lattice", "tensor_lpa_prime"])
+def test_dimensionless_flow_is_the_rescaled_dimensionful_flow(case):
+    # g~ = g k^(-[g]):  d_t g~ = k^(-[g]) d_t g - [g] g~, an independent check of the scaling bookkeeping
+    from tensornn.theory import melonic_truncation
+
+    if case == "scalar":
+        flow = scalar_flow(3)
+    elif case == "lattice":
+        flow = derive_flow(Theory((LatticeColour(2, 2.0, role="local"),), "real", scalar_truncation(3)))
+    else:
+        strands = tuple(ContinuumColour(1, power=1.0, density=1.0, role="pairing") for _ in range(4))
+        flow = derive_flow(Theory(strands, "complex", melonic_truncation(4, 3)), projection="melonic",
+                           anomalous_dimension=True)
+    t = 0.7
+    k = np.exp(t)
+    g_tilde = np.random.default_rng(5).uniform(0.0, 0.02, len(flow.names))
+    g = g_tilde * k**flow.dimensions
+    expected = k**-flow.dimensions * flow.beta_dimensionful(t, g) - flow.dimensions * g_tilde
+    np.testing.assert_allclose(flow.beta(g_tilde, t), expected, rtol=1e-11, atol=1e-14)
+
+
+def test_exponential_regulator_rejects_continuum_colours():
+    with pytest.raises(InvalidArgumentError, match="exponential"):
+        derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2), "exponential"))
+
+
+def test_exponential_regulator_tadpole_equals_the_direct_mode_sum():
+    # R = E/(exp(E/k^2) - 1) on Z^1: d_t g2 = -6 g4 sum_p d_t R G^2, summed directly over p
+    flow = derive_flow(Theory((LatticeColour(1, 2.0, role="local"),), "real", scalar_truncation(2), "exponential"))
+    k, g = 1.3, np.array([0.05, 0.1])
+    x, m = k**2, 2 * g[0]
+    p = np.arange(-30, 31, dtype=float)  # E = p^2 <= 900 = 530 k^2: the tail is below exp(-500)
+    E = p**2
+    u = np.where(E == 0, 1.0, E / x)
+    R = np.where(E == 0, x, E / np.expm1(u))
+    dR = np.where(E == 0, 2 * x, 2 * x * u**2 * np.exp(-u) / (-np.expm1(-u)) ** 2)
+    direct = -6 * g[1] * np.sum(dR / (E + R + m) ** 2)
+    assert flow.beta_dimensionful(np.log(k), g)[0] == pytest.approx(direct, rel=1e-12)

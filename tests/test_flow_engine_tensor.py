@@ -103,3 +103,27 @@ def test_melonic_projection_drops_non_melonic_generated_terms():
     for T in melonic.terms:
         if T.target == 0:
             assert len(T.colours) == 2  # every melonic tadpole passes d - 1 colours
+
+
+def test_terms_do_not_depend_on_how_the_bubbles_are_labelled():
+    # property: relabelling the vertices of every member leaves the derived terms unchanged
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tensornn.flow import derive_terms
+    from tensornn.theory import Truncation
+
+    base = full_truncation(3, 2)
+    reference = derive_terms(base)
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.randoms(use_true_random=False))
+    def check(rnd):
+        bubbles = []
+        for m in base.interactions:
+            perm = list(range(m.n_legs))
+            rnd.shuffle(perm)
+            bubbles.append(m.bubble.relabelled(perm))
+        assert derive_terms(Truncation.from_bubbles(bubbles, base.names)) == reference
+
+    check()

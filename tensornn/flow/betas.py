@@ -72,6 +72,13 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
     if anomalous_dimension and theory.regulator != "litim":
         raise InvalidArgumentError("anomalous_dimension=True is implemented for regulator='litim' only")
+    if theory.regulator == "exponential":
+        continuum = [c.kind for c in theory.colours if c.kind == "continuum"]
+        if continuum:
+            raise InvalidArgumentError(
+                "regulator='exponential' sums over explicit modes and does not accept continuum colours; use "
+                "regulator='litim' or lattice/empirical/flat colours"
+            )
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions)
     if flow.frozen and not allow_constant:
