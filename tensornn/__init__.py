@@ -3,6 +3,10 @@
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
+from .ensemble import EnsembleMoments, sample_ensemble
+from .kernels import ACTIVATIONS, kernel, kernel_w
+from .networks import NetworkSpec, ScalarNetwork
 from .errors import (
     BubbleError,
     ConfigError,
@@ -15,6 +19,17 @@ from .errors import (
 
 __all__ = [
     "__version__",
+    "ACTIVATIONS",
+    "CorrelatorEstimate",
+    "DeviationEstimate",
+    "EnsembleMoments",
+    "NetworkSpec",
+    "ScalarNetwork",
+    "kernel",
+    "kernel_w",
+    "normalised_deviation",
+    "sample_ensemble",
+    "wick_sum",
     "Bubble",
     "BubbleError",
     "ConfigError",
