@@ -7,6 +7,8 @@ from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_devia
 from .ensemble import EnsembleMoments, sample_ensemble
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
+from .flow import DerivedFlow, derive_flow
+from .theory import Theory, Truncation
 from .errors import (
     BubbleError,
     ConfigError,
@@ -38,4 +40,8 @@ __all__ = [
     "NoisyEstimateWarning",
     "TensorNNError",
     "TruncationError",
+    "DerivedFlow",
+    "derive_flow",
+    "Theory",
+    "Truncation",
 ]
