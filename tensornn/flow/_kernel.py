@@ -22,7 +22,7 @@ def compile_kernel(flow):
     n = len(flow.names)
     s = float(flow.power)
     keys = flow._threshold_keys
-    lines = ["def kernel(g, x, nu, mu, lam):"]
+    lines = ["def kernel(g, x, nu, mu, lam):", "    if g.ndim == 1:", "        g = g.tolist()  # Python floats: cheaper scalar arithmetic"]
     used = sorted({T.factors[i] for T in terms for i in range(len(T.factors))} | (
         {flow.mass_index} if flow.mass_index is not None else set()))
     for i in used:
