@@ -253,3 +253,17 @@ def test_exponential_regulator_tadpole_equals_the_direct_mode_sum():
     dR = np.where(E == 0, 2 * x, 2 * x * u**2 * np.exp(-u) / (-np.expm1(-u)) ** 2)
     direct = -6 * g[1] * np.sum(dR / (E + R + m) ** 2)
     assert flow.beta_dimensionful(np.log(k), g)[0] == pytest.approx(direct, rel=1e-12)
+
+
+def test_docs_flow_examples_run(capsys):
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "flow.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), {})
+    out = capsys.readouterr().out
+    assert "d_t g2 = -6 g4 L_2^{x}" in out
+    assert "-0.0769230769" in out  # m^2/k^2 = -1/13
