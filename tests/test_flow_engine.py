@@ -267,3 +267,15 @@ def test_docs_flow_examples_run(capsys):
     out = capsys.readouterr().out
     assert "d_t g2 = -6 g4 L_2^{x}" in out
     assert "-0.0769230769" in out  # m^2/k^2 = -1/13
+
+
+def test_empirical_spectrum_equal_to_a_lattice_spectrum_gives_the_lattice_flow():
+    from tensornn.theory import EmpiricalColour
+
+    lattice = LatticeColour(2, 2.0, role="local")
+    empirical = EmpiricalColour(tuple(lattice.eigenvalues(50.0)), role="local", dimension=2)
+    flows = [derive_flow(Theory((c,), "real", scalar_truncation(3))) for c in (lattice, empirical)]
+    g = np.array([0.05, 0.2, 0.3])
+    for t in (-0.5, 0.3, 1.2):  # k^2 up to 11 < 50: the truncated spectrum holds every mode in the window
+        np.testing.assert_allclose(flows[1].beta_dimensionful(t, g), flows[0].beta_dimensionful(t, g), rtol=1e-14)
+        np.testing.assert_allclose(flows[1].beta(g, t), flows[0].beta(g, t), rtol=1e-14)
