@@ -8,6 +8,8 @@ from .ensemble import EnsembleMoments, sample_ensemble
 from .flow import find_fixed_points, potential_fixed_point, run_flow
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
+from .flow import DerivedFlow, derive_flow
+from .theory import Theory, Truncation
 from .errors import (
     BubbleError,
     ConfigError,
@@ -45,4 +47,8 @@ __all__ = [
     "find_fixed_points",
     "potential_fixed_point",
     "run_flow",
+    "DerivedFlow",
+    "derive_flow",
+    "Theory",
+    "Truncation",
 ]

@@ -8,12 +8,21 @@ from .fixed_points import (
     refine_fixed_point,
     stability_matrix,
 )
+from .betas import DerivedFlow, derive_flow
+from .equations import equations_latex, equations_text
 from .integrate import FlowResult, run_flow
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .rules import Term, derive_terms
 from .system import FlowSystem
 
 __all__ = [
     "FlowSystem",
+    "DerivedFlow",
+    "derive_flow",
+    "Term",
+    "derive_terms",
+    "equations_text",
+    "equations_latex",
     "FlowResult",
     "run_flow",
     "FixedPoint",
