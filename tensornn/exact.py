@@ -166,18 +166,22 @@ def _hermite_grid(rank, nodes):
     return points, weights
 
 
-def _act(activation, z):
+def _act(activation, z, variance):
     if activation == "erf":
         return erf(z)
-    return np.maximum(z, 0.0)
+    if activation == "relu":
+        return np.maximum(z, 0.0)
+    if activation == "gauss":
+        return np.exp(z - variance)
+    return np.exp(z)
 
 
-def _hermite(activation, factor, rank, nodes):
+def _hermite(activation, factor, rank, nodes, variances):
     points, weights = _hermite_grid(rank, nodes)
     out = np.empty(factor.shape[0])
     for b in range(factor.shape[0]):
         z = points @ factor[b].T  # (P, n)
-        out[b] = weights @ np.prod(_act(activation, z), axis=-1)
+        out[b] = weights @ np.prod(_act(activation, z, variances[b]), axis=-1)
     return out
 
 
@@ -203,7 +207,7 @@ def _relu_angular(factor, rank):
     return radial * out
 
 
-def gaussian_product_expectation(activation, cov, *, nodes=None):
+def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     """``E prod_{i=1}^n act(z_i)`` for ``z ~ N(0, cov)``, with an error estimate.
 
     Parameters
@@ -215,6 +219,9 @@ def gaussian_product_expectation(activation, cov, *, nodes=None):
     nodes : int, optional
         Gauss-Hermite nodes per direction of the covariance range (default by rank, see module doc).
         Not used by the closed forms and the angular ReLU rule (validated all the same).
+    method : {"auto", "quadrature"}, optional
+        "auto" uses the closed forms (gauss, exp) and the angular rule (relu, rank <= 2) where they
+        apply; "quadrature" forces Gauss-Hermite for every activation (an independent check).
 
     Returns
     -------
@@ -227,13 +234,15 @@ def gaussian_product_expectation(activation, cov, *, nodes=None):
         raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
     if nodes is not None:
         nodes = check_int("nodes", nodes, minimum=4)
-    if activation in ("gauss", "exp"):
+    method = check_choice("method", method, ("auto", "quadrature"))
+    if activation in ("gauss", "exp") and method == "auto":
         value = _closed_form(activation, cov)
         return value, np.zeros_like(value)
     batch = cov.shape[:-2]
     flat = cov.reshape(-1, *cov.shape[-2:])
     factor, rank = _range_factor(flat)
-    if activation == "relu" and rank <= 2:
+    variances = np.einsum("bii->bi", flat)
+    if activation == "relu" and rank <= 2 and method == "auto":
         value = _relu_angular(factor, rank)
         return value.reshape(batch), np.zeros_like(value).reshape(batch)
     n = nodes if nodes is not None else _DEFAULT_NODES.get(rank, 8)
@@ -242,8 +251,8 @@ def gaussian_product_expectation(activation, cov, *, nodes=None):
             f"nodes={n} in {rank} dimensions needs {n**rank} grid points (> {_MAX_GRID_POINTS}); "
             "pass fewer nodes or fewer input dimensions"
         )
-    fine = _hermite(activation, factor, rank, n)
-    coarse = _hermite(activation, factor, rank, max(2, n // 2))
+    fine = _hermite(activation, factor, rank, n, variances)
+    coarse = _hermite(activation, factor, rank, max(2, n // 2), variances)
     return fine.reshape(batch), np.abs(fine - coarse).reshape(batch)
 
 
