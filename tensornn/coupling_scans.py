@@ -218,6 +218,11 @@ def scan_cutoff(activation, quadruple, cutoffs, *, width, sigma_w, sigma_b=0.0, 
     The cutoff only enters the amputation integral, so the scan is exact; the fit over the given
     range shows the approach to the asymptotic slope (corrections of order |x|/Lambda).
     """
+    if activation == "gauss":
+        raise InvalidArgumentError(
+            "the Gauss-net amputation integral converges without a cutoff, so it cannot be scanned against one; "
+            "use activation 'exp', 'erf' or 'relu'"
+        )
     activation = check_choice("activation", activation, ("exp", "erf", "relu"))
     q = _check_quadruple(quadruple)
     cutoffs = _values("cutoffs", cutoffs)
