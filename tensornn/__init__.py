@@ -3,6 +3,8 @@
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
+from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
 from .errors import (
     BubbleError,
     ConfigError,
@@ -12,6 +14,7 @@ from .errors import (
     TensorNNError,
     TruncationError,
 )
+from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
 
 __all__ = [
     "__version__",
@@ -23,4 +26,18 @@ __all__ = [
     "NoisyEstimateWarning",
     "TensorNNError",
     "TruncationError",
+    "CouplingEstimate",
+    "CouplingScan",
+    "PowerLawFit",
+    "fit_power_law",
+    "g4_connected_exact",
+    "g6_connected_exact",
+    "hidden_moments",
+    "measure_u4",
+    "scan_cutoff",
+    "scan_sigma_w",
+    "scan_width",
+    "two_point_exact",
+    "u4_exact",
+    "u4_from_measurement",
 ]
