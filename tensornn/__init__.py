@@ -3,8 +3,12 @@
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
 from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
 from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
+from .ensemble import EnsembleMoments, sample_ensemble
+from .kernels import ACTIVATIONS, kernel, kernel_w
+from .networks import NetworkSpec, ScalarNetwork
 from .errors import (
     BubbleError,
     ConfigError,
@@ -18,6 +22,17 @@ from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_p
 
 __all__ = [
     "__version__",
+    "ACTIVATIONS",
+    "CorrelatorEstimate",
+    "DeviationEstimate",
+    "EnsembleMoments",
+    "NetworkSpec",
+    "ScalarNetwork",
+    "kernel",
+    "kernel_w",
+    "normalised_deviation",
+    "sample_ensemble",
+    "wick_sum",
     "Bubble",
     "BubbleError",
     "ConfigError",
