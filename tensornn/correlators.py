@@ -194,7 +194,8 @@ class CorrelatorEstimate:
         ref = "" if self.gp is None else f", gp={self.gp:.6g}"
         ref += "" if self.exact is None else f", exact={self.exact:.6g}"
         flag = ", NOISE-DOMINATED" if self.noise_dominated else ""
-        return f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}{ref} (N_nets={self.n_networks}{flag})"
+        head = f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}"
+        return f"{head}{ref} (N_nets={self.n_networks}{flag})"
 
 
 @dataclass(frozen=True)

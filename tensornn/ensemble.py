@@ -130,6 +130,18 @@ class EnsembleMoments:
         object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.tuples)})
 
     @property
+    def success(self) -> bool:
+        """False when some sums are not finite (outputs overflowed, e.g. an Exp-net at large sigma_w |x|)."""
+        return bool(np.all(np.isfinite(self.group_sums)))
+
+    @property
+    def message(self) -> str:
+        if self.success:
+            return "all sums finite"
+        bad = [self.tuples[i] for i in np.flatnonzero(~np.all(np.isfinite(self.group_sums), axis=0))]
+        return f"non-finite sums for {len(bad)} statistics (first {bad[0]}): the network outputs overflowed float64"
+
+    @property
     def n_groups(self) -> int:
         return int(self.group_sums.shape[0])
 
@@ -170,7 +182,9 @@ class EnsembleMoments:
         return (
             f"EnsembleMoments(n_networks={self.n_networks}, n_inputs={len(self.inputs)}, "
             f"statistics={len(self.tuples)} (orders {orders}), n_groups={self.n_groups}, "
-            f"block_size={self.block_size}, entropy={self.entropy})"
+            f"block_size={self.block_size}, entropy={self.entropy}"
+            + ("" if self.success else f", success=False: {self.message}")
+            + ")"
         )
 
 
@@ -185,11 +199,12 @@ def _block_sums(network, inputs, entropy, block_size, n_networks, block, columns
             f"{type(network).__name__}.sample_outputs returned shape {f.shape}, expected {(count, len(inputs))}"
         )
     parts = []
-    for cols in columns:  # cols: (n_tuples_k, k) index array for one order k
-        prod = f[:, cols[:, 0]]
-        for j in range(1, cols.shape[1]):
-            prod *= f[:, cols[:, j]]
-        parts.append(prod.sum(axis=0))
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite outputs surface as EnsembleMoments.success
+        for cols in columns:  # cols: (n_tuples_k, k) index array for one order k
+            prod = f[:, cols[:, 0]]
+            for j in range(1, cols.shape[1]):
+                prod *= f[:, cols[:, j]]
+            parts.append(prod.sum(axis=0))
     return np.concatenate(parts)
 
 

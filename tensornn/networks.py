@@ -185,7 +185,8 @@ class ScalarNetwork:
             h = np.maximum(z, 0.0, out=z)
         w1 = rng.standard_normal((n, 1, width))
         w1 *= self.sigma_w / np.sqrt(width)
-        out = np.matmul(w1, h)[:, 0, :]
+        with np.errstate(invalid="ignore", over="ignore"):  # overflowed Exp-nets give inf/NaN, reported by status
+            out = np.matmul(w1, h)[:, 0, :]
         if self.bias:
             out += sigma_b * rng.standard_normal((n, 1))
         return out

@@ -54,7 +54,8 @@ def test_inputs_file_csv_six_point_and_plot(tmp_path):
 def test_npy_inputs_and_d_in_rows(tmp_path, capsys):
     x = tmp_path / "x.npy"
     np.save(x, np.array([[0.1], [0.2]]))
-    assert main(["ensemble", "--activation", "relu", "--widths", "5", "--networks", "500", "--inputs-file", str(x)]) == 0
+    args = ["ensemble", "--activation", "relu", "--widths", "5", "--networks", "500", "--inputs-file", str(x)]
+    assert main(args) == 0
     assert main(["ensemble", "--activation", "relu", "--d-in", "2", "--widths", "5", "--networks", "500",
                  "--inputs", "0.1,0.2;0.3,0.4"]) == 0
     assert "n_inputs=2" in capsys.readouterr().out

@@ -178,3 +178,14 @@ def test_gauss_net_connected_four_point_matches_exact_formula():
         exact = sw**4 / width * (3 * e_h4 - wick_sum(C, idx))
         e = four_point(m, idx, exact=exact, kernel_matrix=net.kernel_matrix(x))
         assert abs(e.z_exact) < 3 and not e.noise_dominated, e
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(6)), st.lists(st.integers(0, 2), min_size=6, max_size=6))
+def test_wick_sum_is_symmetric_under_reordering(perm, idx):
+    # A moment of commuting variables does not depend on the order of its arguments.
+    assert wick_sum(COV, [idx[p] for p in perm]) == pytest.approx(float(wick_sum(COV, idx)), rel=1e-12)

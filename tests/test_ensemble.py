@@ -129,3 +129,10 @@ def test_progress_callback_counts_all_networks():
     seen = []
     sample_ensemble(NET, X, 1000, seed=0, block_size=128, chunk_size=256, progress=seen.append)
     assert sum(seen) == 1000 and len(seen) == 4
+
+
+def test_overflow_is_a_status_not_a_crash():
+    net = ScalarNetwork("exp", d_in=1, width=4, sigma_w=30.0)
+    m = sample_ensemble(net, [0.0, 40.0], 200, seed=0)
+    assert not m.success and "overflowed" in m.message and "success=False" in repr(m)
+    assert sample_ensemble(NET, X, 200, seed=0).success
