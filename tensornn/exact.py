@@ -300,7 +300,7 @@ def hidden_moments(activation, inputs, *, sigma_w, sigma_b=0.0, bias=True, nodes
     product, error = gaussian_product_expectation(activation, cov, nodes=nodes)
     if activation in ("gauss", "exp"):
         method = "closed form"
-    elif activation == "relu" and np.max(np.linalg.matrix_rank(cov.reshape(-1, n, n), hermitian=True)) <= 2:
+    elif activation == "relu" and _range_factor(cov.reshape(-1, n, n))[1] <= 2:
         method = "angular"
     else:
         method = "gauss-hermite"
