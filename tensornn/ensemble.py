@@ -24,15 +24,20 @@ Halverson, Maiti, Stoner, arXiv:2008.08601 (ensemble measurements of NN correlat
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import numbers
+import os
+import tempfile
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from ._checks import as_generator, check_int
-from .errors import InvalidArgumentError, InvalidTypeError
+from .errors import ConfigError, InvalidArgumentError, InvalidTypeError
 from .networks import NetworkSpec
 
 __all__ = ["EnsembleMoments", "sample_ensemble", "default_tuples", "DEFAULT_BLOCK_SIZE", "DEFAULT_N_GROUPS"]
@@ -252,6 +257,7 @@ def sample_ensemble(
     block_size=DEFAULT_BLOCK_SIZE,
     n_groups=DEFAULT_N_GROUPS,
     max_pending=None,
+    checkpoint=None,
 ) -> EnsembleMoments:
     """Sample an ensemble in streamed blocks and accumulate sums of output products.
 
@@ -286,6 +292,15 @@ def sample_ensemble(
         Independent groups for error estimates (default 32; at most the number of blocks).
     max_pending : int, optional
         Tasks in flight at once with an executor (default 4 x its workers, or 8); bounds memory.
+    checkpoint : path, optional
+        A ``.npz`` file. After every completed chunk the group sums, group counts and the number
+        of completed blocks are written to it atomically (temporary file, then rename), with a
+        fingerprint of the configuration (network repr, inputs, entropy, n_networks, block_size,
+        n_groups, tuples). If the file exists and its fingerprint matches, the completed blocks
+        are skipped and the run resumes: the result is bitwise identical to an uninterrupted run.
+        A checkpoint of another configuration raises :class:`~tensornn.errors.ConfigError`
+        naming the settings that differ. Needs an explicit ``seed`` (not None). The file is kept
+        after completion; a rerun then returns the stored result at once.
 
     Returns
     -------
@@ -295,6 +310,8 @@ def sample_ensemble(
     ------
     InvalidArgumentError, InvalidTypeError
         Bad sizes, seeds, tuples or a network that is not a NetworkSpec.
+    ConfigError
+        ``checkpoint`` holds a run of a different configuration, or is not a checkpoint file.
 
     Examples
     --------
@@ -318,6 +335,8 @@ def sample_ensemble(
         if chunk_size is None
         else -(-check_int("chunk_size", chunk_size, minimum=1) // block_size)
     )
+    if checkpoint is not None and seed is None:
+        raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = _entropy_from(seed)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
@@ -328,18 +347,33 @@ def sample_ensemble(
 
     group_sums = np.zeros((n_groups, len(ordered)))
     group_counts = np.zeros(n_groups, dtype=np.int64)
-    chunks = [range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(0, n_blocks, blocks_per_chunk)]
+    first_block = 0
+    if checkpoint is not None:
+        checkpoint = Path(checkpoint)
+        fingerprint = _fingerprint(network, x, entropy, n_networks, block_size, n_groups, ordered)
+        state = _read_checkpoint(checkpoint, fingerprint)
+        if state is not None:
+            group_sums, group_counts, first_block = state
+    # Blocks before first_block are done; chunks start there so block order (and every bit) is kept.
+    chunks = [
+        range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(first_block, n_blocks, blocks_per_chunk)
+    ]
     update, close = _progress_callback(progress, n_networks)
     args = (network, x, entropy, block_size, n_networks)
+    if update is not None and first_block:
+        update(int(group_counts.sum()))
 
     def absorb(chunk, sums):
         for b, row in zip(chunk, sums):
             g = b % n_groups
             group_sums[g] += row
             group_counts[g] += min(block_size, n_networks - b * block_size)
+        if checkpoint is not None:
+            _write_checkpoint(checkpoint, fingerprint, group_sums, group_counts, chunk[-1] + 1)
         if update is not None:
             update(int(sum(min(block_size, n_networks - b * block_size) for b in chunk)))
 
+    pending = deque()
     try:
         if executor is None:
             for chunk in chunks:
@@ -349,7 +383,6 @@ def sample_ensemble(
                 workers = getattr(executor, "_max_workers", None)
                 max_pending = 4 * workers if workers else 8
             max_pending = check_int("max_pending", max_pending, minimum=1)
-            pending = deque()
             for chunk in chunks:
                 pending.append((chunk, executor.submit(_run_blocks, *args, chunk, columns)))
                 if len(pending) >= max_pending:
@@ -358,6 +391,11 @@ def sample_ensemble(
             while pending:
                 done_chunk, future = pending.popleft()
                 absorb(done_chunk, future.result())
+    except BaseException:
+        if executor is not None:
+            for _, future in pending:
+                future.cancel()
+        raise
     finally:
         if close is not None:
             close()
@@ -379,3 +417,68 @@ def sample_ensemble(
         block_size=block_size,
         config=config,
     )
+
+
+_CHECKPOINT_VERSION = 1
+
+
+def _fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tuples) -> dict:
+    """What determines the numbers of a run (compared field by field when resuming)."""
+    digest = hashlib.sha256(np.ascontiguousarray(inputs, dtype=float).tobytes()).hexdigest()
+    tuples_digest = hashlib.sha256(repr(tuple(tuples)).encode()).hexdigest()
+    return {
+        "checkpoint_version": _CHECKPOINT_VERSION,
+        "network": repr(network),
+        "inputs": f"shape {tuple(inputs.shape)}, sha256 {digest[:16]}",
+        "entropy": str(entropy),
+        "n_networks": int(n_networks),
+        "block_size": int(block_size),
+        "n_groups": int(n_groups),
+        "tuples": f"{len(tuples)} statistics, sha256 {tuples_digest[:16]}",
+    }
+
+
+def _read_checkpoint(path: Path, fingerprint: dict):
+    """(group_sums, group_counts, n_done_blocks) from ``path``, None if it does not exist."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            stored = json.loads(str(data["fingerprint"]))
+            sums = np.array(data["group_sums"], dtype=float)
+            counts = np.array(data["group_counts"], dtype=np.int64)
+            done = int(data["n_done_blocks"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"checkpoint {path} is not a tensornn ensemble checkpoint ({exc}); remove it or pass another path") from None
+    differs = [
+        f"{key}: checkpoint has {stored.get(key)!r}, this run has {value!r}"
+        for key, value in fingerprint.items()
+        if stored.get(key) != value
+    ]
+    if differs:
+        raise ConfigError(
+            f"checkpoint {path} belongs to another configuration ({'; '.join(differs)}); "
+            "rerun with the same settings or remove the checkpoint"
+        )
+    if sums.shape != (fingerprint["n_groups"], sums.shape[1]) or counts.shape != (fingerprint["n_groups"],):
+        raise ConfigError(f"checkpoint {path} has arrays of the wrong shape; remove it")
+    return sums, counts, done
+
+
+def _write_checkpoint(path: Path, fingerprint: dict, group_sums, group_counts, n_done_blocks: int) -> None:
+    """Write the partial sums atomically: a temporary .npz in the same folder, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(
+                handle,
+                fingerprint=np.array(json.dumps(fingerprint, sort_keys=True)),
+                group_sums=group_sums,
+                group_counts=group_counts,
+                n_done_blocks=np.array(n_done_blocks),
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
