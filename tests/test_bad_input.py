@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 from tensornn import correlators as C
+from tensornn import couplings as CP
+from tensornn import exact as E
 from tensornn import kernels as K
 from tensornn import report as R
 from tensornn.cli.main import main
@@ -204,6 +206,42 @@ CASES = [
     ("potential_fp/order", lambda: potential_fixed_point(3, 1, 1), r"order"),
     ("exponents_by_order/orders", lambda: exponents_by_order(3, 1, [2, "x"]), r"orders"),
     ("litim_volume/dim", lambda: litim_volume(-1.0), r"dim"),
+    # exact and couplings (maintained elsewhere; tested as they are on main)
+    ("two_point_exact/activation", lambda: E.two_point_exact("tanh", [0.1], [0.2], sigma_w=1.0), r"'gauss'"),
+    ("two_point_exact/x-nan", lambda: E.two_point_exact("erf", [NAN], [0.2], sigma_w=1.0), r"\bx\b"),
+    ("two_point_exact/sigma_w", lambda: E.two_point_exact("erf", [0.1], [0.2], sigma_w=-1.0), r"sigma_w"),
+    ("two_point_exact/nodes", lambda: E.two_point_exact("erf", [0.1], [0.2], sigma_w=1.0, nodes=0), r"nodes"),
+    ("g4_exact/width", lambda: E.g4_connected_exact("erf", *[[0.1]] * 4, width=0, sigma_w=1.0), r"width"),
+    ("g4_exact/width-float", lambda: E.g4_connected_exact("gauss", *[[0.1]] * 4, width=2.5, sigma_w=1.0), r"width"),
+    ("g4_exact/d_in", lambda: E.g4_connected_exact("gauss", [0.1], [0.2, 0.3], [0.1], [0.2], width=2, sigma_w=1.0),
+     r"d_in"),
+    ("gaussian_product/method", lambda: E.gaussian_product_expectation("erf", np.eye(2), method="mc"), r"'auto'"),
+    ("exact_cov/bias", lambda: E.preactivation_covariance_matrix([[0.1]], sigma_w=1.0, bias="no"), r"bias"),
+    ("u4_exact/width", lambda: CP.u4_exact("gauss", *[[0.1]] * 4, width=0, sigma_w=1.0), r"width"),
+    ("u4_exact/cutoff", lambda: CP.u4_exact("gauss", *[[0.1]] * 4, width=2, sigma_w=1.0, cutoff=-1.0), r"cutoff"),
+    ("fit_power_law/len", lambda: CP.fit_power_law([1, 2], [1, 2, 3]), r"same length"),
+    ("fit_power_law/x-neg", lambda: CP.fit_power_law([-1, 2, 3], [1, 2, 3]), r"\bx\b"),
+    ("fit_power_law/y-nan", lambda: CP.fit_power_law([1, 2, 3], [1, NAN, 3]), r"\by\b"),
+    ("fit_power_law/yerr", lambda: CP.fit_power_law([1, 2, 3], [1, 2, 3], [0, 0, 0]), r"yerr"),
+    ("ball_quadrature/d_in", lambda: CP.ball_quadrature(0, 1.0), r"d_in"),
+    ("ball_quadrature/cutoff", lambda: CP.ball_quadrature(1, 0.0), r"cutoff"),
+    ("measure_u4/subtract", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 1)], width=2, sigma_w=1.0, networks=64,
+                                                  subtract="x"), r"'gp'"),
+    ("measure_u4/networks", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 1)], width=2, sigma_w=1.0, networks=0),
+     r"n_networks"),
+    ("measure_u4/quadruples", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 5)], width=2, sigma_w=1.0,
+                                                    networks=64), r"quadruples"),
+    ("u4_field_normalised/d_in", lambda: CP.u4_field_normalised(1.0, sigma_w=1.0, d_in=0), r"d_in"),
+    ("inputs_from_rescaled/sigma_w", lambda: CP.inputs_from_rescaled([0.1], sigma_w=0.0), r"sigma_w"),
+]
+
+# Gaps in modules maintained elsewhere (reported, not fixed here): they return numbers for
+# invalid input. strict=True makes these fail as soon as the gap is closed, so the list stays true.
+GAPS = [
+    ("gaussian_product/cov-not-psd",
+     lambda: E.gaussian_product_expectation("erf", np.array([[1.0, 2.0], [2.0, 1.0]])), r"cov"),
+    ("gaussian_product/cov-not-symmetric",
+     lambda: E.gaussian_product_expectation("erf", np.array([[1.0, 0.5], [0.0, 1.0]])), r"cov"),
 ]
 
 UNKNOWN_KEYWORDS = [
@@ -231,6 +269,12 @@ def test_bad_input_raises_named_error(call, pattern):
         call()
     assert isinstance(info.value, (ValueError, TypeError)), type(info.value)
     assert __import__("re").search(pattern, str(info.value)), str(info.value)
+
+
+@pytest.mark.xfail(strict=True, reason="tensornn.exact does not validate the covariance (reported gap)")
+@pytest.mark.parametrize("call, pattern", [c[1:] for c in GAPS], ids=[c[0] for c in GAPS])
+def test_known_gaps_in_modules_maintained_elsewhere(call, pattern):
+    test_bad_input_raises_named_error(call, pattern)
 
 
 @pytest.mark.parametrize("call, name", [c[1:] for c in UNKNOWN_KEYWORDS], ids=[c[0] for c in UNKNOWN_KEYWORDS])
