@@ -29,7 +29,7 @@ import numpy as np
 
 from ._checks import check_array
 from .ensemble import EnsembleMoments
-from .errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning
+from .errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning, NumericalOverflowWarning
 
 __all__ = [
     "pairings",
@@ -186,6 +186,11 @@ class CorrelatorEstimate:
     noise_dominated: bool
 
     @property
+    def success(self) -> bool:
+        """False when the estimate is not a finite number (the sampled outputs overflowed float64)."""
+        return bool(np.isfinite(self.value))
+
+    @property
     def z_exact(self) -> float | None:
         """(value - exact) / stderr, the discrepancy with the exact value in standard errors."""
         if self.exact is None or not self.stderr > 0:
@@ -196,6 +201,8 @@ class CorrelatorEstimate:
         ref = "" if self.gp is None else f", gp={self.gp:.6g}"
         ref += "" if self.exact is None else f", exact={self.exact:.6g}"
         flag = ", NOISE-DOMINATED" if self.noise_dominated else ""
+        if not self.success:
+            flag = ", success=False: not finite, the network outputs overflowed float64"
         head = f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}"
         return f"{head}{ref} (N_nets={self.n_networks}{flag})"
 
@@ -263,13 +270,17 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
         raise InvalidArgumentError(f"indices {idx} refer to inputs outside 0..{n_inputs - 1}")
     order = len(idx)
     is_connected = bool(connected) and order > 2
-    value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
+    if warn and not moments.success:
+        warnings.warn(f"measuring on an ensemble whose sums overflowed: {moments.message}", NumericalOverflowWarning,
+                      stacklevel=2)
+    with np.errstate(invalid="ignore", over="ignore"):  # overflowed sums: value is not finite, success=False
+        value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
     gp = None
     if kernel_matrix is not None:
         gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))
     noisy = not (abs(value) >= _NOISE_THRESHOLD * stderr)
     name = f"G{order}" + ("c" if is_connected else "")
-    if noisy and warn:
+    if noisy and warn and np.isfinite(value):
         warnings.warn(
             f"{name}{idx} = {value:.3g} +- {stderr:.2g} is within {_NOISE_THRESHOLD:g} standard errors of zero; "
             "increase n_networks to resolve it",

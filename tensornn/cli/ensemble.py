@@ -157,6 +157,7 @@ def _rows(results):
                 "gp": e.gp,
                 "exact": e.exact,
                 "noise_dominated": e.noise_dominated,
+                "success": e.success,
                 "deviation": None if d is None else d.value,
                 "deviation_stderr": None if d is None else d.stderr,
                 "background": None if d is None else d.background,
@@ -165,6 +166,12 @@ def _rows(results):
 
 def _fmt(v, spec=".6g"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
+
+
+def _flag(estimate) -> str:
+    if not estimate.success:
+        return "OVERFLOW"
+    return "noise" if estimate.noise_dominated else ""
 
 
 def _print(results, stream):
@@ -184,7 +191,7 @@ def _print(results, stream):
             print(
                 f"{e.name:<5} {' '.join(map(str, e.indices)):<13} {e.value:>12.6g} {e.stderr:>9.2g} "
                 f"{_fmt(e.gp):>12} {_fmt(e.exact):>12} {_fmt(d and d.value, '.3g'):>9} "
-                f"{_fmt(d and d.background, '.2g'):>8}  {'noise' if e.noise_dominated else ''}",
+                f"{_fmt(d and d.background, '.2g'):>8}  {_flag(e)}",
                 file=stream,
             )
         print(file=stream)
