@@ -18,6 +18,7 @@ from .errors import (
     InvalidArgumentError,
     InvalidTypeError,
     NoisyEstimateWarning,
+    NumericalOverflowWarning,
     TensorNNError,
     TruncationError,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidTypeError",
     "NoisyEstimateWarning",
+    "NumericalOverflowWarning",
     "StructuredNetwork",
     "TensorNNError",
     "TruncationError",
