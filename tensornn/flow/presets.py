@@ -100,17 +100,20 @@ class FlowPreset:
             g[self.names.index(key)] = float(value)
         return g
 
-    def fixed_points(self, *, n_starts: int = 32, seed=0, tol: float = 1e-9):
+    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9):
         """All fixed points found by :func:`find_fixed_points` from the preset's starts and random ones.
 
         The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
         (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
-        presets, and ``n_starts`` uniform draws in :attr:`bounds`.
+        presets, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
+        couplings, where a blind search is cheap and finds every root, else 8).
 
         Returns
         -------
         FixedPointSearch
         """
+        if n_starts is None:
+            n_starts = 48 if len(self.names) <= 3 else 8
         starts = [np.zeros(len(self.names))] + self._guided_starts()
         return find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
                                  seed=seed, tol=tol)
@@ -243,7 +246,7 @@ def scalar_preset(dim: int = 3, order: int = 2, expansion: str = "zero") -> Flow
     """
     dim = check_int("dim", dim, minimum=1)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
-    order = check_int("order", order, minimum=2 if expansion == "minimum" else 1)
+    order = check_int("order", order, minimum=2)
     options = dict(dim=dim, order=order, expansion=expansion)
     if expansion == "minimum":
         if dim <= 2:
@@ -264,7 +267,7 @@ def on_preset(n_components: int = 3, dim: int = 3, order: int = 2, expansion: st
     n_components = check_int("n_components", n_components, minimum=1)
     dim = check_int("dim", dim, minimum=1)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
-    order = check_int("order", order, minimum=2 if expansion == "minimum" else 1)
+    order = check_int("order", order, minimum=2)
     options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion)
     if expansion == "minimum":
         if dim <= 2:
