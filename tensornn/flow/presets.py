@@ -105,7 +105,7 @@ class FlowPreset:
 
         The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
         (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
-        presets, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
+        presets, the valid roots one order lower (new couplings at 0) for tensors, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
         couplings, where a blind search is cheap and finds every root, else 8).
 
         Returns
@@ -119,9 +119,20 @@ class FlowPreset:
                                  seed=seed, tol=tol)
 
     def _guided_starts(self):
-        if self.name not in ("scalar", "on"):
-            return []
         o = self.options
+        if self.name == "tensor":
+            if o["order"] <= 2 or not self.system.autonomous:
+                return []
+            # continuation: the valid roots one order lower, new couplings at 0
+            lower = tensor_preset(**dict(o, order=o["order"] - 1))
+            starts = []
+            for fp in lower.fixed_points(seed=0).valid:
+                g = np.zeros(len(self.names))
+                for name, value in zip(fp.names, fp.couplings):
+                    if name in self.names:
+                        g[self.names.index(name)] = value
+                starts.append(g)
+            return starts
         n = 1 if self.name == "scalar" else o["n_components"]
         if o["order"] < 2:
             return []
