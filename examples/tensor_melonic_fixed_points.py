@@ -24,7 +24,7 @@ def family_fixed_points(d, s, *, n_starts=48, seed=0):
     """[(FixedPoint, reason or None), ...] for one (d, s); reason says why a root is discarded."""
     preset = tensor_preset(rank=d, field="complex", kinetic_power=s, order=2, melonic=True, eta=True)
     out = []
-    for fp in preset.fixed_points(n_starts=n_starts, seed=seed):
+    for fp in preset.fixed_points(n_starts=n_starts, seed=seed, merge_marginal=False):
         size = float(np.max(np.abs(fp.couplings)))
         if fp.spurious:
             reason = "; ".join(f.split(":")[0] for f in fp.flags)
@@ -37,7 +37,7 @@ def family_fixed_points(d, s, *, n_starts=48, seed=0):
 
 
 def _theta(fp):
-    return ", ".join(f"{complex(x).real:.6g}" + (f"{complex(x).imag:+.4g}i" if abs(complex(x).imag) > 1e-12 else "")
+    return ", ".join(f"{complex(x).real + 0.0:.6g}" + (f"{complex(x).imag:+.4g}i" if abs(complex(x).imag) > 1e-12 else "")
                      for x in fp.exponents)
 
 
@@ -56,7 +56,8 @@ def main(argv=None):
             status = "kept" if reason is None else f"discarded: {reason}"
             if fp.is_gaussian:
                 status = "Gaussian"
-            print(f"| ({d}, {s:g}) | {mu:.6g} | {g4:.6g} ({2 * g4:.6g}) | {float(fp.eta):.6g} | {_theta(fp)} | "
+            mu, g4, eta = mu + 0.0, g4 + 0.0, float(fp.eta) + 0.0  # + 0.0 prints -0 as 0
+            print(f"| ({d}, {s:g}) | {mu:.6g} | {g4:.6g} ({2 * g4:.6g}) | {eta:.6g} | {_theta(fp)} | "
                   f"{fp.nu:.6g} | {status} |")
         marginal = sum(1 for _, r in roots if r is not None and "marginal" in r)
         if marginal:

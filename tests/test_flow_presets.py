@@ -183,3 +183,14 @@ def test_unknown_coupling_name_lists_the_valid_ones():
 def test_potential_to_engine_factorials():
     assert np.allclose(potential_to_engine([2.0, 24.0, 720.0]), [1.0, 1.0, 1.0])
     assert math.factorial(6) == 720
+
+
+def test_marginal_near_gaussian_roots_are_merged_into_the_gaussian_point():
+    # d = 3, s = 1: [g4] = 0, beta_g4 ~ g4^2, so loose solves stop near 0 along the marginal direction
+    preset = tensor_preset(rank=3, kinetic_power=1.0, eta=True)
+    raw = preset.fixed_points(seed=0, merge_marginal=False)
+    merged = preset.fixed_points(seed=0)
+    tiny = [fp for fp in raw if not fp.is_gaussian and np.max(np.abs(fp.couplings)) < 1e-3]
+    assert tiny and len(merged) == len(raw) - len(tiny)
+    assert sum(fp.is_gaussian for fp in merged) == 1
+    assert all(fp.is_gaussian or np.max(np.abs(fp.couplings)) > 1e-3 for fp in merged)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from ..theory import (
     vector_truncation,
 )
 from .betas import derive_flow
-from .fixed_points import find_fixed_points
+from .fixed_points import find_fixed_points, refine_fixed_point
 from .potential import MinimumPotential, potential_fixed_point
 
 __all__ = [
@@ -100,13 +100,18 @@ class FlowPreset:
             g[self.names.index(key)] = float(value)
         return g
 
-    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9):
+    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True):
         """All fixed points found by :func:`find_fixed_points` from the preset's starts and random ones.
 
         The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
         (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
         presets, the valid roots one order lower (new couplings at 0) for tensors, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
         couplings, where a blind search is cheap and finds every root, else 8).
+
+        With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
+        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
+        max |g| < 1e-3 that a solve at tol = 1e-13 pulls at least 100 times closer to 0 is dropped
+        as the Gaussian point (which is always among the results).
 
         Returns
         -------
@@ -115,8 +120,12 @@ class FlowPreset:
         if n_starts is None:
             n_starts = 48 if len(self.names) <= 3 else 8
         starts = [np.zeros(len(self.names))] + self._guided_starts()
-        return find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
-                                 seed=seed, tol=tol)
+        search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
+                                   seed=seed, tol=tol)
+        if not merge_marginal:
+            return search
+        kept = tuple(fp for fp in search if not _marginal_gaussian(self.system, fp))
+        return replace(search, fixed_points=kept)
 
     def _guided_starts(self):
         o = self.options
@@ -146,6 +155,14 @@ class FlowPreset:
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
+
+
+def _marginal_gaussian(system, fp) -> bool:
+    size = float(np.max(np.abs(fp.couplings)))
+    if fp.is_gaussian or size >= 1e-3:
+        return False
+    tight = refine_fixed_point(system, fp.couplings, tol=1e-13)
+    return tight is not None and float(np.max(np.abs(tight.couplings))) < 1e-2 * size
 
 
 def potential_to_engine(u) -> np.ndarray:
