@@ -194,3 +194,15 @@ def test_marginal_near_gaussian_roots_are_merged_into_the_gaussian_point():
     assert tiny and len(merged) == len(raw) - len(tiny)
     assert sum(fp.is_gaussian for fp in merged) == 1
     assert all(fp.is_gaussian or np.max(np.abs(fp.couplings)) > 1e-3 for fp in merged)
+
+
+def test_docs_page_python_example_runs(capsys):
+    import re
+
+    page = ROOT / "docs" / "flow_presets.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), {})
+    out = capsys.readouterr().out
+    assert "-1.0 0.54272" in out and "pole 0.5873" in out
