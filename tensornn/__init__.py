@@ -4,6 +4,8 @@ __version__ = "0.1.0"
 
 from .bubbles import Bubble
 from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
+from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
+from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
 from .ensemble import EnsembleMoments, sample_ensemble
 from .flow import find_fixed_points, potential_fixed_point, run_flow
 from .kernels import ACTIVATIONS, kernel, kernel_w
@@ -20,6 +22,7 @@ from .errors import (
     TruncationError,
 )
 from .structured import BlockGaussNetwork, StructuredNetwork
+from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
 
 __all__ = [
     "__version__",
@@ -51,4 +54,18 @@ __all__ = [
     "derive_flow",
     "Theory",
     "Truncation",
+    "CouplingEstimate",
+    "CouplingScan",
+    "PowerLawFit",
+    "fit_power_law",
+    "g4_connected_exact",
+    "g6_connected_exact",
+    "hidden_moments",
+    "measure_u4",
+    "scan_cutoff",
+    "scan_sigma_w",
+    "scan_width",
+    "two_point_exact",
+    "u4_exact",
+    "u4_from_measurement",
 ]
