@@ -226,3 +226,16 @@ def test_plot_variants(small):
     with pytest.raises(InvalidArgumentError, match="one Axes per d_in"):
         small.plot([ax])
     plt.close(fig)
+
+
+def test_example_script_runs(tmp_path, capsys):
+    import pathlib
+    import runpy
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "scalar_rg_experiment.py"
+    module = runpy.run_path(str(script), run_name="example")
+    out = tmp_path / "overlay.png"
+    result = module["main"](["--out", str(out), "--networks", "4096", "--d-in", "2", "--widths", "10",
+                             "--n-sigma", "3"])
+    text = capsys.readouterr().out
+    assert out.stat().st_size > 0 and "verdict" in text and len(result.cases) == 1
