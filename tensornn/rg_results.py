@@ -113,8 +113,9 @@ class ActivePassiveCase:
         Least-squares ``d ln|u4|/d ln sigma_w`` of the passive curve at the matched sigma_w.
     passive_slope_ir, passive_slope_uv : float
         Local passive slopes at k_IR (from the beta functions) and at the last point of the flow.
-    consistent : bool
-        True when the overlay is consistent with one trajectory: ``p_value >= 0.01``.
+    verdict, consistent : str, bool
+        "consistent" when ``p_value >= 0.01`` with at least 2 matched points, "inconsistent" when
+        ``p_value < 0.01``, "undecided" otherwise (e.g. a passive flow that did not move sigma_w).
     """
 
     d_in: int
@@ -142,8 +143,15 @@ class ActivePassiveCase:
     message: str = ""
 
     @property
+    def verdict(self) -> str:
+        """"consistent" (p >= 0.01), "inconsistent" (p < 0.01) or "undecided" (fewer than 2 matched points)."""
+        if len(self.matched) < 2 or not np.isfinite(self.p_value):
+            return "undecided"
+        return "consistent" if self.p_value >= 0.01 else "inconsistent"
+
+    @property
     def consistent(self) -> bool:
-        return bool(np.isfinite(self.p_value) and self.p_value >= 0.01)
+        return self.verdict == "consistent"
 
     @property
     def status(self) -> str:
@@ -172,6 +180,7 @@ class ActivePassiveCase:
             "ratio_top_error": float(self.ratio_error[top]) if len(self.matched) else float("nan"),
             "ratio_exact_top": float(finite_exact[-1]) if finite_exact.size else float("nan"),
             "chi2": self.chi2, "dof": self.dof, "p_value": self.p_value, "consistent": self.consistent,
+            "verdict": self.verdict,
             "active_vs_exact_chi2": float(np.sum(self.active.pulls**2)),
         }
 
@@ -218,11 +227,12 @@ class ActivePassiveResult:
         """Short JSON-ready dict of the agreement numbers."""
         keys = ("d_in", "width", "active_slope", "active_slope_error", "predicted_slope", "passive_slope",
                 "passive_slope_ir", "ratio_top", "ratio_top_error", "ratio_exact_top", "chi2", "dof", "p_value",
-                "consistent", "passive_status")
+                "consistent", "verdict", "passive_status")
         rows = [{k: (_num(r[k]) if isinstance(r[k], float) else r[k]) for k in keys} for r in self.table()]
         return {
             "claim": "networks at different sigma_w lie on one RG trajectory (theory.md 1.4)",
             "one_trajectory_consistent": all(r["consistent"] for r in rows),
+            "verdicts": {v: sum(r["verdict"] == v for r in rows) for v in ("consistent", "inconsistent", "undecided")},
             "cases": rows,
             "runtime_s": self.runtime,
         }

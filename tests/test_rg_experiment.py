@@ -126,6 +126,7 @@ def test_experiment_keeps_a_diverging_flow(small):
     assert case.passive.k_stop_reached < case.passive.k_uv
     assert "diverged" in case.message
     assert res.table()[0]["passive_status"] == "diverged"
+    assert case.verdict == "undecided" and not res.summary["one_trajectory_consistent"]  # sigma_w never grew
     json.dumps(res.to_dict())
 
 
