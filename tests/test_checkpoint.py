@@ -61,6 +61,20 @@ def test_resume_with_other_chunk_size_and_executor(tmp_path):
     _same(reference, resumed)
 
 
+def test_interrupt_with_a_process_pool_then_resume_serially(tmp_path):
+    """Interrupted while tasks are in flight on a pool: pending tasks are cancelled, the prefix is kept."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = tmp_path / "run.npz"
+    with ProcessPoolExecutor(2) as pool:
+        with pytest.raises(KeyboardInterrupt):
+            sample_ensemble(NET, X, N, checkpoint=path, executor=pool, max_pending=3,
+                            progress=_Interrupt(2), **KW)
+    with np.load(path) as data:
+        assert int(data["n_done_blocks"]) == 4
+    _same(sample_ensemble(NET, X, N, **KW), sample_ensemble(NET, X, N, checkpoint=path, **KW))
+
+
 def test_completed_checkpoint_returns_result_without_sampling(tmp_path, monkeypatch):
     path = tmp_path / "run.npz"
     first = sample_ensemble(NET, X, N, checkpoint=path, **KW)
