@@ -10,6 +10,13 @@ import subprocess, sys, pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BREAKS = [
     (
+        'CLI refuses abbreviations',
+        'tensornn/cli/main.py',
+        'kwargs["allow_abbrev"] = False',
+        'pass',
+        'tests/test_bad_input.py',
+    ),
+    (
         'resume skips completed blocks',
         'tensornn/ensemble.py',
         'group_sums, group_counts, first_block = state',

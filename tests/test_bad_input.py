@@ -315,6 +315,9 @@ CLI_CASES = [
     ("structured-width", ["structured-content", "--sizes", "2,2", "--width", "0"], r"width"),
     ("structured-sigma", ["structured-content", "--sizes", "2,2", "--sigma-w", "nan"], r"sigma_w"),
     ("structured-rank-and-dense", ["structured-content", "--rank", "2", "--dense"], r"not allowed"),
+    ("abbreviated-option", ENS + ["--net", "64"], r"unrecognized arguments: --net"),
+    ("abbreviated-option-flow", ["flow", "run", "on", "--n", "3", "--k-start", "1", "--k-stop", "0.5"],
+     r"unrecognized arguments: --n"),
     # commands maintained elsewhere, tested as they are on main
     ("bubbles-rank", ["bubbles", "count", "--rank", "0", "--order", "2"], r"--rank"),
     ("bubbles-order", ["bubbles", "count", "--rank", "3", "--order", "-2"], r"--order"),
@@ -370,4 +373,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (167, 8, 55)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (167, 8, 57)  # update the docs with the table
