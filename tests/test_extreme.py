@@ -107,3 +107,21 @@ def test_flows_at_extreme_starts_end_with_a_status(start, status, word):
         if status == "completed":
             np.testing.assert_array_equal(r.couplings[:, -1], 0.0)
         assert np.all(np.isfinite(r.couplings))  # the trajectory holds numbers only
+
+
+def test_structured_networks_at_large_sigma_w():
+    """Structured Gauss-net stays finite (log space); the structured Exp-net overflow is reported."""
+    from tensornn.structured import StructuredNetwork
+
+    x = np.full((2, 2, 3), 5.0)
+    x[1] *= -1
+    gauss = StructuredNetwork((2, 3), cp_rank=2, activation="gauss", width=4, sigma_w=100.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = sample_ensemble(gauss, x, 128, seed=0, block_size=32, n_groups=4)
+    assert m.success
+    exp = StructuredNetwork((2, 3), cp_rank=2, activation="exp", width=4, sigma_w=100.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no stray RuntimeWarning: the status carries the overflow
+        m = sample_ensemble(exp, x, 128, seed=0, block_size=32, n_groups=4)
+    assert not m.success and "overflowed" in m.message
