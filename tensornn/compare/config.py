@@ -163,7 +163,10 @@ class CompareConfig:
         """Build from a mapping of keys (unknown keys are refused, listing the valid ones)."""
         if not isinstance(mapping, dict):
             raise InvalidTypeError(f"the configuration must be a table of keys, got {type(mapping).__name__}")
-        check_keys("the compare configuration", mapping, config_keys())
+        try:
+            check_keys("the compare configuration", mapping, config_keys())
+        except InvalidArgumentError as exc:
+            raise ConfigError(str(exc)) from None
         for key, value in mapping.items():
             if isinstance(value, dict):
                 raise ConfigError(f"{key} must be a value, not a table; the configuration uses flat keys only")

@@ -88,15 +88,22 @@ class IRData:
         """(measured - exact) / error."""
         return (self.u4 - self.u4_exact) / self.u4_error if self.u4_error > 0 else math.nan
 
+    @property
+    def noise_dominated(self) -> bool:
+        """|u4| < 2 standard errors: the measurement does not resolve the sign of u4."""
+        return abs(self.u4) < 2 * self.u4_error
+
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d["scales"] = list(self.scales)
         d["pull"] = self.pull
+        d["noise_dominated"] = self.noise_dominated
         return d
 
     def __repr__(self):
         return (f"IRData(N={self.width}, m^2={self.mass2:.6g}, Z={self.Z:.6g}, u4={self.u4:.6g} +- "
-                f"{self.u4_error:.2g} (exact {self.u4_exact:.6g}, pull {self.pull:+.2f}))")
+                f"{self.u4_error:.2g} (exact {self.u4_exact:.6g}, pull {self.pull:+.2f})"
+                f"{', noise-dominated' if self.noise_dominated else ''})")
 
 
 def measure_ir_data(config: CompareConfig, width: int, *, seed, executor=None) -> IRData:

@@ -40,8 +40,9 @@ def summary_markdown(result, figures_note: str = "") -> str:
            "## IR data (field phi = sqrt(Z) f; u4 in the phi^4/4! normalisation)\n",
            f"Z = {_fmt(result.normalisation['Z'])}, m^2 = {_fmt(result.normalisation['mass2'])}, "
            f"kinetic scales a_c/Z = {[float(f'{v:.6g}') for v in result.normalisation['scales']]}.\n",
-           markdown_table(["N", "u4 measured", "error", "u4 exact", "pull", "u6"],
-                          [[ir.width, ir.u4, ir.u4_error, ir.u4_exact, ir.pull, ir.u6] for ir in result.ir]),
+           markdown_table(["N", "u4 measured", "error", "u4 exact", "pull", "noise-dominated", "u6"],
+                          [[ir.width, ir.u4, ir.u4_error, ir.u4_exact, ir.pull, ir.noise_dominated, ir.u6]
+                           for ir in result.ir]),
            f"Flows start from the {c.ir_source} u4.\n",
            "## The two readings side by side\n",
            markdown_table(["", "scalar reading", "tensor reading"],
