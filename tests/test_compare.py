@@ -210,3 +210,17 @@ def test_full_default_run(tmp_path):
     assert main(["compare", "--out", str(out), "--quiet"]) == 0
     assert {"report.json", "summary.md", "flows.png", "sigma_w_map.png", "active_passive.png",
             "bubbles.png"} <= {p.name for p in out.iterdir()}
+
+
+def test_docs_python_example_runs(tmp_path, monkeypatch):
+    import pathlib
+    import re
+
+    pytest.importorskip("matplotlib")
+    text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "compare.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(tmp_path)
+    for code in blocks:
+        exec(compile(code, "docs/compare.md", "exec"), {})
+    assert (tmp_path / "small-report" / "report.json").is_file()
