@@ -13,6 +13,7 @@ from .networks import NetworkSpec, ScalarNetwork
 from .passive_flow import PassiveFlow, passive_flow
 from .rg_experiment import ActivePassiveResult, active_passive_experiment
 from .flow import DerivedFlow, derive_flow
+from .flow import make_preset
 from .theory import Theory, Truncation
 from .errors import (
     BubbleError,
@@ -60,6 +61,7 @@ __all__ = [
     "run_flow",
     "DerivedFlow",
     "derive_flow",
+    "make_preset",
     "Theory",
     "Truncation",
     "CouplingEstimate",

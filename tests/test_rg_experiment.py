@@ -126,6 +126,7 @@ def test_experiment_keeps_a_diverging_flow(small):
     assert case.passive.k_stop_reached < case.passive.k_uv
     assert "diverged" in case.message
     assert res.table()[0]["passive_status"] == "diverged"
+    assert case.verdict == "undecided" and not res.summary["one_trajectory_consistent"]  # sigma_w never grew
     json.dumps(res.to_dict())
 
 
@@ -239,3 +240,23 @@ def test_example_script_runs(tmp_path, capsys):
                              "--n-sigma", "3"])
     text = capsys.readouterr().out
     assert out.stat().st_size > 0 and "verdict" in text and len(result.cases) == 1
+
+
+def test_executor_and_progress_do_not_change_the_numbers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    kw = dict(d_ins=(2,), widths=(10,), n_sigma=2, n_networks=4096, seed=9)
+    done = []
+    serial = active_passive_experiment(progress=done.append, **kw)
+    assert sum(done) == 1 * (2 + 1) * 4096  # every network of the IR ensemble and the grid is counted
+    with ThreadPoolExecutor(2) as ex:
+        threaded = active_passive_experiment(executor=ex, **kw)
+    np.testing.assert_array_equal(serial.cases[0].active.u4, threaded.cases[0].active.u4)
+    assert serial.cases[0].u4_ir == threaded.cases[0].u4_ir
+
+
+def test_non_numeric_lists_are_refused():
+    with pytest.raises(InvalidTypeError, match="d_ins"):
+        active_passive_experiment(d_ins=("one",))
+    with pytest.raises(InvalidTypeError, match="widths must be an integer"):
+        active_passive_experiment(widths=(10.5,))

@@ -84,7 +84,7 @@ def _run(args):
 def _print_table(result):
     print("active vs passive RG, Gauss-net (u4 of phi = sqrt(Z) f, phi^4/4!; slopes d ln|u4| / d ln sigma_w)")
     head = (f"{'d_in':>4} {'N':>5} {'sigma range':>15} {'active slope':>16} {'pred':>5} {'passive':>8} "
-            f"{'IR':>6} {'UV':>6} {'ratio top':>16} {'exact':>7} {'chi2/dof':>12} {'p':>8}  flow")
+            f"{'IR':>6} {'UV':>6} {'ratio top':>16} {'exact':>7} {'chi2/dof':>12} {'p':>8}  verdict / flow")
     print(head)
     for r in result.table():
         print(f"{r['d_in']:>4} {r['width']:>5} {r['sigma_w0']:>7.3g}-{_fmt(r['sigma_w_top'], '<7.3g')} "
@@ -93,7 +93,8 @@ def _print_table(result):
               f"{_fmt(r['passive_slope_ir'], '6.2f')} {_fmt(r['passive_slope_uv'], '6.2f')} "
               f"{_fmt(r['ratio_top'], '7.3g')} +- {_fmt(r['ratio_top_error'], '<5.2g')} "
               f"{_fmt(r['ratio_exact_top'], '7.3g')} {_fmt(r['chi2'], '7.3g')}/{r['dof']:<4} "
-              f"{_fmt(r['p_value'], '8.2g')}  {r['passive_status']}")
+              f"{_fmt(r['p_value'], '8.2g')}  {r['verdict']} / {r['passive_status']}")
     s = result.summary
+    counts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items() if n)
     verdict = "consistent" if s["one_trajectory_consistent"] else "NOT consistent"
-    print(f"one RG trajectory (p >= 0.01 in every case): {verdict}; runtime {result.runtime:.1f} s")
+    print(f"one RG trajectory (p >= 0.01 in every case): {verdict} ({counts}); runtime {result.runtime:.1f} s")
