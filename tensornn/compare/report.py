@@ -87,7 +87,7 @@ def summary_markdown(result, figures_note: str = "") -> str:
         out.append(f"Not available: {ap.get('reason')}\n")
     else:
         keys = ["width", "active_slope", "active_slope_error", "predicted_slope", "passive_slope", "chi2", "dof",
-                "p_value", "consistent"]
+                "p_value", "consistent", "verdict"]
         out.append(markdown_table(keys, [[r.get(k) if not isinstance(r.get(k), float) else r[k] for k in keys]
                                          for r in ap["cases"]]))
         out.append(f"One trajectory consistent: {ap['one_trajectory_consistent']}.\n")
@@ -147,8 +147,24 @@ def _sigma_figure(result, plt):
 
 
 def _bubbles_figure(result, plt):
+    from ..structured import quartic_content
+
     bc = result.bubble_content
-    fig, ax = plt.subplots(figsize=(7, 4))
+    classes = quartic_content(bc["order"], bc["cp_rank"]).classes
+    try:
+        from ..bubbles.draw import draw_bubble
+    except ImportError:  # drawing is optional: the bar chart alone is still the content
+        draw_bubble = None
+    n = len(classes)
+    if draw_bubble is not None:
+        fig = plt.figure(figsize=(max(7, 2.2 * n), 6))
+        grid = fig.add_gridspec(2, n, height_ratios=(1, 1.3))
+        for i, c in enumerate(classes):
+            draw_bubble(c.bubble, fig.add_subplot(grid[0, i]), title=f"{c.name}\nW_B = {c.weight:g}",
+                        legend=(i == n - 1))
+        ax = fig.add_subplot(grid[1, :])
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4))
     names = [x["name"] for x in bc["classes"]]
     ax.bar(range(len(names)), [x["weight"] for x in bc["classes"]],
            color=["C0" if x["connected"] else "C1" for x in bc["classes"]])
