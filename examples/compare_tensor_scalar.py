@@ -43,7 +43,7 @@ def main(argv=None):
             print(f"   non-Gaussian fixed point {fp['couplings']}")
             print(f"   eta = {fp['eta']:.5g}, theta = {[round(t, 4) for t in fp['theta']]}, nu = {fp['nu']:.5g}")
         for tr in reading.trajectories:
-            print(f"   N = {tr['width']:>5}: {tr['status']}, sigma_W from {tr['sigma_w'][0]:.4g} (k_IR) "
+            print(f"   N = {tr['width']:>5}, {tr['source']} u4: {tr['status']}, sigma_W from {tr['sigma_w'][0]:.4g} (k_IR) "
                   f"to {tr['sigma_w'][-1]} (k_UV)")
 
     one = run_compare(CompareConfig(block_sizes=(3,), **size))

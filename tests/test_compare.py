@@ -184,6 +184,13 @@ def test_cli_writes_a_complete_report(tmp_path, capsys):
     # sigma_W map at k_IR: the running mass at the start is m^2 = 2 sigma_w^2/d_in, so sigma_W(k_IR) = sigma_w
     assert tr["sigma_w"][0] == pytest.approx(1.0, rel=1e-9)
     assert "not available" in (out / "summary.md").read_text().lower()
+    # one trajectory per IR source; each starts from its own u4 (zero-mode matching: u4 = 4! x sum of quartics)
+    ir = data["ir_data"][0]
+    for reading in ("scalar_reading", "tensor_reading"):
+        trs = {t["source"]: t for t in data[reading]["trajectories"]}
+        assert set(trs) == {"measured", "exact"}
+        assert trs["measured"]["u4"][0] == pytest.approx(ir["u4"], rel=1e-12)
+        assert trs["exact"]["u4"][0] == pytest.approx(ir["u4_exact"], rel=1e-12)
     # the bubble content: quartic_content(3) has total weight 3^3 = 27 tuples at R = 1 times w = 1? computed there
     from tensornn.structured import quartic_content
     assert data["bubble_content"]["total_weight"] == pytest.approx(sum(c.weight for c in quartic_content(3).classes))

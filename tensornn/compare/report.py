@@ -74,10 +74,10 @@ def summary_markdown(result, figures_note: str = "") -> str:
     rows = []
     for r in (s, t):
         for tr in r.trajectories:
-            rows.append([r.name, tr["width"], tr["status"], tr["k_stop_reached"], tr["u2"][-1], tr["u4"][-1],
+            rows.append([r.name, tr["width"], tr["source"], tr["status"], tr["k_stop_reached"], tr["u2"][-1], tr["u4"][-1],
                          tr["eta"][-1], tr["sigma_w"][0] if tr["sigma_w"][0] is not None else math.nan,
                          tr["sigma_w"][-1] if tr["sigma_w"][-1] is not None else math.nan])
-    out += [markdown_table(["reading", "N", "status", "k reached", "u2(k_end)", "u4 sum(k_end)", "eta(k_end)",
+    out += [markdown_table(["reading", "N", "IR u4", "status", "k reached", "u2(k_end)", "u4 sum(k_end)", "eta(k_end)",
                             "sigma_W(k_IR)", "sigma_W(k_end)"], rows),
             "u2 = 2 g2 is the running mass; u4 sum = 4! x (sum of the quartic couplings), equal to u4 at the zero "
             "mode; sigma_W(k) = sqrt(d_in u2(k)/2).\n",
@@ -107,7 +107,7 @@ def summary_markdown(result, figures_note: str = "") -> str:
 def _flows_figure(result, plt):
     fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
     for col, r in enumerate((result.scalar, result.tensor)):
-        for tr in r.trajectories:
+        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
             k = np.asarray(tr["k"]) / tr["m0"]
             dl = tr["dimensionless"]
             legs = np.asarray(r.n_legs)
@@ -135,7 +135,7 @@ def _flows_figure(result, plt):
 def _sigma_figure(result, plt):
     fig, ax = plt.subplots(figsize=(7, 5))
     for r, ls in ((result.scalar, "-"), (result.tensor, "--")):
-        for tr in r.trajectories:
+        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
             sw = np.array([np.nan if v is None else v for v in tr["sigma_w"]])
             ax.plot(np.asarray(tr["k"]) / tr["m0"], sw, ls, label=f"{r.name}, N={tr['width']}")
     ax.set_xscale("log")

@@ -94,7 +94,7 @@ class ReadingResult:
     equations: str
     fixed_points: tuple          # dicts (fixed_point_dict), physical ones first
     fixed_point_message: str
-    trajectories: tuple          # dicts, one per width
+    trajectories: tuple          # dicts, one per width and IR source (config.ir_source first, then exact)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description, "couplings": list(self.names),
@@ -164,8 +164,9 @@ def analyse_reading(name, theory, config: CompareConfig, irs, *, anomalous_dimen
                    "with different powers of k), so it has no fixed points; only trajectories are reported")
     timings["fixed_points"] = timings.get("fixed_points", 0.0) + time.perf_counter() - t0
     t0 = time.perf_counter()
-    trajs = tuple(_trajectory(flow, config.d_in, ir, config, ir.u4 if config.ir_source == "measured" else ir.u4_exact)
-                  for ir in irs)
+    sources = (config.ir_source,) + (("exact",) if config.ir_source == "measured" else ())
+    trajs = tuple(dict(_trajectory(flow, config.d_in, ir, config, ir.u4 if src == "measured" else ir.u4_exact),
+                       source=src) for src in sources for ir in irs)
     timings["trajectories"] = timings.get("trajectories", 0.0) + time.perf_counter() - t0
     colours = ", ".join(f"{c.kind} R^{c.dimension} ({c.role}, scale {c.scale:.6g})" for c in theory.colours)
     desc = (f"real field; colours: {colours}; truncation {', '.join(theory.truncation.names)}; "
