@@ -111,6 +111,21 @@ def test_local_product_of_colours_is_the_scalar_flow():
     assert np.allclose(reading_flow(scalar_theory(cfg)).beta(g), reading_flow(tensor_theory(cfg)).beta(g), rtol=1e-12)
 
 
+def test_unequal_blocks_give_a_non_autonomous_tensor_reading():
+    # blocks of sizes 1 and 2: melonic loops over R^2 and over R^1 scale with different powers of k
+    from tensornn.compare.readings import IRData
+
+    cfg = CompareConfig(block_sizes=(1, 2), sigma_blocks=(0.8, 1.3), **TINY)
+    norm = block_normalisation(cfg)
+    ir = IRData(width=10, n_networks=0, Z=norm["Z"], mass2=norm["mass2"], scales=norm["scales"], u4_f=0.0,
+                u4_f_error=0.0, u4_f_exact=0.0, u4=-50.0, u4_error=1.0, u4_exact=-50.0, u6=0.0)
+    t = analyse_reading("tensor", tensor_theory(cfg), cfg, [ir], anomalous_dimension=True)
+    assert not t.autonomous and t.fixed_points == () and "not autonomous" in t.fixed_point_message
+    tr = t.trajectories[0]
+    assert tr["status"] == "completed" and np.all(np.isfinite(tr["eta"]))
+    assert tr["sigma_w"][0] == pytest.approx(math.sqrt(cfg.d_in * norm["mass2"] / 2), rel=1e-12)
+
+
 def test_tensor_reading_has_pillows_and_the_melonic_mass_flow():
     # theory.md 4.3: a real pillow cut at its dipole passes every colour but its own; coefficient 2 per pillow
     cfg = CompareConfig(**TINY)

@@ -128,7 +128,12 @@ def _trajectory(flow, d_in, ir: IRData, config, u4) -> dict:
                    n_points=config.n_points, rtol=1e-9, atol=1e-14)
     g = res.couplings
     dimless = g * np.exp(-np.asarray(flow.dimensions)[:, None] * res.t[None, :])
-    eta = np.asarray(flow.eta(dimless, None), dtype=float) if flow.anomalous_dimension else np.zeros(res.t.size)
+    if not flow.anomalous_dimension:
+        eta = np.zeros(res.t.size)
+    elif flow.autonomous:
+        eta = np.asarray(flow.eta(dimless, None), dtype=float)
+    else:  # the threshold sums depend on t: one scale at a time
+        eta = np.array([float(flow.eta(dimless[:, i], float(t))) for i, t in enumerate(res.t)])
     legs = np.asarray(flow.n_legs)
     u2 = 2.0 * g[legs == 2].sum(axis=0)
     u4_sum = 24.0 * g[legs == 4].sum(axis=0)
