@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .bubbles import Bubble
+from .bubbles import Bubble, count_bubbles, enumerate_bubbles, evaluate_bubble
 from .errors import (
     BubbleError,
     ConfigError,
@@ -16,6 +16,9 @@ from .errors import (
 __all__ = [
     "__version__",
     "Bubble",
+    "count_bubbles",
+    "enumerate_bubbles",
+    "evaluate_bubble",
     "BubbleError",
     "ConfigError",
     "InvalidArgumentError",
