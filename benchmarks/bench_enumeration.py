@@ -15,12 +15,16 @@ Usage: python benchmarks/bench_enumeration.py [--max-complex-order 7] [--baselin
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 from itertools import permutations, product
 
 import networkx as nx
 import numpy as np
 import opt_einsum
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from tensornn.bubbles import Bubble, enumerate_bubbles, evaluate_bubble, k33_wheel
 from tensornn.bubbles.enumerate import perfect_matchings

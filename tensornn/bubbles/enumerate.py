@@ -11,9 +11,11 @@ representatives that are yielded.
 Colour 1 is fixed (sigma_1 = id, or the matching {0,1},{2,3},...), which uses the
 (sigma_c) -> (g sigma_c h) freedom; colour 2 is then taken up to conjugacy (one
 representative per cycle type, complex) or per cycle type of the union of the two matchings
-(real, even cycles of lengths 2 lambda_i). The number of candidates tested is
-Z(d-1, n) * n! (complex) or Z(d-1, n) * (2n-1)!! (real) for d >= 3, against (n!)^d or
-((2n-1)!!)^d labelled tuples.
+(real, even cycles of lengths 2 lambda_i). For complex fields the last colour is further taken one per orbit of
+the common centraliser of the earlier colours (conjugation sigma -> h^-1 sigma h keeps
+sigma_1 = id and the earlier colours fixed), which cuts the canonical codes computed from
+Z(d-1, n) * n! to roughly n! * Z(d-1, n) / |centraliser| summed over representatives. Real
+fields test Z(d-1, n) * (2n-1)!! candidates, against ((2n-1)!!)^d labelled tuples.
 """
 
 from __future__ import annotations
@@ -113,13 +115,44 @@ def _representatives(rank, n, field, progress):
 
         iterator = tqdm(previous, desc=f"rank {rank}, order {n}", unit="class")
     for rep in iterator:
-        for extra in choices:
+        for extra in _orbit_representatives(rep, choices, field):
             candidate = rep + (extra,)
             code = canonical_code(table(candidate, n), kinds)
             if code not in seen:
                 seen.add(code)
                 reps.append(candidate)
     return reps
+
+
+def _orbit_representatives(rep, choices, field):
+    """The last-colour choices, one per orbit of the stabiliser of ``rep`` (complex), else all.
+
+    With sigma_1 = id fixed, (g, h) must satisfy g = h^-1, and it fixes the earlier colours when
+    h commutes with each of them; such h act on the last colour by conjugation and produce
+    isomorphic bubbles, so one choice per orbit suffices (the canonical code still deduplicates
+    the rest). Real fields: all matchings (the stabiliser in S_2n is not enumerated).
+    """
+    if field != "complex":
+        yield from choices
+        return
+    others = rep[1:]
+    centraliser = [h for h in choices if all(all(p[h[i]] == h[p[i]] for i in range(len(h))) for p in others)]
+    if len(centraliser) == 1:
+        yield from choices
+        return
+    inverses = []
+    for h in centraliser:
+        inv = [0] * len(h)
+        for i, j in enumerate(h):
+            inv[j] = i
+        inverses.append(inv)
+    seen = set()
+    n = len(choices[0])
+    for sigma in choices:
+        if sigma in seen:
+            continue
+        seen.update(tuple(hinv[sigma[h[i]]] for i in range(n)) for h, hinv in zip(centraliser, inverses))
+        yield sigma
 
 
 def _show(progress, work):
