@@ -9,7 +9,7 @@ Evaluation: one bubble on tensors of one shape: the first call (path search + co
 later calls (cached compiled expression) and ``opt_einsum.contract`` without a compiled
 expression.
 
-Usage: python benchmarks/bench_enumeration.py [--max-complex-order 7] [--baseline-budget 20]
+Usage: python benchmarks/bench_enumeration.py [--max-complex-order 7] [--baseline-budget 1]
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-complex-order", type=int, default=7)
     parser.add_argument("--max-real-order", type=int, default=5)
-    parser.add_argument("--baseline-budget", type=float, default=20.0)
+    parser.add_argument("--baseline-budget", type=float, default=1.0)
     args = parser.parse_args()
     _evaluation()
     _enumeration("complex", range(3, args.max_complex_order + 1), args.baseline_budget)
