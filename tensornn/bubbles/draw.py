@@ -25,7 +25,11 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None):
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
     v = bubble.n_vertices
-    pos = [(math.cos(2 * math.pi * k / v + math.pi / 2), math.sin(2 * math.pi * k / v + math.pi / 2)) for k in range(v)]
+    slot = {w: k for k, w in enumerate(_walk_order(bubble))}
+    pos = [
+        (math.cos(2 * math.pi * slot[w] / v + math.pi / 2), math.sin(2 * math.pi * slot[w] / v + math.pi / 2))
+        for w in range(v)
+    ]
     multiplicity: dict[tuple[int, int], int] = {}
     for a, b, c in bubble.edges():
         k = multiplicity.get((a, b), 0)
@@ -45,6 +49,21 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None):
     if title:
         ax.set_title(title, fontsize=8)
     return ax
+
+
+def _walk_order(bubble: Bubble) -> list[int]:
+    """Vertices in depth-first order through colours 1..d, so that neighbours sit side by side."""
+    order, seen = [], set()
+    for start in range(bubble.n_vertices):
+        stack = [start]
+        while stack:
+            w = stack.pop()
+            if w in seen:
+                continue
+            seen.add(w)
+            order.append(w)
+            stack.extend(reversed(bubble.adjacency[w]))
+    return order
 
 
 def draw_grid(bubbles, *, columns: int = 6, titles=None):
