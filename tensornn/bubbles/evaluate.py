@@ -1,9 +1,13 @@
-"""Value of a bubble on a tensor: one copy of T per vertex, one summed index per edge.
+"""The value of a bubble on a tensor: one copy of T per vertex, one summed index per edge.
 
-    B(T) = sum_{indices} prod_{v black or real} T_{a^v} prod_{v white} conj(T)_{a^v},
+For a bubble B of rank d and a tensor T of shape (n_1, ..., n_d),
 
-where a^v_c is the index of the colour-c edge at v. The contraction is compiled once per
-(labelled bubble structure, shape, dtype) with ``opt_einsum.contract_expression`` and cached.
+    B(T) = sum over edge indices of prod_v T_v[a_v(1), ..., a_v(d)],
+
+where a_v(c) is the index carried by the colour-c edge at v, and T_v = T for black or real
+vertices and conj(T) for white ones. The contraction is compiled with
+``opt_einsum.contract_expression`` once per (bubble structure, shape, dtype) and cached, so
+repeated evaluations on tensors of one shape spend their time in the contraction only.
 """
 
 from __future__ import annotations
@@ -11,87 +15,63 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import opt_einsum
 
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .graph import Bubble
 
-__all__ = ["evaluate_bubble", "einsum_subscripts", "clear_cache"]
+__all__ = ["bubble_equation", "evaluate_bubble", "bubble_expression"]
 
 
-def einsum_subscripts(bubble: Bubble) -> str:
-    """The einsum string of a bubble: one operand per vertex (axes in colour order), one letter per edge."""
-    return _subscripts(bubble.adjacency)
-
-
-def _subscripts(adjacency) -> str:
-    import opt_einsum
-
+def _equation(adjacency, rank: int) -> str:
     letters = {}
-    terms = []
     for v, row in enumerate(adjacency):
-        term = []
         for c, w in enumerate(row):
-            key = (min(v, w), max(v, w), c)
-            if key not in letters:
-                letters[key] = opt_einsum.get_symbol(len(letters))
-            term.append(letters[key])
-        terms.append("".join(term))
-    return ",".join(terms) + "->"
+            if v < w:
+                letters[(v, c)] = letters[(w, c)] = opt_einsum.get_symbol(len(letters) // 2)
+    return ",".join("".join(letters[(v, c)] for c in range(rank)) for v in range(len(adjacency))) + "->"
+
+
+def bubble_equation(bubble: Bubble) -> str:
+    """The einsum equation of a bubble: one term per vertex, one shared letter per edge."""
+    return _equation(bubble.adjacency, bubble.rank)
 
 
 @lru_cache(maxsize=512)
-def _expression(adjacency, shape, dtype):
-    import opt_einsum
+def _compiled(adjacency, rank, shape, dtype):
+    equation = _equation(adjacency, rank)
+    return opt_einsum.contract_expression(equation, *([shape] * len(adjacency)), optimize="auto")
 
-    return opt_einsum.contract_expression(_subscripts(adjacency), *([shape] * len(adjacency)), optimize="auto")
 
-
-def clear_cache() -> None:
-    """Forget the compiled contractions."""
-    _expression.cache_clear()
+def bubble_expression(bubble: Bubble, shape, dtype=np.float64):
+    """The compiled (cached) opt_einsum expression of ``bubble`` for tensors of ``shape``."""
+    return _compiled(bubble.adjacency, bubble.rank, tuple(shape), np.dtype(dtype).str)
 
 
 def evaluate_bubble(bubble: Bubble, tensor) -> complex | float:
-    """B(T): the bubble's invariant evaluated on ``tensor`` (white vertices receive conj(T)).
-
-    Parameters
-    ----------
-    bubble : Bubble
-        Rank d >= 1.
-    tensor : array_like, shape (N_1, ..., N_d)
-        Axis c - 1 carries colour c. Real or complex; for a complex bubble white vertices use
-        its complex conjugate, for a real bubble every vertex uses ``tensor`` itself.
-
-    Returns
-    -------
-    numpy scalar
-        Real for a real tensor; for a complex bubble of a complex tensor, complex in general.
-
-    Raises
-    ------
-    InvalidArgumentError
-        The tensor does not have one axis per colour.
+    """Evaluate ``bubble`` on ``tensor`` (real or complex, shape (n_1, ..., n_d)).
 
     Examples
     --------
+    >>> import numpy as np
     >>> from tensornn.bubbles.families import melon
     >>> t = np.arange(8.0).reshape(2, 2, 2)
-    >>> float(evaluate_bubble(melon(3), t)) == float((t ** 2).sum())
+    >>> float(evaluate_bubble(melon(3, "real"), t)) == float((t * t).sum())
     True
     """
     if not isinstance(bubble, Bubble):
         raise InvalidTypeError(f"bubble must be a Bubble, got {type(bubble).__name__}")
-    t = np.asarray(tensor)
-    if t.ndim != bubble.rank:
+    array = np.asarray(tensor)
+    if not np.issubdtype(array.dtype, np.number):
+        raise InvalidTypeError(f"tensor must be numeric, got dtype {array.dtype}")
+    if array.ndim != bubble.rank:
         raise InvalidArgumentError(
-            f"tensor must have one axis per colour: rank {bubble.rank}, got shape {t.shape}; reshape it to d axes"
+            f"tensor has {array.ndim} indices but the bubble has rank {bubble.rank}; pass a tensor of shape (n_1..n_{bubble.rank})"
         )
-    if bubble.rank == 0:
-        raise InvalidArgumentError("rank-0 bubbles have no indices to contract; evaluate them as a power of the field")
-    expr = _expression(bubble.adjacency, t.shape, t.dtype.str)
-    if bubble.field == "complex" and np.iscomplexobj(t):
-        conj = np.conj(t)
-        operands = [t if k == "black" else conj for k in bubble.kinds]
-    else:
-        operands = [t] * bubble.n_vertices
-    return expr(*operands)
+    if not np.all(np.isfinite(array)):
+        raise InvalidArgumentError("tensor must contain only finite numbers")
+    expression = bubble_expression(bubble, array.shape, array.dtype)
+    conjugate = np.conj(array) if np.iscomplexobj(array) else array
+    operands = [conjugate if kind == "white" else array for kind in bubble.kinds]
+    value = expression(*operands)
+    return value.item() if hasattr(value, "item") else value

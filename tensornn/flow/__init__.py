@@ -1,5 +1,47 @@
 """Wetterich flows in the local potential approximation: one-loop rules, thresholds, integration, fixed points."""
 
+from .fixed_points import (
+    FixedPoint,
+    FixedPointSearch,
+    critical_exponents,
+    find_fixed_points,
+    refine_fixed_point,
+    stability_matrix,
+)
+from .betas import DerivedFlow, derive_flow
+from .equations import equations_latex, equations_text
+from .integrate import FlowResult, run_flow
+from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
+from .rules import Term, derive_terms
 from .system import FlowSystem
 
-__all__ = ["FlowSystem"]
+__all__ = [
+    "FlowSystem",
+    "DerivedFlow",
+    "derive_flow",
+    "Term",
+    "derive_terms",
+    "equations_text",
+    "equations_latex",
+    "FlowResult",
+    "run_flow",
+    "FixedPoint",
+    "FixedPointSearch",
+    "find_fixed_points",
+    "refine_fixed_point",
+    "stability_matrix",
+    "critical_exponents",
+    "SymmetricPotential",
+    "MinimumPotential",
+    "potential_fixed_point",
+    "exponents_by_order",
+    "litim_volume",
+    "PRESETS",
+    "FlowPreset",
+    "ColourSymmetricFlow",
+    "make_preset",
+    "scalar_preset",
+    "on_preset",
+    "tensor_preset",
+]

@@ -1,0 +1,160 @@
+"""``tensornn couplings {width,sigma-w,cutoff}``: scans of the quartic coupling u4 with power-law fits."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from ..coupling_scans import scan_cutoff, scan_sigma_w, scan_width
+from ..errors import InvalidArgumentError
+
+__all__ = ["register"]
+
+_NORMALISATION = "u4 multiplies f^4/4! (HMS lambda = u4/4!); measured normalisation"
+
+
+def _floats(name, text):
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InvalidArgumentError(f"{name} must be comma-separated numbers, got {text!r}") from None
+    if not values:
+        raise InvalidArgumentError(f"{name} must list at least one number, got {text!r}")
+    return values
+
+
+def _quadruple(text, d_in):
+    """'a,b,c,d' (d_in = 1) or 'x1;x2;x3;x4' with each x a comma-separated vector of length d_in."""
+    points = [_floats("--inputs", p) for p in text.split(";")] if ";" in text else [[v] for v in
+                                                                                    _floats("--inputs", text)]
+    if len(points) != 4 or any(len(p) != d_in for p in points):
+        raise InvalidArgumentError(
+            f"--inputs must give 4 inputs of dimension d_in={d_in} ('a,b,c,d' for d_in = 1, "
+            f"'x1;x2;x3;x4' with comma-separated components otherwise), got {text!r}"
+        )
+    return points
+
+
+def _add_common(p, *, activation=True):
+    if activation:
+        p.add_argument("--activation", default="relu", help="gauss, exp, erf or relu (default relu)")
+    p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
+    p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale (default 0)")
+    p.add_argument("--no-bias", action="store_true", help="networks without biases")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="save a log-log plot of |u4| with the fitted power law")
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "couplings",
+        help="scan the quartic coupling u4 against width, sigma_w or the input cutoff",
+        description=f"Scans of the amputated quartic coupling u4 ({_NORMALISATION}) with log-log fits.",
+    )
+    scans = parser.add_subparsers(dest="scan", metavar="SCAN")
+    parser.set_defaults(handler=lambda args: _usage(parser))
+
+    p = scans.add_parser("width", help="u4 against the width N (expected slope -1)")
+    _add_common(p)
+    p.add_argument("--inputs", default="0.2,0.4,0.6,0.8", help="the input quadruple (default 0.2,0.4,0.6,0.8)")
+    p.add_argument("--widths", default="2,4,8,16,32", help="comma-separated widths")
+    p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
+    p.add_argument("--cutoff", type=float, help="input-space cutoff Lambda (required except for gauss)")
+    p.add_argument("--networks", type=int, help="measure from this many networks per point (default: exact)")
+    p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
+    p.set_defaults(handler=_run_width)
+
+    p = scans.add_parser("sigma-w", help="Gauss-net u4 against sigma_w at fixed rescaled inputs (slope d_in - 4)")
+    _add_common(p, activation=False)
+    p.add_argument("--inputs", default="-0.5,-0.1,0.2,0.6",
+                   help="rescaled inputs y = sigma_w x / sqrt(d_in) (default -0.5,-0.1,0.2,0.6)")
+    p.add_argument("--sigma-ws", default="1,2,4,8,16", help="comma-separated weight scales")
+    p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
+    p.add_argument("--networks", type=int, help="measure from this many networks per point (default: exact)")
+    p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
+    p.set_defaults(handler=_run_sigma_w)
+
+    p = scans.add_parser("cutoff", help="exact u4 against the input cutoff Lambda (ReLU slope -(d_in + 4))")
+    _add_common(p)
+    p.add_argument("--inputs", default="0.2,0.4,0.6,0.8", help="the input quadruple (default 0.2,0.4,0.6,0.8)")
+    p.add_argument("--cutoffs", default="10,20,40,80,160", help="comma-separated cutoffs")
+    p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
+    p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
+    p.set_defaults(handler=_run_cutoff)
+
+
+def _usage(parser):
+    parser.print_help()
+    return 2
+
+
+def _check_networks(args):
+    if args.networks is not None and args.networks < 2:
+        raise InvalidArgumentError(f"--networks must be >= 2, got {args.networks}")
+
+
+def _run_width(args):
+    _check_networks(args)
+    scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), _floats("--widths", args.widths),
+                      sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias, cutoff=args.cutoff,
+                      networks=args.networks, seed=args.seed)
+    return _report(scan, args, "N")
+
+
+def _run_sigma_w(args):
+    _check_networks(args)
+    scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), _floats("--sigma-ws", args.sigma_ws), width=args.width,
+                        sigma_b=args.sigma_b, bias=not args.no_bias, networks=args.networks, seed=args.seed)
+    return _report(scan, args, "sigma_w")
+
+
+def _run_cutoff(args):
+    scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), _floats("--cutoffs", args.cutoffs),
+                       width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias)
+    return _report(scan, args, "Lambda")
+
+
+def _report(scan, args, label):
+    if args.plot:
+        _plot(scan, args.plot, label)
+    if args.json:
+        print(json.dumps(scan.to_dict(), indent=2))
+        return 0 if scan.success else 1
+    print(f"u4 against {label} ({scan.mode}; {_NORMALISATION})")
+    print(f"{label:>12}  {'u4':>14}  {'stderr':>10}")
+    for v, u, e in zip(scan.values, scan.u4, scan.u4_error):
+        print(f"{v:12.6g}  {u:14.6g}  {e:10.3g}")
+    if scan.fit is None:
+        print(f"no fit: {scan.message}")
+        return 1
+    print(f"slope {scan.fit.slope:.5g} +- {scan.fit.slope_error:.2g} (expected {scan.expected_slope}), "
+          f"chi2/dof = {scan.fit.chi2:.3g}/{scan.fit.dof}")
+    if scan.normalised_fit is not None:
+        print(f"Z^-2 u4 slope {scan.normalised_fit.slope:.5g} +- {scan.normalised_fit.slope_error:.2g} "
+              f"(expected {-scan.expected_slope})")
+    if args.plot:
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+def _plot(scan, path, label):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.errorbar(scan.values, abs(scan.u4), yerr=scan.u4_error if scan.mode == "measured" else None, fmt="o",
+                label=f"|u4| ({scan.mode})")
+    if scan.fit is not None:
+        fit = scan.fit
+        ax.plot(scan.values, [math.exp(fit.intercept) * v**fit.slope for v in scan.values], "-",
+                label=f"fit slope {fit.slope:.3f} +- {fit.slope_error:.2g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(label)
+    ax.set_ylabel("|u4|  (f^4/4! normalisation)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -1,0 +1,233 @@
+"""``tensornn ensemble``: sample network ensembles at several widths and report their correlators.
+
+Example::
+
+    tensornn ensemble --activation gauss --d-in 1 --widths 2 10 100 --sigma-w 1 \
+        --inputs 0.01,-0.01,0.02 --networks 100000 --seed 0 --plot deviations.png
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..correlators import correlator_table, normalised_deviation
+from ..ensemble import DEFAULT_BLOCK_SIZE, sample_ensemble
+from ..errors import InvalidArgumentError, NoisyEstimateWarning
+from ..kernels import ACTIVATIONS
+from ..networks import ScalarNetwork
+
+__all__ = ["register", "run", "exact_g4c_oracle"]
+
+
+def register(subparsers):
+    """Add the ``ensemble`` command."""
+    p = subparsers.add_parser(
+        "ensemble",
+        help="sample one-hidden-layer network ensembles and measure their correlators",
+        description="Sample one-hidden-layer networks at each width and print G2, connected G4 (and G6) "
+        "with jackknife errors, GP/exact values beside them, and normalised deviations from the GP.",
+    )
+    p.add_argument("--activation", required=True, choices=ACTIVATIONS)
+    p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
+    p.add_argument("--widths", type=int, nargs="+", required=True, metavar="N", help="hidden widths")
+    p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
+    p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale (default 0)")
+    p.add_argument("--no-bias", action="store_true", help="set both biases to zero")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument(
+        "--inputs",
+        help="comma-separated inputs; for d_in > 1 separate inputs by ';' (e.g. '0.1,0.2;0.3,0.4')",
+    )
+    src.add_argument("--inputs-file", type=Path, help="a .npy or .csv file with one input per row")
+    p.add_argument("--networks", type=int, default=100_000, help="networks per width (default 100000)")
+    p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    p.add_argument("--chunk-size", type=int, default=None, help="networks per task (does not change results)")
+    p.add_argument("--block-size", type=int, default=DEFAULT_BLOCK_SIZE, help="networks per seeded block")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1: serial)")
+    p.add_argument("--six-point", action="store_true", help="also accumulate and report 6-point functions")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    out.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
+    p.add_argument("--plot", type=Path, metavar="FILE.png", help="plot normalised deviations against width")
+    p.set_defaults(handler=run)
+
+
+def _read_inputs(args):
+    if args.inputs is not None:
+        try:
+            rows = [[float(v) for v in row.split(",") if v.strip()] for row in args.inputs.split(";") if row.strip()]
+        except ValueError:
+            raise InvalidArgumentError(
+                f"--inputs must be comma-separated numbers (inputs separated by ';' when d_in > 1), got {args.inputs!r}"
+            ) from None
+        if args.d_in == 1 and len(rows) == 1:
+            return np.array(rows[0])[:, None]
+        if len({len(r) for r in rows}) != 1:
+            raise InvalidArgumentError("--inputs rows must all have d_in numbers")
+        return np.array(rows)
+    path = args.inputs_file
+    if path.suffix == ".npy":
+        return np.load(path)
+    if path.suffix == ".csv":
+        return np.loadtxt(path, delimiter=",", ndmin=2)
+    raise InvalidArgumentError(f"--inputs-file must end in .npy or .csv, got {path.name!r}")
+
+
+def exact_g4c_oracle(network, inputs):
+    """Return ``exact(indices)`` giving the exact G4c from :mod:`tensornn.exact`, or None if unavailable."""
+    try:
+        from ..exact import g4_connected_exact
+    except ImportError:
+        return None
+
+    def exact(idx):
+        if len(idx) != 4:
+            return None
+        return float(
+            g4_connected_exact(
+                network.activation,
+                *(inputs[a] for a in idx),
+                width=network.width,
+                sigma_w=network.sigma_w,
+                sigma_b=network.sigma_b,
+                bias=network.bias,
+            )
+        )
+
+    return exact
+
+
+def _measure_width(args, x, width, executor):
+    net = ScalarNetwork(args.activation, args.d_in, width, args.sigma_w, args.sigma_b, bias=not args.no_bias)
+    x = net.check_inputs(x)
+    moments = sample_ensemble(
+        net,
+        x,
+        args.networks,
+        seed=args.seed,
+        chunk_size=args.chunk_size,
+        executor=executor,
+        tuples=6 if args.six_point else 4,
+        block_size=args.block_size,
+    )
+    K = net.kernel_matrix(x)
+    exact = exact_g4c_oracle(net, x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoisyEstimateWarning)
+        table = correlator_table(moments, K, orders=(2, 4, 6), exact=exact)
+    deviations = [normalised_deviation(moments, t, K) for t in moments.tuples if len(t) in (4, 6)]
+    return net, moments, table, deviations, exact is not None
+
+
+def _rows(results):
+    for width, (_, moments, table, deviations, _) in results.items():
+        dev = {d.indices: d for d in deviations}
+        for e in table:
+            d = dev.get(e.indices)
+            yield {
+                "width": width,
+                "n_networks": moments.n_networks,
+                "seed": moments.entropy,
+                "name": e.name,
+                "indices": " ".join(map(str, e.indices)),
+                "value": e.value,
+                "stderr": e.stderr,
+                "gp": e.gp,
+                "exact": e.exact,
+                "noise_dominated": e.noise_dominated,
+                "deviation": None if d is None else d.value,
+                "deviation_stderr": None if d is None else d.stderr,
+                "background": None if d is None else d.background,
+            }
+
+
+def _fmt(v, spec=".6g"):
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
+
+
+def _print(results, stream):
+    for width, (net, moments, table, deviations, has_exact) in results.items():
+        print(f"# {net!r}", file=stream)
+        print(f"# {moments!r}", file=stream)
+        if not has_exact:
+            print("# exact G4c: tensornn.exact.g4_connected_exact not available (column left empty)", file=stream)
+        dev = {d.indices: d for d in deviations}
+        print(
+            f"{'name':<5} {'indices':<13} {'value':>12} {'stderr':>9} {'GP':>12} {'exact':>12} "
+            f"{'delta':>9} {'backgr':>8}  flag",
+            file=stream,
+        )
+        for e in table:
+            d = dev.get(e.indices)
+            print(
+                f"{e.name:<5} {' '.join(map(str, e.indices)):<13} {e.value:>12.6g} {e.stderr:>9.2g} "
+                f"{_fmt(e.gp):>12} {_fmt(e.exact):>12} {_fmt(d and d.value, '.3g'):>9} "
+                f"{_fmt(d and d.background, '.2g'):>8}  {'noise' if e.noise_dominated else ''}",
+                file=stream,
+            )
+        print(file=stream)
+
+
+def _plot(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    widths = sorted(results)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for order, marker in ((4, "o"), (6, "s")):
+        mean_abs, background = [], []
+        for w in widths:
+            devs = [d for d in results[w][3] if len(d.indices) == order]
+            if devs:
+                mean_abs.append(np.mean([abs(d.value) for d in devs]))
+                background.append(np.mean([d.background for d in devs]))
+        if mean_abs:
+            ax.plot(widths, mean_abs, marker=marker, label=f"mean |delta_{order}|")
+            ax.plot(widths, background, marker=marker, linestyle="--", label=f"background {order}-pt")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("width N")
+    ax.set_ylabel("normalised deviation from GP")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def run(args) -> int:
+    """Handler of ``tensornn ensemble``."""
+    x = _read_inputs(args)
+    if args.workers < 1:
+        raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
+    executor = None
+    if args.workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(args.workers)
+    try:
+        results = {w: _measure_width(args, x, w, executor) for w in args.widths}
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    rows = list(_rows(results))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    elif args.csv:
+        with args.csv.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        _print(results, sys.stdout)
+    if args.plot:
+        _plot(results, args.plot)
+    return 0

@@ -1,0 +1,377 @@
+"""n-point functions of network ensembles: measured values, jackknife errors, GP (Wick) values.
+
+With G_n(a_1..a_n) = E[f(x_{a_1}) ... f(x_{a_n})] and odd moments zero (W1 -> -W1 and
+b1 -> -b1 are symmetries of the laws of :mod:`tensornn.networks`), the connected functions are
+
+    G4c(1234)   = G4 - [G2(12) G2(34) + G2(13) G2(24) + G2(14) G2(23)],
+    G6c(123456) = G6 - sum_{15 splits 4|2} G4c G2 - sum_{15 pairings} G2 G2 G2.
+
+The Gaussian-process (GP, infinite-width) value of G_2k is the Wick sum of the kernel over the
+(2k-1)!! pairings; its connected parts vanish. Errors are delete-one-group jackknife errors over
+the independent groups of :class:`~tensornn.ensemble.EnsembleMoments`. An estimate with
+|value| < 2 stderr is flagged ``noise_dominated`` and raises a :class:`NoisyEstimateWarning`.
+
+References
+----------
+Halverson, Maiti, Stoner, arXiv:2008.08601 (normalised deviations and their background);
+Efron, Stein, Ann. Stat. 9 (1981) 586 (jackknife).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ._checks import check_array
+from .ensemble import EnsembleMoments
+from .errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning
+
+__all__ = [
+    "pairings",
+    "wick_sum",
+    "CorrelatorEstimate",
+    "DeviationEstimate",
+    "measure",
+    "two_point",
+    "four_point",
+    "six_point",
+    "normalised_deviation",
+    "correlator_table",
+]
+
+_NOISE_THRESHOLD = 2.0
+
+
+@lru_cache(maxsize=None)
+def pairings(n: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """All perfect matchings of positions 0..n-1 ((n-1)!! of them; n even, else none).
+
+    >>> len(pairings(4)), len(pairings(6))
+    (3, 15)
+    """
+    if n == 0:
+        return ((),)
+    if n % 2:
+        return ()
+    out = []
+    for k in range(1, n):
+        rest = [i for i in range(1, n) if i != k]
+        for sub in pairings(n - 2):
+            out.append(((0, k),) + tuple((rest[a], rest[b]) for a, b in sub))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _splits_4_2(n: int = 6):
+    """The 15 ways to split 6 positions into a 4-set and a 2-set: (four, two)."""
+    return tuple(
+        (tuple(i for i in range(n) if i not in pair), pair) for pair in itertools.combinations(range(n), 2)
+    )
+
+
+def wick_sum(kernel_matrix, indices) -> np.ndarray:
+    """Gaussian (Wick) value of E[f(x_{a_1}) ... f(x_{a_n})]: sum over pairings of products of K.
+
+        G_n^GP(a_1..a_n) = sum_{pairings P} prod_{(i, j) in P} K[a_i, a_j]
+
+    (1 term for n = 2, 3 for n = 4, 15 for n = 6; 0 for odd n).
+
+    Parameters
+    ----------
+    kernel_matrix : array_like, shape (..., P, P)
+        Kernel (2-point) matrix; leading axes are batch axes.
+    indices : sequence of int
+        Input indices a_1..a_n (repeats allowed).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Examples
+    --------
+    >>> K = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> float(wick_sum(K, (0, 0, 1, 1)))  # K00 K11 + 2 K01^2
+    8.0
+    """
+    k = check_array("kernel_matrix", kernel_matrix)
+    if k.ndim < 2 or k.shape[-1] != k.shape[-2]:
+        raise InvalidArgumentError(f"kernel_matrix must have shape (..., P, P), got {k.shape}")
+    idx = tuple(int(a) for a in indices)
+    if any(a < 0 or a >= k.shape[-1] for a in idx):
+        raise InvalidArgumentError(f"indices {idx} out of range for a kernel matrix of {k.shape[-1]} inputs")
+    total = np.zeros(k.shape[:-2])
+    for pairing in pairings(len(idx)):
+        term = np.ones(k.shape[:-2])
+        for i, j in pairing:
+            term = term * k[..., idx[i], idx[j]]
+        total = total + term
+    return total
+
+
+def _g2(means, col, a, b):
+    return means[..., col((a, b))]
+
+
+def _g4c(means, col, idx):
+    a, b, c, d = idx
+    return means[..., col(idx)] - (
+        _g2(means, col, a, b) * _g2(means, col, c, d)
+        + _g2(means, col, a, c) * _g2(means, col, b, d)
+        + _g2(means, col, a, d) * _g2(means, col, b, c)
+    )
+
+
+def _g6c(means, col, idx):
+    value = means[..., col(idx)]
+    for four, (p, q) in _splits_4_2():
+        value = value - _g4c(means, col, tuple(idx[i] for i in four)) * _g2(means, col, idx[p], idx[q])
+    for pairing in pairings(6):
+        term = 1.0
+        for i, j in pairing:
+            term = term * _g2(means, col, idx[i], idx[j])
+        value = value - term
+    return value
+
+
+def _estimator(order, connected):
+    if order == 2 or not connected:
+        return lambda means, col, idx: means[..., col(idx)]
+    return _g4c if order == 4 else _g6c
+
+
+def _jackknife(moments, fn):
+    """Plug-in value on all networks and the delete-one-group jackknife standard error."""
+    full = fn(moments.sums / moments.n_networks)
+    g = moments.n_groups
+    if g < 2:
+        return float(full), math.nan
+    replicas = fn(moments.leave_one_group_out_means())
+    return float(full), float(np.sqrt((g - 1) / g * np.sum((replicas - replicas.mean()) ** 2)))
+
+
+@dataclass(frozen=True)
+class CorrelatorEstimate:
+    """A measured n-point function with its error and the reference values beside it.
+
+    Attributes
+    ----------
+    name : str
+        "G2", "G4", "G4c", "G6" or "G6c".
+    indices : tuple of int
+    value, stderr : float
+        Plug-in estimate and jackknife standard error (NaN with fewer than 2 groups).
+    gp : float or None
+        Infinite-width (Wick) value; 0 for connected functions; None without a kernel.
+    exact : float or None
+        An exact finite-width value when one was supplied.
+    n_networks : int
+    noise_dominated : bool
+        |value| < 2 stderr (or no error available): the measurement does not resolve a nonzero value.
+    """
+
+    name: str
+    indices: tuple
+    value: float
+    stderr: float
+    gp: float | None
+    exact: float | None
+    n_networks: int
+    noise_dominated: bool
+
+    @property
+    def z_exact(self) -> float | None:
+        """(value - exact) / stderr, the discrepancy with the exact value in standard errors."""
+        if self.exact is None or not self.stderr > 0:
+            return None
+        return (self.value - self.exact) / self.stderr
+
+    def __repr__(self):
+        ref = "" if self.gp is None else f", gp={self.gp:.6g}"
+        ref += "" if self.exact is None else f", exact={self.exact:.6g}"
+        flag = ", NOISE-DOMINATED" if self.noise_dominated else ""
+        head = f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}"
+        return f"{head}{ref} (N_nets={self.n_networks}{flag})"
+
+
+@dataclass(frozen=True)
+class DeviationEstimate:
+    """Normalised deviation from the GP, delta = (G_n - G_n^GP) / G_n^GP, with its background.
+
+    ``background`` is the spread of the same quantity across independent groups, scaled to the full
+    ensemble (standard deviation over groups / sqrt(n_groups)): deviations well above it are signal.
+    """
+
+    indices: tuple
+    value: float
+    stderr: float
+    background: float
+    measured: float
+    gp: float
+    n_networks: int
+
+    @property
+    def significant(self) -> bool:
+        """|delta| exceeds twice its background."""
+        return bool(abs(self.value) > 2.0 * self.background)
+
+    def __repr__(self):
+        return (
+            f"delta{self.indices} = {self.value:.4g} +- {self.stderr:.2g} (background {self.background:.2g}, "
+            f"G={self.measured:.6g}, G_GP={self.gp:.6g}, N_nets={self.n_networks})"
+        )
+
+
+def _check_moments(moments):
+    if not isinstance(moments, EnsembleMoments):
+        raise InvalidTypeError(f"moments must be an EnsembleMoments from sample_ensemble, got {type(moments).__name__}")
+
+
+def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None, warn=True) -> CorrelatorEstimate:
+    """Measure G2, G4(c) or G6(c) on the inputs ``indices`` of a sampled ensemble.
+
+    Parameters
+    ----------
+    moments : EnsembleMoments
+    indices : sequence of 2, 4 or 6 ints
+        Input indices (any order, repeats allowed).
+    connected : bool
+        For 4 and 6 points, the connected function (default) or the full moment.
+    kernel_matrix : array_like, shape (P, P), optional
+        Kernel of the ensemble; gives the GP value (Wick sum; 0 when connected).
+    exact : float, optional
+        An exact finite-width value to show beside the estimate.
+    warn : bool
+        Emit :class:`NoisyEstimateWarning` when the estimate is noise dominated.
+
+    Returns
+    -------
+    CorrelatorEstimate
+    """
+    _check_moments(moments)
+    idx = tuple(int(a) for a in indices)
+    if len(idx) not in (2, 4, 6):
+        raise InvalidArgumentError(f"indices must hold 2, 4 or 6 input indices, got {idx}")
+    order = len(idx)
+    is_connected = bool(connected) and order > 2
+    value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
+    gp = None
+    if kernel_matrix is not None:
+        gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))
+    noisy = not (abs(value) >= _NOISE_THRESHOLD * stderr)
+    name = f"G{order}" + ("c" if is_connected else "")
+    if noisy and warn:
+        warnings.warn(
+            f"{name}{idx} = {value:.3g} +- {stderr:.2g} is within {_NOISE_THRESHOLD:g} standard errors of zero; "
+            "increase n_networks to resolve it",
+            NoisyEstimateWarning,
+            stacklevel=2,
+        )
+    return CorrelatorEstimate(
+        name=name,
+        indices=idx,
+        value=value,
+        stderr=stderr,
+        gp=gp,
+        exact=None if exact is None else float(exact),
+        n_networks=moments.n_networks,
+        noise_dominated=noisy,
+    )
+
+
+def two_point(moments, indices, *, kernel_matrix=None, warn=True) -> CorrelatorEstimate:
+    """G2(a, b) = E f(x_a) f(x_b); see :func:`measure`."""
+    return measure(moments, indices, kernel_matrix=kernel_matrix, warn=warn)
+
+
+def four_point(moments, indices, *, connected=True, kernel_matrix=None, exact=None, warn=True) -> CorrelatorEstimate:
+    """G4 or the connected G4c on four inputs; see :func:`measure`."""
+    return measure(moments, indices, connected=connected, kernel_matrix=kernel_matrix, exact=exact, warn=warn)
+
+
+def six_point(moments, indices, *, connected=True, kernel_matrix=None, exact=None, warn=True) -> CorrelatorEstimate:
+    """G6 or the connected G6c on six inputs; see :func:`measure`."""
+    return measure(moments, indices, connected=connected, kernel_matrix=kernel_matrix, exact=exact, warn=warn)
+
+
+def normalised_deviation(moments, indices, kernel_matrix) -> DeviationEstimate:
+    """delta = (G_n - G_n^GP) / G_n^GP of the full n-point function, with error and background.
+
+    Parameters
+    ----------
+    moments : EnsembleMoments
+    indices : sequence of 2, 4 or 6 ints
+    kernel_matrix : array_like, shape (P, P)
+
+    Returns
+    -------
+    DeviationEstimate
+
+    References
+    ----------
+    Halverson, Maiti, Stoner, arXiv:2008.08601, section 4 (normalised deviation and background).
+    """
+    _check_moments(moments)
+    idx = tuple(int(a) for a in indices)
+    gp = float(wick_sum(kernel_matrix, idx))
+    if gp == 0.0:
+        raise InvalidArgumentError(f"the GP value of {idx} is 0; the normalised deviation is undefined")
+    column = moments.column(idx)
+    value, stderr = _jackknife(moments, lambda m: (m[..., column] - gp) / gp)
+    per_group = (moments.group_means()[:, column] - gp) / gp
+    g = moments.n_groups
+    background = float(np.std(per_group, ddof=1) / math.sqrt(g)) if g > 1 else math.nan
+    return DeviationEstimate(
+        indices=idx,
+        value=value,
+        stderr=stderr,
+        background=background,
+        measured=moments.mean(idx),
+        gp=gp,
+        n_networks=moments.n_networks,
+    )
+
+
+def correlator_table(moments, kernel_matrix=None, *, orders=(2, 4, 6), connected=True, exact=None):
+    """Estimates for every accumulated tuple of the given orders (one warning for all noisy ones).
+
+    Parameters
+    ----------
+    moments : EnsembleMoments
+    kernel_matrix : array_like, shape (P, P), optional
+    orders : iterable of {2, 4, 6}
+    connected : bool
+    exact : callable, optional
+        ``exact(indices) -> float or None``: exact finite-width value of the (connected) function.
+
+    Returns
+    -------
+    list of CorrelatorEstimate
+    """
+    _check_moments(moments)
+    orders = tuple(orders)
+    bad = [o for o in orders if o not in (2, 4, 6)]
+    if bad:
+        raise InvalidArgumentError(f"orders must be among 2, 4, 6, got {bad}")
+    if exact is not None and not callable(exact):
+        raise InvalidTypeError("exact must be a callable exact(indices) -> float or None")
+    out = []
+    for idx in moments.tuples:
+        if len(idx) in orders:
+            value = None if exact is None or len(idx) == 2 else exact(idx)
+            out.append(
+                measure(moments, idx, connected=connected, kernel_matrix=kernel_matrix, exact=value, warn=False)
+            )
+    noisy = sum(e.noise_dominated for e in out if e.name != "G2")
+    if noisy:
+        warnings.warn(
+            f"{noisy} of {len(out)} estimates are within {_NOISE_THRESHOLD:g} standard errors of zero "
+            "(flagged noise_dominated)",
+            NoisyEstimateWarning,
+            stacklevel=2,
+        )
+    return out

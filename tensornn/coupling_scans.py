@@ -1,0 +1,233 @@
+"""Scans of the quartic coupling u4 against width, weight scale and input cutoff, with power-law fits.
+
+Each scan evaluates u4 (``f^4/4!`` normalisation, theory.md 1.3) on one input quadruple at a
+list of parameter values, exactly (:func:`tensornn.couplings.u4_exact`) or from sampled
+ensembles (:func:`tensornn.couplings.measure_u4`), and fits ``|u4| = c p^slope`` in log-log.
+
+Expected slopes (theory.md 1.3-1.4):
+
+- width N: -1 (one hidden layer: exactly, since G4c ~ 1/N and the kernel does not depend on N);
+- sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)`` (Gauss-net): ``d_in - 4`` for
+  u4, ``4 - d_in`` for the field-normalised ``Z^-2 u4``;
+- cutoff Lambda (ReLU): ``-(d_in + 4)`` as Lambda -> infinity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_array, check_choice, check_int
+from .couplings import PowerLawFit, fit_power_law, inputs_from_rescaled, measure_u4, u4_exact, u4_field_normalised
+from .errors import InvalidArgumentError
+
+__all__ = ["CouplingScan", "scan_width", "scan_sigma_w", "scan_cutoff"]
+
+
+@dataclass(frozen=True)
+class CouplingScan:
+    """u4 at a list of parameter values and the log-log fit.
+
+    Attributes
+    ----------
+    parameter : str
+        "width", "sigma_w" or "cutoff".
+    values : ndarray, shape (n,)
+    u4, u4_error : ndarray, shape (n,)
+        Coupling (f^4/4! normalisation) and its standard error (0 when exact).
+    fit : PowerLawFit or None
+        None when the values could not be fitted (a sign change or a zero: see ``message``).
+    expected_slope : float or None
+        The slope theory.md predicts (asymptotic for the cutoff scan).
+    u4_normalised : ndarray or None
+        ``Z^-2 u4`` (Gauss-net sigma_w scan only) and ``normalised_fit`` its fit.
+    mode : str
+        "exact" or "measured".
+    message : str
+    """
+
+    parameter: str
+    values: np.ndarray
+    u4: np.ndarray
+    u4_error: np.ndarray
+    fit: PowerLawFit | None
+    expected_slope: float | None
+    mode: str
+    message: str = ""
+    u4_normalised: np.ndarray | None = None
+    normalised_fit: PowerLawFit | None = None
+
+    @property
+    def success(self) -> bool:
+        return self.fit is not None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dictionary."""
+
+        def fit_dict(fit):
+            if fit is None:
+                return None
+            return {
+                "slope": fit.slope,
+                "slope_error": fit.slope_error,
+                "intercept": fit.intercept,
+                "intercept_error": fit.intercept_error,
+                "chi2": fit.chi2,
+                "dof": fit.dof,
+            }
+
+        out = {
+            "parameter": self.parameter,
+            "mode": self.mode,
+            "values": self.values.tolist(),
+            "u4": self.u4.tolist(),
+            "u4_error": self.u4_error.tolist(),
+            "normalisation": "u4 multiplies f^4/4! (HMS lambda = u4/4!)",
+            "fit": fit_dict(self.fit),
+            "expected_slope": self.expected_slope,
+            "success": self.success,
+            "message": self.message,
+        }
+        if self.u4_normalised is not None:
+            out["u4_normalised"] = self.u4_normalised.tolist()
+            out["normalised_fit"] = fit_dict(self.normalised_fit)
+        return out
+
+    def __repr__(self) -> str:
+        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.5g} +- {self.fit.slope_error:.2g}"
+        return (
+            f"CouplingScan({self.parameter}, {self.mode}, {len(self.values)} points, {fit}, "
+            f"expected {self.expected_slope}{', ' + self.message if self.message else ''})"
+        )
+
+
+def _check_quadruple(quadruple, d_in=None):
+    q = check_array("quadruple", quadruple)
+    if q.ndim == 1 and (d_in is None or d_in == 1):
+        q = q[:, None]
+    if q.ndim != 2 or q.shape[0] != 4:
+        raise InvalidArgumentError(
+            f"quadruple must hold 4 inputs of shape (d_in,), i.e. shape (4, d_in), got shape {q.shape}"
+        )
+    return q
+
+
+def _values(name, values, integer=False):
+    v = check_array(name, values, ndim=1)
+    if v.size < 2:
+        raise InvalidArgumentError(f"{name} needs at least 2 values to fit a slope, got {v.size}")
+    if np.any(v <= 0):
+        raise InvalidArgumentError(f"{name} must be positive, got {v.tolist()}")
+    if integer:
+        return np.array([check_int(name, float(a), minimum=1) for a in v])
+    return v
+
+
+def _fit(values, u4, err, measured):
+    try:
+        return fit_power_law(values, u4, err if measured else None), ""
+    except InvalidArgumentError as exc:
+        return None, f"fit failed: {exc}"
+
+
+def _u4(activation, quadruple, *, width, sigma_w, sigma_b, bias, cutoff, networks, seed):
+    if networks is None:
+        return float(u4_exact(activation, *quadruple, width=width, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias,
+                              cutoff=cutoff)), 0.0
+    est = measure_u4(activation, quadruple, [(0, 1, 2, 3)], width=width, sigma_w=sigma_w, sigma_b=sigma_b,
+                     bias=bias, cutoff=cutoff, networks=networks, seed=seed, subtract="connected")
+    return float(est.value[0]), float(est.error[0])
+
+
+def _seeds(seed, n):
+    """Independent integer seeds, one per scan point, derived from ``seed``."""
+    if isinstance(seed, np.random.Generator):
+        return [int(a) for a in seed.integers(0, 2**63, size=n)]
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return [int(a) for a in root.generate_state(n, dtype=np.uint64)]
+
+
+def scan_width(activation, quadruple, widths, *, sigma_w, sigma_b=0.0, bias=True, cutoff=None,
+               networks=None, seed=None) -> CouplingScan:
+    """u4 against the hidden width N (expected slope -1).
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+    quadruple : array_like, shape (4, d_in) (or (4,) for d_in = 1)
+    widths : sequence of int >= 1
+    sigma_w, sigma_b, bias, cutoff
+        As :func:`tensornn.couplings.u4_exact`.
+    networks : int, optional
+        None: exact u4; otherwise measured from that many networks per width (connected estimator).
+    seed : None, int or SeedSequence
+        Root seed; each width gets an independent child stream.
+    """
+    q = _check_quadruple(quadruple)
+    widths = _values("widths", widths, integer=True)
+    seeds = _seeds(seed, len(widths))
+    rows = [
+        _u4(activation, q, width=int(n), sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, cutoff=cutoff,
+            networks=networks, seed=s)
+        for n, s in zip(widths, seeds)
+    ]
+    u4, err = np.array(rows).T
+    fit, message = _fit(widths, u4, err, networks is not None)
+    return CouplingScan("width", widths.astype(float), u4, err, fit, -1.0,
+                        "exact" if networks is None else "measured", message)
+
+
+def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True, networks=None,
+                 seed=None) -> CouplingScan:
+    """Gauss-net u4 against sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)``.
+
+    Expected slopes: ``d_in - 4`` for u4 and ``4 - d_in`` for ``Z^-2 u4`` (theory.md 1.4).
+
+    Parameters
+    ----------
+    rescaled_quadruple : array_like, shape (4, d_in) (or (4,) for d_in = 1)
+        The rescaled inputs y_i; the network inputs are ``x_i = sqrt(d_in) y_i / sigma_w``.
+    sigma_ws : sequence of float > 0
+    width : int
+    sigma_b, bias, networks, seed
+        As :func:`scan_width`.
+    """
+    y = _check_quadruple(rescaled_quadruple)
+    d_in = y.shape[1]
+    sigma_ws = _values("sigma_ws", sigma_ws)
+    seeds = _seeds(seed, len(sigma_ws))
+    rows = [
+        _u4("gauss", inputs_from_rescaled(y, sigma_w=s), width=width, sigma_w=s, sigma_b=sigma_b, bias=bias,
+            cutoff=None, networks=networks, seed=sd)
+        for s, sd in zip(sigma_ws, seeds)
+    ]
+    u4, err = np.array(rows).T
+    measured = networks is not None
+    fit, message = _fit(sigma_ws, u4, err, measured)
+    z2 = np.array([u4_field_normalised(1.0, sigma_w=s, d_in=d_in) for s in sigma_ws])
+    norm, norm_err = u4 * z2, err * z2
+    norm_fit, _ = _fit(sigma_ws, norm, norm_err, measured)
+    return CouplingScan("sigma_w", sigma_ws, u4, err, fit, float(d_in - 4), "measured" if measured else "exact",
+                        message, norm, norm_fit)
+
+
+def scan_cutoff(activation, quadruple, cutoffs, *, width, sigma_w, sigma_b=0.0, bias=True) -> CouplingScan:
+    """Exact u4 against the input-space cutoff Lambda (expected slope -(d_in + 4) at large Lambda).
+
+    The cutoff only enters the amputation integral, so the scan is exact; the fit over the given
+    range shows the approach to the asymptotic slope (corrections of order |x|/Lambda).
+    """
+    if activation == "gauss":
+        raise InvalidArgumentError(
+            "the Gauss-net amputation integral converges without a cutoff, so it cannot be scanned against one; "
+            "use activation 'exp', 'erf' or 'relu'"
+        )
+    activation = check_choice("activation", activation, ("exp", "erf", "relu"))
+    q = _check_quadruple(quadruple)
+    cutoffs = _values("cutoffs", cutoffs)
+    u4 = np.array([float(u4_exact(activation, *q, width=width, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias,
+                                  cutoff=c)) for c in cutoffs])
+    fit, message = _fit(cutoffs, u4, np.zeros_like(u4), False)
+    expected = float(-(q.shape[1] + 4)) if activation == "relu" else None
+    return CouplingScan("cutoff", cutoffs, u4, np.zeros_like(u4), fit, expected, "exact", message)

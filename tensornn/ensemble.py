@@ -1,0 +1,381 @@
+"""Streamed, reproducible sampling of network ensembles into sums of output products.
+
+:func:`sample_ensemble` draws ``n_networks`` networks and accumulates, for a fixed list of
+index tuples (a_1, ..., a_k) of the inputs, the sums of f(x_a1) ... f(x_ak) over networks. It
+never keeps the outputs: memory is one block of networks per worker plus a fixed table of
+``n_groups x n_statistics`` sums, whatever ``n_networks`` is.
+
+Reproducibility contract
+------------------------
+- The unit of randomness is a *block* of ``block_size`` consecutive networks (the last block may
+  be shorter). Block b draws from ``Generator(PCG64(SeedSequence(entropy, spawn_key=(b,))))``,
+  where ``entropy`` comes from ``seed``; any block can therefore be computed anywhere.
+- Each block is reduced to its own sums; block sums are added, in block order, into group b mod
+  ``n_groups``. Results are bitwise identical for any ``chunk_size`` (the number of networks
+  handed to one task, a whole number of blocks) and any executor (serial, threads, processes,
+  dask). Changing ``block_size`` or ``n_groups`` changes the numbers.
+- Groups are independent sub-ensembles; standard errors come from the jackknife over groups
+  (:mod:`tensornn.correlators`).
+
+References
+----------
+Halverson, Maiti, Stoner, arXiv:2008.08601 (ensemble measurements of NN correlators).
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_generator, check_int
+from .errors import InvalidArgumentError, InvalidTypeError
+from .networks import NetworkSpec
+
+__all__ = ["EnsembleMoments", "sample_ensemble", "default_tuples", "DEFAULT_BLOCK_SIZE", "DEFAULT_N_GROUPS"]
+
+DEFAULT_BLOCK_SIZE = 1024
+DEFAULT_N_GROUPS = 32
+_DEFAULT_BLOCKS_PER_CHUNK = 16
+
+
+def default_tuples(n_inputs: int, max_order: int = 4) -> tuple[tuple[int, ...], ...]:
+    """All sorted index tuples a_1 <= ... <= a_k of ``n_inputs`` inputs, for k = 1, 2, 4 (and 6).
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of inputs P.
+    max_order : {2, 4, 6}
+        Highest order; 6 adds all sorted 6-tuples (C(P+5, 6) of them).
+
+    Returns
+    -------
+    tuple of tuples of int
+    """
+    n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+    if max_order not in (2, 4, 6):
+        raise InvalidArgumentError(f"max_order must be 2, 4 or 6, got {max_order!r}")
+    orders = [k for k in (1, 2, 4, 6) if k <= max_order]
+    return tuple(
+        t for k in orders for t in itertools.combinations_with_replacement(range(n_inputs), k)
+    )
+
+
+def _closed_tuples(n_inputs, tuples):
+    """Sorted, deduplicated tuples plus everything the connected functions need: all 1- and 2-point
+    tuples and every sorted 4-sub-tuple of each requested 6-tuple."""
+    if tuples is None:
+        tuples = 4
+    if isinstance(tuples, numbers.Integral) and not isinstance(tuples, bool):
+        return default_tuples(n_inputs, int(tuples))
+    if isinstance(tuples, str):
+        raise InvalidTypeError(
+            f"tuples must be None, a maximum order 2, 4 or 6, or an iterable of index tuples, got {tuples!r}"
+        )
+    wanted = set(default_tuples(n_inputs, 2))
+    try:
+        items = [tuple(int(a) for a in t) for t in tuples]
+    except TypeError:
+        raise InvalidTypeError(
+            "tuples must be None, a maximum order 2, 4 or 6, or an iterable of index tuples such as [(0, 1, 2, 3)]"
+        ) from None
+    for t in items:
+        if len(t) not in (1, 2, 4, 6):
+            raise InvalidArgumentError(f"index tuples must have length 1, 2, 4 or 6, got {t}")
+        if min(t) < 0 or max(t) >= n_inputs:
+            raise InvalidArgumentError(f"index tuple {t} refers to inputs outside 0..{n_inputs - 1}")
+        t = tuple(sorted(t))
+        wanted.add(t)
+        if len(t) == 6:
+            wanted.update(itertools.combinations(t, 4))
+    return tuple(sorted(wanted, key=lambda t: (len(t), t)))
+
+
+@dataclass(frozen=True, repr=False)
+class EnsembleMoments:
+    """Sums of output products of a sampled ensemble, per independent group of networks.
+
+    Attributes
+    ----------
+    inputs : ndarray, shape (P, ...)
+        The validated inputs.
+    tuples : tuple of tuple of int
+        The statistics: sorted index tuples, column order of ``group_sums``.
+    group_sums : ndarray, shape (n_groups, n_statistics)
+        sum over the networks of group g of prod_{a in tuple} f(x_a).
+    group_counts : ndarray of int, shape (n_groups,)
+        Networks per group.
+    n_networks : int
+    entropy : int
+        Root entropy of the seed sequence; rerun with ``seed=entropy`` for the same numbers.
+    block_size : int
+    config : dict
+        Network specification and sampling settings, for the record.
+    """
+
+    inputs: np.ndarray
+    tuples: tuple
+    group_sums: np.ndarray
+    group_counts: np.ndarray
+    n_networks: int
+    entropy: int
+    block_size: int
+    config: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.tuples)})
+
+    @property
+    def success(self) -> bool:
+        """False when some sums are not finite (outputs overflowed, e.g. an Exp-net at large sigma_w |x|)."""
+        return bool(np.all(np.isfinite(self.group_sums)))
+
+    @property
+    def message(self) -> str:
+        if self.success:
+            return "all sums finite"
+        bad = [self.tuples[i] for i in np.flatnonzero(~np.all(np.isfinite(self.group_sums), axis=0))]
+        return f"non-finite sums for {len(bad)} statistics (first {bad[0]}): the network outputs overflowed float64"
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.group_sums.shape[0])
+
+    @property
+    def sums(self) -> np.ndarray:
+        """Sums over all networks, shape (n_statistics,) (groups added in order)."""
+        total = np.zeros(self.group_sums.shape[1])
+        for row in self.group_sums:
+            total += row
+        return total
+
+    def column(self, indices) -> int:
+        """Column of the statistic for ``indices`` (any order; sorted internally)."""
+        key = tuple(sorted(int(a) for a in indices))
+        try:
+            return self._index[key]
+        except KeyError:
+            raise InvalidArgumentError(
+                f"the product over inputs {key} was not accumulated; pass it (or its order) in "
+                "sample_ensemble(..., tuples=...)"
+            ) from None
+
+    def mean(self, indices) -> float:
+        """Ensemble mean E[prod_a f(x_a)] over all networks."""
+        return float(self.sums[self.column(indices)] / self.n_networks)
+
+    def leave_one_group_out_means(self) -> np.ndarray:
+        """Means with group g removed, shape (n_groups, n_statistics) (the jackknife replicas)."""
+        total, counts = self.sums, self.group_counts
+        return (total[None, :] - self.group_sums) / (self.n_networks - counts)[:, None]
+
+    def group_means(self) -> np.ndarray:
+        """Means within each group, shape (n_groups, n_statistics)."""
+        return self.group_sums / self.group_counts[:, None]
+
+    def __repr__(self):
+        orders = sorted({len(t) for t in self.tuples})
+        return (
+            f"EnsembleMoments(n_networks={self.n_networks}, n_inputs={len(self.inputs)}, "
+            f"statistics={len(self.tuples)} (orders {orders}), n_groups={self.n_groups}, "
+            f"block_size={self.block_size}, entropy={self.entropy}"
+            + ("" if self.success else f", success=False: {self.message}")
+            + ")"
+        )
+
+
+def _block_sums(network, inputs, entropy, block_size, n_networks, block, columns):
+    """Sums of the requested products over the networks of one block, shape (n_statistics,)."""
+    start = block * block_size
+    count = min(block_size, n_networks - start)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(block,))))
+    f = np.asarray(network.sample_outputs(inputs, count, rng), dtype=float)
+    if f.shape != (count, len(inputs)):
+        raise InvalidArgumentError(
+            f"{type(network).__name__}.sample_outputs returned shape {f.shape}, expected {(count, len(inputs))}"
+        )
+    parts = []
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite outputs surface as EnsembleMoments.success
+        for cols in columns:  # cols: (n_tuples_k, k) index array for one order k
+            prod = f[:, cols[:, 0]]
+            for j in range(1, cols.shape[1]):
+                prod *= f[:, cols[:, j]]
+            parts.append(prod.sum(axis=0))
+    return np.concatenate(parts)
+
+
+def _run_blocks(network, inputs, entropy, block_size, n_networks, blocks, columns):
+    """One task: the per-block sums of consecutive blocks, shape (len(blocks), n_statistics)."""
+    return np.stack([_block_sums(network, inputs, entropy, block_size, n_networks, b, columns) for b in blocks])
+
+
+def _entropy_from(seed):
+    if isinstance(seed, np.random.SeedSequence):
+        if seed.spawn_key:
+            raise InvalidArgumentError("seed must be a root SeedSequence (no spawn_key); pass its entropy instead")
+        return int(seed.entropy)
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return int(seed)
+    rng = as_generator(seed)  # Generator (or raises a clear error for anything else)
+    return int(rng.integers(0, 2**63))
+
+
+def _progress_callback(progress, total):
+    if progress is None or progress is False:
+        return None, None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, unit="net", unit_scale=True)
+        return bar.update, bar.close
+    if callable(progress):
+        return progress, None
+    raise InvalidTypeError(f"progress must be None, True/False or a callable(n_done), got {type(progress).__name__}")
+
+
+def sample_ensemble(
+    network: NetworkSpec,
+    inputs,
+    n_networks,
+    *,
+    seed=None,
+    chunk_size=None,
+    executor=None,
+    progress=None,
+    tuples=None,
+    block_size=DEFAULT_BLOCK_SIZE,
+    n_groups=DEFAULT_N_GROUPS,
+    max_pending=None,
+) -> EnsembleMoments:
+    """Sample an ensemble in streamed blocks and accumulate sums of output products.
+
+    For every requested index tuple (a_1..a_k) the result holds, per group of networks,
+    sum_networks prod_i f(x_{a_i}); means and jackknife errors follow in :mod:`tensornn.correlators`.
+
+    Parameters
+    ----------
+    network : NetworkSpec
+        Any object with ``check_inputs`` and ``sample_outputs`` (e.g. :class:`~tensornn.networks.ScalarNetwork`);
+        it must be picklable to run on a process pool or a dask cluster.
+    inputs : array_like, shape (P, d_in)
+        The inputs x_0..x_{P-1}.
+    n_networks : int
+        Number of independent networks, >= 1 (>= 2 * n_groups blocks recommended for errors).
+    seed : None, int, SeedSequence or Generator
+        Root of the block seed sequences; the entropy used is stored in the result.
+    chunk_size : int, optional
+        Networks per task, rounded up to whole blocks (default 16 blocks). Does not change results.
+    executor : concurrent.futures.Executor, optional
+        Where tasks run (ThreadPoolExecutor, ProcessPoolExecutor, ``distributed.Client.get_executor()``);
+        None runs serially. Does not change results.
+    progress : None, bool or callable
+        True shows a tqdm bar; a callable receives the number of networks finished by each task.
+    tuples : None, int or iterable of index tuples
+        None or 4: all sorted 1-, 2- and 4-tuples; 2: up to 2-point; 6: all sorted tuples up to 6-point.
+        An iterable of tuples (lengths 1, 2, 4, 6) adds those, plus all 1- and 2-tuples and the
+        4-sub-tuples of 6-tuples that connected functions need.
+    block_size : int
+        Networks per block, the unit of randomness (default 1024).
+    n_groups : int
+        Independent groups for error estimates (default 32; at most the number of blocks).
+    max_pending : int, optional
+        Tasks in flight at once with an executor (default 4 x its workers, or 8); bounds memory.
+
+    Returns
+    -------
+    EnsembleMoments
+
+    Raises
+    ------
+    InvalidArgumentError, InvalidTypeError
+        Bad sizes, seeds, tuples or a network that is not a NetworkSpec.
+
+    Examples
+    --------
+    >>> from tensornn.networks import ScalarNetwork
+    >>> net = ScalarNetwork("erf", d_in=1, width=10, sigma_w=1.0)
+    >>> m = sample_ensemble(net, [[0.1], [0.2]], 4096, seed=0, block_size=256, n_groups=8)
+    >>> m.n_networks, m.n_groups
+    (4096, 8)
+    """
+    if not isinstance(network, NetworkSpec):
+        raise InvalidTypeError(
+            f"network must implement check_inputs and sample_outputs (NetworkSpec), got {type(network).__name__}"
+        )
+    x = network.check_inputs(inputs)
+    n_networks = check_int("n_networks", n_networks, minimum=1)
+    block_size = check_int("block_size", block_size, minimum=1)
+    n_blocks = -(-n_networks // block_size)
+    n_groups = min(check_int("n_groups", n_groups, minimum=1), n_blocks)
+    blocks_per_chunk = (
+        _DEFAULT_BLOCKS_PER_CHUNK
+        if chunk_size is None
+        else -(-check_int("chunk_size", chunk_size, minimum=1) // block_size)
+    )
+    entropy = _entropy_from(seed)
+    stat_tuples = _closed_tuples(len(x), tuples)
+    columns = [
+        np.array([t for t in stat_tuples if len(t) == k], dtype=np.intp)
+        for k in sorted({len(t) for t in stat_tuples})
+    ]
+    ordered = tuple(tuple(int(a) for a in row) for cols in columns for row in cols)
+
+    group_sums = np.zeros((n_groups, len(ordered)))
+    group_counts = np.zeros(n_groups, dtype=np.int64)
+    chunks = [range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(0, n_blocks, blocks_per_chunk)]
+    update, close = _progress_callback(progress, n_networks)
+    args = (network, x, entropy, block_size, n_networks)
+
+    def absorb(chunk, sums):
+        for b, row in zip(chunk, sums):
+            g = b % n_groups
+            group_sums[g] += row
+            group_counts[g] += min(block_size, n_networks - b * block_size)
+        if update is not None:
+            update(int(sum(min(block_size, n_networks - b * block_size) for b in chunk)))
+
+    try:
+        if executor is None:
+            for chunk in chunks:
+                absorb(chunk, _run_blocks(*args, chunk, columns))
+        else:
+            if max_pending is None:
+                workers = getattr(executor, "_max_workers", None)
+                max_pending = 4 * workers if workers else 8
+            max_pending = check_int("max_pending", max_pending, minimum=1)
+            pending = deque()
+            for chunk in chunks:
+                pending.append((chunk, executor.submit(_run_blocks, *args, chunk, columns)))
+                if len(pending) >= max_pending:
+                    done_chunk, future = pending.popleft()
+                    absorb(done_chunk, future.result())
+            while pending:
+                done_chunk, future = pending.popleft()
+                absorb(done_chunk, future.result())
+    finally:
+        if close is not None:
+            close()
+
+    config = {
+        "network": repr(network),
+        "n_networks": n_networks,
+        "block_size": block_size,
+        "n_groups": n_groups,
+        "entropy": entropy,
+    }
+    return EnsembleMoments(
+        inputs=x,
+        tuples=ordered,
+        group_sums=group_sums,
+        group_counts=group_counts,
+        n_networks=n_networks,
+        entropy=entropy,
+        block_size=block_size,
+        config=config,
+    )

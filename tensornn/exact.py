@@ -1,0 +1,414 @@
+"""Exact finite-width correlators of the single-hidden-layer scalar network (oracles).
+
+The network (theory.md 1.1) is ``f(x) = b1 + sum_j W1_j h_j(x)`` with ``h_j(x) = act(z_j(x))``,
+``z_j(x) = W0_j . x + b0_j``, ``W0 ~ N(0, sigma_w^2/d_in)``, ``b0, b1 ~ N(0, sigma_b^2)``,
+``W1 ~ N(0, sigma_w^2/N)``. The hidden units are iid, so every correlator reduces to Gaussian
+expectations over the preactivations of *one* unit, which are jointly Gaussian with covariance
+
+    s(x, y) = sigma_b^2 + sigma_w^2 x.y / d_in        (sigma_b -> 0 when bias=False).
+
+With ``C(x, y) = E h(x) h(y)`` the exact results are, at every width N,
+
+    G2(x, y)     = sigma_b^2 + sigma_w^2 C(x, y)                       (= the kernel K)
+    G4c(x1..x4)  = (sigma_w^4 / N)   [3 E(h1h2h3h4) - (C12 C34 + C13 C24 + C14 C23)]
+    G6c(x1..x6)  = (sigma_w^6 / N^2) [15 E(h1..h6) - 3 sum_{15} E(h_a h_b h_c h_d) C_ef
+                                       + 2 sum_{15} C_ab C_cd C_ef]
+
+The 6-point formula follows from f - b1 = sum_j t_j with iid terms t_j = W1_j h_j: every joint
+cumulant of the sum is N times the cumulant of one term, whose moments are
+``E t_1..t_{2k} = (2k-1)!! (sigma_w^2/N)^k E(h_1..h_{2k})``. The first sum runs over the 15 ways
+to split six legs into a group of four and a pair, the second over the 15 pairings.
+
+Gaussian expectations ``E prod_i act(z_i)`` are computed as follows.
+
+- Gauss-net (``act(z) = exp(z - s(x, x))``): ``exp(sum_{i<j} s_ij - sum_i s_ii / 2)``, closed form.
+- Exp-net (``act = exp``): ``exp(sum_{i<j} s_ij + sum_i s_ii / 2)`` (lognormal), closed form.
+- Erf-net: tensor-product Gauss-Hermite quadrature over the range of the covariance. The
+  covariance of n preactivations has rank <= d_in + 1, often less than n; it is diagonalised and
+  the integral runs over the r = rank directions only, ``z = V_r Lambda_r^(1/2) xi``, xi ~ N(0, I_r).
+- ReLU-net: positively homogeneous of degree 1, so ``E prod relu(a_i . xi) = E[rho^n] E_omega
+  prod relu(a_i . omega)`` with rho = |xi| (chi-distributed, ``E rho^n = 2^(n/2) Gamma((r+n)/2) /
+  Gamma(r/2)``) and omega uniform on the sphere. For r <= 2 the angular average is done piecewise
+  between the kinks with Gauss-Legendre (converged to rounding); for r > 2 Gauss-Hermite is used
+  and converges only algebraically (its error estimate says how far).
+
+Every quadrature also reports an error estimate, ``|Q(n) - Q(n/2)|`` for n nodes per direction.
+
+References
+----------
+Halverson, Maiti, Stoner, arXiv:2008.08601 (NN-QFT, single-layer correlators).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.polynomial.hermite_e import hermegauss
+from scipy.special import erf, gammaln
+
+from ._checks import check_array, check_choice, check_int, check_real
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "EXACT_ACTIVATIONS",
+    "HiddenMoments",
+    "preactivation_covariance_matrix",
+    "gaussian_product_expectation",
+    "hidden_moments",
+    "two_point_exact",
+    "g4_connected_exact",
+    "g6_connected_exact",
+]
+
+EXACT_ACTIVATIONS = ("gauss", "exp", "erf", "relu")
+
+# Gauss-Hermite nodes per direction, by the rank of the preactivation covariance: enough for the
+# erf-net to converge to ~1e-12 at s of order 1, and bounded so that n^rank stays below ~1e6.
+_DEFAULT_NODES = {1: 256, 2: 128, 3: 40, 4: 24, 5: 14, 6: 10}
+_RANK_TOLERANCE = 1e-12
+_ANGULAR_NODES = 24
+_MAX_GRID_POINTS = 4_000_000
+
+
+@dataclass(frozen=True)
+class HiddenMoments:
+    """Moments of one hidden unit at n inputs.
+
+    Attributes
+    ----------
+    activation : str
+    second : ndarray, shape (..., n, n)
+        ``C(x_i, x_j) = E h(x_i) h(x_j)``.
+    product : ndarray, shape (...)
+        ``E prod_{i=1}^n h(x_i)`` (the n-fold product over all the inputs given).
+    error : ndarray, shape (...)
+        Estimated absolute quadrature error of ``product`` (0 for closed forms).
+    method : str
+        ``"closed form"``, ``"angular"`` or ``"gauss-hermite"``.
+    """
+
+    activation: str
+    second: np.ndarray
+    product: np.ndarray
+    error: np.ndarray
+    method: str
+
+    def __repr__(self) -> str:
+        return (
+            f"HiddenMoments(activation={self.activation!r}, n_inputs={self.second.shape[-1]}, "
+            f"batch_shape={self.product.shape}, method={self.method!r}, "
+            f"max_error={float(np.max(self.error)) if self.error.size else 0.0:.3g})"
+        )
+
+
+def _check_sigmas(sigma_w, sigma_b, bias):
+    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    if not isinstance(bias, (bool, np.bool_)):
+        raise InvalidArgumentError(f"bias must be True or False, got {bias!r}")
+    return sigma_w, (sigma_b if bias else 0.0)
+
+
+def preactivation_covariance_matrix(inputs, *, sigma_w, sigma_b=0.0, bias=True):
+    """Covariance of the preactivations ``z(x_1), ..., z(x_n)`` of one hidden unit.
+
+    ``s_ij = sigma_b^2 + sigma_w^2 x_i . x_j / d_in`` (``sigma_b -> 0`` when ``bias=False``).
+
+    Parameters
+    ----------
+    inputs : array_like, shape (..., n, d_in)
+    sigma_w, sigma_b : float
+        Weight and bias scales (``W0 ~ N(0, sigma_w^2/d_in)``, ``b0 ~ N(0, sigma_b^2)``).
+    bias : bool
+
+    Returns
+    -------
+    ndarray, shape (..., n, n)
+    """
+    sigma_w, sigma_b = _check_sigmas(sigma_w, sigma_b, bias)
+    x = check_array("inputs", inputs)
+    if x.ndim < 2:
+        raise InvalidArgumentError(
+            f"inputs must have shape (..., n, d_in), got shape {x.shape}; for d_in = 1 pass x[..., None]"
+        )
+    d_in = x.shape[-1]
+    if d_in < 1:
+        raise InvalidArgumentError(f"inputs must have d_in >= 1 components, got shape {x.shape}")
+    return sigma_b**2 + sigma_w**2 * np.einsum("...id,...jd->...ij", x, x) / d_in
+
+
+def _closed_form(activation, cov):
+    total = cov.sum(axis=(-1, -2))
+    diag = np.einsum("...ii->...", cov)
+    if activation == "gauss":
+        # sum_{i<j} s_ij - sum_i s_ii/2 = (total - diag)/2 - diag/2
+        return np.exp(0.5 * total - diag)
+    return np.exp(0.5 * total)
+
+
+def _range_factor(cov):
+    """Return A with cov = A A^T restricted to the non-zero eigen-directions, shape (B, n, r)."""
+    lam, vec = np.linalg.eigh(cov)
+    lam = np.clip(lam, 0.0, None)
+    scale = np.maximum(lam[..., -1:], np.finfo(float).tiny)
+    rank = int(max(1, np.max(np.sum(lam > _RANK_TOLERANCE * scale, axis=-1))))
+    return vec[..., -rank:] * np.sqrt(lam[..., None, -rank:]), rank
+
+
+def _hermite_grid(rank, nodes):
+    x, w = hermegauss(nodes)
+    w = w / math.sqrt(2.0 * math.pi)
+    points = np.stack(np.meshgrid(*([x] * rank), indexing="ij"), axis=-1).reshape(-1, rank)
+    weights = np.prod(np.stack(np.meshgrid(*([w] * rank), indexing="ij"), axis=-1).reshape(-1, rank), axis=-1)
+    return points, weights
+
+
+def _act(activation, z, variance):
+    if activation == "erf":
+        return erf(z)
+    if activation == "relu":
+        return np.maximum(z, 0.0)
+    if activation == "gauss":
+        return np.exp(z - variance)
+    return np.exp(z)
+
+
+def _hermite(activation, factor, rank, nodes, variances):
+    points, weights = _hermite_grid(rank, nodes)
+    out = np.empty(factor.shape[0])
+    for b in range(factor.shape[0]):
+        z = points @ factor[b].T  # (P, n)
+        out[b] = weights @ np.prod(_act(activation, z, variances[b]), axis=-1)
+    return out
+
+
+def _relu_angular(factor, rank):
+    n = factor.shape[1]
+    radial = math.exp(0.5 * n * math.log(2.0) + gammaln(0.5 * (rank + n)) - gammaln(0.5 * rank))
+    out = np.empty(factor.shape[0])
+    if rank == 1:
+        a = factor[:, :, 0]
+        out[:] = 0.5 * (np.prod(np.maximum(a, 0), axis=-1) + np.prod(np.maximum(-a, 0), axis=-1))
+        return radial * out
+    t, w = np.polynomial.legendre.leggauss(_ANGULAR_NODES)
+    for b in range(factor.shape[0]):
+        a = factor[b]
+        phase = np.arctan2(a[:, 1], a[:, 0])
+        kinks = np.mod(np.concatenate([phase + 0.5 * np.pi, phase - 0.5 * np.pi]), 2.0 * np.pi)
+        edges = np.unique(np.concatenate([[0.0, 2.0 * np.pi], kinks]))
+        lo, hi = edges[:-1], edges[1:]
+        theta = (0.5 * (hi - lo))[:, None] * t + (0.5 * (hi + lo))[:, None]
+        omega = np.stack([np.cos(theta), np.sin(theta)], axis=-1)  # (pieces, nodes, 2)
+        values = np.prod(np.maximum(omega @ a.T, 0.0), axis=-1)
+        out[b] = np.sum((0.5 * (hi - lo))[:, None] * w * values) / (2.0 * np.pi)
+    return radial * out
+
+
+def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
+    """``E prod_{i=1}^n act(z_i)`` for ``z ~ N(0, cov)``, with an error estimate.
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+        For "gauss" the Gauss-net normalisation ``act(z_i) = exp(z_i - cov_ii)`` is used.
+    cov : array_like, shape (..., n, n)
+        Positive semi-definite covariance (may be singular).
+    nodes : int, optional
+        Gauss-Hermite nodes per direction of the covariance range (default by rank, see module doc).
+        Not used by the closed forms and the angular ReLU rule (validated all the same).
+    method : {"auto", "quadrature"}, optional
+        "auto" uses the closed forms (gauss, exp) and the angular rule (relu, rank <= 2) where they
+        apply; "quadrature" forces Gauss-Hermite for every activation (an independent check).
+
+    Returns
+    -------
+    value, error : ndarray, shape (...)
+        The expectation and an estimate of its absolute quadrature error.
+    """
+    activation = check_choice("activation", activation, EXACT_ACTIVATIONS)
+    cov = check_array("cov", cov)
+    if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2]:
+        raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
+    if nodes is not None:
+        nodes = check_int("nodes", nodes, minimum=4)
+    method = check_choice("method", method, ("auto", "quadrature"))
+    if activation in ("gauss", "exp") and method == "auto":
+        value = _closed_form(activation, cov)
+        return value, np.zeros_like(value)
+    batch = cov.shape[:-2]
+    flat = cov.reshape(-1, *cov.shape[-2:])
+    factor, rank = _range_factor(flat)
+    variances = np.einsum("bii->bi", flat)
+    if activation == "relu" and rank <= 2 and method == "auto":
+        value = _relu_angular(factor, rank)
+        return value.reshape(batch), np.zeros_like(value).reshape(batch)
+    n = nodes if nodes is not None else _DEFAULT_NODES.get(rank, 8)
+    if n**rank > _MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            f"nodes={n} in {rank} dimensions needs {n**rank} grid points (> {_MAX_GRID_POINTS}); "
+            "pass fewer nodes or fewer input dimensions"
+        )
+    fine = _hermite(activation, factor, rank, n, variances)
+    coarse = _hermite(activation, factor, rank, max(2, n // 2), variances)
+    return fine.reshape(batch), np.abs(fine - coarse).reshape(batch)
+
+
+def hidden_moments(activation, inputs, *, sigma_w, sigma_b=0.0, bias=True, nodes=None) -> HiddenMoments:
+    """Second moments and the full product moment of one hidden unit at n inputs.
+
+    ``C(x_i, x_j) = E h(x_i) h(x_j)`` and ``E prod_{i=1}^n h(x_i)``, h = act(z), z jointly
+    Gaussian with covariance ``s_ij = sigma_b^2 + sigma_w^2 x_i.x_j/d_in`` (module docstring).
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+    inputs : array_like, shape (..., n, d_in)
+        n inputs (repeats allowed; n = 4 gives ``E(h1 h2 h3 h4)``).
+    sigma_w : float
+        Weight scale (> 0).
+    sigma_b : float, optional
+        Bias scale (>= 0); ignored only in the sense that ``bias=False`` sets it to zero.
+    bias : bool, optional
+    nodes : int, optional
+        Gauss-Hermite nodes per direction (erf; relu at covariance rank > 2).
+
+    Returns
+    -------
+    HiddenMoments
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown activation, non-positive sigma_w, negative sigma_b, inputs not of shape (..., n, d_in).
+
+    Examples
+    --------
+    >>> m = hidden_moments("gauss", [[0.0], [0.0], [0.0], [0.0]], sigma_w=1.0, sigma_b=0.0)
+    >>> float(m.product), float(m.second[0, 1])
+    (1.0, 1.0)
+    """
+    activation = check_choice("activation", activation, EXACT_ACTIVATIONS)
+    cov = preactivation_covariance_matrix(inputs, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias)
+    n = cov.shape[-1]
+    pairs = np.stack(
+        [np.stack([cov[..., [i, j], :][..., :, [i, j]] for j in range(n)], axis=-3) for i in range(n)], axis=-4
+    )  # (..., n, n, 2, 2)
+    second, second_err = gaussian_product_expectation(activation, pairs, nodes=nodes)
+    product, error = gaussian_product_expectation(activation, cov, nodes=nodes)
+    if activation in ("gauss", "exp"):
+        method = "closed form"
+    elif activation == "relu" and _range_factor(cov.reshape(-1, n, n))[1] <= 2:
+        method = "angular"
+    else:
+        method = "gauss-hermite"
+    return HiddenMoments(activation, second, product, np.maximum(error, 0.0), method)
+
+
+def _stack_points(points, names):
+    arrays = [check_array(name, p) for name, p in zip(names, points)]
+    for name, a in zip(names, arrays):
+        if a.ndim < 1:
+            raise InvalidArgumentError(
+                f"{name} must have shape (..., d_in), got a scalar; for d_in = 1 pass [x]"
+            )
+    d_in = {a.shape[-1] for a in arrays}
+    if len(d_in) != 1:
+        shapes = ", ".join(f"{n}{a.shape}" for n, a in zip(names, arrays))
+        raise InvalidArgumentError(f"inputs must share the last dimension d_in, got {shapes}")
+    try:
+        arrays = np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(f"{n}{a.shape}" for n, a in zip(names, arrays))
+        raise InvalidArgumentError(f"inputs must broadcast against each other, got {shapes}") from None
+    return np.stack(arrays, axis=-2)
+
+
+def two_point_exact(activation, x, y, *, sigma_w, sigma_b=0.0, bias=True, nodes=None):
+    """Exact 2-point function ``G2(x, y) = sigma_b^2 + sigma_w^2 C(x, y)``, the kernel K at every N.
+
+    ``x, y`` have shape (..., d_in) and broadcast. ``sigma_b`` counts only when ``bias=True``.
+    """
+    sigma_w_, sigma_b_ = _check_sigmas(sigma_w, sigma_b, bias)
+    inputs = _stack_points((x, y), ("x", "y"))
+    m = hidden_moments(activation, inputs, sigma_w=sigma_w_, sigma_b=sigma_b_, bias=bias, nodes=nodes)
+    return sigma_b_**2 + sigma_w_**2 * m.product
+
+
+def _pairings(legs):
+    if not legs:
+        yield []
+        return
+    first, rest = legs[0], legs[1:]
+    for k, partner in enumerate(rest):
+        for tail in _pairings(rest[:k] + rest[k + 1 :]):
+            yield [(first, partner)] + tail
+
+
+def g4_connected_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.0, bias=True, nodes=None):
+    """Exact connected 4-point function of the single-hidden-layer network at width N.
+
+    ``G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]`` (theory.md 1.2).
+    It does not depend on the output bias b1; sigma_b enters through the preactivations.
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+    x1, x2, x3, x4 : array_like, shape (..., d_in)
+        Broadcast against each other; vectorised over the leading axes.
+    width : int
+        Hidden width N >= 1.
+    sigma_w, sigma_b : float
+    bias : bool
+    nodes : int, optional
+        Quadrature nodes per direction (see :func:`gaussian_product_expectation`).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Examples
+    --------
+    >>> g = g4_connected_exact("exp", [0.0], [0.0], [0.0], [0.0], width=10, sigma_w=1.0, sigma_b=0.0)
+    >>> float(g)  # (1/10) [3 E h^4 - 3 (E h^2)^2] with h = exp(0) = 1
+    0.0
+    """
+    width = check_int("width", width, minimum=1)
+    sigma_w_, sigma_b_ = _check_sigmas(sigma_w, sigma_b, bias)
+    inputs = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
+    m = hidden_moments(activation, inputs, sigma_w=sigma_w_, sigma_b=sigma_b_, bias=bias, nodes=nodes)
+    c = m.second
+    wick = c[..., 0, 1] * c[..., 2, 3] + c[..., 0, 2] * c[..., 1, 3] + c[..., 0, 3] * c[..., 1, 2]
+    return sigma_w_**4 / width * (3.0 * m.product - wick)
+
+
+def g6_connected_exact(activation, x1, x2, x3, x4, x5, x6, *, width, sigma_w, sigma_b=0.0, bias=True, nodes=None):
+    """Exact connected 6-point function of the single-hidden-layer network (order 1/N^2).
+
+    ``G6c = (sigma_w^6/N^2) [15 E(h1..h6) - 3 sum_{15} E(h_a h_b h_c h_d) C_ef + 2 sum_{15} C_ab C_cd C_ef]``:
+    the first sum over the 15 splits of the six legs into four and two, the second over the 15
+    pairings (module docstring for the derivation). Arguments as :func:`g4_connected_exact`.
+    """
+    width = check_int("width", width, minimum=1)
+    sigma_w_, sigma_b_ = _check_sigmas(sigma_w, sigma_b, bias)
+    names = ("x1", "x2", "x3", "x4", "x5", "x6")
+    inputs = _stack_points((x1, x2, x3, x4, x5, x6), names)
+    full = hidden_moments(activation, inputs, sigma_w=sigma_w_, sigma_b=sigma_b_, bias=bias, nodes=nodes)
+    c = full.second
+    legs = tuple(range(6))
+    four_two = 0.0
+    for pair in itertools.combinations(legs, 2):
+        quartet = [i for i in legs if i not in pair]
+        e4 = hidden_moments(
+            activation, inputs[..., quartet, :], sigma_w=sigma_w_, sigma_b=sigma_b_, bias=bias, nodes=nodes
+        ).product
+        four_two = four_two + e4 * c[..., pair[0], pair[1]]
+    triple = 0.0
+    for pairing in _pairings(list(legs)):
+        term = 1.0
+        for a, b in pairing:
+            term = term * c[..., a, b]
+        triple = triple + term
+    return sigma_w_**6 / width**2 * (15.0 * full.product - 3.0 * four_two + 2.0 * triple)

@@ -1,0 +1,327 @@
+"""The evaluable flow of a truncation: derived once, evaluated vectorised.
+
+:func:`derive_flow` applies the one-loop rules (:mod:`tensornn.flow.rules`) to a theory and returns
+a :class:`DerivedFlow`, which implements :class:`tensornn.flow.system.FlowSystem`.
+
+Conventions (docs/flow.md):
+
+- couplings g_I multiply the plain contractions I(phi); the quadratic member (2 legs) is the mass
+  coupling: real fields Z E phi^2/2 + g_2 phi^2 (propagator mass m = 2 g_2), complex fields
+  phibar (Z E + mu) phi (m = mu);
+- LPA': ``beta_dimensionful`` works with the Z-rescaled couplings g_I Z^(-n_I/2) (Z = 1 in the LPA),
+  so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n,
+  x = k^s; eta = -d_t ln Z from the external strand of the tadpoles (theory.md 4.4);
+- ``beta``: dimensionless couplings g~_I = g_I k^(-[g_I]) with [g_I] = d - (n_I/2)(d - s), d the
+  dimension of the leading (melonic) loop: every local colour plus every pairing colour but one (the
+  smallest nominal dimension among the non-flat pairing colours is left out); N_S is measured in
+  units of k^d. The flow is autonomous when every N_S used is a power law k^d.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import check_choice
+from ..errors import InvalidArgumentError, InvalidTypeError, TruncationError
+from ..theory.colours import FlatColour
+from ..theory.field_theory import Theory
+from ._kernel import compile_kernel
+from .rules import PROJECTIONS, derive_terms
+from .thresholds import ModeCount
+
+__all__ = ["DerivedFlow", "derive_flow"]
+
+
+def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: bool = False,
+                dimensions=None, allow_constant: bool = False) -> "DerivedFlow":
+    """Derive the one-loop beta functions of ``theory``'s truncation.
+
+    Parameters
+    ----------
+    theory : Theory
+    projection : {"full", "melonic"}
+        "melonic" keeps the loops whose cut pairs are all (d_p - 1)-dipoles (theory.md 4.4).
+    anomalous_dimension : bool
+        False: LPA (Z = 1, eta = 0). True: LPA' with eta from the tadpoles' external strands.
+    dimensions : mapping name -> float, optional
+        Override the canonical dimensions [g_I] used by the dimensionless flow.
+    allow_constant : bool
+        A coupling that no loop generates has no beta function of its own (only its scaling);
+        by default that is an error (usually a bubble the projection cannot produce).
+
+    Returns
+    -------
+    DerivedFlow
+
+    Raises
+    ------
+    TruncationError
+        If a coupling receives no loop term and ``allow_constant`` is False.
+
+    Examples
+    --------
+    >>> from tensornn.theory import Theory, ContinuumColour, scalar_truncation
+    >>> flow = derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2)))
+    >>> flow.names
+    ('g2', 'g4')
+    """
+    if not isinstance(theory, Theory):
+        raise InvalidTypeError(f"theory must be a tensornn.theory.Theory, got {type(theory).__name__}")
+    check_choice("projection", projection, PROJECTIONS)
+    if not isinstance(anomalous_dimension, bool):
+        raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
+    if anomalous_dimension and theory.regulator != "litim":
+        raise InvalidArgumentError("anomalous_dimension=True is implemented for regulator='litim' only")
+    if theory.regulator == "exponential":
+        continuum = [c.kind for c in theory.colours if c.kind == "continuum"]
+        if continuum:
+            raise InvalidArgumentError(
+                "regulator='exponential' sums over explicit modes and does not accept continuum colours; use "
+                "regulator='litim' or lattice/empirical/flat colours"
+            )
+    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
+    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions)
+    if flow.frozen and not allow_constant:
+        raise TruncationError(
+            f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
+            "they have no beta function; remove them from the truncation, use projection='full', or pass "
+            "allow_constant=True to keep them constant (up to their scaling)"
+        )
+    return flow
+
+
+class DerivedFlow:
+    """Beta functions derived from a theory; satisfies the FlowSystem protocol.
+
+    Attributes
+    ----------
+    theory, projection, anomalous_dimension
+    terms : list of Term
+        d_t g_target = coefficient * prod g * L_n^S (dimensionful, Z = 1 form).
+    names : tuple of str
+    n_legs : ndarray (n,)
+    dimensions : ndarray (n,)
+        Canonical dimensions [g_I] (powers of k) of the dimensionless couplings.
+    loop_dimension : float
+        d, the power of k in the leading N_S.
+    autonomous : bool
+    """
+
+    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None):
+        self.theory = theory
+        self.projection = projection
+        self.anomalous_dimension = anomalous_dimension
+        self.terms = list(terms)
+        trunc = theory.truncation
+        self.names = trunc.names
+        colours = theory.ordered_colours
+        self.power = s = theory.power
+        self.n_legs = np.array([m.n_legs for m in trunc.interactions], dtype=float)
+        quadratic = [i for i, m in enumerate(trunc.interactions) if m.n_legs == 2]
+        self.mass_index = quadratic[0] if quadratic else None
+        self.mass_factor = 2.0 if theory.field == "real" else 1.0
+        self.loop_dimension = d = _loop_dimension(theory)
+        dims = d - self.n_legs / 2 * (d - s)
+        if dimensions is not None:
+            for name, value in dict(dimensions).items():
+                dims[trunc.index(name)] = float(value)
+        self.dimensions = dims
+        self._half_legs = self.n_legs / 2
+        # thresholds
+        keys = sorted({(T.n, T.colours) for T in self.terms}, key=lambda k: (k[0], sorted(k[1])))
+        self._threshold_keys = keys
+        counts = {S: ModeCount(colours, S) for S in {S for _, S in keys}}
+        self._counts = counts
+        self._sets = [S for _, S in keys]
+        self._thr_n = np.array([n for n, _ in keys], dtype=float)
+        key_index = {k: j for j, k in enumerate(keys)}
+        nterms = len(self.terms)
+        self._coef = np.array([float(T.coefficient) for T in self.terms])
+        self._thr = np.array([key_index[(T.n, T.colours)] for T in self.terms], dtype=np.intp)
+        width = max((len(T.factors) for T in self.terms), default=0)
+        pad = len(self.names)  # index of the constant 1 appended to the couplings
+        self._factors = np.full((nterms, max(width, 1)), pad, dtype=np.intp)
+        for r, T in enumerate(self.terms):
+            self._factors[r, : len(T.factors)] = T.factors
+        self._targets = np.zeros((len(self.names), nterms))
+        for r, T in enumerate(self.terms):
+            self._targets[T.target, r] = 1.0
+        received = {T.target for T in self.terms}
+        self.frozen = tuple(n for i, n in enumerate(self.names) if i not in received)
+        # the external strand of two-point terms (LPA')
+        strands = [i for i, c in enumerate(colours) if c.role == "pairing" and not isinstance(c, FlatColour)]
+        self._eta_weight = np.zeros(nterms)
+        if self.mass_index is not None and strands:
+            for r, T in enumerate(self.terms):
+                if T.target == self.mass_index:
+                    self._eta_weight[r] = self.mass_factor * sum(c not in T.colours for c in strands) / len(strands)
+        self._eta_rows = np.nonzero(self._eta_weight)[0]
+        self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
+        if theory.regulator == "exponential":
+            self.autonomous = all(not counts[S].discrete and not counts[S].continuum for S in self._sets) and d == 0
+        self._static = self._threshold_data(1.0, d) if self.autonomous else None
+        self._kernel = compile_kernel(self) if theory.regulator == "litim" else None
+
+    # ------------------------------------------------------------------ thresholds
+    def _threshold_data(self, k, dimension):
+        """Per threshold set: N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s."""
+        x = k**self.power
+        if self.theory.regulator == "exponential":
+            modes = [self._counts[S].exponential_modes(x) for S in self._sets]
+            factors = np.array([self._counts[S].factor for S in self._sets])
+            return modes, factors * k**-dimension, None
+        nu, mu, lam = [], [], []
+        for S in self._sets:
+            count = self._counts[S]
+            if count.power_law:
+                p = count.exponent
+                nu.append(count.factor * count.prefactor * k ** (self.power * p - dimension))
+                mu.append(p / (p + 1))
+            else:
+                n, m = count.count(x)
+                nu.append(n * k**-dimension)
+                mu.append(m / (x * n) if n > 0 else 0.0)
+            lam.append(count.log_derivative(x) if self.anomalous_dimension else 0.0)
+        return np.array(nu), np.array(mu), np.array(lam)
+
+    # ------------------------------------------------------------------ core
+    def _check(self, couplings):
+        g = np.asarray(couplings, dtype=float)
+        if g.ndim not in (1, 2) or g.shape[0] != len(self.names):
+            raise InvalidArgumentError(
+                f"couplings must have shape ({len(self.names)},) or ({len(self.names)}, m) ordered as {self.names}, "
+                f"got shape {g.shape}"
+            )
+        return g
+
+    def _rhs(self, g, x, data):
+        if self._kernel is not None:
+            out, eta, b, mass = self._kernel(g, x, *data)
+            if self.anomalous_dimension:
+                out = out + (self._half_legs if g.ndim == 1 else self._half_legs[:, None]) * eta * g
+            return out, eta, b, mass
+        return self._rhs_arrays(g, x, data)
+
+    def _rhs_arrays(self, g, x, data):
+        """Array evaluation (index arrays over terms); used for the exponential regulator and as a cross-check."""
+        vector = g.ndim == 1
+        G = g[:, None] if vector else g
+        ones = np.ones((1, G.shape[1]))
+        gext = np.concatenate([G, ones])
+        mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(G.shape[1])
+        mono = self._coef[:, None] * np.prod(gext[self._factors], axis=1)  # (T, m)
+        s = self.power
+        if self.theory.regulator == "exponential":
+            thr = self._exponential(data, x, mass)
+            out = self._targets @ (mono * thr[self._thr])
+            zeros = np.zeros(G.shape[1])
+            if vector:
+                return out[:, 0], 0.0, 0.0, (mass / x)[0]
+            return out, zeros, zeros, mass / x
+        nu, mu, lam = data
+        inv = 1.0 / (x + mass)  # (m,)
+        powers = inv[None, :] ** self._thr_n[:, None]  # (J, m)
+        if self.anomalous_dimension and self._eta_rows.size:
+            rows = self._eta_rows
+            w = (self._eta_weight[rows, None] * mono[rows]) * (nu[self._thr[rows], None] * powers[self._thr[rows]])
+            a = -s * np.sum(w * lam[self._thr[rows], None], axis=0)
+            b = np.sum(w, axis=0)
+            eta = -a / (1.0 + b)
+        else:
+            eta, b = np.zeros(G.shape[1]), np.zeros(G.shape[1])
+        thr = (nu[:, None] * x) * (s - eta[None, :] * (1.0 - mu[:, None])) * powers  # (J, m)
+        out = self._targets @ (mono * thr[self._thr])
+        if self.anomalous_dimension:
+            out += (self.n_legs[:, None] / 2) * eta[None, :] * G
+        if vector:
+            return out[:, 0], eta[0], b[0], (mass / x)[0]
+        return out, eta, b, mass / x
+
+    def _exponential(self, data, x, mass):
+        """L_n^S = x^(1-n) sum_a s u^2 e^u/(e^u - 1)^2 / (u/(1 - e^-u) + m/x)^n, u = E_a/k^s (times k^-d)."""
+        modes, scale, _ = data
+        rows = []
+        for (n, _), u, factor in zip(self._threshold_keys, modes, scale):
+            small = u < 1e-8
+            safe = np.where(small, 1.0, u)
+            weight = np.where(small, self.power, self.power * safe**2 * np.exp(-safe) / (-np.expm1(-safe)) ** 2)
+            shape = np.where(small, 1.0, safe / (-np.expm1(-safe)))
+            denom = shape[:, None] + (mass / x)[None, :]
+            rows.append(factor * x ** (1 - n) * np.sum(weight[:, None] / denom**n, axis=0))
+        return np.array(rows)
+
+    def _data_at(self, t, dimensionless):
+        if self.autonomous and dimensionless:
+            return self._static
+        if t is None:
+            raise InvalidArgumentError(
+                "this flow is not autonomous (its counting functions are not all power laws k^d); pass t = ln k"
+            )
+        return self._threshold_data(float(np.exp(t)), self.loop_dimension if dimensionless else 0.0)
+
+    # ------------------------------------------------------------------ FlowSystem
+    def beta(self, couplings, t=None):
+        """Dimensionless beta functions d g~_I/dt = -[g_I] g~_I + (n_I/2) eta g~_I + loop terms (x = 1)."""
+        g = self._check(couplings)
+        out = self._rhs(g, 1.0, self._data_at(t, True))[0]
+        return out - (self.dimensions if g.ndim == 1 else self.dimensions[:, None]) * g
+
+    def beta_dimensionful(self, t, couplings):
+        """d g_I/dt of the dimensionful (Z-rescaled in LPA') couplings at k = exp(t)."""
+        g = self._check(couplings)
+        return self._rhs(g, float(np.exp(t)) ** self.power, self._data_at(t, False))[0]
+
+    def eta(self, couplings, t=None):
+        """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA); shape () or (m,)."""
+        g = self._check(couplings)
+        eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
+        return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
+
+    def validity(self, couplings, t=None):
+        """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
+        g = self._check(couplings)
+        _, _, b, mass = self._rhs(g, 1.0, self._data_at(t, True))
+        shape = g.shape[1:]
+        return np.stack([np.broadcast_to(1.0 + mass, shape), np.broadcast_to(1.0 + b, shape)]).astype(float)
+
+    @property
+    def validity_names(self) -> tuple[str, ...]:
+        """Names of the two components of :meth:`validity`, used in flow and fixed-point messages."""
+        return (f"1 + m/k^{self.power:g} (threshold denominator)", "1 + B (eta pole)")
+
+    def to_dimensionless(self, t, couplings):
+        """g~_I = g_I k^(-[g_I]) at k = exp(t) (lets ``run_flow`` check the validity of dimensionful flows)."""
+        g = self._check(couplings)
+        scale = np.exp(-float(t) * self.dimensions)
+        return g * (scale if g.ndim == 1 else scale[:, None])
+
+    def effective_dimension(self, k: float) -> dict:
+        """d ln N_S / d ln k at scale k for every threshold set S used (keyed by colour-index tuples)."""
+        return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}
+
+    def couplings(self, values=None, **named):
+        """Coupling vector from a mapping or keywords (missing names are 0); unknown names are rejected."""
+        values = dict(values or {}, **named)
+        g = np.zeros(len(self.names))
+        for name, value in values.items():
+            g[self.theory.truncation.index(name)] = float(value)
+        return g
+
+    def equations(self, format: str = "text") -> str:
+        """The derived beta functions, ``format`` "text" or "latex" (see :mod:`tensornn.flow.equations`)."""
+        from .equations import equations_latex, equations_text
+
+        check_choice("format", format, ("text", "latex"))
+        return equations_text(self) if format == "text" else equations_latex(self)
+
+    def __repr__(self):
+        return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "
+                f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous})")
+
+
+def _loop_dimension(theory):
+    local = sum(c.nominal_dimension for c in theory.local_colours)
+    pairing = [c.nominal_dimension for c in theory.pairing_colours if not isinstance(c, FlatColour)]
+    if not pairing:
+        return float(local)
+    return float(local + sum(pairing) - min(pairing))

@@ -1,0 +1,345 @@
+"""Polynomial expansions of the LPA effective potential of the O(N) model (Litim regulator).
+
+In the local potential approximation with the Litim regulator the potential U_k(rho),
+rho = phi.phi / 2, of N real scalars in D dimensions flows as
+
+    d_t U = V_D k^(D+2) [ 1 / (k^2 + U' + 2 rho U'') + (N - 1) / (k^2 + U') ],
+    V_D = 1 / (2^D pi^(D/2) Gamma(D/2 + 1)),
+
+(the radial mode and N - 1 Goldstone modes; N = 1 gives d_t U = V_D k^(D+2) / (k^2 + U''(phi))).
+With the dimensionless u(r) = U / k^D, r = rho k^(2-D) and w = u', the flow of the derivative is
+
+    d_t w = -2 w + (D - 2) r w' + V_D d/dr [ 1 / (1 + w + 2 r w') + (N - 1) / (1 + w) ].
+
+Two polynomial truncations of w, both :class:`~tensornn.flow.system.FlowSystem` objects whose
+beta functions come from exact truncated power-series arithmetic on the coefficients (no table
+per order is typed in):
+
+- :class:`SymmetricPotential` expands around rho = 0, U = sum_n u_{2n} phi^{2n} / (2n)! along one
+  field component (u2 = m^2, the couplings of theory section 4.5);
+- :class:`MinimumPotential` expands U'(rho) around its running minimum kappa:
+  U = sum_{n>=2} lambda_n (rho - kappa)^n / n!, with d_t kappa = -d_t U'(kappa) / U''(kappa)
+  (theory section 4.6); this expansion converges with the order.
+
+:func:`potential_fixed_point` finds the Wilson-Fisher fixed point order by order.
+
+References
+----------
+Litim, hep-th/0203006 and hep-th/0005245 (optimised regulator, LPA exponents);
+Wetterich 1993.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._checks import check_choice, check_int, check_real
+from ..errors import InvalidArgumentError
+from .fixed_points import FixedPoint, find_fixed_points, refine_fixed_point
+
+__all__ = ["SymmetricPotential", "MinimumPotential", "potential_fixed_point", "exponents_by_order", "litim_volume"]
+
+
+def litim_volume(dim: float) -> float:
+    """V_D = 1 / (2^D pi^(D/2) Gamma(D/2 + 1)), the LPA loop factor of the Litim regulator."""
+    return 1.0 / (2.0**dim * math.pi ** (dim / 2) * math.gamma(dim / 2 + 1))
+
+
+# ----------------------------------------------------------------------------- power series
+
+
+def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Truncated product of power series with coefficients along axis 0 (same length)."""
+    out = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
+    for j in range(len(a)):
+        out[j:] += a[j] * b[: len(a) - j]
+    return out
+
+
+def _reciprocal(a: np.ndarray) -> np.ndarray:
+    """Truncated power series of 1 / a (a[0] != 0)."""
+    r = np.zeros_like(a)
+    r[0] = 1.0 / a[0]
+    for j in range(1, len(a)):
+        r[j] = -np.sum(a[1 : j + 1] * r[j - 1 :: -1][:j], axis=0) * r[0]
+    return r
+
+
+def _w_flow(c: np.ndarray, rho0, dim: float, n_components: float, vd: float) -> np.ndarray:
+    """Taylor coefficients of d_t w(rho0 + x) at fixed rho, from those of w(rho0 + x).
+
+    ``c`` has shape (L, ...) (w = sum_j c_j x^j with c_j = 0 for j >= L); the result has the
+    same shape and is exact for the coefficients j < L (the derivative of the loop term needs
+    one more order, which is computed).
+    """
+    L = c.shape[0]
+    cc = np.concatenate([c, np.zeros((1,) + c.shape[1:], dtype=c.dtype)])  # length L + 1
+    dw = np.zeros_like(cc)
+    dw[:-1] = np.arange(1, L + 1).reshape((-1,) + (1,) * (c.ndim - 1)) * cc[1:]
+    rho_dw = rho0 * dw
+    rho_dw[1:] += dw[:-1]
+    radial = cc + 2.0 * rho_dw
+    radial[0] += 1.0
+    loop = _reciprocal(radial)
+    if n_components != 1:
+        goldstone = cc.copy()
+        goldstone[0] += 1.0
+        loop = loop + (n_components - 1) * _reciprocal(goldstone)
+    dloop = np.arange(1, L + 1).reshape((-1,) + (1,) * (c.ndim - 1)) * loop[1:]
+    return -2.0 * c + (dim - 2.0) * rho_dw[:L] + vd * dloop
+
+
+# ----------------------------------------------------------------------------- systems
+
+
+@dataclass(frozen=True)
+class _PotentialBase:
+    dim: float
+    n_components: float
+    order: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "dim", check_real("dim", self.dim, minimum=2.0))
+        if self.dim <= 2:
+            raise InvalidArgumentError(f"dim must be > 2 for a nontrivial scaling of rho, got {self.dim}")
+        object.__setattr__(self, "n_components", check_real("n_components", self.n_components, minimum=1.0))
+        object.__setattr__(self, "order", check_int("order", self.order, minimum=self._min_order, maximum=40))
+
+    autonomous = True
+
+    @property
+    def vd(self) -> float:
+        return litim_volume(self.dim)
+
+    def eta(self, couplings, t=None):
+        """Zero: the LPA has no anomalous dimension."""
+        return np.zeros(np.shape(couplings)[1:])
+
+    def beta_dimensionful(self, t, couplings):
+        """d g_i/dt of the dimensionful couplings, k^{d_i} (beta_i(g~) + d_i g~_i) with g~ = g k^{-d_i}."""
+        g = np.asarray(couplings)
+        dims = self.canonical_dimensions.reshape((-1,) + (1,) * (g.ndim - 1))
+        scale = np.exp(t * dims)
+        gt = g / scale
+        return scale * (self.beta(gt) + dims * gt)
+
+    def to_dimensionless(self, t, couplings):
+        """g~_i = g_i k^{-d_i} with k = exp(t)."""
+        g = np.asarray(couplings)
+        dims = self.canonical_dimensions.reshape((-1,) + (1,) * (g.ndim - 1))
+        return g * np.exp(-t * dims)
+
+
+@dataclass(frozen=True)
+class SymmetricPotential(_PotentialBase):
+    """The LPA potential expanded around rho = 0 up to phi^(2 order), as a FlowSystem.
+
+    Couplings (dimensionless) ``u2, u4, ..., u{2 order}``: U = sum_n u_{2n} phi^{2n} / (2n)!
+    along one component (phi.phi = phi^2), with u_{2n} k^{-(D - n (D - 2))} the dimensionless
+    form. For N = 1 and order 3 the dimensionful flows are those of theory section 4.5, e.g.
+    d_t u2 = -V_D k^(D+2) u4 / (k^2 + u2)^2. Validity: 1 + u2 > 0 (threshold denominator).
+
+    Parameters
+    ----------
+    dim : float
+        Space(-time) dimension D > 2.
+    n_components : float
+        N >= 1 (real; large N allowed).
+    order : int
+        Highest power phi^(2 order), >= 1.
+    """
+
+    _min_order = 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f"u{2 * n}" for n in range(1, self.order + 1))
+
+    @property
+    def canonical_dimensions(self) -> np.ndarray:
+        n = np.arange(1, self.order + 1)
+        return self.dim - n * (self.dim - 2.0)
+
+    @property
+    def validity_names(self) -> tuple[str, ...]:
+        return ("1 + u2",)
+
+    def _factors(self, shape_tail):
+        n = np.arange(1, self.order + 1)
+        # c_{n-1} = n a_n, a_n = u_{2n} 2^n / (2n)!  (U = sum a_n rho^n, rho = phi^2 / 2)
+        f = np.array([k * 2.0**k / math.factorial(2 * k) for k in n])
+        return f.reshape((-1,) + (1,) * len(shape_tail))
+
+    def beta(self, couplings, t=None):
+        g = np.asarray(couplings)
+        f = self._factors(g.shape[1:])
+        b = _w_flow(g * f, 0.0, self.dim, self.n_components, self.vd)
+        return b / f
+
+    def validity(self, couplings, t=None):
+        g = np.asarray(couplings)
+        return (1.0 + g[0])[None, ...]
+
+
+@dataclass(frozen=True)
+class MinimumPotential(_PotentialBase):
+    """The LPA potential expanded around its running minimum kappa, as a FlowSystem.
+
+    U(rho) = sum_{n=2}^{order} lambda_n (rho - kappa)^n / n! (dimensionless, U'(kappa) = 0);
+    couplings ``kappa, lambda2, ..., lambda{order}``. The minimum runs with
+    d_t kappa = -d_t U'(kappa) / lambda2 and d_t lambda_n = (d_t U)^{(n)}(kappa) + lambda_{n+1} d_t kappa
+    (lambda_{order+1} = 0). Validity: kappa > 0 (at kappa = 0 the flow enters the symmetric
+    phase) and the radial threshold denominator 1 + 2 kappa lambda2 > 0.
+
+    Parameters
+    ----------
+    dim : float
+        D > 2.
+    n_components : float
+        N >= 1.
+    order : int
+        Highest power (rho - kappa)^order, >= 2.
+    """
+
+    _min_order = 2
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("kappa",) + tuple(f"lambda{n}" for n in range(2, self.order + 1))
+
+    @property
+    def canonical_dimensions(self) -> np.ndarray:
+        n = np.arange(2, self.order + 1)
+        return np.concatenate([[self.dim - 2.0], self.dim - n * (self.dim - 2.0)])
+
+    @property
+    def validity_names(self) -> tuple[str, ...]:
+        return ("kappa", "1 + 2 kappa lambda2")
+
+    def beta(self, couplings, t=None):
+        g = np.asarray(couplings)
+        kappa, lam = g[0], g[1:]  # lam[i] = lambda_{i+2}
+        tail = g.shape[1:]
+        fact = np.array([math.factorial(j) for j in range(1, self.order)]).reshape((-1,) + (1,) * len(tail))
+        c = np.zeros((self.order,) + tail, dtype=g.dtype)
+        c[1:] = lam / fact  # w = U' = sum_{j>=1} lambda_{j+1} x^j / j!
+        b = _w_flow(c, kappa, self.dim, self.n_components, self.vd)
+        dkappa = -b[0] / lam[0]
+        lam_next = np.concatenate([lam[1:], np.zeros((1,) + tail, dtype=g.dtype)])
+        dlam = fact * b[1:] + lam_next * dkappa
+        return np.concatenate([dkappa[None, ...], dlam])
+
+    def validity(self, couplings, t=None):
+        g = np.asarray(couplings)
+        return np.stack([g[0], 1.0 + 2.0 * g[0] * g[1]])
+
+
+# ----------------------------------------------------------------------------- fixed points
+
+
+def _first_order_start(dim, n_components, expansion, seed):
+    """Wilson-Fisher point of the lowest truncation by a multi-start search."""
+    if expansion == "zero":
+        system = SymmetricPotential(dim, n_components, 2)
+        bounds = [(-0.9, 0.0), (0.0, 50.0 * n_components * system.vd + 1.0)]
+    else:
+        system = MinimumPotential(dim, n_components, 2)
+        bounds = [(0.0, 2.0 * n_components * system.vd + 0.1), (0.0, 20.0)]
+    search = find_fixed_points(system, n_starts=24, bounds=bounds, seed=seed)
+    for fp in search.valid:
+        if fp.n_relevant == 1 and not fp.is_gaussian:
+            return fp
+    return None
+
+
+def potential_fixed_point(dim: float, n_components: float, order: int, *, expansion: str = "minimum",
+                          seed=0) -> FixedPoint | None:
+    """The Wilson-Fisher fixed point of a polynomial LPA truncation, solved order by order.
+
+    The lowest truncation (``u2, u4`` or ``kappa, lambda2``) is searched with
+    :func:`find_fixed_points` and the non-Gaussian valid root with one relevant direction is kept;
+    each higher order starts from the previous solution, with the new coupling solved from its own
+    beta function (the others held fixed), and needs one root solve (:func:`refine_fixed_point`).
+
+    Parameters
+    ----------
+    dim : float
+        D > 2.
+    n_components : float
+        N >= 1.
+    order : int
+        Order of the truncation (``order`` of :class:`SymmetricPotential` or
+        :class:`MinimumPotential`), >= 2.
+    expansion : {"minimum", "zero"}
+        Around the running minimum (converges) or around rho = 0 (oscillates at high order).
+    seed : None, int or Generator
+        For the starts of the lowest-order search.
+
+    Returns
+    -------
+    FixedPoint or None
+        With ``nu`` and ``omega``; None when the continuation loses the fixed point.
+
+    Examples
+    --------
+    >>> fp = potential_fixed_point(3, 1, 2, expansion="zero")
+    >>> round(float(fp.couplings[0]) * 13, 10), round(fp.nu, 5)
+    (-1.0, 0.54272)
+    """
+    expansion = check_choice("expansion", expansion, ("minimum", "zero"))
+    order = check_int("order", order, minimum=2, maximum=40)
+    cls = MinimumPotential if expansion == "minimum" else SymmetricPotential
+    fp = _first_order_start(dim, n_components, expansion, seed)
+    for m in range(3, order + 1):
+        if fp is None:
+            return None
+        fp = _next_order(cls(dim, n_components, m), fp)
+    return fp
+
+
+def _next_order(system, previous: FixedPoint) -> FixedPoint | None:
+    """Continue a fixed point to the next order: solve the new coupling's own equation, then all."""
+    low = previous.couplings
+
+    def last(x):
+        return float(system.beta(np.append(low, x))[-1])
+
+    # The new coupling enters its own beta function linearly (it multiplies lambda2 or u4 in the
+    # loop term), so secant steps solve for it; couplings grow like factorials, so no fixed
+    # starting bracket would do.
+    x, fx, h = 0.0, last(0.0), max(float(np.max(np.abs(low))), 1.0)
+    for _ in range(3):
+        slope = (last(x + h) - fx) / h
+        if not np.isfinite(slope) or slope == 0:
+            break
+        x_new = x - fx / slope
+        f_new = last(x_new)
+        if not np.isfinite(f_new):
+            break
+        h = max(abs(x_new - x), 1.0) * 1e-3
+        x, fx = x_new, f_new
+    start = np.append(low, x)
+    return refine_fixed_point(system, start)
+
+
+def exponents_by_order(dim: float, n_components: float, orders, *, expansion: str = "minimum", seed=0):
+    """nu and omega of the Wilson-Fisher point for each truncation order (one continuation).
+
+    Returns
+    -------
+    list of (order, FixedPoint or None)
+    """
+    expansion = check_choice("expansion", expansion, ("minimum", "zero"))
+    orders = sorted(check_int("orders", o, minimum=2, maximum=40) for o in orders)
+    cls = MinimumPotential if expansion == "minimum" else SymmetricPotential
+    out = []
+    fp = _first_order_start(dim, n_components, expansion, seed)
+    for m in range(2, orders[-1] + 1):
+        if m > 2 and fp is not None:
+            fp = _next_order(cls(dim, n_components, m), fp)
+        if m in orders:
+            out.append((m, fp))
+    return out

@@ -1,0 +1,283 @@
+"""Infinite-width kernels of one-hidden-layer networks (the free theory of scalar NN-QFT).
+
+For a network f(x) = b1 + sum_j W1_j act(W0_j . x + b0_j) with the parameter laws of
+:mod:`tensornn.networks`, the 2-point function at any width is
+
+    K(x, y) = sigma_b^2 + sigma_w^2 C(x, y),   C(x, y) = E[act(z(x)) act(z(y))],
+
+where (z(x), z(y)) is a centred Gaussian pair with covariance s(x, y) = sigma_b^2 + sigma_w^2 x.y / d_in.
+Closed forms (theory.md section 1.2):
+
+- Gauss-net: K = sigma_b^2 + sigma_w^2 exp(-sigma_w^2 |x - y|^2 / (2 d_in))
+- Exp-net:   K = sigma_b^2 + sigma_w^2 exp((s(x,x) + s(y,y)) / 2 + s(x,y))
+- Erf-net:   K = sigma_b^2 + (2 sigma_w^2 / pi) arcsin(2 s(x,y) / sqrt((1 + 2 s(x,x)) (1 + 2 s(y,y))))
+- ReLU-net:  K = sigma_b^2 + sigma_w^2/(2 pi) sqrt(s(x,x) s(y,y)) (sin t + (pi - t) cos t),
+  cos t = s(x,y) / sqrt(s(x,x) s(y,y))
+
+References
+----------
+Halverson, Maiti, Stoner, arXiv:2008.08601; Williams, "Computing with infinite networks" (1997);
+Cho, Saul (2009) for the arc-cosine (ReLU) kernel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_array, check_choice, check_int, check_real
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "ACTIVATIONS",
+    "kernel",
+    "kernel_w",
+    "preactivation_covariance",
+    "gauss_fourier",
+    "GaussFourier",
+]
+
+#: Names of the activations with a closed-form kernel.
+ACTIVATIONS = ("gauss", "exp", "erf", "relu")
+
+
+def _pair(x, y):
+    """Validate two input arrays of shape (..., d_in) and return them as float arrays."""
+    x = check_array("x", x)
+    y = check_array("y", y)
+    if x.ndim == 0 or y.ndim == 0:
+        raise InvalidArgumentError(
+            f"x and y must have shape (..., d_in) with the input dimension last, got shapes {x.shape} and "
+            f"{y.shape}; for d_in = 1 pass e.g. np.array([0.1]) or x[..., None]"
+        )
+    if x.shape[-1] != y.shape[-1]:
+        raise InvalidArgumentError(
+            f"x and y must have the same input dimension (last axis), got {x.shape[-1]} and {y.shape[-1]}"
+        )
+    return x, y
+
+
+def _sigmas(sigma_w, sigma_b):
+    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    return sigma_w, sigma_b
+
+
+def _s(x, y, sigma_w, sigma_b):
+    d_in = x.shape[-1]
+    return sigma_b**2 + sigma_w**2 * np.einsum("...i,...i->...", x, y) / d_in
+
+
+def preactivation_covariance(x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
+    """Covariance of the hidden pre-activations, s(x, y) = sigma_b^2 + sigma_w^2 x.y / d_in.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (..., d_in)
+        Inputs, the input dimension last; leading axes broadcast.
+    sigma_w : float
+        Weight scale, > 0 (W0 ~ N(0, sigma_w^2 / d_in)).
+    sigma_b : float, optional
+        Bias scale, >= 0 (b0 ~ N(0, sigma_b^2)).
+
+    Returns
+    -------
+    ndarray, shape broadcast(x.shape[:-1], y.shape[:-1])
+
+    Raises
+    ------
+    InvalidArgumentError
+        Non-finite inputs, mismatched input dimensions, or sigma_w <= 0, sigma_b < 0.
+
+    Examples
+    --------
+    >>> float(preactivation_covariance([1.0, 1.0], [1.0, -1.0], sigma_w=2.0, sigma_b=0.5))
+    0.25
+    """
+    x, y = _pair(x, y)
+    sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    return np.asarray(_s(x, y, sigma_w, sigma_b))
+
+
+def _hidden_correlation(activation, x, y, sigma_w, sigma_b):
+    """C(x, y) = E[act(z(x)) act(z(y))], the kernel without its constants (vectorised)."""
+    if activation == "gauss":
+        d_in = x.shape[-1]
+        diff = x - y
+        return np.exp(-(sigma_w**2) * np.einsum("...i,...i->...", diff, diff) / (2.0 * d_in))
+    sxy = _s(x, y, sigma_w, sigma_b)
+    sxx = _s(x, x, sigma_w, sigma_b)
+    syy = _s(y, y, sigma_w, sigma_b)
+    if activation == "exp":
+        with np.errstate(over="ignore"):
+            return np.exp(0.5 * (sxx + syy) + sxy)
+    if activation == "erf":
+        arg = 2.0 * sxy / np.sqrt((1.0 + 2.0 * sxx) * (1.0 + 2.0 * syy))
+        return (2.0 / np.pi) * np.arcsin(np.clip(arg, -1.0, 1.0))
+    # relu: the arc-cosine kernel; it vanishes when either pre-activation variance does.
+    norm = np.sqrt(sxx * syy)
+    safe = np.where(norm > 0.0, norm, 1.0)
+    cos_t = np.clip(sxy / safe, -1.0, 1.0)
+    t = np.arccos(cos_t)
+    value = norm / (2.0 * np.pi) * (np.sin(t) + (np.pi - t) * cos_t)
+    return np.where(norm > 0.0, value, 0.0)
+
+
+def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
+    """Amputation kernel K_w(x, y) = K(x, y) - sigma_b^2 = sigma_w^2 E[act(z(x)) act(z(y))].
+
+    The output bias adds the constant sigma_b^2 to K, a zero mode removed before amputation
+    (theory.md section 1.3). Parameters, returns and errors as in :func:`kernel`.
+
+    Examples
+    --------
+    >>> float(kernel_w("gauss", [0.0], [0.0], sigma_w=2.0, sigma_b=1.0))
+    4.0
+    """
+    activation = check_choice("activation", activation, ACTIVATIONS)
+    x, y = _pair(x, y)
+    sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    with np.errstate(under="ignore"):
+        return np.asarray(sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b))
+
+
+def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
+    """Infinite-width kernel K(x, y) = sigma_b^2 + sigma_w^2 E[act(z(x)) act(z(y))].
+
+    For one hidden layer this is also the exact 2-point function at every width N.
+    Closed forms are in the module docstring (theory.md section 1.2); the Gauss-net uses the
+    per-input normalisation act(z(x)) = exp(z(x) - s(x, x)), which makes K translation invariant.
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+        Activation name (see :data:`ACTIVATIONS`).
+    x, y : array_like, shape (..., d_in)
+        Inputs with the input dimension last; the leading axes broadcast against each other,
+        so ``kernel(a, X[:, None], X[None, :], ...)`` gives the (P, P) kernel matrix.
+    sigma_w : float
+        Weight scale, > 0.
+    sigma_b : float, optional
+        Bias scale, >= 0 (default 0).
+
+    Returns
+    -------
+    ndarray, shape broadcast(x.shape[:-1], y.shape[:-1])
+        The Gauss kernel decays to 0 (never NaN) for large sigma_w |x - y|; the Exp-net kernel
+        grows like exp(2 sigma_w^2 |x|^2 / d_in) and is +inf where that overflows float64.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown activation (the message lists the valid ones), non-finite inputs, mismatched
+        input dimensions, sigma_w <= 0 or sigma_b < 0.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0]])
+    >>> np.round(kernel("relu", X[:, None], X[None, :], sigma_w=1.0, sigma_b=1.0), 4)
+    array([[1.5   , 1.5342],
+           [1.5342, 2.    ]])
+
+    References
+    ----------
+    Halverson, Maiti, Stoner, arXiv:2008.08601, section 3.
+    """
+    activation = check_choice("activation", activation, ACTIVATIONS)
+    x, y = _pair(x, y)
+    sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    with np.errstate(under="ignore"):
+        return np.asarray(sigma_b**2 + sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b))
+
+
+@dataclass(frozen=True)
+class GaussFourier:
+    """Momentum-space form of the Gauss-net amputation kernel (theory.md section 1.4).
+
+    With d = d_in,
+
+        K_w(p)      = sigma_w^2 (2 pi d / sigma_w^2)^(d/2) exp(-d p^2 / (2 sigma_w^2)),
+        1 / K_w(p)  = A exp(d p^2 / (2 sigma_w^2)),   A = sigma_w^-2 (sigma_w^2 / (2 pi d))^(d/2),
+                    = Z (p^2 + m^2) + O(p^4),        m^2 = 2 sigma_w^2 / d,  Z = A d / (2 sigma_w^2).
+
+    The Fourier convention is K_w(p) = int d^d x exp(-i p.x) K_w(x). ``A`` and ``Z`` are stored
+    with their natural logarithms, which stay finite when the powers over- or underflow (d ~ 1000).
+
+    Attributes
+    ----------
+    sigma_w : float
+    d_in : int
+    mass2 : float
+        m^2 = 2 sigma_w^2 / d_in.
+    log_A, A : float
+        Amplitude of the kinetic operator (A may be 0 or inf in float64 when log_A is extreme).
+    log_Z, Z : float
+        Wave-function normalisation Z = A d / (2 sigma_w^2).
+    """
+
+    sigma_w: float
+    d_in: int
+    mass2: float
+    log_A: float
+    A: float
+    log_Z: float
+    Z: float
+
+    def __post_init__(self):
+        check_real("sigma_w", self.sigma_w, positive=True)
+        check_int("d_in", self.d_in, minimum=1)
+
+    def _exponent(self, p):
+        p = check_array("p", p)
+        if np.any(p < 0):
+            raise InvalidArgumentError("p is the momentum magnitude |p| and must be >= 0")
+        return self.d_in * p**2 / (2.0 * self.sigma_w**2)
+
+    def kernel_w(self, p) -> np.ndarray:
+        """K_w(p) at momentum magnitude ``p = |p|`` (array of any shape, >= 0)."""
+        with np.errstate(over="ignore", under="ignore"):
+            return np.exp(-self.log_A - self._exponent(p))
+
+    def kinetic(self, p) -> np.ndarray:
+        """The inverse kernel 1 / K_w(p) = A exp(d p^2 / (2 sigma_w^2)) at ``p = |p|``."""
+        with np.errstate(over="ignore", under="ignore"):
+            return np.exp(self.log_A + self._exponent(p))
+
+    def kinetic_quadratic(self, p) -> np.ndarray:
+        """Its truncation to order p^2, Z (p^2 + m^2)."""
+        with np.errstate(over="ignore", under="ignore"):
+            return self.Z * (np.asarray(p, dtype=float) ** 2 + self.mass2)
+
+
+def gauss_fourier(sigma_w, d_in) -> GaussFourier:
+    """Momentum-space data of the Gauss-net kernel: m^2, A and Z (theory.md section 1.4).
+
+    Parameters
+    ----------
+    sigma_w : float
+        Weight scale, > 0.
+    d_in : int
+        Input dimension d, >= 1.
+
+    Returns
+    -------
+    GaussFourier
+
+    Examples
+    --------
+    >>> g = gauss_fourier(1.0, 1)
+    >>> round(g.mass2, 6), round(g.A * math.sqrt(2 * math.pi), 6)
+    (2.0, 1.0)
+    """
+    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    d_in = check_int("d_in", d_in, minimum=1)
+    log_a = -2.0 * math.log(sigma_w) + 0.5 * d_in * math.log(sigma_w**2 / (2.0 * math.pi * d_in))
+    log_z = log_a + math.log(d_in / (2.0 * sigma_w**2))
+    with np.errstate(over="ignore", under="ignore"):
+        a = float(np.exp(log_a))
+        z = float(np.exp(log_z))
+    return GaussFourier(
+        sigma_w=sigma_w, d_in=d_in, mass2=2.0 * sigma_w**2 / d_in, log_A=log_a, A=a, log_Z=log_z, Z=z
+    )
