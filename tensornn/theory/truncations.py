@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..bubbles import Bubble, enumerate_bubbles
+from ..bubbles import FIELDS, Bubble, enumerate_bubbles
 from .._checks import check_choice, check_int
 from ..errors import InvalidTypeError, TruncationError
 from .interactions import Interaction
@@ -29,9 +29,6 @@ __all__ = [
     "melonic_bubbles",
     "all_bubbles",
 ]
-
-FIELDS = ("real", "complex")
-
 
 @dataclass(frozen=True)
 class Truncation:
