@@ -269,9 +269,8 @@ def test_bad_input_raises_named_error(call, pattern):
     assert __import__("re").search(pattern, str(info.value)), str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="tensornn.exact does not validate the covariance (reported gap)")
 @pytest.mark.parametrize("call, pattern", [c[1:] for c in GAPS], ids=[c[0] for c in GAPS])
-def test_known_gaps_in_modules_maintained_elsewhere(call, pattern):
+def test_covariance_of_the_exact_oracle_is_validated(call, pattern):
     test_bad_input_raises_named_error(call, pattern)
 
 
