@@ -112,3 +112,10 @@ def test_higher_rank_listing(rank, order):
     bubbles = list(enumerate_bubbles(rank, order, "complex"))
     assert len(bubbles) == count_bubbles(rank, order, "complex")
     assert sum(b.is_connected() for b in bubbles) == count_connected_bubbles(rank, order, "complex")
+
+
+def test_counting_beyond_the_partition_limit_is_refused():
+    with pytest.raises(ValueError, match="partitions of 51"):
+        count_bubbles(3, 51, "complex")
+    with pytest.raises(ValueError, match="order must be <= 25"):
+        count_bubbles(3, 26, "real")

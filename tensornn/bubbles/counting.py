@@ -31,6 +31,7 @@ from functools import lru_cache
 from math import comb, factorial, prod
 
 from .._checks import check_choice, check_int
+from ..errors import InvalidArgumentError
 from .graph import FIELDS
 
 __all__ = [
@@ -82,12 +83,22 @@ def _fixed_matchings(partition) -> int:
     return total
 
 
+#: Largest size of the partitions summed over (p(50) = 204226 terms, a few seconds).
+MAX_PARTITIONED = 50
+
+
 def _check(rank, order, field):
-    return (
-        check_int("rank", rank, minimum=1),
-        check_int("order", order, minimum=1),
-        check_choice("field", field, FIELDS),
-    )
+    rank = check_int("rank", rank, minimum=1)
+    order = check_int("order", order, minimum=1)
+    field = check_choice("field", field, FIELDS)
+    size = order if field == "complex" else 2 * order
+    if size > MAX_PARTITIONED:
+        limit = MAX_PARTITIONED if field == "complex" else MAX_PARTITIONED // 2
+        raise InvalidArgumentError(
+            f"order must be <= {limit} for {field} fields: the Burnside sum runs over the partitions of {size}, "
+            "too many to sum in reasonable time"
+        )
+    return rank, order, field
 
 
 @lru_cache(maxsize=None)

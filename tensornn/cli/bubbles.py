@@ -62,7 +62,18 @@ def _formula_count(args):
     return counter(args.rank, args.order, args.field)
 
 
+#: Largest number of bubbles the command line will list, draw or count by enumeration.
+MAX_LISTED = 200_000
+
+
 def _listed(args):
+    size = fuss_catalan(args.rank, args.order) if args.melonic else count_bubbles(args.rank, args.order, args.field)
+    if size > MAX_LISTED:
+        what = "rooted melonic" if args.melonic else "all"
+        raise InvalidArgumentError(
+            f"rank {args.rank}, order {args.order} has {size} bubbles ({what}), more than the {MAX_LISTED} the command "
+            "line lists; lower --order, or use tensornn.bubbles.enumerate_bubbles from Python"
+        )
     return enumerate_bubbles(args.rank, args.order, args.field, connected=args.connected or args.melonic,
                              melonic=args.melonic)
 
