@@ -11,6 +11,7 @@ from .flow import find_fixed_points, potential_fixed_point, run_flow
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
 from .flow import DerivedFlow, derive_flow
+from .flow import make_preset
 from .theory import Theory, Truncation
 from .errors import (
     BubbleError,
@@ -52,6 +53,7 @@ __all__ = [
     "run_flow",
     "DerivedFlow",
     "derive_flow",
+    "make_preset",
     "Theory",
     "Truncation",
     "CouplingEstimate",

@@ -8,7 +8,8 @@
   d_t R = Z [s k^s - eta (k^s - E)] theta(k^s - E) gives the threshold sums
   L_n = s B k^(d-1+s) (1 - eta/(d-1+s)) / (Z^(n-1) (k^s + mu/Z)^n), and the e_c(p_c) derivative
   of the colour-c tadpole gives eta = -(d-1) a / (1 - a), a = B lam / (1 + mu)^2 (dimensionless
-  mu = mu / (Z k^s), lam = lambda k^(d-1-s) / Z^2), with its pole at a = 1.
+  mu = mu / (Z k^s), lam = lambda k^(d-1-2s) / Z^2, i.e. [lambda] = 2s - (d - 1)), with its pole
+  at a = 1.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class TensorMelonic:
         self.d, self.s, self.lpa_prime = d, float(s), lpa_prime
         self.B = (2 * math.gamma(1 + 1 / s)) ** (d - 1) / math.gamma(1 + (d - 1) / s)
         self.validity_names = ("1 + mu", "1 - a (eta pole)") if lpa_prime else ("1 + mu",)
-        self.canonical_dimensions = np.array([self.s, -(d - 1 - self.s)])
+        self.canonical_dimensions = np.array([self.s, 2 * self.s - (d - 1)])
 
     def to_dimensionless(self, t, g):
         g = np.asarray(g)
@@ -101,7 +102,7 @@ class TensorMelonic:
         eta = self.eta(g)
         fac = 1 - eta / (d - 1 + s)
         dmu = -(s - eta) * mu - d * s * B * lam * fac / (1 + mu) ** 2
-        dlam = (d - 1 - s + 2 * eta) * lam + 2 * s * B * lam**2 * fac / (1 + mu) ** 3
+        dlam = (d - 1 - 2 * s + 2 * eta) * lam + 2 * s * B * lam**2 * fac / (1 + mu) ** 3
         return np.stack([dmu, dlam])
 
     def beta_dimensionful(self, t, g):
@@ -122,11 +123,11 @@ class TensorMelonic:
         return (1 + g[0])[None, ...]
 
     def closed_form_fixed_point(self):
-        """eta = 0: mu* = c / (s - c), c = d (d - 1 - s) / 2; lam* = -(d - 1 - s)(1 + mu*)^3 / (2 s B)."""
+        """eta = 0: mu* = c / (s - c), c = d (d - 1 - 2s) / 2; lam* = -(d - 1 - 2s)(1 + mu*)^3 / (2 s B)."""
         d, s, B = self.d, self.s, self.B
-        c = d * (d - 1 - s) / 2
+        c = d * (d - 1 - 2 * s) / 2
         mu = c / (s - c)
-        lam = -(d - 1 - s) * (1 + mu) ** 3 / (2 * s * B)
+        lam = -(d - 1 - 2 * s) * (1 + mu) ** 3 / (2 * s * B)
         return np.array([mu, lam])
 
     def closed_form_matrix(self, g):
@@ -135,7 +136,7 @@ class TensorMelonic:
         mu, lam = g
         return np.array([
             [-s + 2 * d * s * B * lam / (1 + mu) ** 3, -d * s * B / (1 + mu) ** 2],
-            [-6 * s * B * lam**2 / (1 + mu) ** 4, (d - 1 - s) + 4 * s * B * lam / (1 + mu) ** 3],
+            [-6 * s * B * lam**2 / (1 + mu) ** 4, (d - 1 - 2 * s) + 4 * s * B * lam / (1 + mu) ** 3],
         ])
 
 

@@ -99,12 +99,12 @@ def test_tensor_melonic_closed_form():
 
 
 def test_tensor_root_beyond_threshold_pole_is_flagged():
-    # d = 3, s = 1: the closed-form root mu* = -3 has 1 + mu = -2 < 0.
-    system = TensorMelonic(d=3, s=1.0)
+    # d = 4, s = 1: the closed-form root mu* = -2 has 1 + mu = -1 < 0.
+    system = TensorMelonic(d=4, s=1.0)
     mu_star = system.closed_form_fixed_point()[0]
-    assert mu_star == -3.0
+    assert mu_star == -2.0
     fp = refine_fixed_point(system, system.closed_form_fixed_point() * 1.01)
-    assert fp is not None and abs(fp.couplings[0] + 3) < 1e-10
+    assert fp is not None and abs(fp.couplings[0] + 2) < 1e-10
     assert fp.spurious and "1 + mu" in fp.flags[0] and "range of validity" in fp.flags[0]
 
 

@@ -1,5 +1,30 @@
 """Interaction bubbles: edge-coloured graphs, their canonical forms, enumeration and evaluation."""
 
+from .counting import count_bubbles, count_connected_bubbles, fuss_catalan
+from .enumerate import enumerate_bubbles
+from .evaluate import evaluate_bubble
+from .families import double_trace, k33_wheel, melon, melonic_insertion, necklace, pillow, tetrahedron
 from .graph import FIELDS, KINDS, Bubble
+from .invariants import face_count, faces, gurau_degree, is_melonic
 
-__all__ = ["Bubble", "FIELDS", "KINDS"]
+__all__ = [
+    "Bubble",
+    "FIELDS",
+    "KINDS",
+    "count_bubbles",
+    "count_connected_bubbles",
+    "double_trace",
+    "enumerate_bubbles",
+    "evaluate_bubble",
+    "face_count",
+    "faces",
+    "fuss_catalan",
+    "gurau_degree",
+    "is_melonic",
+    "k33_wheel",
+    "melon",
+    "melonic_insertion",
+    "necklace",
+    "pillow",
+    "tetrahedron",
+]

@@ -49,24 +49,31 @@ def components(adjacency: Sequence[Sequence[int]]) -> list[list[int]]:
 
 
 def _rooted_code(adjacency, kinds, root: int) -> Code:
-    label = {root: 0}
+    label = [-1] * len(adjacency)
+    label[root] = 0
     order = [root]
     i = 0
     while i < len(order):
         for w in adjacency[order[i]]:
-            if w not in label:
+            if label[w] < 0:
                 label[w] = len(order)
                 order.append(w)
         i += 1
     code = [kinds[v] for v in order]
     for v in order:
-        code.extend(label[w] for w in adjacency[v])
+        code.extend([label[w] for w in adjacency[v]])
     return tuple(code)
 
 
 def _component_minimum(adjacency, kinds, vertices) -> tuple[Code, int]:
+    # Roots are restricted to the vertices of the smallest kind present (an isomorphism-invariant
+    # choice). Automorphisms of a connected coloured graph act freely, and the roots reaching the
+    # smallest code form one orbit, so their number is |Aut| of the component.
+    lowest = min(kinds[v] for v in vertices)
     best, hits = None, 0
     for root in vertices:
+        if kinds[root] != lowest:
+            continue
         code = _rooted_code(adjacency, kinds, root)
         if best is None or code < best:
             best, hits = code, 1

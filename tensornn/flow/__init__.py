@@ -12,6 +12,7 @@ from .betas import DerivedFlow, derive_flow
 from .equations import equations_latex, equations_text
 from .integrate import FlowResult, run_flow
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
 from .system import FlowSystem
 
@@ -36,4 +37,11 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "PRESETS",
+    "FlowPreset",
+    "ColourSymmetricFlow",
+    "make_preset",
+    "scalar_preset",
+    "on_preset",
+    "tensor_preset",
 ]

@@ -16,6 +16,13 @@ import numpy as np
 __all__ = []
 
 
+def _div(num, den):
+    """num / den; a Python-float division by an exact zero gives +-inf (nan for 0/0), as numpy would, not an error."""
+    if den.__class__ is float and den == 0.0:
+        return float("nan") if num == 0.0 else float("inf") if num > 0.0 else float("-inf")
+    return num / den
+
+
 def compile_kernel(flow):
     """Return the compiled kernel of a DerivedFlow (Litim regulator)."""
     terms = flow.terms
@@ -31,7 +38,7 @@ def compile_kernel(flow):
         lines.append(f"    mass = {flow.mass_factor!r} * g{flow.mass_index}")
     else:
         lines.append("    mass = 0.0 * x")
-    lines.append("    inv = 1.0 / (x + mass)")
+    lines.append("    inv = _div(1.0, x + mass)")
     powers = sorted({int(k[0]) for k in keys})
     top = max(powers, default=1)
     lines.append("    i1 = inv")
@@ -53,7 +60,7 @@ def compile_kernel(flow):
             a_parts.append(f"{-s * c!r} * {mono(T)} * nu[{j}] * lam[{j}] * i{T.n}")
         lines.append("    a = " + " + ".join(a_parts))
         lines.append("    b = " + " + ".join(b_parts))
-        lines.append("    eta = -a / (1.0 + b)")
+        lines.append("    eta = _div(-a, 1.0 + b)")
         for j, (p, _) in enumerate(keys):
             lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
     else:
@@ -72,7 +79,7 @@ def compile_kernel(flow):
         outs.append(f"o{i}")
     lines.append(f"    return np.array([{', '.join(outs)}]), eta, b, mass / x")
     source = "\n".join(lines) + "\n"
-    namespace = {"np": np}
+    namespace = {"np": np, "_div": _div}
     exec(compile(source, "<derived beta functions>", "exec"), namespace)
     kernel = namespace["kernel"]
     kernel.source = source

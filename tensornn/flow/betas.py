@@ -284,6 +284,17 @@ class DerivedFlow:
         shape = g.shape[1:]
         return np.stack([np.broadcast_to(1.0 + mass, shape), np.broadcast_to(1.0 + b, shape)]).astype(float)
 
+    @property
+    def validity_names(self) -> tuple[str, ...]:
+        """Names of the two components of :meth:`validity`, used in flow and fixed-point messages."""
+        return (f"1 + m/k^{self.power:g} (threshold denominator)", "1 + B (eta pole)")
+
+    def to_dimensionless(self, t, couplings):
+        """g~_I = g_I k^(-[g_I]) at k = exp(t) (lets ``run_flow`` check the validity of dimensionful flows)."""
+        g = self._check(couplings)
+        scale = np.exp(-float(t) * self.dimensions)
+        return g * (scale if g.ndim == 1 else scale[:, None])
+
     def effective_dimension(self, k: float) -> dict:
         """d ln N_S / d ln k at scale k for every threshold set S used (keyed by colour-index tuples)."""
         return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}

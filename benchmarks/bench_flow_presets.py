@@ -1,0 +1,69 @@
+"""Time a full fixed-point search with exponents for each model preset, as ratios to one refine.
+
+Baseline (measured in the same run): one :func:`refine_fixed_point` solve of the engine-derived
+scalar phi^4 flow (D = 3) from a start 0.1% off the Wilson-Fisher point. Timed: building the preset
+(derivation included) and ``FlowPreset.fixed_points()`` with its default starts (the guided
+continuation start for scalar/O(N), 48 random starts for systems of up to three couplings, 8
+otherwise), stability matrices and exponents included.
+
+Run: python benchmarks/bench_flow_presets.py [--repeat 3]
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from tensornn.flow import make_preset, refine_fixed_point
+
+CASES = (
+    ("scalar", dict(dim=3, order=2)),
+    ("scalar", dict(dim=3, order=6)),
+    ("scalar", dict(dim=3, order=10, expansion="minimum")),
+    ("on", dict(n_components=3, dim=3, order=2)),
+    ("on", dict(n_components=3, dim=3, order=8, expansion="minimum")),
+    ("tensor", dict(rank=3, kinetic_power=1.0, eta=True)),
+    ("tensor", dict(rank=3, kinetic_power=2.0, eta=True)),
+    ("tensor", dict(rank=4, kinetic_power=2.0, eta=True)),
+    ("tensor", dict(rank=5, kinetic_power=2.0, eta=True)),
+    ("tensor", dict(rank=3, field="real", kinetic_power=2.0)),
+    ("tensor", dict(rank=3, kinetic_power=2.0, order=3, eta=True)),
+)
+
+
+def best_time(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    system = make_preset("scalar", dim=3, order=2).system
+    wf = np.array([-1 / 26, 0.0])
+    wf[1] = refine_fixed_point(system, [-0.04, 0.3]).couplings[1]
+    base, fp = best_time(lambda: refine_fixed_point(system, wf * 1.001), args.repeat)
+    assert fp is not None and np.allclose(fp.couplings, wf, rtol=1e-9)
+    print(f"baseline: one refine of the engine phi^4 flow from a good start: {base * 1e3:.2f} ms\n")
+    print(f"{'preset':<62} {'time [s]':>9} {'ratio':>8}  roots (valid)  best valid non-Gaussian")
+    for name, options in CASES:
+        def task():
+            return make_preset(name, **options).fixed_points(seed=0)
+
+        seconds, search = best_time(task, args.repeat)
+        valid = [fp for fp in search.valid if not fp.is_gaussian and np.max(np.abs(fp.couplings)) > 1e-3]
+        best = min(valid, key=lambda fp: (fp.n_relevant, np.linalg.norm(fp.couplings)), default=None)
+        summary = "none" if best is None else f"eta={float(best.eta):.4g} nu={best.nu:.6g}"
+        label = name + " " + " ".join(f"{k}={v}" for k, v in options.items())
+        print(f"{label:<62} {seconds:>9.3f} {seconds / base:>8.0f}  {len(search):>3} ({len(search.valid):>2})"
+              f"       {summary}")
+
+
+if __name__ == "__main__":
+    main()

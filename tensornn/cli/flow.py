@@ -1,0 +1,249 @@
+"""``tensornn flow``: fixed points, flows and equations of the model presets.
+
+Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACTION one of
+``fixed-points``, ``run``, ``equations`` and MODEL one of ``scalar``, ``on``, ``tensor``
+(:data:`tensornn.flow.presets.PRESETS`). Examples::
+
+    tensornn flow fixed-points scalar --dim 3 --order 2 --json
+    tensornn flow fixed-points on --N 3 --dim 3 --order 10 --expansion minimum
+    tensornn flow fixed-points tensor --rank 3 --field complex --kinetic-power 2 --order 2 --melonic --eta
+    tensornn flow run scalar --dim 3 --order 2 --set g2=-0.01 --set g4=0.1 --k-start 1 --k-stop 1e-3 --json
+    tensornn flow equations tensor --rank 3 --latex
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from pathlib import Path
+
+from ..errors import InvalidArgumentError
+
+__all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
+
+MODELS = ("scalar", "on", "tensor")
+
+
+# ----------------------------------------------------------------------------- parser
+def _model_options(parser, model):
+    if model == "on":
+        parser.add_argument("--N", type=int, default=3, dest="n_components", help="number of components (default 3)")
+    if model in ("scalar", "on"):
+        parser.add_argument("--dim", type=int, default=3, help="space(-time) dimension D (default 3)")
+        parser.add_argument("--order", type=int, default=2,
+                            help="highest power phi^(2 order) = rho^order, >= 2 (default 2: phi^4)")
+        parser.add_argument("--expansion", choices=("zero", "minimum"), default="zero",
+                            help="around phi = 0 (engine flow of g2, g4, ...) or around the running minimum "
+                                 "(kappa, lambda2, ...) (default zero)")
+    else:
+        parser.add_argument("--rank", type=int, default=3, help="tensor rank d (default 3)")
+        parser.add_argument("--field", choices=("complex", "real"), default="complex")
+        parser.add_argument("--kinetic-power", type=float, default=2.0, dest="kinetic_power",
+                            help="s in e = sum_c |p_c|^s (default 2)")
+        parser.add_argument("--order", type=int, default=2, help="highest bubble order (2 order fields; default 2)")
+        parser.add_argument("--melonic", action=argparse.BooleanOptionalAction, default=True,
+                            help="melonic truncation and projection (default) or the full one (--no-melonic)")
+        parser.add_argument("--eta", action="store_true", help="LPA': anomalous dimension from the tadpole")
+        parser.add_argument("--colours", choices=("continuum", "lattice"), default="continuum",
+                            help="continuum approximation of the strand sums (default) or exact U(1)^d sums")
+        parser.add_argument("--no-colour-symmetric", action="store_false", dest="colour_symmetric",
+                            help="keep one coupling per bubble instead of one per colour-permutation orbit")
+
+
+def _action_options(parser, action):
+    if action == "fixed-points":
+        parser.add_argument("--n-starts", type=int, default=None,
+                            help="random starts besides the guided ones (default 48 for <= 3 couplings, else 8)")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--valid-only", action="store_true", help="drop flagged (spurious) roots")
+        parser.add_argument("--json", action="store_true", help="print a JSON list of fixed points")
+    elif action == "run":
+        parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                            help="initial coupling (repeatable); unset couplings start at 0")
+        parser.add_argument("--k-start", type=float, default=1.0)
+        parser.add_argument("--k-stop", type=float, default=1e-3)
+        parser.add_argument("--dimensionless", action="store_true",
+                            help="integrate the dimensionless couplings (default: dimensionful)")
+        parser.add_argument("--method", default="LSODA", help="solve_ivp method (default LSODA)")
+        parser.add_argument("--n-points", type=int, default=200, help="recorded points (default 200)")
+        fmt = parser.add_mutually_exclusive_group()
+        fmt.add_argument("--json", action="store_true", help="print the trajectory as JSON")
+        fmt.add_argument("--csv", action="store_true", help="print the trajectory as CSV")
+        parser.add_argument("--plot", type=Path, metavar="FILE.png", help="plot the couplings against ln k")
+    else:
+        parser.add_argument("--latex", action="store_true", help="LaTeX instead of text")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+
+
+def register(subparsers) -> None:
+    """Add ``flow`` with its actions and models."""
+    flow = subparsers.add_parser(
+        "flow", help="fixed points, flows and beta functions of the scalar, O(N) and tensor presets",
+        description="LPA/LPA' Wetterich flows of model presets: tensornn flow ACTION MODEL [options].")
+    actions = flow.add_subparsers(dest="flow_action", metavar="ACTION", parser_class=type(flow))
+    handlers = {"fixed-points": fixed_points_command, "run": run_command, "equations": equations_command}
+    helps = {"fixed-points": "search fixed points and their critical exponents",
+             "run": "integrate the flow from initial couplings",
+             "equations": "print the beta functions"}
+    for action, handler in handlers.items():
+        ap = actions.add_parser(action, help=helps[action], description=helps[action])
+        models = ap.add_subparsers(dest="model", metavar="MODEL", parser_class=type(flow))
+        for model in MODELS:
+            mp = models.add_parser(model, help=f"the {model} preset")
+            _model_options(mp, model)
+            _action_options(mp, action)
+            mp.set_defaults(handler=handler, model=model)
+        ap.set_defaults(handler=_missing("model", MODELS))
+    flow.set_defaults(handler=_missing("action", tuple(handlers)))
+
+
+def _missing(what, choices):
+    def handler(args):
+        raise InvalidArgumentError(f"tensornn flow: give the {what}, one of {', '.join(choices)}")
+    return handler
+
+
+# ----------------------------------------------------------------------------- helpers
+def _preset(args):
+    from ..flow.presets import make_preset
+
+    if args.model in ("scalar", "on"):
+        options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
+        if args.model == "on":
+            options["n_components"] = args.n_components
+    else:
+        options = dict(rank=args.rank, field=args.field, kinetic_power=args.kinetic_power, order=args.order,
+                       melonic=args.melonic, eta=args.eta, colours=args.colours,
+                       colour_symmetric=args.colour_symmetric)
+    return make_preset(args.model, **options)
+
+
+def _number(x):
+    x = complex(x)
+    if abs(x.imag) > 0:
+        return {"real": _real(x.real), "imag": _real(x.imag)}
+    return _real(x.real)
+
+
+def _real(x):
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _emit(text, output):
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n")
+
+
+def fixed_point_record(fp) -> dict:
+    """JSON-ready description of a FixedPoint (complex exponents as {real, imag}, nan as null)."""
+    return {
+        "couplings": {n: _real(v) for n, v in zip(fp.names, fp.couplings)},
+        "eta": _real(fp.eta),
+        "theta": [_number(x) for x in fp.exponents],
+        "nu": _real(fp.nu),
+        "omega": _real(fp.omega),
+        "n_relevant": int(fp.n_relevant),
+        "valid": not fp.spurious,
+        "flags": list(fp.flags),
+        "residual": _real(fp.residual),
+    }
+
+
+# ----------------------------------------------------------------------------- actions
+def fixed_points_command(args) -> int:
+    """``tensornn flow fixed-points MODEL``: every root found, valid ones first, with exponents."""
+    preset = _preset(args)
+    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed)
+    points = [fp for fp in search if not (args.valid_only and fp.spurious)]
+    if args.json:
+        _emit(json.dumps([fixed_point_record(fp) for fp in points], indent=2), args.output)
+        return 0
+    lines = [f"{preset!r}: {len(points)} fixed point(s)"]
+    for fp in points:
+        lines.append(repr(fp))
+    _emit("\n".join(lines), args.output)
+    return 0
+
+
+def _initial(preset, assignments):
+    values = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidArgumentError(f"--set expects NAME=VALUE (e.g. --set g4=0.1), got {item!r}")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidArgumentError(f"--set {item!r}: the value {value!r} is not a number") from None
+    return preset.couplings(values)
+
+
+def run_command(args) -> int:
+    """``tensornn flow run MODEL``: integrate from --k-start to --k-stop; a pole or blow-up is a status."""
+    from ..flow import run_flow
+
+    preset = _preset(args)
+    g0 = _initial(preset, args.set)
+    res = run_flow(preset.system, g0, k_start=args.k_start, k_stop=args.k_stop, dimensionless=args.dimensionless,
+                   method=args.method, n_points=args.n_points)
+    if args.plot is not None:
+        _plot(res, args.plot)
+    if args.json:
+        record = {
+            "names": list(res.names), "dimensionless": res.dimensionless, "status": res.status,
+            "message": res.message, "k_stop_reached": _real(res.k_stop_reached), "violated": res.violated,
+            "t": [_real(v) for v in res.t], "k": [_real(v) for v in res.k],
+            "couplings": {n: [_real(v) for v in row] for n, row in zip(res.names, res.couplings)},
+        }
+        _emit(json.dumps(record, indent=2), args.output)
+    elif args.csv:
+        buf = io.StringIO()
+        buf.write(f"# status: {res.status}\n# message: {res.message}\n")
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["t", "k", *res.names])
+        for j in range(len(res.t)):
+            writer.writerow([repr(float(res.t[j])), repr(float(res.k[j]))]
+                            + [repr(float(v)) for v in res.couplings[:, j]])
+        _emit(buf.getvalue(), args.output)
+    else:
+        final = ", ".join(f"{n}={v:.6g}" for n, v in res.final.items())
+        _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g}: {final}", args.output)
+    return 0
+
+
+def _plot(res, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, row in zip(res.names, res.couplings):
+        ax.plot(res.t, row, label=name)
+    ax.set_xlabel("ln k")
+    ax.set_ylabel("dimensionless couplings" if res.dimensionless else "couplings")
+    ax.set_title(f"{res.status}: k_stop = {res.k_stop_reached:.4g}")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def equations_command(args) -> int:
+    """``tensornn flow equations MODEL``: the derived beta functions as text or LaTeX."""
+    preset = _preset(args)
+    system = preset.system
+    if not hasattr(system, "equations"):
+        raise InvalidArgumentError(
+            f"the {args.model} preset with expansion={args.expansion!r} is the series-arithmetic potential "
+            "expansion, which has no symbolic equations; use --expansion zero")
+    _emit(system.equations("latex" if args.latex else "text"), args.output)
+    return 0
+

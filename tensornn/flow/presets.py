@@ -1,0 +1,396 @@
+"""Model presets: ready-made flow systems for the scalar, O(N) and tensor models.
+
+Each preset builds a :class:`~tensornn.flow.system.FlowSystem` (and, when it comes from the
+one-loop engine, its :class:`~tensornn.theory.Theory`) from a handful of physical options:
+
+- ``scalar``: one real field in D dimensions, Litim, LPA. ``expansion="zero"`` is the engine's
+  flow of U = sum_n g_{2n} phi^{2n} (g_{2n} = u_{2n}/(2n)!); ``"minimum"`` is
+  :class:`~tensornn.flow.potential.MinimumPotential` (U'(rho) around its running minimum).
+- ``on``: N real fields, (phi.phi)^n couplings g2, g4, ... (engine, ``"zero"``) or the minimum
+  expansion with ``n_components=N``.
+- ``tensor``: rank-d tensor (real or complex), pairing colours with kinetic sum of |p_i|^s: in the
+  continuum approximation of the strand sums (``colours="continuum"``, density 1, autonomous) or
+  exact U(1)^d lattice mode sums (``colours="lattice"``, non-autonomous). Melonic truncation and
+  projection or the full one; LPA (``eta=False``) or LPA' (``eta=True``). With
+  ``colour_symmetric=True`` (default) the couplings of bubbles related by a permutation of the
+  colours are set equal (one coupling multiplies the sum over the orbit, e.g. g4 for the sum of
+  the d pillows, g4 = lambda/2 of theory.md 4.4); the symmetric subspace is invariant under the
+  flow of a colour-symmetric theory.
+
+``order`` is always the number of field pairs of the highest interaction (phi^(2 order), rho^order,
+``Bubble.order`` black vertices), as in :func:`~tensornn.theory.scalar_truncation` and
+:class:`~tensornn.flow.potential.SymmetricPotential`.
+
+References: Litim hep-th/0005245; Benedetti, Ben Geloun, Oriti 1411.3180 (U(1)^d melonic LPA').
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .._checks import check_choice, check_int, check_real
+from ..errors import InvalidArgumentError, InvalidTypeError
+from ..theory import (
+    ContinuumColour,
+    FlatColour,
+    LatticeColour,
+    Theory,
+    full_truncation,
+    melonic_truncation,
+    scalar_truncation,
+    vector_truncation,
+)
+from .betas import derive_flow
+from .fixed_points import find_fixed_points, refine_fixed_point
+from .potential import MinimumPotential, potential_fixed_point
+
+__all__ = [
+    "FlowPreset",
+    "ColourSymmetricFlow",
+    "PRESETS",
+    "make_preset",
+    "scalar_preset",
+    "on_preset",
+    "tensor_preset",
+]
+
+EXPANSIONS = ("zero", "minimum")
+COLOUR_CHOICES = ("continuum", "lattice")
+
+
+@dataclass(frozen=True)
+class FlowPreset:
+    """A ready flow system with the options that made it.
+
+    Attributes
+    ----------
+    name : str
+        Registry name ("scalar", "on", "tensor").
+    options : dict
+        The options passed to the preset function (after defaults).
+    system : FlowSystem
+        ``DerivedFlow``, ``ColourSymmetricFlow``, ``SymmetricPotential`` or ``MinimumPotential``.
+    theory : Theory or None
+        The theory the engine derived the flow from (None for the potential expansions).
+    bounds : tuple of (low, high)
+        Box of the random starts of :meth:`fixed_points` (one pair per coupling).
+    """
+
+    name: str
+    options: dict
+    system: object
+    theory: object = None
+    bounds: tuple = field(default=())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.system.names)
+
+    def couplings(self, values=None) -> np.ndarray:
+        """Coupling vector from a mapping name -> value (missing names are 0; unknown names are rejected)."""
+        g = np.zeros(len(self.names))
+        for key, value in dict(values or {}).items():
+            if key not in self.names:
+                raise InvalidArgumentError(
+                    f"no coupling named {key!r} in the {self.name} preset; valid names: {', '.join(self.names)}")
+            g[self.names.index(key)] = float(value)
+        return g
+
+    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True):
+        """All fixed points found by :func:`find_fixed_points` from the preset's starts and random ones.
+
+        The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
+        (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
+        presets, the valid roots one order lower (new couplings at 0) for tensors, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
+        couplings, where a blind search is cheap and finds every root, else 8).
+
+        With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
+        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
+        max |g| < 1e-3 that a solve at tol = 1e-13 pulls at least 100 times closer to 0 is dropped
+        as the Gaussian point (which is always among the results).
+
+        Returns
+        -------
+        FixedPointSearch
+        """
+        if n_starts is None:
+            n_starts = 48 if len(self.names) <= 3 else 8
+        starts = [np.zeros(len(self.names))] + self._guided_starts()
+        search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
+                                   seed=seed, tol=tol)
+        if not merge_marginal:
+            return search
+        kept = tuple(fp for fp in search if not _marginal_gaussian(self.system, fp))
+        return replace(search, fixed_points=kept)
+
+    def _guided_starts(self):
+        o = self.options
+        if self.name == "tensor":
+            if o["order"] <= 2 or not self.system.autonomous:
+                return []
+            # continuation: the valid roots one order lower, new couplings at 0
+            lower = tensor_preset(**dict(o, order=o["order"] - 1))
+            starts = []
+            for fp in lower.fixed_points(seed=0).valid:
+                g = np.zeros(len(self.names))
+                for name, value in zip(fp.names, fp.couplings):
+                    if name in self.names:
+                        g[self.names.index(name)] = value
+                starts.append(g)
+            return starts
+        n = 1 if self.name == "scalar" else o["n_components"]
+        if o["order"] < 2:
+            return []
+        fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0)
+        if fp is None:
+            return []
+        if o["expansion"] == "minimum":
+            return [fp.couplings]
+        return [potential_to_engine(fp.couplings)]
+
+    def __repr__(self):
+        opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
+
+
+def _marginal_gaussian(system, fp) -> bool:
+    size = float(np.max(np.abs(fp.couplings)))
+    if fp.is_gaussian or size >= 1e-3:
+        return False
+    tight = refine_fixed_point(system, fp.couplings, tol=1e-13)
+    return tight is not None and float(np.max(np.abs(tight.couplings))) < 1e-2 * size
+
+
+def potential_to_engine(u) -> np.ndarray:
+    """u_{2n} of :class:`SymmetricPotential` -> the engine's g_{2n} = u_{2n}/(2n)! (scalar and O(N), along one component).
+
+    U = sum_n u_{2n} phi_1^{2n}/(2n)! along one component equals sum_n g_{2n} (phi.phi)^n there.
+    """
+    u = np.asarray(u, dtype=float)
+    fact = np.array([float(np.prod(np.arange(1, 2 * n + 1))) for n in range(1, u.shape[0] + 1)])
+    return u / (fact if u.ndim == 1 else fact[:, None])
+
+
+class ColourSymmetricFlow:
+    """The flow restricted to colour-symmetric couplings: one coupling per orbit of the colour permutations.
+
+    g_I = g_O for every member I of the orbit O; d_t g_O is the beta function of any member (all
+    members agree on the symmetric subspace of a colour-symmetric theory). Implements FlowSystem.
+
+    Parameters
+    ----------
+    flow : DerivedFlow
+        A flow whose colours are interchangeable (same kind, size and power).
+    """
+
+    def __init__(self, flow):
+        self.flow = flow
+        trunc = flow.theory.truncation
+        keys, orbit_of = [], []
+        for m in trunc.interactions:
+            key = _orbit_key(m.bubble)
+            if key not in keys:
+                keys.append(key)
+            orbit_of.append(keys.index(key))
+        self._orbit_of = np.array(orbit_of, dtype=np.intp)
+        self._reps = np.array([orbit_of.index(o) for o in range(len(keys))], dtype=np.intp)
+        orders = [trunc.interactions[i].bubble.order for i in self._reps]
+        names = []
+        for o, i in enumerate(self._reps):
+            if trunc.interactions[i].n_legs == 2:
+                names.append(trunc.names[i])
+                continue
+            same = [p for p in range(len(keys)) if orders[p] == orders[o]]
+            label = f"g{2 * orders[o]}"
+            names.append(label if len(same) == 1 else f"{label}_{same.index(o) + 1}")
+        self.names = tuple(names)
+        self.orbit_sizes = np.bincount(self._orbit_of, minlength=len(keys))
+        self.members = {n: tuple(trunc.names[i] for i in np.nonzero(self._orbit_of == o)[0])
+                        for o, n in enumerate(self.names)}
+        self.autonomous = flow.autonomous
+        self.dimensions = flow.dimensions[self._reps]
+        self.validity_names = flow.validity_names
+        self.theory = flow.theory
+
+    def expand(self, couplings) -> np.ndarray:
+        """Full coupling vector (one entry per truncation member) from the orbit couplings."""
+        g = np.asarray(couplings, dtype=float)
+        if g.ndim not in (1, 2) or g.shape[0] != len(self.names):
+            raise InvalidArgumentError(
+                f"couplings must have shape ({len(self.names)},) or ({len(self.names)}, m) ordered as {self.names}, "
+                f"got shape {g.shape}")
+        return g[self._orbit_of]
+
+    def beta(self, couplings, t=None):
+        return self.flow.beta(self.expand(couplings), t)[self._reps]
+
+    def beta_dimensionful(self, t, couplings):
+        return self.flow.beta_dimensionful(t, self.expand(couplings))[self._reps]
+
+    def eta(self, couplings, t=None):
+        return self.flow.eta(self.expand(couplings), t)
+
+    def validity(self, couplings, t=None):
+        return self.flow.validity(self.expand(couplings), t)
+
+    def to_dimensionless(self, t, couplings):
+        return self.flow.to_dimensionless(t, self.expand(couplings))[self._reps]
+
+    def equations(self, format: str = "text") -> str:
+        """The equations of the full truncation, followed by the orbit identification."""
+        head = self.flow.equations(format)
+        sep = "\n% " if format == "latex" else "\n# "
+        lines = [f"{name} = " + " = ".join(members) for name, members in self.members.items()]
+        return head + sep + "colour-symmetric couplings: " + "; ".join(lines)
+
+    def __repr__(self):
+        return f"ColourSymmetricFlow(names={self.names}, of {self.flow!r})"
+
+
+def _orbit_key(bubble):
+    """Canonical forms of the bubble under all permutations of its colours (an orbit invariant)."""
+    kinds = None
+    if bubble.field == "complex":
+        kinds = {v: k for v, k in enumerate(bubble.kinds)}
+    forms = set()
+    edges = bubble.edges()
+    for perm in itertools.permutations(range(1, bubble.rank + 1)):
+        moved = [(u, v, perm[c - 1]) for u, v, c in edges]
+        other = type(bubble).from_edges(moved, rank=bubble.rank, field=bubble.field, kinds=kinds)
+        forms.add(other.canonical_form())
+    return frozenset(forms)
+
+
+# ---------------------------------------------------------------------------- preset functions
+def scalar_preset(dim: int = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
+    """One real scalar in ``dim`` dimensions, LPA, Litim, up to phi^(2 order).
+
+    ``expansion="zero"``: the engine's flow of g2, g4, ... (U = sum g_{2n} phi^{2n}, g_{2n} = u_{2n}/(2n)!;
+    m^2 = 2 g2). ``"minimum"``: :class:`MinimumPotential` (kappa, lambda2, ..., lambda_order).
+    """
+    dim = check_int("dim", dim, minimum=1)
+    expansion = check_choice("expansion", expansion, EXPANSIONS)
+    order = check_int("order", order, minimum=2)
+    options = dict(dim=dim, order=order, expansion=expansion)
+    if expansion == "minimum":
+        if dim <= 2:
+            raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
+        system = MinimumPotential(dim, 1, order)
+        return FlowPreset("scalar", options, system, None, _minimum_bounds(system))
+    theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order))
+    system = derive_flow(theory)
+    return FlowPreset("scalar", options, system, theory, _zero_bounds(order))
+
+
+def on_preset(n_components: int = 3, dim: int = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
+    """N real scalars with O(N) symmetry, LPA, Litim, up to (phi.phi)^order.
+
+    ``expansion="zero"``: the engine's flow (one local colour, one flat pairing colour of size N;
+    couplings g_{2n} of (phi.phi)^n). ``"minimum"``: :class:`MinimumPotential` with ``n_components=N``.
+    """
+    n_components = check_int("n_components", n_components, minimum=1)
+    dim = check_int("dim", dim, minimum=1)
+    expansion = check_choice("expansion", expansion, EXPANSIONS)
+    order = check_int("order", order, minimum=2)
+    options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion)
+    if expansion == "minimum":
+        if dim <= 2:
+            raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
+        system = MinimumPotential(dim, n_components, order)
+        return FlowPreset("on", options, system, None, _minimum_bounds(system))
+    theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order))
+    system = derive_flow(theory)
+    return FlowPreset("on", options, system, theory, _zero_bounds(order))
+
+
+def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 2.0, order: int = 2,
+                  melonic: bool = True, eta: bool = False, colours: str = "continuum",
+                  colour_symmetric: bool = True) -> FlowPreset:
+    """Rank-d tensor field with pairing colours e = sum_c |p_c|^s (Litim).
+
+    Parameters
+    ----------
+    rank : int
+        d >= 1 (melonic needs d >= 2).
+    field : {"complex", "real"}
+    kinetic_power : float
+        s > 0.
+    order : int
+        Highest bubble order (black vertices; 2 order fields), >= 2.
+    melonic : bool
+        Melonic truncation and projection (theory.md 4.4), or all connected bubbles with the full rules.
+    eta : bool
+        LPA' (anomalous dimension from the melonic tadpole; continuum colours only).
+    colours : {"continuum", "lattice"}
+        Continuum approximation of the strand sums (``ContinuumColour(1, power=s, density=1)``,
+        N_S = B k^(d-1), autonomous) or exact sums over p in Z (``LatticeColour(1, power=s)``,
+        non-autonomous: no fixed points, flows only).
+    colour_symmetric : bool
+        Reduce to one coupling per colour-permutation orbit (:class:`ColourSymmetricFlow`).
+    """
+    rank = check_int("rank", rank, minimum=1)
+    field_ = check_choice("field", field, ("complex", "real"))
+    s = check_real("kinetic_power", kinetic_power, positive=True)
+    order = check_int("order", order, minimum=2)
+    colours = check_choice("colours", colours, COLOUR_CHOICES)
+    for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric)):
+        if not isinstance(flag, bool):
+            raise InvalidTypeError(f"{label} must be True or False, got {flag!r}")
+    if melonic and rank < 2:
+        raise InvalidArgumentError(f"melonic=True needs rank >= 2 (a (d-1)-dipole needs two colours), got rank={rank}")
+    if eta and colours != "continuum":
+        raise InvalidArgumentError("eta=True (LPA') needs the density of states of continuum colours; use "
+                                   "colours='continuum' or eta=False")
+    options = dict(rank=rank, field=field_, kinetic_power=s, order=order, melonic=melonic, eta=eta,
+                   colours=colours, colour_symmetric=colour_symmetric)
+    if colours == "continuum":
+        strand = ContinuumColour(1, power=s, density=1.0, role="pairing")
+    else:
+        strand = LatticeColour(1, power=s, role="pairing")
+    truncation = (melonic_truncation if melonic else full_truncation)(rank, order, field_)
+    theory = Theory((strand,) * rank, field_, truncation)
+    flow = derive_flow(theory, projection="melonic" if melonic else "full", anomalous_dimension=eta)
+    system = ColourSymmetricFlow(flow) if colour_symmetric else flow
+    bounds = tuple([(-0.9, 2.0)] + [(-3.0, 3.0)] * (len(system.names) - 1))
+    return FlowPreset("tensor", options, system, theory, bounds)
+
+
+def _zero_bounds(order):
+    # g2 (m = 2 g2 > -1) and couplings of decreasing size; random starts only matter at low order
+    return tuple([(-0.45, 0.1)] + [(-1.0, 1.0)] * (order - 1))
+
+
+def _minimum_bounds(system):
+    return tuple([(0.0, 2.0 * system.n_components * system.vd + 0.1), (0.0, 20.0)]
+                 + [(-200.0, 200.0)] * (len(system.names) - 2))
+
+
+PRESETS = {"scalar": scalar_preset, "on": on_preset, "tensor": tensor_preset}
+
+
+def make_preset(name: str, **options) -> FlowPreset:
+    """Build the preset ``name`` (one of :data:`PRESETS`) with keyword ``options``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown preset name (the error lists the valid ones) or an option the preset does not take.
+
+    Examples
+    --------
+    >>> make_preset("scalar", dim=3, order=2).names
+    ('g2', 'g4')
+    """
+    name = check_choice("preset", name, tuple(PRESETS))
+    function = PRESETS[name]
+    valid = tuple(inspect.signature(function).parameters)
+    unknown = sorted(set(options) - set(valid))
+    if unknown:
+        raise InvalidArgumentError(
+            f"unknown option(s) {', '.join(unknown)} for the {name!r} preset; valid options: {', '.join(valid)}")
+    return function(**options)
+
