@@ -10,6 +10,8 @@ from .ensemble import EnsembleMoments, sample_ensemble
 from .flow import find_fixed_points, potential_fixed_point, run_flow
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
+from .passive_flow import PassiveFlow, passive_flow
+from .rg_experiment import ActivePassiveResult, active_passive_experiment
 from .flow import DerivedFlow, derive_flow
 from .flow import make_preset
 from .theory import Theory, Truncation
@@ -27,6 +29,10 @@ from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_p
 
 __all__ = [
     "__version__",
+    "ActivePassiveResult",
+    "PassiveFlow",
+    "active_passive_experiment",
+    "passive_flow",
     "ACTIVATIONS",
     "BlockGaussNetwork",
     "CorrelatorEstimate",
