@@ -25,9 +25,11 @@ from .errors import (
     TruncationError,
 )
 from .structured import BlockGaussNetwork, StructuredNetwork
+from .compare import CompareConfig, CompareResult, run_compare
 from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
 
 __all__ = [
+    "CompareConfig", "CompareResult", "run_compare",
     "__version__",
     "ActivePassiveResult",
     "PassiveFlow",

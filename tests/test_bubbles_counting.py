@@ -34,7 +34,7 @@ def test_inverse_euler_transform_of_partitions_is_all_ones():
 
 # (field, rank, largest order that enumerates in about a second)
 CASES = [
-    ("complex", 1, 6), ("complex", 2, 6), ("complex", 3, 5), ("complex", 4, 4),
+    ("complex", 1, 6), ("complex", 2, 6), ("complex", 3, 6), ("complex", 4, 4), ("complex", 5, 3),
     ("real", 1, 5), ("real", 2, 5), ("real", 3, 4), ("real", 4, 3),
 ]
 
@@ -85,3 +85,30 @@ def test_order7_complex_rank3_full_listing():
     bubbles = list(enumerate_bubbles(3, 7, "complex"))
     assert len(bubbles) == 5579
     assert sum(b.is_connected() for b in bubbles) == 4163
+
+
+def test_centraliser_orbits_lose_no_class():
+    # Independent path: every last colour sigma_3 in S_n (no orbit reduction) after sigma_1 = id
+    # and sigma_2 a cycle-type representative; the certificates must be the same set.
+    from itertools import permutations
+
+    from tensornn.bubbles import Bubble
+    from tensornn.bubbles.counting import partitions
+    from tensornn.bubbles.enumerate import _cycle_representative
+
+    n = 5
+    brute = {
+        Bubble.from_permutations([list(range(n)), _cycle_representative(lam), list(s)]).canonical_form()
+        for lam in partitions(n)
+        for s in permutations(range(n))
+    }
+    listed = {b.canonical_form() for b in enumerate_bubbles(3, n, "complex")}
+    assert listed == brute and len(listed) == count_bubbles(3, n, "complex")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rank, order", [(4, 5), (5, 4)])
+def test_higher_rank_listing(rank, order):
+    bubbles = list(enumerate_bubbles(rank, order, "complex"))
+    assert len(bubbles) == count_bubbles(rank, order, "complex")
+    assert sum(b.is_connected() for b in bubbles) == count_connected_bubbles(rank, order, "complex")

@@ -34,10 +34,26 @@ def _pyplot():
     return plt
 
 
+def _connected_layout(graph, vertices):
+    if len(vertices) <= 2:
+        return {v: (0.6 * (2 * k - 1), 0.0) for k, v in enumerate(vertices)} if len(vertices) == 2 else {vertices[0]: (0.0, 0.0)}
+    return nx.kamada_kawai_layout(nx.Graph(graph.subgraph(vertices)))
+
+
 def _layout(bubble: Bubble):
-    if bubble.n_vertices <= 2:
-        return {0: (-0.6, 0.0), 1: (0.6, 0.0)} if bubble.n_vertices == 2 else {0: (0.0, 0.0)}
-    return nx.kamada_kawai_layout(nx.Graph(bubble.graph)) if bubble.is_connected() else nx.shell_layout(bubble.graph)
+    """Kamada-Kawai per connected component, components side by side from left to right."""
+    comps = [sorted(c) for c in nx.connected_components(bubble.graph)]
+    comps.sort(key=lambda c: c[0])
+    if len(comps) == 1:
+        return _connected_layout(bubble.graph, comps[0])
+    pos, x = {}, 0.0
+    for comp in comps:
+        local = _connected_layout(bubble.graph, comp)
+        xs = [p[0] for p in local.values()]
+        shift = x - min(xs)
+        pos.update({v: (p[0] + shift, p[1]) for v, p in local.items()})
+        x = max(p[0] for p in local.values()) + shift + 0.8
+    return pos
 
 
 def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None, legend: bool = True):
