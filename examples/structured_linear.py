@@ -1,8 +1,10 @@
 """Linear CP-structured networks: exact cumulants, Monte Carlo, bubble content and the bubble fit.
 
-Run: python examples/structured_linear.py  (about 10 s). Every number printed is computed here.
+Run: python examples/structured_linear.py  (about a minute; --small for a quick smoke run with 20x fewer
+networks). Every number printed is computed here.
 """
 
+import argparse
 import itertools
 
 import numpy as np
@@ -42,6 +44,9 @@ def bubble_fit(sizes, rank, width, n_networks=400_000, seed=3):
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Linear CP-structured networks against their exact cumulants.")
+    parser.add_argument("--small", action="store_true", help="20x fewer networks (a smoke run; larger errors)")
+    scale = 20 if parser.parse_args().small else 1
     print(quartic_content(3).table())
     print()
     print(linear_tensor_action(StructuredNetwork((2, 2, 2), cp_rank=1, width=10)))
@@ -49,12 +54,12 @@ if __name__ == "__main__":
     for sizes, rank, width, n in [((2,), 1, 2, 200_000), ((2, 3), 1, 2, 200_000), ((2, 2, 2), 1, 4, 600_000),
                                   ((2, 2, 2), 3, 2, 300_000), ((2, 2, 2), 16, 2, 200_000),
                                   ((2, 2, 2), None, 2, 200_000)]:
-        z2, z4, signal = deviations(sizes, rank, width, n)
+        z2, z4, signal = deviations(sizes, rank, width, n // scale)
         print(f"  sizes={sizes!s:<10} R={rank!s:<5} N={width} networks={n:>7}:  G2 {z2:.2f}  G4c {z4:.2f}  "
               f"signal {signal:.1f}")
     print("\nbubble fits (coefficient +- error, exact, pull)")
     for sizes, rank, width in [((2, 3), 1, 2), ((2, 2, 2), 1, 4), ((2, 2, 2), 3, 2), ((2, 2, 2), None, 2)]:
-        fit, exact = bubble_fit(sizes, rank, width)
+        fit, exact = bubble_fit(sizes, rank, width, n_networks=400_000 // scale)
         print(f"  sizes={sizes} R={rank} N={width}: significant={fit.significant}, chi2={fit.chi2:.1f}/{fit.dof}")
         for name, c, e in zip(fit.names, fit.coefficients, fit.standard_errors):
             print(f"    {name:<14} {c: .5f} +- {e:.5f}   exact {exact[name]:.5f}   pull {(c - exact[name]) / e: .2f}")

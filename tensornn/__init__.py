@@ -21,6 +21,7 @@ from .errors import (
     InvalidArgumentError,
     InvalidTypeError,
     NoisyEstimateWarning,
+    NumericalOverflowWarning,
     TensorNNError,
     TruncationError,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidTypeError",
     "NoisyEstimateWarning",
+    "NumericalOverflowWarning",
     "StructuredNetwork",
     "TensorNNError",
     "TruncationError",

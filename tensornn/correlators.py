@@ -29,7 +29,7 @@ import numpy as np
 
 from ._checks import check_array
 from .ensemble import EnsembleMoments
-from .errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning
+from .errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning, NumericalOverflowWarning
 
 __all__ = [
     "pairings",
@@ -54,6 +54,8 @@ def pairings(n: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     >>> len(pairings(4)), len(pairings(6))
     (3, 15)
     """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidArgumentError(f"n must be a non-negative integer (the number of positions), got {n!r}")
     if n == 0:
         return ((),)
     if n % 2:
@@ -184,6 +186,11 @@ class CorrelatorEstimate:
     noise_dominated: bool
 
     @property
+    def success(self) -> bool:
+        """False when the estimate is not a finite number (the sampled outputs overflowed float64)."""
+        return bool(np.isfinite(self.value))
+
+    @property
     def z_exact(self) -> float | None:
         """(value - exact) / stderr, the discrepancy with the exact value in standard errors."""
         if self.exact is None or not self.stderr > 0:
@@ -194,6 +201,8 @@ class CorrelatorEstimate:
         ref = "" if self.gp is None else f", gp={self.gp:.6g}"
         ref += "" if self.exact is None else f", exact={self.exact:.6g}"
         flag = ", NOISE-DOMINATED" if self.noise_dominated else ""
+        if not self.success:
+            flag = ", success=False: not finite, the network outputs overflowed float64"
         head = f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}"
         return f"{head}{ref} (N_nets={self.n_networks}{flag})"
 
@@ -253,18 +262,25 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
     CorrelatorEstimate
     """
     _check_moments(moments)
-    idx = tuple(int(a) for a in indices)
+    idx = _indices(indices)
     if len(idx) not in (2, 4, 6):
         raise InvalidArgumentError(f"indices must hold 2, 4 or 6 input indices, got {idx}")
+    n_inputs = len(moments.inputs)
+    if min(idx) < 0 or max(idx) >= n_inputs:
+        raise InvalidArgumentError(f"indices {idx} refer to inputs outside 0..{n_inputs - 1}")
     order = len(idx)
     is_connected = bool(connected) and order > 2
-    value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
+    if warn and not moments.success:
+        warnings.warn(f"measuring on an ensemble whose sums overflowed: {moments.message}", NumericalOverflowWarning,
+                      stacklevel=2)
+    with np.errstate(invalid="ignore", over="ignore"):  # overflowed sums: value is not finite, success=False
+        value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
     gp = None
     if kernel_matrix is not None:
         gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))
     noisy = not (abs(value) >= _NOISE_THRESHOLD * stderr)
     name = f"G{order}" + ("c" if is_connected else "")
-    if noisy and warn:
+    if noisy and warn and np.isfinite(value):
         warnings.warn(
             f"{name}{idx} = {value:.3g} +- {stderr:.2g} is within {_NOISE_THRESHOLD:g} standard errors of zero; "
             "increase n_networks to resolve it",
@@ -283,18 +299,36 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
     )
 
 
+def _indices(indices) -> tuple[int, ...]:
+    try:
+        return tuple(int(a) for a in indices)
+    except (TypeError, ValueError):
+        raise InvalidTypeError(f"indices must be a sequence of input indices (ints), got {indices!r}") from None
+
+
+def _check_order(indices, order: int, function: str) -> None:
+    idx = _indices(indices)
+    if len(idx) != order:
+        raise InvalidArgumentError(
+            f"{function} needs indices of {order} inputs, got {len(idx)}: {idx}; use measure() for any order"
+        )
+
+
 def two_point(moments, indices, *, kernel_matrix=None, warn=True) -> CorrelatorEstimate:
     """G2(a, b) = E f(x_a) f(x_b); see :func:`measure`."""
+    _check_order(indices, 2, "two_point")
     return measure(moments, indices, kernel_matrix=kernel_matrix, warn=warn)
 
 
 def four_point(moments, indices, *, connected=True, kernel_matrix=None, exact=None, warn=True) -> CorrelatorEstimate:
     """G4 or the connected G4c on four inputs; see :func:`measure`."""
+    _check_order(indices, 4, "four_point")
     return measure(moments, indices, connected=connected, kernel_matrix=kernel_matrix, exact=exact, warn=warn)
 
 
 def six_point(moments, indices, *, connected=True, kernel_matrix=None, exact=None, warn=True) -> CorrelatorEstimate:
     """G6 or the connected G6c on six inputs; see :func:`measure`."""
+    _check_order(indices, 6, "six_point")
     return measure(moments, indices, connected=connected, kernel_matrix=kernel_matrix, exact=exact, warn=warn)
 
 

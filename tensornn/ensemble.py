@@ -28,10 +28,14 @@ import itertools
 import numbers
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from ._checks import as_generator, check_int
+from .checkpoint import fingerprint as _fingerprint
+from .checkpoint import read_checkpoint as _read_checkpoint
+from .checkpoint import write_checkpoint as _write_checkpoint
 from .errors import InvalidArgumentError, InvalidTypeError
 from .networks import NetworkSpec
 
@@ -252,6 +256,7 @@ def sample_ensemble(
     block_size=DEFAULT_BLOCK_SIZE,
     n_groups=DEFAULT_N_GROUPS,
     max_pending=None,
+    checkpoint=None,
 ) -> EnsembleMoments:
     """Sample an ensemble in streamed blocks and accumulate sums of output products.
 
@@ -286,6 +291,15 @@ def sample_ensemble(
         Independent groups for error estimates (default 32; at most the number of blocks).
     max_pending : int, optional
         Tasks in flight at once with an executor (default 4 x its workers, or 8); bounds memory.
+    checkpoint : path, optional
+        A ``.npz`` file. After every completed chunk the group sums, group counts and the number
+        of completed blocks are written to it atomically (temporary file, then rename), with a
+        fingerprint of the configuration (network repr, inputs, entropy, n_networks, block_size,
+        n_groups, tuples). If the file exists and its fingerprint matches, the completed blocks
+        are skipped and the run resumes: the result is bitwise identical to an uninterrupted run.
+        A checkpoint of another configuration raises :class:`~tensornn.errors.ConfigError`
+        naming the settings that differ. Needs an explicit ``seed`` (not None). The file is kept
+        after completion; a rerun then returns the stored result at once.
 
     Returns
     -------
@@ -295,6 +309,8 @@ def sample_ensemble(
     ------
     InvalidArgumentError, InvalidTypeError
         Bad sizes, seeds, tuples or a network that is not a NetworkSpec.
+    ConfigError
+        ``checkpoint`` holds a run of a different configuration, or is not a checkpoint file.
 
     Examples
     --------
@@ -318,6 +334,8 @@ def sample_ensemble(
         if chunk_size is None
         else -(-check_int("chunk_size", chunk_size, minimum=1) // block_size)
     )
+    if checkpoint is not None and seed is None:
+        raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = _entropy_from(seed)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
@@ -328,18 +346,33 @@ def sample_ensemble(
 
     group_sums = np.zeros((n_groups, len(ordered)))
     group_counts = np.zeros(n_groups, dtype=np.int64)
-    chunks = [range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(0, n_blocks, blocks_per_chunk)]
+    first_block = 0
+    if checkpoint is not None:
+        checkpoint = Path(checkpoint)
+        fingerprint = _fingerprint(network, x, entropy, n_networks, block_size, n_groups, ordered)
+        state = _read_checkpoint(checkpoint, fingerprint)
+        if state is not None:
+            group_sums, group_counts, first_block = state
+    # Blocks before first_block are done; chunks start there so block order (and every bit) is kept.
+    chunks = [
+        range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(first_block, n_blocks, blocks_per_chunk)
+    ]
     update, close = _progress_callback(progress, n_networks)
     args = (network, x, entropy, block_size, n_networks)
+    if update is not None and first_block:
+        update(int(group_counts.sum()))
 
     def absorb(chunk, sums):
         for b, row in zip(chunk, sums):
             g = b % n_groups
             group_sums[g] += row
             group_counts[g] += min(block_size, n_networks - b * block_size)
+        if checkpoint is not None:
+            _write_checkpoint(checkpoint, fingerprint, group_sums, group_counts, chunk[-1] + 1)
         if update is not None:
             update(int(sum(min(block_size, n_networks - b * block_size) for b in chunk)))
 
+    pending = deque()
     try:
         if executor is None:
             for chunk in chunks:
@@ -349,7 +382,6 @@ def sample_ensemble(
                 workers = getattr(executor, "_max_workers", None)
                 max_pending = 4 * workers if workers else 8
             max_pending = check_int("max_pending", max_pending, minimum=1)
-            pending = deque()
             for chunk in chunks:
                 pending.append((chunk, executor.submit(_run_blocks, *args, chunk, columns)))
                 if len(pending) >= max_pending:
@@ -358,6 +390,11 @@ def sample_ensemble(
             while pending:
                 done_chunk, future = pending.popleft()
                 absorb(done_chunk, future.result())
+    except BaseException:
+        if executor is not None:
+            for _, future in pending:
+                future.cancel()
+        raise
     finally:
         if close is not None:
             close()
@@ -379,3 +416,4 @@ def sample_ensemble(
         block_size=block_size,
         config=config,
     )
+

@@ -15,6 +15,7 @@ __all__ = [
     "ConfigError",
     "TruncationError",
     "NoisyEstimateWarning",
+    "NumericalOverflowWarning",
 ]
 
 
@@ -44,3 +45,11 @@ class TruncationError(InvalidArgumentError):
 
 class NoisyEstimateWarning(UserWarning):
     """A Monte-Carlo estimate is not distinguishable from zero within its standard error."""
+
+
+class NumericalOverflowWarning(UserWarning):
+    """A result overflowed float64 (inf or NaN entries): the numbers there are not values.
+
+    Raised as a warning by functions that return plain arrays (e.g. the Exp-net kernel at large
+    sigma_w |x|); functions that return result objects report the same through ``success``.
+    """

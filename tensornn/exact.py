@@ -207,6 +207,19 @@ def _relu_angular(factor, rank):
     return radial * out
 
 
+def _check_covariance(cov: np.ndarray) -> None:
+    """Refuse a covariance that is not symmetric or not positive semi-definite (relative tolerance 1e-10)."""
+    scale = max(float(np.max(np.abs(cov))), 1e-300)
+    if np.max(np.abs(cov - np.swapaxes(cov, -1, -2))) > 1e-10 * scale:
+        raise InvalidArgumentError("cov must be symmetric (cov[..., i, j] == cov[..., j, i]); got a non-symmetric matrix")
+    lowest = float(np.min(np.linalg.eigvalsh(cov)))
+    if lowest < -1e-10 * scale:
+        raise InvalidArgumentError(
+            f"cov must be positive semi-definite; its smallest eigenvalue is {lowest:.3g}. "
+            "Build it from inputs with preactivation_covariance_matrix"
+        )
+
+
 def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     """``E prod_{i=1}^n act(z_i)`` for ``z ~ N(0, cov)``, with an error estimate.
 
@@ -232,6 +245,7 @@ def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     cov = check_array("cov", cov)
     if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2]:
         raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
+    _check_covariance(cov)
     if nodes is not None:
         nodes = check_int("nodes", nodes, minimum=4)
     method = check_choice("method", method, ("auto", "quadrature"))

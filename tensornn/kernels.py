@@ -23,12 +23,13 @@ Cho, Saul (2009) for the arc-cosine (ReLU) kernel.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import check_array, check_choice, check_int, check_real
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NumericalOverflowWarning
 
 __all__ = [
     "ACTIVATIONS",
@@ -139,8 +140,10 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = check_choice("activation", activation, ACTIVATIONS)
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
-    with np.errstate(under="ignore"):
-        return np.asarray(sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b))
+    with np.errstate(under="ignore", over="ignore"):
+        return _warn_overflow(
+            np.asarray(sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)), activation, sigma_w
+        )
 
 
 def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
@@ -166,7 +169,8 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     -------
     ndarray, shape broadcast(x.shape[:-1], y.shape[:-1])
         The Gauss kernel decays to 0 (never NaN) for large sigma_w |x - y|; the Exp-net kernel
-        grows like exp(2 sigma_w^2 |x|^2 / d_in) and is +inf where that overflows float64.
+        grows like exp(2 sigma_w^2 |x|^2 / d_in) and is +inf where that overflows float64; a
+        :class:`~tensornn.errors.NumericalOverflowWarning` then says so.
 
     Raises
     ------
@@ -188,8 +192,26 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = check_choice("activation", activation, ACTIVATIONS)
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
-    with np.errstate(under="ignore"):
-        return np.asarray(sigma_b**2 + sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b))
+    with np.errstate(under="ignore", over="ignore"):
+        return _warn_overflow(
+            np.asarray(sigma_b**2 + sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)),
+            activation,
+            sigma_w,
+        )
+
+
+def _warn_overflow(values: np.ndarray, activation: str, sigma_w: float) -> np.ndarray:
+    """Return ``values``, warning (NumericalOverflowWarning) when some entries are not finite."""
+    bad = ~np.isfinite(values)
+    if np.any(bad):
+        warnings.warn(
+            f"the {activation} kernel overflowed float64 at {int(bad.sum())} of {values.size} entries "
+            f"(sigma_w={sigma_w:g}): those entries are inf, not values; the Exp-net kernel grows like "
+            "exp(2 sigma_w^2 |x|^2 / d_in), so use smaller sigma_w |x|",
+            NumericalOverflowWarning,
+            stacklevel=3,
+        )
+    return values
 
 
 @dataclass(frozen=True)

@@ -57,35 +57,6 @@ def scalar_flow(d_in: int):
     return derive_flow(Theory((ContinuumColour(d_in),), "real", scalar_truncation(3)))
 
 
-class _WithValidity:
-    """Wrap a DerivedFlow so that :func:`run_flow` checks the range of validity of a dimensionful flow."""
-
-    validity_names = ("1 + u2/k^2", "1 + B (pole of eta)")
-
-    def __init__(self, flow):
-        self._flow = flow
-        self.names = flow.names
-        self.autonomous = flow.autonomous
-        self._dims = flow.dimensions
-
-    def beta(self, g, t=None):
-        return self._flow.beta(g, t)
-
-    def beta_dimensionful(self, t, g):
-        return self._flow.beta_dimensionful(t, g)
-
-    def eta(self, g, t=None):
-        return self._flow.eta(g, t)
-
-    def validity(self, g, t=None):
-        return self._flow.validity(g, t)
-
-    def to_dimensionless(self, t, g):
-        g = np.asarray(g, dtype=float)
-        dims = self._dims if g.ndim == 1 else self._dims[:, None]
-        return g * np.exp(-dims * t)
-
-
 @dataclass(frozen=True, repr=False)
 class PassiveFlow:
     """An upward LPA flow from Gauss-net infrared data, and its weight-scale reading.
@@ -237,7 +208,7 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     unit = m0**dims
     u2 = mass2 if u2_ir is None else check_real("u2_ir", u2_ir)
     u_ir = np.array([u2, u4_ir, u6_ir])
-    res = run_flow(_WithValidity(flow), u_ir / _FACTORIALS / unit, k_start=k_ir_ratio, k_stop=k_uv_ratio,
+    res = run_flow(flow, u_ir / _FACTORIALS / unit, k_start=k_ir_ratio, k_stop=k_uv_ratio,
                    n_points=n_points, rtol=rtol, atol=atol)
     u = res.couplings * (_FACTORIALS * unit)[:, None]
     return PassiveFlow(

@@ -2,8 +2,11 @@
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tensornn import Bubble, BubbleError
+from tensornn.bubbles import enumerate_bubbles
 
 
 def test_quartic_complex_pillow_and_double_trace_are_distinct():
@@ -50,3 +53,17 @@ def test_invalid_bubbles_are_refused_with_the_reason(edges, kinds, field, messag
 def test_empty_graph_is_refused():
     with pytest.raises(BubbleError, match="empty"):
         Bubble(nx.MultiGraph(), 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_random_relabelling_keeps_the_canonical_form_and_aut(data):
+    field = data.draw(st.sampled_from(["real", "complex"]))
+    order = data.draw(st.integers(1, 4))
+    bubbles = list(enumerate_bubbles(3, order, field))
+    b = bubbles[data.draw(st.integers(0, len(bubbles) - 1))]
+    perm = data.draw(st.permutations(range(b.n_vertices)))
+    relabelled = b.relabelled(perm)
+    assert relabelled.canonical_form() == b.canonical_form()
+    assert relabelled.automorphism_count() == b.automorphism_count()
+    assert relabelled == b

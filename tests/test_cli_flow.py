@@ -13,8 +13,8 @@ from tensornn.flow import potential_fixed_point, refine_fixed_point, run_flow
 from tensornn.flow.presets import make_preset
 
 
-def _json(capsys, argv):
-    assert main(argv) == 0
+def _json(capsys, argv, code=0):
+    assert main(argv) == code
     return json.loads(capsys.readouterr().out)
 
 
@@ -69,7 +69,7 @@ def test_tensor_lpa_prime_json_against_the_oracle(capsys):
 def test_flow_run_json_csv_and_plot(capsys, tmp_path):
     argv = ["flow", "run", "scalar", "--dim", "3", "--order", "2", "--set", "g2=-0.2", "--set", "g4=0.05",
             "--k-start", "1", "--k-stop", "1e-3"]
-    record = _json(capsys, argv + ["--json", "--plot", str(tmp_path / "flow.png")])
+    record = _json(capsys, argv + ["--json", "--plot", str(tmp_path / "flow.png")], code=1)  # a pole exits 1
     direct = run_flow(make_preset("scalar").system, [-0.2, 0.05], k_start=1.0, k_stop=1e-3)
     assert record["status"] == direct.status == "pole"
     assert record["k_stop_reached"] == pytest.approx(direct.k_stop_reached, rel=1e-12)

@@ -4,11 +4,17 @@ Example::
 
     tensornn ensemble --activation gauss --d-in 1 --widths 2 10 100 --sigma-w 1 \
         --inputs 0.01,-0.01,0.02 --networks 100000 --seed 0 --plot deviations.png
+
+With ``--checkpoint DIR`` every width keeps its partial sums in ``DIR/width-<N>.npz`` after each
+completed chunk; rerunning the same command after an interruption (Ctrl-C, a killed job) resumes
+from the completed chunks and gives bitwise the same numbers. JSON and CSV outputs are written
+atomically and carry the package version, the seed and the full configuration.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import sys
@@ -18,10 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from ..correlators import correlator_table, normalised_deviation
-from ..ensemble import DEFAULT_BLOCK_SIZE, sample_ensemble
+from ..ensemble import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS, sample_ensemble
 from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..kernels import ACTIVATIONS
 from ..networks import ScalarNetwork
+from ..report import atomic_write_text, dumps_json, metadata
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -56,6 +63,13 @@ def register(subparsers):
     out.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="plot normalised deviations against width")
+    p.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="DIR",
+        help="keep partial sums in DIR/width-<N>.npz after every chunk; rerunning the same command resumes "
+        "(bitwise the same result); another configuration with the same DIR is an error",
+    )
     p.set_defaults(handler=run)
 
 
@@ -116,6 +130,7 @@ def _measure_width(args, x, width, executor):
         executor=executor,
         tuples=6 if args.six_point else 4,
         block_size=args.block_size,
+        checkpoint=None if args.checkpoint is None else args.checkpoint / f"width-{width}.npz",
     )
     K = net.kernel_matrix(x)
     exact = exact_g4c_oracle(net, x)
@@ -142,6 +157,7 @@ def _rows(results):
                 "gp": e.gp,
                 "exact": e.exact,
                 "noise_dominated": e.noise_dominated,
+                "success": e.success,
                 "deviation": None if d is None else d.value,
                 "deviation_stderr": None if d is None else d.stderr,
                 "background": None if d is None else d.background,
@@ -150,6 +166,12 @@ def _rows(results):
 
 def _fmt(v, spec=".6g"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
+
+
+def _flag(estimate) -> str:
+    if not estimate.success:
+        return "OVERFLOW"
+    return "noise" if estimate.noise_dominated else ""
 
 
 def _print(results, stream):
@@ -169,7 +191,7 @@ def _print(results, stream):
             print(
                 f"{e.name:<5} {' '.join(map(str, e.indices)):<13} {e.value:>12.6g} {e.stderr:>9.2g} "
                 f"{_fmt(e.gp):>12} {_fmt(e.exact):>12} {_fmt(d and d.value, '.3g'):>9} "
-                f"{_fmt(d and d.background, '.2g'):>8}  {'noise' if e.noise_dominated else ''}",
+                f"{_fmt(d and d.background, '.2g'):>8}  {_flag(e)}",
                 file=stream,
             )
         print(file=stream)
@@ -199,8 +221,35 @@ def _plot(results, path):
     ax.set_ylabel("normalised deviation from GP")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial{path.suffix}")
+    try:
+        fig.savefig(tmp)
+        tmp.replace(path)  # atomic: the plot is complete or absent
+    finally:
+        tmp.unlink(missing_ok=True)
+        plt.close(fig)
+
+
+def _config(args, x) -> dict:
+    """Every setting that determines the numbers (for the output's metadata)."""
+    return {
+        "command": "ensemble",
+        "activation": args.activation,
+        "d_in": args.d_in,
+        "widths": list(args.widths),
+        "sigma_w": args.sigma_w,
+        "sigma_b": args.sigma_b,
+        "bias": not args.no_bias,
+        "inputs": np.asarray(x, dtype=float).tolist(),
+        "networks": args.networks,
+        "seed": args.seed,
+        "block_size": args.block_size,
+        "n_groups": DEFAULT_N_GROUPS,
+        "six_point": args.six_point,
+        "chunk_size": args.chunk_size,  # chunk_size and workers do not change the numbers
+        "workers": args.workers,
+    }
 
 
 def run(args) -> int:
@@ -219,13 +268,17 @@ def run(args) -> int:
         if executor is not None:
             executor.shutdown()
     rows = list(_rows(results))
+    if args.json or args.csv:
+        meta = metadata(_config(args, x), seed=args.seed)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        atomic_write_text(args.json, dumps_json({"metadata": meta, "rows": rows}, indent=1))
     elif args.csv:
-        with args.csv.open("w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        version, config = meta["tensornn_version"], json.dumps(meta["config"], sort_keys=True)
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) + ["tensornn_version", "config"])
+        writer.writeheader()
+        writer.writerows({**row, "tensornn_version": version, "config": config} for row in rows)
+        atomic_write_text(args.csv, buffer.getvalue())
     else:
         _print(results, sys.stdout)
     if args.plot:

@@ -87,7 +87,7 @@ def register(subparsers) -> None:
     actions = flow.add_subparsers(dest="flow_action", metavar="ACTION", parser_class=type(flow))
     handlers = {"fixed-points": fixed_points_command, "run": run_command, "equations": equations_command}
     helps = {"fixed-points": "search fixed points and their critical exponents",
-             "run": "integrate the flow from initial couplings",
+             "run": "integrate the flow from initial couplings (exit code 1 unless it completes)",
              "equations": "print the beta functions"}
     for action, handler in handlers.items():
         ap = actions.add_parser(action, help=helps[action], description=helps[action])
@@ -186,7 +186,10 @@ def _initial(preset, assignments):
 
 
 def run_command(args) -> int:
-    """``tensornn flow run MODEL``: integrate from --k-start to --k-stop; a pole or blow-up is a status."""
+    """``tensornn flow run MODEL``: integrate from --k-start to --k-stop; a pole or blow-up is a status.
+
+    The output is written in every case; the exit code is 0 for a completed flow and 1 otherwise.
+    """
     from ..flow import run_flow
 
     preset = _preset(args)
@@ -215,7 +218,7 @@ def run_command(args) -> int:
     else:
         final = ", ".join(f"{n}={v:.6g}" for n, v in res.final.items())
         _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g}: {final}", args.output)
-    return 0
+    return 0 if res.status == "completed" else 1
 
 
 def _plot(res, path):

@@ -19,7 +19,16 @@ class UsageError(TensorNNError, ValueError):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that raises instead of printing usage and exiting."""
+    """An ArgumentParser that raises instead of printing usage and exiting.
+
+    Abbreviated options are refused (``allow_abbrev=False``): a prefix such as ``--n`` would
+    otherwise be taken silently for the only option starting with it (``--n-points``), even when
+    the user meant another one (``--N``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message):  # noqa: D102 - argparse API
         raise UsageError(f"{self.prog}: {message}")

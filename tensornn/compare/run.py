@@ -23,34 +23,8 @@ __all__ = ["ReadingResult", "CompareResult", "run_compare", "analyse_reading", "
 
 
 def _num(x):
-    x = float(x)
+    x = float(x) + 0.0  # + 0.0 turns -0.0 into 0.0
     return x if math.isfinite(x) else None
-
-
-class _Dimensionful:
-    """A DerivedFlow with ``to_dimensionless`` so :func:`run_flow` checks validity along a dimensionful flow."""
-
-    def __init__(self, flow):
-        self._flow = flow
-        self.names, self.autonomous = flow.names, flow.autonomous
-        self.validity_names = ("1 + mass/k^2 (threshold denominator)", "1 + B (pole of eta)")
-
-    def beta(self, g, t=None):
-        return self._flow.beta(g, t)
-
-    def beta_dimensionful(self, t, g):
-        return self._flow.beta_dimensionful(t, g)
-
-    def eta(self, g, t=None):
-        return self._flow.eta(g, t)
-
-    def validity(self, g, t=None):
-        return self._flow.validity(g, t)
-
-    def to_dimensionless(self, t, g):
-        g = np.asarray(g, dtype=float)
-        dims = self._flow.dimensions if g.ndim == 1 else self._flow.dimensions[:, None]
-        return g * np.exp(-dims * t)
 
 
 def _symmetric_starts(flow) -> np.ndarray:
@@ -124,7 +98,7 @@ def _trajectory(flow, d_in, ir: IRData, config, u4) -> dict:
 
     m0 = math.sqrt(ir.mass2)
     g0 = initial_couplings(flow, ir.mass2, u4, ir.u6)
-    res = run_flow(_Dimensionful(flow), g0, k_start=config.k_ir_ratio * m0, k_stop=config.k_uv_ratio * m0,
+    res = run_flow(flow, g0, k_start=config.k_ir_ratio * m0, k_stop=config.k_uv_ratio * m0,
                    n_points=config.n_points, rtol=1e-9, atol=1e-14)
     g = res.couplings
     dimless = g * np.exp(-np.asarray(flow.dimensions)[:, None] * res.t[None, :])

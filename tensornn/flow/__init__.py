@@ -11,6 +11,7 @@ from .fixed_points import (
 from .betas import DerivedFlow, derive_flow
 from .equations import equations_latex, equations_text
 from .integrate import FlowResult, run_flow
+from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
 from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
@@ -37,6 +38,11 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "Health",
+    "fixed_point_health",
+    "exponent_convergence",
+    "potential_convergence",
+    "flow_health",
     "PRESETS",
     "FlowPreset",
     "ColourSymmetricFlow",

@@ -44,7 +44,8 @@ __all__ = ["SymmetricPotential", "MinimumPotential", "potential_fixed_point", "e
 
 
 def litim_volume(dim: float) -> float:
-    """V_D = 1 / (2^D pi^(D/2) Gamma(D/2 + 1)), the LPA loop factor of the Litim regulator."""
+    """V_D = 1 / (2^D pi^(D/2) Gamma(D/2 + 1)), the LPA loop factor of the Litim regulator (D > 0)."""
+    dim = check_real("dim", dim, positive=True)
     return 1.0 / (2.0**dim * math.pi ** (dim / 2) * math.gamma(dim / 2 + 1))
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import opt_einsum
 
 from .._checks import check_int
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "PAIRINGS",
@@ -48,8 +48,22 @@ def pairing_tuples(order: int) -> tuple[tuple[int, ...], ...]:
     return tuple(itertools.product(range(3), repeat=order))
 
 
+def _check_pi(pi) -> tuple[int, ...]:
+    """pi as a tuple of indices into PAIRINGS (0, 1, 2), at least one colour."""
+    try:
+        pi = tuple(pi)
+    except TypeError:
+        raise InvalidTypeError(f"pi must be a tuple of pairing indices 0, 1, 2 (one per colour), got {pi!r}") from None
+    if not pi or not all(isinstance(p, (int, np.integer)) and not isinstance(p, bool) and 0 <= p <= 2 for p in pi):
+        raise InvalidArgumentError(f"pi must be a non-empty tuple of pairing indices 0, 1, 2 (one per colour), got {pi!r}")
+    return tuple(int(p) for p in pi)
+
+
 def tuple_weight(pi, cp_rank: int | None = 1) -> float:
     """w_R(pi): 2 if all pi_c agree, else 3/R (0 for dense weights, ``cp_rank=None``)."""
+    pi = _check_pi(pi)
+    if cp_rank is not None:
+        cp_rank = check_int("cp_rank", cp_rank, minimum=1)
     if len(set(pi)) == 1:
         return 2.0
     return 0.0 if cp_rank is None else 3.0 / cp_rank

@@ -201,7 +201,8 @@ class StructuredNetwork:
             z = z + self.sigma_b * rng.standard_normal((m, self.width, 1))
             b1 = self.sigma_b * rng.standard_normal((m, 1))
         h = self._activate(z, x)
-        out = np.einsum("mj,mjp->mp", readout, h) / math.sqrt(self.width)
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = np.einsum("mj,mjp->mp", readout, h) / math.sqrt(self.width)
         return out + b1 if self.bias else out
 
     def _activate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -213,7 +214,8 @@ class StructuredNetwork:
             with np.errstate(under="ignore"):
                 return np.exp(z - self.sigma_b**2 - self.sigma_w**2 * norms / self.n_components)
         if act == "exp":
-            return np.exp(z)
+            with np.errstate(over="ignore"):  # overflowed outputs are reported by EnsembleMoments.success
+                return np.exp(z)
         if act == "erf":
             return erf(z)
         return np.maximum(z, 0.0)

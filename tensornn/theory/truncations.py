@@ -14,10 +14,8 @@ Builders (``order`` follows :attr:`Bubble.order`: n black vertices, i.e. 2n fiel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import permutations, product
 
-from ..bubbles import Bubble
-from ..bubbles.canonical import canonical_code
+from ..bubbles import FIELDS, Bubble, enumerate_bubbles
 from .._checks import check_choice, check_int
 from ..errors import InvalidTypeError, TruncationError
 from .interactions import Interaction
@@ -31,9 +29,6 @@ __all__ = [
     "melonic_bubbles",
     "all_bubbles",
 ]
-
-FIELDS = ("real", "complex")
-
 
 @dataclass(frozen=True)
 class Truncation:
@@ -144,101 +139,22 @@ def vector_truncation(max_order: int, field: str = "real") -> Truncation:
     return Truncation(tuple(members))
 
 
-def _melon(rank, field):
-    kinds = (0, 1) if field == "complex" else (0, 0)
-    return kinds, ((1,) * rank, (0,) * rank)
-
-
-def _insertions(kinds, adjacency, rank):
-    """All tables obtained by one melonic insertion (a (rank-1)-dipole on an edge) into the table.
-
-    The edge v -c- w becomes v -c- x, y -c- w with x, y joined by every other colour.
-    """
-    n = len(kinds)
-    for v in range(n):
-        for c in range(rank):
-            w = adjacency[v][c]
-            if (kinds[v] != kinds[w] and kinds[v] != 0) or (kinds[v] == kinds[w] and w < v):
-                continue  # visit every edge once: from its black end, or from its smaller end (real)
-            x, y = n, n + 1
-            table = [list(row) for row in adjacency] + [[y] * rank, [x] * rank]
-            table[v][c], table[x][c] = x, v
-            table[w][c], table[y][c] = y, w
-            yield kinds + (kinds[w], kinds[v]), tuple(tuple(r) for r in table)
-
-
 def melonic_bubbles(rank: int, order: int, field: str = "complex") -> list[Bubble]:
     """The connected melonic bubbles with ``order`` black vertices (2 order vertices for real fields).
 
-    Generated from the melon by inserting (rank-1)-dipoles on edges, deduplicated by canonical form.
+    Generated from the melon by melonic insertions (:func:`tensornn.bubbles.enumerate_bubbles`).
     For rank 3 complex the counts are 1, 3, 6, 19, 57 for orders 1..5 (real: 1, 3, 6, 19).
     """
-    check_int("rank", rank, minimum=1)
-    check_int("order", order, minimum=1)
-    check_choice("field", field, FIELDS)
-    level = {}
-    kinds, adj = _melon(rank, field)
-    level[canonical_code(adj, kinds)] = (kinds, adj)
-    for _ in range(order - 1):
-        nxt = {}
-        for kinds, adj in level.values():
-            for k2, a2 in _insertions(kinds, adj, rank):
-                nxt.setdefault(canonical_code(a2, k2), (k2, a2))
-        level = nxt
-    return [_bubble_from_table(k, a, rank, field) for k, a in level.values()]
-
-
-def _bubble_from_table(kinds, adjacency, rank, field):
-    names = {0: "black", 1: "white"} if field == "complex" else {0: "real", 1: "real"}
-    edges = [(v, adjacency[v][c], c + 1) for v in range(len(kinds)) for c in range(rank) if v < adjacency[v][c]]
-    return Bubble.from_edges(edges, rank=rank, field=field, kinds={v: names[k] for v, k in enumerate(kinds)})
-
-
-def _matchings(points):
-    if not points:
-        yield ()
-        return
-    first, rest = points[0], points[1:]
-    for i, other in enumerate(rest):
-        for m in _matchings(rest[:i] + rest[i + 1 :]):
-            yield ((first, other),) + m
+    return list(enumerate_bubbles(rank, order, field, melonic=True))
 
 
 def all_bubbles(rank: int, order: int, field: str = "complex") -> list[Bubble]:
     """Every bubble (connected or not) with ``order`` black vertices (real: 2 order vertices).
 
-    Brute force over permutation (complex) or matching (real) tuples with the first colour fixed,
-    deduplicated by canonical form; meant for orders up to 3-4. Counts (rank 3): complex 1, 4, 11, 43;
-    real 1, 5, 16, 86 (theory.md 2.3).
+    One per isomorphism class, from :func:`tensornn.bubbles.enumerate_bubbles`. Counts (rank 3):
+    complex 1, 4, 11, 43; real 1, 5, 16, 86 (theory.md 2.3).
     """
-    check_int("rank", rank, minimum=1)
-    check_int("order", order, minimum=1, maximum=5)
-    check_choice("field", field, FIELDS)
-    n = order
-    seen = {}
-    if field == "complex":
-        ident = tuple(range(n))
-        for rest in product(permutations(range(n)), repeat=rank - 1):
-            perms = (ident,) + rest
-            adj = [[0] * rank for _ in range(2 * n)]
-            for c, p in enumerate(perms):
-                for i in range(n):
-                    adj[i][c], adj[n + p[i]][c] = n + p[i], i
-            kinds = (0,) * n + (1,) * n
-            adj = tuple(tuple(r) for r in adj)
-            seen.setdefault(canonical_code(adj, kinds), (kinds, adj))
-    else:
-        fixed = tuple((2 * i, 2 * i + 1) for i in range(n))
-        all_m = list(_matchings(tuple(range(2 * n))))
-        for rest in product(all_m, repeat=rank - 1):
-            adj = [[0] * rank for _ in range(2 * n)]
-            for c, m in enumerate((fixed,) + rest):
-                for u, v in m:
-                    adj[u][c], adj[v][c] = v, u
-            kinds = (0,) * (2 * n)
-            adj = tuple(tuple(r) for r in adj)
-            seen.setdefault(canonical_code(adj, kinds), (kinds, adj))
-    return [_bubble_from_table(k, a, rank, field) for k, a in seen.values()]
+    return list(enumerate_bubbles(rank, order, field))
 
 
 def melonic_truncation(rank: int, max_order: int, field: str = "complex") -> Truncation:

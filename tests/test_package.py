@@ -1,0 +1,27 @@
+"""The package imports cleanly and exposes what it declares."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import tensornn
+
+SUBPACKAGES = ["tensornn.bubbles", "tensornn.flow", "tensornn.theory", "tensornn.structured", "tensornn.compare"]
+
+
+def test_import_with_warnings_as_errors():
+    result = subprocess.run([sys.executable, "-W", "error", "-c", "import tensornn"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["tensornn", *SUBPACKAGES])
+def test_every_declared_name_exists(name):
+    module = importlib.import_module(name)
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert not missing and len(set(module.__all__)) == len(module.__all__)
+
+
+def test_version_is_exposed():
+    assert tensornn.__version__.count(".") == 2
