@@ -27,8 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXAMPLE_FILES = (DOCS / "getting_started.md", ROOT / "README.md")
 SLOW_MARK = "<!-- test: slow -->"
-# Topic pages written on other branches; until they are merged a link to one of them skips instead of failing.
-PENDING_PAGES = {"bubbles.md", "compare.md", "flow_presets.md", "reliability.md", "rg_experiment.md"}
 _FENCE = re.compile(r"^```(\w*)\s*$")
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -135,11 +133,7 @@ def test_relative_links_resolve(path):
         file_part = target.split("#", 1)[0]
         if not (path.parent / file_part).exists():
             broken.append(target)
-    pending = sorted({t for t in broken if Path(t.split("#", 1)[0]).name in PENDING_PAGES})
-    broken = [t for t in broken if Path(t.split("#", 1)[0]).name not in PENDING_PAGES]
     assert not broken, f"{path.name}: links to missing files: {broken}"
-    if pending:
-        pytest.skip(f"{path.name}: pages not merged yet: {pending}")
 
 
 def test_generated_references_are_current(tmp_path):
