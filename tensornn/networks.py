@@ -105,6 +105,10 @@ class ScalarNetwork:
         if not isinstance(self.bias, (bool, np.bool_)):
             raise InvalidTypeError(f"bias must be True or False, got {self.bias!r}")
         object.__setattr__(self, "bias", bool(self.bias))
+        if not self.bias and self.sigma_b != 0.0:
+            raise InvalidArgumentError(
+                f"sigma_b={self.sigma_b} has no effect with bias=False; pass sigma_b=0.0 or bias=True"
+            )
 
     @property
     def effective_sigma_b(self) -> float:

@@ -84,7 +84,9 @@ def test_two_point_function_matches_kernel(activation):
 
 
 def test_bias_false_zeroes_biases():
-    net = ScalarNetwork("relu", d_in=1, width=3, sigma_w=1.0, sigma_b=5.0, bias=False)
+    with pytest.raises(InvalidArgumentError, match="no effect with bias=False"):
+        ScalarNetwork("relu", d_in=1, width=3, sigma_w=1.0, sigma_b=5.0, bias=False)
+    net = ScalarNetwork("relu", d_in=1, width=3, sigma_w=1.0, bias=False)
     assert net.effective_sigma_b == 0.0
     f = net.sample_outputs([[0.0]], 10, np.random.default_rng(0))
     np.testing.assert_array_equal(f, 0.0)  # relu(0) = 0 and no output bias

@@ -31,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):  # noqa: D102 - argparse API
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(message if self.prog == "tensornn" else f"{self.prog}: {message}")
 
 
 def _command_modules():

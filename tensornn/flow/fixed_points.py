@@ -25,7 +25,7 @@ from scipy.optimize import root
 
 from .._checks import as_generator, check_array, check_choice, check_int, check_keys, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
-from .stability import DERIVATIVES, critical_exponents, stability_matrix
+from .stability import DERIVATIVES, ILL_CONDITIONED, critical_exponents, stability_matrix
 from .system import FlowSystem
 
 __all__ = [
@@ -119,7 +119,7 @@ class FixedPoint:
         theta = ", ".join(_fmt(x) for x in self.exponents)
         state = "spurious: " + "; ".join(self.flags) if self.flags else "valid"
         return (
-            f"FixedPoint({couplings}; eta={self.eta:.4g}, theta=[{theta}], nu={self.nu:.6g}, omega={self.omega:.6g}, "
+            f"FixedPoint({couplings}; eta={self.eta + 0.0:.4g}, theta=[{theta}], nu={self.nu:.6g}, omega={self.omega:.6g}, "
             f"relevant={self.n_relevant}, residual={self.residual:.2g}, cond={self.condition_number:.3g}, {state})"
         )
 
@@ -239,7 +239,7 @@ def _describe(system, g, t, *, eta_range, derivative, notes=()) -> FixedPoint:
         exponents, cond = np.full(len(g), np.nan), float("inf")
         flags.append("the stability matrix is not finite (the point sits on a pole)")
     notes = list(notes)
-    if cond > 1e10:
+    if cond > ILL_CONDITIONED:
         notes.append(f"ill-conditioned stability matrix (cond = {cond:.3g}): a nearly marginal direction")
     return FixedPoint(
         couplings=np.array(g, dtype=float), names=names, eta=eta, residual=float(np.max(np.abs(beta))),

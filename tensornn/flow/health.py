@@ -25,6 +25,7 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..errors import InvalidTypeError
+from .stability import ILL_CONDITIONED
 from .fixed_points import FixedPoint
 from .integrate import FlowResult
 
@@ -69,7 +70,7 @@ def _short(v):
 
 
 def fixed_point_health(fp: FixedPoint, system=None, *, residual_tol: float = 1e-8,
-                       max_condition: float = 1e8) -> Health:
+                       max_condition: float = ILL_CONDITIONED) -> Health:
     """Residual, conditioning and exponent finiteness of a fixed point.
 
     Parameters

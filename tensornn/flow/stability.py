@@ -12,7 +12,11 @@ from .._checks import check_array, check_choice, check_real
 from ..errors import InvalidArgumentError
 from .system import FlowSystem
 
-__all__ = ["stability_matrix", "critical_exponents", "DERIVATIVES"]
+__all__ = ["stability_matrix", "critical_exponents", "DERIVATIVES", "ILL_CONDITIONED"]
+
+#: Condition number of the stability matrix above which exponents are flagged as unreliable
+#: (a nearly marginal direction); used by FixedPoint notes and by the health checks.
+ILL_CONDITIONED = 1e8
 
 #: Ways to differentiate the beta functions.
 DERIVATIVES = ("central", "complex")
