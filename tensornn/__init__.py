@@ -1,20 +1,18 @@
-"""tensornn: neural-network ensembles as random (tensor) field theories."""
+"""tensornn: neural-network ensembles as random (tensor) field theories.
+
+The package follows the data: networks and ensembles -> correlators -> couplings -> bubbles and
+theories -> flows -> the comparison of tensor and scalar readings. Subpackages: ``tensornn.bubbles``,
+``tensornn.theory``, ``tensornn.flow``, ``tensornn.structured``, ``tensornn.compare``.
+"""
 
 __version__ = "0.1.0"
 
 from .bubbles import Bubble
+from .compare import CompareConfig, CompareResult, run_compare
 from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
 from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
 from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
 from .ensemble import EnsembleMoments, sample_ensemble
-from .flow import find_fixed_points, potential_fixed_point, run_flow
-from .kernels import ACTIVATIONS, kernel, kernel_w
-from .networks import NetworkSpec, ScalarNetwork
-from .passive_flow import PassiveFlow, passive_flow
-from .rg_experiment import ActivePassiveResult, active_passive_experiment
-from .flow import DerivedFlow, derive_flow
-from .flow import make_preset
-from .theory import Theory, Truncation
 from .errors import (
     BubbleError,
     ConfigError,
@@ -25,59 +23,71 @@ from .errors import (
     TensorNNError,
     TruncationError,
 )
-from .structured import BlockGaussNetwork, StructuredNetwork
-from .compare import CompareConfig, CompareResult, run_compare
 from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
+from .flow import DerivedFlow, derive_flow, find_fixed_points, make_preset, potential_fixed_point, run_flow
+from .kernels import ACTIVATIONS, kernel, kernel_w
+from .networks import NetworkSpec, ScalarNetwork
+from .passive_flow import PassiveFlow, passive_flow
+from .rg_experiment import ActivePassiveResult, active_passive_experiment
+from .structured import BlockGaussNetwork, StructuredNetwork
+from .theory import Theory, Truncation
 
 __all__ = [
-    "CompareConfig", "CompareResult", "run_compare",
     "__version__",
-    "ActivePassiveResult",
-    "PassiveFlow",
-    "active_passive_experiment",
-    "passive_flow",
+    # networks, ensembles and correlators
     "ACTIVATIONS",
-    "BlockGaussNetwork",
-    "CorrelatorEstimate",
-    "DeviationEstimate",
-    "EnsembleMoments",
-    "NetworkSpec",
-    "ScalarNetwork",
     "kernel",
     "kernel_w",
-    "normalised_deviation",
-    "sample_ensemble",
-    "wick_sum",
-    "Bubble",
-    "BubbleError",
-    "ConfigError",
-    "InvalidArgumentError",
-    "InvalidTypeError",
-    "NoisyEstimateWarning",
-    "NumericalOverflowWarning",
+    "NetworkSpec",
+    "ScalarNetwork",
+    "BlockGaussNetwork",
     "StructuredNetwork",
-    "TensorNNError",
-    "TruncationError",
-    "find_fixed_points",
-    "potential_fixed_point",
-    "run_flow",
-    "DerivedFlow",
-    "derive_flow",
-    "make_preset",
-    "Theory",
-    "Truncation",
-    "CouplingEstimate",
-    "CouplingScan",
-    "PowerLawFit",
-    "fit_power_law",
+    "sample_ensemble",
+    "EnsembleMoments",
+    "wick_sum",
+    "normalised_deviation",
+    "CorrelatorEstimate",
+    "DeviationEstimate",
+    # exact results and couplings
+    "hidden_moments",
+    "two_point_exact",
     "g4_connected_exact",
     "g6_connected_exact",
-    "hidden_moments",
-    "measure_u4",
-    "scan_cutoff",
-    "scan_sigma_w",
-    "scan_width",
-    "two_point_exact",
     "u4_exact",
     "u4_from_measurement",
+    "measure_u4",
+    "CouplingEstimate",
+    "fit_power_law",
+    "PowerLawFit",
+    "scan_width",
+    "scan_sigma_w",
+    "scan_cutoff",
+    "CouplingScan",
+    # bubbles, theories and flows
+    "Bubble",
+    "Theory",
+    "Truncation",
+    "derive_flow",
+    "DerivedFlow",
+    "run_flow",
+    "find_fixed_points",
+    "potential_fixed_point",
+    "make_preset",
+    # RG experiment and comparison
+    "passive_flow",
+    "PassiveFlow",
+    "active_passive_experiment",
+    "ActivePassiveResult",
+    "run_compare",
+    "CompareConfig",
+    "CompareResult",
+    # errors and warnings
+    "TensorNNError",
+    "InvalidArgumentError",
+    "InvalidTypeError",
+    "BubbleError",
+    "ConfigError",
+    "TruncationError",
+    "NoisyEstimateWarning",
+    "NumericalOverflowWarning",
 ]
