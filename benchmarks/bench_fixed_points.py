@@ -16,7 +16,6 @@ Run: python benchmarks/bench_fixed_points.py [--repeat 3]
 import argparse
 import pathlib
 import sys
-import time
 
 import numpy as np
 
@@ -25,15 +24,7 @@ from tensornn.flow.potential import MinimumPotential, potential_fixed_point
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
 from _handwritten_flows import TensorMelonic  # noqa: E402
-
-
-def best_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
+from _timing import best_time  # noqa: E402 - benchmarks/ is on sys.path when run as a script
 
 
 def main():

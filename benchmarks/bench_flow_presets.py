@@ -10,10 +10,10 @@ Run: python benchmarks/bench_flow_presets.py [--repeat 3]
 """
 
 import argparse
-import time
 
 import numpy as np
 
+from _timing import best_time  # noqa: E402 - benchmarks/ is on sys.path when run as a script
 from tensornn.flow import make_preset, refine_fixed_point
 
 CASES = (
@@ -29,15 +29,6 @@ CASES = (
     ("tensor", dict(rank=3, field="real", kinetic_power=2.0)),
     ("tensor", dict(rank=3, kinetic_power=2.0, order=3, eta=True)),
 )
-
-
-def best_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def main():
