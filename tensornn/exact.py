@@ -50,6 +50,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import erf, gammaln
 
 from ._checks import check_array, check_choice, check_int, check_real
+from .correlators import pairings
 from .errors import InvalidArgumentError
 
 __all__ = [
@@ -351,16 +352,6 @@ def two_point_exact(activation, x, y, *, sigma_w, sigma_b=0.0, bias=True, nodes=
     return sigma_b_**2 + sigma_w_**2 * m.product
 
 
-def _pairings(legs):
-    if not legs:
-        yield []
-        return
-    first, rest = legs[0], legs[1:]
-    for k, partner in enumerate(rest):
-        for tail in _pairings(rest[:k] + rest[k + 1 :]):
-            yield [(first, partner)] + tail
-
-
 def g4_connected_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.0, bias=True, nodes=None):
     """Exact connected 4-point function of the single-hidden-layer network at width N.
 
@@ -420,7 +411,7 @@ def g6_connected_exact(activation, x1, x2, x3, x4, x5, x6, *, width, sigma_w, si
         ).product
         four_two = four_two + e4 * c[..., pair[0], pair[1]]
     triple = 0.0
-    for pairing in _pairings(list(legs)):
+    for pairing in pairings(6):
         term = 1.0
         for a, b in pairing:
             term = term * c[..., a, b]

@@ -25,6 +25,7 @@ import numpy as np
 import opt_einsum
 
 from .._checks import check_int
+from ..correlators import pairings
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: The three pairings of the four legs 0..3 of a quartic bubble.
-PAIRINGS = (((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2)))
+PAIRINGS = pairings(4)  # ((0, 1), (2, 3)), ((0, 2), (1, 3)), ((0, 3), (1, 2))
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
