@@ -33,8 +33,8 @@ BREAKS = [
     (
         'atomic checkpoint write',
         'tensornn/checkpoint.py',
-        'fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)',
-        'fd, tmp = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), str(path)',
+        '    atomic_write(path, write)',
+        '    write(path)',
         'tests/test_checkpoint.py',
     ),
     (

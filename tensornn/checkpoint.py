@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ConfigError
+from .report import atomic_write
 
 __all__ = ["fingerprint", "read_checkpoint", "write_checkpoint"]
 
@@ -72,11 +71,10 @@ def read_checkpoint(path: Path, fingerprint: dict):
 
 
 def write_checkpoint(path: Path, fingerprint: dict, group_sums, group_counts, n_done_blocks: int) -> None:
-    """Write the partial sums atomically: a temporary .npz in the same folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
+    """Write the partial sums atomically (:func:`tensornn.report.atomic_write`)."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
             np.savez(
                 handle,
                 fingerprint=np.array(json.dumps(fingerprint, sort_keys=True)),
@@ -84,7 +82,5 @@ def write_checkpoint(path: Path, fingerprint: dict, group_sums, group_counts, n_
                 group_counts=group_counts,
                 n_done_blocks=np.array(n_done_blocks),
             )
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)

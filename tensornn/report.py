@@ -22,7 +22,7 @@ import numpy as np
 from . import __version__
 from .errors import InvalidArgumentError
 
-__all__ = ["atomic_write_text", "to_jsonable", "dumps_json", "markdown_table", "write_report", "metadata"]
+__all__ = ["atomic_write", "atomic_write_text", "to_jsonable", "dumps_json", "markdown_table", "write_report", "metadata"]
 
 
 def to_jsonable(value):
@@ -67,19 +67,29 @@ def metadata(config: Mapping | None = None, seed=None) -> dict:
     }
 
 
-def atomic_write_text(path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def atomic_write(path, writer: Callable[[Path], None]) -> Path:
+    """Create ``path`` through a temporary file in the same folder and a rename.
+
+    ``writer`` receives the temporary path (which keeps the suffix of ``path``, so format detection
+    such as matplotlib's ``savefig`` works) and must write the whole file there. On any error or
+    interrupt the temporary file is removed and an existing ``path`` is left untouched.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        writer(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (:func:`atomic_write`)."""
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], *, digits: int = 6) -> str:

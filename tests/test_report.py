@@ -59,3 +59,21 @@ def test_markdown_table_checks_row_width():
     assert "| 1.5 |" in markdown_table(["x"], [[1.5]])
     with pytest.raises(InvalidArgumentError, match="2 cells"):
         markdown_table(["x"], [[1, 2]])
+
+
+def test_atomic_write_keeps_the_suffix_and_the_old_file_on_failure(tmp_path):
+    from tensornn.report import atomic_write
+
+    target = tmp_path / "plot.png"
+    target.write_text("old")
+    seen = []
+
+    def failing(tmp):
+        seen.append(tmp.suffix)
+        tmp.write_text("half")
+        raise RuntimeError("savefig failed")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, failing)
+    assert seen == [".png"] and target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]

@@ -11,6 +11,7 @@ from ..bubbles.counting import count_bubbles, count_connected_bubbles, fuss_cata
 from ..bubbles.enumerate import enumerate_bubbles
 from ..bubbles.invariants import face_count, gurau_degree, is_melonic
 from ..errors import InvalidArgumentError
+from ..report import atomic_write
 
 __all__ = ["register"]
 
@@ -129,6 +130,6 @@ def _draw(args) -> int:
     from ..bubbles.draw import draw_bubble_grid
 
     fig = draw_bubble_grid(bubbles)
-    fig.savefig(out, dpi=100)
+    atomic_write(out, lambda tmp: fig.savefig(tmp, dpi=100))
     print(f"wrote {len(bubbles)} bubbles to {out}", file=sys.stderr)
     return 0

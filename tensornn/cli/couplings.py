@@ -7,6 +7,7 @@ import math
 
 from ..coupling_scans import scan_cutoff, scan_sigma_w, scan_width
 from ..errors import InvalidArgumentError
+from ..report import atomic_write
 
 __all__ = ["register"]
 
@@ -156,5 +157,7 @@ def _plot(scan, path, label):
     ax.set_ylabel("|u4|  (f^4/4! normalisation)")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        atomic_write(path, fig.savefig)
+    finally:
+        plt.close(fig)

@@ -28,7 +28,7 @@ from ..ensemble import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS, sample_ensemble
 from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..kernels import ACTIVATIONS
 from ..networks import ScalarNetwork
-from ..report import atomic_write_text, dumps_json, metadata
+from ..report import atomic_write, atomic_write_text, dumps_json, metadata
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -221,13 +221,9 @@ def _plot(results, path):
     ax.set_ylabel("normalised deviation from GP")
     ax.legend()
     fig.tight_layout()
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial{path.suffix}")
     try:
-        fig.savefig(tmp)
-        tmp.replace(path)  # atomic: the plot is complete or absent
+        atomic_write(path, fig.savefig)  # the plot is complete or absent
     finally:
-        tmp.unlink(missing_ok=True)
         plt.close(fig)
 
 

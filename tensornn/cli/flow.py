@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
+from ..report import atomic_write, atomic_write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
 
@@ -138,7 +139,7 @@ def _emit(text, output):
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        Path(output).write_text(text if text.endswith("\n") else text + "\n")
+        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
 
 
 def fixed_point_record(fp) -> dict:
@@ -235,8 +236,10 @@ def _plot(res, path):
     ax.set_title(f"{res.status}: k_stop = {res.k_stop_reached:.4g}")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        atomic_write(path, fig.savefig)
+    finally:
+        plt.close(fig)
 
 
 def equations_command(args) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+from ..report import atomic_write, atomic_write_text
+
 __all__ = ["register"]
 
 
@@ -64,8 +66,7 @@ def _run(args):
     else:
         _print_table(result)
         if args.json:
-            with open(args.json, "w") as fh:
-                json.dump(result.to_dict(), fh, indent=1)
+            atomic_write_text(args.json, json.dumps(result.to_dict(), indent=1))
             print(f"JSON written to {args.json}")
     if args.plot:
         import matplotlib
@@ -74,8 +75,10 @@ def _run(args):
         import matplotlib.pyplot as plt
 
         fig = result.plot()
-        fig.savefig(args.plot, dpi=120)
-        plt.close(fig)
+        try:
+            atomic_write(args.plot, lambda tmp: fig.savefig(tmp, dpi=120))
+        finally:
+            plt.close(fig)
         if args.json != "-":
             print(f"plot written to {args.plot}")
     return 0 if result.success else 1
