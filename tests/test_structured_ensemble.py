@@ -3,13 +3,14 @@
 Tolerances: 3 jackknife standard errors (32 groups) per statistic or fitted coefficient; seeds fixed.
 """
 
-import itertools
 
 import numpy as np
 import pytest
 
 from tensornn.correlators import four_point
 from tensornn.ensemble import sample_ensemble
+from _structured_design import design
+
 from tensornn.structured import (
     StructuredNetwork,
     fit_bubbles,
@@ -19,16 +20,9 @@ from tensornn.structured import (
 )
 
 
-def _design(sizes, p=6, q=20, seed=2):
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((p, *sizes))
-    quads = np.array(list(itertools.combinations_with_replacement(range(p), 4)))
-    return x, quads[rng.choice(len(quads), q, replace=False)]
-
-
 def test_quadruple_reader_agrees_with_the_correlators_module():
     net = StructuredNetwork((2, 2), cp_rank=1, width=2)
-    x, quads = _design((2, 2), q=5)
+    x, quads = design((2, 2), q=5)
     moments = sample_ensemble(net, x, 20_000, seed=0, block_size=512, n_groups=16)
     meas = four_point_from_moments(moments, quads)
     for row, value, error in zip(quads, meas.values, meas.errors):
@@ -52,7 +46,7 @@ def test_rank_three_cp_network_reproduces_exact_g4c_through_the_ensemble():
 @pytest.mark.parametrize("sizes, rank, width", [((2, 3), 1, 2), ((2, 2, 2), None, 2)])
 def test_bubble_fit_of_ensemble_data_recovers_exact_coefficients(sizes, rank, width):
     net = StructuredNetwork(sizes, cp_rank=rank, width=width)
-    x, quads = _design(sizes)
+    x, quads = design(sizes)
     meas = four_point_from_moments(sample_ensemble(net, x, 400_000, seed=3), quads)
     fit = fit_bubbles(meas.values, meas.errors, x, quads, covariance=meas.covariance)
     exact = linear_coefficients(net)

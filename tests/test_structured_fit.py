@@ -4,14 +4,13 @@ MC tolerances: each fitted coefficient within 3 standard errors of the exact lin
 the coefficient errors come from the block covariance of the G4c estimates (sandwich formula).
 """
 
-import itertools
-
 import numpy as np
 import pytest
 
+from _structured_design import design
+
 from tensornn.structured import (
     StructuredNetwork,
-    bubble_basis,
     estimate_correlators,
     fit_bubbles,
     linear_coefficients,
@@ -20,16 +19,9 @@ from tensornn.structured import (
 )
 
 
-def _design(sizes, p=6, q=20, seed=2):
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal((p, *sizes))
-    quads = np.array(list(itertools.combinations_with_replacement(range(p), 4)))
-    return x, quads[rng.choice(len(quads), q, replace=False)]
-
-
 def test_exact_values_give_exact_coefficients_and_zero_chi2():
     net = StructuredNetwork((2, 2, 2), cp_rank=3, width=2, sigma_w=1.1, sigma_v=0.9)
-    x, quads = _design((2, 2, 2))
+    x, quads = design((2, 2, 2))
     values = linear_four_point(net, x, quads)
     fit = fit_bubbles(values, np.full(len(values), 1e-3), x, quads)
     exact = linear_coefficients(net)
@@ -54,7 +46,7 @@ def test_coefficients_relate_to_the_tensor_action_couplings():
 )
 def test_fit_of_monte_carlo_recovers_the_exact_linear_coefficients(sizes, rank, width, n_networks):
     net = StructuredNetwork(sizes, cp_rank=rank, width=width)
-    x, quads = _design(sizes)
+    x, quads = design(sizes)
     est = estimate_correlators(net, x, quads, n_networks, seed=3, n_blocks=200, centred=False)
     fit = fit_bubbles(est.g4c, est.g4c_error, x, quads, covariance=est.g4c_covariance)
     pulls = fit.pulls(linear_coefficients(net))
@@ -64,7 +56,7 @@ def test_fit_of_monte_carlo_recovers_the_exact_linear_coefficients(sizes, rank, 
 
 def test_fit_of_dense_network_needs_only_the_double_trace():
     net = StructuredNetwork((2, 2, 2), cp_rank=None, width=2)
-    x, quads = _design((2, 2, 2))
+    x, quads = design((2, 2, 2))
     est = estimate_correlators(net, x, quads, 400_000, seed=4, n_blocks=200, centred=False)
     fit = fit_bubbles(est.g4c, est.g4c_error, x, quads, covariance=est.g4c_covariance)
     assert fit.significant == ("double trace",), fit
@@ -74,7 +66,7 @@ def test_fit_of_dense_network_needs_only_the_double_trace():
 
 def test_fit_of_rank_one_network_needs_the_connected_bubbles():
     net = StructuredNetwork((2, 3), cp_rank=1, width=2)
-    x, quads = _design((2, 3))
+    x, quads = design((2, 3))
     est = estimate_correlators(net, x, quads, 400_000, seed=5, n_blocks=200, centred=False)
     fit = fit_bubbles(est.g4c, est.g4c_error, x, quads, covariance=est.g4c_covariance)
     assert "pillow(1)" in fit.significant
@@ -82,14 +74,14 @@ def test_fit_of_rank_one_network_needs_the_connected_bubbles():
 
 def test_rank_deficient_design_is_a_status_not_a_crash():
     # One quadruple cannot separate the 2 invariants of d = 2 (double trace, pillow).
-    x, _ = _design((2, 2))
+    x, _ = design((2, 2))
     fit = fit_bubbles([1.0], [1.0], x, [[0, 1, 2, 3]])
     assert not fit.success and fit.status == "rank-deficient" and "span only 1 of 2" in fit.message
     assert np.all(np.isnan(fit.standard_errors))
 
 
 def test_bad_fit_arguments_are_refused():
-    x, quads = _design((2, 2))
+    x, quads = design((2, 2))
     with pytest.raises(ValueError, match="errors must be finite and > 0"):
         fit_bubbles(np.ones(len(quads)), np.zeros(len(quads)), x, quads)
     with pytest.raises(ValueError, match="same shape"):
