@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import as_generator, check_int
+from ._checks import check_int, root_entropy
 from .checkpoint import fingerprint as _fingerprint
 from .checkpoint import read_checkpoint as _read_checkpoint
 from .checkpoint import write_checkpoint as _write_checkpoint
@@ -217,19 +217,6 @@ def _run_blocks(network, inputs, entropy, block_size, n_networks, blocks, column
     return np.stack([_block_sums(network, inputs, entropy, block_size, n_networks, b, columns) for b in blocks])
 
 
-def _entropy_from(seed):
-    if isinstance(seed, np.random.SeedSequence):
-        if seed.spawn_key:
-            raise InvalidArgumentError("seed must be a root SeedSequence (no spawn_key); pass its entropy instead")
-        return int(seed.entropy)
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
-    rng = as_generator(seed)  # Generator (or raises a clear error for anything else)
-    return int(rng.integers(0, 2**63))
-
-
 def _progress_callback(progress, total):
     if progress is None or progress is False:
         return None, None
@@ -336,7 +323,7 @@ def sample_ensemble(
     )
     if checkpoint is not None and seed is None:
         raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
-    entropy = _entropy_from(seed)
+    entropy = root_entropy(seed)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
         np.array([t for t in stat_tuples if len(t) == k], dtype=np.intp)

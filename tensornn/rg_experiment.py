@@ -34,7 +34,7 @@ import math
 import time
 import numpy as np
 
-from ._checks import check_array, check_int, check_real
+from ._checks import check_array, check_int, check_real, root_entropy
 from .couplings import fit_power_law, inputs_from_rescaled, u4_exact, u4_from_measurement
 from .errors import InvalidArgumentError, InvalidTypeError
 from .kernels import gauss_fourier
@@ -62,18 +62,6 @@ def default_rescaled_inputs(d_in, radii=DEFAULT_RADII) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-def _root_entropy(seed) -> int:
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**63))
-    if isinstance(seed, np.random.SeedSequence):
-        return int(seed.entropy)
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
-    raise InvalidTypeError(f"seed must be None, a non-negative int, a SeedSequence or a Generator, got {seed!r}")
-
-
 def _child_seed(entropy, case, point) -> int:
     return int(np.random.SeedSequence(entropy, spawn_key=(case, point)).generate_state(1, np.uint64)[0])
 
@@ -304,7 +292,7 @@ def active_passive_experiment(
         raise InvalidArgumentError(f"k_ir_ratio must be < k_uv_ratio, got {k_ir_ratio} and {k_uv_ratio}")
     for d in d_ins:
         default_rescaled_inputs(d, radii)  # validates radii
-    entropy = _root_entropy(seed)
+    entropy = root_entropy(seed)
     n_cases = len(d_ins) * len(widths)
     callback, close = _progress(progress, n_cases * (n_points + 1) * n_networks)
     flow_kw = dict(k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio)

@@ -136,3 +136,14 @@ def test_overflow_is_a_status_not_a_crash():
     m = sample_ensemble(net, [0.0, 40.0], 200, seed=0)
     assert not m.success and "overflowed" in m.message and "success=False" in repr(m)
     assert sample_ensemble(NET, X, 200, seed=0).success
+
+
+def test_seeds_reduce_to_one_root_entropy():
+    from tensornn._checks import root_entropy
+
+    assert root_entropy(7) == 7 == root_entropy(np.random.SeedSequence(7))
+    assert root_entropy(np.random.default_rng(3)) == root_entropy(np.random.default_rng(3))
+    with pytest.raises(ValueError, match="spawn_key"):
+        root_entropy(np.random.SeedSequence(7).spawn(1)[0])  # a child would collapse onto its parent
+    with pytest.raises(TypeError, match="seed"):
+        root_entropy("7")
