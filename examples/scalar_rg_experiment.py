@@ -15,10 +15,9 @@ The story, step by step:
 """
 
 import argparse
-import math
 
-from tensornn.passive_flow import passive_flow
-from tensornn.rg_experiment import active_passive_experiment
+from tensornn.rg.passive import passive_flow
+from tensornn.rg.experiment import active_passive_experiment
 
 
 def main(argv=None):

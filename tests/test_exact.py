@@ -7,8 +7,7 @@ import pytest
 from scipy.special import erf
 
 from tensornn.errors import InvalidArgumentError, InvalidTypeError
-from tensornn.exact import (
-    EXACT_ACTIVATIONS,
+from tensornn.correlators.exact import (
     g4_connected_exact,
     g6_connected_exact,
     gaussian_product_expectation,
@@ -16,10 +15,13 @@ from tensornn.exact import (
     preactivation_covariance_matrix,
     two_point_exact,
 )
-from tensornn.kernels import ACTIVATIONS, kernel
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.kernels import kernel
+from tensornn.networks.scalar import ScalarNetwork
 from tensornn.correlators import four_point, six_point
-from tensornn.ensemble import sample_ensemble
+from tensornn.networks.sampling import sample_ensemble
+from tensornn.networks.activations import activation_names
+
+SCALAR_ACTIVATIONS = activation_names(closed_kernel=True)
 
 X4 = np.array([[-1.0], [-0.6], [0.2], [1.0]])
 X4_2D = np.array([[0.3, -0.5], [0.1, 0.4], [-0.7, 0.2], [0.5, 0.5]])
@@ -188,7 +190,11 @@ def test_g6c_exact_matches_monte_carlo(activation, width):
 
 
 def test_exact_activations_are_the_kernel_activations():
-    assert EXACT_ACTIVATIONS == ACTIVATIONS
+    # every activation with a kernel has an exact oracle; one without (linear) is refused
+    for activation in SCALAR_ACTIVATIONS:
+        assert np.isfinite(g4_connected_exact(activation, *X4, width=2, sigma_w=1.0))
+    with pytest.raises(InvalidArgumentError, match="activation"):
+        g4_connected_exact("linear", *X4, width=2, sigma_w=1.0)
 
 
 def test_bad_input_is_rejected_with_the_argument_named():

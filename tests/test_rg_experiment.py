@@ -11,9 +11,9 @@ from scipy.special import gamma
 from tensornn.cli.main import main
 from tensornn.couplings import inputs_from_rescaled, u4_exact
 from tensornn.errors import InvalidArgumentError, InvalidTypeError
-from tensornn.kernels import gauss_fourier
-from tensornn.passive_flow import passive_flow
-from tensornn.rg_experiment import active_passive_experiment, default_rescaled_inputs
+from tensornn.networks.kernels import gauss_fourier
+from tensornn.rg.passive import passive_flow
+from tensornn.rg.experiment import active_passive_experiment, default_rescaled_inputs
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,16 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
-import math
 import sys
 from pathlib import Path
 
+from .._json import dumps_json
 from ..errors import InvalidArgumentError
-from ..report import atomic_write, atomic_write_text
+from ..flow.integrate import run_flow
+from ..flow.presets import make_preset
+from ..plotting.figures import save_figure
+from ..plotting.flow import flow_figure
+from ..report import atomic_write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
 
@@ -110,8 +113,6 @@ def _missing(what, choices):
 
 # ----------------------------------------------------------------------------- helpers
 def _preset(args):
-    from ..flow.presets import make_preset
-
     if args.model in ("scalar", "on"):
         options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
         if args.model == "on":
@@ -123,38 +124,11 @@ def _preset(args):
     return make_preset(args.model, **options)
 
 
-def _number(x):
-    x = complex(x)
-    if abs(x.imag) > 0:
-        return {"real": _real(x.real), "imag": _real(x.imag)}
-    return _real(x.real)
-
-
-def _real(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
 def _emit(text, output):
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         atomic_write_text(output, text if text.endswith("\n") else text + "\n")
-
-
-def fixed_point_record(fp) -> dict:
-    """JSON-ready description of a FixedPoint (complex exponents as {real, imag}, nan as null)."""
-    return {
-        "couplings": {n: _real(v) for n, v in zip(fp.names, fp.couplings)},
-        "eta": _real(fp.eta),
-        "theta": [_number(x) for x in fp.exponents],
-        "nu": _real(fp.nu),
-        "omega": _real(fp.omega),
-        "n_relevant": int(fp.n_relevant),
-        "valid": not fp.spurious,
-        "flags": list(fp.flags),
-        "residual": _real(fp.residual),
-    }
 
 
 # ----------------------------------------------------------------------------- actions
@@ -164,7 +138,7 @@ def fixed_points_command(args) -> int:
     search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed)
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(json.dumps([fixed_point_record(fp) for fp in points], indent=2), args.output)
+        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
         return 0
     lines = [f"{preset!r}: {len(points)} fixed point(s)"]
     for fp in points:
@@ -191,22 +165,14 @@ def run_command(args) -> int:
 
     The output is written in every case; the exit code is 0 for a completed flow and 1 otherwise.
     """
-    from ..flow import run_flow
-
     preset = _preset(args)
     g0 = _initial(preset, args.set)
     res = run_flow(preset.system, g0, k_start=args.k_start, k_stop=args.k_stop, dimensionless=args.dimensionless,
                    method=args.method, n_points=args.n_points)
     if args.plot is not None:
-        _plot(res, args.plot)
+        save_figure(flow_figure(res), args.plot)
     if args.json:
-        record = {
-            "names": list(res.names), "dimensionless": res.dimensionless, "status": res.status,
-            "message": res.message, "k_stop_reached": _real(res.k_stop_reached), "violated": res.violated,
-            "t": [_real(v) for v in res.t], "k": [_real(v) for v in res.k],
-            "couplings": {n: [_real(v) for v in row] for n, row in zip(res.names, res.couplings)},
-        }
-        _emit(json.dumps(record, indent=2), args.output)
+        _emit(dumps_json(res.to_dict()), args.output)
     elif args.csv:
         buf = io.StringIO()
         buf.write(f"# status: {res.status}\n# message: {res.message}\n")
@@ -220,26 +186,6 @@ def run_command(args) -> int:
         final = ", ".join(f"{n}={v:.6g}" for n, v in res.final.items())
         _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g}: {final}", args.output)
     return 0 if res.status == "completed" else 1
-
-
-def _plot(res, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, row in zip(res.names, res.couplings):
-        ax.plot(res.t, row, label=name)
-    ax.set_xlabel("ln k")
-    ax.set_ylabel("dimensionless couplings" if res.dimensionless else "couplings")
-    ax.set_title(f"{res.status}: k_stop = {res.k_stop_reached:.4g}")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    try:
-        atomic_write(path, fig.savefig)
-    finally:
-        plt.close(fig)
 
 
 def equations_command(args) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
+from .._json import finite
 from .._checks import check_array, check_choice, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .system import FlowSystem
@@ -84,6 +85,14 @@ class FlowResult:
     def final(self) -> dict[str, float]:
         """Couplings at the last recorded scale, by name."""
         return {name: float(value) for name, value in zip(self.names, self.couplings[:, -1])}
+
+    def to_dict(self) -> dict:
+        """JSON-ready record: scales, couplings by name, status (non-finite values as None)."""
+        return {"status": self.status, "message": self.message, "violated": self.violated,
+                "k_stop_reached": finite(self.k_stop_reached), "dimensionless": self.dimensionless,
+                "names": list(self.names), "t": [finite(v) for v in self.t], "k": [finite(v) for v in self.k],
+                "couplings": {n: [finite(v) for v in row] for n, row in zip(self.names, self.couplings)},
+                "nfev": int(self.nfev)}
 
     def __repr__(self) -> str:
         kind = "dimensionless" if self.dimensionless else "dimensionful"

@@ -25,7 +25,7 @@ import numpy as np
 import opt_einsum
 
 from .._checks import check_int
-from ..correlators import pairings
+from ..correlators.wick import pairings
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [

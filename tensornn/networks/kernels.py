@@ -1,7 +1,7 @@
 """Infinite-width kernels of one-hidden-layer networks (the free theory of scalar NN-QFT).
 
 For a network f(x) = b1 + sum_j W1_j act(W0_j . x + b0_j) with the parameter laws of
-:mod:`tensornn.networks`, the 2-point function at any width is
+ScalarNetwork (:mod:`tensornn.networks.scalar`), the 2-point function at any width is
 
     K(x, y) = sigma_b^2 + sigma_w^2 C(x, y),   C(x, y) = E[act(z(x)) act(z(y))],
 
@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_real
-from .errors import InvalidArgumentError, NumericalOverflowWarning
+from .._checks import check_array, check_int, check_real
+from .activations import get_activation
+from ..errors import InvalidArgumentError, NumericalOverflowWarning
 
 __all__ = [
-    "ACTIVATIONS",
     "kernel",
     "kernel_w",
     "preactivation_covariance",
@@ -40,8 +40,6 @@ __all__ = [
     "GaussFourier",
 ]
 
-#: Names of the activations with a closed-form kernel.
-ACTIVATIONS = ("gauss", "exp", "erf", "relu")
 
 
 def _pair(x, y):
@@ -137,7 +135,7 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     >>> float(kernel_w("gauss", [0.0], [0.0], sigma_w=2.0, sigma_b=1.0))
     4.0
     """
-    activation = check_choice("activation", activation, ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
     with np.errstate(under="ignore", over="ignore"):
@@ -156,7 +154,7 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     Parameters
     ----------
     activation : {"gauss", "exp", "erf", "relu"}
-        Activation name (see :data:`ACTIVATIONS`).
+        Activation name (the registry :data:`tensornn.networks.activations.ACTIVATIONS`).
     x, y : array_like, shape (..., d_in)
         Inputs with the input dimension last; the leading axes broadcast against each other,
         so ``kernel(a, X[:, None], X[None, :], ...)`` gives the (P, P) kernel matrix.
@@ -189,7 +187,7 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     ----------
     Halverson, Maiti, Stoner, arXiv:2008.08601, section 3.
     """
-    activation = check_choice("activation", activation, ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
     with np.errstate(under="ignore", over="ignore"):
