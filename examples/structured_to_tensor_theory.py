@@ -3,7 +3,7 @@
 Run: python examples/structured_to_tensor_theory.py [--small]   (about 20 s; a few seconds with --small).
 
 A Gauss-net with block-structured input (blocks of sizes D_c, scales sigma_c) is read as a real tensor
-field with one continuum colour per block (theory.md 3.4). The script:
+field with one continuum colour per block (docs/theory/structured_inputs.md). The script:
 
 1. checks the free part: the sampled 2-point function against the factorised kernel
    K_w = sigma_w^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)), in standard errors;

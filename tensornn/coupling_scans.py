@@ -1,10 +1,10 @@
 """Scans of the quartic coupling u4 against width, weight scale and input cutoff, with power-law fits.
 
-Each scan evaluates u4 (``f^4/4!`` normalisation, theory.md 1.3) on one input quadruple at a
+Each scan evaluates u4 (``f^4/4!`` normalisation, docs/theory/nn_qft.md) on one input quadruple at a
 list of parameter values, exactly (:func:`tensornn.couplings.u4_exact`) or from sampled
 ensembles (:func:`tensornn.couplings.measure_u4`), and fits ``|u4| = c p^slope`` in log-log.
 
-Expected slopes (theory.md 1.3-1.4):
+Expected slopes (docs/theory/nn_qft.md):
 
 - width N: -1 (one hidden layer: exactly, since G4c ~ 1/N and the kernel does not depend on N);
 - sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)`` (Gauss-net): ``d_in - 4`` for
@@ -39,7 +39,7 @@ class CouplingScan:
     fit : PowerLawFit or None
         None when the values could not be fitted (a sign change or a zero: see ``message``).
     expected_slope : float or None
-        The slope theory.md predicts (asymptotic for the cutoff scan).
+        The predicted slope (docs/theory/nn_qft.md; asymptotic for the cutoff scan).
     u4_normalised : ndarray or None
         ``Z^-2 u4`` (Gauss-net sigma_w scan only) and ``normalised_fit`` its fit.
     mode : str
@@ -182,7 +182,7 @@ def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True,
                  seed=None) -> CouplingScan:
     """Gauss-net u4 against sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)``.
 
-    Expected slopes: ``d_in - 4`` for u4 and ``4 - d_in`` for ``Z^-2 u4`` (theory.md 1.4).
+    Expected slopes: ``d_in - 4`` for u4 and ``4 - d_in`` for ``Z^-2 u4`` (docs/theory/nn_qft.md, the active family).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """The quartic coupling of the scalar NN-QFT by amputation, its scaling fits, and Gauss-net momentum data.
 
-Conventions (theory.md 1.3, 1.4)
+Conventions (docs/theory/nn_qft.md)
 --------------------------------
 The action is ``S[f] = 1/2 int f K_w^{-1} f + int d^{d_in}y [u4 f^4/4! + u6 f^6/6! + ...]`` with
 ``K_w = K - sigma_b^2`` (the bias constant is a zero mode, removed before amputation). To first order
@@ -385,7 +385,7 @@ def fit_power_law(x, y, yerr=None) -> PowerLawFit:
 def u4_field_normalised(u4, *, sigma_w, d_in):
     """Gauss-net ``Z^-2 u4``: the quartic coupling of the field ``phi = sqrt(Z) f``.
 
-    Scales as ``sigma_w^(4 - d_in)`` at fixed rescaled inputs (theory.md 1.4). Z, and the mass
+    Scales as ``sigma_w^(4 - d_in)`` at fixed rescaled inputs (docs/theory/nn_qft.md). Z, and the mass
     ``m^2 = 2 sigma_w^2/d_in``, come from :func:`tensornn.kernels.gauss_fourier`.
     """
     z = gauss_fourier(sigma_w, d_in).Z
@@ -435,7 +435,7 @@ def measure_u4(
         Ensemble size.
     seed : None, int, SeedSequence or Generator
     subtract : {"gp", "connected"}
-        ``"gp"``: ``Delta G4 = G4 - Wick(K)`` as in theory.md 1.3 (the kernel's Wick sum);
+        ``"gp"``: ``Delta G4 = G4 - Wick(K)`` as in docs/theory/nn_qft.md (the kernel's Wick sum);
         ``"connected"``: the connected estimator ``G4 - Wick(G2_measured)``, equal in expectation for
         one layer and usually less noisy.
     executor : concurrent.futures.Executor, optional

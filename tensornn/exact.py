@@ -1,6 +1,6 @@
 """Exact finite-width correlators of the single-hidden-layer scalar network (oracles).
 
-The network (theory.md 1.1) is ``f(x) = b1 + sum_j W1_j h_j(x)`` with ``h_j(x) = act(z_j(x))``,
+The network (docs/theory/nn_qft.md) is ``f(x) = b1 + sum_j W1_j h_j(x)`` with ``h_j(x) = act(z_j(x))``,
 ``z_j(x) = W0_j . x + b0_j``, ``W0 ~ N(0, sigma_w^2/d_in)``, ``b0, b1 ~ N(0, sigma_b^2)``,
 ``W1 ~ N(0, sigma_w^2/N)``. The hidden units are iid, so every correlator reduces to Gaussian
 expectations over the preactivations of *one* unit, which are jointly Gaussian with covariance
@@ -355,7 +355,7 @@ def two_point_exact(activation, x, y, *, sigma_w, sigma_b=0.0, bias=True, nodes=
 def g4_connected_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.0, bias=True, nodes=None):
     """Exact connected 4-point function of the single-hidden-layer network at width N.
 
-    ``G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]`` (theory.md 1.2).
+    ``G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]`` (docs/theory/nn_qft.md).
     It does not depend on the output bias b1; sigma_b enters through the preactivations.
 
     Parameters

@@ -1,6 +1,6 @@
 """One-hidden-layer scalar networks and the protocol the ensemble sampler accepts.
 
-A :class:`ScalarNetwork` is the specification of an ensemble (theory.md section 1.1):
+A :class:`ScalarNetwork` is the specification of an ensemble (docs/theory/nn_qft.md, networks):
 
     f(x) = b1 + sum_{j=1}^{N} W1_j act(z_j(x)),   z_j(x) = W0_j . x + b0_j,
 
@@ -59,7 +59,7 @@ def _hidden_gauss(z, x_norm2, sigma_w, sigma_b, d_in):
 
 @dataclass(frozen=True)
 class ScalarNetwork:
-    """A one-hidden-layer network family with Gaussian parameter laws (theory.md 1.1).
+    """A one-hidden-layer network family with Gaussian parameter laws (docs/theory/nn_qft.md).
 
     Parameters
     ----------

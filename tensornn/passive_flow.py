@@ -1,6 +1,6 @@
 """The passive RG reading of a Gauss-net: the scalar LPA flow integrated upward from infrared network data.
 
-Passive RG (theory.md 1.4): the network is fixed and the scale k runs. Only the infrared end is known,
+Passive RG (docs/theory/nn_qft.md): the network is fixed and the scale k runs. Only the infrared end is known,
 so the flow starts at ``k_IR`` (small compared with the mass) with the data of the network at weight
 scale ``sigma_w0`` and is integrated *upward*. The theory is the engine's scalar field: one real field,
 one local continuum colour of dimension ``D = d_in`` (momenta conjugate to the network inputs x),
@@ -8,9 +8,9 @@ the Litim regulator, eta = 0, and the truncation
 
     U_k(phi) = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
 
-whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce theory.md 4.5:
+whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce the anchors of docs/theory/flow.md:
 ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
-``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)`` (theory.md 1.4,
+``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)`` (docs/theory/nn_qft.md,
 :func:`tensornn.kernels.gauss_fourier`); the infrared data are
 
     u2(k_IR) = m^2 = 2 sigma_w0^2 / d_in,   u4(k_IR) = Z^-2 u4_f,   u6(k_IR) = u6 (stated),
@@ -115,7 +115,7 @@ class PassiveFlow:
     def slope_ir(self) -> float:
         """``d ln|u4| / d ln sigma_w`` at ``k_IR`` from the beta functions (the IR end of the trajectory).
 
-        With the anchors of theory.md 4.5 it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
+        With the scalar anchors of docs/theory/flow.md it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
         """
         flow = scalar_flow(self.d_in)
         g = np.array([self.u2[0], self.u4[0], self.u6[0]]) / _FACTORIALS

@@ -1,7 +1,7 @@
 """Result objects of the active/passive RG experiment (:mod:`tensornn.rg_experiment`).
 
 All couplings are those of the Z-normalised field ``phi = sqrt(Z) f`` of a Gauss-net, whose kinetic
-term is ``p^2 + m^2`` (theory.md 1.4): ``u4`` multiplies ``phi^4/4!`` and ``u6`` ``phi^6/6!``.
+term is ``p^2 + m^2`` (docs/theory/nn_qft.md): ``u4`` multiplies ``phi^4/4!`` and ``u6`` ``phi^6/6!``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class ActiveSeries:
     fit : PowerLawFit or None
         Weighted log-log fit of the measured ``|u4|`` against sigma_w; None when impossible (message).
     predicted_slope : float
-        ``d ln|u4_exact| / d ln sigma_w`` between the first and last grid points (theory.md 1.4: 4 - d_in).
+        ``d ln|u4_exact| / d ln sigma_w`` between the first and last grid points (docs/theory/nn_qft.md: 4 - d_in).
     seeds : tuple of int
         The ensemble seed of every grid point (rerun one with :func:`tensornn.ensemble.sample_ensemble`).
     """
@@ -230,7 +230,7 @@ class ActivePassiveResult:
                 "consistent", "verdict", "passive_status")
         rows = [{k: (_num(r[k]) if isinstance(r[k], float) else r[k]) for k in keys} for r in self.table()]
         return {
-            "claim": "networks at different sigma_w lie on one RG trajectory (theory.md 1.4)",
+            "claim": "networks at different sigma_w lie on one RG trajectory (docs/theory/nn_qft.md, active RG)",
             "one_trajectory_consistent": all(r["consistent"] for r in rows),
             "verdicts": {v: sum(r["verdict"] == v for r in rows) for v in ("consistent", "inconsistent", "undecided")},
             "cases": rows,

@@ -1,9 +1,9 @@
 """IR data of a block-structured Gauss-net and its two field-theory readings (scalar and tensor).
 
-IR data (theory.md 1.4, 3.4). The block Gauss-net (:class:`tensornn.structured.BlockGaussNetwork`) has
+IR data (docs/theory/structured_inputs.md, block inputs). The block Gauss-net (:class:`tensornn.structured.BlockGaussNetwork`) has
 ``1/K_w(p) = A + sum_c a_c |p_c|^2 + O(p^4)`` (:func:`tensornn.structured.block_kinetic_coefficients`).
 The field is normalised by ``Z = prod_c a_c^(D_c/d_in)`` (the geometric mean; for equal ``sigma_c =
-sigma_w`` it is the Z of theory.md 1.4), ``phi = sqrt(Z) f``, so that
+sigma_w`` it is the Z of docs/theory/nn_qft.md), ``phi = sqrt(Z) f``, so that
 
     Gamma^(2)(p) = sum_c (a_c/Z) |p_c|^2 + m^2,   m^2 = A/Z   (= 2 sigma_w^2/d_in for equal scales),
     u4 = u4_f / Z^2,   u4_f = -Delta G4c / int d^{d_in}y prod_i K_w(x_i, y)   (f^4/4! normalisation).
@@ -177,7 +177,7 @@ def initial_couplings(flow, mass2: float, u4: float, u6: float = 0.0) -> np.ndar
 
 
 def sigma_w_of_mass(u2, d_in: int) -> np.ndarray:
-    """sigma_W(k) = sqrt(d_in u2(k)/2) (theory.md 1.4); nan where u2 < 0."""
+    """sigma_W(k) = sqrt(d_in u2(k)/2) (docs/theory/nn_qft.md); nan where u2 < 0."""
     u2 = np.asarray(u2, dtype=float)
     with np.errstate(invalid="ignore"):
         return np.where(u2 >= 0, np.sqrt(np.maximum(u2, 0.0) * d_in / 2.0), np.nan)

@@ -1,4 +1,4 @@
-"""Block-structured Gauss-nets: colour blocks of the input with their own weight scales (theory.md 3.4).
+"""Block-structured Gauss-nets: colour blocks of the input with their own weight scales (docs/theory/structured_inputs.md).
 
 The input x in R^{d_in} is split into colour blocks x = (x^1, ..., x^d), x^c in R^{D_c}. Block c of the
 first layer has W0 ~ N(0, sigma_c^2 / d_in); the Gauss activation is normalised per input,
@@ -15,7 +15,7 @@ In momentum space (Fourier transform in each block, p = (p_1..p_d))
     1 / K_w(p) = A exp(sum_c d_in p_c^2 / (2 sigma_c^2)) = A + sum_c a_c p_c^2 + O(p^4),
     A = sigma_W^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2},   a_c = A d_in / (2 sigma_c^2).
 
-Equal sigma_c = sigma_W reproduce theory.md 1.4: a_c = Z and A = Z m^2 with m^2 = 2 sigma_W^2 / d_in.
+Equal sigma_c = sigma_W reproduce docs/theory/nn_qft.md: a_c = Z and A = Z m^2 with m^2 = 2 sigma_W^2 / d_in.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class BlockKinetic:
     Attributes
     ----------
     mass_term : float
-        A = sigma_W^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2} (Z m^2 in the notation of theory.md 1.4).
+        A = sigma_W^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2} (Z m^2 in the notation of docs/theory/nn_qft.md).
     a : tuple of float
         a_c = A d_in / (2 sigma_c^2), the coefficient of p_c^2 of colour c.
     masses : tuple of float

@@ -1,4 +1,4 @@
-"""Networks whose inputs carry several indices: the CP-structured first layer (theory.md 3.1).
+"""Networks whose inputs carry several indices: the CP-structured first layer (docs/theory/structured_inputs.md).
 
 An input is a tensor x in R^{n_1 x ... x n_d}, n = prod_c n_c. Hidden unit j has first-layer weights
 
@@ -28,7 +28,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["StructuredNetwork", "STRUCTURED_ACTIVATIONS"]
 
-#: Activations of the structured network; "linear" is the identity (the exact case of theory.md 3.2).
+#: Activations of the structured network; "linear" is the identity (the exact case of docs/theory/structured_inputs.md).
 STRUCTURED_ACTIVATIONS = ("linear", "gauss", "exp", "erf", "relu")
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -73,7 +73,7 @@ class StructuredNetwork:
     cp_rank : int or None
         The CP rank R >= 1 of every first-layer weight tensor; None gives dense weights.
     activation : {"linear", "gauss", "exp", "erf", "relu"}
-        "linear" is the identity. "gauss" is exp normalised per input as in theory.md 1.1 with the
+        "linear" is the identity. "gauss" is exp normalised per input as in docs/theory/nn_qft.md with the
         structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), computed in log space.
     width : int
         N >= 1, the number of hidden units.
