@@ -141,7 +141,8 @@ def test_checker_catches_missing_pages_and_headings(tmp_path):
     md_text = ("[ok](theory/flow.md#scalar-anchors) [bad](theory/missing.md) [up](../README.md) "
                "[self](#index) [nowhere](#nowhere)\n\n# Index\n")
     md.write_text(md_text, encoding="utf-8")
-    assert broken_references(md_text, md, root=tmp_path) == ["theory/missing.md", "../README.md", "#nowhere (no such heading)"]
+    assert broken_references(md_text, md, root=tmp_path) == [
+        "theory/missing.md", "../README.md", "#nowhere (no such heading)"]
 
 
 def test_checker_ignores_urls_program_output_and_code():
