@@ -12,9 +12,9 @@ A path resolves when it exists relative to the repository root or to the referen
 resolves when the target markdown page has a heading with that GitHub-style slug (lowercase, punctuation other
 than ``-`` and ``_`` removed, spaces turned into ``-``, ``-1``, ``-2`` ... for repeated headings).
 
-The physics specification the project grew from is not part of the repository; nothing may mention it by file
-name or cite its numbered sections (the word "theory" followed by a section number): the project's own pages under
-docs/theory/ replace it.
+References stay inside the repository: nothing may cite an outside physics specification, by its file name
+(theory followed by .md) or by numbered sections (the word "theory" followed by a section number); the pages under
+docs/theory/ are the reference.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _DOCS_PATH = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)*docs/[\w./-]*?\.md)(#[\w-]+)
 _MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-# the specification's file name and its way of citing sections; built so that this file does not match itself
+# the outside file name (assembled, so that it appears in no committed text) and its way of citing sections
 _SPEC_NAME = re.compile(re.escape("theory" + ".md"), re.I)
 _SPEC_SECTION = re.compile(r"\btheory\s+(?:section\s+)?\d+(?:\.\d+)?\b", re.I)
 

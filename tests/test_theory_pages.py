@@ -15,7 +15,7 @@ import pytest
 from tensornn.bubbles import enumerate_bubbles
 from tensornn.bubbles.invariants import face_count, gurau_degree
 from tensornn.couplings import amputation_integral, u4_exact
-from tensornn.exact import hidden_moments
+from tensornn.exact import g4_connected_exact, hidden_moments
 from tensornn.flow import critical_exponents, derive_flow, find_fixed_points
 from tensornn.kernels import gauss_fourier, kernel_w
 from tensornn.theory import ContinuumColour, Theory, scalar_truncation
@@ -72,6 +72,25 @@ def test_a_change_of_sigma_w_rescales_inputs_and_outputs(activation, cutoff, inp
         u4_1 = u4_exact(activation, *(sigma * x), width=width, sigma_w=1.0, sigma_b=sigma_b,
                         cutoff=scaled_cutoff(sigma))
         assert u4 == pytest.approx(sigma ** (d - 4) * u4_1, rel=1e-9)
+
+
+def test_sign_of_the_gauss_net_four_point_function_at_small_inputs():
+    # nn_qft.md, "The action and its couplings": without bias G4c -> (sigma^4/N)(|sum y|^2 - sum |y|^2), corrections
+    # of relative order |y|^2; with a bias G4c -> (3 sigma^4/N)(exp(4 sigma_b^2) - 1)
+    sigma_w, width, d = 1.3, 5, 2
+    tight = [[1.0, 0.5], [1.1, 0.4], [0.9, 0.6], [1.0, 0.45]]
+    spread = [[1.0, 0.0], [-1.0, 0.2], [0.1, 1.0], [0.0, -1.1]]
+    for shape in (tight, spread):
+        for scale in (1e-2, 1e-3):
+            y = scale * np.array(shape)
+            x = np.sqrt(d) * y / sigma_w
+            g4 = g4_connected_exact("gauss", *x, width=width, sigma_w=sigma_w, bias=False)
+            leading = sigma_w**4 / width * (np.sum(y.sum(axis=0) ** 2) - np.sum(y**2))
+            assert g4 == pytest.approx(leading, rel=20 * scale**2)
+    assert leading < 0 < g4_connected_exact("gauss", *(0.01 * np.ones((4, d))), width=width, sigma_w=sigma_w,
+                                            bias=False)
+    g4_bias = g4_connected_exact("gauss", *np.zeros((4, d)), width=width, sigma_w=sigma_w, sigma_b=0.3)
+    assert g4_bias == pytest.approx(3 * sigma_w**4 / width * (math.exp(4 * 0.3**2) - 1), rel=1e-12)
 
 
 @pytest.mark.parametrize(("sigma_w", "d_in"), [(1.0, 1), (1.7, 2), (3.0, 3)])
