@@ -18,7 +18,7 @@ TINY = dict(widths=(10,), n_networks=400, active_passive=False, fixed_point_star
 
 
 def test_equal_scales_reproduce_the_plain_gauss_normalisation():
-    # theory.md 1.4: equal sigma_c = sigma_w is the plain Gauss-net, Z and m^2 = 2 sigma_w^2/d_in
+    # docs/theory/nn_qft.md: equal sigma_c = sigma_w is the plain Gauss-net, Z and m^2 = 2 sigma_w^2/d_in
     for sizes, sw in (((1, 1, 1), 1.0), ((2, 1), 1.7)):
         cfg = CompareConfig(block_sizes=sizes, sigma_w=sw, **TINY)
         norm = block_normalisation(cfg)
@@ -61,7 +61,7 @@ def test_measured_u4_agrees_with_the_exact_value():
     ir = measure_ir_data(cfg, 10, seed=3)
     assert ir.u4_error > 0
     assert abs(ir.u4 - ir.u4_exact) < 4 * ir.u4_error
-    assert ir.u4_exact < 0   # the Gauss-net quartic coupling is negative (theory.md 1.2-1.3)
+    assert ir.u4_exact < 0   # the Gauss-net quartic coupling is negative (docs/theory/nn_qft.md)
 
 
 def test_zero_mode_matching_sums_the_quartic_couplings():
@@ -92,7 +92,7 @@ def _same_reading(a, b):
 @pytest.mark.parametrize("sizes", [(3,), (1,)])
 def test_one_colour_tensor_reading_is_the_scalar_reading(sizes):
     # one block: no tensor structure, the colour is the input space itself; same code path, same flow and
-    # fixed points (including the Wilson-Fisher point m^2/k^2 = -1/13 in D = 3, theory.md 4.5)
+    # fixed points (including the Wilson-Fisher point m^2/k^2 = -1/13 in D = 3, docs/theory/flow.md)
     from tensornn.compare.readings import IRData
 
     cfg = CompareConfig(block_sizes=sizes, **TINY)
@@ -138,7 +138,7 @@ def test_unequal_blocks_give_a_non_autonomous_tensor_reading():
 
 
 def test_tensor_reading_has_pillows_and_the_melonic_mass_flow():
-    # theory.md 4.3: a real pillow cut at its dipole passes every colour but its own; coefficient 2 per pillow
+    # docs/theory/flow.md: a real pillow cut at its dipole passes every colour but its own; coefficient 2 per pillow
     cfg = CompareConfig(**TINY)
     flow = reading_flow(tensor_theory(cfg), anomalous_dimension=True)
     assert flow.projection == "melonic" and flow.n_legs.tolist() == [2, 4, 4, 4]

@@ -161,7 +161,7 @@ def test_table_and_errors(mixture):
 
 
 def test_gauss_net_connected_four_point_matches_exact_formula():
-    # theory.md 1.2: G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)], with
+    # docs/theory/nn_qft.md: G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)], with
     # E(h1..h4) = exp(sum_{i<j} s_ij - sum_i s_ii / 2) for the Gauss-net; 3 standard errors.
     from tensornn.networks.scalar import ScalarNetwork
 

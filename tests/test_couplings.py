@@ -1,4 +1,4 @@
-"""The amputated quartic coupling: y-integrals, u4, power-law fits and the scaling laws of theory.md 1.3-1.4."""
+"""The amputated quartic coupling: y-integrals, u4, power-law fits and the scaling laws of docs/theory/nn_qft.md."""
 
 import math
 
@@ -157,7 +157,7 @@ def test_measured_gauss_u4_slope_against_sigma_w():
 def test_field_normalisation_uses_the_kernel_z():
     z = gauss_fourier(2.0, 3).Z
     assert u4_field_normalised(1.5, sigma_w=2.0, d_in=3) == pytest.approx(1.5 / z**2)
-    # Z = A d/(2 sigma^2), A = sigma^-2 (sigma^2/(2 pi d))^{d/2} (theory.md 1.4)
+    # Z = A d/(2 sigma^2), A = sigma^-2 (sigma^2/(2 pi d))^{d/2} (docs/theory/nn_qft.md)
     assert z == pytest.approx(2.0**-2 * (4.0 / (6 * math.pi)) ** 1.5 * 3 / 8.0)
 
 

@@ -85,7 +85,7 @@ def test_memory_table_does_not_grow_with_n_networks():
 
 @pytest.mark.parametrize("activation", SCALAR_ACTIVATIONS)
 def test_two_point_function_matches_kernel_within_three_standard_errors(activation):
-    # Exact at every width for one hidden layer (theory.md 1.2); one fixed seed per activation, 3 se per entry.
+    # Exact at every width for one hidden layer (docs/theory/nn_qft.md); one fixed seed per activation, 3 se per entry.
     net = ScalarNetwork(activation, d_in=2, width=8, sigma_w=1.1, sigma_b=0.5)
     x = np.array([[0.2, -0.1], [0.4, 0.3], [-0.3, 0.1]])
     m = sample_ensemble(net, x, 60_000, seed=2024, tuples=2, block_size=1024, n_groups=30)

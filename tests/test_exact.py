@@ -43,7 +43,7 @@ def test_lognormal_closed_forms_match_quadrature(activation, inputs):
 
 
 def test_gauss_net_closed_form_is_the_theory_formula():
-    # theory.md 1.2: E(h1h2h3h4) = exp(sum_{i<j} s_ij - sum_i s_ii/2), and C is the Gauss kernel.
+    # docs/theory/nn_qft.md: E(h1h2h3h4) = exp(sum_{i<j} s_ij - sum_i s_ii/2), and C is the Gauss kernel.
     sigma_w, sigma_b = 1.7, 0.6
     s = sigma_b**2 + sigma_w**2 * X4_2D @ X4_2D.T / 2
     expected = np.exp(sum(s[i, j] for i, j in itertools.combinations(range(4), 2)) - np.trace(s) / 2)

@@ -74,7 +74,7 @@ def test_parameter_laws_linear_readout_moments():
 
 @pytest.mark.parametrize("activation", SCALAR_ACTIVATIONS)
 def test_two_point_function_matches_kernel(activation):
-    # One hidden layer: E f(x) f(y) = K(x, y) at every width (theory.md 1.2). Six entries per activation and four
+    # One hidden layer: E f(x) f(y) = K(x, y) at every width (docs/theory/nn_qft.md). Six entries per activation and four
     # activations make 24 comparisons: a per-entry bound of 4 standard errors keeps the family-wise false-alarm
     # rate below 0.2% (the 3-standard-error check on the streamed ensemble is in test_ensemble.py).
     net = ScalarNetwork(activation, d_in=2, width=4, sigma_w=1.2, sigma_b=0.4)

@@ -1,4 +1,4 @@
-"""``tensornn rg-experiment``: active against passive RG for Gauss-nets (theory.md 1.4)."""
+"""``tensornn rg-experiment``: active against passive RG for Gauss-nets (docs/theory/nn_qft.md)."""
 
 from __future__ import annotations
 

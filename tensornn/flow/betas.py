@@ -10,7 +10,7 @@ Conventions (docs/flow.md):
   phibar (Z E + mu) phi (m = mu);
 - LPA': ``beta_dimensionful`` works with the Z-rescaled couplings g_I Z^(-n_I/2) (Z = 1 in the LPA),
   so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n,
-  x = k^s; eta = -d_t ln Z from the external strand of the tadpoles (theory.md 4.4);
+  x = k^s; eta = -d_t ln Z from the external strand of the tadpoles (docs/theory/flow.md, LPA');
 - ``beta``: dimensionless couplings g~_I = g_I k^(-[g_I]) with [g_I] = d - (n_I/2)(d - s), d the
   dimension of the leading (melonic) loop: every local colour plus every pairing colour but one (the
   smallest nominal dimension among the non-flat pairing colours is left out); N_S is measured in
@@ -40,7 +40,7 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     ----------
     theory : Theory
     projection : {"full", "melonic"}
-        "melonic" keeps the loops whose cut pairs are all (d_p - 1)-dipoles (theory.md 4.4).
+        "melonic" keeps the loops whose cut pairs are all (d_p - 1)-dipoles (docs/theory/flow.md, melonic projection).
     anomalous_dimension : bool
         False: LPA (Z = 1, eta = 0). True: LPA' with eta from the tadpoles' external strands.
     dimensions : mapping name -> float, optional

@@ -2,7 +2,7 @@
 
 Each line reads ``d_t g = sum_terms coefficient * prod g * L_n^{S}``: the dimensionful flow with
 Z = 1 (the terms of :attr:`DerivedFlow.terms`), L_n^S the threshold sum over the modes of the
-colours in S of d_t R G^n (theory.md 4.3). Colours are named by their bubble colour 1..d_p for
+colours in S of d_t R G^n (docs/theory/flow.md, one-loop rules). Colours are named by their bubble colour 1..d_p for
 pairing colours and x (x1, x2, ... when several) for local colours.
 
 Example (scalar phi^4, D = 3)::

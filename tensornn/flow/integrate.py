@@ -2,7 +2,7 @@
 
 :func:`run_flow` integrates the beta functions of any :class:`~tensornn.flow.system.FlowSystem`
 in ``t = ln k``, downward from a UV scale (``k_stop < k_start``) or upward from infrared data
-(``k_stop > k_start``, the NN-QFT reading of section 1.4 of the theory). The flow stops early,
+(``k_stop > k_start``, the passive RG of docs/theory/nn_qft.md). The flow stops early,
 and says so, when it leaves the range of validity of the truncation (a component of
 ``system.validity`` crosses zero: a pole of a threshold function, ``1 + m^2/k^2 -> 0``, the
 pole of eta) or when a coupling blows up. Numerical outcomes are statuses of the returned

@@ -6,7 +6,7 @@ ScalarNetwork (:mod:`tensornn.networks.scalar`), the 2-point function at any wid
     K(x, y) = sigma_b^2 + sigma_w^2 C(x, y),   C(x, y) = E[act(z(x)) act(z(y))],
 
 where (z(x), z(y)) is a centred Gaussian pair with covariance s(x, y) = sigma_b^2 + sigma_w^2 x.y / d_in.
-Closed forms (theory.md section 1.2):
+Closed forms (docs/theory/nn_qft.md, kernels):
 
 - Gauss-net: K = sigma_b^2 + sigma_w^2 exp(-sigma_w^2 |x - y|^2 / (2 d_in))
 - Exp-net:   K = sigma_b^2 + sigma_w^2 exp((s(x,x) + s(y,y)) / 2 + s(x,y))
@@ -128,7 +128,7 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """Amputation kernel K_w(x, y) = K(x, y) - sigma_b^2 = sigma_w^2 E[act(z(x)) act(z(y))].
 
     The output bias adds the constant sigma_b^2 to K, a zero mode removed before amputation
-    (theory.md section 1.3). Parameters, returns and errors as in :func:`kernel`.
+    (docs/theory/nn_qft.md, the action). Parameters, returns and errors as in :func:`kernel`.
 
     Examples
     --------
@@ -148,7 +148,7 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """Infinite-width kernel K(x, y) = sigma_b^2 + sigma_w^2 E[act(z(x)) act(z(y))].
 
     For one hidden layer this is also the exact 2-point function at every width N.
-    Closed forms are in the module docstring (theory.md section 1.2); the Gauss-net uses the
+    Closed forms are in the module docstring (docs/theory/nn_qft.md); the Gauss-net uses the
     per-input normalisation act(z(x)) = exp(z(x) - s(x, x)), which makes K translation invariant.
 
     Parameters
@@ -214,7 +214,7 @@ def _warn_overflow(values: np.ndarray, activation: str, sigma_w: float) -> np.nd
 
 @dataclass(frozen=True)
 class GaussFourier:
-    """Momentum-space form of the Gauss-net amputation kernel (theory.md section 1.4).
+    """Momentum-space form of the Gauss-net amputation kernel (docs/theory/nn_qft.md).
 
     With d = d_in,
 
@@ -272,7 +272,7 @@ class GaussFourier:
 
 
 def gauss_fourier(sigma_w, d_in) -> GaussFourier:
-    """Momentum-space data of the Gauss-net kernel: m^2, A and Z (theory.md section 1.4).
+    """Momentum-space data of the Gauss-net kernel: m^2, A and Z (docs/theory/nn_qft.md).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Active against passive RG for Gauss-nets (theory.md 1.4): do networks at different sigma_w lie on one trajectory?
+"""Active against passive RG for Gauss-nets (docs/theory/nn_qft.md): do networks at different sigma_w lie on one trajectory?
 
 Two readings of "renormalisation group" for a one-hidden-layer Gauss-net of width N in d_in dimensions:
 
@@ -15,7 +15,7 @@ Normalisation (both sides): the field is ``phi = sqrt(Z) f`` with Z of the Gauss
 ``A = sigma_w^-2 (sigma_w^2/(2 pi d_in))^{d_in/2}`` (:func:`tensornn.kernels.gauss_fourier`), so that the
 kinetic term is ``p^2 + m^2``; then ``u4 = Z^-2 u4_f`` where ``u4_f = -G4c/int prod K_w`` is the amputated
 coupling of the network output f (``f^4/4!`` normalisation, :mod:`tensornn.couplings`). In this
-normalisation the active u4 scales as ``sigma_w^(4 - d_in)`` (theory.md 1.4).
+normalisation the active u4 scales as ``sigma_w^(4 - d_in)`` (docs/theory/nn_qft.md, the active family).
 
 The overlay compares, at the grid values of sigma_w inside the passive range, the passive
 ``u4(k(sigma_w))`` with the active ``u4(sigma_w)``: ratios with errors, the chi^2 of the difference
@@ -187,7 +187,7 @@ def active_passive_experiment(
     executor=None,
     progress=None,
 ) -> ActivePassiveResult:
-    """Run the active/passive RG experiment of theory.md 1.4 for Gauss-nets.
+    """Run the active/passive RG experiment of docs/theory/nn_qft.md for Gauss-nets.
 
     For every ``d_in`` and width N:
 

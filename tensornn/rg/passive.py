@@ -116,7 +116,7 @@ class PassiveFlow:
     def slope_ir(self) -> float:
         """``d ln|u4| / d ln sigma_w`` at ``k_IR`` from the beta functions (the IR end of the trajectory).
 
-        With the anchors of theory.md 4.5 it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
+        With the scalar anchors (docs/theory/flow.md) it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
         """
         flow = scalar_flow(self.d_in)
         g = engine_coupling([self.u2[0], self.u4[0], self.u6[0]], _LEGS)

@@ -218,7 +218,7 @@ class ActivePassiveResult:
                 "consistent", "verdict", "passive_status")
         rows = [{k: (finite(r[k]) if isinstance(r[k], float) else r[k]) for k in keys} for r in self.table()]
         return {
-            "claim": "networks at different sigma_w lie on one RG trajectory (theory.md 1.4)",
+            "claim": "networks at different sigma_w lie on one RG trajectory (docs/theory/nn_qft.md)",
             "one_trajectory_consistent": all(r["consistent"] for r in rows),
             "verdicts": {v: sum(r["verdict"] == v for r in rows) for v in ("consistent", "inconsistent", "undecided")},
             "cases": rows,

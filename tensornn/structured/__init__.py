@@ -1,6 +1,6 @@
 """Structured inputs: networks on tensor inputs, their exact random-tensor content, fits and block kernels.
 
-See docs/structured.md and theory.md section 3.
+See docs/structured.md and docs/theory/structured_inputs.md.
 """
 
 from ..networks.blocks import BlockGaussNetwork, BlockKinetic, block_gauss_kernel, block_kinetic_coefficients

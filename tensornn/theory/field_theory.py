@@ -16,7 +16,7 @@ REGULATORS = ("litim", "exponential")
 
 @dataclass(frozen=True)
 class Theory:
-    """Colours + field type + truncation + regulator (theory.md 4.1-4.2).
+    """Colours + field type + truncation + regulator (docs/theory/flow.md).
 
     Parameters
     ----------
