@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from .._json import dumps_json
-from ..couplings.scans import scan_cutoff, scan_sigma_w, scan_width
 from ..errors import InvalidArgumentError
-from ..plotting.couplings import scan_figure
-from ..plotting.figures import save_figure
 
 __all__ = ["register"]
 
@@ -96,6 +92,8 @@ def _check_networks(args):
 
 
 def _run_width(args):
+    from ..couplings.scans import scan_width
+
     _check_networks(args)
     scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), _floats("--widths", args.widths),
                       sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias, cutoff=args.cutoff,
@@ -104,6 +102,8 @@ def _run_width(args):
 
 
 def _run_sigma_w(args):
+    from ..couplings.scans import scan_sigma_w
+
     _check_networks(args)
     scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), _floats("--sigma-ws", args.sigma_ws), width=args.width,
                         sigma_b=args.sigma_b, bias=not args.no_bias, n_networks=args.n_networks, seed=args.seed)
@@ -111,12 +111,18 @@ def _run_sigma_w(args):
 
 
 def _run_cutoff(args):
+    from ..couplings.scans import scan_cutoff
+
     scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), _floats("--cutoffs", args.cutoffs),
                        width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias)
     return _report(scan, args, "Lambda")
 
 
 def _report(scan, args, label):
+    from .._json import dumps_json
+    from ..plotting.couplings import scan_figure
+    from ..plotting.figures import save_figure
+
     if args.plot:
         save_figure(scan_figure(scan, label), args.plot)
     if args.json:

@@ -23,16 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .._json import dumps_json
-from ..correlators.estimators import correlator_table, normalised_deviation
-from ..correlators.exact import g4_connected_oracle
 from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..networks.activations import activation_names
-from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS, sample_ensemble
-from ..networks.scalar import ScalarNetwork
-from ..plotting.ensemble import deviation_figure
-from ..plotting.figures import save_figure
-from ..report import atomic_write_text, metadata
+from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -103,6 +96,8 @@ def _read_inputs(args):
 def exact_g4c_oracle(network, inputs):
     """Return ``exact(indices)``: the exact G4c at four of the inputs
     (:func:`tensornn.correlators.exact.g4_connected_oracle`), None for other orders."""
+    from ..correlators.exact import g4_connected_oracle
+
 
     def exact(idx):
         if len(idx) != 4:
@@ -113,6 +108,10 @@ def exact_g4c_oracle(network, inputs):
 
 
 def _measure_width(args, x, width, executor):
+    from ..correlators.estimators import correlator_table, normalised_deviation
+    from ..networks.sampling import sample_ensemble
+    from ..networks.scalar import ScalarNetwork
+
     net = ScalarNetwork(args.activation, args.d_in, width, args.sigma_w, args.sigma_b,
                         bias=False if args.no_bias else None, sigma_v=args.sigma_v)
     x = net.check_inputs(x)
@@ -216,6 +215,11 @@ def _config(args, x) -> dict:
 
 def run(args) -> int:
     """Handler of ``tensornn ensemble``."""
+    from .._json import dumps_json
+    from ..plotting.ensemble import deviation_figure
+    from ..plotting.figures import save_figure
+    from ..report import atomic_write_text, metadata
+
     x = _read_inputs(args)
     if args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")

@@ -6,12 +6,7 @@ import math
 
 from concurrent.futures import ProcessPoolExecutor
 
-from .._json import dumps_json
 from ..errors import InvalidArgumentError
-from ..plotting.figures import save_figure
-from ..plotting.rg import plot_result
-from ..report import atomic_write_text
-from ..rg.experiment import active_passive_experiment
 
 __all__ = ["register"]
 
@@ -53,6 +48,12 @@ def _fmt(v, spec=".3g"):
 
 
 def _run(args):
+    from .._json import dumps_json
+    from ..plotting.figures import save_figure
+    from ..plotting.rg import plot_result
+    from ..report import atomic_write_text
+    from ..rg.experiment import active_passive_experiment
+
     if args.workers is not None and args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
     kwargs = dict(sigma_w_min=args.sigma_w_min, sigma_w_max=args.sigma_w_max, n_sigma=args.n_sigma,
