@@ -78,10 +78,6 @@ class Interaction:
         """Number of fields in I(phi)."""
         return self.bubble.n_vertices
 
-    @property
-    def is_quadratic(self) -> bool:
-        return self.n_legs == 2
-
     def canonical_form(self) -> tuple:
         """Hashable certificate: equal for two interactions exactly when their bubbles are isomorphic."""
         return self.bubble.canonical_form()
