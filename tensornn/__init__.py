@@ -24,7 +24,17 @@ from .errors import (
     TruncationError,
 )
 from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
-from .flow import DerivedFlow, derive_flow, find_fixed_points, make_preset, potential_fixed_point, run_flow
+from .flow import (
+    DerivedFlow,
+    derive_flow,
+    find_fixed_points,
+    functional_fixed_point,
+    functional_fixed_points,
+    functional_flow,
+    make_preset,
+    potential_fixed_point,
+    run_flow,
+)
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
 from .passive_flow import PassiveFlow, passive_flow
@@ -72,6 +82,9 @@ __all__ = [
     "run_flow",
     "find_fixed_points",
     "potential_fixed_point",
+    "functional_fixed_point",
+    "functional_fixed_points",
+    "functional_flow",
     "make_preset",
     # RG experiment and comparison
     "passive_flow",

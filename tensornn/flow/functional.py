@@ -34,20 +34,15 @@ hep-th/9410141 (LPA fixed points by shooting); Litim, hep-th/0203006 (LPA expone
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
 
-from .._checks import check_int, check_real
+from .._checks import check_real
 from ..errors import InvalidArgumentError
 from .chebyshev import ChebyshevGrid
-from .potential import litim_volume
 
-__all__ = ["FunctionalFixedPoint", "lpa_residual", "solve_lpa", "check_dim"]
-
-#: Couplings reported at r = 0: u2, u4, ... of U = sum u_{2n} phi^(2n)/(2n)! (as SymmetricPotential).
-N_TAYLOR = 5
+__all__ = ["boundary_decay", "check_dim", "lpa_residual", "regrid", "solve_lpa", "spectrum"]
 
 #: Relative residual accepted by Newton's method.
 NEWTON_TOL = 1e-11
@@ -66,7 +61,8 @@ def check_dim(dim) -> float:
 # ----------------------------------------------------------------------------- the equation
 
 
-def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0, b=1.0, *, jacobian=False):
+def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0, b=1.0, *, jacobian=False,
+                 boundary: str = "outer"):
     """F[w] at the grid points (x = r / V_D), and optionally its Jacobian dF_i/dw_j.
 
     Parameters
@@ -78,11 +74,14 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
     a, b : float
         1/p and q/p^2 of the kinetic function (1 and 1 for p^2).
     jacobian : bool
+    boundary : {"outer", "free"}
+        At x = L use the outer equation, w'' = (p - 1) w'/x with p = 2/(D - 2) (fixed points and
+        their spectra), or the full equation with the collocation w'' (flows).
 
     Returns
     -------
     F : ndarray, shape (n + 1,)
-        d_t w; the last entry uses the outer equation (w'' = (p - 1) w'/x, p = 2/(D - 2)).
+        d_t w at the grid points.
     scale : ndarray, shape (n + 1,)
         1 + |2 w| + |(D - 2) x w'|, the size of the terms that cancel at a fixed point.
     J : ndarray, shape (n + 1, n + 1)
@@ -92,7 +91,9 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
     power = 2.0 / (dim - 2.0)
     w1 = d1 @ w
     w2 = grid.d2 @ w
-    w2[-1] = (power - 1.0) * w1[-1] / x[-1]
+    outer = boundary == "outer"
+    if outer:
+        w2[-1] = (power - 1.0) * w1[-1] / x[-1]
     g = 1.0 + a * w
     h = 1.0 + a * (w + 2.0 * x * w1)
     s = 3.0 * w1 + 2.0 * x * w2
@@ -109,18 +110,11 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
             dw1 = dw1 - b * (n_components - 1.0) / g**2
         dw2 = -2.0 * b * x / h**2
     d2 = np.array(grid.d2)
-    d2[-1] = (power - 1.0) * d1[-1] / x[-1]
+    if outer:
+        d2[-1] = (power - 1.0) * d1[-1] / x[-1]
     J = dw1[:, None] * d1 + dw2[:, None] * d2
     J[np.diag_indices_from(J)] += dw
     return F, scale, J
-
-
-def validity(w, grid: ChebyshevGrid, n_components: float, a=1.0) -> tuple[float, float]:
-    """(min over the grid of 1 + a (w + 2 x w'), of 1 + a w): both positive away from a threshold pole."""
-    w1 = grid.d1 @ w
-    radial = float(np.min(1.0 + a * (w + 2.0 * grid.x * w1)))
-    goldstone = float(np.min(1.0 + a * w)) if n_components != 1 else math.inf
-    return radial, goldstone
 
 
 def solve_lpa(start, grid: ChebyshevGrid, dim: float, n_components: float, *, max_iterations: int = 60,
@@ -201,233 +195,20 @@ def spectrum(J: np.ndarray, n_keep: int):
     return theta, vectors
 
 
-def _normalise(v: np.ndarray) -> np.ndarray:
-    """Scale an eigenfunction to v(0) = 1 (or to its largest entry 1 when v(0) is tiny)."""
-    ref = v[0] if abs(v[0]) > 1e-8 * np.max(np.abs(v)) else v[np.argmax(np.abs(v))]
-    out = v / ref
-    return np.real(out) if np.allclose(np.imag(out), 0) else out
+def regrid(w, old: ChebyshevGrid, new: ChebyshevGrid, dim: float) -> np.ndarray:
+    """Values on ``new`` from the solution on ``old``; beyond old L a power law with the local exponent continues w.
 
-
-# ----------------------------------------------------------------------------- the result
-
-
-def _real(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _number(z):
-    z = complex(z)
-    if z.imag != 0:
-        return {"real": _real(z.real), "imag": _real(z.imag)}
-    return _real(z.real)
-
-
-@dataclass(frozen=True, repr=False)
-class FunctionalFixedPoint:
-    """A global fixed-point solution u*(r) of the functional LPA with its linearised spectrum.
-
-    Attributes
-    ----------
-    dim, n_components : float
-        D and N.
-    label : str
-        "Gaussian", "Wilson-Fisher" or "phi^(2n) multicritical".
-    multicriticality : int
-        n of the phi^(2n) point (1 for the Gaussian, 2 for Wilson-Fisher); the branch bifurcates
-        from the Gaussian at D = 2n/(n - 1).
-    r : ndarray, shape (n + 1,)
-        Grid points r = k^(2-D) rho (dimensionless, with the loop factor V_D kept as in
-        :mod:`tensornn.flow.potential`).
-    w : ndarray, shape (n + 1,)
-        w*(r) = u*'(r) at the grid points.
-    exponents : ndarray, shape (k,)
-        theta_1, theta_2, ... (largest real part first; complex only when needed); theta > 0 relevant.
-    eigenfunctions : ndarray, shape (k, n + 1)
-        v_i(r) at the grid points, v_i(0) = 1 (u = u* + eps e^(-theta_i t) v_i perturbs w).
-    residual : float
-        max_i |F_i| / (1 + |2 w_i| + |(D - 2) x_i w'_i|) at the grid points.
-    status : str
-        "converged" or "unconverged" (Newton's method stopped above tolerance: see ``message``).
-    message : str
-    diagnostics : dict
-        ``newton_iterations``; ``chebyshev_tail`` (largest |a_k| of the last tenth of the Chebyshev
-        coefficients of w over the largest one); ``residual_between_nodes`` (relative residual of the
-        interpolant at points halfway between nodes, interior equation); ``boundary_decay`` (I(L/2),
-        see the module docstring); with ``check``: ``resolution_change`` and ``domain_change``
-        (max |delta theta_i| over the exponents up to the first irrelevant one, against a solve with
-        3/4 of the points and one on a domain 1.25 times longer) and ``nu_resolution_change``.
-    flags : tuple of str
-        Reasons not to trust the numbers (empty when all diagnostics pass).
-    notes : tuple of str
-        Other remarks (marginal directions).
-    resolution : int
-        Polynomial degree n.
-    r_max : float
-        Right end of the domain in r.
+    The local exponent L w'(L)/w(L) lies between that of a polynomial-like (near-Gaussian) solution
+    and the asymptotic 2/(D - 2); for w(L) <= 0 the continuation is linear.
     """
-
-    dim: float
-    n_components: float
-    label: str
-    multicriticality: int
-    r: np.ndarray
-    w: np.ndarray
-    exponents: np.ndarray
-    eigenfunctions: np.ndarray
-    residual: float
-    status: str
-    message: str
-    diagnostics: dict = field(default_factory=dict)
-    flags: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    resolution: int = 0
-    r_max: float = 0.0
-
-    eta = 0.0
-
-    # ------------------------------------------------------------------ scalars
-    @property
-    def grid(self) -> ChebyshevGrid:
-        """The collocation grid in x = r / V_D."""
-        return ChebyshevGrid(self.resolution, self.r_max / litim_volume(self.dim))
-
-    @property
-    def n_relevant(self) -> int:
-        """Number of relevant directions (Re theta > 1e-8)."""
-        return int(np.sum(np.real(self.exponents) > 1e-8))
-
-    @property
-    def nu(self) -> float:
-        """1 / Re theta_1 (NaN without a relevant direction)."""
-        re = np.real(self.exponents)
-        return float(1.0 / re.max()) if np.any(re > 1e-8) else float("nan")
-
-    @property
-    def omega(self) -> float:
-        """-Re theta of the least irrelevant direction (NaN if none was kept)."""
-        re = np.real(self.exponents)
-        irrelevant = -re[re < -1e-8]
-        return float(irrelevant.min()) if irrelevant.size else float("nan")
-
-    @property
-    def sigma(self) -> float:
-        """w*(0) = u*'(0), the dimensionless mass term at the origin (U''(0)/k^2)."""
-        return float(self.w[0])
-
-    @property
-    def is_gaussian(self) -> bool:
-        return self.multicriticality == 1
-
-    @property
-    def spurious(self) -> bool:
-        """False: a global solution cannot lie outside a range of validity (kept for FixedPoint compatibility)."""
-        return False
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f"u{2 * n}" for n in range(1, N_TAYLOR + 1))
-
-    @property
-    def couplings(self) -> np.ndarray:
-        """Taylor coefficients at rho = 0: u2, u4, ... of U = sum_n u_{2n} phi^(2n)/(2n)! (dimensionless).
-
-        u_{2n} = (2n)!/(2^n n!) w^(n-1)(0), the normalisation of
-        :class:`~tensornn.flow.potential.SymmetricPotential`. Higher derivatives lose digits to
-        the differentiation matrices (about a factor n^2 per order).
-        """
-        vd = litim_volume(self.dim)
-        grid = self.grid
-        out = []
-        for n in range(1, N_TAYLOR + 1):
-            deriv = grid.derivative_at_zero(self.w, n - 1) / vd ** (n - 1)
-            out.append(math.factorial(2 * n) / (2**n * math.factorial(n)) * deriv)
-        return np.array(out)
-
-    def as_dict(self) -> dict[str, float]:
-        """Couplings at the origin by name."""
-        return {n: float(v) for n, v in zip(self.names, self.couplings)}
-
-    def minimum(self, order: int = 4) -> dict | None:
-        """The expansion around the minimum: kappa (w(kappa) = 0) and lambda_n = w^(n-1)(kappa), n = 2..order.
-
-        The names and normalisation of :class:`~tensornn.flow.potential.MinimumPotential`; None when
-        w* has no zero on the domain (a symmetric potential). The first zero is taken.
-        """
-        order = check_int("order", order, minimum=2, maximum=8)
-        grid, vd = self.grid, litim_volume(self.dim)
-        coef = grid.coefficients(self.w)
-        roots = np.polynomial.chebyshev.chebroots(coef)
-        roots = np.real(roots[(np.abs(np.imag(roots)) < 1e-9) & (np.real(roots) >= -1) & (np.real(roots) <= 1)])
-        if not roots.size:
-            return None
-        x0 = float(np.clip(grid.length * (1 + float(np.min(roots))) / 2, 0.0, grid.length))
-        out = {"kappa": x0 * vd}
-        f = np.asarray(self.w, dtype=float)
-        for n in range(2, order + 1):
-            f = grid.d1 @ f
-            out[f"lambda{n}"] = float(grid.interpolate(f, x0)) / vd ** (n - 1)
-        return out
-
-    # ------------------------------------------------------------------ functions
-    def potential(self, r) -> np.ndarray:
-        """w*(r) = u*'(r) interpolated at ``r`` in [0, r_max]."""
-        return self.grid.interpolate(self.w, np.asarray(r, dtype=float) / litim_volume(self.dim))
-
-    def u(self, r) -> np.ndarray:
-        """u*(r) itself: u*(0) = V_D N / (D (1 + w*(0))) (the fixed-point equation at r = 0) plus int_0^r w*."""
-        r = np.asarray(r, dtype=float)
-        vd = litim_volume(self.dim)
-        integral = self.grid.integrate(self.w, r / vd)
-        u0 = vd * self.n_components / (self.dim * (1.0 + self.w[0]))
-        return u0 + vd * integral
-
-    def eigenfunction(self, i: int, r) -> np.ndarray:
-        """The i-th eigenfunction v_i interpolated at ``r``."""
-        i = check_int("i", i, minimum=0, maximum=len(self.exponents) - 1)
-        v = self.eigenfunctions[i]
-        x = np.asarray(r, dtype=float) / litim_volume(self.dim)
-        if np.iscomplexobj(v):
-            return self.grid.interpolate(np.real(v), x) + 1j * self.grid.interpolate(np.imag(v), x)
-        return self.grid.interpolate(v, x)
-
-    # ------------------------------------------------------------------ output
-    def to_dict(self) -> dict:
-        """JSON-ready description (finite floats or None; complex exponents as {real, imag})."""
-        return {
-            "label": self.label,
-            "multicriticality": self.multicriticality,
-            "dim": self.dim,
-            "n_components": self.n_components,
-            "couplings": {n: _real(v) for n, v in self.as_dict().items()},
-            "minimum": None if (m := self.minimum()) is None else {k: _real(v) for k, v in m.items()},
-            "eta": 0.0,
-            "theta": [_number(t) for t in self.exponents],
-            "nu": _real(self.nu),
-            "omega": _real(self.omega),
-            "n_relevant": self.n_relevant,
-            "valid": True,
-            "status": self.status,
-            "message": self.message,
-            "flags": list(self.flags),
-            "notes": list(self.notes),
-            "residual": _real(self.residual),
-            "diagnostics": {k: (_real(v) if isinstance(v, float) else v) for k, v in self.diagnostics.items()},
-            "resolution": self.resolution,
-            "r_max": _real(self.r_max),
-            "r": [_real(v) for v in self.r],
-            "w": [_real(v) for v in self.w],
-        }
-
-    def __repr__(self) -> str:
-        theta = ", ".join(_fmt(t) for t in self.exponents[: min(4, len(self.exponents))])
-        state = self.status if not self.flags else f"{self.status}, FLAGGED: " + "; ".join(self.flags)
-        return (f"FunctionalFixedPoint({self.label}, D={self.dim:g}, N={self.n_components:g}: w*(0)={self.sigma:.10g}, "
-                f"theta=[{theta}, ...], nu={self.nu:.10g}, omega={self.omega:.10g}, relevant={self.n_relevant}, "
-                f"residual={self.residual:.2g}, n={self.resolution}, r_max={self.r_max:.4g}, {state})")
-
-
-def _fmt(x) -> str:
-    if np.iscomplexobj(x) and abs(np.imag(x)) > 0:
-        return f"{np.real(x):.8g}{np.imag(x):+.8g}j"
-    return f"{np.real(x):.10g}"
+    inside = new.x <= old.length
+    out = np.empty(new.n + 1)
+    out[inside] = old.interpolate(w, np.minimum(new.x[inside], old.length))
+    if np.any(~inside):
+        wl, slope, length = w[-1], float((old.d1 @ w)[-1]), old.length
+        if wl > 0 and slope > 0:
+            power = min(length * slope / wl, 2.0 / (dim - 2.0))
+            out[~inside] = wl * (new.x[~inside] / length) ** power
+        else:
+            out[~inside] = wl + slope * (new.x[~inside] - length)
+    return out

@@ -34,41 +34,29 @@ import scipy.linalg
 import scipy.special
 
 from .._checks import check_int, check_real
-from ..errors import InvalidArgumentError, InvalidTypeError
 from .chebyshev import ChebyshevGrid
-from .functional import (
+from .functional import boundary_decay, check_dim, lpa_residual, regrid, solve_lpa
+from .functional_result import (
+    MIN_DECAY,
     FunctionalFixedPoint,
-    _normalise,
-    boundary_decay,
-    check_dim,
-    lpa_residual,
-    solve_lpa,
-    spectrum,
+    describe_fixed_point,
+    label_of,
 )
 from .potential import litim_volume
 
-__all__ = ["FunctionalSearch", "functional_fixed_point", "functional_fixed_points", "resolve_fixed_point",
-           "default_resolution", "bifurcation_dimension"]
-
-#: Smallest accepted boundary_decay I(L/2): the boundary condition's error is below e^-30 in [0, L/2].
-MIN_DECAY = 30.0
-
-#: Accepted change of the exponents between resolutions / domains before the result is flagged.
-CHECK_TOL = 1e-7
+__all__ = [
+    "FunctionalSearch",
+    "bifurcation_dimension",
+    "default_resolution",
+    "functional_fixed_point",
+    "functional_fixed_points",
+]
 
 
 def bifurcation_dimension(multicriticality: int) -> float:
     """D_n = 2n/(n - 1), where the phi^(2n) point leaves the Gaussian (inf for the Gaussian itself, n = 1)."""
     n = check_int("multicriticality", multicriticality, minimum=1)
     return math.inf if n == 1 else 2.0 * n / (n - 1.0)
-
-
-def _label(n: int) -> str:
-    if n == 1:
-        return "Gaussian"
-    if n == 2:
-        return "Wilson-Fisher"
-    return f"phi^{2 * n} multicritical" + (" (tricritical)" if n == 3 else "")
 
 
 # ----------------------------------------------------------------------------- branch following
@@ -152,31 +140,12 @@ def _continue(grid, w, d_from, d_to, n_components, *, max_steps=400):
         if not 30.0 <= decay <= 400.0:
             new_grid, new_w = _adapt_length(grid, w, d, n_components)
             if new_grid is not grid:
-                prev = (prev[0], _regrid(prev[1], grid, new_grid, d))
+                prev = (prev[0], regrid(prev[1], grid, new_grid, d))
                 grid, w = new_grid, new_w
         size = _inner_size(w, grid)
         if it <= 4:
             step *= 1.5
     return None
-
-
-def _regrid(w, old: ChebyshevGrid, new: ChebyshevGrid, dim):
-    """Values on ``new`` from the solution on ``old``; beyond old L a power law with the local exponent continues w.
-
-    The local exponent L w'(L)/w(L) lies between that of a polynomial-like (near-Gaussian) solution
-    and the asymptotic 2/(D - 2); for w(L) <= 0 the continuation is linear.
-    """
-    inside = new.x <= old.length
-    out = np.empty(new.n + 1)
-    out[inside] = old.interpolate(w, np.minimum(new.x[inside], old.length))
-    if np.any(~inside):
-        wl, slope, length = w[-1], float((old.d1 @ w)[-1]), old.length
-        if wl > 0 and slope > 0:
-            power = min(length * slope / wl, 2.0 / (dim - 2.0))
-            out[~inside] = wl * (new.x[~inside] / length) ** power
-        else:
-            out[~inside] = wl + slope * (new.x[~inside] - length)
-    return out
 
 
 def _adapt_length(grid, w, dim, n_components, *, low=40.0, high=80.0, factor=1.15, max_changes=60):
@@ -199,7 +168,7 @@ def _adapt_length(grid, w, dim, n_components, *, low=40.0, high=80.0, factor=1.1
         else:
             break
         new = ChebyshevGrid(grid.n, length)
-        sol, _, _ = solve_lpa(_regrid(w, grid, new, dim), new, dim, n_components)
+        sol, _, _ = solve_lpa(regrid(w, grid, new, dim), new, dim, n_components)
         if sol is None or _inner_size(sol, new) < 0.5 * _inner_size(w, grid):  # lost, or fell onto the Gaussian
             break
         new_decay = boundary_decay(sol, new, dim, n_components)
@@ -207,76 +176,6 @@ def _adapt_length(grid, w, dim, n_components, *, low=40.0, high=80.0, factor=1.1
             break  # shortening went too far: keep the longer domain
         grid, w, decay = new, sol, new_decay
     return grid, w
-
-
-# ----------------------------------------------------------------------------- description
-
-
-def _exponent_change(a, b, k):
-    k = min(k, len(a), len(b))
-    return float(np.max(np.abs(np.asarray(a[:k]) - np.asarray(b[:k])))) if k else 0.0
-
-
-def _describe(w, grid, dim, n_components, n, n_keep, check, iterations) -> FunctionalFixedPoint:
-    vd = litim_volume(dim)
-    n_keep = min(max(n_keep, n + 1), grid.n + 1)
-    F, scale, J = lpa_residual(w, grid, dim, n_components, jacobian=True)
-    residual = float(np.max(np.abs(F) / scale))
-    theta, vectors = spectrum(J, n_keep)
-    eigenfunctions = np.array([_normalise(vectors[:, i]) for i in range(vectors.shape[1])])
-    coef = np.abs(grid.coefficients(w))
-    tail = float(np.max(coef[-max(2, grid.n // 10):]) / max(np.max(coef), 1e-300)) if np.any(w) else 0.0
-    mid = grid.length * (1 + np.cos(np.pi * (np.arange(grid.n) + 0.5) / grid.n)[1:-1]) / 2
-    between = _residual_between(w, grid, dim, n_components, mid)
-    diagnostics = {"newton_iterations": int(iterations), "chebyshev_tail": tail, "residual_between_nodes": between,
-                   "boundary_decay": boundary_decay(w, grid, dim, n_components)}
-    flags, notes = [], []
-    k_check = int(np.sum(np.real(theta) > -1e-8)) + 1
-    if check:
-        coarse = ChebyshevGrid(max(8, round(0.75 * grid.n)), grid.length)
-        longer = ChebyshevGrid(grid.n, 1.25 * grid.length)
-        for key, other in (("resolution_change", coarse), ("domain_change", longer)):
-            sol, _, _ = solve_lpa(_regrid(w, grid, other, dim), other, dim, n_components)
-            if sol is None:
-                diagnostics[key] = math.inf
-                flags.append(f"{key.replace('_', ' ')}: the re-solve on {other!r} failed")
-                continue
-            th = spectrum(lpa_residual(sol, other, dim, n_components, jacobian=True)[2], k_check)[0]
-            diagnostics[key] = _exponent_change(theta, th, k_check)
-            if key == "resolution_change":
-                re = np.real(th)
-                nu_other = 1.0 / re.max() if np.any(re > 1e-8) else math.nan
-                nu = 1.0 / np.real(theta).max() if np.any(np.real(theta) > 1e-8) else math.nan
-                diagnostics["nu_resolution_change"] = abs(nu - nu_other) if math.isfinite(nu) else 0.0
-            if not diagnostics[key] <= CHECK_TOL * (1 + np.max(np.abs(theta[:k_check]))):
-                flags.append(f"the exponents change by {diagnostics[key]:.2g} against {other!r} "
-                             f"(tolerance {CHECK_TOL:g}): raise the resolution or the domain")
-    if residual > 1e-9:
-        flags.append(f"residual {residual:.2g} above 1e-9")
-    if diagnostics["boundary_decay"] < MIN_DECAY:
-        flags.append(f"boundary_decay = {diagnostics['boundary_decay']:.3g} < {MIN_DECAY:g}: the boundary condition "
-                     "is not damped in the inner half of the domain; pass a larger length")
-    marginal = np.abs(np.real(theta)) < 1e-6
-    if np.any(marginal):
-        notes.append(f"{int(np.sum(marginal))} (nearly) marginal direction(s): theta = "
-                     + ", ".join(f"{np.real(t):.3g}" for t in theta[marginal]))
-    status = "converged" if residual <= 1e-9 else "unconverged"
-    message = (f"Newton's method converged in {iterations} iterations" if status == "converged"
-               else f"the residual {residual:.2g} is above 1e-9")
-    return FunctionalFixedPoint(
-        dim=dim, n_components=n_components, label=_label(n), multicriticality=n, r=grid.x * vd, w=np.array(w),
-        exponents=theta, eigenfunctions=eigenfunctions, residual=residual, status=status, message=message,
-        diagnostics=diagnostics, flags=tuple(flags), notes=tuple(notes), resolution=grid.n, r_max=grid.length * vd)
-
-
-def _residual_between(w, grid, dim, n_components, points):
-    """Relative residual of the interior equation at off-grid points (interpolated w, w', w'')."""
-    w0 = grid.interpolate(w, points)
-    w1 = grid.interpolate(grid.d1 @ w, points)
-    w2 = grid.interpolate(grid.d2 @ w, points)
-    h = 1.0 + w0 + 2 * points * w1
-    F = -2 * w0 + (dim - 2) * points * w1 - (n_components - 1) * w1 / (1 + w0) ** 2 - (3 * w1 + 2 * points * w2) / h**2
-    return float(np.max(np.abs(F) / (1 + np.abs(2 * w0) + np.abs((dim - 2) * points * w1))))
 
 
 # ----------------------------------------------------------------------------- public functions
@@ -365,7 +264,7 @@ def _gaussian(dim, n_components, resolution, n_keep):
         notes.append(f"a marginal direction: theta_{int(np.argmin(np.abs(theta)))} = 0 (a multicritical point "
                      "merges with the Gaussian at this D)")
     return FunctionalFixedPoint(
-        dim=dim, n_components=n_components, label=_label(1), multicriticality=1, r=grid.x * vd,
+        dim=dim, n_components=n_components, label=label_of(1), multicriticality=1, r=grid.x * vd,
         w=np.zeros(grid.n + 1), exponents=theta, eigenfunctions=eig, residual=0.0, status="converged",
         message="w = 0 solves the fixed-point equation exactly", diagnostics={"closed_form": True},
         notes=tuple(notes), resolution=grid.n, r_max=grid.length * vd)
@@ -400,7 +299,7 @@ def _branch(dim, n_components, n, resolution, n_keep, check):
     sol, it, _ = solve_lpa(w, grid, dim, n_components)
     if sol is None:
         return None, f"Newton's method failed on the phi^{2 * n} branch at D = {dim:g}"
-    return _describe(sol, grid, dim, n_components, n, n_keep, check, it), ""
+    return describe_fixed_point(sol, grid, dim, n_components, n, n_keep, check, it), ""
 
 
 @dataclass(frozen=True, repr=False)
@@ -479,38 +378,3 @@ def functional_fixed_points(dim: float, n_components: float = 1, *, resolution: 
     return FunctionalSearch(dim, n_components, tuple(points), tuple(failures))
 
 
-def resolve_fixed_point(fp: FunctionalFixedPoint, *, resolution: int | None = None, r_max: float | None = None,
-                        n_exponents: int | None = None, check: bool = False) -> FunctionalFixedPoint | None:
-    """Solve a fixed point again on another grid (a resolution or domain study), starting from ``fp``.
-
-    Parameters
-    ----------
-    fp : FunctionalFixedPoint
-        A non-Gaussian fixed point.
-    resolution : int, optional
-        New polynomial degree (default: fp's).
-    r_max : float, optional
-        New right end of the domain in r (default: fp's); no automatic lengthening.
-    n_exponents : int, optional
-        Exponents kept (default: as many as fp has).
-    check : bool, default False
-        As in :func:`functional_fixed_point`.
-
-    Returns
-    -------
-    FunctionalFixedPoint or None
-        None when Newton's method fails on the new grid.
-    """
-    if not isinstance(fp, FunctionalFixedPoint):
-        raise InvalidTypeError(f"fp must be a FunctionalFixedPoint, got {type(fp).__name__}")
-    if fp.is_gaussian:
-        raise InvalidArgumentError("the Gaussian fixed point is exact (closed form); there is nothing to re-solve")
-    resolution = fp.resolution if resolution is None else check_int("resolution", resolution, minimum=8, maximum=400)
-    r_max = fp.r_max if r_max is None else check_real("r_max", r_max, positive=True)
-    n_keep = len(fp.exponents) if n_exponents is None else check_int("n_exponents", n_exponents, minimum=1)
-    vd = litim_volume(fp.dim)
-    new = ChebyshevGrid(resolution, r_max / vd)
-    sol, it, _ = solve_lpa(_regrid(fp.w, fp.grid, new, fp.dim), new, fp.dim, fp.n_components)
-    if sol is None:
-        return None
-    return _describe(sol, new, fp.dim, fp.n_components, fp.multicriticality, min(n_keep, resolution + 1), check, it)

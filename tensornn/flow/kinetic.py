@@ -41,7 +41,7 @@ import numpy as np
 from .._checks import check_choice, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["KineticFunction", "KINETIC_FUNCTIONS", "kinetic_function", "KineticFlow"]
+__all__ = ["KINETIC_FUNCTIONS", "KineticFlow", "KineticFunction", "kinetic_function"]
 
 #: Largest propagator value handed to the engine: beyond it the loops are zero to double precision
 #: (they fall like P_kin(k)^(1-n), n >= 2), and (P + m)^n must not overflow for n <= 4.
