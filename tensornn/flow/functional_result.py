@@ -188,21 +188,29 @@ class FunctionalFixedPoint:
         """Couplings at the origin by name."""
         return {n: float(v) for n, v in zip(self.names, self.couplings)}
 
+    def zeros(self) -> np.ndarray:
+        """The zeros of w*(r) = u*'(r) on the domain (extrema of u*), increasing."""
+        grid = self.grid
+        if not np.any(self.w):
+            return np.zeros(0)
+        roots = np.polynomial.chebyshev.chebroots(grid.coefficients(self.w))
+        roots = np.real(roots[(np.abs(np.imag(roots)) < 1e-9) & (np.abs(np.real(roots)) <= 1)])
+        return np.sort(np.clip(grid.length * (1 + roots) / 2, 0.0, grid.length)) * litim_volume(self.dim)
+
     def minimum(self, order: int = 4) -> dict | None:
         """The expansion around the minimum: kappa (w(kappa) = 0) and lambda_n = w^(n-1)(kappa), n = 2..order.
 
-        The names and normalisation of :class:`~tensornn.flow.potential.MinimumPotential`; None when
-        w* has no zero on the domain (a symmetric potential). The first zero is taken.
+        The names and normalisation of :class:`~tensornn.flow.potential.MinimumPotential`; kappa is the
+        first zero of w* where w* increases (a minimum of u*); None when there is none on the domain.
         """
         order = check_int("order", order, minimum=2, maximum=8)
         grid, vd = self.grid, litim_volume(self.dim)
-        coef = grid.coefficients(self.w)
-        roots = np.polynomial.chebyshev.chebroots(coef)
-        roots = np.real(roots[(np.abs(np.imag(roots)) < 1e-9) & (np.real(roots) >= -1) & (np.real(roots) <= 1)])
-        if not roots.size:
+        slope = grid.d1 @ self.w
+        minima = [r for r in self.zeros() if float(grid.interpolate(slope, r / vd)) > 0]
+        if not minima:
             return None
-        x0 = float(np.clip(grid.length * (1 + float(np.min(roots))) / 2, 0.0, grid.length))
-        out = {"kappa": x0 * vd}
+        x0 = minima[0] / vd
+        out = {"kappa": minima[0]}
         f = np.asarray(self.w, dtype=float)
         for n in range(2, order + 1):
             f = grid.d1 @ f
