@@ -8,8 +8,8 @@ the Litim regulator, eta = 0, and the truncation
 
     U_k(phi) = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
 
-whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce theory.md 4.5:
-``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
+whose beta functions are derived by :func:`tensornn.flow.derive_flow` (with the p^2 kinetic term they
+reproduce theory.md 4.5: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
 ``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)`` (theory.md 1.4,
 :func:`tensornn.kernels.gauss_fourier`); the infrared data are
 
@@ -18,6 +18,14 @@ whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they repr
 with ``u4_f`` the amputated quartic coupling of the network in the f^4/4! normalisation
 (:mod:`tensornn.couplings`). The running mass is read as a weight scale,
 ``sigma_w(k) = sqrt(d_in u2(k) / 2)``.
+
+Kinetic function: in this normalisation the Gauss-net's inverse kernel is P(p) = m^2 exp(p^2/m^2)
+= m^2 + p^2 + p^4/(2 m^2) + ..., with m = m0 the network's mass. The default ``kinetic="gauss"`` regulates
+with the spectrally adjusted Litim regulator of the exact kinetic function P_kin = m0^2 (exp(p^2/m0^2) - 1)
+(:mod:`tensornn.flow.kinetic`): every threshold N(k) 2 k^2/(k^2 + u2)^n becomes N(k) k P_kin'(k)/(P_kin(k) + u2)^n,
+so the loops are those of the network's own propagator and die off like exp(-k^2/m0^2) above m0.
+``kinetic="p2"`` keeps the p^2 truncation of the kinetic term (the flows of theory.md 4.5); the two
+agree as k/m0 -> 0.
 
 Numerics: the flow is integrated in units of the infrared mass (k/m0 and u_n m0^{-[u_n]}, with the
 canonical dimensions of the engine) so that the blow-up bound of :func:`tensornn.flow.run_flow` is
@@ -38,11 +46,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._checks import check_int, check_real
+from ._checks import check_choice, check_int, check_real
 from .errors import InvalidArgumentError
 from .kernels import gauss_fourier
 
-__all__ = ["PassiveFlow", "passive_flow", "scalar_flow"]
+__all__ = ["PASSIVE_KINETIC", "PassiveFlow", "passive_flow", "scalar_flow"]
 
 # couplings of the engine's action (sum_n g_n phi^n) -> u_n of U = sum_n u_n phi^n/n!
 _FACTORIALS = np.array([2.0, 24.0, 720.0])
@@ -80,6 +88,8 @@ class PassiveFlow:
         As :class:`tensornn.flow.FlowResult` ("completed", "pole", "diverged", "failed").
     k_ir, k_uv : float
         Requested scales; ``k_stop_reached`` is where the flow ended.
+    kinetic : str
+        "gauss" (the network's kinetic function m0^2 (exp(p^2/m0^2) - 1)) or "p2".
     """
 
     d_in: int
@@ -97,6 +107,7 @@ class PassiveFlow:
     k_uv: float
     k_stop_reached: float
     violated: str | None = None
+    kinetic: str = "p2"
 
     @property
     def success(self) -> bool:
@@ -117,7 +128,7 @@ class PassiveFlow:
 
         With the anchors of theory.md 4.5 it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
         """
-        flow = scalar_flow(self.d_in)
+        flow = _system(self.d_in, self.kinetic, math.sqrt(2.0 * self.sigma_w0**2 / self.d_in))
         g = np.array([self.u2[0], self.u4[0], self.u6[0]]) / _FACTORIALS
         beta = flow.beta_dimensionful(math.log(self.k[0]), g) * _FACTORIALS
         if self.u4[0] == 0.0 or beta[0] == 0.0:
@@ -130,25 +141,41 @@ class PassiveFlow:
             "u6_ir": self.u6_ir, "k": self.k.tolist(), "u2": self.u2.tolist(), "u4": self.u4.tolist(),
             "u6": self.u6.tolist(), "sigma_w": [None if not np.isfinite(s) else float(s) for s in self.sigma_w],
             "status": self.status, "message": self.message, "violated": self.violated, "k_ir": self.k_ir,
-            "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached,
+            "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached, "kinetic": self.kinetic,
             "normalisation": "phi = sqrt(Z) f; U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!",
         }
 
     def __repr__(self) -> str:
         return (
-            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, status={self.status!r}, "
+            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, kinetic={self.kinetic!r}, status={self.status!r}, "
             f"k: {self.k_ir:.3g} -> {self.k_stop_reached:.3g}, sigma_w: {self.sigma_w[0]:.4g} -> "
             f"{self.sigma_w[-1]:.4g}, u4: {self.u4[0]:.4g} -> {self.u4[-1]:.4g})"
         )
 
 
+#: Kinetic functions of :func:`passive_flow`.
+PASSIVE_KINETIC = ("gauss", "p2")
+
+
+def _system(d_in, kinetic, mass):
+    """The engine's flow with the kinetic function ``kinetic`` ("p2": the engine's flow itself)."""
+    flow = scalar_flow(d_in)
+    if kinetic == "p2":
+        return flow
+    from .flow.kinetic import KineticFlow
+
+    return KineticFlow(flow, kinetic, mass=mass)
+
+
 def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-3, k_uv_ratio=1e2,
-                 n_points=400, rtol=1e-9, atol=1e-12) -> PassiveFlow:
+                 n_points=400, rtol=1e-9, atol=1e-12, kinetic="gauss") -> PassiveFlow:
     """Integrate the scalar LPA flow upward from the infrared data of a Gauss-net.
 
     Starts at ``k_IR = k_ir_ratio * m0`` with ``u2 = m0^2 = 2 sigma_w0^2/d_in``, ``u4 = u4_ir``,
-    ``u6 = u6_ir`` and integrates ``d_t u_n = beta_n`` (engine-derived, Litim, D = d_in) up to
-    ``k_UV = k_uv_ratio * m0``.
+    ``u6 = u6_ir`` and integrates ``d_t u_n = beta_n`` (engine-derived, D = d_in) up to
+    ``k_UV = k_uv_ratio * m0``, with the spectrally adjusted Litim regulator of the network's kinetic
+    function (``kinetic="gauss"``, the threshold values k^2 and 2 k^2 replaced by
+    P_kin(k) = m0^2 (exp(k^2/m0^2) - 1) and k P_kin'(k)) or of p^2 (``kinetic="p2"``, plain Litim).
 
     Parameters
     ----------
@@ -170,6 +197,8 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
         Recorded points (equally spaced in ln k).
     rtol, atol : float
         Integrator tolerances (in units of m0).
+    kinetic : {"gauss", "p2"}, default "gauss"
+        The kinetic function of the regulator (module docstring); "p2" gives the flows of theory.md 4.5.
 
     Returns
     -------
@@ -186,6 +215,9 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     >>> res = passive_flow(1, 1.0, 0.0)        # free theory: nothing runs
     >>> res.status, float(res.u2[-1]), float(res.u4[-1])
     ('completed', 2.0, 0.0)
+    >>> a, b = passive_flow(3, 1.0, -0.5, kinetic="p2"), passive_flow(3, 1.0, -0.5, kinetic="gauss")
+    >>> bool(b.sigma_w[-1] < a.sigma_w[-1])   # the exact kinetic term suppresses the loops above m0
+    True
     """
     from .flow import run_flow
 
@@ -201,10 +233,11 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
             f"k_ir_ratio={k_ir_ratio}, k_uv_ratio={k_uv_ratio}; swap them"
         )
     n_points = check_int("n_points", n_points, minimum=2)
+    kinetic = check_choice("kinetic", kinetic, PASSIVE_KINETIC)
     mass2 = gauss_fourier(sigma_w0, d_in).mass2
     m0 = math.sqrt(mass2)
-    flow = scalar_flow(d_in)
-    dims = flow.dimensions  # canonical dimensions of g2, g4, g6: 2, 4 - D, 6 - 2D
+    flow = _system(d_in, kinetic, 1.0)  # in units of m0 the Gauss-net's mass is 1
+    dims = scalar_flow(d_in).dimensions  # canonical dimensions of g2, g4, g6: 2, 4 - D, 6 - 2D
     unit = m0**dims
     u2 = mass2 if u2_ir is None else check_real("u2_ir", u2_ir)
     u_ir = np.array([u2, u4_ir, u6_ir])
@@ -215,4 +248,5 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
         d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=res.k * m0,
         u2=u[0], u4=u[1], u6=u[2], status=res.status, message=res.message.replace("k = ", "k/m0 = "),
         k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0, k_stop_reached=res.k_stop_reached * m0, violated=res.violated,
+        kinetic=kinetic,
     )
