@@ -61,8 +61,7 @@ def check_dim(dim) -> float:
 # ----------------------------------------------------------------------------- the equation
 
 
-def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0, b=1.0, *, jacobian=False,
-                 boundary: str = "outer"):
+def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0, b=1.0, *, jacobian=False):
     """F[w] at the grid points (x = r / V_D), and optionally its Jacobian dF_i/dw_j.
 
     Parameters
@@ -74,14 +73,11 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
     a, b : float
         1/p and q/p^2 of the kinetic function (1 and 1 for p^2).
     jacobian : bool
-    boundary : {"outer", "free"}
-        At x = L use the outer equation, w'' = (p - 1) w'/x with p = 2/(D - 2) (fixed points and
-        their spectra), or the full equation with the collocation w'' (flows).
 
     Returns
     -------
     F : ndarray, shape (n + 1,)
-        d_t w at the grid points.
+        d_t w at the grid points; at x = L the outer equation, w'' = (p - 1) w'/x with p = 2/(D - 2).
     scale : ndarray, shape (n + 1,)
         1 + |2 w| + |(D - 2) x w'|, the size of the terms that cancel at a fixed point.
     J : ndarray, shape (n + 1, n + 1)
@@ -91,9 +87,7 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
     power = 2.0 / (dim - 2.0)
     w1 = d1 @ w
     w2 = grid.d2 @ w
-    outer = boundary == "outer"
-    if outer:
-        w2[-1] = (power - 1.0) * w1[-1] / x[-1]
+    w2[-1] = (power - 1.0) * w1[-1] / x[-1]
     g = 1.0 + a * w
     h = 1.0 + a * (w + 2.0 * x * w1)
     s = 3.0 * w1 + 2.0 * x * w2
@@ -110,8 +104,7 @@ def lpa_residual(w, grid: ChebyshevGrid, dim: float, n_components: float, a=1.0,
             dw1 = dw1 - b * (n_components - 1.0) / g**2
         dw2 = -2.0 * b * x / h**2
     d2 = np.array(grid.d2)
-    if outer:
-        d2[-1] = (power - 1.0) * d1[-1] / x[-1]
+    d2[-1] = (power - 1.0) * d1[-1] / x[-1]
     J = dw1[:, None] * d1 + dw2[:, None] * d2
     J[np.diag_indices_from(J)] += dw
     return F, scale, J

@@ -14,8 +14,10 @@ one of two frames:
   the fixed points (a flow that starts near one stays on the same grid).
 
 a = 1/p(k), b = q(k)/p(k)^2 come from the kinetic function (:mod:`tensornn.flow.kinetic`; a = b = 1 for
-p^2). At the last grid point the full equation is collocated (with the w'' of the interpolant),
-which is exact for polynomial potentials in the loop-free region; the flow is stopped with status
+p^2). At the last grid point the dimensionful frame collocates the full equation (with the W'' of the
+interpolant, exact for polynomial potentials in the loop-free region), the dimensionless frame the
+outer equation of the fixed points (w'' = (p - 1) w'/x, p = 2/(D - 2)), so that a fixed point is a
+stationary solution of the discrete flow and its eigenfunctions grow at their rates; the flow is stopped with status
 "failed" when the potential's structure reaches the end of the grid (the threshold denominator
 there falls below 10, or the damping exponent of the dimensionless frame, ``boundary_decay``, below
 10). The flow stops with a status, never an exception: ``"pole"`` when a threshold denominator
@@ -51,8 +53,8 @@ __all__ = ["FLOW_METHODS", "FunctionalFlowResult", "functional_flow"]
 #: Stiff integrators accepted by :func:`functional_flow`.
 FLOW_METHODS = ("BDF", "Radau")
 
-#: The flow stops ("failed") when the threshold denominator at the end of the grid falls below this
-#: (dimensionful frame) or boundary_decay below it (dimensionless frame): the grid is too short.
+#: The flow stops ("failed") when 1 + U''/k^2 at the end of the grid falls below this (dimensionful frame)
+#: or boundary_decay below it (dimensionless frame): the grid is too short.
 EDGE_LIMIT = 10.0
 
 _VALIDITY_NAMES = ("radial threshold denominator 1 + (U' + 2 rho U'')/P_kin(k)",
@@ -106,15 +108,19 @@ def _initial_function(initial, dim, n_components, k_start, dimensionless, frame_
     return values
 
 
-def _edge(values, grid, dim, n_components, frame_dimensionless, k, a):
-    """The size of the loop-free region at the end of the grid (boundary_decay, or the threshold denominator)."""
+def _edge(values, grid, dim, n_components, frame_dimensionless, k):
+    """How loop-free the end of the grid is: boundary_decay (dimensionless frame) or 1 + U''/k^2 at rho_max.
+
+    The dimensionful measure uses k^2 whatever the kinetic function: a larger window P_kin(k) only makes the
+    loops smaller where U'' < P_kin(k), and where U'' > k^2 the loops fall like 1/U''^2 for every kinetic function.
+    """
     if frame_dimensionless:
         return boundary_decay(values, grid, dim, n_components)
     w1 = float((grid.d1 @ values)[-1])
-    return float(1.0 + a * (values[-1] + 2.0 * grid.length * w1) / k**2)
+    return float(1.0 + (values[-1] + 2.0 * grid.length * w1) / k**2)
 
 
-def _choose_grid(start, resolution, rho_max, frame_dimensionless, dim, n_components, k_scales, a_values):
+def _choose_grid(start, resolution, rho_max, frame_dimensionless, dim, n_components, k_scales):
     """A grid long enough that the initial potential is loop-free at its end at every scale of the flow."""
     if rho_max is not None:
         return ChebyshevGrid(resolution, rho_max)
@@ -125,7 +131,7 @@ def _choose_grid(start, resolution, rho_max, frame_dimensionless, dim, n_compone
     target = 40.0 if frame_dimensionless else 20.0
 
     def size(g):
-        return min(_edge(start(g.x), g, dim, n_components, frame_dimensionless, k, a) for k, a in zip(k_scales, a_values))
+        return min(_edge(start(g.x), g, dim, n_components, frame_dimensionless, k) for k in k_scales)
 
     for _ in range(80):
         if size(grid) < target:
@@ -198,11 +204,13 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
         The grid's frame (module docstring); default: that of the initial data (a fixed point is
         dimensionless).
     resolution : int, optional
-        Polynomial degree (default :func:`default_resolution`).
+        Polynomial degree (default: the fixed point's for a fixed point, else twice
+        :func:`default_resolution`, at most 256: a flow's grid must hold the loop region of every scale it
+        passes).
     grid_max : float, optional
         End of the grid: rho_max (dimensionful frame) or r_max (dimensionless frame); default: chosen
-        so that the initial potential is loop-free at the end (threshold denominator >= 20 at every
-        scale of the flow, or ``boundary_decay`` >= 40).
+        so that the initial potential is loop-free at the end (1 + U''/k^2 >= 20 at both ends of the flow,
+        or ``boundary_decay`` >= 40).
     method : {"BDF", "Radau"}
     rtol, atol : float
         Integrator tolerances (on the grid values).
@@ -245,8 +253,10 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
         frame_dimensionless = dimensionless or isinstance(initial, FunctionalFixedPoint)
     else:
         frame_dimensionless = check_choice("frame", frame, ("dimensionful", "dimensionless")) == "dimensionless"
-    resolution = (default_resolution(n_components) if resolution is None
-                  else check_int("resolution", resolution, minimum=8, maximum=400))
+    if resolution is None:
+        resolution = (initial.resolution if isinstance(initial, FunctionalFixedPoint)
+                      else min(2 * default_resolution(n_components), 256))
+    resolution = check_int("resolution", resolution, minimum=8, maximum=400)
     if grid_max is not None:
         grid_max = check_real("grid_max", grid_max, positive=True)
     method = check_choice("method", method, FLOW_METHODS)
@@ -269,18 +279,18 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
         grid_max = initial.r_max
     scales = (k_start, k_stop)
     grid = _choose_grid(start, resolution, None if grid_max is None else grid_max / (vd if frame_dimensionless else 1.0),
-                        frame_dimensionless, dim, n_components, scales, [ab(math.log(k))[0] for k in scales])
+                        frame_dimensionless, dim, n_components, scales)
     with np.errstate(all="ignore"):
         y0 = start(grid.x)
 
     if frame_dimensionless:
         def rhs(t, y):
             a, b = ab(t)
-            return lpa_residual(y, grid, dim, n_components, a, b, boundary="free")[0]
+            return lpa_residual(y, grid, dim, n_components, a, b)[0]
 
         def jac(t, y):
             a, b = ab(t)
-            return lpa_residual(y, grid, dim, n_components, a, b, jacobian=True, boundary="free")[2]
+            return lpa_residual(y, grid, dim, n_components, a, b, jacobian=True)[2]
     else:
         def rhs(t, y):
             a, b = ab(t)
@@ -310,7 +320,7 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
         return None
 
     def edge(t, y):
-        return _edge(y, grid, dim, n_components, frame_dimensionless, math.exp(t), ab(t)[0])
+        return _edge(y, grid, dim, n_components, frame_dimensionless, math.exp(t))
 
     diagnostics = {"edge_start": edge(t0, y0)}
 

@@ -46,7 +46,7 @@ class FunctionalFlowResult:
         The threshold denominator that reached zero (status "pole"), with the place where it did.
     nfev : int
     diagnostics : dict
-        ``edge_start``, ``edge_end``: the threshold denominator at the end of the grid (dimensionful)
+        ``edge_start``, ``edge_end``: 1 + U''/k^2 at the end of the grid (dimensionful frame)
         or ``boundary_decay`` (dimensionless) at both ends of the flow; ``chebyshev_tail`` at the end.
     """
 
