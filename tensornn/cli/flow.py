@@ -64,8 +64,8 @@ def _functional_options(parser, action):
     group.add_argument("--functional", action="store_true",
                        help="the full potential on a Chebyshev grid instead of a polynomial truncation")
     group.add_argument("--resolution", type=int, default=None,
-                       help="polynomial degree of the collocation (default 48 up to N = 10, 64 up to 100, 128 up to 300, else "
-                            "192)")
+                       help="polynomial degree of the collocation (default 48 up to N = 10, 64 up to 30, 128 up to 300, else "
+                            "192; twice that for flows)")
     if action == "fixed-points":
         group.add_argument("--max-multicriticality", type=int, default=None, metavar="n",
                            help="look for the phi^(2n) points up to this n (default: every n with D < 2n/(n-1), "

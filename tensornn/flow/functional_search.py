@@ -182,7 +182,7 @@ def _adapt_length(grid, w, dim, n_components, *, low=40.0, high=80.0, factor=1.1
 
 
 def default_resolution(n_components: float) -> int:
-    """Polynomial degree used when none is given: 48 up to N = 10, 64 up to 100, 128 up to 300, 192 beyond.
+    """Polynomial degree used when none is given: 48 up to N = 10, 64 up to 30, 128 up to 300, 192 beyond.
 
     At large N the eigenfunctions vary quickly where (D - 2) x = (N - 1)/(1 + w)^2 (the N = infinity
     equation is first order and singular there), so they need more points; docs/functional_lpa.md
@@ -190,7 +190,7 @@ def default_resolution(n_components: float) -> int:
     """
     if n_components <= 10:
         return 48
-    return 64 if n_components <= 100 else 128 if n_components <= 300 else 192
+    return 64 if n_components <= 30 else 128 if n_components <= 300 else 192
 
 
 def _options(dim, n_components, resolution, n_exponents):
