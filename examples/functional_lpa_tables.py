@@ -36,7 +36,8 @@ def resolution_table(fp, quick):
         other = resolve_fixed_point(fp, resolution=n)
         d = other.diagnostics
         rows.append(f"| {n} | {other.nu:.12f} | {other.omega:.10f} | {other.nu - NU_ISING:+.1e} | "
-                    f"{other.omega - OMEGA_ISING:+.1e} | {d['chebyshev_tail']:.1e} | {d['residual_between_nodes']:.1e} |")
+                    f"{other.omega - OMEGA_ISING:+.1e} | {d['chebyshev_tail']:.1e} | "
+                    f"{d['residual_between_nodes']:.1e} |")
     return "\n".join(rows)
 
 

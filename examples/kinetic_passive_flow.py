@@ -3,7 +3,7 @@
 The passive flow (tensornn.passive_flow) starts at k_IR = 1e-3 m0 from the infrared data of a Gauss-net
 (sigma_w0 = 1, u2 = m0^2 = 2/d_in, u4 = Z^-2 u4_f from the exact finite-width oracle at width N and the default
 rescaled inputs of the active/passive experiment, u6 = 0) and runs up to k_UV = 100 m0, once with the p^2 kinetic
-term (theory.md 4.5) and once with the network's kinetic function P_kin = m0^2 (exp(p^2/m0^2) - 1). Prints
+term (the plain Litim flow) and once with the network's kinetic function P_kin = m0^2 (exp(p^2/m0^2) - 1). Prints
 
 1. the small-k/m0 limit: the relative difference of the running u2(k) - u2(k_IR) between the two, divided by
    (k/m0)^2, against the prediction (D + 2)/(D + 4) (the integrand k P_kin'(k) N(k) / (2 k^2 N(k)) = 1 + k^2/m0^2);

@@ -9,7 +9,7 @@ the Litim regulator, eta = 0, and the truncation
     U_k(phi) = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
 
 whose beta functions are derived by :func:`tensornn.flow.derive_flow` (with the p^2 kinetic term they
-reproduce theory.md 4.5: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
+are the plain Litim flows: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
 ``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)`` (theory.md 1.4,
 :func:`tensornn.kernels.gauss_fourier`); the infrared data are
 
@@ -24,7 +24,7 @@ Kinetic function: in this normalisation the Gauss-net's inverse kernel is P(p) =
 with the spectrally adjusted Litim regulator of the exact kinetic function P_kin = m0^2 (exp(p^2/m0^2) - 1)
 (:mod:`tensornn.flow.kinetic`): every threshold N(k) 2 k^2/(k^2 + u2)^n becomes N(k) k P_kin'(k)/(P_kin(k) + u2)^n,
 so the loops are those of the network's own propagator and die off like exp(-k^2/m0^2) above m0.
-``kinetic="p2"`` keeps the p^2 truncation of the kinetic term (the flows of theory.md 4.5); the two
+``kinetic="p2"`` keeps the p^2 truncation of the kinetic term (the plain Litim flows); the two
 agree as k/m0 -> 0.
 
 Numerics: the flow is integrated in units of the infrared mass (k/m0 and u_n m0^{-[u_n]}, with the
@@ -147,7 +147,8 @@ class PassiveFlow:
 
     def __repr__(self) -> str:
         return (
-            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, kinetic={self.kinetic!r}, status={self.status!r}, "
+            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, kinetic={self.kinetic!r}, "
+            f"status={self.status!r}, "
             f"k: {self.k_ir:.3g} -> {self.k_stop_reached:.3g}, sigma_w: {self.sigma_w[0]:.4g} -> "
             f"{self.sigma_w[-1]:.4g}, u4: {self.u4[0]:.4g} -> {self.u4[-1]:.4g})"
         )
@@ -198,7 +199,8 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     rtol, atol : float
         Integrator tolerances (in units of m0).
     kinetic : {"gauss", "p2"}, default "gauss"
-        The kinetic function of the regulator (module docstring); "p2" gives the flows of theory.md 4.5.
+        The kinetic function of the regulator (module docstring); "p2" gives the plain Litim flows
+        d_t u2 = -V_D k^(D+2) u4/(k^2 + u2)^2, ...
 
     Returns
     -------

@@ -295,7 +295,7 @@ def active_passive_experiment(
     entropy = root_entropy(seed)
     n_cases = len(d_ins) * len(widths)
     callback, close = _progress(progress, n_cases * (n_points + 1) * n_networks)
-    # the p^2 kinetic term of theory.md 4.5, as in the published tables of docs/rg_experiment.md
+    # the p^2 kinetic term (plain Litim regulator), as in the published tables of docs/rg_experiment.md
     # (passive_flow's own default is the network's exact kinetic function, kinetic="gauss")
     flow_kw = dict(k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio, kinetic="p2")
     cases = []

@@ -93,9 +93,10 @@ def test_frames_and_output(wf3):
     rho, big_w = res.potential()
     r, w = res.potential(dimensionless=True)
     k = res.k[-1]
-    np.testing.assert_allclose(r, rho * k ** (2 - 3.0)) and np.testing.assert_allclose(w, big_w / k**2)
+    np.testing.assert_allclose(r, rho * k ** (2 - 3.0))  # r = k^(2-D) rho, w = U'/k^2
+    np.testing.assert_allclose(w, big_w / k**2)
     g, gt = res.couplings(), res.couplings(dimensionless=True)
-    np.testing.assert_allclose(gt[1], g[1] * k ** -(4 - 3.0) if False else g[1] / np.exp(res.t * (4 - 3.0)))
+    np.testing.assert_allclose(gt[1], g[1] / res.k ** (4 - 3.0))  # g4~ = g4 k^-(D - 2 (D - 2))
     record = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert record["grid"]["variable"] == "rho" and len(record["couplings"]["g2"]) == len(res.t)
     assert "completed" in repr(res)

@@ -64,8 +64,8 @@ def _functional_options(parser, action):
     group.add_argument("--functional", action="store_true",
                        help="the full potential on a Chebyshev grid instead of a polynomial truncation")
     group.add_argument("--resolution", type=int, default=None,
-                       help="polynomial degree of the collocation (default 48 up to N = 10, 64 up to 30, 128 up to 300, else "
-                            "192; twice that for flows)")
+                       help="polynomial degree of the collocation (default 48 up to N = 10, 64 up to 30, 128 up "
+                            "to 300, else 192; twice that for flows)")
     if action == "fixed-points":
         group.add_argument("--max-multicriticality", type=int, default=None, metavar="n",
                            help="look for the phi^(2n) points up to this n (default: every n with D < 2n/(n-1), "
@@ -77,8 +77,8 @@ def _functional_options(parser, action):
     if action == "run":
         kin = parser.add_argument_group("kinetic function (spectrally adjusted Litim regulator)")
         kin.add_argument("--kinetic", choices=("p2", "gauss"), default=None,
-                         help="P_kin(p) = p^2 (default) or the Gauss-net's m^2 (exp(p^2/m^2) - 1); with --functional or "
-                              "the engine's flow (--expansion zero)")
+                         help="P_kin(p) = p^2 (default) or the Gauss-net's m^2 (exp(p^2/m^2) - 1); with "
+                              "--functional or the engine's flow (--expansion zero)")
         kin.add_argument("--kinetic-mass", type=float, default=None, metavar="M",
                          help="the mass m of --kinetic gauss (in the units of k)")
 

@@ -112,7 +112,8 @@ class ChebyshevGrid:
         """int_0^x f(y) dy at ``points`` for the interpolant of ``values`` (one function), exactly."""
         values = self._check_values(values)
         if values.ndim != 1:
-            raise InvalidArgumentError(f"integrate takes one function, values of shape ({self.n + 1},), got {values.shape}")
+            raise InvalidArgumentError(
+                f"integrate takes one function, values of shape ({self.n + 1},), got {values.shape}")
         coef = _cheb.chebint(self._transform @ values, lbnd=-1.0) * (self.length / 2)
         return _cheb.chebval(self.to_xi(np.asarray(points, dtype=float)), coef)
 

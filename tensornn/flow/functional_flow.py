@@ -70,8 +70,8 @@ def _initial_function(initial, dim, n_components, k_start, dimensionless, frame_
     if isinstance(initial, FunctionalFixedPoint):
         if initial.dim != dim or initial.n_components != n_components:
             raise InvalidArgumentError(
-                f"the initial fixed point has D = {initial.dim:g}, N = {initial.n_components:g} but the flow D = {dim:g}, "
-                f"N = {n_components:g}; use the same model")
+                f"the initial fixed point has D = {initial.dim:g}, N = {initial.n_components:g} but the flow "
+                f"D = {dim:g}, N = {n_components:g}; use the same model")
         function, given_dimensionless = (lambda r: initial.potential(np.minimum(r, initial.r_max))), True
     elif isinstance(initial, Mapping):
         coefficients = {}
@@ -278,8 +278,8 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
     if isinstance(initial, FunctionalFixedPoint) and grid_max is None and frame_dimensionless:
         grid_max = initial.r_max
     scales = (k_start, k_stop)
-    grid = _choose_grid(start, resolution, None if grid_max is None else grid_max / (vd if frame_dimensionless else 1.0),
-                        frame_dimensionless, dim, n_components, scales)
+    given = None if grid_max is None else grid_max / (vd if frame_dimensionless else 1.0)
+    grid = _choose_grid(start, resolution, given, frame_dimensionless, dim, n_components, scales)
     with np.errstate(all="ignore"):
         y0 = start(grid.x)
 

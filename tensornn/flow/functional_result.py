@@ -386,4 +386,5 @@ def resolve_fixed_point(fp: FunctionalFixedPoint, *, resolution: int | None = No
     sol, it, _ = solve_lpa(regrid(fp.w, fp.grid, new, fp.dim), new, fp.dim, fp.n_components)
     if sol is None:
         return None
-    return describe_fixed_point(sol, new, fp.dim, fp.n_components, fp.multicriticality, min(n_keep, resolution + 1), check, it)
+    return describe_fixed_point(sol, new, fp.dim, fp.n_components, fp.multicriticality, min(n_keep, resolution + 1),
+                                check, it)

@@ -214,8 +214,8 @@ def kinetic_function(spec="p2", *, mass: float | None = None) -> KineticFunction
     name = check_choice("kinetic", spec, tuple(KINETIC_FUNCTIONS))
     if name == "gauss":
         if mass is None:
-            raise InvalidArgumentError("the 'gauss' kinetic function needs its mass m (P_kin = m^2 (exp(p^2/m^2) - 1)); "
-                                       "pass mass=m")
+            raise InvalidArgumentError("the 'gauss' kinetic function needs its mass m "
+                                       "(P_kin = m^2 (exp(p^2/m^2) - 1)); pass mass=m")
         return _gauss(check_real("mass", mass, positive=True))
     if mass is not None:
         raise InvalidArgumentError(f"the 'p2' kinetic function has no mass; got mass={mass!r}, drop it")
