@@ -2,8 +2,8 @@
 
 Tables: (1) resolution study and (2) domain study of the Ising Wilson-Fisher point in D = 3; (3) nu and omega of
 the O(N) models in D = 3 against the polynomial expansion around the minimum and the literature; (4) non-integer
-D, where the polynomial expansion loses Wilson-Fisher below D ~ 2.85; (5) every fixed point at D = 2.5 and
-D = 2.8 with its exponents; (6) the approach to the spherical limit nu -> 1/(D - 2). The figure shows the
+D, where the polynomial expansion loses Wilson-Fisher below D ~ 2.85; (5) every fixed point found at D = 2.5, 2.8
+and 2.3 (N = 1) and at D = 2.5 for N = 10, with the exponents and the branches whose continuation failed; (6) the approach to the spherical limit nu -> 1/(D - 2). The figure shows the
 fixed-point potentials at D = 2.5.
 
 Run: python examples/functional_lpa_tables.py [--figure docs/figures/functional_fixed_points.png] [--quick]
@@ -74,19 +74,20 @@ def dimension_table(quick):
     return "\n".join(rows)
 
 
-def multicritical_table(dims):
-    rows = ["| D | fixed point | relevant | u*'(0) | theta_1 | theta_2 | theta_3 | theta_4 | zeros of u*' |",
-            "|---|---|---|---|---|---|---|---|---|"]
+def multicritical_table(cases):
+    rows = ["| D | N | fixed point | relevant | u*'(0) | theta_1 | theta_2 | theta_3 | theta_4 | zeros of u*' | flags |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     searches = []
-    for dim in dims:
-        search = functional_fixed_points(dim, 1)
+    for dim, n in cases:
+        search = functional_fixed_points(dim, n)
         searches.append(search)
         for fp in search:
             theta = " | ".join(_theta(t) for t in fp.exponents[:4])
             zeros = "" if fp.is_gaussian else str(len(fp.zeros()))
-            rows.append(f"| {dim:g} | {fp.label} | {fp.n_relevant} | {fp.sigma:.8f} | {theta} | {zeros} |")
+            rows.append(f"| {dim:g} | {n} | {fp.label} | {fp.n_relevant} | {fp.sigma:.8f} | {theta} | {zeros} | "
+                        f"{len(fp.flags)} |")
         for failure in search.failures:
-            rows.append(f"| {dim:g} | failed: {failure} | | | | | | | |")
+            rows.append(f"| {dim:g} | {n} | failed: {failure} | | | | | | | | |")
     return "\n".join(rows), searches
 
 
@@ -147,7 +148,7 @@ def main(argv=None):
     print(on_table(args.quick))
     print("\n## Non-integer D (N = 1)\n")
     print(dimension_table(args.quick))
-    table, searches = multicritical_table((2.5,) if args.quick else (2.5, 2.8))
+    table, searches = multicritical_table(((2.5, 1),) if args.quick else ((2.5, 1), (2.8, 1), (2.3, 1), (2.5, 10)))
     print("\n## Every fixed point\n")
     print(table)
     print("\n## Large N\n")

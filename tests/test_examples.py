@@ -37,7 +37,7 @@ def test_functional_lpa_tables_example(tmp_path, monkeypatch, capsys):
     figure = tmp_path / "potentials.png"
     text = _run("functional_lpa_tables.py", ["--quick", "--figure", str(figure)], monkeypatch, capsys)
     assert "| 32 | 0.649561773881 |" in text  # the resolution table of docs/functional_lpa.md
-    assert "| 2.5 | phi^8 multicritical | 3 |" in text and figure.read_bytes()[:4] == b"\x89PNG"
+    assert "| 2.5 | 1 | phi^8 multicritical | 3 |" in text and figure.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_kinetic_passive_flow_example(tmp_path, monkeypatch, capsys):
