@@ -87,7 +87,7 @@ def _discrete_bifurcation(grid, n_components, n):
             return bifurcation_dimension(n)
         d0, f0, d1 = d1, f1, d2
         f1 = _gaussian_mode(grid, d1, n_components, n - 1, vectors=False)[0]
-        if abs(d1 - d0) < 1e-13:
+        if abs(d1 - d0) < 1e-11:
             break
     return d1
 
