@@ -60,6 +60,9 @@ __getattr__, __dir__, _names = attach(
         "run_flow": ".flow.integrate",
         "find_fixed_points": ".flow.fixed_points",
         "potential_fixed_point": ".flow.potential",
+        "functional_fixed_point": ".flow.functional_search",
+        "functional_fixed_points": ".flow.functional_search",
+        "functional_flow": ".flow.functional_flow",
         "make_preset": ".flow.presets",
         # RG experiment and comparison
         "passive_flow": ".rg.passive",

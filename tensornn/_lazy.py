@@ -26,9 +26,8 @@ def attach(package: str, names: dict[str, str]):
     package : str
         The package's ``__name__``.
     names : dict
-        Public name -> submodule, relative (``".sampling"``) or absolute. A name equal to the last
-        component of its submodule path with ``"."`` as value (``{"flow": "."}``) is not supported:
-        map it to the submodule itself, ``{"flow": ".flow"}``, and it is returned as a module.
+        Public name -> submodule, relative (``".sampling"``) or absolute. The value is the submodule's
+        attribute of that name, or the submodule itself when it has none (``{"flow": ".flow"}``).
     """
 
     def __getattr__(name: str):
@@ -37,7 +36,7 @@ def attach(package: str, names: dict[str, str]):
         except KeyError:
             raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         module = importlib.import_module(module_name, package)
-        value = module if module.__name__.rsplit(".", 1)[-1] == name else getattr(module, name)
+        value = getattr(module, name) if hasattr(module, name) else module
         globals_ = importlib.import_module(package).__dict__
         globals_[name] = value
         return value

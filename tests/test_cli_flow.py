@@ -1,6 +1,7 @@
 """``tensornn flow``: fixed points, runs and equations of the presets through the command line."""
 
 import csv
+import re
 import io
 import json
 
@@ -103,3 +104,63 @@ def test_bad_arguments_exit_2_with_one_line(capsys, argv, match):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert match in err and err.count("\n") == 1
+
+
+# ----------------------------------------------------------------------------- functional LPA and a real --dim
+def test_functional_fixed_points_json_and_plot(capsys, tmp_path):
+    from tensornn.flow import functional_fixed_point
+
+    points = _json(capsys, ["flow", "fixed-points", "scalar", "--functional", "--dim", "2.5", "--json",
+                            "--plot", str(tmp_path / "potentials.png")])
+    assert [(p["label"], p["n_relevant"]) for p in points] == [
+        ("Gaussian", 4), ("Wilson-Fisher", 1), ("phi^6 multicritical (tricritical)", 2), ("phi^8 multicritical", 3)]
+    assert points[1]["nu"] == pytest.approx(functional_fixed_point(2.5, 1).nu, rel=1e-12)
+    assert (tmp_path / "potentials.png").stat().st_size > 1000
+
+
+def test_functional_on_fixed_points_text(capsys):
+    assert main(["flow", "fixed-points", "on", "--N", "2", "--functional", "--dim", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("FunctionalSearch(D=3, N=2: 2 fixed points)") and "nu=0.7082109" in out
+
+
+def test_functional_run_json_matches_the_library(capsys):
+    from tensornn.flow import functional_flow
+
+    record = _json(capsys, ["flow", "run", "scalar", "--functional", "--set", "g2=0.25", "--set", "g4=0.02",
+                            "--k-start", "3", "--k-stop", "0.1", "--kinetic", "gauss", "--kinetic-mass", "1", "--json"])
+    direct = functional_flow(3.0, 1, {"g2": 0.25, "g4": 0.02}, k_start=3.0, k_stop=0.1, kinetic="gauss", mass=1.0)
+    assert record["status"] == direct.status == "completed" and record["kinetic"] == "gauss"
+    assert record["couplings"]["g4"][-1] == pytest.approx(direct.couplings()[1, -1], rel=1e-12)
+
+
+def test_engine_run_with_the_gauss_kinetic_function(capsys):
+    from tensornn.flow.kinetic import KineticFlow
+
+    record = _json(capsys, ["flow", "run", "scalar", "--set", "g2=0.25", "--set", "g4=0.02", "--k-start", "3",
+                            "--k-stop", "0.1", "--kinetic", "gauss", "--kinetic-mass", "1", "--json"])
+    system = KineticFlow(make_preset("scalar").system, "gauss", mass=1.0)
+    direct = run_flow(system, [0.25, 0.02], k_start=3.0, k_stop=0.1)
+    assert record["couplings"]["g2"][-1] == pytest.approx(direct.couplings[0, -1], rel=1e-12)
+
+
+def test_real_dimension_for_the_polynomial_presets(capsys):
+    points = _json(capsys, ["flow", "fixed-points", "scalar", "--dim", "3.5", "--order", "8", "--expansion",
+                            "minimum", "--n-starts", "0", "--json"])
+    assert _wilson_fisher(points)["nu"] == pytest.approx(potential_fixed_point(3.5, 1, 8).nu, rel=1e-10)
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["flow", "fixed-points", "scalar", "--functional", "--order", "4"], "--order"),
+    (["flow", "fixed-points", "scalar", "--functional", "--seed", "1"], "--seed"),
+    (["flow", "fixed-points", "scalar", "--resolution", "32"], "--functional"),
+    (["flow", "fixed-points", "scalar", "--plot", "x.png"], "--functional"),
+    (["flow", "fixed-points", "scalar", "--functional", "--dim", "5"], r"\(2, 4\]"),
+    (["flow", "run", "scalar", "--expansion", "minimum", "--kinetic", "gauss", "--kinetic-mass", "1",
+      "--k-start", "1", "--k-stop", "0.1"], "--expansion zero"),
+    (["flow", "run", "scalar", "--functional", "--kinetic", "gauss", "--k-start", "1", "--k-stop", "0.1"], "mass"),
+])
+def test_functional_option_errors(argv, match, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tensornn: error:") and re.search(match, err), err

@@ -31,3 +31,17 @@ def test_lpa_exponents_table_example(monkeypatch, capsys):
 def test_structured_linear_example(monkeypatch, capsys):
     text = _run("structured_linear.py", ["--small"], monkeypatch, capsys)
     assert "tetrahedron" in text and "bubble fits" in text
+
+
+def test_functional_lpa_tables_example(tmp_path, monkeypatch, capsys):
+    figure = tmp_path / "potentials.png"
+    text = _run("functional_lpa_tables.py", ["--quick", "--figure", str(figure)], monkeypatch, capsys)
+    assert "| 32 | 0.649561773881 |" in text  # the resolution table of docs/functional_lpa.md
+    assert "| 2.5 | 1 | phi^8 multicritical | 3 |" in text and figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_kinetic_passive_flow_example(tmp_path, monkeypatch, capsys):
+    figure = tmp_path / "kinetic.png"
+    text = _run("kinetic_passive_flow.py", ["--quick", "--figure", str(figure)], monkeypatch, capsys)
+    assert "| 1 | 0.03 | 5.397e-04 | 0.5997 | 0.6000 |" in text  # docs/functional_lpa.md, the k/m0 -> 0 table
+    assert figure.read_bytes()[:4] == b"\x89PNG"

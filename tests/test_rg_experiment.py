@@ -93,7 +93,7 @@ def test_free_flow_keeps_u4_zero_and_runs_the_mass_canonically(d_in):
 def test_passive_flow_matches_the_anchor_equations(d_in):
     # the scalar anchors of docs/theory/flow.md integrated by hand (solve_ivp) against the engine-derived flow in units of m0
     sigma, u4, u6 = 1.3, -3.0, 2.0
-    flow = passive_flow(d_in, sigma, u4, u6_ir=u6, k_uv_ratio=30.0)
+    flow = passive_flow(d_in, sigma, u4, u6_ir=u6, k_uv_ratio=30.0, kinetic="p2")
     m2 = 2 * sigma**2 / d_in
     ref = solve_ivp(_anchor_rhs(d_in), (math.log(flow.k[0]), math.log(flow.k[-1])), [m2, u4, u6],
                     rtol=1e-11, atol=1e-13, method="DOP853")
@@ -103,16 +103,16 @@ def test_passive_flow_matches_the_anchor_equations(d_in):
 @pytest.mark.parametrize("u6", [0.0, 40.0])
 def test_ir_slope_of_the_passive_trajectory(u6):
     # d ln u4 / d ln sigma_w = (d_t u4/u4) / (d_t u2/(2 u2)) from the anchors at k_IR
-    flow = passive_flow(3, 1.0, -20.0, u6_ir=u6)
+    flow = passive_flow(3, 1.0, -20.0, u6_ir=u6, kinetic="p2")
     rhs = _anchor_rhs(3)(math.log(flow.k[0]), [flow.u2[0], flow.u4[0], flow.u6[0]])
     expected = (rhs[1] / flow.u4[0]) / (rhs[0] / (2 * flow.u2[0]))
     assert flow.slope_ir() == pytest.approx(expected, rel=1e-8)
 
 
 def test_pole_and_divergence_are_statuses():
-    pole = passive_flow(1, 1.0, 0.0, u2_ir=-2.0 * (1e-3 * math.sqrt(2.0)) ** 2)  # 1 + u2/k_IR^2 = -1
+    pole = passive_flow(1, 1.0, 0.0, u2_ir=-2.0 * (1e-3 * math.sqrt(2.0)) ** 2, kinetic="p2")  # 1 + u2/k_IR^2 = -1
     assert pole.status == "pole" and pole.violated.startswith("1 + m/k^2") and not pole.success
-    div = passive_flow(3, 1.0, 20.0)  # positive u4 grows upward until it blows up
+    div = passive_flow(3, 1.0, 20.0, kinetic="p2")  # positive u4 grows upward until it blows up
     assert div.status == "diverged"
     assert div.k_ir < div.k_stop_reached < div.k_uv
     assert div.k[-1] == pytest.approx(div.k_stop_reached)

@@ -6,6 +6,8 @@ Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACT
 
     tensornn flow fixed-points scalar --dim 3 --order 2 --json
     tensornn flow fixed-points on --N 3 --dim 3 --order 10 --expansion minimum
+    tensornn flow fixed-points scalar --functional --dim 2.5 --plot potentials.png
+    tensornn flow run scalar --functional --set g2=0.3 --set g4=0.1 --k-start 1 --k-stop 0.1 --json
     tensornn flow fixed-points tensor --rank 3 --field complex --kinetic-power 2 --order 2 --melonic --eta
     tensornn flow run scalar --dim 3 --order 2 --set g2=-0.01 --set g4=0.1 --k-start 1 --k-stop 1e-3 --json
     tensornn flow equations tensor --rank 3 --latex
@@ -24,7 +26,7 @@ from ..errors import InvalidArgumentError
 from ..flow.integrate import run_flow
 from ..flow.presets import make_preset
 from ..plotting.figures import save_figure
-from ..plotting.flow import flow_figure
+from ..plotting.flow import flow_figure, potentials_figure
 from ..report import atomic_write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
@@ -37,10 +39,12 @@ def _model_options(parser, model):
     if model == "on":
         parser.add_argument("--N", type=int, default=3, dest="n_components", help="number of components (default 3)")
     if model in ("scalar", "on"):
-        parser.add_argument("--dim", type=int, default=3, help="space(-time) dimension D (default 3)")
-        parser.add_argument("--order", type=int, default=2,
+        parser.add_argument("--dim", type=float, default=3.0,
+                            help="space(-time) dimension D, any real number (default 3; the functional LPA and the "
+                                 "minimum expansion need D > 2)")
+        parser.add_argument("--order", type=int, default=None,
                             help="highest power phi^(2 order) = rho^order, >= 2 (default 2: phi^4)")
-        parser.add_argument("--expansion", choices=("zero", "minimum"), default="zero",
+        parser.add_argument("--expansion", choices=("zero", "minimum"), default=None,
                             help="around phi = 0 (engine flow of g2, g4, ...) or around the running minimum "
                                  "(kappa, lambda2, ...) (default zero)")
     else:
@@ -58,13 +62,39 @@ def _model_options(parser, model):
                             help="keep one coupling per bubble instead of one per colour-permutation orbit")
 
 
+def _functional_options(parser, action):
+    group = parser.add_argument_group("functional LPA (no polynomial truncation; D in (2, 4])")
+    group.add_argument("--functional", action="store_true",
+                       help="the full potential on a Chebyshev grid instead of a polynomial truncation")
+    group.add_argument("--resolution", type=int, default=None,
+                       help="polynomial degree of the collocation (default 48 up to N = 10, 64 up to 30, 128 up "
+                            "to 300, else 192; twice that for flows)")
+    if action == "fixed-points":
+        group.add_argument("--max-multicriticality", type=int, default=None, metavar="n",
+                           help="look for the phi^(2n) points up to this n (default: every n with D < 2n/(n-1), "
+                                "at most 12)")
+    else:
+        group.add_argument("--grid-max", type=float, default=None,
+                           help="end of the grid in rho (in r with --dimensionless); default: where the initial "
+                                "potential is loop-free")
+    if action == "run":
+        kin = parser.add_argument_group("kinetic function (spectrally adjusted Litim regulator)")
+        kin.add_argument("--kinetic", choices=("p2", "gauss"), default=None,
+                         help="P_kin(p) = p^2 (default) or the Gauss-net's m^2 (exp(p^2/m^2) - 1); with "
+                              "--functional or the engine's flow (--expansion zero)")
+        kin.add_argument("--kinetic-mass", type=float, default=None, metavar="M",
+                         help="the mass m of --kinetic gauss (in the units of k)")
+
+
 def _action_options(parser, action):
     if action == "fixed-points":
         parser.add_argument("--n-starts", type=int, default=None,
                             help="random starts besides the guided ones (default 48 for <= 3 couplings, else 8)")
-        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--seed", type=int, default=None, help="seed of the random starts (default 0)")
         parser.add_argument("--valid-only", action="store_true", help="drop flagged (spurious) roots")
         parser.add_argument("--json", action="store_true", help="print a JSON list of fixed points")
+        parser.add_argument("--plot", type=Path, metavar="FILE.png",
+                            help="with --functional: plot the fixed-point potentials u*'(r) (needs matplotlib)")
     elif action == "run":
         parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                             help="initial coupling (repeatable); unset couplings start at 0")
@@ -72,7 +102,8 @@ def _action_options(parser, action):
         parser.add_argument("--k-stop", type=float, default=1e-3)
         parser.add_argument("--dimensionless", action="store_true",
                             help="integrate the dimensionless couplings (default: dimensionful)")
-        parser.add_argument("--method", default="LSODA", help="solve_ivp method (default LSODA)")
+        parser.add_argument("--method", default=None,
+                            help="solve_ivp method (default LSODA; BDF or Radau with --functional, default BDF)")
         parser.add_argument("--n-points", type=int, default=200, help="recorded points (default 200)")
         fmt = parser.add_mutually_exclusive_group()
         fmt.add_argument("--json", action="store_true", help="print the trajectory as JSON")
@@ -100,6 +131,8 @@ def register(subparsers) -> None:
             mp = models.add_parser(model, help=f"the {model} preset")
             _model_options(mp, model)
             _action_options(mp, action)
+            if model in ("scalar", "on") and action != "equations":
+                _functional_options(mp, action)
             mp.set_defaults(handler=handler, model=model)
         ap.set_defaults(handler=_missing("model", MODELS))
     flow.set_defaults(handler=_missing("action", tuple(handlers)))
@@ -112,6 +145,34 @@ def _missing(what, choices):
 
 
 # ----------------------------------------------------------------------------- helpers
+def _polynomial(args):
+    """Fill in the defaults of the polynomial truncations (refusing options that do not apply)."""
+    if args.model in ("scalar", "on"):
+        args.order = 2 if args.order is None else args.order
+        args.expansion = "zero" if args.expansion is None else args.expansion
+    for name in ("resolution", "max_multicriticality", "grid_max"):
+        if getattr(args, name, None) is not None:
+            raise InvalidArgumentError(f"--{name.replace('_', '-')} belongs to the functional LPA; add --functional")
+    if getattr(args, "plot", None) is not None and args.flow_action == "fixed-points":
+        raise InvalidArgumentError("--plot of fixed points draws the functional potentials; add --functional")
+    if getattr(args, "seed", None) is None:
+        args.seed = 0
+    if getattr(args, "method", None) is None:
+        args.method = "LSODA"
+
+
+def _functional(args):
+    """Refuse the options of the polynomial truncations with --functional."""
+    given = [f"--{name.replace('_', '-')}" for name in ("order", "expansion", "n_starts", "seed")
+             if getattr(args, name, None) is not None]
+    if given:
+        raise InvalidArgumentError(
+            f"{', '.join(given)} belong(s) to the polynomial truncations; the functional LPA (--functional) has no "
+            "truncation order and no random starts: drop them")
+    if getattr(args, "valid_only", False):
+        raise InvalidArgumentError("--valid-only: every functional fixed point is a global solution; drop it")
+
+
 def _preset(args):
     if args.model in ("scalar", "on"):
         options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
@@ -134,6 +195,9 @@ def _emit(text, output):
 # ----------------------------------------------------------------------------- actions
 def fixed_points_command(args) -> int:
     """``tensornn flow fixed-points MODEL``: every root found, valid ones first, with exponents."""
+    if getattr(args, "functional", False):
+        return _functional_fixed_points(args)
+    _polynomial(args)
     preset = _preset(args)
     search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed)
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
@@ -147,17 +211,24 @@ def fixed_points_command(args) -> int:
     return 0
 
 
+def _functional_fixed_points(args) -> int:
+    from ..flow.functional_search import functional_fixed_points
+
+    _functional(args)
+    n = 1 if args.model == "scalar" else args.n_components
+    search = functional_fixed_points(args.dim, n, resolution=args.resolution,
+                                     max_multicriticality=args.max_multicriticality)
+    if args.plot is not None:
+        save_figure(potentials_figure(search), args.plot)
+    if args.json:
+        _emit(dumps_json([fp.to_dict() for fp in search] + [{"failed": f} for f in search.failures]), args.output)
+        return 0
+    _emit(repr(search), args.output)
+    return 0
+
+
 def _initial(preset, assignments):
-    values = {}
-    for item in assignments:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise InvalidArgumentError(f"--set expects NAME=VALUE (e.g. --set g4=0.1), got {item!r}")
-        try:
-            values[name.strip()] = float(value)
-        except ValueError:
-            raise InvalidArgumentError(f"--set {item!r}: the value {value!r} is not a number") from None
-    return preset.couplings(values)
+    return preset.couplings(_assignments(assignments))
 
 
 def run_command(args) -> int:
@@ -165,9 +236,19 @@ def run_command(args) -> int:
 
     The output is written in every case; the exit code is 0 for a completed flow and 1 otherwise.
     """
+    if getattr(args, "functional", False):
+        return _functional_run(args)
+    _polynomial(args)
     preset = _preset(args)
     g0 = _initial(preset, args.set)
-    res = run_flow(preset.system, g0, k_start=args.k_start, k_stop=args.k_stop, dimensionless=args.dimensionless,
+    system = preset.system
+    if getattr(args, "kinetic", None) is not None or getattr(args, "kinetic_mass", None) is not None:
+        from ..flow.kinetic import KineticFlow
+
+        if preset.theory is None:
+            raise InvalidArgumentError("--kinetic applies to the engine's flow (--expansion zero) or to --functional")
+        system = KineticFlow(system, args.kinetic or "p2", mass=args.kinetic_mass)
+    res = run_flow(system, g0, k_start=args.k_start, k_stop=args.k_stop, dimensionless=args.dimensionless,
                    method=args.method, n_points=args.n_points)
     if args.plot is not None:
         save_figure(flow_figure(res), args.plot)
@@ -188,8 +269,62 @@ def run_command(args) -> int:
     return 0 if res.status == "completed" else 1
 
 
+def _assignments(assignments) -> dict:
+    values = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidArgumentError(f"--set expects NAME=VALUE (e.g. --set g4=0.1), got {item!r}")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidArgumentError(f"--set {item!r}: the value {value!r} is not a number") from None
+    return values
+
+
+def _functional_run(args) -> int:
+    """``tensornn flow run MODEL --functional``: the full potential from polynomial initial data."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ..flow.functional_flow import functional_flow
+
+    _functional(args)
+    n = 1 if args.model == "scalar" else args.n_components
+    initial = _assignments(args.set) or {"g2": 0.0}
+    res = functional_flow(args.dim, n, initial, k_start=args.k_start, k_stop=args.k_stop,
+                          kinetic=args.kinetic or "p2", mass=args.kinetic_mass, dimensionless=args.dimensionless,
+                          resolution=args.resolution, grid_max=args.grid_max, method=args.method or "BDF",
+                          n_points=args.n_points)
+    g = res.couplings(dimensionless=args.dimensionless)
+    view = SimpleNamespace(names=res.names, couplings=g, t=res.t, k=res.k, status=res.status,
+                           message=res.message, k_stop_reached=res.k_stop_reached, dimensionless=args.dimensionless,
+                           final={n: float(v) for n, v in zip(res.names, g[:, -1])})
+    if args.plot is not None:
+        save_figure(flow_figure(view), args.plot)
+    if args.json:
+        _emit(dumps_json(res.to_dict()), args.output)
+    elif args.csv:
+        buf = io.StringIO()
+        buf.write(f"# status: {res.status}\n# message: {res.message}\n")
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["t", "k", *res.names])
+        for j in range(len(res.t)):
+            writer.writerow([repr(float(res.t[j])), repr(float(res.k[j]))] + [repr(float(v)) for v in g[:, j]])
+        _emit(buf.getvalue(), args.output)
+    else:
+        final = ", ".join(f"{n}={v:.6g}" for n, v in view.final.items())
+        kind = "dimensionless" if args.dimensionless else "dimensionful"
+        _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g} ({kind} at rho = 0): {final}\n"
+              f"grid: {len(res.points)} points up to {'r' if res.dimensionless else 'rho'} = "
+              f"{float(np.max(res.points)):.6g}", args.output)
+    return 0 if res.status == "completed" else 1
+
+
 def equations_command(args) -> int:
     """``tensornn flow equations MODEL``: the derived beta functions as text or LaTeX."""
+    _polynomial(args)
     preset = _preset(args)
     system = preset.system
     if not hasattr(system, "equations"):

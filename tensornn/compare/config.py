@@ -70,7 +70,7 @@ class CompareConfig:
     cp_rank : int
         CP rank R of the structured (CP) reading whose bubble content is tabulated.
     active_passive : bool
-        Run the active/passive overlay of :mod:`tensornn.rg_experiment` at d_in.
+        Run the active/passive overlay of :mod:`tensornn.rg.experiment` at d_in.
     active_passive_networks : int
         Ensemble size per point of that experiment.
     fixed_point_starts : int

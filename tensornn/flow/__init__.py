@@ -1,4 +1,5 @@
-"""Wetterich flows in the local potential approximation: one-loop rules, thresholds, integration, fixed points."""
+"""Wetterich flows in the local potential approximation: one-loop rules, thresholds, integration, fixed points,
+and the functional LPA of the scalar and O(N) models (the full potential on a Chebyshev grid)."""
 
 from .fixed_points import (
     FixedPoint,
@@ -9,6 +10,12 @@ from .fixed_points import (
     stability_matrix,
 )
 from .betas import DerivedFlow, derive_flow
+from .chebyshev import ChebyshevGrid
+from .functional_flow import functional_flow
+from .functional_flow_result import FunctionalFlowResult
+from .functional_result import FunctionalFixedPoint, resolve_fixed_point
+from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
+from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
 from .equations import equations_latex, equations_text
 from .integrate import FlowResult, run_flow
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
@@ -38,6 +45,18 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "ChebyshevGrid",
+    "FunctionalFixedPoint",
+    "FunctionalSearch",
+    "functional_fixed_point",
+    "functional_fixed_points",
+    "resolve_fixed_point",
+    "FunctionalFlowResult",
+    "functional_flow",
+    "KINETIC_FUNCTIONS",
+    "KineticFunction",
+    "kinetic_function",
+    "KineticFlow",
     "Health",
     "fixed_point_health",
     "exponent_convergence",

@@ -271,6 +271,20 @@ class DerivedFlow:
         g = self._check(couplings)
         return self._rhs(g, float(np.exp(t)) ** self.power, self._data_at(t, False))[0]
 
+    def beta_dimensionful_with(self, t, couplings, *, window: float, weight: float):
+        """d g_I/dt (dimensionful, LPA) with the Litim window values k^s -> ``window``, s k^s -> ``weight``.
+
+        The hook of the spectrally adjusted Litim regulator (:mod:`tensornn.flow.kinetic`): inside the
+        window the propagator is 1/(window + m) and d_t R = weight, so L_n^S = N_S(k) weight / (window + m)^n.
+        ``window = k^s, weight = s k^s`` gives :meth:`beta_dimensionful`.
+        """
+        if self.anomalous_dimension or self.theory.regulator != "litim":
+            raise InvalidArgumentError("beta_dimensionful_with replaces the Litim window of an LPA flow; this flow has "
+                                       "an anomalous dimension or another regulator")
+        g = self._check(couplings)
+        nu, mu, lam = self._data_at(t, False)
+        return self._rhs(g, float(window), (nu * (float(weight) / (self.power * float(window))), mu, lam))[0]
+
     def eta(self, couplings, t=None):
         """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA); shape () or (m,)."""
         g = self._check(couplings)

@@ -282,13 +282,20 @@ def _orbit_key(bubble):
 
 
 # ---------------------------------------------------------------------------- preset functions
-def scalar_preset(dim: int = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """One real scalar in ``dim`` dimensions, LPA, Litim, up to phi^(2 order).
+def _check_dim(dim):
+    """D as a real number > 0 (an int when it is a whole number, so that the options read as before)."""
+    dim = check_real("dim", dim, positive=True)
+    return int(dim) if dim.is_integer() else dim
+
+
+def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
+    """One real scalar in ``dim`` dimensions (any real D > 0), LPA, Litim, up to phi^(2 order).
 
     ``expansion="zero"``: the engine's flow of g2, g4, ... (U = sum g_{2n} phi^{2n}, g_{2n} = u_{2n}/(2n)!;
-    m^2 = 2 g2). ``"minimum"``: :class:`MinimumPotential` (kappa, lambda2, ..., lambda_order).
+    m^2 = 2 g2). ``"minimum"``: :class:`MinimumPotential` (kappa, lambda2, ..., lambda_order), D > 2.
+    The volume factor V_D of a non-integer D is the analytic continuation of the unit ball's volume.
     """
-    dim = check_int("dim", dim, minimum=1)
+    dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "scalar", expansion)
     options = dict(dim=dim, order=order, expansion=expansion)
@@ -302,14 +309,14 @@ def scalar_preset(dim: int = 3, order: int = 2, expansion: str = "zero") -> Flow
     return FlowPreset("scalar", options, system, theory, _zero_bounds(order))
 
 
-def on_preset(n_components: int = 3, dim: int = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """N real scalars with O(N) symmetry, LPA, Litim, up to (phi.phi)^order.
+def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
+    """N real scalars with O(N) symmetry in ``dim`` dimensions (any real D > 0), LPA, Litim, up to (phi.phi)^order.
 
     ``expansion="zero"``: the engine's flow (one local colour, one flat pairing colour of size N;
     couplings g_{2n} of (phi.phi)^n). ``"minimum"``: :class:`MinimumPotential` with ``n_components=N``.
     """
     n_components = check_int("n_components", n_components, minimum=1)
-    dim = check_int("dim", dim, minimum=1)
+    dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "on", expansion)
     options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion)

@@ -4,7 +4,7 @@ Two readings of "renormalisation group" for a one-hidden-layer Gauss-net of widt
 
 - **Passive**: a fixed network, the scale k runs. The infrared data of the network at weight scale
   ``sigma_w0`` start the scalar LPA flow (Litim, D = d_in, ``U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!``)
-  at ``k_IR << m0`` and it is integrated upward (:mod:`tensornn.passive_flow`). The running mass is read
+  at ``k_IR << m0`` and it is integrated upward (:mod:`tensornn.rg.passive`). The running mass is read
   as a weight scale, ``sigma_w(k) = sqrt(d_in u2(k)/2)``, giving a curve ``u4(k)`` against ``sigma_w(k)``.
 - **Active**: the network changes, sigma_w is the knob. Networks initialised at a grid of sigma_w
   (covering the range of the passive map) have their u4 measured by Monte Carlo (jackknife standard
@@ -286,7 +286,9 @@ def active_passive_experiment(
     entropy = root_entropy(seed)
     n_cases = len(d_ins) * len(widths)
     callback, close = _progress(progress, n_cases * (n_points + 1) * n_networks)
-    flow_kw = dict(k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio)
+    # the p^2 kinetic term (plain Litim regulator), as in the published tables of docs/rg_experiment.md
+    # (passive_flow's own default is the network's exact kinetic function, kinetic="gauss")
+    flow_kw = dict(k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio, kinetic="p2")
     cases = []
     try:
         for ci, (d_in, width) in enumerate((d, n) for d in d_ins for n in widths):

@@ -8,9 +8,9 @@ the Litim regulator, eta = 0, and the truncation
 
     U_k(phi) = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
 
-whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce the scalar
-anchors of docs/theory/flow.md: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the
-Z-normalised network output ``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)``
+whose beta functions are derived by :func:`tensornn.flow.derive_flow` (with the p^2 kinetic term they
+are the plain Litim flows of docs/theory/flow.md: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field
+is the Z-normalised network output ``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)``
 (:mod:`tensornn.couplings.normalisation`); the infrared data are
 
     u2(k_IR) = m^2 = 2 sigma_w0^2 / d_in,   u4(k_IR) = Z^-2 u4_f,   u6(k_IR) = u6 (stated),
@@ -19,9 +19,17 @@ with ``u4_f`` the amputated quartic coupling of the network in the f^4/4! normal
 (:func:`tensornn.couplings.measure_u4`). The running mass is read as a weight scale,
 ``sigma_w(k) = sqrt(d_in u2(k) / 2)`` (:func:`tensornn.couplings.normalisation.sigma_w_of_mass`).
 
-The integration is :func:`tensornn.flow.trajectory.run_from_ir` in units of the infrared mass m0, so
-that the blow-up bound does not depend on sigma_w0; the range of validity ``1 + u2/k^2 > 0`` is
-checked along the way and a pole is a status, never an exception.
+Kinetic function: in this normalisation the Gauss-net's inverse kernel is P(p) = m^2 exp(p^2/m^2)
+= m^2 + p^2 + p^4/(2 m^2) + ..., with m = m0 the network's mass. The default ``kinetic="gauss"`` regulates
+with the spectrally adjusted Litim regulator of the exact kinetic function P_kin = m0^2 (exp(p^2/m0^2) - 1)
+(:mod:`tensornn.flow.kinetic`): every threshold N(k) 2 k^2/(k^2 + u2)^n becomes N(k) k P_kin'(k)/(P_kin(k) + u2)^n,
+so the loops are those of the network's own propagator and die off like exp(-k^2/m0^2) above m0.
+``kinetic="p2"`` keeps the p^2 truncation of the kinetic term (the plain Litim flows); the two
+agree as k/m0 -> 0.
+
+The integration is :func:`tensornn.flow.trajectory.run_from_ir` in units of the infrared mass m0 (k/m0 and
+u_n m0^{-[u_n]}, with the canonical dimensions of the engine), so that the blow-up bound does not depend on
+sigma_w0; the range of validity is checked along the way and a pole is a status, never an exception.
 
 References
 ----------
@@ -37,18 +45,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_choice, check_int, check_real
 from .._json import finite
 from ..couplings.normalisation import engine_coupling, potential_coupling, sigma_w_of_mass
 from ..errors import InvalidArgumentError
 from ..flow.betas import derive_flow
+from ..flow.kinetic import KineticFlow
 from ..flow.trajectory import run_from_ir
 from ..networks.blocks import block_kinetic_coefficients
 from ..theory.colours import ContinuumColour
 from ..theory.field_theory import Theory
 from ..theory.truncations import scalar_truncation
 
-__all__ = ["PassiveFlow", "passive_flow", "scalar_flow"]
+__all__ = ["PASSIVE_KINETIC", "PassiveFlow", "passive_flow", "scalar_flow"]
 
 _LEGS = np.array([2, 4, 6])
 
@@ -82,6 +91,8 @@ class PassiveFlow:
         As :class:`tensornn.flow.FlowResult` ("completed", "pole", "diverged", "failed").
     k_ir, k_uv : float
         Requested scales; ``k_stop_reached`` is where the flow ended.
+    kinetic : str
+        "gauss" (the network's kinetic function m0^2 (exp(p^2/m0^2) - 1)) or "p2".
     """
 
     d_in: int
@@ -99,6 +110,7 @@ class PassiveFlow:
     k_uv: float
     k_stop_reached: float
     violated: str | None = None
+    kinetic: str = "p2"
 
     @property
     def success(self) -> bool:
@@ -118,7 +130,7 @@ class PassiveFlow:
 
         With the scalar anchors (docs/theory/flow.md) it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
         """
-        flow = scalar_flow(self.d_in)
+        flow = _system(self.d_in, self.kinetic, math.sqrt(2.0 * self.sigma_w0**2 / self.d_in))
         g = engine_coupling([self.u2[0], self.u4[0], self.u6[0]], _LEGS)
         beta = potential_coupling(flow.beta_dimensionful(math.log(self.k[0]), g), _LEGS)
         if self.u4[0] == 0.0 or beta[0] == 0.0:
@@ -131,25 +143,40 @@ class PassiveFlow:
             "u6_ir": self.u6_ir, "k": self.k.tolist(), "u2": self.u2.tolist(), "u4": self.u4.tolist(),
             "u6": self.u6.tolist(), "sigma_w": [finite(s) for s in self.sigma_w],
             "status": self.status, "message": self.message, "violated": self.violated, "k_ir": self.k_ir,
-            "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached,
+            "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached, "kinetic": self.kinetic,
             "normalisation": "phi = sqrt(Z) f; U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!",
         }
 
     def __repr__(self) -> str:
         return (
-            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, status={self.status!r}, "
+            f"PassiveFlow(d_in={self.d_in}, sigma_w0={self.sigma_w0:.4g}, kinetic={self.kinetic!r}, "
+            f"status={self.status!r}, "
             f"k: {self.k_ir:.3g} -> {self.k_stop_reached:.3g}, sigma_w: {self.sigma_w[0]:.4g} -> "
             f"{self.sigma_w[-1]:.4g}, u4: {self.u4[0]:.4g} -> {self.u4[-1]:.4g})"
         )
 
 
+#: Kinetic functions of :func:`passive_flow`.
+PASSIVE_KINETIC = ("gauss", "p2")
+
+
+def _system(d_in, kinetic, mass):
+    """The engine's flow with the kinetic function ``kinetic`` ("p2": the engine's flow itself)."""
+    flow = scalar_flow(d_in)
+    if kinetic == "p2":
+        return flow
+    return KineticFlow(flow, kinetic, mass=mass)
+
+
 def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-3, k_uv_ratio=1e2,
-                 n_points=400, rtol=1e-9, atol=1e-12) -> PassiveFlow:
+                 n_points=400, rtol=1e-9, atol=1e-12, kinetic="gauss") -> PassiveFlow:
     """Integrate the scalar LPA flow upward from the infrared data of a Gauss-net.
 
     Starts at ``k_IR = k_ir_ratio * m0`` with ``u2 = m0^2 = 2 sigma_w0^2/d_in``, ``u4 = u4_ir``,
-    ``u6 = u6_ir`` and integrates ``d_t u_n = beta_n`` (engine-derived, Litim, D = d_in) up to
-    ``k_UV = k_uv_ratio * m0``.
+    ``u6 = u6_ir`` and integrates ``d_t u_n = beta_n`` (engine-derived, D = d_in) up to
+    ``k_UV = k_uv_ratio * m0``, with the spectrally adjusted Litim regulator of the network's kinetic
+    function (``kinetic="gauss"``, the threshold values k^2 and 2 k^2 replaced by
+    P_kin(k) = m0^2 (exp(k^2/m0^2) - 1) and k P_kin'(k)) or of p^2 (``kinetic="p2"``, plain Litim).
 
     Parameters
     ----------
@@ -171,6 +198,9 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
         Recorded points (equally spaced in ln k).
     rtol, atol : float
         Integrator tolerances (in units of m0).
+    kinetic : {"gauss", "p2"}, default "gauss"
+        The kinetic function of the regulator (module docstring); "p2" gives the plain Litim flows
+        d_t u2 = -V_D k^(D+2) u4/(k^2 + u2)^2, ...
 
     Returns
     -------
@@ -187,6 +217,9 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     >>> res = passive_flow(1, 1.0, 0.0)        # free theory: nothing runs
     >>> res.status, float(res.u2[-1]), float(res.u4[-1])
     ('completed', 2.0, 0.0)
+    >>> a, b = passive_flow(3, 1.0, -0.5, kinetic="p2"), passive_flow(3, 1.0, -0.5, kinetic="gauss")
+    >>> bool(b.sigma_w[-1] < a.sigma_w[-1])   # the exact kinetic term suppresses the loops above m0
+    True
     """
     d_in = check_int("d_in", d_in, minimum=1)
     sigma_w0 = check_real("sigma_w0", sigma_w0, positive=True)
@@ -200,14 +233,17 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
             f"k_ir_ratio={k_ir_ratio}, k_uv_ratio={k_uv_ratio}; swap them"
         )
     n_points = check_int("n_points", n_points, minimum=2)
+    kinetic = check_choice("kinetic", kinetic, PASSIVE_KINETIC)
     mass2 = block_kinetic_coefficients(block_sizes=(d_in,), sigma_blocks=(sigma_w0,)).masses[0]
     m0 = math.sqrt(mass2)
+    unit = m0 ** np.asarray(scalar_flow(d_in).dimensions)  # canonical dimensions of u2, u4, u6: 2, 4 - D, 6 - 2D
     u2 = mass2 if u2_ir is None else check_real("u2_ir", u2_ir)
-    traj = run_from_ir(scalar_flow(d_in), {2: u2, 4: u4_ir, 6: u6_ir}, k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0,
-                       unit=m0, n_points=n_points, rtol=rtol, atol=atol)
+    # in units of m0 the Gauss-net's mass is 1
+    traj = run_from_ir(_system(d_in, kinetic, 1.0), {2: u2 / unit[0], 4: u4_ir / unit[1], 6: u6_ir / unit[2]},
+                       k_ir=k_ir_ratio, k_uv=k_uv_ratio, n_points=n_points, rtol=rtol, atol=atol)
     return PassiveFlow(
-        d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=traj.k,
-        u2=traj.potential(2), u4=traj.potential(4), u6=traj.potential(6), status=traj.status,
-        message=traj.message.replace("k/unit = ", "k/m0 = "), k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0,
-        k_stop_reached=traj.k_stop_reached, violated=traj.violated,
+        d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=traj.k * m0,
+        u2=traj.potential(2) * unit[0], u4=traj.potential(4) * unit[1], u6=traj.potential(6) * unit[2],
+        status=traj.status, message=traj.message.replace("k = ", "k/m0 = "), k_ir=k_ir_ratio * m0,
+        k_uv=k_uv_ratio * m0, k_stop_reached=traj.k_stop_reached * m0, violated=traj.violated, kinetic=kinetic,
     )

@@ -148,10 +148,11 @@ class ContinuumColour(Colour):
 
     ``density`` defaults to 1/(2 pi)^D (modes per unit volume); ``density=1`` is the continuum
     approximation of the lattice sum over Z^D. For one colour
-    N_c(x) = density * Omega_D Gamma(D/s) / (s Gamma(1 + D/s)) * (x/a)^(D/s).
+    N_c(x) = density * Omega_D Gamma(D/s) / (s Gamma(1 + D/s)) * (x/a)^(D/s). The dimension D may be
+    any real D > 0 (the volume of the unit ball continued in D, as in dimensional regularisation).
     """
 
-    dimension: int = 1
+    dimension: float = 1
     power: float = 2.0
     scale: float = 1.0
     density: float | None = None
@@ -159,7 +160,10 @@ class ContinuumColour(Colour):
     kind: str = field(default="continuum", init=False)
 
     def __post_init__(self):
-        check_int("dimension", self.dimension, minimum=1)
+        dimension = check_real("dimension", self.dimension, positive=True)
+        if float(dimension).is_integer():
+            dimension = int(dimension)
+        object.__setattr__(self, "dimension", dimension)
         check_real("power", self.power, positive=True)
         check_real("scale", self.scale, positive=True)
         if self.density is None:
