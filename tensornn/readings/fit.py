@@ -18,9 +18,12 @@ reported beside the readings: it says how much of G4c the first-order basis desc
 mixed couplings should be consistent with zero.
 
 Selection. Monte Carlo: among the readings whose p-value is at least ``alpha``, the one with the
-smallest AIC = chi^2 + 2 K; when none passes, the smallest AIC, flagged (``selected_fits`` False).
-Exact oracle: a reading fits when its relative residual is at most ``exact_rtol``; among those the one
-with the fewest classes; when none fits, the smallest relative residual, flagged.
+fewest classes (the most economical claim the data allow), AIC = chi^2 + 2 K breaking ties; when none
+passes, the smallest AIC, flagged (``selected_fits`` False). AIC alone is not used to choose between
+passing readings: with a covariance estimated from G groups the chi^2 differences of nested fits have
+a heavier tail than chi^2(Delta K), and AIC then prefers the larger model too often (docs/readings.md
+has the numbers). Exact oracle: a reading fits when its relative residual is at most ``exact_rtol``;
+among those the one with the fewest classes; when none fits, the smallest relative residual, flagged.
 
 Couplings are reported by class name with their standard errors (0 for an exact fit), the exact value
 where the first-order action is known (:func:`tensornn.readings.exact_couplings`, else None), and the
@@ -196,7 +199,7 @@ def _reading_fit(name, classes, matrix, values, linear: LinearFit, exact, alpha,
                    f"shrinkage {linear.shrinkage:.3g})")
     return ReadingFit(name, tuple(c.name for c in classes), couplings, linear.chi2, linear.dof, linear.p_value,
                       linear.aic, linear.relative_residual, kappa, linear.shrinkage, linear.reference, fits,
-                      -linear.fitted, -linear.residuals, "fits" if fits else "fails", message)
+                      linear.fitted, linear.residuals, "fits" if fits else "fails", message)
 
 
 @dataclass(frozen=True)
@@ -312,7 +315,7 @@ def _select(readings: dict, method: str) -> tuple[str | None, bool]:
             return min(passing, key=lambda f: (len(f.classes), f.relative_residual)).reading, True
         return min(readings.values(), key=lambda f: f.relative_residual).reading, False
     if passing:
-        return min(passing, key=lambda f: f.aic).reading, True
+        return min(passing, key=lambda f: (len(f.classes), f.aic)).reading, True
     return min(readings.values(), key=lambda f: f.aic).reading, False
 
 
