@@ -1,8 +1,9 @@
 """tensornn: neural-network ensembles as random (tensor) field theories.
 
 The package follows the data: networks and ensembles -> correlators -> couplings -> bubbles and
-theories -> flows -> the comparison of tensor and scalar readings. Subpackages: ``tensornn.bubbles``,
-``tensornn.theory``, ``tensornn.flow``, ``tensornn.structured``, ``tensornn.compare``.
+theories -> flows -> the comparison of tensor and scalar readings. Subpackages: ``tensornn.data``,
+``tensornn.bubbles``, ``tensornn.theory``, ``tensornn.flow``, ``tensornn.structured``, ``tensornn.readings``,
+``tensornn.compare``.
 """
 
 __version__ = "0.1.0"
@@ -12,12 +13,14 @@ from .compare import CompareConfig, CompareResult, run_compare
 from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
 from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
 from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
+from .data import TensorData, load_data
 from .ensemble import EnsembleMoments, sample_ensemble
 from .errors import (
     BubbleError,
     ConfigError,
     InvalidArgumentError,
     InvalidTypeError,
+    MissingDependencyError,
     NoisyEstimateWarning,
     NumericalOverflowWarning,
     TensorNNError,
@@ -28,6 +31,7 @@ from .flow import DerivedFlow, derive_flow, find_fixed_points, make_preset, pote
 from .kernels import ACTIVATIONS, kernel, kernel_w
 from .networks import NetworkSpec, ScalarNetwork
 from .passive_flow import PassiveFlow, passive_flow
+from .readings import ReadingsResult, read_network
 from .rg_experiment import ActivePassiveResult, active_passive_experiment
 from .structured import BlockGaussNetwork, StructuredNetwork
 from .theory import Theory, Truncation
@@ -48,6 +52,11 @@ __all__ = [
     "normalised_deviation",
     "CorrelatorEstimate",
     "DeviationEstimate",
+    # data and readings
+    "TensorData",
+    "load_data",
+    "read_network",
+    "ReadingsResult",
     # exact results and couplings
     "hidden_moments",
     "two_point_exact",
@@ -88,6 +97,7 @@ __all__ = [
     "BubbleError",
     "ConfigError",
     "TruncationError",
+    "MissingDependencyError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
 ]

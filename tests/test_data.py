@@ -218,3 +218,11 @@ def test_digits_are_read_as_eight_by_eight_centred_and_scaled():
     # always-blank border pixels: zero modes of the full covariance
     assert summary.spectra.status == "rank-deficient"
     assert summary.kronecker.distance > 5 * summary.kronecker.noise_floor
+
+
+def test_colour_marginals_are_averages_over_the_other_indices():
+    x = np.random.default_rng(7).standard_normal((3, 2, 3, 4))
+    m = TensorData(x).colour_marginals()
+    assert m.index_sizes == (9,)
+    np.testing.assert_allclose(m.values[:, 2:5], x.mean(axis=(1, 3)))
+    np.testing.assert_allclose(m.values[:, 5:], x.mean(axis=(1, 2)))

@@ -31,3 +31,8 @@ def test_lpa_exponents_table_example(monkeypatch, capsys):
 def test_structured_linear_example(monkeypatch, capsys):
     text = _run("structured_linear.py", ["--small"], monkeypatch, capsys)
     assert "tetrahedron" in text and "bubble fits" in text
+
+
+def test_readings_verdicts_example(monkeypatch, capsys):
+    text = _run("readings_verdicts.py", ["--small"], monkeypatch, capsys)
+    assert "6 : 18 : 18 : 18 : 18" in text and "selected: tensor" in text and "block Gauss-net" in text

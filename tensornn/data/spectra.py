@@ -33,6 +33,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from .tensors import as_tensor_data
 
 __all__ = [
+    "MAX_FULL_COMPONENTS",
     "ColourSpectra",
     "DataSpectra",
     "colour_spectra",

@@ -134,6 +134,17 @@ class TensorData:
             out = np.kron(out, factor)
         return out
 
+    def colour_marginals(self) -> "TensorData":
+        """Each sample as the concatenation of its colour marginals, shape (P, n_1 + ... + n_d).
+
+        Block c holds x^c_i = mean over the other indices of x[..., i, ...] (i the colour-c index): the
+        direct-sum input of a block-structured network (one block per colour, D_c = n_c).
+        """
+        blocks = [self.values.mean(axis=tuple(k for k in range(1, self.order + 1) if k != c))
+                  for c in range(1, self.order + 1)]
+        return TensorData(np.concatenate(blocks, axis=1), name=f"{self.name} (colour marginals)",
+                          description=f"colour marginals of {self.name}: blocks of sizes {self.index_sizes}")
+
     def subset(self, indices) -> "TensorData":
         """The samples ``indices`` (a sequence of ints) as a new TensorData with the same metadata."""
         idx = np.asarray(indices, dtype=int)

@@ -189,7 +189,7 @@ def _positive_definite(cov: np.ndarray) -> bool:
     return True
 
 
-def monte_carlo_fit(measurement, matrix, *, shrinkage="auto") -> LinearFit:
+def monte_carlo_fit(measurement, matrix, *, shrinkage="auto", cross_fit: bool = True) -> LinearFit:
     """Cross-fitted couplings and the GLS goodness of fit of a Monte-Carlo G4c (module docstring).
 
     Parameters
@@ -203,6 +203,10 @@ def monte_carlo_fit(measurement, matrix, *, shrinkage="auto") -> LinearFit:
         Schafer-Strimmer intensity. A number in [0, 1] forces that intensity (0 uses Hotelling's
         T^2 reference, anything else chi^2). The cross-fit weights always use the Schafer-Strimmer
         intensity of their half.
+    cross_fit : bool
+        True (default): cross-fitted couplings (module docstring). False: the GLS minimiser of the
+        goodness of fit itself, weighted with the values' own covariance, with the covariance
+        W C W^T; kept to show the bias that cross-fitting removes (docs/readings.md).
 
     Returns
     -------
@@ -226,7 +230,7 @@ def monte_carlo_fit(measurement, matrix, *, shrinkage="auto") -> LinearFit:
     if not _positive_definite(cov):
         intensity = max(intensity, shrinkage_intensity(replicas), 1e-3)
         cov = shrunk_covariance(raw, intensity)
-    _, chi2, _ = _gls(a, y, cov)
+    beta_same, chi2, w_same = _gls(a, y, cov)
     dof = q - k
     nu = g - 1
     if intensity == 0.0 and nu - dof + 1 > 0 and dof > 0:
@@ -235,6 +239,11 @@ def monte_carlo_fit(measurement, matrix, *, shrinkage="auto") -> LinearFit:
     else:
         p_value = float(stats.chi2.sf(chi2, dof)) if dof > 0 else math.nan
         reference = "chi2"
+    if not cross_fit:
+        fitted = a @ beta_same
+        return LinearFit(beta_same, w_same @ raw @ w_same.T, fitted, y - fitted, chi2, dof, p_value, chi2 + 2 * k,
+                         float(np.linalg.norm(y - fitted) / np.linalg.norm(y)), _scaled_lstsq(a, y)[1], intensity,
+                         reference, g)
     halves = [np.arange(g)[h::2] for h in (0, 1)]
     parts = [measurement.estimates(h) for h in halves]
     weights_cov = []
