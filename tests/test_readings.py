@@ -24,6 +24,7 @@ from tensornn.readings import (
     LOCAL,
     GaussProductSpace,
     IndexSpace,
+    QuadrupleDesign,
     amputation_patterns,
     block_gauss_four_point_factorised,
     check_design,
@@ -247,3 +248,13 @@ def test_gauss_scalar_network_reads_through_one_block():
     result = read_network(net, x, readings=("scalar", "vector"), n_quadruples=20, max_condition=1e9)
     assert result.method == "exact" and set(result.readings) == {"scalar", "vector"}
     assert result.readings["scalar"].classes == ("local",)
+
+
+def test_quadruple_design_validates_its_fields():
+    x = np.ones((5, 2))
+    with pytest.raises(InvalidArgumentError, match="quadruples index the 5 inputs"):
+        QuadrupleDesign(x, np.arange(5), np.array([[0, 1, 2, 5]]))
+    with pytest.raises(InvalidArgumentError, match="points must be 5 integers"):
+        QuadrupleDesign(x, np.arange(4), np.array([[0, 1, 2, 3]]))
+    with pytest.raises(InvalidArgumentError, match="shape \\(Q, 4\\)"):
+        QuadrupleDesign(x, np.arange(5), np.array([[0.0, 1.0, 2.0, 3.0]]))

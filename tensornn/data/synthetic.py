@@ -74,7 +74,7 @@ def synthetic_kronecker(index_sizes=DEFAULT_SYNTHETIC_SHAPE, n_samples: int = DE
     Examples
     --------
     >>> data = synthetic_kronecker((2, 3), 100, seed=1)
-    >>> data.index_sizes, data.covariance_factors[0][0, 1]
+    >>> data.index_sizes, float(data.covariance_factors[0][0, 1])
     ((2, 3), 0.7)
     """
     try:

@@ -54,6 +54,26 @@ class QuadrupleDesign:
     data_name: str = "data"
     seed: int | None = None
 
+    def __post_init__(self):
+        inputs = np.asarray(self.inputs, dtype=float)
+        points = np.asarray(self.points)
+        quads = np.asarray(self.quadruples)
+        if inputs.ndim < 2 or len(inputs) < 1:
+            raise InvalidArgumentError(f"inputs must have shape (M, ...) with M >= 1 points, got {inputs.shape}")
+        if points.shape != (len(inputs),) or not np.issubdtype(points.dtype, np.integer):
+            raise InvalidArgumentError(
+                f"points must be {len(inputs)} integers (one sample number per input), got {points.dtype} {points.shape}"
+            )
+        if quads.ndim != 2 or quads.shape[1] != 4 or not np.issubdtype(quads.dtype, np.integer) or len(quads) < 1:
+            raise InvalidArgumentError(f"quadruples must be an int array of shape (Q, 4), Q >= 1, got {quads.dtype} "
+                                       f"{quads.shape}")
+        if quads.min() < 0 or quads.max() >= len(inputs):
+            raise InvalidArgumentError(f"quadruples index the {len(inputs)} inputs, got entries {quads.min()}.."
+                                       f"{quads.max()}")
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "quadruples", quads)
+
     @property
     def n_points(self) -> int:
         return int(self.inputs.shape[0])
