@@ -258,3 +258,15 @@ def test_quadruple_design_validates_its_fields():
         QuadrupleDesign(x, np.arange(4), np.array([[0, 1, 2, 3]]))
     with pytest.raises(InvalidArgumentError, match="shape \\(Q, 4\\)"):
         QuadrupleDesign(x, np.arange(5), np.array([[0.0, 1.0, 2.0, 3.0]]))
+
+
+def test_no_first_order_reading_describes_the_block_gauss_net():
+    # exact G4c of a biased block Gauss-net on the colour marginals at rms |x| = 1 (docs/readings.md table):
+    # relative residuals 0.2 (scalar), 0.21 (vector), 0.17 (tensor); the selection is flagged
+    marginals = synthetic_kronecker(seed=0).colour_marginals()
+    x = TensorData(marginals.values / np.sqrt(np.mean(np.sum(marginals.values**2, axis=1))), name="marginals")
+    net = BlockGaussNetwork((4, 4, 4), (1.0, 1.0, 1.0), width=10, sigma_w=1.0, sigma_b=1.0, bias=True)
+    result = read_network(net, x)
+    assert result.method == "exact" and not result.selected_fits and result.status == "no reading fits"
+    assert all(f.relative_residual > 0.1 for f in result.readings.values())
+    assert result.reference_fit.status == "not identifiable" and "condition number" in result.text()

@@ -288,7 +288,9 @@ class ReadingsResult:
         fits = list(self.readings.values()) + ([self.reference_fit] if self.reference_fit is not None else [])
         for fit in fits:
             mark = "*" if fit.reading == self.selected else " "
-            if fit.reference == "none":
+            if fit.status == "not identifiable":
+                quality = fit.message
+            elif fit.reference == "none":
                 quality = f"relative residual {fit.relative_residual:.3g}"
             else:
                 quality = (f"chi2/dof {fit.chi2:9.4g}/{fit.dof:<3d} p {fit.p_value:9.3g}  AIC {fit.aic:9.4g}  "
