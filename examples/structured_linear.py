@@ -1,5 +1,8 @@
 """Linear CP-structured networks: exact cumulants, Monte Carlo, bubble content and the bubble fit.
 
+The bubble fit is the tensor reading of tensornn.readings (generalised least squares of the measured G4c
+on the amputation patterns of the quartic bubbles, couplings cross-fitted, docs/readings.md).
+
 Run: python examples/structured_linear.py  (about a minute; --small for a quick smoke run with 20x fewer
 networks). Every number printed is computed here.
 """
@@ -9,11 +12,10 @@ import itertools
 
 import numpy as np
 
+from tensornn.readings import QuadrupleDesign, read_network
 from tensornn.structured import (
     StructuredNetwork,
     estimate_correlators,
-    fit_bubbles,
-    linear_coefficients,
     linear_four_point,
     linear_tensor_action,
     linear_two_point,
@@ -33,14 +35,15 @@ def deviations(sizes, rank, width, n_networks, seed=7):
 
 
 def bubble_fit(sizes, rank, width, n_networks=400_000, seed=3):
+    """The tensor reading of a Monte-Carlo G4c on 20 quadruples of 6 random inputs (128 groups)."""
     net = StructuredNetwork(sizes, cp_rank=rank, width=width)
     rng = np.random.default_rng(2)
     x = rng.standard_normal((6, *sizes))
     quads = np.array(list(itertools.combinations_with_replacement(range(6), 4)))
     quads = quads[rng.choice(len(quads), 20, replace=False)]
-    est = estimate_correlators(net, x, quads, n_networks, seed=seed, n_blocks=200, centred=False)
-    fit = fit_bubbles(est.g4c, est.g4c_error, x, quads, covariance=est.g4c_covariance)
-    return fit, linear_coefficients(net)
+    design = QuadrupleDesign(x, np.arange(6), quads, "random")
+    return read_network(net, design=design, method="monte-carlo", n_networks=n_networks, seed=seed,
+                        readings=("tensor",), reference=False).readings["tensor"]
 
 
 if __name__ == "__main__":
@@ -57,9 +60,9 @@ if __name__ == "__main__":
         z2, z4, signal = deviations(sizes, rank, width, n // scale)
         print(f"  sizes={sizes!s:<10} R={rank!s:<5} N={width} networks={n:>7}:  G2 {z2:.2f}  G4c {z4:.2f}  "
               f"signal {signal:.1f}")
-    print("\nbubble fits (coefficient +- error, exact, pull)")
+    print("\nbubble fits (coupling lambda_B +- error, exact, pull; tensor reading of tensornn.readings)")
     for sizes, rank, width in [((2, 3), 1, 2), ((2, 2, 2), 1, 4), ((2, 2, 2), 3, 2), ((2, 2, 2), None, 2)]:
-        fit, exact = bubble_fit(sizes, rank, width, n_networks=400_000 // scale)
-        print(f"  sizes={sizes} R={rank} N={width}: significant={fit.significant}, chi2={fit.chi2:.1f}/{fit.dof}")
-        for name, c, e in zip(fit.names, fit.coefficients, fit.standard_errors):
-            print(f"    {name:<14} {c: .5f} +- {e:.5f}   exact {exact[name]:.5f}   pull {(c - exact[name]) / e: .2f}")
+        fit = bubble_fit(sizes, rank, width, n_networks=400_000 // scale)
+        print(f"  sizes={sizes} R={rank} N={width}: chi2/dof = {fit.chi2:.1f}/{fit.dof}, p = {fit.p_value:.3g}")
+        for name, c in fit.couplings.items():
+            print(f"    {name:<14} {c.value: .5g} +- {c.error:.3g}   exact {c.exact:.5g}   pull {c.pull: .2f}")

@@ -1,11 +1,12 @@
 """tensornn: neural-network ensembles as random (tensor) field theories.
 
-The package follows the data, one stage per subpackage: ``networks`` (architectures, kernels,
-ensemble sampling) -> ``correlators`` (estimators with errors, exact oracles) -> ``couplings``
-(amputation, normalisation, scans) -> ``bubbles`` and ``theory`` (interactions, colours,
-truncations) -> ``flow`` (Wetterich/LPA flows, fixed points) -> ``structured`` (structured-input
-networks read as tensor theories), ``rg`` (passive flows and the active/passive experiment) ->
-``compare`` (the main job) -> ``plotting`` and ``cli`` at the edge.
+The package follows the data, one stage per subpackage: ``data`` (inputs with several indices,
+their spectra) and ``networks`` (architectures, kernels, ensemble sampling) -> ``correlators``
+(estimators with errors, exact oracles) -> ``couplings`` (amputation, normalisation, scans) and
+``readings`` (the quartic action measured in a basis: which reading a network has) -> ``bubbles`` and
+``theory`` (interactions, colours, truncations) -> ``flow`` (Wetterich/LPA flows, fixed points) ->
+``structured`` (structured-input networks read as tensor theories), ``rg`` (passive flows and the
+active/passive experiment) -> ``compare`` (the main job) -> ``plotting`` and ``cli`` at the edge.
 
 Names are loaded on first use (PEP 562), so ``import tensornn`` is cheap.
 """
@@ -22,7 +23,9 @@ if not any(isinstance(f, _MovedModuleFinder) for f in _sys.meta_path):
 __getattr__, __dir__, _names = attach(
     __name__,
     {
-        # networks, ensembles and correlators
+        # data, networks, ensembles and correlators
+        "TensorData": ".data.tensors",
+        "load_data": ".data.catalogue",
         "ACTIVATIONS": ".networks.activations",
         "kernel": ".networks.kernels",
         "kernel_w": ".networks.kernels",
@@ -51,6 +54,9 @@ __getattr__, __dir__, _names = attach(
         "scan_sigma_w": ".couplings.scans",
         "scan_cutoff": ".couplings.scans",
         "CouplingScan": ".couplings.scans",
+        # readings
+        "read_network": ".readings.fit",
+        "ReadingsResult": ".readings.fit",
         # bubbles, theories and flows
         "Bubble": ".bubbles.graph",
         "Theory": ".theory.field_theory",
@@ -79,6 +85,7 @@ __getattr__, __dir__, _names = attach(
         "BubbleError": ".errors",
         "ConfigError": ".errors",
         "TruncationError": ".errors",
+        "MissingDependencyError": ".errors",
         "NoisyEstimateWarning": ".errors",
         "NumericalOverflowWarning": ".errors",
     },

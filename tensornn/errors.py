@@ -14,6 +14,7 @@ __all__ = [
     "BubbleError",
     "ConfigError",
     "TruncationError",
+    "MissingDependencyError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
 ]
@@ -41,6 +42,10 @@ class ConfigError(InvalidArgumentError):
 
 class TruncationError(InvalidArgumentError):
     """A truncation or interaction does not fit the theory it is used with."""
+
+
+class MissingDependencyError(TensorNNError, ImportError):
+    """An optional dependency is not installed; the message names the ``pip install`` that provides it."""
 
 
 class NoisyEstimateWarning(UserWarning):

@@ -32,6 +32,8 @@ from tensornn.flow import (
     stability_matrix,
 )
 from tensornn.networks.scalar import ScalarNetwork
+from tensornn import data as D
+from tensornn import readings as RD
 from tensornn import structured as S
 from tensornn import theory as T
 
@@ -153,16 +155,32 @@ CASES = [
     ("hermite_trace/sizes", lambda: S.hermite_trace((0,)), r"index_sizes"),
     ("linear_action/network", lambda: S.linear_tensor_action(NET), r"activation"),
     ("linear_two_point/network", lambda: S.linear_two_point(NET, X2), r"activation"),
-    ("bubble_basis/quadruples", lambda: S.bubble_basis(np.ones((2, 2, 2)), [(0, 1, 2)]), r"quadruples"),
-    ("fit_bubbles/errors", lambda: S.fit_bubbles([1.0], [-1.0], np.ones((4, 2, 2)), [(0, 1, 2, 3)]), r"errors"),
-    ("fit_bubbles/threshold", lambda: S.fit_bubbles([1.0], [1.0], np.ones((4, 2, 2)), [(0, 1, 2, 3)], threshold=NAN),
-     r"threshold"),
     ("estimate/quadruples", lambda: S.estimate_correlators(NET, X2, [(0, 1, 2)], 100, seed=0), r"quadruples"),
     ("estimate/n_blocks", lambda: S.estimate_correlators(NET, X2, [(0, 1, 1, 0)], 100, seed=0, n_blocks=1),
      r"n_blocks"),
     ("four_point_from_moments/q", lambda: S.four_point_from_moments(M, [(0, 1)]), r"quadruples"),
     ("colour_spectra/data", lambda: S.colour_spectra(np.ones(3)), r"data"),
     ("colour_spectra/nan", lambda: S.colour_spectra(np.full((4, 2, 2), NAN)), r"data"),
+    # data
+    ("TensorData/samples", lambda: D.TensorData(np.ones((1, 3))), r"samples"),
+    ("TensorData/ndim", lambda: D.TensorData(np.ones(4)), r"values"),
+    ("TensorData/nan", lambda: D.TensorData(np.full((3, 2), NAN)), r"finite"),
+    ("load_data/name", lambda: D.load_data("mnist"), r"'synthetic', 'digits'"),
+    ("load_npy/missing", lambda: D.load_npy("no-such-file.npy"), r"does not exist"),
+    ("synthetic/sizes", lambda: D.synthetic_kronecker((4, 0)), r"index_sizes"),
+    ("synthetic/correlations", lambda: D.synthetic_kronecker((2, 2), 10, correlations=(0.5,)), r"correlations"),
+    ("nearest_kronecker/shape", lambda: D.nearest_kronecker(np.eye(5), (2, 2)), r"covariance"),
+    ("nearest_kronecker/asymmetric", lambda: D.nearest_kronecker(np.triu(np.ones((4, 4))), (2, 2)), r"symmetric"),
+    # readings
+    ("quartic_classes/order", lambda: RD.quartic_classes(0), r"order"),
+    ("reading_classes/name", lambda: RD.reading_classes("matrix", RD.quartic_classes(2)), r"'scalar'"),
+    ("quadruple_design/points", lambda: RD.quadruple_design(np.ones((3, 2)), n_points=4), r"n_points"),
+    ("quadruple_design/repeated", lambda: RD.quadruple_design(np.ones((12, 2)), repeated=1.5), r"repeated"),
+    ("read_network/method", lambda: RD.read_network(S.StructuredNetwork((2, 2)), np.ones((8, 2, 2)), method="mc"),
+     r"'auto', 'exact', 'monte-carlo'"),
+    ("read_network/no-data", lambda: RD.read_network(S.StructuredNetwork((2, 2))), r"data"),
+    ("pattern_space/network", lambda: RD.pattern_space(NET), r"ScalarNetwork\('gauss'\)"),
+    ("IndexSpace/scale", lambda: RD.IndexSpace((2, 2), propagator_scale=0.0), r"propagator_scale"),
     # theory
     ("FlatColour/size", lambda: T.FlatColour(0), r"size"),
     ("FlatColour/role", lambda: T.FlatColour(3, role="both"), r"'pairing'"),
@@ -354,6 +372,9 @@ CLI_CASES = [
     ("rg-sigma", ["rg-experiment", "--sigma-w-min", "-1", "--networks", "100"], r"sigma_w_min"),
     ("rg-networks", ["rg-experiment", "--networks", "0"], r"n_networks"),
     ("rg-k-range", ["rg-experiment", "--k-uv", "0.0001", "--networks", "100"], r"k_uv_ratio"),
+    ("data-name", ["data", "summary", "--data", "mnist"], r"'synthetic', 'digits'"),
+    ("data-file", ["data", "summary", "--data", "no-such-file.npy"], r"does not exist"),
+    ("data-seed", ["data", "summary", "--seed", "x"], r"--seed"),
 ]
 
 
@@ -378,4 +399,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (170, 8, 57)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (184, 8, 60)  # update the docs with the table

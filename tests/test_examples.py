@@ -45,3 +45,8 @@ def test_kinetic_passive_flow_example(tmp_path, monkeypatch, capsys):
     text = _run("kinetic_passive_flow.py", ["--quick", "--figure", str(figure)], monkeypatch, capsys)
     assert "| 1 | 0.03 | 5.397e-04 | 0.5997 | 0.6000 |" in text  # docs/functional_lpa.md, the k/m0 -> 0 table
     assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_readings_verdicts_example(monkeypatch, capsys):
+    text = _run("readings_verdicts.py", ["--small"], monkeypatch, capsys)
+    assert "6 : 18 : 18 : 18 : 18" in text and "selected: tensor" in text and "block Gauss-net" in text

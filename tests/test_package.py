@@ -8,7 +8,8 @@ import pytest
 
 import tensornn
 
-SUBPACKAGES = ["tensornn.bubbles", "tensornn.flow", "tensornn.theory", "tensornn.structured", "tensornn.compare"]
+SUBPACKAGES = ["tensornn.bubbles", "tensornn.flow", "tensornn.theory", "tensornn.structured", "tensornn.compare",
+               "tensornn.data", "tensornn.readings"]
 
 
 def test_import_with_warnings_as_errors():

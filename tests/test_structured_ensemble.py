@@ -11,13 +11,8 @@ from tensornn.correlators import four_point
 from tensornn.networks.sampling import sample_ensemble
 from _structured_design import design
 
-from tensornn.structured import (
-    StructuredNetwork,
-    fit_bubbles,
-    four_point_from_moments,
-    linear_coefficients,
-    linear_four_point,
-)
+from tensornn.readings import amputation_patterns, exact_couplings, fit_readings, pattern_space, quartic_classes
+from tensornn.structured import StructuredNetwork, four_point_from_moments, linear_four_point
 
 
 def test_quadruple_reader_agrees_with_the_correlators_module():
@@ -44,12 +39,16 @@ def test_rank_three_cp_network_reproduces_exact_g4c_through_the_ensemble():
 
 
 @pytest.mark.parametrize("sizes, rank, width", [((2, 3), 1, 2), ((2, 2, 2), None, 2)])
-def test_bubble_fit_of_ensemble_data_recovers_exact_coefficients(sizes, rank, width):
+def test_bubble_fit_of_ensemble_data_recovers_exact_couplings(sizes, rank, width):
+    # sample_ensemble's default 32 groups for 20 quadruples: the shrunk-covariance path of the fit
     net = StructuredNetwork(sizes, cp_rank=rank, width=width)
     x, quads = design(sizes)
     meas = four_point_from_moments(sample_ensemble(net, x, 400_000, seed=3), quads)
-    fit = fit_bubbles(meas.values, meas.errors, x, quads, covariance=meas.covariance)
-    exact = linear_coefficients(net)
-    assert max(abs(p) for p in fit.pulls(exact).values()) < 3.0, fit
-    needed = {name for name, c in exact.items() if c != 0.0}
-    assert set(fit.significant) == needed, fit
+    classes = quartic_classes(len(sizes))
+    matrix = amputation_patterns(pattern_space(net), classes, x, quads)
+    fits, _ = fit_readings(meas.values, matrix, classes, measurement=meas, readings=("tensor",), reference=False,
+                           exact=exact_couplings(net, classes))
+    couplings = fits["tensor"].couplings
+    assert max(abs(c.pull) for c in couplings.values()) < 3.0, fits["tensor"]
+    needed = {name for name, c in couplings.items() if c.exact != 0.0}
+    assert {name for name, c in couplings.items() if abs(c.value) > 3 * c.error} == needed, fits["tensor"]

@@ -10,6 +10,8 @@ __getattr__, __dir__, __all__ = attach(
         "deviation_figure": ".ensemble",
         "scan_figure": ".couplings",
         "flow_figure": ".flow",
+        "potentials_figure": ".flow",
+        "spectra_figure": ".data",
         "plot_result": ".rg",
         "flows_figure": ".compare",
         "sigma_figure": ".compare",

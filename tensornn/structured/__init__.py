@@ -1,6 +1,7 @@
-"""Structured inputs: networks on tensor inputs, their exact random-tensor content, fits and block kernels.
+"""Structured inputs: networks on tensor inputs, their exact random-tensor content and block kernels.
 
-See docs/structured.md and docs/theory/structured_inputs.md.
+See docs/structured.md and docs/theory/structured_inputs.md; the fits of measured 4-point functions onto
+quartic classes are in :mod:`tensornn.readings` (docs/readings.md), the data spectra in :mod:`tensornn.data`.
 """
 
 from ..networks.blocks import BlockGaussNetwork, BlockKinetic, block_gauss_kernel, block_kinetic_coefficients
@@ -14,7 +15,6 @@ from .content import (
     quartic_content,
 )
 from .cumulants import PAIRINGS, contraction, linear_four_point, linear_two_point, pairing_tuples, tuple_weight
-from .fit import BubbleFit, bubble_basis, fit_bubbles, linear_coefficients
 from .measure import BlockCorrelators, FourPointMeasurement, estimate_correlators, four_point_from_moments
 from ..networks.cp import STRUCTURED_ACTIVATIONS, StructuredNetwork
 from .spectra import ColourSpectra, colour_spectra
@@ -24,7 +24,6 @@ __all__ = [
     "STRUCTURED_ACTIVATIONS",
     "BlockGaussNetwork",
     "BlockKinetic",
-    "BubbleFit",
     "ColourSpectra",
     "FourPointMeasurement",
     "BlockCorrelators",
@@ -34,14 +33,11 @@ __all__ = [
     "StructuredNetwork",
     "block_gauss_kernel",
     "block_kinetic_coefficients",
-    "bubble_basis",
     "colour_spectra",
     "contraction",
     "estimate_correlators",
-    "fit_bubbles",
     "four_point_from_moments",
     "hermite_trace",
-    "linear_coefficients",
     "linear_four_point",
     "linear_tensor_action",
     "linear_two_point",

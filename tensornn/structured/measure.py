@@ -139,6 +139,11 @@ class FourPointMeasurement:
     covariance : ndarray, shape (Q, Q)
         Jackknife covariance (g - 1)/g sum_g (r_g - rbar)(r_g - rbar)^T over the group replicas.
     n_networks, n_groups : int
+    group_sums : ndarray, shape (n_groups, 7, Q), optional
+        Per group, the sums over its networks of f_i f_j f_k f_l and of the six pair products
+        f_i f_j, f_k f_l, f_i f_k, f_j f_l, f_i f_l, f_j f_k of every quadruple (i, j, k, l): enough to
+        re-estimate G4c on any subset of groups (:meth:`estimates`).
+    group_counts : ndarray of int, shape (n_groups,), optional
     """
 
     quadruples: np.ndarray
@@ -147,9 +152,37 @@ class FourPointMeasurement:
     covariance: np.ndarray
     n_networks: int
     n_groups: int
+    group_sums: np.ndarray | None = None
+    group_counts: np.ndarray | None = None
+
+    def estimates(self, groups=None) -> tuple[np.ndarray, np.ndarray]:
+        """G4c from the networks of ``groups`` (default all) and its delete-one-group replicas.
+
+        Returns
+        -------
+        values : ndarray, shape (Q,)
+        replicas : ndarray, shape (len(groups), Q)
+            The estimate with each group of ``groups`` left out in turn.
+        """
+        if self.group_sums is None:
+            raise InvalidArgumentError("this measurement keeps no group sums; build it with four_point_from_moments")
+        groups = np.arange(self.n_groups) if groups is None else np.asarray(groups, dtype=int)
+        if groups.ndim != 1 or groups.size < 2 or groups.min() < 0 or groups.max() >= self.n_groups:
+            raise InvalidArgumentError(f"groups must list at least 2 group numbers in 0..{self.n_groups - 1}")
+        sums, counts = self.group_sums[groups], self.group_counts[groups]
+        total, n = sums.sum(axis=0), counts.sum()
+        values = _g4c_of_means(total / n)
+        replicas = _g4c_of_means((total[None] - sums) / (n - counts)[:, None, None])
+        return values, replicas
 
     def __repr__(self):
         return f"FourPointMeasurement(Q={len(self.values)}, n_networks={self.n_networks}, n_groups={self.n_groups})"
+
+
+def _g4c_of_means(means: np.ndarray) -> np.ndarray:
+    """G4c from means of shape (..., 7, Q): the fourth moment minus the three products of pair means."""
+    return means[..., 0, :] - (means[..., 1, :] * means[..., 2, :] + means[..., 3, :] * means[..., 4, :]
+                               + means[..., 5, :] * means[..., 6, :])
 
 
 def four_point_from_moments(moments, quadruples) -> FourPointMeasurement:
@@ -171,19 +204,15 @@ def four_point_from_moments(moments, quadruples) -> FourPointMeasurement:
     q = np.asarray(quadruples, dtype=int)
     if q.ndim != 2 or q.shape[1] != 4:
         raise InvalidArgumentError(f"quadruples must have shape (Q, 4), got {q.shape}")
-    c4 = np.array([moments.column(row) for row in q])
-    pairs = [(0, 1, 2, 3), (0, 2, 1, 3), (0, 3, 1, 2)]
-    c2 = [(np.array([moments.column((r[a], r[b])) for r in q]), np.array([moments.column((r[c], r[d])) for r in q]))
-          for a, b, c, d in pairs]
-
-    def g4c(means):
-        return means[..., c4] - sum(means[..., i] * means[..., j] for i, j in c2)
-
-    values = g4c(moments.sums / moments.n_networks)
+    legs = [(0, 1, 2, 3), (0, 1), (2, 3), (0, 2), (1, 3), (0, 3), (1, 2)]
+    columns = np.array([[moments.column(row[list(leg)]) for row in q] for leg in legs])  # (7, Q)
     g = moments.n_groups
     if g < 2:
         raise InvalidArgumentError("errors need at least 2 groups of networks; pass n_groups >= 2 to sample_ensemble")
-    replicas = g4c(moments.leave_one_group_out_means())
+    group_sums = moments.group_sums[:, columns]  # (g, 7, Q)
+    values = _g4c_of_means(moments.sums[columns] / moments.n_networks)
+    replicas = _g4c_of_means(moments.leave_one_group_out_means()[:, columns])
     centred = replicas - replicas.mean(axis=0)
     covariance = (g - 1) / g * centred.T @ centred
-    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, moments.n_networks, g)
+    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, moments.n_networks, g,
+                                group_sums, np.asarray(moments.group_counts))

@@ -1,0 +1,75 @@
+"""Monte-Carlo readings of the linear CP layer and its dense twin on the embedded data.
+
+Default size (2^17 networks in 128 groups, 40 quadruples of 10 points, width 8), fixed seeds. The exact
+couplings are known (tensornn.structured.linear_tensor_action), so every fitted coupling is compared with
+its exact value in units of its cross-fitted standard error (3 sigma). The verdicts: the CP layer's
+tensor reading fits (p > 0.01) and its vector reading fails (p < 1e-6); the dense twin's vector reading
+fits and its pillow and tetrahedron couplings are within 3 errors of zero. The slow test repeats the
+verdicts over 10 seeds (docs/readings.md has the calibration over more).
+"""
+
+import numpy as np
+import pytest
+
+from tensornn.data import synthetic_kronecker
+from tensornn.readings import read_network
+from tensornn.structured import StructuredNetwork
+
+BUBBLES = ("pillow(1)", "pillow(2)", "pillow(3)", "tetrahedron")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return synthetic_kronecker(seed=0)
+
+
+def _check_cp(result):
+    tensor, vector, scalar = (result.readings[k] for k in ("tensor", "vector", "scalar"))
+    assert tensor.p_value > 0.01 and vector.p_value < 1e-6 and scalar.p_value < 1e-6, result.text()
+    assert result.selected == "tensor" and result.selected_fits
+    pulls = [c.pull for c in tensor.couplings.values()]
+    assert max(abs(p) for p in pulls) < 3.0, result.text()
+
+
+def _check_dense(result):
+    vector, tensor = result.readings["vector"], result.readings["tensor"]
+    assert vector.fits and result.selected == "vector", result.text()
+    assert abs(vector.couplings["double trace"].pull) < 3.0
+    for name in BUBBLES:
+        c = tensor.couplings[name]
+        assert abs(c.value) < 3.0 * c.error, (name, c)
+
+
+def test_cp_layer_selects_the_tensor_reading(data):
+    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo", seed=0)
+    assert result.n_networks == 131_072 and result.n_groups == 128 and result.readings["tensor"].reference == "hotelling"
+    _check_cp(result)
+
+
+def test_dense_twin_selects_the_vector_reading(data):
+    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=None, width=8), data, method="monte-carlo",
+                          seed=0)
+    _check_dense(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(1, 11))
+def test_verdicts_hold_for_other_seeds(data, seed):
+    _check_cp(read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo",
+                           seed=seed))
+    _check_dense(read_network(StructuredNetwork(data.index_sizes, cp_rank=None, width=8), data,
+                              method="monte-carlo", seed=seed))
+
+
+def test_result_dictionary_carries_the_verdict_contract(data):
+    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo",
+                          n_networks=16_384, n_groups=32, n_quadruples=20, seed=3)
+    d = result.to_dict()
+    assert set(d["verdict"]["readings"]) == {"scalar", "vector", "tensor"}
+    for entry in d["verdict"]["readings"].values():
+        assert {"chi2", "dof", "p_value", "aic"} <= set(entry)
+    coupling = d["readings"]["tensor"]["couplings"]["tetrahedron"]
+    assert set(coupling) == {"value", "error", "exact", "share"} and coupling["exact"] is not None
+    assert len(d["readings"]["tensor"]["fitted"]) == 20 and d["readings"]["tensor"]["p_value_reference"] == "chi2"
+    assert result.readings["tensor"].shrinkage > 0  # 32 groups for 20 quadruples: shrunk, chi^2 reference
+    np.testing.assert_allclose(result.readings["tensor"].fitted + result.readings["tensor"].residuals, result.values)
