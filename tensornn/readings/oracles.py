@@ -6,10 +6,9 @@
 - Dense StructuredNetwork with any other activation: it is the scalar network on the flattened input
   (d_in = n) with the read-out scale sigma_v in place of sigma_w, so G4c = (sigma_v/sigma_w)^4 times
   :func:`tensornn.exact.g4_connected_exact` at (sigma_w, sigma_b).
-- ScalarNetwork: :func:`tensornn.exact.g4_connected_exact`.
-- BlockGaussNetwork: the block net at x is the plain Gauss-net at x'^c = (sigma_c / sigma_w) x^c (same
-  preactivation covariance), so G4c(x) = g4_connected_exact("gauss", x', sigma_w). Without biases this
-  equals (sigma_w^4/N)[3 prod_c E4_c - sum_pi prod_c C_c(pi)] with, per colour,
+- ScalarNetwork and BlockGaussNetwork: :func:`tensornn.correlators.exact.g4_connected_oracle`, the one exact
+  path of the package (the block net through its preactivation covariance). Without biases the block net's
+  G4c equals (sigma_v^4/N)[3 prod_c E4_c - sum_pi prod_c C_c(pi)] with, per colour,
   E4_c = exp(sum_{i<j} s^c_ij - sum_i s^c_ii / 2), C_c(a, b) = exp(s^c_ab - s^c_aa/2 - s^c_bb/2),
   s^c_ij = sigma_c^2 x_i^c . x_j^c / d_in (:func:`block_gauss_four_point_factorised`, the independent path).
 
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..correlators.exact import g4_connected_exact
+from ..correlators.exact import g4_connected_exact, g4_connected_oracle
 from ..errors import InvalidArgumentError
 from ..networks.blocks import BlockGaussNetwork
 from ..networks.cp import StructuredNetwork
@@ -46,9 +45,7 @@ def has_oracle(network) -> bool:
         if network.activation == "linear":
             return not network.bias
         return network.dense and network.sigma_w > 0
-    if isinstance(network, BlockGaussNetwork):
-        return network.sigma_w > 0
-    return isinstance(network, ScalarNetwork)
+    return isinstance(network, (BlockGaussNetwork, ScalarNetwork))
 
 
 def exact_four_point(network, inputs, quadruples) -> np.ndarray | None:
@@ -64,17 +61,11 @@ def exact_four_point(network, inputs, quadruples) -> np.ndarray | None:
         ratio = (network.sigma_v / network.sigma_w) ** 4
         return ratio * g4_connected_exact(network.activation, *_legs(flat, quadruples), width=network.width,
                                           sigma_w=network.sigma_w, sigma_b=network.sigma_b, bias=network.bias)
-    if isinstance(network, ScalarNetwork):
-        return g4_connected_exact(network.activation, *_legs(x, quadruples), width=network.width,
-                                  sigma_w=network.sigma_w, sigma_b=network.sigma_b, bias=network.bias)
-    assert isinstance(network, BlockGaussNetwork)
-    scale = np.repeat(np.asarray(network.sigma_blocks) / network.sigma_w, network.block_sizes)
-    return g4_connected_exact("gauss", *_legs(x * scale, quadruples), width=network.width, sigma_w=network.sigma_w,
-                              sigma_b=network.sigma_b, bias=network.bias)
+    return g4_connected_oracle(network, *_legs(x, quadruples))
 
 
 def block_gauss_four_point_factorised(network, inputs, quadruples) -> np.ndarray:
-    """(sigma_w^4/N)[3 prod_c E4_c - sum_pi prod_c C_c(pi)] of a bias-free block Gauss-net (module docstring)."""
+    """(sigma_v^4/N)[3 prod_c E4_c - sum_pi prod_c C_c(pi)] of a bias-free block Gauss-net (module docstring)."""
     if network.bias:
         raise InvalidArgumentError("the factorised form holds without biases; use exact_four_point with biases")
     x = network.check_inputs(inputs)
@@ -91,7 +82,7 @@ def block_gauss_four_point_factorised(network, inputs, quadruples) -> np.ndarray
         for k, pairing in enumerate(PAIRINGS):
             for i, j in pairing:
                 paired[k] = paired[k] * np.exp(s[i, j] - s[i, i] / 2 - s[j, j] / 2)
-    return network.sigma_w**4 / network.width * (3.0 * e4 - sum(paired))
+    return network.sigma_v**4 / network.width * (3.0 * e4 - sum(paired))
 
 
 def exact_couplings(network, classes) -> dict | None:

@@ -15,7 +15,7 @@ The propagator scale is s^2 (for :class:`~tensornn.structured.StructuredNetwork`
 the exact G2 / <x, y> of the linear network; for other activations it is a convention that fixes the
 units of the couplings, not the readings).
 
-Gauss product kernel (block Gauss-nets; the scalar Gauss-net is one block): K_w(x, y) = sigma_W^2
+Gauss product kernel (block Gauss-nets; the scalar Gauss-net is one block): K_w(x, y) = sigma_v^2
 prod_c exp(-a_c |x^c - y^c|^2), a_c = sigma_c^2 / (2 d_in), x^c in R^{D_c}. Then, in closed form,
 
     local_c     = int d^{D_c}y prod_{i=1..4} exp(-a_c |x_i^c - y|^2)
@@ -23,8 +23,8 @@ prod_c exp(-a_c |x^c - y^c|^2), a_c = sigma_c^2 / (2 d_in), x^c in R^{D_c}. Then
     pairing_c   = prod_{(i,j) in pi_c} int d^{D_c}y exp(-a_c |x_i^c - y|^2 - a_c |x_j^c - y|^2)
                 = prod_{(i,j) in pi_c} (pi / (2 a_c))^{D_c/2} exp(-a_c |x_i^c - x_j^c|^2 / 2),
 
-and the propagator scale is sigma_W^2. The all-local pattern is 4! x
-:func:`tensornn.couplings.gauss_amputation_integral` (its coupling is u4/4!).
+and the propagator scale is sigma_v^2 (the read-out scale). The all-local pattern is 4! x
+:func:`tensornn.couplings.amputation` (its coupling is u4/4!).
 """
 
 from __future__ import annotations
@@ -170,10 +170,10 @@ class GaussProductSpace:
         return self.amplitude
 
     @classmethod
-    def from_blocks(cls, block_sizes, sigma_blocks, sigma_w: float) -> "GaussProductSpace":
-        """The space of a block Gauss-net: a_c = sigma_c^2 / (2 d_in), amplitude sigma_w^2."""
+    def from_blocks(cls, block_sizes, sigma_blocks, sigma_v: float) -> "GaussProductSpace":
+        """The space of a block Gauss-net: a_c = sigma_c^2 / (2 d_in), amplitude sigma_v^2 (the read-out scale)."""
         d_in = sum(block_sizes)
-        return cls(tuple(block_sizes), tuple(s**2 / (2.0 * d_in) for s in sigma_blocks), sigma_w**2)
+        return cls(tuple(block_sizes), tuple(s**2 / (2.0 * d_in) for s in sigma_blocks), sigma_v**2)
 
     def check_inputs(self, inputs) -> np.ndarray:
         x = check_array("inputs", inputs)
@@ -252,9 +252,9 @@ def pattern_space(network):
     if isinstance(network, StructuredNetwork):
         return IndexSpace(network.index_sizes, network.sigma_v**2 * network.sigma_w**2 / network.n_components)
     if isinstance(network, BlockGaussNetwork):
-        return GaussProductSpace.from_blocks(network.block_sizes, network.sigma_blocks, network.sigma_w)
+        return GaussProductSpace.from_blocks(network.block_sizes, network.sigma_blocks, network.sigma_v)
     if isinstance(network, ScalarNetwork) and network.activation == "gauss":
-        return GaussProductSpace.from_blocks((network.d_in,), (network.sigma_w,), network.sigma_w)
+        return GaussProductSpace.from_blocks((network.d_in,), (network.sigma_w,), network.sigma_v)
     raise InvalidTypeError(
         f"no amputation patterns for {type(network).__name__}"
         + (f" with activation {network.activation!r}" if hasattr(network, "activation") else "")
