@@ -33,7 +33,7 @@ def test_block_inputs_map_to_plain_inputs_with_the_kernel():
     # amputation integral picks up the Jacobian prod_c (sigma_w/sigma_c)^D_c. The block net's own oracle and
     # Gaussian amputation are checked against the plain-net formulas through this change of variables.
     from tensornn.correlators.exact import g4_connected_exact, g4_connected_oracle
-    from tensornn.couplings.amputation import amputation, gauss_amputation_integral
+    from tensornn.couplings.amputation import amputate, gauss_amputation_integral
     from tensornn.networks.kernels import kernel
     from tensornn.structured import block_gauss_kernel
 
@@ -47,7 +47,7 @@ def test_block_inputs_map_to_plain_inputs_with_the_kernel():
     net = block_network(cfg, width=10)
     plain = g4_connected_exact("gauss", *xp, width=10, sigma_w=1.3, sigma_b=0.0)
     assert float(g4_connected_oracle(net, *xb)) == pytest.approx(float(plain), rel=1e-12)
-    assert float(amputation(net, *xb)) == pytest.approx(float(gauss_amputation_integral(*xp, sigma_w=1.3)) * jac,
+    assert float(amputate(net, *xb)) == pytest.approx(float(gauss_amputation_integral(*xp, sigma_w=1.3)) * jac,
                                                         rel=1e-12)
 
 

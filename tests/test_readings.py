@@ -194,14 +194,14 @@ def test_full_reference_model_keeps_mixed_couplings_at_zero(data):
 def test_block_gauss_all_local_pattern_is_the_network_amputation_with_its_readout_scale():
     # the pattern space of a block net and tensornn.couplings.amputation are independent paths to the same
     # integral; a read-out scale sigma_v != sigma_w must enter both as the K_w amplitude sigma_v^2
-    from tensornn.couplings import amputation
+    from tensornn.couplings import amputate
     from tensornn.readings import pattern_space
 
     net = BlockGaussNetwork((2, 1), (0.7, 1.4), width=3, sigma_w=1.0, sigma_v=2.5)
     x = 0.3 * np.random.default_rng(4).standard_normal((4, 3))
     local = [c for c in quartic_classes(2) if c.kind == "local"]
     a = amputation_patterns(pattern_space(net), local, x, [[0, 1, 2, 3]])
-    assert a[0, 0] == pytest.approx(24 * float(amputation(net, *x)), rel=1e-12)
+    assert a[0, 0] == pytest.approx(24 * float(amputate(net, *x)), rel=1e-12)
 
 
 def test_block_gauss_oracle_equals_the_factorised_colour_form():

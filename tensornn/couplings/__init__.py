@@ -5,7 +5,7 @@ from .._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
-        "amputation": ".amputation",
+        "amputate": ".amputation",
         "amputation_integral": ".amputation",
         "gauss_amputation_integral": ".amputation",
         "ball_quadrature": ".amputation",

@@ -35,7 +35,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
 from ..networks.kernels import kernel_w
 
-__all__ = ["amputation", "amputation_integral", "gauss_amputation_integral", "ball_quadrature"]
+__all__ = ["amputate", "amputation_integral", "gauss_amputation_integral", "ball_quadrature"]
 
 _RADIAL_NODES = 24
 _ANGULAR_NODES = {2: 128, 3: 48}
@@ -63,7 +63,7 @@ def _quadrature_integral(kernel_w_fn, x, cutoff):
     return out.reshape(x.shape[:-2])
 
 
-def amputation(network, x1, x2, x3, x4, *, cutoff=None) -> np.ndarray:
+def amputate(network, x1, x2, x3, x4, *, cutoff=None) -> np.ndarray:
     """``I = int d^{d_in}y prod_{i=1}^4 K_w(x_i, y)`` for a network spec.
 
     Parameters
@@ -89,7 +89,7 @@ def amputation(network, x1, x2, x3, x4, *, cutoff=None) -> np.ndarray:
     --------
     >>> from tensornn.networks import ScalarNetwork
     >>> net = ScalarNetwork("gauss", d_in=1, width=1, sigma_w=1.0)
-    >>> round(float(amputation(net, [0.0], [0.0], [0.0], [0.0])), 12)  # sqrt(pi/2)
+    >>> round(float(amputate(net, [0.0], [0.0], [0.0], [0.0])), 12)  # sqrt(pi/2)
     1.253314137316
     """
     if not hasattr(network, "kernel_w"):

@@ -14,7 +14,7 @@ them into couplings of the Z-normalised field.
 
 :func:`measure_u4` is the one measurement path: any network spec, sampled by
 :func:`tensornn.networks.sampling.sample_ensemble`, amputated by
-:func:`tensornn.couplings.amputation.amputation` and compared with the exact oracle
+:func:`tensornn.couplings.amputate` and compared with the exact oracle
 (:func:`tensornn.correlators.exact.g4_connected_oracle`) where one exists.
 
 Scaling (active RG): at fixed rescaled inputs ``y_i = sigma_w x_i / sqrt(d_in)`` and sigma_b the
@@ -40,7 +40,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
 from ..networks.sampling import sample_ensemble
 from ..networks.scalar import ScalarNetwork
-from .amputation import amputation, amputation_integral
+from .amputation import amputate, amputation_integral
 
 __all__ = ["CouplingEstimate", "u4_exact", "u4_from_measurement", "measure_u4"]
 
@@ -193,7 +193,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
 
     Samples ``n_networks`` networks (:func:`tensornn.networks.sampling.sample_ensemble`), estimates
     ``Delta G4`` on every quadruple with its jackknife error, amputates it
-    (:func:`tensornn.couplings.amputation.amputation`) and puts the exact value beside it where
+    (:func:`tensornn.couplings.amputate`) and puts the exact value beside it where
     the network has an oracle.
 
     Parameters
@@ -252,7 +252,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
         )
     idx = np.array(quads, dtype=int)
     legs = [x[idx[:, i]] for i in range(4)]
-    integral = amputation(network, *legs, cutoff=cutoff)  # validates the cutoff before any sampling
+    integral = amputate(network, *legs, cutoff=cutoff)  # validates the cutoff before any sampling
     moments = sample_ensemble(network, x, n_networks, seed=seed, tuples=quads, executor=executor, progress=progress)
     k = network.kernel_matrix(x) if subtract == "gp" else None
     values, errors = [], []

@@ -24,7 +24,7 @@ prod_c exp(-a_c |x^c - y^c|^2), a_c = sigma_c^2 / (2 d_in), x^c in R^{D_c}. Then
                 = prod_{(i,j) in pi_c} (pi / (2 a_c))^{D_c/2} exp(-a_c |x_i^c - x_j^c|^2 / 2),
 
 and the propagator scale is sigma_v^2 (the read-out scale). The all-local pattern is 4! x
-:func:`tensornn.couplings.amputation` (its coupling is u4/4!).
+:func:`tensornn.couplings.amputate` (its coupling is u4/4!).
 """
 
 from __future__ import annotations
