@@ -77,7 +77,7 @@ __getattr__, __dir__, _names = attach(
         "ActivePassiveResult": ".rg.results",
         "run_compare": ".compare.run",
         "CompareConfig": ".compare.config",
-        "CompareResult": ".compare.run",
+        "CompareResult": ".compare.result",
         # errors and warnings
         "TensorNNError": ".errors",
         "InvalidArgumentError": ".errors",

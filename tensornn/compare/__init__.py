@@ -1,15 +1,31 @@
-"""Compare the scalar and the tensor field-theory readings of one block-structured Gauss-net (docs/compare.md)."""
+"""Compare the readings of networks on data with several indices: which one the data select, and the flows.
 
-from .config import CompareConfig, config_keys, load_config
-from .readings import IRData, block_normalisation, measure_ir_data, scalar_theory, tensor_theory
-from .run import CompareResult, ReadingResult, run_compare
+See docs/compare.md. Modules: ``config`` (the specification), ``networks`` (the CP layer, its dense twin, the
+block Gauss-net on the data), ``theories`` (each reading as a flow theory), ``flows`` (trajectories with bands,
+fixed points), ``result`` (the typed results and the JSON contract), ``run`` (the stages), ``report`` (the
+report folder).
+"""
 
-__all__ = ["CompareConfig", "config_keys", "load_config", "IRData", "block_normalisation", "measure_ir_data",
-           "scalar_theory", "tensor_theory", "CompareResult", "ReadingResult", "run_compare", "write_compare_report"]
+from .._lazy import attach
 
-
-def write_compare_report(result, folder, *, overwrite=False):
-    """Write the report folder of a :class:`CompareResult` (see :mod:`tensornn.compare.report`)."""
-    from .report import write_compare_report as _write
-
-    return _write(result, folder, overwrite=overwrite)
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "CompareConfig": ".config",
+        "NETWORK_KINDS": ".config",
+        "config_keys": ".config",
+        "load_config": ".config",
+        "ComparedNetwork": ".networks",
+        "compared_networks": ".networks",
+        "ReadingTheory": ".theories",
+        "reading_theories": ".theories",
+        "ReadingFlow": ".flows",
+        "reading_flow": ".flows",
+        "NetworkResult": ".result",
+        "CompareResult": ".result",
+        "run_compare": ".run",
+        "summary_markdown": ".report",
+        "report_files": ".report",
+        "write_compare_report": ".report",
+    },
+)

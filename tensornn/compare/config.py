@@ -1,7 +1,12 @@
-"""The specification of a tensor/scalar comparison: one block-structured Gauss-net and the run settings.
+"""The specification of a comparison: the data, the networks read on them, and how the flows are run.
 
 A :class:`CompareConfig` is a frozen dataclass validated in ``__post_init__``; :func:`load_config` reads
 it from a TOML file (flat keys, :mod:`tomllib`). Every bad value is refused here, before any sampling.
+
+The default compares, on the embedded synthetic data (Kronecker covariance, shape (4, 4, 4)), a linear
+CP rank-1 network and its dense twin: the same first- and second-layer laws, the CP layer tying the
+colours of its weights together and the dense one not. The data then select different readings for the
+two (docs/compare.md).
 """
 
 from __future__ import annotations
@@ -12,147 +17,126 @@ from pathlib import Path
 
 from .._checks import check_choice, check_int, check_keys, check_real
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
+from ..networks.activations import activation_names
 
-__all__ = ["CompareConfig", "load_config", "config_keys"]
+__all__ = ["CompareConfig", "NETWORK_KINDS", "load_config", "config_keys"]
 
-
-def _int_tuple(name, value, minimum):
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise InvalidTypeError(f"{name} must be a list of integers, got {value!r} ({type(value).__name__})")
-    out = tuple(check_int(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(value))
-    if not out:
-        raise InvalidArgumentError(f"{name} must hold at least one entry, got an empty list")
-    return out
+#: The network kinds a comparison reads: the CP-structured layer, its dense twin, the block Gauss-net.
+NETWORK_KINDS = ("cp", "dense", "block-gauss")
+_METHODS = ("monte-carlo", "exact", "auto")
 
 
-def _real_tuple(name, value, *, positive=True):
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise InvalidTypeError(f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})")
-    return tuple(check_real(f"{name}[{i}]", v, positive=positive) for i, v in enumerate(value))
+def _kinds(value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not hasattr(value, "__iter__"):
+        raise InvalidTypeError(f"networks must be a list of network kinds, got {value!r}")
+    kinds = tuple(check_choice("networks", v, NETWORK_KINDS) for v in value)
+    if not kinds:
+        raise ConfigError(f"networks must name at least one of {', '.join(NETWORK_KINDS)}, got an empty list")
+    if len(set(kinds)) != len(kinds):
+        raise ConfigError(f"networks must not repeat a kind, got {list(kinds)}")
+    return kinds
 
 
 @dataclass(frozen=True)
 class CompareConfig:
-    """One network specification and how to compare its two readings.
+    """The data, the networks and the settings of a comparison of readings.
 
     Parameters
     ----------
-    block_sizes : tuple of int
-        (D_1, ..., D_d), D_c >= 1: the input x in R^{d_in} split into d colour blocks, d_in = sum D_c.
-    sigma_blocks : tuple of float, optional
-        First-layer scales sigma_c > 0 of the blocks (W0 of block c ~ N(0, sigma_c^2/d_in)); default:
-        every sigma_c = ``sigma_w`` (the plain Gauss-net of docs/theory/nn_qft.md).
-    sigma_w : float
-        Output weight scale (W1 ~ N(0, sigma_w^2/N)), > 0.
-    d_in : int, optional
-        If given, must equal sum(block_sizes) (a consistency check of the input size).
-    widths : tuple of int
-        Hidden widths N >= 1; the IR data and the flows are computed for each.
-    n_networks : int
-        Monte-Carlo ensemble size per width for the measured u4 (>= 100).
-    seed : int
-        Root seed (>= 0); every stochastic stage derives its own stream from it.
-    u6 : float
-        Stated sextic IR coupling (phi^6/6! normalisation); needs ``scalar_order = 3`` when nonzero.
-    scalar_order : int
-        2 (phi^4) or 3 (phi^6): the scalar truncation order.
-    tensor_roles : {"pairing", "local"}
-        How the colour blocks enter the tensor reading: pairing colours (tensor-invariant bubbles,
-        needs d >= 2 blocks; a single block is always local) or all local (the product-space check).
-    anomalous_dimension : bool
-        LPA' (eta from the melonic tadpole) in the tensor reading; False gives LPA.
-    radii : tuple of 4 floats
-        Rescaled input radii of the quadruple on which u4 is measured (y_i = r_i (1,..,1)/sqrt(d_in)).
-    k_ir_ratio, k_uv_ratio : float
-        Flow from k_IR = k_ir_ratio m0 up to k_UV = k_uv_ratio m0.
-    n_points : int
-        Recorded points per trajectory.
+    data : str
+        "synthetic" (the embedded seeded data with a known Kronecker covariance), "digits" (scikit-learn's
+        8x8 digits, the ``data`` extra) or the path of a ``.npy`` file with an array (P, n_1, ..., n_d).
+    data_seed : int
+        Seed of the synthetic data (>= 0).
+    networks : list of {"cp", "dense", "block-gauss"}
+        The networks to read, each on the same data: the CP-structured layer of rank ``cp_rank``, the dense
+        layer with the same second moment, and the block Gauss-net whose colour blocks are the data's
+        per-colour marginals (one block of size n_c per colour).
     cp_rank : int
-        CP rank R of the structured (CP) reading whose bubble content is tabulated.
-    active_passive : bool
-        Run the active/passive overlay of :mod:`tensornn.rg.experiment` at d_in.
-    active_passive_networks : int
-        Ensemble size per point of that experiment.
+        CP rank R >= 1 of the "cp" network.
+    activation : str
+        Activation of the "cp" and "dense" networks (the activation registry; "linear" has exact couplings).
+    width : int
+        Hidden width N >= 1 of every network.
+    sigma_w, sigma_v, sigma_b : float
+        First-layer, read-out (None: equal to sigma_w) and bias scales (the vocabulary of every network).
+    n_networks, n_groups : int
+        Monte-Carlo ensemble size and jackknife groups of each fit (>= 1024 and >= 10).
+    method : {"monte-carlo", "exact", "auto"}
+        How G4c is obtained for the fits: sampled (the default: the data decide from a measurement, the
+        exact couplings are shown beside), from the exact oracle, or exact where one exists.
+    n_points, n_quadruples : int
+        The design: points drawn from the data and quadruples of them (>= 4 and >= 8).
+    alpha : float
+        A reading fits when its p-value is at least alpha (0 < alpha < 1).
+    seed : int
+        Root seed (>= 0); the design and every ensemble derive their streams from it.
+    k_ir_ratio, k_uv_ratio : float
+        The flows run from k_IR = k_ir_ratio m to k_UV = k_uv_ratio m, m the infrared mass.
+    flow_points : int
+        Recorded points per trajectory.
+    anomalous_dimension : bool
+        LPA' (eta from the melonic tadpole) for the tensor reading's continuum idealisation.
     fixed_point_starts : int
-        Random starts of each fixed-point search (colour-symmetric starts are added).
-    ir_source : {"measured", "exact"}
-        Which IR u4 starts the flows: the Monte-Carlo value (default) or the exact single-layer value.
+        Random starts of each fixed-point search (symmetric starts are added).
     """
 
-    block_sizes: tuple = (1, 1, 1)
-    sigma_blocks: tuple | None = None
+    data: str = "synthetic"
+    data_seed: int = 0
+    networks: tuple = ("cp", "dense")
+    cp_rank: int = 1
+    activation: str = "linear"
+    width: int = 8
     sigma_w: float = 1.0
-    d_in: int | None = None
-    widths: tuple = (10, 100, 1000)
-    n_networks: int = 100_000
+    sigma_v: float | None = None
+    sigma_b: float = 0.0
+    n_networks: int = 131_072
+    n_groups: int = 128
+    method: str = "monte-carlo"
+    n_points: int = 10
+    n_quadruples: int = 40
+    alpha: float = 0.01
     seed: int = 0
-    u6: float = 0.0
-    scalar_order: int = 2
-    tensor_roles: str = "pairing"
-    anomalous_dimension: bool = True
-    radii: tuple = (0.45, 0.5, 0.55, 0.6)
     k_ir_ratio: float = 1e-3
     k_uv_ratio: float = 1e2
-    n_points: int = 200
-    cp_rank: int = 1
-    active_passive: bool = True
-    active_passive_networks: int = 20_000
-    fixed_point_starts: int = 48
-    ir_source: str = "measured"
+    flow_points: int = 200
+    anomalous_dimension: bool = True
+    fixed_point_starts: int = 8
 
     def __post_init__(self):
         s = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        sizes = _int_tuple("block_sizes", self.block_sizes, 1)
-        s("block_sizes", sizes)
+        if not isinstance(self.data, str) or not self.data:
+            raise InvalidTypeError(f"data must be 'synthetic', 'digits' or a path to a .npy file, got {self.data!r}")
+        s("data_seed", check_int("data_seed", self.data_seed, minimum=0))
+        s("networks", _kinds(self.networks))
+        s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
+        s("activation", check_choice("activation", self.activation, activation_names()))
+        s("width", check_int("width", self.width, minimum=1))
         s("sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
-        if self.sigma_blocks is None:
-            s("sigma_blocks", (self.sigma_w,) * len(sizes))
-        else:
-            sig = _real_tuple("sigma_blocks", self.sigma_blocks)
-            if len(sig) != len(sizes):
-                raise ConfigError(
-                    f"sigma_blocks has {len(sig)} entries but block_sizes={list(sizes)} has {len(sizes)} blocks; "
-                    "give one scale per colour block"
-                )
-            s("sigma_blocks", sig)
-        if self.d_in is not None:
-            d_in = check_int("d_in", self.d_in, minimum=1)
-            if d_in != sum(sizes):
-                raise ConfigError(
-                    f"d_in={d_in} does not match block_sizes={list(sizes)} (sum {sum(sizes)}); the blocks must "
-                    "split the whole input: change block_sizes or d_in"
-                )
-        s("d_in", sum(sizes))
-        s("widths", _int_tuple("widths", self.widths, 1))
-        s("n_networks", check_int("n_networks", self.n_networks, minimum=100))
+        if self.sigma_v is not None:
+            s("sigma_v", check_real("sigma_v", self.sigma_v, positive=True))
+        s("sigma_b", check_real("sigma_b", self.sigma_b, minimum=0.0))
+        s("n_networks", check_int("n_networks", self.n_networks, minimum=1024))
+        s("n_groups", check_int("n_groups", self.n_groups, minimum=10))
+        if self.n_groups * 2 > self.n_networks:
+            raise ConfigError(f"n_groups={self.n_groups} needs n_networks >= {2 * self.n_groups} (two networks per "
+                              f"group at least), got n_networks={self.n_networks}")
+        s("method", check_choice("method", self.method, _METHODS))
+        s("n_points", check_int("n_points", self.n_points, minimum=4))
+        s("n_quadruples", check_int("n_quadruples", self.n_quadruples, minimum=8))
+        s("alpha", check_real("alpha", self.alpha, positive=True, maximum=0.5))
         s("seed", check_int("seed", self.seed, minimum=0))
-        s("u6", check_real("u6", self.u6))
-        s("scalar_order", check_int("scalar_order", self.scalar_order, minimum=2, maximum=3))
-        if self.u6 != 0.0 and self.scalar_order < 3:
-            raise ConfigError(f"u6={self.u6} needs the phi^6 truncation: set scalar_order = 3 (got 2)")
-        s("tensor_roles", check_choice("tensor_roles", self.tensor_roles, ("pairing", "local")))
-        for name in ("anomalous_dimension", "active_passive"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidTypeError(f"{name} must be true or false, got {getattr(self, name)!r}")
-        radii = _real_tuple("radii", self.radii)
-        if len(radii) != 4:
-            raise ConfigError(f"radii must hold 4 numbers (one per input of the quadruple), got {len(radii)}")
-        s("radii", radii)
         s("k_ir_ratio", check_real("k_ir_ratio", self.k_ir_ratio, positive=True))
         s("k_uv_ratio", check_real("k_uv_ratio", self.k_uv_ratio, positive=True))
         if not self.k_ir_ratio < self.k_uv_ratio:
             raise ConfigError(
-                f"k_ir_ratio={self.k_ir_ratio} must be below k_uv_ratio={self.k_uv_ratio} (the flow runs upward)"
-            )
-        s("n_points", check_int("n_points", self.n_points, minimum=2))
-        s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
-        s("active_passive_networks", check_int("active_passive_networks", self.active_passive_networks, minimum=100))
-        s("ir_source", check_choice("ir_source", self.ir_source, ("measured", "exact")))
-        s("fixed_point_starts", check_int("fixed_point_starts", self.fixed_point_starts, minimum=1))
-
-    @property
-    def n_colours(self) -> int:
-        return len(self.block_sizes)
+                f"k_ir_ratio={self.k_ir_ratio} must be below k_uv_ratio={self.k_uv_ratio} (the flow runs upward)")
+        s("flow_points", check_int("flow_points", self.flow_points, minimum=2, maximum=100_000))
+        if not isinstance(self.anomalous_dimension, bool):
+            raise InvalidTypeError(f"anomalous_dimension must be true or false, got {self.anomalous_dimension!r}")
+        s("fixed_point_starts", check_int("fixed_point_starts", self.fixed_point_starts, minimum=1, maximum=10_000))
 
     def to_dict(self) -> dict:
         """Every field, JSON-ready (tuples as lists)."""

@@ -138,6 +138,8 @@ class ReadingFit:
         p >= alpha (Monte Carlo) or relative residual <= exact_rtol (exact).
     fitted, residuals : ndarray, shape (Q,)
         The fitted G4c, -sum_V lambda_V A_V, and measured minus fitted.
+    covariance : ndarray, shape (K, K)
+        Covariance of the couplings, ordered as ``classes`` (zeros for an exact fit).
     status : str
         "fits", "fails", or "not identifiable" (reference model only: its design was degenerate).
     message : str
@@ -157,6 +159,7 @@ class ReadingFit:
     fits: bool
     fitted: np.ndarray
     residuals: np.ndarray
+    covariance: np.ndarray
     status: str
     message: str
 
@@ -175,7 +178,7 @@ class ReadingFit:
                 "p_value_reference": self.reference,
                 "couplings": {k: v.to_dict() for k, v in self.couplings.items()},
                 "fitted": self.fitted.tolist(), "residuals": self.residuals.tolist(),
-                "status": self.status, "message": self.message}
+                "covariance": self.covariance.tolist(), "status": self.status, "message": self.message}
 
     def __repr__(self):
         if self.reference == "none":
@@ -205,7 +208,8 @@ def _reading_fit(name, classes, matrix, values, linear: LinearFit, exact, alpha,
                    f"shrinkage {linear.shrinkage:.3g})")
     return ReadingFit(name, tuple(c.name for c in classes), couplings, linear.chi2, linear.dof, linear.p_value,
                       linear.aic, linear.relative_residual, kappa, linear.shrinkage, linear.reference, fits,
-                      linear.fitted, linear.residuals, "fits" if fits else "fails", message)
+                      linear.fitted, linear.residuals, np.asarray(linear.covariance, dtype=float),
+                      "fits" if fits else "fails", message)
 
 
 @dataclass(frozen=True)
@@ -393,7 +397,8 @@ def fit_readings(values, matrix, classes, *, measurement=None, readings=tuple(RE
                 nan = math.nan
                 empty = np.full(len(y), nan)
                 return ReadingFit(name, tuple(c.name for c in subset), {}, nan, len(y) - len(idx), nan, nan, nan,
-                                  kappa, 0.0, "none", False, empty, empty, "not identifiable",
+                                  kappa, 0.0, "none", False, empty, empty, np.full((len(idx), len(idx)), nan),
+                                  "not identifiable",
                                   f"the design does not separate all {len(idx)} classes (condition number "
                                   f"{kappa:.3g} > {max_condition:g}, or too few quadruples)")
         linear = exact_fit(y, sub) if measurement is None else monte_carlo_fit(measurement, sub, shrinkage=shrinkage)
