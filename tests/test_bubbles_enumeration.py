@@ -165,7 +165,8 @@ def test_structure_is_cached_and_consistent_with_relabelling():
                                                           (3, 5, "complex", True)])
 def test_memory_estimate_bounds_the_traced_peak(rank, order, field, melonic):
     list(enumerate_bubbles(rank, order - 1, field, melonic=melonic))  # import lazily loaded modules first
-    perm.all_permutations.cache_clear()
+    for cache in (perm.all_permutations, perm._columns, perm._codes):
+        cache.cache_clear()
     tracemalloc.start()
     try:
         for _ in enumerate_bubbles(rank, order, field, melonic=melonic):

@@ -47,6 +47,14 @@ def all_permutations(n: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
+def _columns(n: int) -> np.ndarray:
+    """:func:`all_permutations` transposed: row i holds the images of i (contiguous, read-only)."""
+    columns = np.ascontiguousarray(all_permutations(n).T)
+    columns.setflags(write=False)
+    return columns
+
+
+@lru_cache(maxsize=4)
 def _codes(n: int) -> np.ndarray:
     """Base-n numbers of all permutations in lexicographic order (so increasing)."""
     return _base_n(all_permutations(n))
@@ -176,27 +184,37 @@ def conjugation_orbit_minima(n: int, generators) -> np.ndarray:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
+    columns = _columns(n)
     targets = np.empty((total, g), dtype=np.int32)  # row sigma: the ranks of h sigma h^-1, h a generator
     for k, h in enumerate(generators):
-        conjugates = h.astype(perms.dtype)[perms[:, np.argsort(h)]]
-        targets[:, k] = lex_rank(conjugates)
-        del conjugates
+        # (h sigma h^-1)(i) = h[sigma[h^-1(i)]]: read column h^-1(i) through h, as a base-n number
+        h_inverse, values = np.argsort(h), h.astype(np.int64)
+        code = values[columns[h_inverse[0]]]
+        for i in range(1, n):
+            code *= n
+            code += values[columns[h_inverse[i]]]
+        targets[:, k] = np.searchsorted(_codes(n), code)
+        del code
     pointers = np.arange(0, total * g + 1, g, dtype=np.int32 if total * g < 2**31 else np.int64)
     graph = csr_matrix((np.ones(total * g, dtype=np.int8), targets.ravel(), pointers), shape=(total, total))
     del targets
-    _, labels = connected_components(graph, directed=False)
+    # every generator map is a bijection of finite order, so following edges forwards comes back:
+    # the strongly connected components are the orbits (and need no transposed copy)
+    n_orbits, labels = connected_components(graph, directed=True, connection="strong")
     del graph
-    _, first = np.unique(labels, return_index=True)
+    first = np.full(n_orbits, total, dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(total))  # the smallest permutation of each orbit
     return np.sort(first)
 
 
 def orbit_step_bytes(n: int, n_generators: int) -> int:
     """Upper estimate of the memory of :func:`conjugation_orbit_minima` (cached tables included), in bytes.
 
-    Per permutation: the table and its base-n numbers (n + 8); the temporaries of one conjugation
-    and its ranks (2 n + 24); the graph, a 4-byte target and a 1-byte weight per generator plus a
-    row pointer (5 g + 4); inside the components search, float64 weights and int32 targets of the
-    graph and of its transpose with their row pointers, and the labels (24 g + 12); the sort of
-    ``np.unique`` (24). The terms do not all coexist, so their sum bounds the peak.
+    Per permutation: the table, its transpose and its base-n numbers (2 n + 8); the temporaries
+    of one conjugation and its ranks (24); the graph, a 4-byte target and a 1-byte weight per
+    generator plus a row pointer (5 g + 4); inside the components search, at most a float64 copy
+    of the weights and int32 targets of the graph and of its transpose with their row pointers,
+    and the labels (24 g + 12); the smallest member of each orbit (16). The terms do not all
+    coexist, so their sum bounds the peak.
     """
-    return factorial(n) * (3 * n + 72 + 29 * n_generators)
+    return factorial(n) * (2 * n + 64 + 29 * n_generators)

@@ -297,10 +297,12 @@ def _enumerate_complex(rank, order, connected, progress):
     show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
     kinds = (0,) * order + (1,) * order
     make = Bubble._from_table
+    step = 2 * order * rank * 2  # bytes of one int16 table
     with tqdm(total=total, disable=not show, file=sys.stderr, unit="bubble", desc=f"complex d={rank} n={order}") as bar:
         for chunk in _complex_table_chunks(rank, order):
             bar.update(len(chunk))
             if connected:
                 chunk = chunk[_connected_mask(chunk)]
-            for adjacency in chunk.tolist():
-                yield make(tuple(map(tuple, adjacency)), kinds, rank, "complex")
+            packed = chunk.tobytes()  # each Bubble keeps its own slice and unpacks it when first asked
+            for start in range(0, len(packed), step):
+                yield make(packed[start : start + step], kinds, rank, "complex")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from .._checks import check_choice, check_int
 from ..errors import BubbleError
 from . import canonical as _canonical
@@ -74,15 +76,31 @@ class Bubble:
 
     def _set(self, adjacency, kinds, rank, field):
         self._adjacency, self._kinds, self._rank, self._field = adjacency, kinds, rank, field
-        self._graph = self._certificate = self._aut = None
-        self._memo = {}  # results of table computations (components, faces), the table never changes
+        self._graph = self._certificate = self._aut = self._memo = None
 
     @classmethod
     def _from_table(cls, adjacency, kinds, rank: int, field: str) -> "Bubble":
-        """A bubble from a table known to be valid (no checks): tuples of ints, kind codes 0/1."""
+        """A bubble from a table known to be valid (no checks), kind codes 0/1.
+
+        ``adjacency`` is a tuple of tuples of ints, or the same table packed as the bytes of a
+        C-ordered int16 array of shape (V, rank) (the enumerator's form; unpacked on first use).
+        """
         bubble = cls.__new__(cls)
         bubble._set(adjacency, kinds, rank, field)
         return bubble
+
+    def _table(self) -> tuple[tuple[int, ...], ...]:
+        table = self._adjacency
+        if type(table) is not tuple:
+            rows = np.frombuffer(table, dtype=np.int16).reshape(len(self._kinds), self._rank).tolist()
+            table = self._adjacency = tuple(map(tuple, rows))
+        return table
+
+    def _cache(self) -> dict:
+        """Results of table computations (components, faces); the table never changes."""
+        if self._memo is None:
+            self._memo = {}
+        return self._memo
 
     # ---------------------------------------------------------------- constructors
     @classmethod
@@ -202,28 +220,29 @@ class Bubble:
     @property
     def adjacency(self) -> tuple[tuple[int, ...], ...]:
         """``adjacency[v][c - 1]`` is the neighbour of vertex v through colour c."""
-        return self._adjacency
+        return self._table()
 
     def neighbour(self, vertex: int, colour: int) -> int:
         """The vertex joined to ``vertex`` by its edge of colour ``colour`` (1-based)."""
-        return self._adjacency[vertex][colour - 1]
+        return self._table()[vertex][colour - 1]
 
     def edges(self, colour: int | None = None) -> list[tuple[int, int, int]]:
         """Edges as sorted ``(u, v, colour)`` triples with u < v, optionally of one colour."""
         colours = range(1, self._rank + 1) if colour is None else (colour,)
-        return [(v, row[c - 1], c) for c in colours for v, row in enumerate(self._adjacency)
+        return [(v, row[c - 1], c) for c in colours for v, row in enumerate(self._table())
                 if 1 <= c <= self._rank and v < row[c - 1]]
 
     # ---------------------------------------------------------------- structure
     def _components(self) -> list[list[int]]:
         """Vertex lists of the connected components (cached; do not modify)."""
-        parts = self._memo.get("components")
+        memo = self._cache()
+        parts = memo.get("components")
         if parts is None:
-            parts = self._memo["components"] = _canonical.components(self._adjacency)
+            parts = memo["components"] = _canonical.components(self._table())
         return parts
 
     def _structure(self):
-        codes = _canonical.component_codes(self._adjacency, self._kinds, self._components())
+        codes = _canonical.component_codes(self._table(), self._kinds, self._components())
         self._certificate = (self._field, self._rank, _canonical.code_of(codes))
         self._aut = _canonical.automorphisms_of(codes)
 
@@ -264,7 +283,7 @@ class Bubble:
         table = []
         for v in chosen:
             row = []
-            for c, w in enumerate(self._adjacency[v], start=1):
+            for c, w in enumerate(self._table()[v], start=1):
                 if w not in new:
                     raise BubbleError(
                         f"vertex {v} is missing colour {c} in the induced graph (its colour-{c} neighbour {w} is "
@@ -281,21 +300,21 @@ class Bubble:
             raise BubbleError(f"permutation must be a permutation of range({self.n_vertices}), got {perm!r}")
         table = [()] * self.n_vertices
         kinds = [0] * self.n_vertices
-        for v, row in enumerate(self._adjacency):
+        for v, row in enumerate(self._table()):
             table[perm[v]] = tuple(perm[w] for w in row)
             kinds[perm[v]] = self._kinds[v]
         return Bubble._from_table(tuple(table), tuple(kinds), self._rank, self._field)
 
     def to_real(self) -> "Bubble":
         """The real bubble obtained by forgetting the black/white types."""
-        return Bubble._from_table(self._adjacency, (0,) * self.n_vertices, self._rank, "real")
+        return Bubble._from_table(self._table(), (0,) * self.n_vertices, self._rank, "real")
 
     def is_labelled_equal(self, other: "Bubble") -> bool:
         """True when both bubbles have the same labelled vertices, types and edges."""
         return (
             isinstance(other, Bubble)
-            and (self._field, self._rank, self._kinds, self._adjacency)
-            == (other._field, other._rank, other._kinds, other._adjacency)
+            and (self._field, self._rank, self._kinds, self._table())
+            == (other._field, other._rank, other._kinds, other._table())
         )
 
     def __eq__(self, other):

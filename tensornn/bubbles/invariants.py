@@ -28,7 +28,7 @@ __all__ = ["faces", "face_count", "jackets", "jacket_genus", "gurau_degree", "di
 
 def faces(bubble: Bubble) -> dict[tuple[int, int], int]:
     """Number of faces for every colour pair (i, j), i < j (colours 1-based)."""
-    memo = bubble._memo
+    memo = bubble._cache()
     if "faces" not in memo:
         memo["faces"] = _faces(bubble.adjacency, bubble.rank)
     return dict(memo["faces"])
