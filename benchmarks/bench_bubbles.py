@@ -93,7 +93,8 @@ def _enumeration_table(args):
     print("candidate tables by pairwise networkx isomorphism and by nauty certificates (ratio = baseline / ours)")
     if pynauty is None:
         print("  note: pynauty is not installed (pip install pynauty); the certificate baseline is skipped")
-    print(f"{'n':>2} {'bubbles':>8} {'ours s':>8} {'us/bubble':>10} {'networkx s':>11} {'ratio':>8} {'nauty s':>9} {'ratio':>7}")
+    print(f"{'n':>2} {'bubbles':>8} {'ours s':>8} {'us/bubble':>10} {'networkx s':>11} {'ratio':>8} "
+          f"{'nauty s':>9} {'ratio':>7}")
     for order in range(3, args.max_order + 1):
         ours, count = _best(lambda: sum(1 for _ in enumerate_bubbles(3, order, "complex", progress=False)),
                             args.repeat if order <= 7 else 1)
@@ -133,7 +134,8 @@ def _cli_order8():
     startup = time.perf_counter() - start
     print("\ncommand line, complex rank 3 order 8 (43206 lines)")
     print(f"python -m tensornn bubbles list --rank 3 --order 8:   {cli:7.2f} s")
-    print(f"in process, enumerate + describe every bubble:        {inside:7.2f} s  (command line / in process {cli / inside:.2f})")
+    print(f"in process, enumerate + describe every bubble:        {inside:7.2f} s  "
+          f"(command line / in process {cli / inside:.2f})")
     print(f"interpreter start-up and import of the command line:  {startup:7.2f} s")
 
 

@@ -114,10 +114,11 @@ def test_root_filter_changes_no_code_and_no_count():
     for rank, order, field in cases:
         for b in enumerate_bubbles(rank, order, field):
             adjacency = b.adjacency
-            markings = [b._kinds, tuple(rng.randint(0, 1) for _ in adjacency), tuple(rng.randint(0, 2) for _ in adjacency)]
+            markings = [b._kinds] + [tuple(rng.randint(0, top) for _ in adjacency) for top in (1, 2)]
             for kinds in markings:
                 for comp in canonical.components(adjacency):
-                    assert canonical._component_minimum(adjacency, kinds, comp) == _all_roots_minimum(adjacency, kinds, comp)
+                    expected = _all_roots_minimum(adjacency, kinds, comp)
+                    assert canonical._component_minimum(adjacency, kinds, comp) == expected
 
 
 def test_gurau_degree_equals_the_sum_of_component_genera():

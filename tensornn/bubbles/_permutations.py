@@ -169,10 +169,12 @@ def group_elements(generators: np.ndarray) -> np.ndarray:
     return np.flatnonzero(seen)
 
 
-def conjugation_orbit_minima(n: int, generators) -> np.ndarray:
+def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False) -> np.ndarray:
     """Lexicographic ranks of the smallest member of each orbit of <generators> on S_n by conjugation, sorted.
 
-    ``generators`` is a (g, n) array; with no generator every permutation is its own orbit.
+    ``generators`` is a (g, n) array; with no generator every permutation is its own orbit. With
+    ``whole_group`` the rows are every element of the group but the identity, and a permutation is
+    the smallest of its orbit when no conjugate is smaller (no graph is needed).
     Memory: about 30 bytes per permutation and generator, see :func:`orbit_step_bytes`.
     """
     perms = all_permutations(n)
@@ -181,11 +183,11 @@ def conjugation_orbit_minima(n: int, generators) -> np.ndarray:
     g = len(generators)
     if g == 0:
         return np.arange(total, dtype=np.int64)
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
     columns = _columns(n)
-    targets = np.empty((total, g), dtype=np.int32)  # row sigma: the ranks of h sigma h^-1, h a generator
+    # row sigma: the ranks of h sigma h^-1 for the generators h
+    targets = np.empty((total, 0 if whole_group else g), dtype=np.int32)
+    if whole_group:
+        smallest = np.arange(total, dtype=np.int64)
     for k, h in enumerate(generators):
         # (h sigma h^-1)(i) = h[sigma[h^-1(i)]]: read column h^-1(i) through h, as a base-n number
         h_inverse, values = np.argsort(h), h.astype(np.int64)
@@ -193,8 +195,17 @@ def conjugation_orbit_minima(n: int, generators) -> np.ndarray:
         for i in range(1, n):
             code *= n
             code += values[columns[h_inverse[i]]]
-        targets[:, k] = np.searchsorted(_codes(n), code)
-        del code
+        ranks = np.searchsorted(_codes(n), code)
+        if whole_group:
+            np.minimum(smallest, ranks, out=smallest)
+        else:
+            targets[:, k] = ranks
+        del code, ranks
+    if whole_group:
+        return np.flatnonzero(smallest == np.arange(total))
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     pointers = np.arange(0, total * g + 1, g, dtype=np.int32 if total * g < 2**31 else np.int64)
     graph = csr_matrix((np.ones(total * g, dtype=np.int8), targets.ravel(), pointers), shape=(total, total))
     del targets

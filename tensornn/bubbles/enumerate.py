@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -88,22 +89,36 @@ def _cycle_type(perm) -> tuple[int, ...]:
     return tuple(sorted(lengths, reverse=True))
 
 
-def _centraliser_generators(perms, n: int) -> np.ndarray:
+@lru_cache(maxsize=64)
+def _cycle_centraliser_generators(lam: tuple[int, ...]) -> np.ndarray:
+    """Generators of the centraliser of the cycle-type representative of ``lam``, shape (g, n)."""
+    return np.array(_perm.centraliser_generators(lam), dtype=np.int8).reshape(-1, sum(lam))
+
+
+@lru_cache(maxsize=64)
+def _cycle_centraliser_elements(lam: tuple[int, ...]) -> np.ndarray:
+    """All elements of that centraliser, in lexicographic order (the identity first)."""
+    generators = _cycle_centraliser_generators(lam)
+    ranks = _perm.group_elements(generators) if len(generators) else np.zeros(1, dtype=np.int64)
+    return _perm.all_permutations(sum(lam))[ranks]
+
+
+def _centraliser_generators(perms, n: int) -> tuple[np.ndarray, bool]:
     """Generators, shape (g, n), of the permutations commuting with every one of ``perms``.
 
     ``perms[0]`` is a cycle-type representative (the enumerator's second colour), whose
     centraliser has explicit generators; further permutations cut it down to a subgroup, listed
-    element by element, of which a generating set is taken.
+    element by element. A small subgroup is returned whole (all elements but the identity, with
+    the flag True), a larger one by a generating set (flag False).
     """
     lam = _cycle_type(perms[0])
-    explicit = np.array(_perm.centraliser_generators(lam), dtype=np.int8).reshape(-1, n)
     if len(perms) == 1:
-        return explicit
-    group = _perm.all_permutations(n)[_perm.group_elements(explicit)] if len(explicit) else np.arange(n)[None, :]
-    group = group[_perm.commuting(group, perms[1:])]
+        return _cycle_centraliser_generators(lam), False
+    elements = _cycle_centraliser_elements(lam)
+    group = elements[_perm.commuting(elements, perms[1:])]
     if len(group) <= _SMALL_GROUP:
-        return group[1:]  # row 0 is the identity (the smallest permutation)
-    return _perm.generating_set(group)
+        return group[1:], True  # row 0 is the identity (the smallest permutation)
+    return _perm.generating_set(group), False
 
 
 def _complex_blocks(rank: int, n: int):
@@ -123,8 +138,8 @@ def _complex_blocks(rank: int, n: int):
     for head, tails in _complex_blocks(rank - 1, n):
         for tail in tails.tolist():
             prefix = head + (tuple(tail),)
-            generators = _centraliser_generators(prefix[1:], n)
-            yield prefix, perms[_perm.conjugation_orbit_minima(n, generators)]
+            generators, whole = _centraliser_generators(prefix[1:], n)
+            yield prefix, perms[_perm.conjugation_orbit_minima(n, generators, whole_group=whole)]
 
 
 def _complex_table_chunks(rank: int, n: int):

@@ -3,9 +3,9 @@
 :func:`enumeration_memory` adds up the largest objects :func:`~tensornn.bubbles.enumerate_bubbles`
 keeps alive at once, from the sizes of the arrays it allocates and ``sys.getsizeof`` of the
 Python objects it stores, plus the freed tuples CPython keeps for reuse; the interpreter and the
-imported libraries (about 100 MB) are not included. Bubbles are yielded one at a time, so the number listed does not enter. The command
-line refuses a listing whose estimate exceeds its memory bound, and
-``benchmarks/bench_bubbles.py`` prints the measured peak next to the estimate.
+imported libraries (about 100 MB) are not included. Bubbles are yielded one at a time, so the
+number listed does not enter. The command line refuses a listing whose estimate exceeds its
+memory bound, and ``benchmarks/bench_bubbles.py`` prints the measured peak next to the estimate.
 
 - Complex fields, rank >= 3: the orbit step holds all n! permutations and, for one centraliser
   at a time, a graph with one edge per permutation and generator
@@ -24,7 +24,7 @@ from math import factorial, log2
 
 from .._checks import check_choice, check_int
 from . import _permutations as _perm
-from .counting import count_bubbles, fuss_catalan, partitions
+from .counting import count_bubbles, fuss_catalan, partitions, z_lambda
 from .enumerate import _CHUNK
 from .graph import FIELDS
 
@@ -56,9 +56,11 @@ def _complex_bytes(rank: int, n: int) -> int:
     generators = max(len(_perm.centraliser_generators(lam)) for lam in partitions(n))
     total = _perm.orbit_step_bytes(n, generators)
     total += (rank - 2) * size * n  # the current block of representatives of each earlier colour
-    if rank >= 4:  # common centralisers listed element by element, and their generating sets
+    if rank >= 4:  # centralisers listed element by element (cached per cycle type), their generating sets
         extra_generators = max(15, int(log2(size)) + 1)
+        cached = sum(z_lambda(lam) for lam in partitions(n)) * n
         total = max(total, _perm.orbit_step_bytes(n, extra_generators)) + size * (1 + extra_generators * (n + 16))
+        total += cached
     total += _CHUNK * (2 * n * rank * 2 + _table_bytes(2 * n, rank))
     return total
 
