@@ -58,7 +58,11 @@ def _model_options(parser, model):
 def _action_options(parser, action):
     if action == "fixed-points":
         parser.add_argument("--n-starts", type=int, default=None,
-                            help="random starts besides the guided ones (default 48 for <= 3 couplings, else 8)")
+                            help="random starts besides the guided ones (default: none for scalar/O(N) when the "
+                                 "guided continuation converges, else 48 for <= 3 couplings and 8 beyond)")
+        parser.add_argument("--exhaustive", action="store_true",
+                            help="always add the default random starts, to look for further roots (multicritical "
+                                 "or spurious points)")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--valid-only", action="store_true", help="drop flagged (spurious) roots")
         parser.add_argument("--json", action="store_true", help="print a JSON list of fixed points")
@@ -161,7 +165,7 @@ def fixed_point_record(fp) -> dict:
 def fixed_points_command(args) -> int:
     """``tensornn flow fixed-points MODEL``: every root found, valid ones first, with exponents."""
     preset = _preset(args)
-    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed)
+    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed, exhaustive=args.exhaustive)
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
         _emit(json.dumps([fixed_point_record(fp) for fp in points], indent=2), args.output)
