@@ -172,6 +172,13 @@ def _order9():
           f"estimate checked by the command line {traced['estimate'] / 2**20:.1f} MiB")
 
 
+def _estimates():
+    from tensornn.bubbles.memory import enumeration_memory
+
+    print("\nmemory estimates the command line checks against --max-memory (complex rank 3)")
+    print("  " + ", ".join(f"order {n}: {enumeration_memory(3, n) / 2**20:.0f} MiB" for n in range(7, 12)))
+
+
 def _evaluation():
     print("\nevaluation of the tetrahedron on 8x8x8 tensors (200 calls)")
     rng = np.random.default_rng(0)
@@ -208,6 +215,7 @@ def main():
         _cli_order8()
     if not args.no_order9:
         _order9()
+    _estimates()
     _evaluation()
 
 

@@ -14,12 +14,16 @@ is built once, frozen, the first time it is asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._checks import check_choice, check_int
 from ..errors import BubbleError
 from . import canonical as _canonical
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Bubble", "FIELDS", "KINDS"]
 
@@ -61,7 +65,7 @@ class Bubble:
 
     __slots__ = ("_graph", "_rank", "_field", "_adjacency", "_kinds", "_certificate", "_aut", "_memo")
 
-    def __init__(self, graph, rank: int, field: str = "real"):
+    def __init__(self, graph: nx.MultiGraph, rank: int, field: str = "real"):
         import networkx as nx
 
         rank = check_int("rank", rank, minimum=0)
@@ -187,7 +191,7 @@ class Bubble:
         return self._field
 
     @property
-    def graph(self):
+    def graph(self) -> nx.MultiGraph:
         """The (frozen) networkx multigraph, vertices ``0..V-1``, built from the table on first use."""
         if self._graph is None:
             import networkx as nx
