@@ -274,6 +274,13 @@ def enumerate_bubbles(
     progress : bool or None
         Show a progress bar on standard error; None shows it for large candidate sets.
 
+    Notes
+    -----
+    Complex fields list one class per orbit with no deduplication (about a microsecond per bubble
+    beyond the orbit step, which holds all n! permutations); real and melonic listings deduplicate
+    by canonical code. :func:`~tensornn.bubbles.memory.enumeration_memory` estimates the peak
+    memory beforehand (complex rank 3: about 93 MiB at order 9, 9 GiB at order 11).
+
     Examples
     --------
     >>> sum(1 for _ in enumerate_bubbles(3, 2, "real"))
