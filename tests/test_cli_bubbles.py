@@ -48,3 +48,23 @@ def test_bad_arguments_exit_with_one_line(argv, fragment, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert fragment in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_listing_beyond_the_memory_bound_is_refused_before_it_starts(capsys):
+    # Order 11 needs all 11! permutations in the orbit step; the message states estimate and bound.
+    assert main(["bubbles", "list", "--rank", "3", "--order", "11"]) == 2
+    err = capsys.readouterr().err
+    assert "memory bound of 2 GiB" in err and "--max-memory" in err and "Traceback" not in err
+    assert main(["bubbles", "count", "--rank", "3", "--order", "6", "--enumerate", "--max-memory", "1e-6"]) == 2
+    assert "memory bound of 1e-06 GiB" in capsys.readouterr().err
+    assert main(["bubbles", "count", "--rank", "3", "--order", "6", "--enumerate", "--max-memory", "0"]) == 2
+    assert "GiB > 0" in capsys.readouterr().err
+
+
+def test_order9_fits_the_default_memory_bound():
+    # The 378 360 complex rank-3 bubbles of order 9 are listed by the command line (the listing
+    # itself is exercised by benchmarks/bench_bubbles.py); the estimate is far below the bound.
+    from tensornn.bubbles.memory import enumeration_memory
+    from tensornn.cli.bubbles import MAX_MEMORY_GIB
+
+    assert enumeration_memory(3, 9) < MAX_MEMORY_GIB * 2**30 / 4

@@ -6,6 +6,7 @@ from .evaluate import evaluate_bubble
 from .families import double_trace, k33_wheel, melon, melonic_insertion, necklace, pillow, tetrahedron
 from .graph import FIELDS, KINDS, Bubble
 from .invariants import face_count, faces, gurau_degree, is_melonic
+from .memory import enumeration_memory
 
 __all__ = [
     "Bubble",
@@ -15,6 +16,7 @@ __all__ = [
     "count_connected_bubbles",
     "double_trace",
     "enumerate_bubbles",
+    "enumeration_memory",
     "evaluate_bubble",
     "face_count",
     "faces",

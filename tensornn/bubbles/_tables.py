@@ -8,10 +8,11 @@ __all__ = ["from_table", "insert_dipole"]
 
 
 def from_table(adjacency, kinds, rank: int, field: str) -> Bubble:
-    """Build a :class:`Bubble` from an adjacency table (``adjacency[v][c-1]``) and kind codes."""
-    names = ("black", "white") if field == "complex" else ("real", "real")
-    edges = [(v, w, c) for v, row in enumerate(adjacency) for c, w in enumerate(row, start=1) if v < w]
-    return Bubble.from_edges(edges, rank=rank, field=field, kinds={v: names[k] for v, k in enumerate(kinds)})
+    """A :class:`Bubble` from a valid adjacency table (``adjacency[v][c-1]``) and kind codes (0/1), unchecked.
+
+    Callers (the enumerator, the named families) construct tables that are valid by design.
+    """
+    return Bubble._from_table(tuple(map(tuple, adjacency)), tuple(kinds), rank, field)
 
 
 def insert_dipole(adjacency, kinds, vertex: int, colour_index: int):

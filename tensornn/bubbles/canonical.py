@@ -23,7 +23,14 @@ from collections import Counter
 from collections.abc import Sequence
 from math import factorial
 
-__all__ = ["component_codes", "canonical_code", "automorphism_count", "components"]
+__all__ = [
+    "component_codes",
+    "canonical_code",
+    "automorphism_count",
+    "automorphisms_of",
+    "code_of",
+    "components",
+]
 
 Code = tuple[int, ...]
 
@@ -36,15 +43,14 @@ def components(adjacency: Sequence[Sequence[int]]) -> list[list[int]]:
         if seen[start]:
             continue
         seen[start] = True
-        stack, comp = [start], [start]
-        while stack:
-            v = stack.pop()
+        comp = [start]
+        for v in comp:  # breadth first: ``comp`` grows while it is walked
             for w in adjacency[v]:
                 if not seen[w]:
                     seen[w] = True
-                    stack.append(w)
                     comp.append(w)
-        result.append(sorted(comp))
+        comp.sort()
+        result.append(comp)
     return result
 
 
@@ -52,17 +58,58 @@ def _rooted_code(adjacency, kinds, root: int) -> Code:
     label = [-1] * len(adjacency)
     label[root] = 0
     order = [root]
-    i = 0
-    while i < len(order):
-        for w in adjacency[order[i]]:
+    append = order.append
+    for v in order:  # breadth first: ``order`` grows while it is walked
+        for w in adjacency[v]:
             if label[w] < 0:
                 label[w] = len(order)
-                order.append(w)
-        i += 1
+                append(w)
     code = [kinds[v] for v in order]
-    for v in order:
-        code.extend([label[w] for w in adjacency[v]])
+    code += [label[w] for v in order for w in adjacency[v]]
     return tuple(code)
+
+
+def _first_row_pattern(row) -> tuple[int, ...]:
+    """Labels 1, 2, ... given to the neighbours of a root in colour order (first occurrence)."""
+    seen: dict[int, int] = {}
+    return tuple(seen.setdefault(w, len(seen) + 1) for w in row)
+
+
+def _likely_roots(adjacency, kinds, vertices, roots):
+    """The ``roots`` of the component ``vertices`` that can reach the smallest code; the others
+    provably have larger codes.
+
+    A rooted code is ``K + L``: K the kinds in breadth-first order, L the neighbour labels.
+
+    - One kind in the component: K is the same from every root and L starts with the labels of
+      the root's own neighbours, 1, 2, ... in order of first occurrence. Only roots whose first
+      row gives the smallest such pattern can win.
+    - Two kinds, and every edge joins both (complex bubbles): the kind of a vertex is fixed by its
+      depth parity, so K = low, high^a1, low^a2, high^a3, ... with a_k the size of layer k. A
+      root with fewer distinct neighbours a1 has ``low`` where the others have ``high`` (its
+      second layer is not empty, or its component would be smaller), so only the roots with the
+      fewest distinct neighbours can win; among those, for the same reason, only the ones with
+      the largest second layer a2.
+
+    Otherwise all roots are kept. The filter changes no code and no count of roots reaching the
+    minimum, only how many codes are computed.
+    """
+    if len(roots) < 2:
+        return roots
+    if len(roots) == len(vertices):  # one kind in the component
+        patterns = [_first_row_pattern(adjacency[r]) for r in roots]
+        smallest = min(patterns)
+        return [r for r, p in zip(roots, patterns) if p == smallest]
+    if len({kinds[v] for v in vertices}) != 2 or any(kinds[w] == kinds[v] for v in vertices for w in adjacency[v]):
+        return roots
+    first = [set(adjacency[r]) for r in roots]
+    fewest = min(len(f) for f in first)
+    kept = [(r, f) for r, f in zip(roots, first) if len(f) == fewest]
+    if len(kept) < 2:
+        return [r for r, _ in kept]
+    second = [len({x for w in f for x in adjacency[w]}) for _, f in kept]
+    largest = max(second)
+    return [r for (r, _), size in zip(kept, second) if size == largest]
 
 
 def _component_minimum(adjacency, kinds, vertices) -> tuple[Code, int]:
@@ -71,9 +118,7 @@ def _component_minimum(adjacency, kinds, vertices) -> tuple[Code, int]:
     # smallest code form one orbit, so their number is |Aut| of the component.
     lowest = min(kinds[v] for v in vertices)
     best, hits = None, 0
-    for root in vertices:
-        if kinds[root] != lowest:
-            continue
+    for root in _likely_roots(adjacency, kinds, vertices, [v for v in vertices if kinds[v] == lowest]):
         code = _rooted_code(adjacency, kinds, root)
         if best is None or code < best:
             best, hits = code, 1
@@ -82,22 +127,35 @@ def _component_minimum(adjacency, kinds, vertices) -> tuple[Code, int]:
     return best, hits
 
 
-def component_codes(adjacency, kinds) -> list[tuple[Code, int]]:
-    """(canonical code, number of roots reaching it) for every connected component."""
-    return [_component_minimum(adjacency, kinds, comp) for comp in components(adjacency)]
+def component_codes(adjacency, kinds, parts=None) -> list[tuple[Code, int]]:
+    """(canonical code, number of roots reaching it) for every connected component.
+
+    ``parts`` are the components when already known (as :func:`components` returns them).
+    """
+    return [_component_minimum(adjacency, kinds, comp) for comp in (parts or components(adjacency))]
 
 
-def canonical_code(adjacency, kinds) -> tuple[Code, ...]:
-    """Sorted tuple of component codes: equal for two graphs exactly when they are isomorphic."""
-    return tuple(sorted(code for code, _ in component_codes(adjacency, kinds)))
+def code_of(per_component) -> tuple[Code, ...]:
+    """The graph certificate from :func:`component_codes`: the sorted tuple of component codes."""
+    return tuple(sorted(code for code, _ in per_component))
 
 
-def automorphism_count(adjacency, kinds) -> int:
-    """Number of colour- and type-preserving automorphisms."""
-    per_component = component_codes(adjacency, kinds)
+def automorphisms_of(per_component) -> int:
+    """|Aut| from :func:`component_codes`: product of the component counts and of the factorials
+    of the multiplicities of isomorphic components."""
     total = 1
     for _, hits in per_component:
         total *= hits
     for multiplicity in Counter(code for code, _ in per_component).values():
         total *= factorial(multiplicity)
     return total
+
+
+def canonical_code(adjacency, kinds) -> tuple[Code, ...]:
+    """Sorted tuple of component codes: equal for two graphs exactly when they are isomorphic."""
+    return code_of(component_codes(adjacency, kinds))
+
+
+def automorphism_count(adjacency, kinds) -> int:
+    """Number of colour- and type-preserving automorphisms."""
+    return automorphisms_of(component_codes(adjacency, kinds))

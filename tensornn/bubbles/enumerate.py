@@ -1,20 +1,30 @@
 """Enumeration of bubbles up to isomorphism, one representative per class.
 
 Complex fields: a bubble of rank d with n black vertices is a d-tuple of permutations up to
-(sigma_c) -> (g sigma_c h^-1). Every orbit meets sigma_1 = id, which leaves simultaneous
-conjugation; conjugation takes sigma_2 to a cycle-type representative, which leaves its
-centraliser. Colours are then added one at a time: every
-rank-k class restricted to its first k - 1 colours is isomorphic to a rank-(k-1)
-representative, so the rank-k classes are found by appending a last colour to each rank-(k-1)
-representative, taken one per orbit of the common centraliser of the earlier colours (the
-conjugations that fix them). Candidates are deduplicated by canonical code on plain adjacency
-tables before any graph is built. At rank 3 this computes about n! codes in all (sum over cycle
-types lambda of n!/z_lambda orbits, plus fixed points) instead of p(n) n!; at rank d > 3 it
-needs Z_U(d-1, n) n! at most instead of p(n) (n!)^(d-2).
+(sigma_c) -> (g sigma_c h^-1), g, h in S_n. The enumeration lists exactly one tuple per orbit,
+with no deduplication afterwards:
+
+1. Every orbit meets sigma_1 = id, and (g, h) keeps sigma_1 = id exactly when g = h, so the
+   classes are the orbits of S_n acting by simultaneous conjugation on (sigma_2, ..., sigma_d).
+2. Orbits of a group G on a product X x Y are listed exactly by one representative x per G-orbit
+   on X and, for each, one y per orbit of the stabiliser G_x on Y: (x, y) and (x', y') with x, x'
+   representatives lie in one orbit only if x = x' (the representatives are distinct orbits on
+   X) and then only if y' = h y for some h in G_x.
+3. Applied colour by colour: rank 2 takes one cycle-type representative rho_lambda per partition
+   lambda of n (the conjugacy classes); rank k appends to each rank-(k-1) representative
+   (sigma_2..sigma_{k-1}) one last colour per orbit of its common centraliser (the stabiliser
+   under conjugation) on S_n. The count is therefore Z_U(d, n) by construction, which the tests
+   check against the Burnside formula together with the distinctness of the canonical codes.
+
+The orbit step is vectorised: all n! permutations as one integer array, conjugation by each
+generator of the centraliser as a map between lexicographic ranks, orbits as connected components
+(see :mod:`tensornn.bubbles._permutations`), the smallest permutation of each orbit as its
+representative. Tables are then built in numpy, in chunks, and turned into Bubbles without any
+check or graph (the networkx graph of a Bubble is built only when asked for).
 
 Real fields: the first perfect matching is fixed; the union with the second is a set of even
 cycles, one representative per partition of n; the remaining d - 2 matchings run over all
-(2n - 1)!! perfect matchings.
+(2n - 1)!! perfect matchings, and the candidates are deduplicated by canonical code.
 
 Melonic bubbles are generated directly: every connected melonic bubble of order n + 1 is a
 melonic insertion (an edge of colour c replaced by a (d-1)-dipole) into one of order n.
@@ -25,19 +35,26 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterator
+from functools import lru_cache
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from .._checks import check_choice, check_int
-from .canonical import canonical_code, components
-from .counting import partitions
+from . import _permutations as _perm
 from ._tables import from_table, insert_dipole
+from .canonical import canonical_code, components
+from .counting import count_bubbles, partitions
 from .graph import FIELDS, Bubble
 
 __all__ = ["enumerate_bubbles", "perfect_matchings"]
 
 #: Candidate counts above which a progress bar is shown when ``progress=None``.
 _PROGRESS_THRESHOLD = 50_000
+#: Bubbles turned into tables at once (bounds the memory of the table arrays).
+_CHUNK = 4096
+#: Centralisers up to this order use all their elements as generators (no generating-set search).
+_SMALL_GROUP = 16
 
 
 def perfect_matchings(points) -> Iterator[list[tuple[int, int]]]:
@@ -61,82 +78,118 @@ def _cycle_representative(partition) -> list[int]:
     return perm
 
 
-def _complex_table(perms, n):
-    """Adjacency table of the complex bubble given by a list of permutations."""
-    adjacency = [[n + p[i] for p in perms] for i in range(n)]
-    inverse = [[0] * len(perms) for _ in range(n)]
-    for c, p in enumerate(perms):
-        for i in range(n):
-            inverse[p[i]][c] = i
-    return adjacency + inverse
+def _cycle_type(perm) -> tuple[int, ...]:
+    seen, lengths = [False] * len(perm), []
+    for start in range(len(perm)):
+        length, i = 0, start
+        while not seen[i]:
+            seen[i], i, length = True, perm[i], length + 1
+        if length:
+            lengths.append(length)
+    return tuple(sorted(lengths, reverse=True))
 
 
-def _conjugation_orbit_representatives(perms, candidates):
-    """One candidate last colour per orbit of the common centraliser of ``perms[1:]``.
+@lru_cache(maxsize=64)
+def _cycle_centraliser_generators(lam: tuple[int, ...]) -> np.ndarray:
+    """Generators of the centraliser of the cycle-type representative of ``lam``, shape (g, n)."""
+    return np.array(_perm.centraliser_generators(lam), dtype=np.int8).reshape(-1, sum(lam))
 
-    With sigma_1 = id fixed, (sigma_c) -> (g sigma_c h^-1) must have g = h, so it acts by
-    conjugation; it fixes the earlier colours when h commutes with each of them, and it maps a
-    last colour sigma to h sigma h^-1 without changing the isomorphism class. One sigma per orbit
-    therefore suffices (the canonical code still deduplicates across orbits).
+
+@lru_cache(maxsize=64)
+def _cycle_centraliser_elements(lam: tuple[int, ...]) -> np.ndarray:
+    """All elements of that centraliser, in lexicographic order (the identity first)."""
+    generators = _cycle_centraliser_generators(lam)
+    ranks = _perm.group_elements(generators) if len(generators) else np.zeros(1, dtype=np.int64)
+    return _perm.all_permutations(sum(lam))[ranks]
+
+
+def _centraliser_generators(perms, n: int) -> tuple[np.ndarray, bool]:
+    """Generators, shape (g, n), of the permutations commuting with every one of ``perms``.
+
+    ``perms[0]`` is a cycle-type representative (the enumerator's second colour), whose
+    centraliser has explicit generators; further permutations cut it down to a subgroup, listed
+    element by element. A small subgroup is returned whole (all elements but the identity, with
+    the flag True), a larger one by a generating set (flag False).
     """
-    n = len(candidates[0])
-    others = perms[1:]
-    centraliser = [h for h in candidates if all(all(p[h[i]] == h[p[i]] for i in range(n)) for p in others)]
-    if len(centraliser) == 1:
-        return candidates
-    inverses = []
-    for h in centraliser:
-        inv = [0] * n
-        for i, j in enumerate(h):
-            inv[j] = i
-        inverses.append(inv)
-    seen, out = set(), []
-    for sigma in candidates:
-        if sigma in seen:
-            continue
-        seen.update(tuple(h[sigma[hinv[i]]] for i in range(n)) for h, hinv in zip(centraliser, inverses))
-        out.append(sigma)
-    return out
+    lam = _cycle_type(perms[0])
+    if len(perms) == 1:
+        return _cycle_centraliser_generators(lam), False
+    elements = _cycle_centraliser_elements(lam)
+    group = elements[_perm.commuting(elements, perms[1:])]
+    if len(group) <= _SMALL_GROUP:
+        return group[1:], True  # row 0 is the identity (the smallest permutation)
+    return _perm.generating_set(group), False
 
 
-def _complex_prefixes(rank: int, n: int):
-    """Representatives (lists of permutations, sigma_1 = id) of all complex bubbles of rank >= 2.
+def _complex_blocks(rank: int, n: int):
+    """Yield (head, tails): the classes are head + (tail,) for every row of ``tails``, exactly once.
 
-    Rank 2: sigma_2 runs over cycle-type representatives. Rank k > 2: a rank-k bubble restricted
-    to its first k - 1 colours is isomorphic to a rank-(k-1) representative, so every class is
-    reached by appending a last colour to a representative, one per centraliser orbit.
+    ``head`` is a tuple of rank - 1 permutations (tuples) starting with the identity; ``tails``
+    an int8 array (m, n) of last colours, one per orbit of the common centraliser of head[1:].
     """
-    identity = list(range(n))
+    identity = tuple(range(n))
+    if rank == 1:
+        yield (), np.array([identity], dtype=np.int8)
+        return
     if rank == 2:
-        return [[identity, _cycle_representative(lam)] for lam in partitions(n)]
-    rest = list(itertools.permutations(range(n)))
-    kinds = [0] * n + [1] * n
-    seen, out = set(), []
-    for perms in _complex_prefixes(rank - 1, n):
-        for extra in _conjugation_orbit_representatives(perms, rest):
-            candidate = perms + [list(extra)]
-            code = canonical_code(_complex_table(candidate, n), kinds)
-            if code not in seen:
-                seen.add(code)
-                out.append(candidate)
-    return out
+        yield (identity,), np.array([_cycle_representative(lam) for lam in partitions(n)], dtype=np.int8)
+        return
+    perms = _perm.all_permutations(n)
+    for head, tails in _complex_blocks(rank - 1, n):
+        for tail in tails.tolist():
+            prefix = head + (tuple(tail),)
+            generators, whole = _centraliser_generators(prefix[1:], n)
+            yield prefix, perms[_perm.conjugation_orbit_minima(n, generators, whole_group=whole)]
+
+
+def _complex_table_chunks(rank: int, n: int):
+    """Yield int arrays of shape (m, 2n, rank): adjacency tables of the classes, block by block, in chunks."""
+    for head, tails in _complex_blocks(rank, n):
+        columns = [np.asarray(p, dtype=np.int16) for p in head]
+        inverse_columns = [_perm.inverse(np.asarray(p, dtype=np.int16)) for p in head]
+        for start in range(0, len(tails), _CHUNK):
+            last = tails[start : start + _CHUNK].astype(np.int16)
+            m = len(last)
+            table = np.empty((m, 2 * n, rank), dtype=np.int16)
+            for c, (p, q) in enumerate(zip(columns, inverse_columns)):
+                table[:, :n, c] = n + p
+                table[:, n:, c] = q
+            table[:, :n, -1] = n + last
+            table[:, n:, -1] = _perm.inverse(last)
+            yield table
 
 
 def _complex_tables(rank: int, order: int):
-    n = order
-    kinds = [0] * n + [1] * n
-    if rank <= 2:
-        identity = list(range(n))
-        seconds = [_cycle_representative(lam) for lam in partitions(n)] if rank >= 2 else [None]
-        work = [[identity] + ([second] if second is not None else []) for second in seconds]
-        return len(work), ((_complex_table(perms, n), kinds) for perms in work)
-    rest = list(itertools.permutations(range(n)))
-    work = [
-        (perms, extra)
-        for perms in _complex_prefixes(rank - 1, n)
-        for extra in _conjugation_orbit_representatives(perms, rest)
-    ]
-    return len(work), ((_complex_table(perms + [list(extra)], n), kinds) for perms, extra in work)
+    """(number of classes, iterator of (adjacency, kinds)): one table per complex class, no deduplication.
+
+    The plain-table view of the enumeration, for the tests that check its exactness and for the
+    benchmarks' baselines.
+    """
+    kinds = [0] * order + [1] * order
+
+    def tables():
+        for chunk in _complex_table_chunks(rank, order):
+            for adjacency in chunk.tolist():
+                yield adjacency, kinds
+
+    return count_bubbles(rank, order, "complex"), tables()
+
+
+def _connected_mask(tables: np.ndarray) -> np.ndarray:
+    """For a stack of adjacency tables (m, V, d): True where the graph is connected.
+
+    Every vertex takes the smallest label among itself and its neighbours until nothing changes
+    (at most V rounds); a graph is connected when all labels end at 0.
+    """
+    m, size, _ = tables.shape
+    labels = np.broadcast_to(np.arange(size), (m, size)).copy()
+    rows = np.arange(m)[:, None, None]
+    for _ in range(size):
+        updated = np.minimum(labels, labels[rows, tables].min(axis=2))
+        if np.array_equal(updated, labels):
+            break
+        labels = updated
+    return np.all(labels == 0, axis=1)
 
 
 def _union_representative(partition) -> list[tuple[int, int]]:
@@ -157,14 +210,15 @@ def _real_tables(rank: int, order: int):
     kinds = [0] * size
 
     def tables():
-        for second, tail in itertools.product(seconds, itertools.product(rest, repeat=max(rank - 2, 0))):
-            matchings = [first] + ([second] if second is not None else []) + list(tail)
-            adjacency = [[0] * rank for _ in range(size)]
-            for c, matching in enumerate(matchings):
-                for u, v in matching:
-                    adjacency[u][c] = v
-                    adjacency[v][c] = u
-            yield adjacency, kinds
+        for second in seconds:  # a nested product keeps the tails lazy (an outer product would store them all)
+            for tail in itertools.product(rest, repeat=max(rank - 2, 0)):
+                matchings = [first] + ([second] if second is not None else []) + list(tail)
+                adjacency = [[0] * rank for _ in range(size)]
+                for c, matching in enumerate(matchings):
+                    for u, v in matching:
+                        adjacency[u][c] = v
+                        adjacency[v][c] = u
+                yield adjacency, kinds
 
     return total, tables()
 
@@ -220,6 +274,13 @@ def enumerate_bubbles(
     progress : bool or None
         Show a progress bar on standard error; None shows it for large candidate sets.
 
+    Notes
+    -----
+    Complex fields list one class per orbit with no deduplication (about a microsecond per bubble
+    beyond the orbit step, which holds all n! permutations); real and melonic listings deduplicate
+    by canonical code. :func:`~tensornn.bubbles.memory.enumeration_memory` estimates the peak
+    memory beforehand (complex rank 3: about 93 MiB at order 9, 9 GiB at order 11).
+
     Examples
     --------
     >>> sum(1 for _ in enumerate_bubbles(3, 2, "real"))
@@ -236,7 +297,10 @@ def enumerate_bubbles(
         for adjacency, kinds in _melonic_tables(rank, order, field):
             yield from_table(adjacency, kinds, rank, field)
         return
-    total, tables = (_complex_tables if field == "complex" else _real_tables)(rank, order)
+    if field == "complex":
+        yield from _enumerate_complex(rank, order, connected, progress)
+        return
+    total, tables = _real_tables(rank, order)
     show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
     seen = set()
     bar = tqdm(tables, total=total, disable=not show, file=sys.stderr, unit="cand", desc=f"{field} d={rank} n={order}")
@@ -248,3 +312,19 @@ def enumerate_bubbles(
             continue
         seen.add(code)
         yield from_table(adjacency, kinds, rank, field)
+
+
+def _enumerate_complex(rank, order, connected, progress):
+    total = count_bubbles(rank, order, "complex")
+    show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
+    kinds = (0,) * order + (1,) * order
+    make = Bubble._from_table
+    step = 2 * order * rank * 2  # bytes of one int16 table
+    with tqdm(total=total, disable=not show, file=sys.stderr, unit="bubble", desc=f"complex d={rank} n={order}") as bar:
+        for chunk in _complex_table_chunks(rank, order):
+            bar.update(len(chunk))
+            if connected:
+                chunk = chunk[_connected_mask(chunk)]
+            packed = chunk.tobytes()  # each Bubble keeps its own slice and unpacks it when first asked
+            for start in range(0, len(packed), step):
+                yield make(packed[start : start + step], kinds, rank, "complex")

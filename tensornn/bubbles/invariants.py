@@ -21,7 +21,6 @@ import itertools
 from fractions import Fraction
 
 from ..errors import BubbleError
-from .canonical import components
 from .graph import Bubble
 
 __all__ = ["faces", "face_count", "jackets", "jacket_genus", "gurau_degree", "dipoles", "is_melonic"]
@@ -29,22 +28,28 @@ __all__ = ["faces", "face_count", "jackets", "jacket_genus", "gurau_degree", "di
 
 def faces(bubble: Bubble) -> dict[tuple[int, int], int]:
     """Number of faces for every colour pair (i, j), i < j (colours 1-based)."""
-    adjacency = bubble.adjacency
+    memo = bubble._cache()
+    if "faces" not in memo:
+        memo["faces"] = _faces(bubble.adjacency, bubble.rank)
+    return dict(memo["faces"])
+
+
+def _faces(adjacency, rank: int) -> dict[tuple[int, int], int]:
+    size = len(adjacency)
     result = {}
-    for i, j in itertools.combinations(range(bubble.rank), 2):
-        seen = [False] * bubble.n_vertices
+    for i, j in itertools.combinations(range(rank), 2):
+        seen = [False] * size
         count = 0
-        for start in range(bubble.n_vertices):
+        for start in range(size):
             if seen[start]:
                 continue
             count += 1
-            v, colour = start, i
-            while True:
+            v = start
+            while not seen[v]:  # a face alternates colours i and j and returns to start after colour j
                 seen[v] = True
-                v = adjacency[v][colour]
-                colour = j if colour == i else i
-                if v == start and colour == i:
-                    break
+                w = adjacency[v][i]
+                seen[w] = True
+                v = adjacency[w][j]
         result[(i + 1, j + 1)] = count
     return result
 
@@ -78,12 +83,22 @@ def jacket_genus(bubble: Bubble, jacket) -> Fraction:
 
 
 def gurau_degree(bubble: Bubble) -> Fraction:
-    """omega = sum of the jacket genera, summed over connected components (rank >= 3)."""
+    """omega = sum of the jacket genera, summed over connected components (rank >= 3).
+
+    Summing (2 - V_k + E_k - F_J,k)/2 over the K components k gives (2K - V + E - F_J)/2 for each
+    jacket J, so the faces of the whole bubble and its number of components suffice.
+    """
     if bubble.rank < 3:
         raise BubbleError(f"the Gurau degree is defined for rank >= 3, got rank {bubble.rank}")
+    per_pair = faces(bubble)
+    n_components = len(bubble._components())
+    vertices = bubble.n_vertices
+    edges = vertices * bubble.rank // 2
     total = Fraction(0)
-    for component in bubble.connected_components():
-        total += sum(jacket_genus(component, jacket) for jacket in jackets(bubble.rank))
+    for jacket in jackets(bubble.rank):
+        cyclic = list(jacket) + [jacket[0]]
+        f_j = sum(per_pair[tuple(sorted((a, b)))] for a, b in zip(cyclic, cyclic[1:]))
+        total += Fraction(2 * n_components - vertices + edges - f_j, 2)
     return total
 
 
@@ -108,10 +123,14 @@ def is_melonic(bubble: Bubble) -> bool:
     if not bubble.is_connected():
         return False
     d = bubble.rank
+    if d >= 3 and bubble.n_vertices > 2 and all(len(set(row)) == d for row in bubble.adjacency):
+        return False  # no vertex shares d - 1 colours with a neighbour: no dipole to remove
     adjacency = {v: list(row) for v, row in enumerate(bubble.adjacency)}
     while len(adjacency) > 2:
         for u, row in adjacency.items():
             hit = None
+            if d >= 3 and len(set(row)) == d:
+                continue  # d distinct neighbours: no colour is shared with another, so no dipole at u
             for c in range(d):
                 others = {row[k] for k in range(d) if k != c}
                 if len(others) == 1:

@@ -10,10 +10,16 @@ from pathlib import Path
 from ..bubbles.counting import count_bubbles, count_connected_bubbles, fuss_catalan
 from ..bubbles.enumerate import enumerate_bubbles
 from ..bubbles.invariants import face_count, gurau_degree, is_melonic
+from ..bubbles.memory import enumeration_memory
 from ..errors import InvalidArgumentError
 from ..report import atomic_write
 
 __all__ = ["register"]
+
+#: Default of ``--max-memory``: the working memory, in GiB, an enumeration may need (the
+#: estimate of :func:`tensornn.bubbles.memory.enumeration_memory`, checked before it starts).
+MAX_MEMORY_GIB = 2.0
+
 
 
 def _positive(text: str) -> int:
@@ -26,6 +32,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _gib(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of GiB > 0, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of GiB > 0, got {value}")
+    return value
+
+
 def _common(parser):
     parser.add_argument("--rank", type=_positive, required=True, help="number of colours d >= 1")
     parser.add_argument("--order", type=_positive, required=True,
@@ -33,6 +49,9 @@ def _common(parser):
     parser.add_argument("--field", choices=("real", "complex"), default="complex", help="O(N)^d or U(N)^d (default complex)")
     parser.add_argument("--connected", action="store_true", help="only connected bubbles")
     parser.add_argument("--melonic", action="store_true", help="only (connected) melonic bubbles")
+    parser.add_argument("--max-memory", type=_gib, default=MAX_MEMORY_GIB, metavar="GIB",
+                        help="refuse listings whose estimated working memory exceeds this many GiB "
+                             f"(default {MAX_MEMORY_GIB:g})")
 
 
 def register(subparsers) -> None:
@@ -63,17 +82,16 @@ def _formula_count(args):
     return counter(args.rank, args.order, args.field)
 
 
-#: Largest number of bubbles the command line will list, draw or count by enumeration.
-MAX_LISTED = 200_000
-
-
 def _listed(args):
-    size = fuss_catalan(args.rank, args.order) if args.melonic else count_bubbles(args.rank, args.order, args.field)
-    if size > MAX_LISTED:
-        what = "rooted melonic" if args.melonic else "all"
+    """The enumeration, after checking its estimated memory against ``--max-memory`` (nothing runs before)."""
+    need = enumeration_memory(args.rank, args.order, args.field, melonic=args.melonic)
+    bound = args.max_memory * 2**30
+    if need > bound:
+        what = "melonic " if args.melonic else ""
         raise InvalidArgumentError(
-            f"rank {args.rank}, order {args.order} has {size} bubbles ({what}), more than the {MAX_LISTED} the command "
-            "line lists; lower --order, or use tensornn.bubbles.enumerate_bubbles from Python"
+            f"listing the {what}{args.field} bubbles of rank {args.rank} and order {args.order} needs an estimated "
+            f"{need / 2**30:.3g} GiB of working memory, more than the memory bound of {args.max_memory:g} GiB this "
+            "command uses (--max-memory); lower --order, or raise --max-memory if the machine has the memory free"
         )
     return enumerate_bubbles(args.rank, args.order, args.field, connected=args.connected or args.melonic,
                              melonic=args.melonic)

@@ -89,7 +89,11 @@ def _functional_options(parser, action):
 def _action_options(parser, action):
     if action == "fixed-points":
         parser.add_argument("--n-starts", type=int, default=None,
-                            help="random starts besides the guided ones (default 48 for <= 3 couplings, else 8)")
+                            help="random starts besides the guided ones (default: none for scalar/O(N) when the "
+                                 "guided continuation converges, else 48 for <= 3 couplings and 8 beyond)")
+        parser.add_argument("--exhaustive", action="store_true",
+                            help="always add the default random starts, to look for further roots (multicritical "
+                                 "or spurious points)")
         parser.add_argument("--seed", type=int, default=None, help="seed of the random starts (default 0)")
         parser.add_argument("--valid-only", action="store_true", help="drop flagged (spurious) roots")
         parser.add_argument("--json", action="store_true", help="print a JSON list of fixed points")
@@ -199,7 +203,7 @@ def fixed_points_command(args) -> int:
         return _functional_fixed_points(args)
     _polynomial(args)
     preset = _preset(args)
-    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed)
+    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed, exhaustive=args.exhaustive)
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
         _emit(dumps_json([fp.to_dict() for fp in points]), args.output)

@@ -52,20 +52,17 @@ def litim_volume(dim: float) -> float:
 # ----------------------------------------------------------------------------- power series
 
 
-def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Truncated product of power series with coefficients along axis 0 (same length)."""
-    out = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
-    for j in range(len(a)):
-        out[j:] += a[j] * b[: len(a) - j]
-    return out
-
-
 def _reciprocal(a: np.ndarray) -> np.ndarray:
-    """Truncated power series of 1 / a (a[0] != 0)."""
-    r = np.zeros_like(a)
+    """Truncated power series of 1 / a (a[0] != 0), coefficients along axis 0, any trailing batch axes.
+
+    The coefficients solve the lower-triangular Toeplitz system sum_k a_{j-k} r_k = delta_j0, by
+    forward substitution r_j = -(sum_{k=1..j} a_k r_{j-k}) / a_0: one vectorised step per order
+    for all series of the batch at once.
+    """
+    r = np.empty_like(a)
     r[0] = 1.0 / a[0]
     for j in range(1, len(a)):
-        r[j] = -np.sum(a[1 : j + 1] * r[j - 1 :: -1][:j], axis=0) * r[0]
+        r[j] = -(a[1 : j + 1] * r[j - 1 :: -1]).sum(axis=0) * r[0]
     return r
 
 
@@ -84,11 +81,13 @@ def _w_flow(c: np.ndarray, rho0, dim: float, n_components: float, vd: float) -> 
     rho_dw[1:] += dw[:-1]
     radial = cc + 2.0 * rho_dw
     radial[0] += 1.0
-    loop = _reciprocal(radial)
-    if n_components != 1:
+    if n_components != 1:  # the radial and Goldstone denominators as one batch of series
         goldstone = cc.copy()
         goldstone[0] += 1.0
-        loop = loop + (n_components - 1) * _reciprocal(goldstone)
+        both = _reciprocal(np.stack([radial, goldstone], axis=1))
+        loop = both[:, 0] + (n_components - 1) * both[:, 1]
+    else:
+        loop = _reciprocal(radial)
     dloop = np.arange(1, L + 1).reshape((-1,) + (1,) * (c.ndim - 1)) * loop[1:]
     return -2.0 * c + (dim - 2.0) * rho_dw[:L] + vd * dloop
 
@@ -241,13 +240,53 @@ class MinimumPotential(_PotentialBase):
 # ----------------------------------------------------------------------------- fixed points
 
 
-def _first_order_start(dim, n_components, expansion, seed):
-    """Wilson-Fisher point of the lowest truncation by a multi-start search."""
+def _lowest_order_guesses(dim, n_components, expansion) -> list[np.ndarray]:
+    """Wilson-Fisher candidates of the lowest truncation from its fixed-point equations in closed form.
+
+    Around rho = 0 (w = c0 + c1 rho, u2 = c0, u4 = 3 c1) the flow gives
+    beta_c0 = -2 c0 - V_D (N + 2) c1 / (1 + c0)^2 and beta_c1 = (D - 4) c1 + 2 V_D (N + 8) c1^2 / (1 + c0)^3,
+    so with A = (N + 2)(4 - D) / (2 (N + 8)): c0 = -A / (2 + A), c1 = (4 - D)(1 + c0)^3 / (2 V_D (N + 8))
+    (D = 3, N = 1: c0 = -1/13).
+    Around the minimum (w = lambda2 (rho - kappa), s = 1 + 2 kappa lambda2 the radial denominator):
+    (D - 2) kappa = V_D (3 / s^2 + N - 1) and 4 - D = 2 V_D lambda2 (9 / s^3 + N - 1), so s solves
+    (N - 1) s^4 - (N - 1)(1 + a) s^3 + (9 - 3 a) s - 9 = 0 with a = (4 - D)/(D - 2); every real root
+    s > 1 gives one candidate.
+    """
+    vd = litim_volume(dim)
     if expansion == "zero":
-        system = SymmetricPotential(dim, n_components, 2)
+        a_term = (n_components + 2) * (4 - dim) / (2 * (n_components + 8))
+        c0 = -a_term / (2 + a_term)
+        c1 = (4 - dim) * (1 + c0) ** 3 / (2 * vd * (n_components + 8))
+        return [np.array([c0, 3 * c1])]
+    a, m = (4 - dim) / (dim - 2), n_components - 1
+    if m:
+        roots = np.roots([m, -m * (1 + a), 0.0, 9 - 3 * a, -9.0])
+    else:  # N = 1: (9 - 3 a) s = 9, no root with s > 0 for a >= 3 (D <= 2.5)
+        roots = np.array([9 / (9 - 3 * a)]) if a < 3 else np.zeros(0)
+    guesses = []
+    for root in roots:
+        if abs(root.imag) > 1e-12 * abs(root) or root.real <= 1:
+            continue
+        s_ = root.real
+        kappa = vd * (3 / s_**2 + m) / (dim - 2)
+        guesses.append(np.array([kappa, (4 - dim) / (2 * vd * (9 / s_**3 + m))]))
+    return guesses
+
+
+def _is_wilson_fisher(fp) -> bool:
+    return fp is not None and not fp.spurious and fp.n_relevant == 1 and not fp.is_gaussian
+
+
+def _first_order_start(dim, n_components, expansion, seed):
+    """Wilson-Fisher point of the lowest truncation: refined from its closed form, else a multi-start search."""
+    system = SymmetricPotential(dim, n_components, 2) if expansion == "zero" else MinimumPotential(dim, n_components, 2)
+    found = [fp for fp in (refine_fixed_point(system, g) for g in _lowest_order_guesses(dim, n_components, expansion))
+             if _is_wilson_fisher(fp)]
+    if found:
+        return min(found, key=lambda fp: float(np.linalg.norm(fp.couplings)))
+    if expansion == "zero":
         bounds = [(-0.9, 0.0), (0.0, 50.0 * n_components * system.vd + 1.0)]
     else:
-        system = MinimumPotential(dim, n_components, 2)
         bounds = [(0.0, 2.0 * n_components * system.vd + 0.1), (0.0, 20.0)]
     search = find_fixed_points(system, n_starts=24, bounds=bounds, seed=seed)
     for fp in search.valid:
@@ -260,10 +299,11 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
                           seed=0) -> FixedPoint | None:
     """The Wilson-Fisher fixed point of a polynomial LPA truncation, solved order by order.
 
-    The lowest truncation (``u2, u4`` or ``kappa, lambda2``) is searched with
-    :func:`find_fixed_points` and the non-Gaussian valid root with one relevant direction is kept;
-    each higher order starts from the previous solution, with the new coupling solved from its own
-    beta function (the others held fixed), and needs one root solve (:func:`refine_fixed_point`).
+    The lowest truncation (``u2, u4`` or ``kappa, lambda2``) is solved from the closed form of its
+    fixed-point equations (one :func:`refine_fixed_point`); only when that gives no valid
+    non-Gaussian root with one relevant direction is it searched with :func:`find_fixed_points`
+    from 24 random starts. Each higher order starts from the previous solution, with the new
+    coupling solved from its own beta function (the others held fixed), and needs one root solve.
 
     Parameters
     ----------
@@ -277,7 +317,7 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
     expansion : {"minimum", "zero"}
         Around the running minimum (converges) or around rho = 0 (oscillates at high order).
     seed : None, int or Generator
-        For the starts of the lowest-order search.
+        For the random starts of the lowest-order search (used only when the closed form fails).
 
     Returns
     -------

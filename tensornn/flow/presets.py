@@ -116,13 +116,21 @@ class FlowPreset:
             g[self.names.index(key)] = float(value)
         return g
 
-    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True):
-        """All fixed points found by :func:`find_fixed_points` from the preset's starts and random ones.
+    def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True,
+                     exhaustive: bool = False):
+        """The fixed points found by :func:`find_fixed_points` from the preset's starts (and random ones when needed).
 
         The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
         (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
-        presets, the valid roots one order lower (new couplings at 0) for tensors, and ``n_starts`` uniform draws in :attr:`bounds` (default: 48 for up to three
-        couplings, where a blind search is cheap and finds every root, else 8).
+        presets, and the valid roots one order lower (new couplings at 0) for tensors. Random starts,
+        uniform in :attr:`bounds`, search for further roots:
+
+        - by default, for the scalar and O(N) presets only when the guided continuation does not
+          converge to a valid non-Gaussian root (then 48 for up to three couplings, else 8); for
+          tensors always (48 or 8);
+        - with ``exhaustive=True``, always (48 or 8): other roots of the truncation (multicritical
+          or spurious points) besides the Gaussian and Wilson-Fisher ones;
+        - with ``n_starts``, exactly that many, always.
 
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
         stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
@@ -132,12 +140,31 @@ class FlowPreset:
         Returns
         -------
         FixedPointSearch
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``exhaustive=True`` together with ``n_starts`` (which already fixes the random starts).
         """
-        if n_starts is None:
-            n_starts = 48 if len(self.names) <= 3 else 8
-        starts = [np.zeros(len(self.names))] + self._guided_starts()
-        search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
-                                   seed=seed, tol=tol)
+        if not isinstance(exhaustive, bool):
+            raise InvalidTypeError(f"exhaustive must be True or False, got {exhaustive!r}")
+        if exhaustive and n_starts is not None:
+            raise InvalidArgumentError(
+                f"give either n_starts (exactly that many random starts, got {n_starts!r}) or exhaustive=True "
+                "(the default number of random starts), not both")
+        guided = self._guided_starts()
+        starts = [np.zeros(len(self.names))] + guided
+        search = None
+        if n_starts is None and not exhaustive and self.name != "tensor" and guided:
+            # the guided continuation usually converges: random starts only if it did not
+            search = find_fixed_points(self.system, n_starts=0, starts=starts, seed=seed, tol=tol)
+            if not any(not fp.is_gaussian for fp in search.valid):
+                search = None
+        if search is None:
+            if n_starts is None:
+                n_starts = 48 if len(self.names) <= 3 else 8
+            search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
+                                       seed=seed, tol=tol)
         if not merge_marginal:
             return search
         kept = tuple(fp for fp in search if not _marginal_gaussian(self.system, fp))
