@@ -17,11 +17,14 @@ import argparse
 
 import numpy as np
 
-from tensornn.compare import CompareConfig, block_normalisation, measure_ir_data, tensor_theory
-from tensornn.compare.readings import reading_flow
 from tensornn.correlators import two_point
+from tensornn.couplings import field_normalisation, measure_u4
+from tensornn.flow import derive_flow
 from tensornn.flow.trajectory import run_from_ir
 from tensornn.networks import BlockGaussNetwork, block_gauss_kernel, sample_ensemble
+from tensornn.theory import ContinuumColour, Theory, melonic_truncation
+
+BLOCKS, SIGMAS = (1, 2), (0.8, 1.3)
 
 
 def main(argv=None):
@@ -29,40 +32,43 @@ def main(argv=None):
     parser.add_argument("--small", action="store_true", help="small ensembles (a smoke run)")
     args = parser.parse_args(argv)
     n = 3_000 if args.small else 50_000
-    config = CompareConfig(block_sizes=(1, 2), sigma_blocks=(0.8, 1.3), sigma_w=1.0, widths=(10,), n_networks=n,
-                           active_passive=False)
+    net = BlockGaussNetwork(BLOCKS, sigma_blocks=SIGMAS, width=10, sigma_w=1.0)
 
     # 1. free part
-    net = BlockGaussNetwork(block_sizes=config.block_sizes, sigma_blocks=config.sigma_blocks, width=10)
-    x = np.random.default_rng(1).normal(scale=0.4, size=(5, config.d_in))
+    x = np.random.default_rng(1).normal(scale=0.4, size=(5, net.d_in))
     moments = sample_ensemble(net, x, n, seed=2)
     pulls = []
     for i in range(5):
         for j in range(i, 5):
             est = two_point(moments, (i, j), warn=False)
-            exact = float(block_gauss_kernel(x[i], x[j], block_sizes=config.block_sizes, sigma_v=1.0,
-                                             sigma_blocks=config.sigma_blocks))
+            exact = float(block_gauss_kernel(x[i], x[j], block_sizes=BLOCKS, sigma_v=1.0, sigma_blocks=SIGMAS))
             pulls.append((est.value - exact) / est.stderr)
     print(f"1. 2-point function vs factorised kernel: max |pull| = {np.max(np.abs(pulls)):.2f} over {len(pulls)} pairs")
 
     # 2. kinetic data of the colours
-    norm = block_normalisation(config)
+    norm = field_normalisation(net)
     print(f"2. Z = {norm.Z:.6g}, m^2 = {norm.mass2:.6g}, a_c/Z = {[round(s, 6) for s in norm.scales]}")
 
-    # 3. quartic coupling
-    ir = measure_ir_data(config, 10, seed=3)
-    print(f"3. {ir!r}")
+    # 3. quartic coupling: rescaled inputs y_i = r_i (1, .., 1)/sqrt(d_in), x^c = sqrt(d_in) y^c / sigma_c
+    radii = np.array([0.45, 0.5, 0.55, 0.6])
+    y = np.repeat(radii[:, None], net.d_in, axis=1) / np.sqrt(net.d_in)
+    quad = np.sqrt(net.d_in) * y / np.repeat(SIGMAS, BLOCKS)
+    est = measure_u4(net, quad, [(0, 1, 2, 3)], n, seed=3, subtract="connected")
+    u4, u4_error, u4_exact = (float(norm.to_field(v[0], 4)) for v in (est.value, est.error, est.exact))
+    print(f"3. u4 of phi = sqrt(Z) f: {u4:.6g} +- {u4_error:.2g} (exact {u4_exact:.6g}, pull {float(est.pull[0]):+.2f})")
 
-    # 4. the tensor theory and its flow
-    flow = reading_flow(tensor_theory(config), anomalous_dimension=True)
+    # 4. the tensor theory (the blocks as pairing colours, the melonic pillows) and its flow
+    colours = tuple(ContinuumColour(dc, scale=s, role="pairing") for dc, s in zip(BLOCKS, norm.scales))
+    flow = derive_flow(Theory(colours, "real", melonic_truncation(len(BLOCKS), 2, "real")), projection="melonic",
+                       anomalous_dimension=True)
     print("4. tensor theory:", ", ".join(f"{c.kind} R^{c.dimension} ({c.role})" for c in flow.theory.colours))
     print(flow.equations())
-    m0 = np.sqrt(ir.mass2)
-    res = run_from_ir(flow, {2: ir.mass2, 4: ir.u4}, k_ir=1e-3 * m0, k_uv=1e2 * m0, n_points=20, source="measured")
+    m0 = np.sqrt(norm.mass2)
+    res = run_from_ir(flow, {2: norm.mass2, 4: u4}, k_ir=1e-3 * m0, k_uv=1e2 * m0, n_points=20, source="measured")
     print(f"   flow from k_IR: {res.status}; couplings at k = {res.k[-1]:.3g}: "
           f"{dict(zip(flow.names, np.round(res.couplings[:, -1], 6)))}")
-    print(f"   autonomous dimensionless flow: {flow.autonomous} (blocks of sizes {config.block_sizes})")
-    return pulls, ir
+    print(f"   autonomous dimensionless flow: {flow.autonomous} (blocks of sizes {BLOCKS})")
+    return pulls, est
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """The flows of a reading: trajectories from the fitted (and exact) couplings with error bands, and fixed points.
 
 Trajectories run the reading's theory (:mod:`tensornn.compare.theories`) from k_IR upward with
-:func:`tensornn.flow.trajectory.run_from_ir`. The band propagates the fit's covariance to first order: for
-each eigen-direction v_j of the couplings' covariance (variance w_j) the flow is rerun at
-lambda +- sqrt(w_j) v_j, and the standard error of u_n(k) is sqrt(sum_j ((u_n(+j) - u_n(-j)) / 2)^2), where
-every shifted flow reached k. Fixed points and exponents come from the reading's continuum idealisation
+:func:`tensornn.flow.trajectory.run_from_ir` (LSODA, rtol 1e-6: the fitted couplings carry errors of percents, and
+the counting functions of data spectra are step functions the integrator must cross). The band of the selected
+reading propagates the fit's covariance to first order: for
+each eigen-direction v_j of the couplings' covariance (variance w_j) the flow is rerun at lambda + sqrt(w_j) v_j,
+and the standard error of u_n(k) is sqrt(sum_j (u_n(j) - u_n)^2) where every shifted flow reached k (nan beyond).
+Fixed points and exponents come from the reading's continuum idealisation
 (:func:`tensornn.flow.find_fixed_points`, with colour-symmetric starts).
 """
 
@@ -23,6 +25,8 @@ from .theories import ReadingTheory
 
 __all__ = ["ReadingFlow", "reading_flow", "idealised_fixed_points"]
 
+_RTOL, _ATOL = 1e-6, 1e-10
+
 
 @dataclass(frozen=True)
 class ReadingFlow:
@@ -39,7 +43,8 @@ class ReadingFlow:
         Whether the data selected this reading.
     trajectories : tuple of dict
         :meth:`tensornn.flow.trajectory.Trajectory.to_dict` records with ``ir_source`` ("fit" or "exact"), the
-        band ``u2_error``/``u4_error`` (fit source) and the weight-scale reading ``sigma_w``.
+        band ``u2_error``/``u4_error`` (fit source of the selected reading), the weight-scale reading ``sigma_w``
+        and ``mass_unit``, the infrared mass m in the units of k.
     fixed_points : tuple of dict
         :meth:`tensornn.flow.FixedPoint.to_dict` records of the continuum idealisation, valid ones first.
     idealisation : str
@@ -73,7 +78,7 @@ class ReadingFlow:
 
 def _run(theory: ReadingTheory, flow, couplings: dict, config, source: str):
     return run_from_ir(flow, theory.initial(couplings), k_ir=config.k_ir_ratio * theory.unit,
-                       k_uv=config.k_uv_ratio * theory.unit, n_points=config.flow_points, rtol=1e-9, atol=1e-14,
+                       k_uv=config.k_uv_ratio * theory.unit, n_points=config.flow_points, rtol=_RTOL, atol=_ATOL,
                        source=source)
 
 
@@ -85,22 +90,18 @@ def _band(theory, flow, names, values, covariance, config, central):
     w, v = np.linalg.eigh(0.5 * (cov + cov.T))
     var = {n: np.zeros(len(central.k)) for n in (2, 4)}
     for j in np.flatnonzero(w > 0):
-        shift = np.sqrt(w[j]) * v[:, j]
-        ends = []
-        for sign in (1.0, -1.0):
-            traj = _run(theory, flow, dict(zip(names, values + sign * shift)), config, "band")
-            ends.append({n: np.full(len(central.k), np.nan) for n in (2, 4)})
-            for n in (2, 4):
-                u = traj.potential(n)
-                ends[-1][n][: len(u)] = u[: len(central.k)]
+        traj = _run(theory, flow, dict(zip(names, values + np.sqrt(w[j]) * v[:, j])), config, "band")
         for n in (2, 4):
-            var[n] += ((ends[0][n] - ends[1][n]) / 2.0) ** 2
+            shifted = np.full(len(central.k), np.nan)
+            u = traj.potential(n)[: len(central.k)]
+            shifted[: len(u)] = u
+            var[n] += (shifted - central.potential(n)) ** 2
     return {f"u{n}_error": [finite(x) for x in np.sqrt(var[n])] for n in (2, 4)}
 
 
-def _record(traj, config, exponent, band=None) -> dict:
+def _record(traj, config, exponent, unit, band=None) -> dict:
     u2 = traj.potential(2)
-    out = {"ir_source": traj.source, **traj.to_dict(),
+    out = {"ir_source": traj.source, **traj.to_dict(), "mass_unit": unit,
            "sigma_w": [finite(x) for x in sigma_w_map(u2, config.sigma_w, exponent)]}
     if band is not None:
         out.update(band)
@@ -163,9 +164,10 @@ def reading_flow(theory: ReadingTheory, fit, config, *, exponent: float, exact: 
     names = list(fit.couplings)
     values = np.array([fit.couplings[n].value for n in names])
     central = _run(theory, flow, dict(zip(names, values)), config, "fit")
-    band = _band(theory, flow, names, values, fit.covariance, config, central)
-    records = [_record(central, config, exponent, band)]
+    band = _band(theory, flow, names, values, fit.covariance, config, central) if selected else None
+    records = [_record(central, config, exponent, theory.unit, band)]
     if exact is not None and all(exact.get(n) is not None for n in names):
-        records.append(_record(_run(theory, flow, {n: exact[n] for n in names}, config, "exact"), config, exponent))
+        records.append(_record(_run(theory, flow, {n: exact[n] for n in names}, config, "exact"), config, exponent,
+                               theory.unit))
     return ReadingFlow(theory.reading, theory.description, bool(fit.fits), selected, tuple(records),
                        idealised_fixed_points(theory, config, cache), theory.idealised_note)

@@ -1,25 +1,39 @@
-"""The report folder of a comparison: report.json, summary.md and four PNG figures, written atomically.
+"""The report folder of a comparison: report.json, summary.md and the figures, written atomically.
 
-Figures need matplotlib (the ``plot`` extra); without it the JSON and markdown are written and the
-summary says which figures are missing and why.
+summary.md opens with its conclusion, one paragraph per network (the reading the data select with its
+chi^2/dof and p, the fitted couplings against the exact ones, what the selected flow says), then the tables.
+Figures need matplotlib (the ``plot`` extra); without it the JSON and markdown are written and the summary
+says which figures are missing and why.
 """
 
 from __future__ import annotations
 
 import math
 
-
 from .._json import dumps_json
-from ..plotting.compare import bubbles_figure, flows_figure, sigma_figure
+from ..plotting.compare import couplings_figure, fits_figure, flows_figure
+from ..plotting.data import spectra_figure
 from ..plotting.figures import available as figures_available
 from ..plotting.figures import figure_writer
 from ..report import markdown_table, write_report
 
 __all__ = ["summary_markdown", "report_files", "write_compare_report"]
 
+FIGURES = {
+    "fits.png": "measured G4c per quadruple against each reading's fit, with the residuals in standard errors",
+    "couplings.png": "the bubble classes and each network's fitted tensor-reading couplings, exact values beside",
+    "flows.png": "u4(k) of every reading from the fitted couplings (band: the fit's errors), and the sigma_W map",
+    "spectra.png": "the data's full, product and per-colour covariance spectra",
+}
+
+
+def _n(x, digits=4):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    return f"{x:.{digits}g}"
+
 
 def _theta_text(thetas) -> str:
-    """Exponents as text; complex ones (``{"real", "imag"}`` in the JSON) as a+bi."""
     parts = []
     for t in thetas:
         if isinstance(t, dict):
@@ -29,92 +43,96 @@ def _theta_text(thetas) -> str:
     return ", ".join(parts)
 
 
-def _fp_rows(reading):
+def _verdict_rows(result):
     rows = []
-    for i, fp in enumerate(reading.fixed_points):
-        coup = ", ".join(f"{n}={v:.5g}" for n, v in fp["couplings"].items() if v is not None)
-        theta = _theta_text(fp["theta"])
-        rows.append([reading.name, i, coup, fp["eta"], theta, fp["nu"] if fp["nu"] is not None else math.nan,
-                     fp["n_relevant"], "valid" if fp["valid"] else "spurious: " + "; ".join(fp["flags"])[:80]])
+    for net in result.networks:
+        r = net.readings
+        fits = list(r.readings.values()) + ([r.reference_fit] if r.reference_fit is not None else [])
+        for fit in fits:
+            rows.append([net.label, fit.reading + (" (selected)" if fit.reading == r.selected else ""),
+                         f"{_n(fit.chi2)}/{fit.dof}", _n(fit.p_value, 3), _n(fit.aic), _n(fit.relative_residual, 3),
+                         fit.status])
     return rows
 
 
-def _fmt(x, digits=6):
-    return "nan" if x is None or not math.isfinite(x) else f"{x:.{digits}g}"
+def _coupling_rows(result):
+    rows = []
+    for net in result.networks:
+        r = net.readings
+        for reading, fit in r.readings.items():
+            for name, c in fit.couplings.items():
+                pull = c.pull
+                rows.append([net.label, reading, name, _n(c.value), _n(c.error, 3), _n(c.exact),
+                             "n/a" if pull is None else f"{pull:+.2f}"])
+    return rows
+
+
+def _flow_rows(result):
+    rows = []
+    for net in result.networks:
+        for name, flow in net.flows.items():
+            for traj in flow.trajectories:
+                sw = [s for s in traj["sigma_w"] if s is not None]
+                rows.append([net.label, name + (" (selected)" if flow.selected else ""), traj["ir_source"],
+                             traj["status"], _n(traj["k_stop_reached"] / traj["mass_unit"]),
+                             _n(traj["potential"]["u2"][-1]), _n(traj["potential"]["u4"][-1]),
+                             "n/a" if len(sw) < 2 else f"{sw[0]:.4g} -> {sw[-1]:.4g}"])
+    return rows
+
+
+def _fixed_point_rows(result):
+    rows, seen = [], set()
+    for net in result.networks:
+        for name, flow in net.flows.items():
+            if (name, flow.idealisation) in seen:
+                continue
+            seen.add((name, flow.idealisation))
+            if not flow.fixed_points:
+                rows.append([name, flow.idealisation, "none", "", "", "", ""])
+            for fp in flow.fixed_points:
+                if not fp["valid"]:
+                    continue
+                rows.append([name, flow.idealisation, _n(fp["nu"]), _n(fp["eta"]), _theta_text(fp["theta"]),
+                             fp["n_relevant"], ", ".join(f"{k}={v:.4g}" for k, v in fp["couplings"].items()
+                                                         if v is not None)])
+    return rows
 
 
 def summary_markdown(result, figures_note: str = "") -> str:
-    """Markdown summary: IR data, both readings side by side, fixed points, trajectories, side results."""
+    """Markdown summary: the conclusion first, then the data, the verdicts, the couplings, the flows."""
     c = result.config
-    s, t = result.scalar, result.tensor
-    out = ["# Tensor and scalar readings of one block-structured Gauss-net\n",
-           f"Network: d_in = {c.d_in}, blocks D_c = {list(c.block_sizes)}, sigma_c = {list(c.sigma_blocks)}, "
-           f"sigma_w = {c.sigma_w}, widths {list(c.widths)}; seed {c.seed}; {c.n_networks} networks per width. "
-           f"Runtime {result.runtime:.1f} s.\n",
-           "## IR data (field phi = sqrt(Z) f; u4 in the phi^4/4! normalisation)\n",
-           f"Z = {_fmt(result.normalisation['Z'])}, m^2 = {_fmt(result.normalisation['mass2'])}, "
-           f"kinetic scales a_c/Z = {[float(f'{v:.6g}') for v in result.normalisation['scales']]}.\n",
-           markdown_table(["N", "u4 measured", "error", "u4 exact", "pull", "noise-dominated", "u6"],
-                          [[ir.width, ir.u4, ir.u4_error, ir.u4_exact, ir.pull, ir.noise_dominated, ir.u6]
-                           for ir in result.ir]),
-           f"Flows start from the {c.ir_source} u4.\n",
-           "## The two readings side by side\n",
-           markdown_table(["", "scalar reading", "tensor reading"],
-                          [["theory", s.description, t.description],
-                           ["couplings", ", ".join(s.names), ", ".join(t.names)],
-                           ["canonical dimensions", ", ".join(f"[{n}]={v:g}" for n, v in zip(s.names, s.dimensions)),
-                            ", ".join(f"[{n}]={v:g}" for n, v in zip(t.names, t.dimensions))],
-                           ["loop dimension (power of k in N_S)", s.loop_dimension, t.loop_dimension],
-                           ["autonomous", s.autonomous, t.autonomous]]),
-           ]
-    head = []
-    for r in (s, t):
-        ng = r.non_gaussian()
-        if ng is None:
-            head.append(["none found", math.nan, "", math.nan, ""])
-        else:
-            head.append([", ".join(f"{n}={v:.5g}" for n, v in ng["couplings"].items() if v is not None), ng["eta"],
-                         _theta_text(ng["theta"]), ng["nu"] or math.nan,
-                         ng["n_relevant"]])
-    out += ["### Non-Gaussian fixed point with the fewest relevant directions\n",
-            markdown_table(["", "scalar reading", "tensor reading"],
-                           [["g*", head[0][0], head[1][0]], ["eta", head[0][1], head[1][1]],
-                            ["theta", head[0][2], head[1][2]], ["nu", head[0][3], head[1][3]],
-                            ["relevant directions", head[0][4], head[1][4]]]),
-            "### All fixed points\n",
-            f"scalar: {s.fixed_point_message}; tensor: {t.fixed_point_message}\n",
-            markdown_table(["reading", "#", "g*", "eta", "theta", "nu", "relevant", "status"], _fp_rows(s) + _fp_rows(t)),
-            "## Trajectories (integrated upward from k_IR = k_ir_ratio m0)\n"]
-    rows = []
-    for r in (s, t):
-        for tr in r.trajectories:
-            rows.append([r.name, tr["width"], tr["source"], tr["status"], tr["k_stop_reached"], tr["u2"][-1], tr["u4"][-1],
-                         tr["eta"][-1], tr["sigma_w"][0] if tr["sigma_w"][0] is not None else math.nan,
-                         tr["sigma_w"][-1] if tr["sigma_w"][-1] is not None else math.nan])
-    out += [markdown_table(["reading", "N", "IR u4", "status", "k reached", "u2(k_end)", "u4 sum(k_end)", "eta(k_end)",
-                            "sigma_W(k_IR)", "sigma_W(k_end)"], rows),
-            "u2 = 2 g2 is the running mass; u4 sum = 4! x (sum of the quartic couplings), equal to u4 at the zero "
-            "mode; sigma_W(k) = sqrt(d_in u2(k)/2).\n",
-            "## Active/passive overlay (scalar, plain Gauss-net at d_in)\n"]
-    ap = result.active_passive
-    if not ap.get("available"):
-        out.append(f"Not available: {ap.get('reason')}\n")
-    else:
-        keys = ["width", "active_slope", "active_slope_error", "predicted_slope", "passive_slope", "chi2", "dof",
-                "p_value", "consistent", "verdict"]
-        out.append(markdown_table(keys, [[r.get(k) if not isinstance(r.get(k), float) else r[k] for k in keys]
-                                         for r in ap["cases"]]))
-        out.append(f"One trajectory consistent: {ap['one_trajectory_consistent']}.\n")
-    bc = result.bubble_content
-    out += [f"## Bubble content of the CP reading (d = {bc['order']}, R = {bc['cp_rank']})\n",
-            markdown_table(["bubble", "tuples", "W_B", "|Aut|", "connected"],
-                           [[x["name"], x["multiplicity"], x["weight"], x["automorphisms"], x["connected"]]
-                            for x in bc["classes"]]),
-            "## Time per stage (s)\n",
-            markdown_table(["stage", "seconds"], [[k, v] for k, v in result.timings.items()]),
-            "## Figures\n",
-            "flows.png (dimensionless couplings of both readings), sigma_w_map.png, active_passive.png, bubbles.png. "
-            + figures_note + "\n"]
+    d = result.data
+    k = d.kronecker
+    out = [f"# Which field theory do these networks have? Data: {d.data.name}\n", "## Conclusion\n"]
+    out += [p + "\n" for p in result.conclusion()]
+    floor = "" if k.noise_floor is None else f" (sampling floor {k.noise_floor:.3g})"
+    plausible = "consistent with a Kronecker product" if d.kronecker_plausible else "far from a Kronecker product"
+    out += ["## Data\n",
+            f"{d.data.name}: P = {d.data.n_samples} samples of shape {tuple(d.data.index_sizes)}. The relative distance "
+            f"of its covariance from the nearest Kronecker product is {k.distance:.3g}{floor}: {plausible}, so a "
+            f"reading with one kinetic spectrum per colour is {'plausible' if d.kronecker_plausible else 'an approximation'}.\n",
+            "## Readings (fits of G4c on the quartic classes)\n",
+            f"Method: {result.networks[0].readings.method if result.networks else c.method}; a reading fits when "
+            f"p >= {c.alpha} (Monte Carlo) or its relative residual is below the exact tolerance; among those that fit "
+            "the one with the fewest classes is selected. 'full' is every class together, a reference for the basis.\n",
+            markdown_table(["network", "reading", "chi^2/dof", "p", "AIC", "rel. residual", "status"],
+                           _verdict_rows(result)),
+            "\n## Fitted couplings\n",
+            "lambda_V multiplies the vertex V[phi] of the quartic action (docs/readings.md); pull = (fit - exact)/error.\n",
+            markdown_table(["network", "reading", "class", "fit", "error", "exact", "pull"], _coupling_rows(result)),
+            "\n## Flows from the fitted couplings\n",
+            "Every reading is run from its own fit (failed readings are flagged in the verdicts); 'exact' rows start from "
+            "the exact couplings where the network has them. k in units of the infrared mass m; u2, u4 at the last scale.\n",
+            markdown_table(["network", "reading", "IR source", "status", "k_stop/m", "u2", "u4", "sigma_W"],
+                           _flow_rows(result)),
+            "\n## Fixed points of the continuum idealisations\n",
+            markdown_table(["reading", "idealisation", "nu", "eta", "theta", "relevant", "couplings"],
+                           _fixed_point_rows(result)),
+            "\n## Time per stage (s)\n",
+            markdown_table(["stage", "seconds"], [[key, f"{v:.2f}"] for key, v in result.timings.items()]
+                           + [["total", f"{result.runtime:.2f}"]]),
+            "\n## Figures\n",
+            "\n".join(f"- {name}: {text}" for name, text in FIGURES.items()) + "\n" + figures_note + "\n"]
     return "\n".join(out)
 
 
@@ -123,13 +141,10 @@ def report_files(result) -> dict:
     files = {}
     note = ""
     if figures_available():
+        files["fits.png"] = figure_writer(fits_figure(result))
+        files["couplings.png"] = figure_writer(couplings_figure(result))
         files["flows.png"] = figure_writer(flows_figure(result))
-        files["sigma_w_map.png"] = figure_writer(sigma_figure(result))
-        if result.experiment is not None:
-            files["active_passive.png"] = figure_writer(result.experiment.plot())
-        else:
-            note += f" active_passive.png not drawn: {result.active_passive.get('reason')}"
-        files["bubbles.png"] = figure_writer(bubbles_figure(result))
+        files["spectra.png"] = figure_writer(spectra_figure(result.data))
     else:
         note = "matplotlib is not installed: no figures were drawn (install the 'plot' extra)."
     files["report.json"] = dumps_json(result.to_dict())

@@ -23,11 +23,12 @@ from math import gamma
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ..theory.colours import ContinuumColour, FlatColour, _ball_factor
+from ..theory.colours import ContinuumColour, EmpiricalColour, FlatColour, _ball_factor
 
 __all__ = ["ModeCount"]
 
 _EXP_CUTOFF = 40.0  # modes with E > 40 k^s contribute below exp(-40) to the exponential sums
+_MAX_TABLE = 1 << 20  # finite spectra with at most this many mode sums are tabulated once
 
 
 class ModeCount:
@@ -55,6 +56,11 @@ class ModeCount:
             self.prefactor = float(pre) / gamma(1 + self.exponent)
         else:
             self.exponent, self.prefactor = 0.0, 1.0
+        self._table = None
+        if self.discrete and all(isinstance(c, EmpiricalColour) for c in self.discrete) and \
+                np.prod([len(c.values) for c in self.discrete], dtype=float) <= _MAX_TABLE:
+            values = self._discrete_values(np.inf)
+            self._table = (values, np.concatenate([[0.0], np.cumsum(values)]))
 
     @property
     def power_law(self) -> bool:
@@ -82,7 +88,12 @@ class ModeCount:
         if not self.discrete:
             n, m = self._continuum(y)
             return self.factor * float(n), self.factor * float(m + self.offset * n)
-        values = self._discrete_values(y)
+        if self._table is not None and not self.continuum:  # finite spectra: a lookup in the sorted mode sums
+            values, cumulative = self._table
+            n = int(np.searchsorted(values, y, side="right"))
+            return self.factor * n, self.factor * float(cumulative[n] + self.offset * n)
+        values = self._discrete_values(y) if self._table is None else self._table[0][
+            : int(np.searchsorted(self._table[0], y, side="right"))]
         n, m = self._continuum(y - values)
         total_n = float(np.sum(n))
         total_m = float(np.sum(m + (values + self.offset) * n))

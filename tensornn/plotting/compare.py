@@ -1,4 +1,5 @@
-"""Figures of the tensor/scalar comparison report (:mod:`tensornn.compare`)."""
+"""Figures of a comparison of readings (:mod:`tensornn.compare`): G4c against each reading's fit, the fitted
+couplings per bubble class, and the flows with their bands."""
 
 from __future__ import annotations
 
@@ -8,75 +9,121 @@ from ..bubbles.draw import draw_bubble
 from ..structured.content import quartic_content
 from .figures import pyplot
 
-__all__ = ["flows_figure", "sigma_figure", "bubbles_figure"]
+__all__ = ["fits_figure", "couplings_figure", "flows_figure"]
+
+_READING_STYLE = {"scalar": ("C0", "s"), "vector": ("C1", "^"), "tensor": ("C2", "o"), "full": ("C7", "x")}
+
+
+def _legend_right(ax):
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
+def fits_figure(result):
+    """Per network: the measured G4c per quadruple with the fit of every reading, and the residuals in errors."""
+    plt = pyplot()
+    nets = [n for n in result.networks if n.readings.success]
+    fig, axes = plt.subplots(len(nets), 2, figsize=(12, 3.6 * len(nets)), squeeze=False)
+    for row, net in zip(axes, nets):
+        r = net.readings
+        q = np.arange(1, len(r.values) + 1)
+        err = r.errors if r.errors is not None else None
+        row[0].errorbar(q, r.values, yerr=err, fmt="k.", ms=4, capsize=2, label="measured G4c")
+        for name, fit in r.readings.items():
+            colour, marker = _READING_STYLE[name]
+            row[0].plot(q, fit.fitted, marker, color=colour, ms=4, mfc="none", label=f"{name} fit ({fit.status})")
+            scale = err if err is not None and np.all(err > 0) else np.full(len(q), np.max(np.abs(r.values)) or 1.0)
+            row[1].plot(q, fit.residuals / scale, marker, color=colour, ms=4, mfc="none", label=name)
+        row[0].set_xlabel("quadruple")
+        row[0].set_ylabel("connected 4-point function G4c")
+        row[0].set_title(f"{net.label}: selected {r.selected}", fontsize=10)
+        row[1].axhline(0.0, color="0.6", lw=0.8)
+        row[1].set_xlabel("quadruple")
+        row[1].set_ylabel("residual / standard error" if err is not None else "residual / max |G4c|")
+        row[1].set_yscale("symlog", linthresh=3.0)
+        _legend_right(row[0])
+        _legend_right(row[1])
+    fig.tight_layout()
+    return fig
+
+
+def couplings_figure(result, reading: str = "tensor"):
+    """The bubble classes drawn above bars of each network's fitted couplings (``reading``), with errors and the
+    exact values where known."""
+    plt = pyplot()
+    nets = [n for n in result.networks if n.readings.success and reading in n.readings.readings
+            and n.readings.readings[reading].couplings]
+    d = len(result.data.spectra.index_sizes)
+    classes = [c for c in quartic_content(d).classes]
+    names = [c.name for c in classes]
+    fig = plt.figure(figsize=(max(8.0, 2.2 * len(classes)), 2.6 + 3.0 * max(1, len(nets))))
+    grid = fig.add_gridspec(1 + max(1, len(nets)), len(classes), height_ratios=[1.0] + [1.3] * max(1, len(nets)))
+    for i, c in enumerate(classes):
+        draw_bubble(c.bubble, fig.add_subplot(grid[0, i]), title=c.name, legend=(i == len(classes) - 1))
+    for k, net in enumerate(nets):
+        ax = fig.add_subplot(grid[1 + k, :])
+        fit = net.readings.readings[reading]
+        present = [n for n in names if n in fit.couplings]
+        x = np.arange(len(present))
+        values = np.array([fit.couplings[n].value for n in present])
+        errors = np.array([fit.couplings[n].error for n in present])
+        ax.bar(x, values, yerr=errors, color="C0", alpha=0.7, capsize=3, label=f"fitted ({net.readings.method})")
+        exact = [fit.couplings[n].exact for n in present]
+        if any(e is not None for e in exact):
+            ax.plot(x, [np.nan if e is None else e for e in exact], "D", color="C3", label="exact")
+        ax.axhline(0.0, color="0.5", lw=0.8)
+        ax.set_xticks(x, present, rotation=20, ha="right")
+        ax.set_ylabel("coupling lambda_V")
+        ax.set_title(f"{net.label}: couplings of the {reading} reading", fontsize=10)
+        _legend_right(ax)
+    fig.tight_layout()
+    return fig
 
 
 def flows_figure(result):
-    """Dimensionless mass and quartic sum of both readings against k/m0, one column per reading."""
+    """Per network: the quartic coupling u4(k) of every reading from the fit (band: the fit's errors), and the
+    weight-scale reading sigma_W(k) of the selected one."""
     plt = pyplot()
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
-    for col, r in enumerate((result.scalar, result.tensor)):
-        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
-            k = np.asarray(tr["k"]) / tr["m0"]
-            dl = tr["dimensionless"]
-            legs = np.asarray(r.n_legs)
-            names = list(r.names)
-            mass = sum(np.asarray(dl[n]) for n, l in zip(names, legs) if l == 2)
-            quart = sum(np.asarray(dl[n]) for n, l in zip(names, legs) if l == 4)
-            axes[0, col].plot(k, 2 * mass, label=f"N={tr['width']} ({tr['status']})")
-            axes[1, col].plot(k, 24 * quart, label=f"N={tr['width']}")
-        axes[0, col].set_title(f"{r.name} reading")
-        axes[0, col].set_ylabel("u2 / k^2 (dimensionless mass)")
-        axes[1, col].set_ylabel("4! x sum of quartic couplings (dimensionless)")
-        axes[1, col].set_xlabel("k / m0")
-        ng = r.non_gaussian()
-        if ng is not None:
-            m = 2 * sum(v for (n, v), l in zip(ng["couplings"].items(), r.n_legs) if l == 2)
-            axes[0, col].axhline(m, color="grey", ls=":", label="non-Gaussian fixed point")
-        for ax in axes[:, col]:
-            ax.set_xscale("log")
-            ax.set_yscale("symlog", linthresh=1e-3)
-            ax.legend(fontsize=7)
+    nets = [n for n in result.networks if n.flows]
+    fig, axes = plt.subplots(len(nets), 2, figsize=(12, 3.6 * len(nets)), squeeze=False)
+    for row, net in zip(axes, nets):
+        lines = []
+        for name, flow in net.flows.items():
+            colour, _ = _READING_STYLE[name]
+            traj = flow.trajectory("fit")
+            k = np.asarray(traj["k"]) / traj["mass_unit"]
+            u4 = np.array([np.nan if v is None else v for v in traj["potential"]["u4"]])
+            width = 2.5 if flow.selected else 1.2
+            label = f"{name}{' (selected)' if flow.selected else ''}{'' if flow.fits else ', fails its fit'}"
+            row[0].plot(k, u4, "-", color=colour, lw=width, label=label)
+            lines.append(u4)
+            if "u4_error" in traj:
+                e = np.array([np.nan if v is None else v for v in traj["u4_error"]])
+                row[0].fill_between(k, u4 - e, u4 + e, color=colour, alpha=0.2, lw=0)
+            exact = flow.trajectory("exact")
+            if exact is not None:
+                ue = np.array([np.nan if v is None else v for v in exact["potential"]["u4"]])
+                row[0].plot(np.asarray(exact["k"]) / exact["mass_unit"], ue, ":", color=colour, lw=1.2,
+                            label=f"{name}, exact couplings")
+                lines.append(ue)
+            if flow.selected:
+                sw = np.array([np.nan if v is None else v for v in traj["sigma_w"]])
+                row[1].plot(k, sw, "-", color=colour, lw=2.0, label=f"{name} (selected)")
+        # the y range follows the trajectories: near a pole of a shifted flow the linear band is not small, and
+        # it is drawn clipped rather than stretching the axis
+        finite = np.concatenate([v[np.isfinite(v)] for v in lines]) if lines else np.zeros(1)
+        low, high = float(finite.min()), float(finite.max())
+        pad = 0.1 * (high - low or abs(high) or 1.0)
+        row[0].set_ylim(low - pad, high + pad)
+        row[0].set_xscale("log")
+        row[0].set_yscale("symlog", linthresh=max(1e-6, 0.1 * float(np.median(np.abs(finite)))))
+        row[0].set_xlabel("k / m (m: the infrared mass)")
+        row[0].set_ylabel("u4(k) = 4! x sum of quartic couplings\n(units of the infrared mass)")
+        row[0].set_title(f"{net.label}: flows from the fitted couplings", fontsize=10)
+        row[1].set_xscale("log")
+        row[1].set_xlabel("k / m")
+        row[1].set_ylabel("sigma_W(k) (the running mass as a weight scale)")
+        row[1].set_title(f"{net.label}: the sigma_W map", fontsize=10)
+        _legend_right(row[0])
+        _legend_right(row[1])
     fig.tight_layout()
     return fig
-
-
-def sigma_figure(result):
-    """The weight-scale reading sigma_W(k) = sqrt(d_in u2(k)/2) of every trajectory."""
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 5))
-    for r, ls in ((result.scalar, "-"), (result.tensor, "--")):
-        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
-            sw = np.array([np.nan if v is None else v for v in tr["sigma_w"]])
-            ax.plot(np.asarray(tr["k"]) / tr["m0"], sw, ls, label=f"{r.name}, N={tr['width']}")
-    ax.set_xscale("log")
-    ax.set_xlabel("k / m0")
-    ax.set_ylabel("sigma_W(k) = sqrt(d_in u2(k)/2)")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def bubbles_figure(result):
-    """The quartic bubbles of the CP reading, drawn above a bar chart of their weights."""
-    plt = pyplot()
-    bc = result.bubble_content
-    classes = quartic_content(bc["order"], bc["cp_rank"]).classes
-    n = len(classes)
-    fig = plt.figure(figsize=(max(7, 2.2 * n), 6))
-    grid = fig.add_gridspec(2, n, height_ratios=(1, 1.3))
-    for i, c in enumerate(classes):
-        draw_bubble(c.bubble, fig.add_subplot(grid[0, i]), title=f"{c.name}\nW_B = {c.weight:g}",
-                    legend=(i == n - 1))
-    ax = fig.add_subplot(grid[1, :])
-    names = [x["name"] for x in bc["classes"]]
-    ax.bar(range(len(names)), [x["weight"] for x in bc["classes"]],
-           color=["C0" if x["connected"] else "C1" for x in bc["classes"]])
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("weight W_B")
-    ax.set_title(f"quartic bubble content of the CP reading, d = {bc['order']}, R = {bc['cp_rank']} "
-                 "(orange: disconnected)", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
