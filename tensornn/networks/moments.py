@@ -1,16 +1,19 @@
-"""Sums of output products over a block of networks, formed by one matrix product.
+"""Sums of output products over a block of networks, formed by a few matrix products.
 
 For a block of outputs f (n networks x P inputs) the sampler needs, for every requested sorted index
 tuple t = (a_1, ..., a_k), the sum over networks of f_{a_1} ... f_{a_k}. Split each tuple into halves,
-t = l + r with l its first floor(k/2) indices, and let U be the matrix whose columns are the products
-over the distinct halves (the empty half is the constant column 1). Then
+t = l + r with l its first floor(k/2) indices, and let U be the matrix whose rows are the products over
+the distinct halves (the empty half is the constant row 1), each one multiplication away from a shorter
+row. Then
 
-    sum_n prod_{a in t} f_a = (U^T U)[l, r],
+    sum_n prod_{a in t} f_a = (U U^T)[l, r],
 
-so all 1-, 2-, 4- and 6-point sums of a block come from one Gram matrix U^T U: a single BLAS call instead
-of k - 1 gathered elementwise products per statistic. For the default tuples of 6 inputs (all 1-, 2- and
-4-tuples) U has 1 + 6 + 21 = 28 columns. When the Gram matrix would be much larger than the number of
-statistics (a few scattered tuples of many inputs) each sum is a dot product of two columns of U instead.
+so the sums of one order come from one Gram matrix of the rows of U that order uses: the 1- and 2-point
+sums from the rows (1, f_1 .. f_P), the 4-point sums from the pair products, the 6-point sums from the
+triple products. That is one BLAS call per order instead of k - 1 gathered elementwise products per
+statistic. For the default tuples of 6 inputs (all 1-, 2- and 4-tuples) the Gram matrices are 7 x 7 and
+21 x 21. When a Gram matrix would be much larger than the number of its statistics (a few scattered
+tuples of many inputs), each of them is a dot product of two rows of U instead.
 
 The products are formed and summed in float64 whatever the precision of the outputs.
 """
@@ -23,10 +26,17 @@ import numpy as np
 
 __all__ = ["ProductPlan"]
 
-#: Use the Gram matrix when it has at most this many entries per statistic (else dot products).
+#: Use a Gram matrix when it has at most this many entries per statistic (else dot products).
 _GRAM_ENTRIES_PER_STATISTIC = 16
-#: Up to this many product columns the Gram matrix is a general product (gemm), above it a symmetric one (syrk).
-_GEMM_MAX_COLUMNS = 48
+#: Up to this many rows a Gram matrix is a general product with a copy (gemm), above it a symmetric one (syrk).
+_GEMM_MAX_ROWS = 48
+
+
+def _as_slice(indices):
+    """``indices`` as a slice when they are consecutive (a view instead of a gathered copy)."""
+    if len(indices) and indices[-1] - indices[0] == len(indices) - 1:
+        return slice(int(indices[0]), int(indices[-1]) + 1)
+    return np.asarray(indices, dtype=np.intp)
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,14 +51,13 @@ class ProductPlan:
     Attributes
     ----------
     halves : tuple of tuples
-        The product columns of U (sorted index tuples, the empty tuple first when used), ordered by
-        length, then lexicographically; every column of length >= 2 is its parent (the tuple without its
-        last index) times one output, and the children of one parent with consecutive last indices are
-        formed by one broadcast product.
-    left, right : ndarray of int, shape (n_statistics,)
-        Columns of U whose product summed over networks is each statistic.
-    gram : bool
-        True: the sums are read off the Gram matrix U^T U; False: one dot product per statistic.
+        The rows of U (sorted index tuples, the empty tuple first when used), ordered by length, then
+        lexicographically. Every row of length >= 2 is its parent (the tuple without its last index)
+        times one output; the children of one parent with consecutive last indices are formed by one
+        broadcast product.
+    blocks : tuple
+        One entry per length of the right halves: (rows of U, statistics, their left and right
+        positions among those rows, whether a Gram matrix is used).
 
     Examples
     --------
@@ -67,19 +76,30 @@ class ProductPlan:
         for t in tuples:
             k = len(t) // 2
             halves.update((t[:k], t[k:]))
-        # every prefix of a column is a column too, so each column is one multiplication away from its parent
-        for h in list(halves):
+        for h in list(halves):  # every prefix of a row is a row too
             halves.update(h[:i] for i in range(1, len(h)))
         ordered = tuple(sorted(halves, key=lambda h: (len(h), h)))
         index = {h: i for i, h in enumerate(ordered)}
         object.__setattr__(self, "halves", ordered)
-        object.__setattr__(self, "left", np.array([index[t[: len(t) // 2]] for t in tuples], dtype=np.intp))
-        object.__setattr__(self, "right", np.array([index[t[len(t) // 2:]] for t in tuples], dtype=np.intp))
-        n = len(ordered)
-        object.__setattr__(self, "gram", n * (n + 1) // 2 <= _GRAM_ENTRIES_PER_STATISTIC * max(len(tuples), 1))
-        # each column of length >= 2 is its parent times one output; children of one parent whose last
-        # indices are consecutive and whose columns are consecutive are formed by one broadcast product
-        steps = []
+
+        blocks = []
+        for length in sorted({len(t) - len(t) // 2 for t in tuples}):
+            stats = [i for i, t in enumerate(tuples) if len(t) - len(t) // 2 == length]
+            left = [index[tuples[i][: len(tuples[i]) // 2]] for i in stats]
+            right = [index[tuples[i][len(tuples[i]) // 2:]] for i in stats]
+            rows = sorted(set(left) | set(right))
+            position = {r: p for p, r in enumerate(rows)}
+            gram = len(rows) * (len(rows) + 1) // 2 <= _GRAM_ENTRIES_PER_STATISTIC * len(stats)
+            if gram:
+                left_pos = np.array([position[r] for r in left], dtype=np.intp)
+                right_pos = np.array([position[r] for r in right], dtype=np.intp)
+                blocks.append((_as_slice(rows), _as_slice(stats), left_pos, right_pos, True))
+            else:
+                blocks.append((None, _as_slice(stats), np.array(left, dtype=np.intp),
+                               np.array(right, dtype=np.intp), False))
+        object.__setattr__(self, "blocks", tuple(blocks))
+
+        steps = []  # (parent row, first input, last input + 1, first row, last row + 1)
         for i, h in enumerate(ordered):
             if len(h) < 2:
                 continue
@@ -90,16 +110,14 @@ class ProductPlan:
             else:
                 steps.append([parent, last, last + 1, i, i + 1])
         singles = [(i, h[0]) for i, h in enumerate(ordered) if len(h) == 1]
-        rows, inputs = (np.array(v, dtype=np.intp) for v in zip(*singles)) if singles else (None, None)
-        if singles and np.array_equal(inputs, np.arange(inputs[0], inputs[0] + len(inputs))) and \
-                np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
-            rows, inputs = slice(rows[0], rows[0] + len(rows)), slice(inputs[0], inputs[0] + len(inputs))
-        object.__setattr__(self, "_singles", (rows, inputs))
+        single_rows = _as_slice([i for i, _ in singles]) if singles else None
+        single_inputs = _as_slice([a for _, a in singles]) if singles else None
+        object.__setattr__(self, "_singles", (single_rows, single_inputs))
         object.__setattr__(self, "_steps", tuple(tuple(int(v) for v in step) for step in steps))
         object.__setattr__(self, "_has_empty", bool(ordered) and ordered[0] == ())
 
     def workspace(self) -> dict:
-        """Buffers for :meth:`columns` and :meth:`sums`, reused from block to block by one task."""
+        """Buffers for :meth:`rows` and :meth:`sums`, reused from block to block by one task."""
         return {}
 
     @staticmethod
@@ -109,8 +127,8 @@ class ProductPlan:
             buf = workspace[name] = np.empty((rows, n))
         return buf[:, :n]
 
-    def columns(self, f, workspace=None) -> np.ndarray:
-        """U^T: the product columns as rows, shape (len(halves), n), float64."""
+    def rows(self, f, workspace=None) -> np.ndarray:
+        """U: the products over the halves, one row each, shape (len(halves), n), float64."""
         workspace = {} if workspace is None else workspace
         f = np.asarray(f)
         n = f.shape[0]
@@ -119,9 +137,9 @@ class ProductPlan:
         u = self._buffer(workspace, "u", len(self.halves), n)
         if self._has_empty:
             u[0] = 1.0
-        rows, inputs = self._singles
-        if rows is not None:
-            u[rows] = ft[inputs]
+        single_rows, single_inputs = self._singles
+        if single_rows is not None:
+            u[single_rows] = ft[single_inputs]
         for parent, lo, hi, r0, r1 in self._steps:
             np.multiply(u[parent], ft[lo:hi], out=u[r0:r1])
         return u
@@ -132,14 +150,19 @@ class ProductPlan:
         ``workspace`` (from :meth:`workspace`) keeps the buffers for the next call of the same task.
         """
         workspace = {} if workspace is None else workspace
+        out = np.empty(len(self.tuples))
         with np.errstate(invalid="ignore", over="ignore"):  # non-finite outputs surface as EnsembleMoments.success
-            u = self.columns(f, workspace)
-            if not self.gram:
-                return np.einsum("ij,ij->i", u[self.left], u[self.right])
-            if len(u) <= _GEMM_MAX_COLUMNS:  # gemm on a copy: faster than syrk for few columns
-                copy = self._buffer(workspace, "copy", *u.shape)
-                np.copyto(copy, u)
-                gram = u @ copy.T
-            else:
-                gram = u @ u.T
-            return gram[self.left, self.right]
+            u = self.rows(f, workspace)
+            for b, (rows, stats, left, right, gram) in enumerate(self.blocks):
+                if not gram:
+                    out[stats] = np.einsum("ij,ij->i", u[left], u[right])
+                    continue
+                block = u[rows]
+                if len(block) <= _GEMM_MAX_ROWS:  # gemm on a copy: faster than syrk for few rows
+                    copy = self._buffer(workspace, f"copy{b}", *block.shape)
+                    np.copyto(copy, block)
+                    product = block @ copy.T
+                else:
+                    product = block @ block.T
+                out[stats] = product[left, right]
+        return out
