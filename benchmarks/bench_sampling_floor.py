@@ -21,6 +21,15 @@ tuples named below) divided by the floor of the same networks. Times are CPU tim
 (``time.process_time``) with BLAS on one thread, the smallest of ``--repeat`` runs of each, alternated:
 on a shared machine wall times mostly measure the other processes.
 
+Options (``--options``): the time of ``precision="float32"`` and ``bit_generator="sfc64"`` against the default
+(float64, PCG64) on the scalar Gauss-net with d_in = 1, and their accuracy on its connected 4-point functions
+(all 126 sorted 4-tuples of the 6 inputs, width 10, fixed seed): max |G4c(option) - G4c(default)| in units of
+the combined jackknife standard error sqrt(se_option^2 + se_default^2). The options draw other numbers, so that
+difference is the sampling noise of two ensembles, of order 1 (the 126 values are strongly correlated, so the
+maximum is about one such draw). The rounding of the float32 evaluation alone is measured on the same draws
+(the float64 normals rounded to float32), in units of the default's standard error: there the difference is the
+rounding error only.
+
 Cases: ScalarNetwork Gauss-nets with d_in = 1 and 3 on 6 inputs (all 1-, 2- and 4-point tuples: 153
 statistics); the BlockGaussNetwork of ``tensornn compare`` (blocks (1, 1, 1), its input quadruple, the one
 4-tuple it measures: 15 statistics); StructuredNetwork with index sizes (3, 3, 3), CP rank 1 and dense,
@@ -42,7 +51,8 @@ from tensornn.compare import CompareConfig  # noqa: E402
 from tensornn.compare.readings import block_network, quadruple_inputs  # noqa: E402
 from tensornn.networks import BlockGaussNetwork, ScalarNetwork, StructuredNetwork  # noqa: E402
 from tensornn.networks._blas import one_blas_thread  # noqa: E402
-from tensornn.networks.sampling import sample_ensemble  # noqa: E402
+from tensornn.correlators import four_point  # noqa: E402
+from tensornn.networks.sampling import default_tuples, sample_ensemble  # noqa: E402
 
 WIDTHS = (10, 100, 1000)
 P = 6
@@ -133,11 +143,83 @@ def measure(name, net, x, tuples, repeat, target_normals, **options):
     return n, t_floor, t_sampler
 
 
+class _RoundedDraws:
+    """A generator whose float32 normals are its float64 normals rounded (the same draws in both precisions)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def standard_normal(self, size=None, dtype=np.float64, out=None):
+        draws = self.rng.standard_normal(size if out is None else out.shape)
+        if out is None:
+            return draws.astype(dtype)
+        out[...] = draws
+        return out
+
+
+class _Float32OnFloat64Draws:
+    """``net`` evaluated in float32 on the float64 draws of the default stream, rounded."""
+
+    def __init__(self, net):
+        self.net = net
+
+    def check_inputs(self, inputs):
+        return self.net.check_inputs(inputs)
+
+    def sample_outputs(self, inputs, n_networks, rng):
+        return self.net.block_sampler(inputs, dtype=np.float32)(n_networks, _RoundedDraws(rng))
+
+
+OPTIONS = (("float64", "pcg64"), ("float32", "pcg64"), ("float64", "sfc64"), ("float32", "sfc64"))
+
+
+def option_speed(widths, repeat, target):
+    """Time of each option / time of the default (and / the default floor), scalar Gauss-net, d_in = 1."""
+    x = np.array([0.01, -0.01, 0.02, -0.02, 0.03, -0.03])[:, None]
+    rows = []
+    for w in widths:
+        net = ScalarNetwork("gauss", 1, w, 1.0)
+        n = network_count(net, target)
+        best = {o: np.inf for o in OPTIONS}
+        t_floor = np.inf
+        for _ in range(repeat):
+            t_floor = min(t_floor, floor_seconds(net, len(x), n))
+            for precision, bit_generator in OPTIONS:
+                start = time.process_time()
+                sample_ensemble(net, x, n, seed=0, precision=precision, bit_generator=bit_generator)
+                best[precision, bit_generator] = min(best[precision, bit_generator], time.process_time() - start)
+        base = best[OPTIONS[0]]
+        rows.append((w, {o: (t / base, t / t_floor) for o, t in best.items()}))
+    return rows
+
+
+def option_accuracy(n_networks, seed=1, width=10):
+    """max over the 126 G4c of |G4c(option) - G4c(default)| / stderr(default), and the same for float32 rounding."""
+    x = np.array([0.01, -0.01, 0.02, -0.02, 0.03, -0.03])[:, None]
+    net = ScalarNetwork("gauss", 1, width, 1.0)
+    quads = [t for t in default_tuples(len(x), 4) if len(t) == 4]
+
+    def g4c(moments):
+        est = [four_point(moments, q, warn=False) for q in quads]
+        return np.array([e.value for e in est]), np.array([e.stderr for e in est])
+
+    ref, se = g4c(sample_ensemble(net, x, n_networks, seed=seed))
+    out = {}
+    for precision, bit_generator in OPTIONS[1:]:
+        value, se_option = g4c(sample_ensemble(net, x, n_networks, seed=seed, precision=precision,
+                                               bit_generator=bit_generator))
+        out[f"{precision}, {bit_generator}"] = float(np.max(np.abs(value - ref) / np.hypot(se, se_option)))
+    value, _ = g4c(sample_ensemble(_Float32OnFloat64Draws(net), x, n_networks, seed=seed))
+    out["float32 rounding alone (same draws)"] = float(np.max(np.abs(value - ref) / se))
+    return out, float(np.median(np.abs(ref) / se))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer networks (noisier ratios)")
     parser.add_argument("--repeat", type=int, default=7, help="best of this many runs of each (default 7)")
     parser.add_argument("--widths", type=int, nargs="+", default=list(WIDTHS))
+    parser.add_argument("--options", action="store_true", help="also time and check float32 and SFC64")
     args = parser.parse_args(argv)
     target = 1e6 if args.quick else 4e6
     print(f"{'case':<26}{'width':>6}{'networks':>10}{'floor s':>10}{'sampler s':>11}{'ratio':>8}")
@@ -148,6 +230,18 @@ def main(argv=None):
             rows.append((name, net.width, t_sampler / t_floor))
             print(f"{name:<26}{net.width:>6}{n:>10}{t_floor:>10.3f}{t_sampler:>11.3f}{t_sampler / t_floor:>8.2f}",
                   flush=True)
+        if args.options:
+            print("\noptions, scalar gauss d_in=1: time / time of (float64, pcg64)  [time / floor]")
+            for w, ratios in option_speed(args.widths, args.repeat, target):
+                print(f"  width {w:>5}: " + ", ".join(f"{p}/{b} {r:.2f} [{f:.2f}]" for (p, b), (r, f) in ratios.items()),
+                      flush=True)
+    if args.options:
+        n_acc = 1 << (17 if args.quick else 19)
+        acc, signal = option_accuracy(n_acc)
+        print(f"\naccuracy, scalar gauss d_in=1, width 10, {n_acc} networks, seed 1: max over 126 G4c of "
+              f"|G4c(option) - G4c(float64, pcg64)| / combined stderr (median |G4c| / stderr = {signal:.1f})")
+        for name, value in acc.items():
+            print(f"  {name:<38}{value:10.3g}")
     return rows
 
 
