@@ -37,6 +37,58 @@ STRUCTURED_ACTIVATIONS = activation_names()
 _CHUNK_ELEMENTS = 1 << 21
 
 
+def cp_weight_matrix(factors, work=None) -> np.ndarray:
+    """The CP weight tensors W^j = sum_r u^{j,r,1} (x) ... (x) u^{j,r,d} of m networks as an (n, m N) matrix.
+
+    Parameters
+    ----------
+    factors : list of ndarray, shape (m, N, R, n_c)
+        The factors of the d colours (unscaled).
+    work : dict, optional
+        Buffers kept between calls (pass the same dict to reuse them).
+
+    Returns
+    -------
+    ndarray, shape (n, m N): row a (the C-order index of the inputs) holds W^j_a for the hidden units
+    (network, unit) in order. Each factor is first copied into component-major layout (r, a_c, unit), so
+    that every product runs over the long unit axis (several times faster than broadcasting over the
+    short colour axes).
+    """
+    work = {} if work is None else work
+    m, width, rank = factors[0].shape[:3]
+    units, sizes = m * width, [f.shape[3] for f in factors]
+    dtype = factors[0].dtype
+
+    def buffer(name, *shape):  # a C-contiguous prefix of a flat buffer kept in ``work``
+        size = math.prod(shape)
+        flat = work.get(name)
+        if flat is None or flat.size < size or flat.dtype != dtype:
+            flat = work[name] = np.empty(size, dtype)
+        return flat[:size].reshape(shape)
+
+    columns = []
+    for c, f in enumerate(factors):  # (r, a_c, unit)
+        t = buffer(f"factor{c}", rank, sizes[c], units)
+        np.copyto(t, f.reshape(units, rank, sizes[c]).transpose(1, 2, 0))
+        columns.append(t)
+    total = buffer("total", math.prod(sizes), units)
+    for r in range(rank):
+        term = columns[0][r]
+        for c in range(1, len(sizes)):
+            last = c == len(sizes) - 1
+            out = total if last and r == 0 else buffer(f"partial{c}", len(term), sizes[c], units)
+            np.multiply(term[:, None, :], columns[c][r][None, :, :], out=out.reshape(len(term), sizes[c], units))
+            term = out.reshape(-1, units)
+        if len(sizes) == 1:
+            if r == 0:
+                np.copyto(total, term)
+            else:
+                total += term
+        elif r > 0:
+            total += term
+    return total
+
+
 def _index_sizes(value) -> tuple[int, ...]:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
@@ -196,28 +248,7 @@ class StructuredNetwork:
         factors, work = [], {}
 
         def weights(start, stop):
-            # W^j = sum_r u^{j,r,1} (x) ... (x) u^{j,r,d} as a (n, m N) matrix (index order of the inputs):
-            # each factor is copied once into component-major layout (r, a_c, unit), so that every product
-            # below runs over the long unit axis
-            units = (stop - start) * width
-            if work.get("units", 0) < units:
-                work.update(units=units, factors=[np.empty((rank, size, units), dtype) for size in self.index_sizes],
-                            w=np.empty((n, units), dtype))
-            columns = []
-            for f, buf in zip(factors, work["factors"]):
-                t = buf[:, :, :units]
-                np.copyto(t, f[start:stop].reshape(units, rank, -1).transpose(1, 2, 0))
-                columns.append(t)
-            w = work["w"][:, :units]
-            for r in range(rank):
-                term = columns[0][r]
-                for t in columns[1:]:
-                    term = (term[:, None, :] * t[r][None, :, :]).reshape(-1, units)
-                if r == 0:
-                    w[...] = term
-                else:
-                    w += term
-            return w
+            return cp_weight_matrix([f[start:stop] for f in factors], work)
 
         def sample(n_networks, rng):
             out = None
