@@ -194,6 +194,32 @@ def test_sums_do_not_depend_on_the_callers_blas_threads():
 
 
 # ---------------------------------------------------------------------------------------------- the draws
+def test_scalar_draws_are_component_major_weights_then_biases_and_readout():
+    # Stream version 2, written out: W0 (d_in, n, N), b0 (n, N), W1 (n, N), b1 (n); f by direct sums.
+    net, x = ScalarNetwork("gauss", 3, 7, 1.3, sigma_b=0.4), np.random.default_rng(0).uniform(-0.5, 0.5, (4, 3))
+    rng = np.random.default_rng(1)
+    w0, b0, w1, b1 = (rng.standard_normal((3, 50, 7)), rng.standard_normal((50, 7)), rng.standard_normal((50, 7)),
+                      rng.standard_normal(50))
+    z = np.einsum("inj,pi->njp", w0, x) * 1.3 / np.sqrt(3) + 0.4 * b0[:, :, None]
+    h = np.exp(z - 0.4**2 - 1.3**2 * np.sum(x**2, axis=1) / 3)
+    expected = 1.3 / np.sqrt(7) * np.einsum("nj,njp->np", w1, h) + 0.4 * b1[:, None]
+    np.testing.assert_allclose(net.sample_outputs(x, 50, np.random.default_rng(1)), expected, rtol=1e-12)
+
+
+def test_cp_draws_are_component_major_factors_then_readout_and_biases():
+    # Stream version 2, written out for one chunk: u_c (R, n_c, m, N) for each colour, v (m, N), b0, b1.
+    net = StructuredNetwork((2, 3), cp_rank=2, activation="gauss", width=4, sigma_w=1.1, sigma_v=0.8, sigma_b=0.3)
+    x = np.random.default_rng(0).uniform(-0.5, 0.5, (5, 2, 3))
+    rng = np.random.default_rng(2)
+    u1, u2 = rng.standard_normal((2, 2, 20, 4)), rng.standard_normal((2, 3, 20, 4))
+    v, b0, b1 = rng.standard_normal((20, 4)), rng.standard_normal((20, 4)), rng.standard_normal(20)
+    w = np.einsum("ramj,rbmj->mjab", u1, u2).reshape(20, 4, 6) * 1.1 / np.sqrt(6 * 2)
+    z = np.einsum("mjk,pk->mjp", w, x.reshape(5, 6)) + 0.3 * b0[:, :, None]
+    h = np.exp(z - 0.3**2 - 1.1**2 * np.sum(x.reshape(5, 6) ** 2, axis=1) / 6)
+    expected = 0.8 / 2.0 * np.einsum("mj,mjp->mp", v, h) + 0.3 * b1[:, None]
+    np.testing.assert_allclose(net.sample_outputs(x, 20, np.random.default_rng(2)), expected, rtol=1e-12)
+
+
 def test_block_gauss_network_of_one_block_draws_like_the_scalar_gauss_net():
     # Stream version 2: W0, b0, W1, b1 for the whole block at once in both families (at width 1000 version 1
     # drew the block network in chunks).

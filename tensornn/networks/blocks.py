@@ -246,8 +246,8 @@ class BlockGaussNetwork:
         """Outputs of ``n_networks`` independent networks, shape (n_networks, P), in ``dtype``.
 
         The draws are those of :meth:`tensornn.networks.scalar.ScalarNetwork.sample_outputs`, each for all
-        networks at once: W0 (n, N, d_in) (standard normals, scaled per block), b0 (n, N), W1 (n, N),
-        b1 (n), the biases only when sigma_b > 0, only b1 when sigma_v = 0. ``dtype`` (float64 or float32)
+        networks at once: W0 component-major (d_in, n, N) (standard normals, scaled per block), b0 (n, N),
+        W1 (n, N), b1 (n), the biases only when sigma_b > 0, only b1 when sigma_v = 0. ``dtype`` (float64 or float32)
         is the precision of the draws and of the evaluation.
         """
         n = check_int("n_networks", n_networks, minimum=1)

@@ -24,7 +24,7 @@ import numpy as np
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
-from .layers import HiddenLayer, readout_bias_sampler
+from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
 
@@ -38,52 +38,40 @@ _CHUNK_ELEMENTS = 1 << 21
 
 
 def cp_weight_matrix(factors, work=None) -> np.ndarray:
-    """The CP weight tensors W^j = sum_r u^{j,r,1} (x) ... (x) u^{j,r,d} of m networks as an (n, m N) matrix.
+    """The CP weight tensors W^j = sum_r u^{j,r,1} (x) ... (x) u^{j,r,d} of M hidden units as an (n, M) matrix.
 
     Parameters
     ----------
-    factors : list of ndarray, shape (m, N, R, n_c)
-        The factors of the d colours (unscaled).
+    factors : list of ndarray, shape (R, n_c, M)
+        The factors of the d colours, component-major (the last axis runs over the hidden units).
     work : dict, optional
         Buffers kept between calls (pass the same dict to reuse them).
 
     Returns
     -------
-    ndarray, shape (n, m N): row a (the C-order index of the inputs) holds W^j_a for the hidden units
-    (network, unit) in order. Each factor is first copied into component-major layout (r, a_c, unit), so
-    that every product runs over the long unit axis (several times faster than broadcasting over the
-    short colour axes).
+    ndarray, shape (n, M): row a (the C-order index of the inputs) holds W^j_a of every hidden unit. Every
+    product runs over the long unit axis (several times faster than broadcasting over the short colour axes).
+
+    Examples
+    --------
+    >>> u = [np.array([[[1.0], [2.0]]]), np.array([[[3.0], [4.0]]])]   # R = 1, n_1 = n_2 = 2, one unit
+    >>> cp_weight_matrix(u)[:, 0].tolist()
+    [3.0, 4.0, 6.0, 8.0]
     """
     work = {} if work is None else work
-    m, width, rank = factors[0].shape[:3]
-    units, sizes = m * width, [f.shape[3] for f in factors]
+    rank, units = factors[0].shape[0], factors[0].shape[2]
+    sizes = [f.shape[1] for f in factors]
     dtype = factors[0].dtype
-
-    def buffer(name, *shape):  # a C-contiguous prefix of a flat buffer kept in ``work``
-        size = math.prod(shape)
-        flat = work.get(name)
-        if flat is None or flat.size < size or flat.dtype != dtype:
-            flat = work[name] = np.empty(size, dtype)
-        return flat[:size].reshape(shape)
-
-    columns = []
-    for c, f in enumerate(factors):  # (r, a_c, unit)
-        t = buffer(f"factor{c}", rank, sizes[c], units)
-        np.copyto(t, f.reshape(units, rank, sizes[c]).transpose(1, 2, 0))
-        columns.append(t)
-    total = buffer("total", math.prod(sizes), units)
+    total = prefix_buffer(work, "total", (math.prod(sizes), units), dtype)
     for r in range(rank):
-        term = columns[0][r]
+        term = factors[0][r]
         for c in range(1, len(sizes)):
             last = c == len(sizes) - 1
-            out = total if last and r == 0 else buffer(f"partial{c}", len(term), sizes[c], units)
-            np.multiply(term[:, None, :], columns[c][r][None, :, :], out=out.reshape(len(term), sizes[c], units))
+            out = total if last and r == 0 else prefix_buffer(work, f"partial{c}", (len(term), sizes[c], units), dtype)
+            np.multiply(term[:, None, :], factors[c][r][None, :, :], out=out.reshape(len(term), sizes[c], units))
             term = out.reshape(-1, units)
-        if len(sizes) == 1:
-            if r == 0:
-                np.copyto(total, term)
-            else:
-                total += term
+        if len(sizes) == 1 and r == 0:
+            np.copyto(total, term)
         elif r > 0:
             total += term
     return total
@@ -208,8 +196,8 @@ class StructuredNetwork:
 
         The networks are drawn in chunks of ``max(1, 2^21 // (N max(R max_c n_c, n)))`` networks, a number
         that depends on the width and the weight shapes but not on the inputs. Each chunk draws, in this
-        order: the CP factors u_c (m, N, R, n_c) for c = 1..d (dense: the weights (m, N, n)), the
-        read-out v (m, N), then b0 (m, N) and b1 (m) when sigma_b > 0. A zero scale skips what it
+        order: the CP factors u_c, component-major (R, n_c, m, N), for c = 1..d (dense: the weights
+        (n, m, N)), the read-out v (m, N), then b0 (m, N) and b1 (m) when sigma_b > 0. A zero scale skips what it
         multiplies: no first-layer draws when sigma_w = 0, only b1 (for all networks at once) when
         sigma_v = 0. The weight tensors W^j are formed from their factors one cache-sized sub-chunk at a
         time and contracted with the inputs by one matrix product
@@ -245,28 +233,28 @@ class StructuredNetwork:
         layer = HiddenLayer(scaled, width=width, activation=activation, bias_scale=bias_scale, shift=shift,
                             readout_scale=self.sigma_v / math.sqrt(width), dtype=dtype, weights_buffer=not cp)
         chunk = max(1, _CHUNK_ELEMENTS // (width * max((rank or 1) * max(self.index_sizes), n)))
-        factors, work = [], {}
+        factors, work, stored = [], {}, {}
 
         def weights(start, stop):
-            return cp_weight_matrix([f[start:stop] for f in factors], work)
+            return cp_weight_matrix([f[:, :, start * width: stop * width] for f in factors], work)
 
         def sample(n_networks, rng):
             out = None
             for start in range(0, n_networks, chunk):
                 m = min(chunk, n_networks - start)
-                layer.reserve(m)
-                if cp:
-                    if not factors or len(factors[0]) < m:
-                        factors[:] = [np.empty((m, width, rank, size), dtype) for size in self.index_sizes]
+                layer.prepare(m)
+                if cp:  # component-major factors (R, n_c, m N), drawn colour after colour
+                    factors[:] = [prefix_buffer(stored, c, (rank, size, m * width), dtype)
+                                  for c, size in enumerate(self.index_sizes)]
                     for f in factors:
-                        rng.standard_normal(out=f[:m], dtype=dtype)
+                        rng.standard_normal(out=f, dtype=dtype)
                 elif self.sigma_w != 0.0:
-                    rng.standard_normal(out=layer.first_layer(m), dtype=dtype)
-                rng.standard_normal(out=layer.readout(m), dtype=dtype)
+                    rng.standard_normal(out=layer.first_layer(), dtype=dtype)
+                rng.standard_normal(out=layer.readout(), dtype=dtype)
                 if bias_scale is not None:
-                    rng.standard_normal(out=layer.bias0(m), dtype=dtype)
-                    rng.standard_normal(out=layer.bias1(m), dtype=dtype)
-                f_chunk = layer.evaluate(m, weights=weights if cp else None)
+                    rng.standard_normal(out=layer.bias0(), dtype=dtype)
+                    rng.standard_normal(out=layer.bias1(), dtype=dtype)
+                f_chunk = layer.evaluate(weights=weights if cp else None)
                 if m == n_networks:
                     return f_chunk
                 if out is None:

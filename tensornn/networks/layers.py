@@ -11,12 +11,13 @@ block after block of networks with the same buffers:
 
 - the families draw their parameters straight into the layer's buffers (:meth:`HiddenLayer.first_layer`,
   :meth:`~HiddenLayer.bias0`, :meth:`~HiddenLayer.readout`, :meth:`~HiddenLayer.bias1`), in the order of
-  their random stream;
+  their random stream; the first-layer weights are component-major (one row per weight component), so
+  they are drawn directly into the matrix the product reads;
 - the affine map is one matrix product (P, K) x (K, m N) per sub-chunk of m networks (about 2^17
   elements of z, so that z stays in cache). When k is small the biases and the shift are extra rows of
   the weight matrix (a row of b0, a row of ones) and extra columns of the input matrix (sigma_b, -s), so
-  they cost nothing, and with k = 1 the weights are drawn directly into that matrix. The inner
-  dimension is at least 2 (numpy's product with inner dimension 1 is several times slower);
+  they cost nothing. The inner dimension is at least 2 (numpy's product with inner dimension 1 is several
+  times slower);
 - the activation is applied in place (:mod:`tensornn.networks.activations`);
 - the read-out is one batched product (m, P, N) x (m, N, 1).
 
@@ -27,12 +28,25 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HiddenLayer", "dense_sampler", "readout_bias_sampler", "SUBCHUNK_ELEMENTS"]
+__all__ = ["HiddenLayer", "dense_sampler", "readout_bias_sampler", "prefix_buffer", "SUBCHUNK_ELEMENTS"]
 
 #: Elements of z (or of the weights) of one sub-chunk of networks.
 SUBCHUNK_ELEMENTS = 1 << 17
 #: Fold the biases and the shift into the product when the weights have at most this many components.
 _AUGMENT_MAX_K = 4
+
+
+def prefix_buffer(store: dict, name, shape, dtype) -> np.ndarray:
+    """A C-contiguous array of ``shape``: a prefix of a flat buffer kept in ``store`` that only grows.
+
+    Blocks of different sizes (the last one is shorter) reuse the same memory, and every view is contiguous,
+    so the random generators can draw into it.
+    """
+    size = int(np.prod(shape))
+    flat = store.get(name)
+    if flat is None or flat.size < size or flat.dtype != dtype:
+        flat = store[name] = np.empty(size, dtype)
+    return flat[:size].reshape(shape)
 
 
 class HiddenLayer:
@@ -58,14 +72,21 @@ class HiddenLayer:
         True (default): the first-layer weights are drawn into :meth:`first_layer`; False: every call of
         :meth:`evaluate` gets a builder of them (e.g. from CP factors).
 
+    Notes
+    -----
+    Call :meth:`prepare` with the number of networks n, draw into the views it hands out
+    (:meth:`first_layer`, :meth:`bias0`, :meth:`readout`, :meth:`bias1`; all C-contiguous), then
+    :meth:`evaluate`. The first-layer weights are component-major: row i of :meth:`first_layer` holds
+    component i of the weight vectors of all n N hidden units, in the order (network, unit).
+
     Examples
     --------
     >>> from tensornn.networks.activations import get_activation
     >>> layer = HiddenLayer(np.array([[1.0], [2.0]]), width=1, activation=get_activation("linear"))
-    >>> layer.reserve(1)
-    >>> layer.first_layer(1)[:] = 3.0
-    >>> layer.readout(1)[:] = 1.0
-    >>> layer.evaluate(1).tolist()
+    >>> layer.prepare(1)
+    >>> layer.first_layer()[:] = 3.0
+    >>> layer.readout()[:] = 1.0
+    >>> layer.evaluate().tolist()
     [[3.0, 6.0]]
     """
 
@@ -79,12 +100,12 @@ class HiddenLayer:
         self.bias_scale = bias_scale
         self.readout_scale = readout_scale
         self.augment = self.k <= _AUGMENT_MAX_K
-        self.direct = self.augment and self.k == 1 and weights_buffer
+        self._buffered = weights_buffer
+        self._ones_row = None
         if self.augment:  # input matrix [X, sigma_b, -s, 0...], weight rows [w; b0; 1; 0...]
             columns = [x]
             if bias_scale is not None:
                 columns.append(np.full((self.n_inputs, 1), bias_scale, self.dtype))
-            self._ones_row = None
             if shift is not None:
                 self._ones_row = self.k + (bias_scale is not None)
                 columns.append(-np.asarray(shift, dtype=self.dtype)[:, None])
@@ -97,89 +118,86 @@ class HiddenLayer:
             self._matrix = x
             self._shift = None if shift is None else np.asarray(shift, dtype=self.dtype)[:, None]
         self._sub = int(max(1, SUBCHUNK_ELEMENTS // (self.width * max(self.n_inputs, self.k, 1))))
-        self._buffered = weights_buffer
-        self.capacity = 0
+        self._flat, self.n = {}, 0
 
     @property
     def sub_networks(self) -> int:
         """Networks per sub-chunk of :meth:`evaluate` (the most any ``weights(start, stop)`` is asked for)."""
         return self._sub
 
-    def reserve(self, n: int) -> None:
-        """Make the buffers hold blocks of up to ``n`` networks (kept when large enough)."""
-        if n <= self.capacity:
+    def _view(self, name, *shape):
+        return prefix_buffer(self._flat, name, shape, self.dtype)
+
+    def prepare(self, n: int) -> None:
+        """Lay out the buffers for a block of ``n`` networks (reusing the memory of earlier blocks)."""
+        if n == self.n:
             return
-        width, dt = self.width, self.dtype
+        units = n * self.width
         if self.augment:
-            rows = np.empty((self._matrix.shape[1], n * width), dt)
+            self._rows = self._view("rows", self._matrix.shape[1], units)
             if self._ones_row is not None:
-                rows[self._ones_row] = 1.0
-            rows[self._used_rows:] = 0.0
-            self._rows = rows
-        self._weights = np.empty((n, width, self.k), dt) if self.k and not self.direct and self._buffered else None
-        self._b0 = np.empty((n, width), dt) if self.bias_scale is not None and not self.augment else None
-        self._readout = np.empty((n, width), dt)
-        self._b1 = np.empty(n, dt) if self.bias_scale is not None else None
-        self._out = np.empty((n, self.n_inputs), dt)
-        self._z = np.empty(self.n_inputs * min(n, self._sub) * width, dt)
-        self.capacity = n
+                self._rows[self._ones_row] = 1.0
+            self._rows[self._used_rows:] = 0.0
+        self._weights = self._view("weights", self.k, units) if self.k and self._buffered and not self.augment \
+            else None
+        self._b0 = self._view("b0", units) if self.bias_scale is not None and not self.augment else None
+        self._readout = self._view("readout", n, self.width)
+        self._b1 = self._view("b1", n) if self.bias_scale is not None else None
+        self._out = self._view("out", n, self.n_inputs)
+        self._z = self._view("z", self.n_inputs * min(n, self._sub) * self.width)
+        self.n = n
 
     # ------------------------------------------------------------------ draw targets (views of the buffers)
-    def first_layer(self, n: int) -> np.ndarray:
-        """The buffer for the first-layer weights of n networks, shape (n, N, k), C-contiguous."""
-        if self.direct:
-            return self._rows[0, : n * self.width].reshape(n, self.width, 1)
-        return self._weights[:n]
+    def first_layer(self) -> np.ndarray:
+        """The first-layer weights of the prepared networks, shape (k, n N), component-major."""
+        return self._rows[: self.k] if self.augment else self._weights
 
-    def bias0(self, n: int) -> np.ndarray:
-        """The buffer for b0 of n networks, shape (n, N), C-contiguous."""
-        if self.augment:
-            return self._rows[self.k, : n * self.width].reshape(n, self.width)
-        return self._b0[:n]
+    def bias0(self) -> np.ndarray:
+        """b0 of the prepared networks, shape (n N,), in the order (network, unit)."""
+        return self._rows[self.k] if self.augment else self._b0
 
-    def readout(self, n: int) -> np.ndarray:
-        """The buffer for the read-out weights v of n networks, shape (n, N)."""
-        return self._readout[:n]
+    def readout(self) -> np.ndarray:
+        """The read-out weights v, shape (n, N)."""
+        return self._readout
 
-    def bias1(self, n: int) -> np.ndarray:
-        """The buffer for b1 of n networks, shape (n,)."""
-        return self._b1[:n]
+    def bias1(self) -> np.ndarray:
+        """b1, shape (n,)."""
+        return self._b1
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate(self, n: int, weights=None) -> np.ndarray:
-        """The outputs f of the n networks in the buffers, shape (n, P) (a view, overwritten by the next call).
+    def evaluate(self, weights=None) -> np.ndarray:
+        """The outputs f of the prepared networks, shape (n, P) (a view, overwritten by the next call).
 
-        ``weights(start, stop)``, if given, returns the first-layer weights of those networks as a (k, m N)
-        matrix, one column per hidden unit in the order (network, unit), instead of the buffer (e.g. built
-        from CP factors one sub-chunk at a time).
+        ``weights(start, stop)``, if given, returns the first-layer weights of networks start..stop-1 as a
+        (k, m N) component-major matrix instead of the buffer (e.g. built from CP factors one sub-chunk at
+        a time).
         """
-        width, n_inputs, k = self.width, self.n_inputs, self.k
-        out = self._out[:n]
+        width, n_inputs, k, n = self.width, self.n_inputs, self.k, self.n
+        out = self._out
         with np.errstate(invalid="ignore", over="ignore"):  # overflowed Exp-nets give inf/NaN, reported by status
             for start in range(0, n, self._sub):
                 stop = min(n, start + self._sub)
                 m, c0, c1 = stop - start, start * width, stop * width
                 z = self._z[: n_inputs * (c1 - c0)].reshape(n_inputs, c1 - c0)
-                if k and not self.direct:  # the weights as a (k, m N) matrix, one column per hidden unit
-                    wt = self._weights[start:stop].reshape(c1 - c0, k).T if weights is None else weights(start, stop)
                 if self.augment:
                     rows = self._rows[:, c0:c1]
-                    if k and not self.direct:
-                        rows[:k] = wt
+                    if k and weights is not None:
+                        rows[:k] = weights(start, stop)
                     np.matmul(self._matrix, rows, out=z)
                 else:
+                    wt = self._weights[:, c0:c1] if weights is None else weights(start, stop)
                     np.matmul(self._matrix, wt, out=z)
                     if self._shift is not None:
                         z -= self._shift
                     if self._b0 is not None:
-                        z += (self.bias_scale * self._b0[start:stop]).reshape(1, c1 - c0)
+                        z += self.bias_scale * self._b0[c0:c1]
                 h = self.activation(z)
                 np.matmul(h.reshape(n_inputs, m, width).transpose(1, 0, 2), self._readout[start:stop, :, None],
                           out=out[start:stop, :, None])
             if self.readout_scale != 1.0:
                 out *= self.readout_scale
             if self._b1 is not None:
-                out += (self.bias_scale * self._b1[:n])[:, None]
+                out += (self.bias_scale * self._b1)[:, None]
         return out
 
 
@@ -198,9 +216,10 @@ def readout_bias_sampler(n_inputs, bias_scale, dtype):
 def dense_sampler(inputs, *, width, activation, bias_scale, shift, readout_scale, dtype):
     """``sample(n, rng) -> f (n, P)`` for one-hidden-layer networks with iid standard-normal dense weights.
 
-    The draws, each for all n networks at once: W0 (n, N, k), b0 (n, N) (when ``bias_scale`` is not None),
-    W1 (n, N), b1 (n); only b1 when ``readout_scale`` is 0. ``inputs`` (P, k) carry the first-layer scale.
-    The returned array is overwritten by the next call.
+    The draws, each for all n networks at once: W0 component-major (k, n, N) (the same numbers as (n, N, k)
+    when k = 1), b0 (n, N) (when ``bias_scale`` is not None), W1 (n, N), b1 (n); only b1 when
+    ``readout_scale`` is 0. ``inputs`` (P, k) carry the first-layer scale. The returned array is
+    overwritten by the next call.
     """
     if readout_scale == 0.0:
         return readout_bias_sampler(len(inputs), bias_scale, dtype)
@@ -209,13 +228,13 @@ def dense_sampler(inputs, *, width, activation, bias_scale, shift, readout_scale
     bias = bias_scale is not None
 
     def sample(n, rng):
-        layer.reserve(n)
-        rng.standard_normal(out=layer.first_layer(n), dtype=dtype)
+        layer.prepare(n)
+        rng.standard_normal(out=layer.first_layer(), dtype=dtype)
         if bias:
-            rng.standard_normal(out=layer.bias0(n), dtype=dtype)
-        rng.standard_normal(out=layer.readout(n), dtype=dtype)
+            rng.standard_normal(out=layer.bias0(), dtype=dtype)
+        rng.standard_normal(out=layer.readout(), dtype=dtype)
         if bias:
-            rng.standard_normal(out=layer.bias1(n), dtype=dtype)
-        return layer.evaluate(n)
+            rng.standard_normal(out=layer.bias1(), dtype=dtype)
+        return layer.evaluate()
 
     return sample

@@ -11,7 +11,7 @@ Reproducibility contract
   be shorter). Block b draws from ``Generator(BG(SeedSequence(entropy, spawn_key=(b,))))``, where
   ``entropy`` comes from ``seed`` and BG is the bit generator (PCG64 by default, SFC64 on request,
   :mod:`tensornn.networks.streams`); any block can therefore be computed anywhere.
-- Each block is reduced to its own sums (one Gram matrix of output products,
+- Each block is reduced to its own sums (one Gram matrix of output products per order,
   :mod:`tensornn.networks.moments`); block sums are added, in block order, into group b mod
   ``n_groups``. Results are bitwise identical for any ``chunk_size`` (the number of networks handed
   to one task, a whole number of blocks) and any executor (serial, threads, processes, dask): blocks
@@ -30,18 +30,21 @@ The version (:data:`tensornn.networks.streams.STREAM_VERSION`) is recorded in
 - Version 2 (current):
 
   * every family evaluates its hidden layer by one matrix product per cache-sized sub-chunk
-    (:mod:`tensornn.networks.layers`) and the sums of a block come from one Gram matrix: all sums
-    change in their last bits (round-off), for every network;
-  * ScalarNetwork draws the same numbers as in version 1;
+    (:mod:`tensornn.networks.layers`) and the sums of a block come from one Gram matrix per order
+    (:mod:`tensornn.networks.moments`): all sums change in their last bits (round-off), for every
+    network;
+  * first-layer weights are drawn component-major, straight into the matrix the product reads:
+    ScalarNetwork and BlockGaussNetwork draw W0 as (d_in, n, N) instead of (n, N, d_in) (the same
+    numbers when d_in = 1), a dense StructuredNetwork its weights as (n, m, N), a CP layer each factor as
+    (R, n_c, m, N) instead of (m, N, R, n_c). So every network with more than one input component
+    gets other draws; the ScalarNetwork with d_in = 1 keeps its draws;
   * BlockGaussNetwork draws each parameter for the whole block at once (W0, b0, W1, b1), like
-    ScalarNetwork; version 1 drew them in chunks of 2^21 // (N max(P, d_in)) networks, so blocks with
-    more networks than that (N max(P, d_in) > 2048 with the default 1024-network blocks, e.g. width
-    1000 on the 4 inputs of ``tensornn compare``) get other draws;
+    ScalarNetwork; version 1 drew them in chunks of 2^21 // (N max(P, d_in)) networks;
   * StructuredNetwork chunks its draws by 2^21 // (N max(R max_c n_c, n)) networks, independent of the
-    number of inputs P; version 1 also divided by P, so runs with P > max(R max_c n_c, n) whose blocks
-    spanned several chunks get other draws;
+    number of inputs P (version 1 also divided by P);
   * a zero scale skips the draws it multiplies: with sigma_v = 0 only the read-out bias is drawn, and a
-    StructuredNetwork with sigma_w = 0 draws no first layer (version 1 drew them and multiplied by 0).
+    StructuredNetwork with sigma_w = 0 draws no first layer (version 1 drew them and multiplied by 0);
+  * ``precision="float32"`` and ``bit_generator="sfc64"`` are new options (other numbers again).
 
 References
 ----------

@@ -182,8 +182,8 @@ class ScalarNetwork:
     def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:
         """Draw ``n_networks`` independent networks from ``rng`` and evaluate them on ``inputs``.
 
-        The draws are made in a fixed order, each for all networks at once: W0 (n, N, d_in), b0 (n, N),
-        W1 (n, N), b1 (n), the biases only when sigma_b > 0; with sigma_v = 0 the output is b1 alone
+        The draws are made in a fixed order, each for all networks at once: W0 component-major
+        (d_in, n, N), b0 (n, N), W1 (n, N), b1 (n), the biases only when sigma_b > 0; with sigma_v = 0 the output is b1 alone
         and only b1 is drawn. So the outputs depend only on the generator state, ``n_networks``, the
         inputs and ``dtype``. The evaluation runs in cache-sized sub-chunks
         (:class:`tensornn.networks.layers.HiddenLayer`); memory is that of the draws,
