@@ -242,8 +242,8 @@ def main(argv=None):
         if args.options:
             print("\noptions, scalar gauss d_in=1: time / time of (float64, pcg64)  [time / floor]")
             for w, ratios in option_speed(args.widths, args.repeat, target):
-                print(f"  width {w:>5}: " + ", ".join(f"{p}/{b} {r:.2f} [{f:.2f}]" for (p, b), (r, f) in ratios.items()),
-                      flush=True)
+                cells = [f"{p}/{b} {r:.2f} [{f:.2f}]" for (p, b), (r, f) in ratios.items()]
+                print(f"  width {w:>5}: " + ", ".join(cells), flush=True)
     if args.options:
         n_acc = 1 << (17 if args.quick else 19)
         acc, signal = option_accuracy(n_acc)

@@ -120,11 +120,6 @@ class HiddenLayer:
         self._sub = int(max(1, SUBCHUNK_ELEMENTS // (self.width * max(self.n_inputs, self.k, 1))))
         self._flat, self.n = {}, 0
 
-    @property
-    def sub_networks(self) -> int:
-        """Networks per sub-chunk of :meth:`evaluate` (the most any ``weights(start, stop)`` is asked for)."""
-        return self._sub
-
     def _view(self, name, *shape):
         return prefix_buffer(self._flat, name, shape, self.dtype)
 

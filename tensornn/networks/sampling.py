@@ -346,8 +346,9 @@ def sample_ensemble(
         A ``.npz`` file. After every completed chunk the group sums, group counts and the number
         of completed blocks are written to it atomically (temporary file, then rename), with a
         fingerprint of the configuration (network repr, inputs, entropy, n_networks, block_size,
-        n_groups, tuples, stream version, precision, bit generator). If the file exists and its fingerprint matches, the completed blocks
-        are skipped and the run resumes: the result is bitwise identical to an uninterrupted run.
+        n_groups, tuples, stream version, precision, bit generator). If the file exists and its
+        fingerprint matches, the completed blocks are skipped and the run resumes: the result is
+        bitwise identical to an uninterrupted run.
         A checkpoint of another configuration raises :class:`~tensornn.errors.ConfigError`
         naming the settings that differ. Needs an explicit ``seed`` (not None). The file is kept
         after completion; a rerun then returns the stored result at once.

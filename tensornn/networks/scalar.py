@@ -183,9 +183,9 @@ class ScalarNetwork:
         """Draw ``n_networks`` independent networks from ``rng`` and evaluate them on ``inputs``.
 
         The draws are made in a fixed order, each for all networks at once: W0 component-major
-        (d_in, n, N), b0 (n, N), W1 (n, N), b1 (n), the biases only when sigma_b > 0; with sigma_v = 0 the output is b1 alone
-        and only b1 is drawn. So the outputs depend only on the generator state, ``n_networks``, the
-        inputs and ``dtype``. The evaluation runs in cache-sized sub-chunks
+        (d_in, n, N), b0 (n, N), W1 (n, N), b1 (n), the biases only when sigma_b > 0; with sigma_v = 0
+        the output is b1 alone and only b1 is drawn. So the outputs depend only on the generator state,
+        ``n_networks``, the inputs and ``dtype``. The evaluation runs in cache-sized sub-chunks
         (:class:`tensornn.networks.layers.HiddenLayer`); memory is that of the draws,
         O(n_networks * width * (d_in + 2)). Stream large ensembles with
         :func:`tensornn.networks.sampling.sample_ensemble`.
