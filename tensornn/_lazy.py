@@ -36,7 +36,12 @@ def attach(package: str, names: dict[str, str]):
         except KeyError:
             raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
         module = importlib.import_module(module_name, package)
-        value = getattr(module, name) if hasattr(module, name) else module
+        if hasattr(module, name):
+            value = getattr(module, name)
+        elif module.__name__.rsplit(".", 1)[-1] == name:
+            value = module
+        else:
+            raise AttributeError(f"{module.__name__} defines no {name!r} (listed in the face of {package!r})")
         globals_ = importlib.import_module(package).__dict__
         globals_[name] = value
         return value

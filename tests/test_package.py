@@ -26,3 +26,19 @@ def test_every_declared_name_exists(name):
 
 def test_version_is_exposed():
     assert tensornn.__version__.count(".") == 2
+
+
+def test_every_name_of_every_face_resolves():
+    # the lazy faces list names by module: each must exist there (a stale entry would hand out the module)
+    import importlib
+    import pkgutil
+    import types
+
+    import tensornn
+
+    faces = [tensornn] + [importlib.import_module(f"tensornn.{m.name}") for m in pkgutil.iter_modules(tensornn.__path__)
+                          if m.ispkg and m.name != "cli"]
+    for face in faces:
+        for name in face.__all__:
+            value = getattr(face, name)
+            assert not isinstance(value, types.ModuleType) or value.__name__.endswith("." + name), (face.__name__, name)

@@ -260,3 +260,19 @@ def test_non_numeric_lists_are_refused():
         active_passive_experiment(d_ins=("one",))
     with pytest.raises(InvalidTypeError, match="widths must be an integer"):
         active_passive_experiment(widths=(10.5,))
+
+
+def test_ensembles_side_by_side_on_an_executor_give_the_serial_numbers():
+    # With an executor the IR ensembles of all cases, then all grid ensembles, run side by side.
+    from concurrent.futures import ThreadPoolExecutor
+
+    kw = dict(d_ins=(1, 2), widths=(10,), n_sigma=2, n_networks=2048, seed=4)
+    serial = active_passive_experiment(**kw)
+    done = []
+    with ThreadPoolExecutor(2) as ex:
+        pooled = active_passive_experiment(executor=ex, progress=done.append, **kw)
+    assert sum(done) == 2 * (2 + 1) * 2048
+    for a, b in zip(serial.cases, pooled.cases):
+        assert (a.u4_ir, a.u4_ir_error) == (b.u4_ir, b.u4_ir_error)
+        np.testing.assert_array_equal(a.active.u4, b.active.u4)
+        np.testing.assert_array_equal(a.active.sigma_ws, b.active.sigma_ws)

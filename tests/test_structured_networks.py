@@ -51,7 +51,9 @@ def test_network_spec_contract_and_reproducible_streams():
 
 def test_streamed_ensemble_of_a_structured_network_matches_exact_g2():
     # sample_ensemble (the shared streamed sampler) on a linear CP network: the group means of
-    # f(x_a) f(x_b) scatter around s^2 <x_a, x_b>; tolerance 3 standard errors of the 32 group means.
+    # f(x_a) f(x_b) scatter around s^2 <x_a, x_b>; tolerance 4 standard errors of the 32 group means
+    # (products of Gaussian factors are heavy-tailed: over 30 seeds the pulls have mean -0.2 and standard
+    # deviation up to 1.3 instead of 1, and one of those 90 checks exceeded 3 standard errors).
     net = StructuredNetwork((2, 2, 2), cp_rank=1, width=3, sigma_w=1.1, sigma_v=0.9)
     x = np.random.default_rng(2).standard_normal((3, 2, 2, 2))
     moments = sample_ensemble(net, x, 64 * 1024, seed=3, tuples=2)
@@ -60,7 +62,7 @@ def test_streamed_ensemble_of_a_structured_network_matches_exact_g2():
     for a, b in [(0, 0), (0, 1), (1, 2)]:
         col = moments.column((a, b))
         error = groups[:, col].std(ddof=1) / np.sqrt(len(groups))
-        assert abs(moments.mean((a, b)) - exact[a, b]) < 3 * error
+        assert abs(moments.mean((a, b)) - exact[a, b]) < 4 * error
 
 
 def _product_rotation(x, seed):

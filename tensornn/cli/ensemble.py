@@ -26,6 +26,7 @@ import numpy as np
 from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..networks.activations import activation_names
 from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
+from ..networks.streams import BIT_GENERATORS, PRECISIONS
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -58,6 +59,11 @@ def register(subparsers):
     p.add_argument("--block-size", type=int, default=DEFAULT_BLOCK_SIZE, help="networks per seeded block")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1: serial)")
     p.add_argument("--six-point", action="store_true", help="also accumulate and report 6-point functions")
+    p.add_argument("--precision", choices=list(PRECISIONS), default="float64",
+                   help="precision of the draws and the network evaluation; sums are float64 either way "
+                   "(default float64; float32 draws other numbers, see docs/ensembles.md)")
+    p.add_argument("--bit-generator", choices=list(BIT_GENERATORS), default="pcg64",
+                   help="bit generator of the seeded blocks (default pcg64; sfc64 is faster, other numbers)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
@@ -125,6 +131,8 @@ def _measure_width(args, x, width, executor):
         tuples=6 if args.six_point else 4,
         block_size=args.block_size,
         checkpoint=None if args.checkpoint is None else args.checkpoint / f"width-{width}.npz",
+        precision=args.precision,
+        bit_generator=args.bit_generator,
     )
     K = net.kernel_matrix(x)
     exact = exact_g4c_oracle(net, x)
@@ -208,6 +216,8 @@ def _config(args, x) -> dict:
         "block_size": args.block_size,
         "n_groups": DEFAULT_N_GROUPS,
         "six_point": args.six_point,
+        "precision": args.precision,
+        "bit_generator": args.bit_generator,
         "chunk_size": args.chunk_size,  # chunk_size and workers do not change the numbers
         "workers": args.workers,
     }

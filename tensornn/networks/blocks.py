@@ -29,7 +29,10 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
-from .spec import resolve_bias, resolve_readout
+from .activations import get_activation
+from .layers import dense_sampler
+from .spec import resolve_bias, resolve_readout, via_block_sampler
+from .streams import sampling_dtype
 
 __all__ = ["BlockGaussNetwork", "BlockKinetic", "block_gauss_kernel", "block_kinetic_coefficients"]
 
@@ -227,24 +230,27 @@ class BlockGaussNetwork:
             raise InvalidArgumentError("inputs must contain only finite numbers (found NaN or inf)")
         return x
 
-    def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator) -> np.ndarray:
-        """Outputs of ``n_networks`` independent networks, shape (n_networks, P)."""
+    def block_sampler(self, inputs, *, dtype=np.float64):
+        """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P), with
+        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`."""
         x = self.check_inputs(inputs)
-        n_networks = check_int("n_networks", n_networks, minimum=1)
+        dtype = sampling_dtype(dtype)
+        scales = np.repeat(np.asarray(self.sigma_blocks), self.block_sizes) / math.sqrt(self.d_in)
+        return dense_sampler(x * scales, width=self.width, activation=get_activation("gauss"),
+                             bias_scale=self.sigma_b if self.bias else None,
+                             shift=self.sigma_b**2 + (x**2) @ (scales**2),
+                             readout_scale=self.sigma_v / math.sqrt(self.width), dtype=dtype)
+
+    @via_block_sampler
+    def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator, *, dtype=np.float64) -> np.ndarray:
+        """Outputs of ``n_networks`` independent networks, shape (n_networks, P), in ``dtype``.
+
+        The draws are those of :meth:`tensornn.networks.scalar.ScalarNetwork.sample_outputs`, each for all
+        networks at once: W0 component-major (d_in, n, N) (standard normals, scaled per block), b0 (n, N),
+        W1 (n, N), b1 (n), the biases only when sigma_b > 0, only b1 when sigma_v = 0. ``dtype`` (float64 or float32)
+        is the precision of the draws and of the evaluation.
+        """
+        n = check_int("n_networks", n_networks, minimum=1)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-        scales = np.repeat(np.asarray(self.sigma_blocks), self.block_sizes) / math.sqrt(self.d_in)
-        log_norm = self.sigma_b**2 + (x**2) @ (scales**2)
-        chunk = max(1, (1 << 21) // (self.width * max(x.shape[0], self.d_in)))
-        out = np.empty((n_networks, x.shape[0]))
-        for start in range(0, n_networks, chunk):
-            m = min(chunk, n_networks - start)
-            w0 = rng.standard_normal((m, self.width, self.d_in)) * scales
-            z = np.einsum("mjk,pk->mjp", w0, x)
-            if self.bias:
-                z += self.sigma_b * rng.standard_normal((m, self.width, 1))
-            w1 = rng.standard_normal((m, self.width)) * (self.sigma_v / math.sqrt(self.width))
-            out[start:start + m] = np.einsum("mj,mjp->mp", w1, np.exp(z - log_norm))
-            if self.bias:
-                out[start:start + m] += self.sigma_b * rng.standard_normal((m, 1))
-        return out
+        return self.block_sampler(inputs, dtype=dtype)(n, rng)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..report import atomic_write
+from .streams import STREAM_VERSION
 
 __all__ = ["fingerprint", "read_checkpoint", "write_checkpoint"]
 
@@ -25,8 +26,9 @@ __all__ = ["fingerprint", "read_checkpoint", "write_checkpoint"]
 _CHECKPOINT_VERSION = 1
 
 
-def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tuples) -> dict:
-    """What determines the numbers of a run (compared field by field when resuming)."""
+def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tuples, *, precision="float64",
+                bit_generator="pcg64") -> dict:
+    """What determines the numbers of a run (compared field by field when resuming), with the stream version."""
     digest = hashlib.sha256(np.ascontiguousarray(inputs, dtype=float).tobytes()).hexdigest()
     tuples_digest = hashlib.sha256(repr(tuple(tuples)).encode()).hexdigest()
     return {
@@ -38,6 +40,9 @@ def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tupl
         "block_size": int(block_size),
         "n_groups": int(n_groups),
         "tuples": f"{len(tuples)} statistics, sha256 {tuples_digest[:16]}",
+        "stream_version": STREAM_VERSION,
+        "precision": precision,
+        "bit_generator": bit_generator,
     }
 
 
@@ -55,6 +60,8 @@ def read_checkpoint(path: Path, fingerprint: dict):
         raise ConfigError(
             f"checkpoint {path} is not a tensornn ensemble checkpoint ({exc}); remove it or pass another path"
         ) from None
+    if isinstance(stored, dict):
+        stored.setdefault("stream_version", 1)  # written before stream versions were recorded
     differs = [
         f"{key}: checkpoint has {stored.get(key)!r}, this run has {value!r}"
         for key, value in fingerprint.items()

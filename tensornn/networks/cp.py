@@ -16,26 +16,65 @@ O(n_1) x ... x O(n_d) of the input indices (and, for dense weights, under all of
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-import opt_einsum
 
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
-from .spec import resolve_bias, resolve_readout
+from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
+from .spec import resolve_bias, resolve_readout, via_block_sampler
+from .streams import sampling_dtype
 
 __all__ = ["StructuredNetwork", "STRUCTURED_ACTIVATIONS"]
 
 #: Activations of the structured network (every registered one; "linear" is the exactly solvable case).
 STRUCTURED_ACTIVATIONS = activation_names()
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-#: Bound on the number of float64 elements of the largest intermediate of one sampling chunk.
+#: Networks per sampling chunk: 2^21 // (N max(R max_c n_c, n)); the chunks fix the draw order.
 _CHUNK_ELEMENTS = 1 << 21
+
+
+def cp_weight_matrix(factors, work=None) -> np.ndarray:
+    """The CP weight tensors W^j = sum_r u^{j,r,1} (x) ... (x) u^{j,r,d} of M hidden units as an (n, M) matrix.
+
+    Parameters
+    ----------
+    factors : list of ndarray, shape (R, n_c, M)
+        The factors of the d colours, component-major (the last axis runs over the hidden units).
+    work : dict, optional
+        Buffers kept between calls (pass the same dict to reuse them).
+
+    Returns
+    -------
+    ndarray, shape (n, M): row a (the C-order index of the inputs) holds W^j_a of every hidden unit. Every
+    product runs over the long unit axis (several times faster than broadcasting over the short colour axes).
+
+    Examples
+    --------
+    >>> u = [np.array([[[1.0], [2.0]]]), np.array([[[3.0], [4.0]]])]   # R = 1, n_1 = n_2 = 2, one unit
+    >>> cp_weight_matrix(u)[:, 0].tolist()
+    [3.0, 4.0, 6.0, 8.0]
+    """
+    work = {} if work is None else work
+    rank, units = factors[0].shape[0], factors[0].shape[2]
+    sizes = [f.shape[1] for f in factors]
+    dtype = factors[0].dtype
+    total = prefix_buffer(work, "total", (math.prod(sizes), units), dtype)
+    for r in range(rank):
+        term = factors[0][r]
+        for c in range(1, len(sizes)):
+            last = c == len(sizes) - 1
+            out = total if last and r == 0 else prefix_buffer(work, f"partial{c}", (len(term), sizes[c], units), dtype)
+            np.multiply(term[:, None, :], factors[c][r][None, :, :], out=out.reshape(len(term), sizes[c], units))
+            term = out.reshape(-1, units)
+        if len(sizes) == 1 and r == 0:
+            np.copyto(total, term)
+        elif r > 0:
+            total += term
+    return total
 
 
 def _index_sizes(value) -> tuple[int, ...]:
@@ -52,16 +91,6 @@ def _index_sizes(value) -> tuple[int, ...]:
     if len(sizes) > 12:
         raise InvalidArgumentError(f"index_sizes supports at most 12 indices, got {len(sizes)}")
     return tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(sizes))
-
-
-@functools.lru_cache(maxsize=64)
-def _cp_expression(index_sizes: tuple[int, ...], n_inputs: int, n_networks: int, width: int, rank: int):
-    """Compiled contraction z[m, j, p] = sum_{r, a} x[p, a_1..a_d] prod_c u_c[m, j, r, a_c]."""
-    d = len(index_sizes)
-    letters = _LETTERS[:d]
-    terms = ["P" + letters] + [f"MJR{a}" for a in letters]
-    shapes = [(n_inputs, *index_sizes)] + [(n_networks, width, rank, n) for n in index_sizes]
-    return opt_einsum.contract_expression(",".join(terms) + "->MJP", *shapes)
 
 
 @dataclass(frozen=True)
@@ -161,50 +190,76 @@ class StructuredNetwork:
             raise InvalidArgumentError("inputs must contain only finite numbers (found NaN or inf)")
         return x
 
-    def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator) -> np.ndarray:
-        """Draw ``n_networks`` independent networks and return their outputs, shape (n_networks, P).
+    @via_block_sampler
+    def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator, *, dtype=np.float64) -> np.ndarray:
+        """Draw ``n_networks`` independent networks and return their outputs, shape (n_networks, P), in ``dtype``.
 
-        Memory is bounded: the networks are drawn in chunks whose largest intermediate has about
-        2^21 elements; the random stream depends only on ``rng`` and ``n_networks``, not on P.
+        The networks are drawn in chunks of ``max(1, 2^21 // (N max(R max_c n_c, n)))`` networks, a number
+        that depends on the width and the weight shapes but not on the inputs. Each chunk draws, in this
+        order: the CP factors u_c, component-major (R, n_c, m, N), for c = 1..d (dense: the weights
+        (n, m, N)), the read-out v (m, N), then b0 (m, N) and b1 (m) when sigma_b > 0. A zero scale skips what it
+        multiplies: no first-layer draws when sigma_w = 0, only b1 (for all networks at once) when
+        sigma_v = 0. The weight tensors W^j are formed from their factors one cache-sized sub-chunk at a
+        time and contracted with the inputs by one matrix product
+        (:class:`tensornn.networks.layers.HiddenLayer`). ``dtype`` (float64 or float32) is the precision
+        of the draws and of the evaluation.
         """
-        x = self.check_inputs(inputs)
         n_networks = check_int("n_networks", n_networks, minimum=1)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-        per_network = self.width * max(x.shape[0], (self.cp_rank or 1) * max(self.index_sizes), self.n_components)
-        chunk = max(1, _CHUNK_ELEMENTS // per_network)
-        out = np.empty((n_networks, x.shape[0]))
-        for start in range(0, n_networks, chunk):
-            stop = min(n_networks, start + chunk)
-            out[start:stop] = self._outputs(x, stop - start, rng)
-        return out
+        return self.block_sampler(inputs, dtype=dtype)(n_networks, rng)
 
-    # ------------------------------------------------------------------ internals
-    def _preactivations(self, x: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
-        """<W^j, x> for m networks: shape (m, N, P)."""
-        n, width = self.n_components, self.width
-        if self.dense:
-            weights = rng.standard_normal((m, width, n)) * (self.sigma_w / math.sqrt(n))
-            return np.einsum("mjk,pk->mjp", weights, x.reshape(x.shape[0], n))
-        rank = self.cp_rank
-        factors = [rng.standard_normal((m, width, rank, size)) for size in self.index_sizes]
-        expr = _cp_expression(self.index_sizes, x.shape[0], m, width, rank)
-        return expr(x, *factors) * (self.sigma_w / math.sqrt(n * rank))
-
-    def _outputs(self, x: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
-        z = self._preactivations(x, m, rng)
-        readout = rng.standard_normal((m, self.width)) * self.sigma_v
-        if self.bias:
-            z = z + self.sigma_b * rng.standard_normal((m, self.width, 1))
-            b1 = self.sigma_b * rng.standard_normal((m, 1))
-        h = self._activate(z, x)
-        with np.errstate(invalid="ignore", over="ignore"):
-            out = np.einsum("mj,mjp->mp", readout, h) / math.sqrt(self.width)
-        return out + b1 if self.bias else out
-
-    def _activate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def block_sampler(self, inputs, *, dtype=np.float64):
+        """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P), with
+        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`."""
+        x = self.check_inputs(inputs)
+        dtype = sampling_dtype(dtype)
+        x_flat = x.reshape(x.shape[0], self.n_components)
+        n, width, rank = self.n_components, self.width, self.cp_rank
+        bias_scale = self.sigma_b if self.bias else None
+        if self.sigma_v == 0.0:  # the hidden layer is multiplied by zero: only the read-out bias is drawn
+            return readout_bias_sampler(len(x), bias_scale, dtype)
+        if self.sigma_w == 0.0:  # z is the bias alone: no first layer
+            scaled = np.zeros((len(x), 0))
+        elif self.dense:
+            scaled = x_flat * (self.sigma_w / math.sqrt(n))
+        else:
+            scaled = x_flat * (self.sigma_w / math.sqrt(n * rank))
         activation = get_activation(self.activation)
+        shift = None
         if activation.normalised:  # Gauss: subtract the preactivation variance s(x, x), in log space
-            norms = np.sum(x.reshape(x.shape[0], -1) ** 2, axis=1)
-            z = z - (self.sigma_b**2 + self.sigma_w**2 * norms / self.n_components)
-        return activation(z)
+            shift = self.sigma_b**2 + self.sigma_w**2 * np.sum(x_flat**2, axis=1) / n
+        cp = self.sigma_w != 0.0 and not self.dense
+        layer = HiddenLayer(scaled, width=width, activation=activation, bias_scale=bias_scale, shift=shift,
+                            readout_scale=self.sigma_v / math.sqrt(width), dtype=dtype, weights_buffer=not cp)
+        chunk = max(1, _CHUNK_ELEMENTS // (width * max((rank or 1) * max(self.index_sizes), n)))
+        factors, work, stored = [], {}, {}
+
+        def weights(start, stop):
+            return cp_weight_matrix([f[:, :, start * width: stop * width] for f in factors], work)
+
+        def sample(n_networks, rng):
+            out = None
+            for start in range(0, n_networks, chunk):
+                m = min(chunk, n_networks - start)
+                layer.prepare(m)
+                if cp:  # component-major factors (R, n_c, m N), drawn colour after colour
+                    factors[:] = [prefix_buffer(stored, c, (rank, size, m * width), dtype)
+                                  for c, size in enumerate(self.index_sizes)]
+                    for f in factors:
+                        rng.standard_normal(out=f, dtype=dtype)
+                elif self.sigma_w != 0.0:
+                    rng.standard_normal(out=layer.first_layer(), dtype=dtype)
+                rng.standard_normal(out=layer.readout(), dtype=dtype)
+                if bias_scale is not None:
+                    rng.standard_normal(out=layer.bias0(), dtype=dtype)
+                    rng.standard_normal(out=layer.bias1(), dtype=dtype)
+                f_chunk = layer.evaluate(weights=weights if cp else None)
+                if m == n_networks:
+                    return f_chunk
+                if out is None:
+                    out = np.empty((n_networks, len(x)), dtype)
+                out[start:start + m] = f_chunk
+            return out
+
+        return sample

@@ -8,14 +8,43 @@ never keeps the outputs: memory is one block of networks per worker plus a fixed
 Reproducibility contract
 ------------------------
 - The unit of randomness is a *block* of ``block_size`` consecutive networks (the last block may
-  be shorter). Block b draws from ``Generator(PCG64(SeedSequence(entropy, spawn_key=(b,))))``,
-  where ``entropy`` comes from ``seed``; any block can therefore be computed anywhere.
-- Each block is reduced to its own sums; block sums are added, in block order, into group b mod
-  ``n_groups``. Results are bitwise identical for any ``chunk_size`` (the number of networks
-  handed to one task, a whole number of blocks) and any executor (serial, threads, processes,
-  dask). Changing ``block_size`` or ``n_groups`` changes the numbers.
+  be shorter). Block b draws from ``Generator(BG(SeedSequence(entropy, spawn_key=(b,))))``, where
+  ``entropy`` comes from ``seed`` and BG is the bit generator (PCG64 by default, SFC64 on request,
+  :mod:`tensornn.networks.streams`); any block can therefore be computed anywhere.
+- Each block is reduced to its own sums (one Gram matrix of output products per order,
+  :mod:`tensornn.networks.moments`); block sums are added, in block order, into group b mod
+  ``n_groups``. Results are bitwise identical for any ``chunk_size`` (the number of networks handed
+  to one task, a whole number of blocks) and any executor (serial, threads, processes, dask): blocks
+  run with one BLAS thread (:mod:`tensornn.networks._blas`), since the BLAS may round differently
+  with other thread counts. Changing ``block_size``, ``n_groups``, ``precision`` or ``bit_generator``
+  changes the numbers.
 - Groups are independent sub-ensembles; standard errors come from the jackknife over groups
   (:mod:`tensornn.correlators`).
+
+Stream versions
+---------------
+The version (:data:`tensornn.networks.streams.STREAM_VERSION`) is recorded in
+``EnsembleMoments.config`` and in checkpoints; a checkpoint of another version is refused.
+
+- Version 1: the first sampler.
+- Version 2 (current):
+
+  * every family evaluates its hidden layer by one matrix product per cache-sized sub-chunk
+    (:mod:`tensornn.networks.layers`) and the sums of a block come from one Gram matrix per order
+    (:mod:`tensornn.networks.moments`): all sums change in their last bits (round-off), for every
+    network;
+  * first-layer weights are drawn component-major, straight into the matrix the product reads:
+    ScalarNetwork and BlockGaussNetwork draw W0 as (d_in, n, N) instead of (n, N, d_in) (the same
+    numbers when d_in = 1), a dense StructuredNetwork its weights as (n, m, N), a CP layer each factor as
+    (R, n_c, m, N) instead of (m, N, R, n_c). So every network with more than one input component
+    gets other draws; the ScalarNetwork with d_in = 1 keeps its draws;
+  * BlockGaussNetwork draws each parameter for the whole block at once (W0, b0, W1, b1), like
+    ScalarNetwork; version 1 drew them in chunks of 2^21 // (N max(P, d_in)) networks;
+  * StructuredNetwork chunks its draws by 2^21 // (N max(R max_c n_c, n)) networks, independent of the
+    number of inputs P (version 1 also divided by P);
+  * a zero scale skips the draws it multiplies: with sigma_v = 0 only the read-out bias is drawn, and a
+    StructuredNetwork with sigma_w = 0 draws no first layer (version 1 drew them and multiplied by 0);
+  * ``precision="float32"`` and ``bit_generator="sfc64"`` are new options (other numbers again).
 
 References
 ----------
@@ -24,6 +53,7 @@ Halverson, Maiti, Stoner, arXiv:2008.08601 (ensemble measurements of NN correlat
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import numbers
 from collections import deque
@@ -34,11 +64,14 @@ import numpy as np
 
 from .._checks import check_int
 from .._random import root_entropy
+from ..errors import InvalidArgumentError, InvalidTypeError
+from ._blas import one_blas_thread
 from .checkpoint import fingerprint as _fingerprint
 from .checkpoint import read_checkpoint as _read_checkpoint
 from .checkpoint import write_checkpoint as _write_checkpoint
-from ..errors import InvalidArgumentError, InvalidTypeError
+from .moments import ProductPlan
 from .spec import NetworkSpec
+from .streams import STREAM_VERSION, block_generator, check_bit_generator, check_precision
 
 __all__ = ["EnsembleMoments", "sample_ensemble", "default_tuples", "DEFAULT_BLOCK_SIZE", "DEFAULT_N_GROUPS"]
 
@@ -193,29 +226,56 @@ class EnsembleMoments:
         )
 
 
-def _block_sums(network, inputs, entropy, block_size, n_networks, block, columns):
-    """Sums of the requested products over the networks of one block, shape (n_statistics,)."""
-    start = block * block_size
-    count = min(block_size, n_networks - start)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(block,))))
-    f = np.asarray(network.sample_outputs(inputs, count, rng), dtype=float)
-    if f.shape != (count, len(inputs)):
-        raise InvalidArgumentError(
-            f"{type(network).__name__}.sample_outputs returned shape {f.shape}, expected {(count, len(inputs))}"
-        )
-    parts = []
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite outputs surface as EnsembleMoments.success
-        for cols in columns:  # cols: (n_tuples_k, k) index array for one order k
-            prod = f[:, cols[:, 0]]
-            for j in range(1, cols.shape[1]):
-                prod *= f[:, cols[:, j]]
-            parts.append(prod.sum(axis=0))
-    return np.concatenate(parts)
+def _block_sampler(network, inputs, precision):
+    """``sample(n, rng) -> f (n, P)`` for one task: the network's ``block_sampler`` (validated inputs and
+    buffers reused across the task's blocks) when it has one, else its ``sample_outputs``."""
+    dtype = np.dtype(precision)
+    if getattr(network.sample_outputs, "via_block_sampler", False) and hasattr(network, "block_sampler"):
+        return network.block_sampler(inputs, dtype=dtype)
+    if precision == "float64":
+        return lambda n, rng: network.sample_outputs(inputs, n, rng)
+    return lambda n, rng: network.sample_outputs(inputs, n, rng, dtype=dtype)
 
 
-def _run_blocks(network, inputs, entropy, block_size, n_networks, blocks, columns):
-    """One task: the per-block sums of consecutive blocks, shape (len(blocks), n_statistics)."""
-    return np.stack([_block_sums(network, inputs, entropy, block_size, n_networks, b, columns) for b in blocks])
+def _run_blocks(network, inputs, entropy, block_size, n_networks, blocks, plan, stream):
+    """One task: the sums of the requested products over each of consecutive blocks, shape (len(blocks), S).
+
+    Block b draws from its own generator (:func:`tensornn.networks.streams.block_generator`); the
+    outputs are converted to float64 before any product (:class:`tensornn.networks.moments.ProductPlan`).
+    """
+    bit_generator, precision = stream
+    with one_blas_thread():
+        sample = _block_sampler(network, inputs, precision)
+        workspace = plan.workspace()
+        sums = np.empty((len(blocks), len(plan.tuples)))
+        for i, block in enumerate(blocks):
+            count = min(block_size, n_networks - block * block_size)
+            f = np.asarray(sample(count, block_generator(entropy, block, bit_generator)))
+            if f.shape != (count, len(inputs)):
+                raise InvalidArgumentError(
+                    f"{type(network).__name__}.sample_outputs returned shape {f.shape}, expected {(count, len(inputs))}"
+                )
+            sums[i] = plan.sums(f, workspace)
+    return sums
+
+
+def _accepts_dtype(network) -> bool:
+    try:
+        parameters = inspect.signature(network.sample_outputs).parameters
+    except (TypeError, ValueError):
+        return False
+    return "dtype" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def _blocks_per_chunk(chunk_size, block_size, n_blocks, executor):
+    """Blocks per task: from chunk_size, else 16, lowered with an executor so that every worker gets
+    about four tasks (so no worker idles while another finishes a long last task)."""
+    if chunk_size is not None:
+        return -(-check_int("chunk_size", chunk_size, minimum=1) // block_size)
+    workers = getattr(executor, "_max_workers", None) if executor is not None else None
+    if not workers:
+        return _DEFAULT_BLOCKS_PER_CHUNK
+    return max(1, min(_DEFAULT_BLOCKS_PER_CHUNK, -(-n_blocks // (4 * workers))))
 
 
 def _progress_callback(progress, total):
@@ -245,6 +305,8 @@ def sample_ensemble(
     n_groups=DEFAULT_N_GROUPS,
     max_pending=None,
     checkpoint=None,
+    precision="float64",
+    bit_generator="pcg64",
 ) -> EnsembleMoments:
     """Sample an ensemble in streamed blocks and accumulate sums of output products.
 
@@ -263,7 +325,8 @@ def sample_ensemble(
     seed : None, int, SeedSequence or Generator
         Root of the block seed sequences; the entropy used is stored in the result.
     chunk_size : int, optional
-        Networks per task, rounded up to whole blocks (default 16 blocks). Does not change results.
+        Networks per task, rounded up to whole blocks (default 16 blocks; with an executor fewer, so that
+        every worker gets about four tasks). Does not change results.
     executor : concurrent.futures.Executor, optional
         Where tasks run (ThreadPoolExecutor, ProcessPoolExecutor, ``distributed.Client.get_executor()``);
         None runs serially. Does not change results.
@@ -283,11 +346,20 @@ def sample_ensemble(
         A ``.npz`` file. After every completed chunk the group sums, group counts and the number
         of completed blocks are written to it atomically (temporary file, then rename), with a
         fingerprint of the configuration (network repr, inputs, entropy, n_networks, block_size,
-        n_groups, tuples). If the file exists and its fingerprint matches, the completed blocks
-        are skipped and the run resumes: the result is bitwise identical to an uninterrupted run.
+        n_groups, tuples, stream version, precision, bit generator). If the file exists and its
+        fingerprint matches, the completed blocks are skipped and the run resumes: the result is
+        bitwise identical to an uninterrupted run.
         A checkpoint of another configuration raises :class:`~tensornn.errors.ConfigError`
         naming the settings that differ. Needs an explicit ``seed`` (not None). The file is kept
         after completion; a rerun then returns the stored result at once.
+    precision : {"float64", "float32"}
+        Precision of the draws and of the network evaluation (default "float64"). "float32" draws
+        other numbers (numpy's float32 Gaussian sampler) and evaluates the network in float32; the
+        products and sums are float64 either way. Needs a network whose ``sample_outputs`` accepts
+        ``dtype`` (ScalarNetwork, BlockGaussNetwork, StructuredNetwork). Its measured effect on speed
+        and accuracy is in docs/ensembles.md.
+    bit_generator : {"pcg64", "sfc64"}
+        The bit generator of the blocks (default "pcg64"); "sfc64" is faster and gives other numbers.
 
     Returns
     -------
@@ -296,7 +368,7 @@ def sample_ensemble(
     Raises
     ------
     InvalidArgumentError, InvalidTypeError
-        Bad sizes, seeds, tuples or a network that is not a NetworkSpec.
+        Bad sizes, seeds, tuples, precision or bit generator, or a network that is not a NetworkSpec.
     ConfigError
         ``checkpoint`` holds a run of a different configuration, or is not a checkpoint file.
 
@@ -317,11 +389,14 @@ def sample_ensemble(
     block_size = check_int("block_size", block_size, minimum=1)
     n_blocks = -(-n_networks // block_size)
     n_groups = min(check_int("n_groups", n_groups, minimum=1), n_blocks)
-    blocks_per_chunk = (
-        _DEFAULT_BLOCKS_PER_CHUNK
-        if chunk_size is None
-        else -(-check_int("chunk_size", chunk_size, minimum=1) // block_size)
-    )
+    blocks_per_chunk = _blocks_per_chunk(chunk_size, block_size, n_blocks, executor)
+    precision = check_precision(precision)
+    bit_generator = check_bit_generator(bit_generator)
+    if precision != "float64" and not _accepts_dtype(network):
+        raise InvalidArgumentError(
+            f"precision={precision!r} needs a network whose sample_outputs accepts a dtype keyword; "
+            f"{type(network).__name__}.sample_outputs does not: use precision='float64'"
+        )
     if checkpoint is not None and seed is None:
         raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = root_entropy(seed)
@@ -331,13 +406,16 @@ def sample_ensemble(
         for k in sorted({len(t) for t in stat_tuples})
     ]
     ordered = tuple(tuple(int(a) for a in row) for cols in columns for row in cols)
+    plan = ProductPlan(ordered)
+    stream = (bit_generator, precision)
 
     group_sums = np.zeros((n_groups, len(ordered)))
     group_counts = np.zeros(n_groups, dtype=np.int64)
     first_block = 0
     if checkpoint is not None:
         checkpoint = Path(checkpoint)
-        fingerprint = _fingerprint(network, x, entropy, n_networks, block_size, n_groups, ordered)
+        fingerprint = _fingerprint(network, x, entropy, n_networks, block_size, n_groups, ordered,
+                                   precision=precision, bit_generator=bit_generator)
         state = _read_checkpoint(checkpoint, fingerprint)
         if state is not None:
             group_sums, group_counts, first_block = state
@@ -364,14 +442,14 @@ def sample_ensemble(
     try:
         if executor is None:
             for chunk in chunks:
-                absorb(chunk, _run_blocks(*args, chunk, columns))
+                absorb(chunk, _run_blocks(*args, chunk, plan, stream))
         else:
             if max_pending is None:
                 workers = getattr(executor, "_max_workers", None)
                 max_pending = 4 * workers if workers else 8
             max_pending = check_int("max_pending", max_pending, minimum=1)
             for chunk in chunks:
-                pending.append((chunk, executor.submit(_run_blocks, *args, chunk, columns)))
+                pending.append((chunk, executor.submit(_run_blocks, *args, chunk, plan, stream)))
                 if len(pending) >= max_pending:
                     done_chunk, future = pending.popleft()
                     absorb(done_chunk, future.result())
@@ -393,6 +471,9 @@ def sample_ensemble(
         "block_size": block_size,
         "n_groups": n_groups,
         "entropy": entropy,
+        "precision": precision,
+        "bit_generator": bit_generator,
+        "stream_version": STREAM_VERSION,
     }
     return EnsembleMoments(
         inputs=x,

@@ -31,7 +31,9 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .blocks import BlockKinetic, block_kinetic_coefficients
 from .kernels import kernel_w
-from .spec import resolve_bias, resolve_readout
+from .layers import dense_sampler
+from .spec import resolve_bias, resolve_readout, via_block_sampler
+from .streams import sampling_dtype
 
 __all__ = ["ScalarNetwork"]
 
@@ -159,12 +161,33 @@ class ScalarNetwork:
         return block_kinetic_coefficients(block_sizes=(self.d_in,), sigma_blocks=(self.sigma_w,), sigma_v=self.sigma_v)
 
     # ------------------------------------------------------------------ sampling
-    def sample_outputs(self, inputs, n_networks, rng) -> np.ndarray:
+    def block_sampler(self, inputs, *, dtype=np.float64):
+        """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P).
+
+        The inputs are validated once and the buffers are reused from call to call (the returned array
+        is overwritten by the next call); :func:`tensornn.networks.sampling.sample_ensemble` uses one per
+        task. The draws are those of :meth:`sample_outputs`.
+        """
+        x = self.check_inputs(inputs)
+        dtype = sampling_dtype(dtype)
+        activation = get_activation(self.activation)
+        shift = None
+        if activation.normalised:  # Gauss-net: exp(z - s(x, x)), evaluated in log space
+            shift = self.sigma_b**2 + self.sigma_w**2 * np.sum(x * x, axis=1) / self.d_in
+        return dense_sampler(x * (self.sigma_w / np.sqrt(self.d_in)), width=self.width, activation=activation,
+                             bias_scale=self.sigma_b if self.bias else None, shift=shift,
+                             readout_scale=self.sigma_v / np.sqrt(self.width), dtype=dtype)
+
+    @via_block_sampler
+    def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:
         """Draw ``n_networks`` independent networks from ``rng`` and evaluate them on ``inputs``.
 
-        The draws are made in a fixed order (W0, b0, W1, b1; the biases only when sigma_b > 0),
-        so the outputs depend only on the generator state, ``n_networks`` and the inputs.
-        Memory is O(n_networks * width * P): stream large ensembles with
+        The draws are made in a fixed order, each for all networks at once: W0 component-major
+        (d_in, n, N), b0 (n, N), W1 (n, N), b1 (n), the biases only when sigma_b > 0; with sigma_v = 0
+        the output is b1 alone and only b1 is drawn. So the outputs depend only on the generator state,
+        ``n_networks``, the inputs and ``dtype``. The evaluation runs in cache-sized sub-chunks
+        (:class:`tensornn.networks.layers.HiddenLayer`); memory is that of the draws,
+        O(n_networks * width * (d_in + 2)). Stream large ensembles with
         :func:`tensornn.networks.sampling.sample_ensemble`.
 
         Parameters
@@ -172,31 +195,14 @@ class ScalarNetwork:
         inputs : array_like, shape (P, d_in)
         n_networks : int, >= 1
         rng : numpy.random.Generator
+        dtype : {numpy.float64, numpy.float32}
+            Precision of the draws and of the evaluation (float32 draws are other numbers).
 
         Returns
         -------
-        ndarray, shape (n_networks, P)
+        ndarray, shape (n_networks, P), in ``dtype``
         """
-        x = self.check_inputs(inputs)
         n = check_int("n_networks", n_networks, minimum=1)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-        width, d_in = self.width, self.d_in
-        w0 = rng.standard_normal((n, width, d_in))
-        w0 *= self.sigma_w / np.sqrt(d_in)
-        z = w0[:, :, 0, None] * x[:, 0] if d_in == 1 else np.matmul(w0, x.T)  # (n, width, P)
-        if self.bias:
-            b0 = rng.standard_normal((n, width, 1))
-            b0 *= self.sigma_b
-            z += b0
-        activation = get_activation(self.activation)
-        if activation.normalised:  # Gauss-net: subtract s(x, x) before exp, in log space
-            z -= self.sigma_b**2 + self.sigma_w**2 * np.einsum("pi,pi->p", x, x) / d_in
-        h = activation(z)
-        w1 = rng.standard_normal((n, 1, width))
-        w1 *= self.sigma_v / np.sqrt(width)
-        with np.errstate(invalid="ignore", over="ignore"):  # overflowed Exp-nets give inf/NaN, reported by status
-            out = np.matmul(w1, h)[:, 0, :]
-        if self.bias:
-            out += self.sigma_b * rng.standard_normal((n, 1))
-        return out
+        return self.block_sampler(inputs, dtype=dtype)(n, rng)

@@ -22,7 +22,7 @@ import numpy as np
 from .._checks import check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["NetworkSpec", "resolve_bias", "resolve_readout"]
+__all__ = ["NetworkSpec", "resolve_bias", "resolve_readout", "via_block_sampler"]
 
 
 @runtime_checkable
@@ -32,6 +32,9 @@ class NetworkSpec(Protocol):
     Implementations must be picklable (they are shipped to worker processes) and must draw all
     their randomness from the ``rng`` they are given, in an order that depends only on
     ``n_networks`` and the inputs' shape, so a block of networks is reproducible anywhere.
+    A ``dtype`` keyword of ``sample_outputs`` (float64 or float32) enables
+    ``sample_ensemble(..., precision="float32")``; a ``block_sampler`` method marked by
+    :func:`via_block_sampler` lets the sampler reuse buffers across blocks.
     """
 
     def check_inputs(self, inputs) -> np.ndarray:
@@ -39,6 +42,19 @@ class NetworkSpec(Protocol):
 
     def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n_networks`` independent networks and return their outputs, shape (n_networks, P)."""
+
+
+def via_block_sampler(sample_outputs):
+    """Mark a family's ``sample_outputs`` as ``self.block_sampler(inputs, dtype=dtype)(n_networks, rng)``.
+
+    A family may also offer ``block_sampler(inputs, *, dtype) -> sampler(n, rng)``: the inputs validated
+    once and buffers reused from block to block. :func:`tensornn.networks.sampling.sample_ensemble` then
+    prepares one block sampler per task instead of calling ``sample_outputs`` per block, which gives the
+    same numbers. It does so only when ``sample_outputs`` carries this mark, so a subclass or a patch
+    that replaces ``sample_outputs`` is still what gets called.
+    """
+    sample_outputs.via_block_sampler = True
+    return sample_outputs
 
 
 def resolve_bias(sigma_b, bias) -> tuple[float, bool]:

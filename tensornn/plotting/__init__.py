@@ -13,8 +13,8 @@ __getattr__, __dir__, __all__ = attach(
         "potentials_figure": ".flow",
         "spectra_figure": ".data",
         "plot_result": ".rg",
+        "fits_figure": ".compare",
+        "couplings_figure": ".compare",
         "flows_figure": ".compare",
-        "sigma_figure": ".compare",
-        "bubbles_figure": ".compare",
     },
 )

@@ -31,7 +31,10 @@ arXiv:2212.11811; Litim, arXiv:hep-th/0203006.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from scipy.stats import chi2 as chi2_law
@@ -77,6 +80,39 @@ def _measure(d_in, width, sigma_w, y, n_networks, seed, executor, callback):
     norm = field_normalisation(net)
     return (float(norm.to_field(est.value[0], 4)), float(norm.to_field(est.error[0], 4)),
             float(norm.to_field(est.exact[0], 4)))
+
+
+class _Stopped(Exception):
+    """Raised in the threads of :func:`_measure_many` once one of them has failed."""
+
+
+def _measure_many(jobs, executor, callback):
+    """``_measure(*job)`` for every job, in order.
+
+    With an executor the ensembles run side by side, one thread each feeding the executor's workers,
+    so no worker waits while another finishes the last task of an ensemble (the numbers do not depend
+    on it). When one fails, the others stop at their next completed chunk.
+    """
+    if executor is None or len(jobs) < 2:
+        return [_measure(*job, executor, callback) for job in jobs]
+    stop, lock = threading.Event(), threading.Lock()
+
+    def progress(n_done):
+        if stop.is_set():
+            raise _Stopped
+        if callback is not None:
+            with lock:
+                callback(n_done)
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as threads:
+        futures = [threads.submit(_measure, *job, executor, progress) for job in jobs]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            stop.set()
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def _monotone(flow: PassiveFlow):
@@ -291,10 +327,13 @@ def active_passive_experiment(
     flow_kw = dict(k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio, kinetic="p2")
     cases = []
     try:
-        for ci, (d_in, width) in enumerate((d, n) for d in d_ins for n in widths):
-            y = default_rescaled_inputs(d_in, radii)
-            ir_seed = child_seed(entropy, ci, 0)
-            u4_ir, e_ir, ex_ir = _measure(d_in, width, sigma0, y, n_networks, ir_seed, executor, callback)
+        # 1. the IR ensembles of every case side by side, 2. the passive flows, 3. every grid ensemble side by side
+        specs = [(ci, d, n, default_rescaled_inputs(d, radii)) for ci, (d, n) in enumerate((d, n) for d in d_ins
+                                                                                         for n in widths)]
+        irs = _measure_many([(d_in, width, sigma0, y, n_networks, child_seed(entropy, ci, 0))
+                             for ci, d_in, width, y in specs], executor, callback)
+        flows, grids = [], []
+        for (ci, d_in, width, y), (u4_ir, e_ir, ex_ir) in zip(specs, irs):
             central = passive_flow(d_in, sigma0, u4_ir, u6_ir=u6, **flow_kw)
             band = tuple(passive_flow(d_in, sigma0, u4_ir + s * e_ir, u6_ir=u6, **flow_kw) for s in (-1.0, 1.0))
             exact_flow = passive_flow(d_in, sigma0, ex_ir, u6_ir=u6, **flow_kw)
@@ -311,8 +350,14 @@ def active_passive_experiment(
                     top = 2 * sigma0
                 sig = np.geomspace(sigma0, top, n_points)
             seeds = tuple(child_seed(entropy, ci, j + 1) for j in range(len(sig)))
-            rows = np.array([_measure(d_in, width, float(s), y, n_networks, sd, executor, callback)
-                             for s, sd in zip(sig, seeds)])
+            flows.append((central, band, exact_flow, message))
+            grids.append((sig, seeds))
+        jobs = [(d_in, width, float(s), y, n_networks, sd)
+                for (ci, d_in, width, y), (sig, seeds) in zip(specs, grids) for s, sd in zip(sig, seeds)]
+        measured = iter(_measure_many(jobs, executor, callback))
+        for (ci, d_in, width, y), (u4_ir, e_ir, ex_ir), (central, band, exact_flow, message), (sig, seeds) in zip(
+                specs, irs, flows, grids):
+            rows = np.array([next(measured) for _ in sig])
             u4, err, ex = rows.T
             try:
                 fit = fit_power_law(sig, u4, err)
