@@ -51,6 +51,14 @@ def test_blowup_is_diverged_at_the_right_scale():
     assert "blow-up" in res.message
 
 
+def test_stall_after_a_large_growth_is_a_blow_up_not_a_failure():
+    # dg/dt = g^3: g = 1/sqrt(1 - 2t) blows up at t = 1/2; with an unreachable bound the step-size control stalls
+    # first, after the couplings grew by far more than 1e3: that is a blow-up ("diverged"), not "failed"
+    res = run_flow(Power(a=1.0, p=3), [1.0], k_start=1.0, k_stop=np.exp(1.0), blowup=1e300)
+    assert res.status == "diverged", res
+    assert res.t[-1] == pytest.approx(0.5, abs=1e-3)
+
+
 def test_validity_crossing_is_pole_with_component_name():
     # dg/dt = g, g(0) = 1, validity 3 - g: crosses at t = ln 3.
     res = run_flow(Power(a=1.0, g_max=3.0), [1.0], k_start=1.0, k_stop=10.0, dimensionless=True)

@@ -28,6 +28,9 @@ _SOLVERS = {"LSODA": LSODA, "RK45": RK45, "RK23": RK23, "DOP853": DOP853, "Radau
 #: Integration methods accepted by :func:`run_flow` (the solvers of :func:`scipy.integrate.solve_ivp`).
 METHODS = tuple(_SOLVERS)
 
+#: A stalled integration whose couplings grew by more than this factor is reported as a blow-up ("diverged").
+_GROWTH = 1e3
+
 #: Statuses of a :class:`FlowResult`.
 STATUSES = ("completed", "pole", "diverged", "failed")
 
@@ -336,6 +339,12 @@ def _stalled(ts, ys, t_last, y_last, names, dimensionless, check_validity, dimle
     if not np.all(np.isfinite(y_last)) or np.max(np.abs(y_last)) > 1e-3 * blowup:
         return _result(ts, ys, names, dimensionless, "diverged",
                        f"the couplings blew up near k = {np.exp(t_last):.6g} ({reason})", None, nfev)
+    start = float(np.max(np.abs(ys[0]))) if len(ys) else 0.0
+    growth = float(np.max(np.abs(y_last))) / max(start, 1e-300)
+    if growth > _GROWTH:  # a finite-t blow-up the step-size control met before the blow-up bound
+        return _result(ts, ys, names, dimensionless, "diverged",
+                       f"the couplings grew by a factor {growth:.3g} and {reason} near k = {np.exp(t_last):.6g} "
+                       "(a blow-up)", None, nfev)
     if dimless is not None:
         with np.errstate(all="ignore"):
             v = check_validity(t_last, y_last)
