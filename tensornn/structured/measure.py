@@ -4,9 +4,9 @@ Two paths that must agree:
 
 - :func:`four_point_from_moments` reads G4c on a list of quadruples, with jackknife errors and the
   jackknife covariance across quadruples, from the streamed ensemble of
-  :func:`tensornn.ensemble.sample_ensemble` (the general machinery: seeded blocks, executors).
+  :func:`tensornn.networks.sampling.sample_ensemble` (the general machinery: seeded blocks, executors).
 - :func:`estimate_correlators` is a small direct estimator: networks are drawn in ``n_blocks``
-  independent blocks (each with its own child seed), the plug-in joint cumulant is computed per block
+  independent blocks (block b seeded by ``child_seed(seed, b)``), the plug-in joint cumulant is computed per block
   and the blocks give the mean and its standard error (std / sqrt(n_blocks)).
 
 Both give the covariance of the G4c estimates across quadruples, which the bubble fit needs: all
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_int
-from .._random import as_generator
+from .._random import child_seed, root_entropy
 from ..networks.sampling import EnsembleMoments
 from ..errors import InvalidArgumentError, InvalidTypeError
 
@@ -69,12 +69,9 @@ def _block_cumulants(f: np.ndarray, quadruples: np.ndarray, centred: bool):
 
 
 def _child_generators(seed, n: int) -> list[np.random.Generator]:
-    """n independent generators derived from ``seed`` (validated as in :func:`as_generator`)."""
-    if isinstance(seed, np.random.Generator):
-        return seed.spawn(n)
-    as_generator(seed)
-    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return [np.random.default_rng(child) for child in sequence.spawn(n)]
+    """n independent generators, block b seeded by ``child_seed(seed, b)`` (:mod:`tensornn._random`)."""
+    entropy = root_entropy(seed)
+    return [np.random.default_rng(child_seed(entropy, b)) for b in range(n)]
 
 
 def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=None, n_blocks: int = 50,
