@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import InvalidArgumentError
 
-__all__ = ["finite", "to_jsonable", "dumps_json"]
+__all__ = ["finite", "number", "to_jsonable", "dumps_json"]
 
 
 def finite(x) -> float | None:
@@ -29,6 +29,16 @@ def finite(x) -> float | None:
         return None
     x = float(x) + 0.0
     return x if math.isfinite(x) else None
+
+
+def number(z) -> float | dict | None:
+    """A real number as :func:`finite`, a complex one with nonzero imaginary part as ``{"real", "imag"}``.
+
+    >>> number(2.0), number(1 + 2j)
+    (2.0, {'real': 1.0, 'imag': 2.0})
+    """
+    z = complex(z)
+    return finite(z.real) if z.imag == 0 else {"real": finite(z.real), "imag": finite(z.imag)}
 
 
 def to_jsonable(value):

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import root
 
 from .._checks import check_array, check_choice, check_int, check_keys, check_real
-from .._json import finite
+from .._json import finite, number
 from .._random import as_generator
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .stability import DERIVATIVES, ILL_CONDITIONED, critical_exponents, stability_matrix
@@ -118,12 +118,10 @@ class FixedPoint:
 
     def to_dict(self) -> dict:
         """JSON-ready record (docs/json.md): complex exponents as ``{"real", "imag"}``, nan as None."""
-        theta = [complex(x) for x in np.ravel(self.exponents)]
         return {
             "couplings": {n: finite(v) for n, v in zip(self.names, self.couplings)},
             "eta": finite(self.eta),
-            "theta": [finite(x.real) if x.imag == 0 else {"real": finite(x.real), "imag": finite(x.imag)}
-                      for x in theta],
+            "theta": [number(x) for x in np.ravel(self.exponents)],
             "nu": finite(self.nu),
             "omega": finite(self.omega),
             "n_relevant": int(self.n_relevant),

@@ -7,16 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._json import finite
 from .._checks import check_int
 from .chebyshev import ChebyshevGrid
 from .potential import litim_volume
 
 __all__ = ["FunctionalFlowResult"]
-
-
-def _real(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 @dataclass(frozen=True, repr=False)
@@ -118,12 +114,12 @@ class FunctionalFlowResult:
         return {
             "dim": self.dim, "n_components": self.n_components, "kinetic": self.kinetic,
             "dimensionless": self.dimensionless, "status": self.status, "message": self.message,
-            "k_stop_reached": _real(self.k_stop_reached), "violated": self.violated, "nfev": self.nfev,
-            "t": [_real(v) for v in self.t], "k": [_real(v) for v in self.k],
-            "grid": {"variable": "r" if self.dimensionless else "rho", "points": [_real(v) for v in self.points]},
-            "values": [[_real(v) for v in row] for row in self.values.T],
-            "couplings": {n: [_real(v) for v in row] for n, row in zip(self.names, g)},
-            "diagnostics": {key: _real(v) if isinstance(v, float) else v for key, v in self.diagnostics.items()},
+            "k_stop_reached": finite(self.k_stop_reached), "violated": self.violated, "nfev": self.nfev,
+            "t": [finite(v) for v in self.t], "k": [finite(v) for v in self.k],
+            "grid": {"variable": "r" if self.dimensionless else "rho", "points": [finite(v) for v in self.points]},
+            "values": [[finite(v) for v in row] for row in self.values.T],
+            "couplings": {n: [finite(v) for v in row] for n, row in zip(self.names, g)},
+            "diagnostics": {key: finite(v) if isinstance(v, float) else v for key, v in self.diagnostics.items()},
         }
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._json import finite, number
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .chebyshev import ChebyshevGrid
@@ -49,18 +50,6 @@ def _normalise(v: np.ndarray) -> np.ndarray:
     ref = v[0] if abs(v[0]) > 1e-8 * np.max(np.abs(v)) else v[np.argmax(np.abs(v))]
     out = v / ref
     return np.real(out) if np.allclose(np.imag(out), 0) else out
-
-
-def _real(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _number(z):
-    z = complex(z)
-    if z.imag != 0:
-        return {"real": _real(z.real), "imag": _real(z.imag)}
-    return _real(z.real)
 
 
 @dataclass(frozen=True, repr=False)
@@ -247,24 +236,24 @@ class FunctionalFixedPoint:
             "multicriticality": self.multicriticality,
             "dim": self.dim,
             "n_components": self.n_components,
-            "couplings": {n: _real(v) for n, v in self.as_dict().items()},
-            "minimum": None if (m := self.minimum()) is None else {k: _real(v) for k, v in m.items()},
+            "couplings": {n: finite(v) for n, v in self.as_dict().items()},
+            "minimum": None if (m := self.minimum()) is None else {k: finite(v) for k, v in m.items()},
             "eta": 0.0,
-            "theta": [_number(t) for t in self.exponents],
-            "nu": _real(self.nu),
-            "omega": _real(self.omega),
+            "theta": [number(t) for t in self.exponents],
+            "nu": finite(self.nu),
+            "omega": finite(self.omega),
             "n_relevant": self.n_relevant,
             "valid": True,
             "status": self.status,
             "message": self.message,
             "flags": list(self.flags),
             "notes": list(self.notes),
-            "residual": _real(self.residual),
-            "diagnostics": {k: (_real(v) if isinstance(v, float) else v) for k, v in self.diagnostics.items()},
+            "residual": finite(self.residual),
+            "diagnostics": {k: (finite(v) if isinstance(v, float) else v) for k, v in self.diagnostics.items()},
             "resolution": self.resolution,
-            "r_max": _real(self.r_max),
-            "r": [_real(v) for v in self.r],
-            "w": [_real(v) for v in self.w],
+            "r_max": finite(self.r_max),
+            "r": [finite(v) for v in self.r],
+            "w": [finite(v) for v in self.w],
         }
 
     def __repr__(self) -> str:
