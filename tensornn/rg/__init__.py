@@ -13,5 +13,13 @@ __getattr__, __dir__, __all__ = attach(
         "ActiveSeries": ".results",
         "ActivePassiveCase": ".results",
         "ActivePassiveResult": ".results",
+        "KineticComparison": ".results",
+        "CONVENTIONS": ".conventions",
+        "RGConvention": ".conventions",
+        "get_convention": ".conventions",
+        "StructuralSlopes": ".structural",
+        "structural_slopes": ".structural",
+        "passive_slope": ".structural",
+        "closing_u6": ".structural",
     },
 )
