@@ -178,7 +178,7 @@ def _compare(kinetic, flows, sig, active, conv, structural):
     central, band, exact_flow = flows
     u4, err, ex = active.u4, active.u4_error, active.u4_exact
     p_c = central.at_sigma_w(sig)
-    p_lo, p_hi = (f.at_sigma_w(sig) for f in band)
+    p_lo, p_hi = (f.at_sigma_w(sig) for f in band) if band else (np.full(sig.shape, np.nan),) * 2
     # the grid points inside the range of the central flow; those the band flows also reach when there are two
     # (the union grid holds points of the other kinetic functions' ranges)
     matched = np.nonzero(np.isfinite(p_c))[0]
@@ -198,23 +198,30 @@ def _compare(kinetic, flows, sig, active, conv, structural):
     else:
         chi2, p_value = float("nan"), float("nan")
         message = ("no grid point inside the passive range" if not len(matched)
+                   else "the IR coupling has no finite standard error (too few networks for the jackknife), "
+                        "so the passive flow has no error band" if not band
                    else "a band flow did not reach every matched sigma_w")
     if central.status != "completed":
         message += (" " if message else "") + f"passive flow {central.status}: {central.message}"
     # the couplings in units of the mass, g = u4/m^(4 - d_in), from the noise-free sides
-    passive_running = active_running = float("nan")
-    if len(matched):
-        top = sig[matched[-1]]
-        g_top = exact_flow.at_sigma_w(top, exact_flow.u4_mass_units)
+    # at the largest matched sigma_w that the exact flow reaches (where ratio_exact is finite)
+    passive_running = active_running = running_sigma = float("nan")
+    reached = matched[np.isfinite(ratio_exact)]
+    if len(reached):
+        j = reached[-1]
+        running_sigma = float(sig[j])
+        # on the passive curve u2 = m(sigma_w)^2 by the reading sigma_w(k) = sqrt(d_in u2/2)
+        m_top = math.sqrt(2.0 / active.d_in) * running_sigma
+        g_top = exact_flow.at_sigma_w(running_sigma) / m_top ** (4.0 - active.d_in)
         passive_running = float(g_top / exact_flow.u4_mass_units[0])
         g_act = active.in_mass_units(active.u4_exact)
-        active_running = float(g_act[matched[-1]] / g_act[0])
+        active_running = float(g_act[j] / g_act[0])
     return KineticComparison(
         kinetic=kinetic, passive=central, passive_exact=exact_flow, passive_band=band, matched=matched,
         passive_u4=p_c, passive_u4_error=e_p, ratio=ratio, ratio_error=ratio_err, ratio_exact=ratio_exact,
         chi2=chi2, dof=int(len(matched)), p_value=p_value, passive_slope=_log_slope(sig[matched], p_c),
         passive_slope_uv=_uv_slope(central), structural=structural, passive_running=passive_running,
-        active_running=active_running, message=message,
+        active_running=active_running, running_sigma_w=running_sigma, message=message,
     )
 
 
@@ -367,9 +374,10 @@ def active_passive_experiment(
             flows = {}
             for kin in kinetics:
                 kw = dict(u6_ir=u6, k_ir_ratio=k_ir_ratio, k_uv_ratio=k_uv_ratio, kinetic=kin)
-                flows[kin] = (passive_flow(d_in, sigma0, u4_ir, **kw),
-                              tuple(passive_flow(d_in, sigma0, u4_ir + s * e_ir, **kw) for s in (-1.0, 1.0)),
-                              passive_flow(d_in, sigma0, ex_ir, **kw))
+                # the band needs a finite standard error (the jackknife has none for very small ensembles)
+                band = (tuple(passive_flow(d_in, sigma0, u4_ir + s * e_ir, **kw) for s in (-1.0, 1.0))
+                        if math.isfinite(e_ir) else ())
+                flows[kin] = (passive_flow(d_in, sigma0, u4_ir, **kw), band, passive_flow(d_in, sigma0, ex_ir, **kw))
             message = ""
             if grid is not None:
                 sig = grid.copy()

@@ -122,7 +122,7 @@ class KineticComparison:
         "gauss" (the network's kinetic function) or "p2".
     passive : PassiveFlow
         The flow from the measured IR data; ``passive_exact`` from the exact IR u4; ``passive_band``
-        the two flows from ``u4_ir -+ u4_ir_error``.
+        the two flows from ``u4_ir -+ u4_ir_error`` (empty when that error is not finite).
     matched : ndarray of int
         Indices of the active grid points inside the passive range of sigma_w.
     passive_u4, passive_u4_error : ndarray, shape (n_matched,)
@@ -146,6 +146,9 @@ class KineticComparison:
     active_running : float
         ``g_a(sigma_top)/g_a(sigma_w0)`` of the exact active coupling in units of its mass: 1 to
         round-off for "tensornn", ``(sigma_top/sigma_w0)^(2 (d_in - 4))`` for "els".
+    running_sigma_w : float
+        ``sigma_top``: the largest matched grid point that the exact-IR flow reaches. There
+        ``ratio_exact = passive_running / active_running``.
     """
 
     kinetic: str
@@ -166,6 +169,7 @@ class KineticComparison:
     structural: StructuralSlopes
     passive_running: float
     active_running: float
+    running_sigma_w: float
     message: str = ""
 
     @property
@@ -295,6 +299,7 @@ class ActivePassiveCase:
             "passive_dimensionless_slope": c.passive_slope - flow_dim,
             "passive_dimensionless_slope_ir": c.structural.passive_dimensionless_ir,
             "passive_running": c.passive_running, "active_running": c.active_running,
+            "running_sigma_w": c.running_sigma_w,
             # the measured comparison at the matched sigma_w
             "ratio_top": float(c.ratio[top]) if n else float("nan"),
             "ratio_top_error": float(c.ratio_error[top]) if n else float("nan"),
