@@ -94,24 +94,25 @@ def _print_table(result):
     print(f"active vs passive RG, Gauss-net; convention {p['convention']}: {p['normalisation']}; "
           f"U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!, u6(k_IR) = {p['u6']:g}, k_IR = {p['k_ir_ratio']:g} m0, "
           f"k_UV = {p['k_uv_ratio']:g} m0")
-    print("slopes d ln|u4| / d ln sigma_w. struct: the same for any network (active: canonical dimension; passive at "
-          "k_IR: -12 u2/(P_kin + u2) + 2 u2 u6/u4^2); dimless: the slopes of u4/m^(4 - d_in); running: "
-          "u4/m^(4 - d_in) at the top over its IR value (exact, passive / active); ratio: passive/active at the top")
-    head = (f"{'d_in':>4} {'N':>5} {'kinetic':>7} {'sigma range':>13} | {'struct act':>10} {'pas IR':>7} | "
-            f"{'active slope':>15} {'passive':>8} | {'dimless act':>16} {'pas':>7} | {'running':>13} | "
-            f"{'ratio top':>15} {'exact':>7} {'chi2/dof':>11} {'p':>8}  verdict / flow")
-    print(head)
+    print("slopes d ln|u4| / d ln sigma_w. structural = the same for any network (active: the canonical dimension; "
+          "passive at k_IR: -12 u2/(P_kin + u2) + 2 u2 u6/u4^2); in mass units = the slopes of u4/m^(4 - d_in); "
+          "running = u4/m^(4 - d_in) at the top over its IR value (exact; passive/active); ratio = passive/active "
+          "at the top")
+    print(f"{'d_in':>4} {'N':>5} {'kinetic':>7} {'sigma_w':>12} | {'structural':>16} | {'measured slopes':>24} | "
+          f"{'in mass units':>24} | {'running':>13} | {'ratio top (exact)':>25} | {'chi2/dof':>12} {'p':>8}  verdict")
+    print(f"{'':>31} | {'active':>6} {'pas IR':>9} | {'active':>15} {'passive':>8} | {'active':>15} {'passive':>8} | "
+          f"{'pas/act':>13} |")
     for r in result.table():
-        print(f"{r['d_in']:>4} {r['width']:>5} {r['kinetic']:>7} {r['sigma_w0']:>5.3g}-{_fmt(r['sigma_w_top'], '<7.3g')} | "
-              f"{r['structural_slope']:>10d} {_fmt(r['passive_slope_ir'], '7.2f')} | "
+        print(f"{r['d_in']:>4} {r['width']:>5} {r['kinetic']:>7} {r['sigma_w0']:>4.3g}-{_fmt(r['sigma_w_top'], '<7.4g')} | "
+              f"{r['structural_slope']:>6d} {_fmt(r['passive_slope_ir'], '9.4g')} | "
               f"{_fmt(r['active_slope'], '6.3f')} +- {_fmt(r['active_slope_error'], '<5.2g')} "
               f"{_fmt(r['passive_slope'], '8.3f')} | "
               f"{_fmt(r['active_dimensionless_slope'], '6.3f')} +- {_fmt(r['active_slope_error'], '<5.2g')} "
-              f"{_fmt(r['passive_dimensionless_slope'], '7.3f')} | "
+              f"{_fmt(r['passive_dimensionless_slope'], '8.3f')} | "
               f"{_fmt(r['passive_running'], '6.3g')}/{_fmt(r['active_running'], '<6.3g')} | "
-              f"{_fmt(r['ratio_top'], '6.3g')} +- {_fmt(r['ratio_top_error'], '<5.2g')} "
-              f"{_fmt(r['ratio_exact_top'], '7.3g')} {_fmt(r['chi2'], '7.3g')}/{r['dof']:<3} "
-              f"{_fmt(r['p_value'], '8.2g')}  {r['verdict']} / {r['passive_status']}")
+              f"{_fmt(r['ratio_top'], '7.3g')} +- {_fmt(r['ratio_top_error'], '<7.2g')} ({_fmt(r['ratio_exact_top'], '.3g')})"
+              f"{'':<3} | {_fmt(r['chi2'], '8.3g')}/{r['dof']:<3} {_fmt(r['p_value'], '8.2g')}  "
+              f"{r['verdict']}{'' if r['passive_status'] == 'completed' else ' (flow ' + r['passive_status'] + ')'}")
     for kin in result.kinetics:
         print(result.structural_line(kin))
     for kin in result.kinetics:
