@@ -1,4 +1,4 @@
-"""The seed set-up of the active/passive comparison (Erbin, Lahoche, Ousmane Samary), reproduced with tensornn.
+"""The set-up of Erbin, Lahoche and Ousmane Samary (ELS) for the active/passive comparison, reproduced with tensornn.
 
 Run: python examples/els_reproduction.py [--figure docs/figures/els_reproduction.png] [--networks N]
      (a few seconds with the exact couplings; --networks N replaces them by a Monte Carlo of N networks per point).
@@ -22,7 +22,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     rep = els_reproduction(widths=args.widths, n_networks=args.networks)
-    print(f"seed set-up ({rep.parameters['source']} u4; u6 = {rep.parameters['u6']:g}, kinetic "
+    print(f"ELS set-up ({rep.parameters['source']} u4; u6 = {rep.parameters['u6']:g}, kinetic "
           f"{rep.parameters['kinetic']}, k from {rep.parameters['k_range'][0]:g} to {rep.parameters['k_range'][1]:g})")
     print("    N   u4_f(sigma_w=1)  active slope (fit / structural)  passive: sigma_w(k_UV)  u4(k_UV)   "
           "slope IR / over the curve")

@@ -18,7 +18,7 @@ The story, step by step:
    move; the passive slope is -12 u2/(P_kin + u2) + 2 u2 u6/u4^2, -12 at k_IR for u6 = 0 whatever the network.
 5. The test: the passive coupling in units of its running mass against the active one, at the sigma_w the
    passive map reaches, with errors.
-6. The same with the seed authors' normalisation (convention "els": the raw u4_f, u6 = 50).
+6. The same with the normalisation of Erbin, Lahoche and Ousmane Samary (convention "els": the raw u4_f, u6 = 50).
 """
 
 import argparse
@@ -60,6 +60,13 @@ def main(argv=None):
             print(f"  d_in = {d}, {conv:8s}: active {s[0].active:+d}, in units of the mass {s[0].active_dimensionless:+d}; "
                   f"passive at k_IR with u6 = 0: {s[0].passive_ir:.4f} (u4 = -1), {s[1].passive_ir:.4f} (u4 = -1000); "
                   f"u6 closing the IR gap: {s[0].u6_closing:.4g} u4^2 (sigma_w0 = 1)")
+
+    # The field normalisation: the raw u4_f is Z^2 times the coupling of phi = sqrt(Z) f (convention "els" feeds it raw).
+    from tensornn.networks.kernels import gauss_fourier
+
+    print("Z of the Gauss-net at sigma_w0 = 1: " + ", ".join(
+        f"d_in = {d}: Z = {gauss_fourier(1.0, d).Z:.5g}, Z^2 = {gauss_fourier(1.0, d).Z ** 2:.4g} "
+        f"(1/Z^2 = {gauss_fourier(1.0, d).Z ** -2:.4g})" for d in args.d_in))
 
     results = {}
     for conv in args.conventions:

@@ -1,7 +1,7 @@
-"""Structural slopes, conventions and the seed set-up of the active/passive comparison (docs/rg_experiment.md).
+"""Structural slopes, conventions and the ELS set-up of the active/passive comparison (docs/rg_experiment.md).
 
 Oracles: the exact finite-width u4 (no Monte Carlo), the engine's beta functions, a hand integration of the
-scalar anchors in the seed's own variables.
+scalar anchors in the variables of ELS.
 """
 
 import json
@@ -196,8 +196,8 @@ def test_cli_convention_and_kinetic(tmp_path, capsys):
     assert "kinetic" in capsys.readouterr().err
 
 
-# ------------------------------------------------------------------------------------------------- the seed set-up
-def test_els_reproduction_follows_the_seed_set_up():
+# ------------------------------------------------------------------------------------------------- the ELS set-up
+def test_els_reproduction_follows_the_els_set_up():
     assert len(els_quadruples()) == 126  # multisets of size 4 of 6 inputs: C(9, 4)
     assert len(ELS_SIGMA_WS) == 28 and ELS_SIGMA_WS[0] == 1.0 and ELS_SIGMA_WS[-1] == 100.0
     rep = els_reproduction(widths=(10, 100), sigma_ws=(1.0, 2.0, 50.0))
@@ -211,7 +211,7 @@ def test_els_reproduction_follows_the_seed_set_up():
         assert p.kinetic == "p2" and p.u6_ir == 50.0 and p.u2_ir == pytest.approx(2.0, rel=1e-14)
         assert p.k_ir == pytest.approx(1e-10, rel=1e-12) and p.k_uv == pytest.approx(99.99, rel=1e-12)
         assert c.structural_slope == -3
-    # the seed's flow, integrated by hand in its own variable k (not ln k): the anchors of docs/theory/flow.md
+    # the ELS flow, integrated by hand in its own variable k (not ln k): the anchors of docs/theory/flow.md
     c = rep.curves[0]
     vd = 1 / (2 * math.sqrt(math.pi) * gamma(1.5))
 
@@ -235,3 +235,16 @@ def test_els_reproduction_monte_carlo_agrees_with_the_exact_curves():
     mc = els_reproduction(widths=(10,), sigma_ws=(1.0, 3.0, 10.0), n_networks=20_000, seed=1)
     c, e = mc.curves[0], exact.curves[0]
     assert np.all(np.abs(c.u4 - e.u4) < 3 * c.u4_error)
+
+
+def test_els_example_script(tmp_path, capsys):
+    import pathlib
+    import runpy
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "els_reproduction.py"
+    module = runpy.run_path(str(script), run_name="example")
+    out = tmp_path / "els.png"
+    rep = module["main"](["--figure", str(out), "--widths", "10"])
+    text = capsys.readouterr().out
+    assert out.stat().st_size > 0 and "ELS set-up" in text and len(rep.curves) == 1
+    assert rep.table()[0]["structural_slope"] == -3

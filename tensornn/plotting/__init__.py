@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = attach(
         "potentials_figure": ".flow",
         "spectra_figure": ".data",
         "plot_result": ".rg",
+        "plot_els_reproduction": ".rg",
         "flows_figure": ".compare",
         "sigma_figure": ".compare",
         "bubbles_figure": ".compare",

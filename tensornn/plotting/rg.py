@@ -1,4 +1,4 @@
-"""Drawing of the active/passive RG overlay and of the seed set-up's curves (matplotlib imported lazily).
+"""Drawing of the active/passive RG overlay and of the ELS set-up's curves (matplotlib imported lazily).
 
 The overlay (:func:`plot_result`) has one column per d_in: on top |u4| against sigma_w, below u4 in units
 of the mass, ``u4/m^(4 - d_in)``, divided by its exact active value at sigma_w0 (the active family is a
@@ -104,11 +104,11 @@ def _panels(result, axes, d_ins, *, dimensionless):
         else:
             unit = "Z^-2 u4_f, phi^4/4!" if conv == "tensornn" else "raw u4_f, f^4/4!"
             _style_axis(a, "sigma_w  (active: network; passive: sqrt(d_in u2(k)/2))", f"|u4|  ({unit})")
-            slopes = "; ".join(
-                f"N={c.width}: active {_num(c.row()['active_slope'])} +- {_num(c.row()['active_slope_error'])}, "
+            slopes = "\n".join(
+                f"N={c.width}: active {_num(c.row()['active_slope'])} +- {_num(c.row()['active_slope_error'])}, passive "
                 + ", ".join(f"{k.kinetic} {_num(k.passive_slope)}" for k in c.comparisons) for c in cases)
-            a.set_title(f"d_in = {d}, slopes (structural active {cases[0].active.structural_slope if cases else 'n/a'})"
-                        f"\n{slopes}", fontsize=7)
+            a.set_title(f"d_in = {d}, slopes d ln|u4|/d ln sigma_w (structural active "
+                        f"{cases[0].active.structural_slope if cases else 'n/a'})\n{slopes}", fontsize=7)
 
 
 def plot_result(result, ax=None):
@@ -203,7 +203,7 @@ def plot_els_reproduction(reproduction, ax=None):
         a.plot(np.exp(ls), np.abs(u), "-", color=col, lw=1.8)
         b.plot(c.passive.k, c.passive.sigma_w, "-", color=col, lw=1.5)
     _style_axis(a, "sigma_w", "|u4|  (raw u4_f, f^4/4!, mean over the quadruples)")
-    a.set_title(f"seed set-up: active points (u4 ~ sigma_w^{reproduction.curves[0].structural_slope if reproduction.curves else 'n/a'}) "
+    a.set_title(f"ELS set-up: active points (u4 ~ sigma_w^{reproduction.curves[0].structural_slope if reproduction.curves else 'n/a'}) "
                 f"and passive flows (u6 = {reproduction.parameters['u6']:g}, kinetic {reproduction.parameters['kinetic']})",
                 fontsize=8)
     b.set_xscale("log")

@@ -21,5 +21,8 @@ __getattr__, __dir__, __all__ = attach(
         "structural_slopes": ".structural",
         "passive_slope": ".structural",
         "closing_u6": ".structural",
+        "ELSCurve": ".els",
+        "ELSReproduction": ".els",
+        "els_reproduction": ".els",
     },
 )

@@ -1,4 +1,4 @@
-"""The seed set-up of the active/passive comparison (Erbin, Lahoche, Ousmane Samary), reproduced.
+"""The set-up of Erbin, Lahoche and Ousmane Samary (ELS) for the active/passive comparison, reproduced.
 
 Their set-up (arXiv:2108.01403), in tensornn's vocabulary:
 
@@ -44,11 +44,11 @@ from .passive import PASSIVE_KINETIC, PassiveFlow, passive_flow
 __all__ = ["ELS_INPUTS", "ELS_SIGMA_WS", "ELS_WIDTHS", "ELSCurve", "ELSReproduction", "els_quadruples",
            "els_reproduction"]
 
-#: The fixed inputs (d_in = 1) of the seed set-up.
+#: The fixed inputs (d_in = 1) of the ELS set-up.
 ELS_INPUTS = (-1e-2, -6e-3, -2e-3, 2e-3, 6e-3, 1e-2)
-#: The active grid of the seed set-up: 1 to 10 in steps of 0.5, then 20 to 100 in steps of 10.
+#: The active grid of the ELS set-up: 1 to 10 in steps of 0.5, then 20 to 100 in steps of 10.
 ELS_SIGMA_WS = tuple(float(s) for s in np.r_[np.arange(1.0, 10.01, 0.5), np.arange(20.0, 100.01, 10.0)])
-#: The widths of the seed set-up.
+#: The widths of the ELS set-up.
 ELS_WIDTHS = (5, 10, 50, 100, 500, 1000)
 
 
@@ -66,7 +66,7 @@ def els_quadruples(n_inputs: int = len(ELS_INPUTS)) -> list:
 
 @dataclass(frozen=True, repr=False)
 class ELSCurve:
-    """One width of the seed set-up: the active series and the passive flow.
+    """One width of the ELS set-up: the active series and the passive flow.
 
     Attributes
     ----------
@@ -75,13 +75,13 @@ class ELSCurve:
     u4 : ndarray, shape (n,)
         Raw ``u4_f`` averaged over the quadruples (exact or Monte Carlo).
     u4_spread : ndarray, shape (n,)
-        Standard deviation of u4 over the quadruples (the seed's error band).
+        Standard deviation of u4 over the quadruples (the error band of ELS).
     u4_error : ndarray or None
         Monte-Carlo standard error of the mean over the quadruples (None for the exact values).
     passive : PassiveFlow
         The flow from ``u4[0]`` at ``sigma_ws[0]`` with the stated u6.
     active_fit_slope : float
-        Least-squares slope of ``log10|u4|`` against ``log10 sigma_w`` over the grid (the seed's fit).
+        Least-squares slope of ``log10|u4|`` against ``log10 sigma_w`` over the grid (the fit of ELS).
     structural_slope : int
         ``d_in - 4``: the exact scaling of the raw coupling at fixed rescaled inputs.
     """
@@ -119,7 +119,7 @@ class ELSCurve:
 
 @dataclass(frozen=True, repr=False)
 class ELSReproduction:
-    """The curves of the seed set-up for every width; ``table()``, ``to_dict()``, ``plot()``."""
+    """The curves of the ELS set-up for every width; ``table()``, ``to_dict()``, ``plot()``."""
 
     curves: tuple
     parameters: dict = field(default_factory=dict)
@@ -151,7 +151,7 @@ class ELSReproduction:
 
 def els_reproduction(widths=ELS_WIDTHS, sigma_ws=ELS_SIGMA_WS, *, inputs=ELS_INPUTS, sigma_b=1.0, u6=None,
                      kinetic="p2", k_range=(1e-10, 99.99), n_networks=None, seed=0, executor=None) -> ELSReproduction:
-    """The active and passive curves of the seed set-up (module docstring).
+    """The active and passive curves of the ELS set-up (module docstring).
 
     Parameters
     ----------
@@ -166,13 +166,13 @@ def els_reproduction(widths=ELS_WIDTHS, sigma_ws=ELS_SIGMA_WS, *, inputs=ELS_INP
     u6 : float, optional
         IR sextic coupling (``phi^6/6!``); default the "els" convention's 50.
     kinetic : {"p2", "gauss"}
-        Kinetic function of the flow; the seed set-up is "p2".
+        Kinetic function of the flow; the ELS set-up is "p2".
     k_range : (float, float)
-        ``(k_IR, k_UV)`` in absolute units (the seed integrates k from 1e-10 to 99.99).
+        ``(k_IR, k_UV)`` in absolute units (ELS integrate k from 1e-10 to 99.99).
     n_networks : int, optional
         None: the exact finite-width u4 (:func:`tensornn.couplings.u4_exact`). An int: a Monte Carlo of
         that many networks per (width, sigma_w) (:func:`tensornn.couplings.measure_u4`, ``Delta G4 =
-        G4 - Wick(K)`` as in the seed), the mean over the quadruples with the mean of their standard
+        G4 - Wick(K)`` as in ELS), the mean over the quadruples with the mean of their standard
         errors (an upper bound for the error of the mean: the quadruples share the networks).
     seed : int, optional
         Root seed of the Monte Carlo (``child_seed(seed, width index, grid index)``).
