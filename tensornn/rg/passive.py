@@ -94,6 +94,14 @@ class PassiveFlow:
         Requested scales; ``k_stop_reached`` is where the flow ended.
     kinetic : str
         "gauss" (the network's kinetic function m0^2 (exp(p^2/m0^2) - 1)) or "p2".
+
+    Notes
+    -----
+    Derived along the flow: ``u2_dimensionless = u2/k^2``, ``u4_dimensionless = u4 k^(D - 4)``,
+    ``u6_dimensionless = u6 k^(2D - 6)`` (units of k); ``u4_mass_units = u4/u2^((4 - D)/2)`` (units of the
+    running mass, the combination that does not move along the active family); ``local_slopes()``, the
+    slope ``d ln|u4|/d ln sigma_w = -12 u2/(P_kin + u2) + 2 u2 u6/u4^2`` (:mod:`tensornn.rg.structural`);
+    ``at_sigma_w(sigma)`` reads the flow as a function of the weight scale.
     """
 
     d_in: int
