@@ -208,7 +208,7 @@ def test_cli(tmp_path, capsys):
     rc = main(["rg-experiment", "--d-in", "1", "--widths", "10", "--n-sigma", "3", "--networks", "4096",
                "--seed", "3", "--json", str(out), "--plot", str(png)])
     text = capsys.readouterr().out
-    assert rc == 0 and "active slope" in text and png.stat().st_size > 0
+    assert rc == 0 and "measured slopes" in text and "verdict [convention tensornn" in text and png.stat().st_size > 0
     data = json.loads(out.read_text())
     assert data["summary"]["cases"][0]["d_in"] == 1
     assert main(["rg-experiment", "--d-in", "0"]) == 2
