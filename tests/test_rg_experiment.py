@@ -158,13 +158,16 @@ def test_active_slope_matches_theory_1_4(small):
 
 def test_overlay_numbers_are_consistent(small):
     for case in small.cases:
-        r = case.row()
-        assert r["n_matched"] == len(case.matched) >= 2
-        np.testing.assert_allclose(case.ratio, case.passive_u4 / case.active.u4[case.matched])
-        assert case.passive_slope_ir == pytest.approx(-12.0, abs=1e-3)  # u6 = 0: -12 in the IR limit
-        assert np.isfinite(case.chi2) and case.dof == len(case.matched)
+        assert [c.kinetic for c in case.comparisons] == ["gauss", "p2"]
+        for c in case.comparisons:
+            r = case.row(c.kinetic)
+            assert r["kinetic"] == c.kinetic and r["n_matched"] == len(c.matched) >= 2
+            np.testing.assert_allclose(c.ratio, c.passive_u4 / case.active.u4[c.matched])
+            assert c.passive_slope_ir == pytest.approx(-12.0, abs=1e-3)  # u6 = 0: -12 in the IR limit
+            assert np.isfinite(c.chi2) and c.dof == len(c.matched)
     s = small.summary
-    assert set(s) >= {"one_trajectory_consistent", "cases", "claim"}
+    assert set(s) >= {"one_trajectory_consistent", "cases", "claim", "choices", "by_kinetic"}
+    assert set(s["by_kinetic"]) == {"gauss", "p2"} and s["kinetic"] == "gauss"
     json.dumps(small.to_dict())
 
 
@@ -205,7 +208,7 @@ def test_cli(tmp_path, capsys):
     rc = main(["rg-experiment", "--d-in", "1", "--widths", "10", "--n-sigma", "3", "--networks", "4096",
                "--seed", "3", "--json", str(out), "--plot", str(png)])
     text = capsys.readouterr().out
-    assert rc == 0 and "active slope" in text and png.stat().st_size > 0
+    assert rc == 0 and "measured slopes" in text and "verdict [convention tensornn" in text and png.stat().st_size > 0
     data = json.loads(out.read_text())
     assert data["summary"]["cases"][0]["d_in"] == 1
     assert main(["rg-experiment", "--d-in", "0"]) == 2
@@ -220,12 +223,18 @@ def test_plot_variants(small):
     import matplotlib.pyplot as plt
 
     fig = small.plot()
-    assert len(fig.axes) == 2
+    assert len(fig.axes) == 4  # |u4| and u4 in units of the mass, per d_in
+    for ax in fig.axes:  # labelled axes, no nan in the titles
+        assert ax.get_xlabel() and ax.get_ylabel() and "nan" not in ax.get_title()
+    assert len(fig.legends) == 1  # one legend, below the panels
     plt.close(fig)
     fig, ax = plt.subplots()
     assert small.plot(ax) is ax and len(ax.lines) > 0
     with pytest.raises(InvalidArgumentError, match="one Axes per d_in"):
         small.plot([ax])
+    plt.close(fig)
+    fig, axes = plt.subplots(2, 2)
+    assert len(small.plot(axes.ravel())) == 4
     plt.close(fig)
 
 
@@ -248,7 +257,9 @@ def test_executor_and_progress_do_not_change_the_numbers():
     kw = dict(d_ins=(2,), widths=(10,), n_sigma=2, n_networks=4096, seed=9)
     done = []
     serial = active_passive_experiment(progress=done.append, **kw)
-    assert sum(done) == 1 * (2 + 1) * 4096  # every network of the IR ensemble and the grid is counted
+    # the IR ensemble and the union of the two kinetic functions' grids {sigma0, top_gauss, top_p2}
+    assert len(serial.cases[0].active.sigma_ws) == 3
+    assert sum(done) == 1 * (3 + 1) * 4096  # every network of the IR ensemble and the grid is counted
     with ThreadPoolExecutor(2) as ex:
         threaded = active_passive_experiment(executor=ex, **kw)
     np.testing.assert_array_equal(serial.cases[0].active.u4, threaded.cases[0].active.u4)
@@ -263,7 +274,7 @@ def test_non_numeric_lists_are_refused():
 
 
 def test_ensembles_side_by_side_on_an_executor_give_the_serial_numbers():
-    # With an executor the IR ensembles of all cases, then all grid ensembles, run side by side.
+    # With an executor the grid ensembles of a case run side by side; the numbers do not depend on it.
     from concurrent.futures import ThreadPoolExecutor
 
     kw = dict(d_ins=(1, 2), widths=(10,), n_sigma=2, n_networks=2048, seed=4)
@@ -271,7 +282,7 @@ def test_ensembles_side_by_side_on_an_executor_give_the_serial_numbers():
     done = []
     with ThreadPoolExecutor(2) as ex:
         pooled = active_passive_experiment(executor=ex, progress=done.append, **kw)
-    assert sum(done) == 2 * (2 + 1) * 2048
+    assert sum(done) == sum(len(c.active.sigma_ws) + 1 for c in serial.cases) * 2048
     for a, b in zip(serial.cases, pooled.cases):
         assert (a.u4_ir, a.u4_ir_error) == (b.u4_ir, b.u4_ir_error)
         np.testing.assert_array_equal(a.active.u4, b.active.u4)

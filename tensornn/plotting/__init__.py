@@ -15,6 +15,7 @@ __getattr__, __dir__, __all__ = attach(
         "plot_result": ".rg",
         "fits_figure": ".compare",
         "couplings_figure": ".compare",
+        "plot_els_reproduction": ".rg",
         "flows_figure": ".compare",
     },
 )

@@ -50,12 +50,13 @@ from .._json import finite
 from ..couplings.normalisation import engine_coupling, potential_coupling, sigma_w_of_mass
 from ..errors import InvalidArgumentError
 from ..flow.betas import derive_flow
-from ..flow.kinetic import KineticFlow
+from ..flow.kinetic import KineticFlow, kinetic_function
 from ..flow.trajectory import run_from_ir
 from ..networks.blocks import block_kinetic_coefficients
 from ..theory.colours import ContinuumColour
 from ..theory.field_theory import Theory
 from ..theory.truncations import scalar_truncation
+from .structural import passive_slope
 
 __all__ = ["PASSIVE_KINETIC", "PassiveFlow", "passive_flow", "scalar_flow"]
 
@@ -93,6 +94,14 @@ class PassiveFlow:
         Requested scales; ``k_stop_reached`` is where the flow ended.
     kinetic : str
         "gauss" (the network's kinetic function m0^2 (exp(p^2/m0^2) - 1)) or "p2".
+
+    Notes
+    -----
+    Derived along the flow: ``u2_dimensionless = u2/k^2``, ``u4_dimensionless = u4 k^(D - 4)``,
+    ``u6_dimensionless = u6 k^(2D - 6)`` (units of k); ``u4_mass_units = u4/u2^((4 - D)/2)`` (units of the
+    running mass, the combination that does not move along the active family); ``local_slopes()``, the
+    slope ``d ln|u4|/d ln sigma_w = -12 u2/(P_kin + u2) + 2 u2 u6/u4^2`` (:mod:`tensornn.rg.structural`);
+    ``at_sigma_w(sigma)`` reads the flow as a function of the weight scale.
     """
 
     d_in: int
@@ -125,6 +134,83 @@ class PassiveFlow:
         """``u2/k^2`` along the flow."""
         return self.u2 / self.k**2
 
+    @property
+    def u4_dimensionless(self) -> np.ndarray:
+        """``u4 k^(D - 4)``: the quartic coupling in units of the scale k (canonical dimension 4 - D)."""
+        return self.u4 * self.k ** (self.d_in - 4.0)
+
+    @property
+    def u6_dimensionless(self) -> np.ndarray:
+        """``u6 k^(2 D - 6)``."""
+        return self.u6 * self.k ** (2.0 * self.d_in - 6.0)
+
+    @property
+    def u4_mass_units(self) -> np.ndarray:
+        """``u4 / u2^((4 - D)/2)``: u4 in units of the running mass (nan where u2 <= 0).
+
+        Along the active family the same combination, ``Z^-2 u4_f / m^(4 - D)``, does not move
+        (docs/theory/nn_qft.md); along the passive flow it moves only through loops.
+        """
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.u2 > 0, self.u4 / np.abs(self.u2) ** ((4.0 - self.d_in) / 2.0), np.nan)
+
+    @property
+    def mass0(self) -> float:
+        """``m0 = sqrt(2 sigma_w0^2/d_in)``, the network's mass (the scale of the "gauss" kinetic function)."""
+        return math.sqrt(2.0 * self.sigma_w0**2 / self.d_in)
+
+    @property
+    def p_kin(self) -> np.ndarray:
+        """``P_kin(k)`` of the regulator along the flow (``k^2`` or ``m0^2 (exp(k^2/m0^2) - 1)``, capped)."""
+        fn = kinetic_function(self.kinetic, mass=self.mass0 if self.kinetic == "gauss" else None)
+        return fn.window(self.k)
+
+    def local_slopes(self) -> np.ndarray:
+        """``d ln|u4| / d ln sigma_w = -12 u2/(P_kin(k) + u2) + 2 u2 u6/u4^2`` at every recorded k.
+
+        The loop factor cancels in this ratio (:mod:`tensornn.rg.structural`); at ``k_IR`` it is
+        :meth:`slope_ir`.
+        """
+        return passive_slope(self.u2, self.u4, self.u6, self.p_kin)
+
+    def monotone(self, values=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(ln sigma_w, values)`` on the prefix of the flow where sigma_w(k) is finite and non-decreasing.
+
+        ``values`` (an array along the flow) defaults to u4. In the deep IR sigma_w moves by less than
+        round-off; it is made non-decreasing there, and the prefix stops where it turns back.
+        """
+        s = self.sigma_w
+        v = self.u4 if values is None else np.asarray(values, dtype=float)
+        ok = np.isfinite(s) & (s > 0)
+        n = len(s) if ok.all() else int(np.argmin(ok))
+        s, v = s[:n], v[:n]
+        if n > 1:
+            running = np.maximum.accumulate(s)
+            stop = np.nonzero(s < running * (1.0 - 1e-9))[0]
+            if stop.size:
+                s, v = s[: stop[0]], v[: stop[0]]
+            s = np.maximum.accumulate(s)
+        return np.log(s), v
+
+    def at_sigma_w(self, sigma_w, values=None) -> np.ndarray:
+        """``values`` (default u4) interpolated at the weight scales ``sigma_w`` (nan outside the monotone range).
+
+        Examples
+        --------
+        >>> f = passive_flow(1, 1.0, -1.0, kinetic="p2")
+        >>> bool(np.isnan(f.at_sigma_w(0.5))), float(f.at_sigma_w(1.0)) == float(f.u4[0])
+        (True, True)
+        """
+        ls, u = self.monotone(values)
+        sigma_w = np.asarray(sigma_w, dtype=float)
+        if ls.size == 0:
+            return np.full(np.shape(sigma_w), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lx = np.log(sigma_w)
+        out = np.interp(lx, ls, u)
+        outside = ~np.isfinite(lx) | (lx < ls[0] - 1e-12) | (lx > ls[-1] + 1e-12)
+        return np.where(outside, np.nan, out)
+
     def slope_ir(self) -> float:
         """``d ln|u4| / d ln sigma_w`` at ``k_IR`` from the beta functions (the IR end of the trajectory).
 
@@ -142,6 +228,11 @@ class PassiveFlow:
             "d_in": self.d_in, "sigma_w0": self.sigma_w0, "u2_ir": self.u2_ir, "u4_ir": self.u4_ir,
             "u6_ir": self.u6_ir, "k": self.k.tolist(), "u2": self.u2.tolist(), "u4": self.u4.tolist(),
             "u6": self.u6.tolist(), "sigma_w": [finite(s) for s in self.sigma_w],
+            "u2_dimensionless": [finite(v) for v in self.u2_dimensionless],
+            "u4_dimensionless": [finite(v) for v in self.u4_dimensionless],
+            "u6_dimensionless": [finite(v) for v in self.u6_dimensionless],
+            "u4_mass_units": [finite(v) for v in self.u4_mass_units],
+            "local_slope": [finite(v) for v in self.local_slopes()],
             "status": self.status, "message": self.message, "violated": self.violated, "k_ir": self.k_ir,
             "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached, "kinetic": self.kinetic,
             "normalisation": "phi = sqrt(Z) f; U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!",
