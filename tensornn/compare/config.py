@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .._checks import check_choice, check_int, check_keys, check_real
+from .._checks import check_choice, check_count, check_flow_points, check_int, check_keys, check_real, check_scale
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
 
 __all__ = ["CompareConfig", "load_config", "config_keys"]
@@ -28,6 +28,8 @@ def _int_tuple(name, value, minimum):
 def _real_tuple(name, value, *, positive=True):
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise InvalidTypeError(f"{name} must be a list of numbers, got {value!r} ({type(value).__name__})")
+    if name.startswith("sigma"):  # a scale: bounded so that its powers stay finite
+        return tuple(check_scale(f"{name}[{i}]", v) for i, v in enumerate(value))
     return tuple(check_real(f"{name}[{i}]", v, positive=positive) for i, v in enumerate(value))
 
 
@@ -104,7 +106,7 @@ class CompareConfig:
         s = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         sizes = _int_tuple("block_sizes", self.block_sizes, 1)
         s("block_sizes", sizes)
-        s("sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        s("sigma_w", check_scale("sigma_w", self.sigma_w))
         if self.sigma_blocks is None:
             s("sigma_blocks", (self.sigma_w,) * len(sizes))
         else:
@@ -123,8 +125,8 @@ class CompareConfig:
                     "split the whole input: change block_sizes or d_in"
                 )
         s("d_in", sum(sizes))
-        s("widths", _int_tuple("widths", self.widths, 1))
-        s("n_networks", check_int("n_networks", self.n_networks, minimum=100))
+        s("widths", tuple(check_count(f"widths[{i}]", w) for i, w in enumerate(_int_tuple("widths", self.widths, 1))))
+        s("n_networks", check_count("n_networks", self.n_networks, minimum=100))
         s("seed", check_int("seed", self.seed, minimum=0))
         s("u6", check_real("u6", self.u6))
         s("scalar_order", check_int("scalar_order", self.scalar_order, minimum=2, maximum=3))
@@ -144,7 +146,7 @@ class CompareConfig:
             raise ConfigError(
                 f"k_ir_ratio={self.k_ir_ratio} must be below k_uv_ratio={self.k_uv_ratio} (the flow runs upward)"
             )
-        s("n_points", check_int("n_points", self.n_points, minimum=2))
+        s("n_points", check_flow_points("n_points", self.n_points))
         s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         s("active_passive_networks", check_int("active_passive_networks", self.active_passive_networks, minimum=100))
         s("ir_source", check_choice("ir_source", self.ir_source, ("measured", "exact")))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_choice, check_int
+from .._checks import check_array, check_choice, check_count
 from ..correlators.estimators import four_point
 from ..correlators.exact import g4_connected_exact, g4_connected_oracle
 from ..correlators.wick import wick_sum
@@ -242,7 +242,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
         )
     if n_networks is None:
         raise InvalidArgumentError("n_networks (the ensemble size) is required")
-    n_networks = check_int("n_networks", n_networks, minimum=1)
+    n_networks = check_count("n_networks", n_networks)
     subtract = check_choice("subtract", subtract, ("gp", "connected"))
     x = network.check_inputs(inputs)
     quads = [tuple(q) for q in quadruples]

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
 from .._json import finite
-from .._checks import check_array, check_choice, check_int, check_real
+from .._checks import check_array, check_choice, check_flow_points, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .system import FlowSystem
 
@@ -204,7 +204,7 @@ def run_flow(
     method = check_choice("method", method, METHODS)
     rtol = check_real("rtol", rtol, positive=True)
     atol = check_real("atol", atol, positive=True)
-    n_points = check_int("n_points", n_points, minimum=2)
+    n_points = check_flow_points("n_points", n_points)
     blowup = check_real("blowup", blowup, positive=True)
     if max_step is not None:
         max_step = check_real("max_step", max_step, positive=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import opt_einsum
 
-from .._checks import check_int, check_real
+from .._checks import check_count, check_int, check_real, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
 from .spec import resolve_bias, resolve_readout
@@ -120,8 +120,8 @@ class StructuredNetwork:
         if self.cp_rank is not None:
             object.__setattr__(self, "cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         get_activation(self.activation)
-        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, minimum=0.0))
+        object.__setattr__(self, "width", check_count("width", self.width))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
         sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
         object.__setattr__(self, "sigma_b", sigma_b)
@@ -168,7 +168,7 @@ class StructuredNetwork:
         2^21 elements; the random stream depends only on ``rng`` and ``n_networks``, not on P.
         """
         x = self.check_inputs(inputs)
-        n_networks = check_int("n_networks", n_networks, minimum=1)
+        n_networks = check_count("n_networks", n_networks)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         per_network = self.width * max(x.shape[0], (self.cp_rank or 1) * max(self.index_sizes), self.n_components)

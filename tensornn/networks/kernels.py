@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_int, check_real, check_scale
 from .activations import get_activation
 from ..errors import InvalidArgumentError, NumericalOverflowWarning
 
@@ -59,8 +59,8 @@ def _pair(x, y):
 
 
 def _sigmas(sigma_w, sigma_b):
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    sigma_w = check_scale("sigma_w", sigma_w)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     return sigma_w, sigma_b
 
 
@@ -246,7 +246,7 @@ class GaussFourier:
     Z: float
 
     def __post_init__(self):
-        check_real("sigma_w", self.sigma_w, positive=True)
+        check_scale("sigma_w", self.sigma_w)
         check_int("d_in", self.d_in, minimum=1)
 
     def _exponent(self, p):
@@ -291,7 +291,7 @@ def gauss_fourier(sigma_w, d_in) -> GaussFourier:
     >>> round(g.mass2, 6), round(g.A * math.sqrt(2 * math.pi), 6)
     (2.0, 1.0)
     """
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_w = check_scale("sigma_w", sigma_w)
     d_in = check_int("d_in", d_in, minimum=1)
     log_a = -2.0 * math.log(sigma_w) + 0.5 * d_in * math.log(sigma_w**2 / (2.0 * math.pi * d_in))
     log_z = log_a + math.log(d_in / (2.0 * sigma_w**2))

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_count, check_int
+from .._limits import MAX_TASK_BYTES, format_bytes, n_sorted_tuples, sampling_task_bytes
 from .._random import root_entropy
 from .checkpoint import fingerprint as _fingerprint
 from .checkpoint import read_checkpoint as _read_checkpoint
@@ -193,6 +194,25 @@ class EnsembleMoments:
         )
 
 
+def _check_task_memory(network, x, block_size, tuples):
+    """Refuse, before anything is allocated, a block whose estimated memory exceeds MAX_TASK_BYTES."""
+    if tuples is None or (isinstance(tuples, numbers.Integral) and not isinstance(tuples, bool)):
+        order = 4 if tuples is None else int(tuples)
+        n_products = n_sorted_tuples(len(x), order) if order in (2, 4, 6) else 0
+        what = f"{n_products} products of order {order}"
+    else:  # explicit tuples: at least the 2-point table
+        n_products = n_sorted_tuples(len(x), 2)
+        what = f"{n_products} 2-point products"
+    width = getattr(network, "width", 1)
+    needed = sampling_task_bytes(block_size, width, len(x), int(np.prod(x.shape[1:])), n_products)
+    if needed > MAX_TASK_BYTES:
+        raise InvalidArgumentError(
+            f"one block of {block_size} networks (width {width}, {len(x)} inputs, {what}) needs about "
+            f"{format_bytes(needed)}, more than the {format_bytes(MAX_TASK_BYTES)} a sampling task may use; "
+            "lower block_size, use fewer inputs, or pass explicit tuples"
+        )
+
+
 def _block_sums(network, inputs, entropy, block_size, n_networks, block, columns):
     """Sums of the requested products over the networks of one block, shape (n_statistics,)."""
     start = block * block_size
@@ -313,7 +333,7 @@ def sample_ensemble(
             f"network must implement check_inputs and sample_outputs (NetworkSpec), got {type(network).__name__}"
         )
     x = network.check_inputs(inputs)
-    n_networks = check_int("n_networks", n_networks, minimum=1)
+    n_networks = check_count("n_networks", n_networks)
     block_size = check_int("block_size", block_size, minimum=1)
     n_blocks = -(-n_networks // block_size)
     n_groups = min(check_int("n_groups", n_groups, minimum=1), n_blocks)
@@ -325,6 +345,7 @@ def sample_ensemble(
     if checkpoint is not None and seed is None:
         raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = root_entropy(seed)
+    _check_task_memory(network, x, min(block_size, n_networks), tuples)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
         np.array([t for t in stat_tuples if len(t) == k], dtype=np.intp)
@@ -342,9 +363,9 @@ def sample_ensemble(
         if state is not None:
             group_sums, group_counts, first_block = state
     # Blocks before first_block are done; chunks start there so block order (and every bit) is kept.
-    chunks = [
+    chunks = (  # a generator: 2**53 networks must not mean a list of 10**11 ranges
         range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(first_block, n_blocks, blocks_per_chunk)
-    ]
+    )
     update, close = _progress_callback(progress, n_networks)
     args = (network, x, entropy, block_size, n_networks)
     if update is not None and first_block:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .blocks import BlockKinetic, block_kinetic_coefficients
@@ -81,8 +81,8 @@ class ScalarNetwork:
     def __post_init__(self):
         get_activation(self.activation, closed_kernel=True)
         object.__setattr__(self, "d_in", check_int("d_in", self.d_in, minimum=1))
-        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        object.__setattr__(self, "width", check_count("width", self.width))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
         object.__setattr__(self, "sigma_b", sigma_b)
         object.__setattr__(self, "bias", bias)
@@ -178,7 +178,7 @@ class ScalarNetwork:
         ndarray, shape (n_networks, P)
         """
         x = self.check_inputs(inputs)
-        n = check_int("n_networks", n_networks, minimum=1)
+        n = check_count("n_networks", n_networks)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
         width, d_in = self.width, self.d_in

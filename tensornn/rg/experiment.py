@@ -37,7 +37,7 @@ import numpy as np
 from scipy.stats import chi2 as chi2_law
 from tqdm.auto import tqdm
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_count, check_int, check_real, check_scale
 from .._random import child_seed, root_entropy
 from ..couplings.fits import fit_power_law
 from ..couplings.normalisation import field_normalisation, inputs_from_rescaled
@@ -138,10 +138,12 @@ def _check_list(name, values, integer):
         raise InvalidArgumentError(f"{name} must not be empty")
     try:
         numbers = [float(v) for v in items]
+    except OverflowError:
+        raise InvalidArgumentError(f"{name} must hold numbers representable as float64, got {values!r}") from None
     except (TypeError, ValueError):
         raise InvalidTypeError(f"{name} must be a sequence of numbers, got {values!r}") from None
     if integer:
-        out = tuple(check_int(name, int(v) if math.isfinite(v) and v == int(v) else v, minimum=1) for v in numbers)
+        out = tuple(check_count(name, int(v) if math.isfinite(v) and v == int(v) else v) for v in numbers)
     else:
         out = tuple(check_real(name, v, positive=True) for v in numbers)
     if len(set(out)) != len(out):
@@ -266,16 +268,16 @@ def active_passive_experiment(
                 f"sigma_ws must hold >= 2 positive, strictly increasing values, got {grid.tolist()}; sort them")
         sigma0, n_points = float(grid[0]), grid.size
     else:
-        sigma0 = check_real("sigma_w_min", 1.0 if sigma_w_min is None else sigma_w_min, positive=True)
+        sigma0 = check_scale("sigma_w_min", 1.0 if sigma_w_min is None else sigma_w_min)
         n_points = check_int("n_sigma", 5 if n_sigma is None else n_sigma, minimum=2)
         if sigma_w_max is not None:
-            sigma_w_max = check_real("sigma_w_max", sigma_w_max, positive=True)
+            sigma_w_max = check_scale("sigma_w_max", sigma_w_max)
             if sigma_w_max <= sigma0:
                 raise InvalidArgumentError(
                     f"sigma_w_max must exceed sigma_w_min, got sigma_w_min={sigma0}, sigma_w_max={sigma_w_max}; "
                     "the range is reversed or empty")
         grid = None
-    n_networks = check_int("n_networks", n_networks, minimum=64)
+    n_networks = check_count("n_networks", n_networks, minimum=64)
     u6 = check_real("u6", u6)
     k_ir_ratio = check_real("k_ir_ratio", k_ir_ratio, positive=True)
     k_uv_ratio = check_real("k_uv_ratio", k_uv_ratio, positive=True)

@@ -1,0 +1,63 @@
+"""The bounds tensornn enforces before it starts work, each with its reason.
+
+A run that cannot finish, or whose numbers cannot be represented, is refused at the boundary
+with a message that names the argument, the bound and the reason, instead of ending in a
+MemoryError, an OverflowError or a number that is silently wrong. docs/reliability.md lists them.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "MAX_COUNT",
+    "MAX_SCALE",
+    "MAX_TASK_BYTES",
+    "MAX_PAIRING_TUPLES",
+    "MAX_FLOW_POINTS",
+    "format_bytes",
+    "n_sorted_tuples",
+    "sampling_task_bytes",
+]
+
+#: Largest ensemble size or width: 2**53, the largest count every float64 holds exactly
+#: (means divide sums by counts, and the 1/N of the exact formulas is a float).
+MAX_COUNT = 2**53
+
+#: Largest weight, bias or read-out scale: the 6-point function grows as sigma_v^6, and
+#: (1e50)^6 = 1e300 is still below the largest float64 (1.8e308).
+MAX_SCALE = 1e50
+
+#: Largest estimated memory of one sampling task (a block of networks and its output products), 2 GiB.
+MAX_TASK_BYTES = 2 * 2**30
+
+#: Largest number of pairing tuples (3^d for d input indices) an enumeration of P4^d holds in memory
+#: with their bubbles: 3^10 = 59049, i.e. d <= 10 (about a minute of canonical forms).
+MAX_PAIRING_TUPLES = 3**10
+
+#: Largest number of recorded points of a flow trajectory (held in memory as n_points x couplings floats).
+MAX_FLOW_POINTS = 10**6
+
+
+def format_bytes(n: float) -> str:
+    """``n`` bytes in the largest binary unit that keeps the number >= 1 (e.g. ``'2.0 GiB'``)."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:.1f} PiB"  # pragma: no cover
+
+
+def sampling_task_bytes(block_size: int, width: int, n_inputs: int, input_size: int, n_products: int) -> float:
+    """Estimated peak memory of sampling one block: weights, pre-activations, activations, products.
+
+    ``8 * block_size * (width * (input_size + 2 * n_inputs) + n_products)`` bytes: the first-layer
+    weights (width x input_size per network), the pre-activations and activations (width x P each)
+    and the largest table of output products (one column per statistic of one order).
+    """
+    return 8.0 * block_size * (width * (input_size + 2.0 * n_inputs) + n_products)
+
+
+def n_sorted_tuples(n_inputs: int, order: int) -> int:
+    """C(P + k - 1, k): the number of sorted k-tuples of P inputs (the statistics of order k)."""
+    return math.comb(n_inputs + order - 1, order)
