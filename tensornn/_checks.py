@@ -155,7 +155,7 @@ def check_array(
 
 
 def _describe(value) -> str:
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line, whatever the repr
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -33,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+from ._checks import check_choice
 from .errors import OutputBusyError, OutputError
 
 try:  # POSIX advisory locks; elsewhere the lock file is created exclusively (O_EXCL) instead
@@ -252,8 +253,7 @@ class Claim:
 
 def claim(path, *, kind: str = "file", overwrite: bool = False, label: str | None = None) -> Claim:
     """Claim ``path`` (a ``"file"`` or a ``"report"`` folder) for writing; see the module docstring."""
-    if kind not in ("file", "report"):
-        raise ValueError(f"kind must be 'file' or 'report', got {kind!r}")
+    check_choice("kind", kind, ("file", "report"))
     label = label or ("report folder" if kind == "report" else "output file")
     return Claim(resolve(path), kind, label, overwrite).acquire()
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_array, check_choice, check_count
-from ..correlators.estimators import four_point
+from ..correlators.estimators import _warn_few_groups, four_point
 from ..correlators.exact import g4_connected_exact, g4_connected_oracle
 from ..correlators.wick import wick_sum
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -254,6 +254,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
     legs = [x[idx[:, i]] for i in range(4)]
     integral = amputation(network, *legs, cutoff=cutoff)  # validates the cutoff before any sampling
     moments = sample_ensemble(network, x, n_networks, seed=seed, tuples=quads, executor=executor, progress=progress)
+    _warn_few_groups(moments, stacklevel=2)  # nan or unreliable errors: say so once
     k = network.kernel_matrix(x) if subtract == "gp" else None
     values, errors = [], []
     for q in quads:

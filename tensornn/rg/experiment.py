@@ -139,7 +139,7 @@ def _check_list(name, values, integer):
     try:
         numbers = [float(v) for v in items]
     except OverflowError:
-        raise InvalidArgumentError(f"{name} must hold numbers representable as float64, got {values!r}") from None
+        raise InvalidArgumentError(f"{name} must hold numbers representable as float64 (|x| < 1.8e308)") from None
     except (TypeError, ValueError):
         raise InvalidTypeError(f"{name} must be a sequence of numbers, got {values!r}") from None
     if integer:
