@@ -164,6 +164,8 @@ def _signature(name: str, obj) -> str:
             return _clean(f"class {name}{sig}")
         sig = sig.replace(parameters=params, return_annotation=_unquote(sig.return_annotation))
         return _clean(f"{name}{sig}")
+    if inspect.ismodule(obj):  # a submodule that shadows a name: its path would differ from machine to machine
+        return _clean(f"{name} = <module {obj.__name__}>")
     text = repr(obj)
     if len(text) > 200:
         text = f"<{type(obj).__name__} of length {len(obj)}>" if hasattr(obj, "__len__") else type(obj).__name__

@@ -514,11 +514,11 @@ CLI_CASES = [
     ("flow-order", ["flow", "run", "scalar", "--order", "1", "--k-start", "1", "--k-stop", "0.1"], r"order"),
     ("flow-fp-dim", ["flow", "fixed-points", "scalar", "--dim", "1"], r"dim"),
     ("flow-fp-rank", ["flow", "fixed-points", "tensor", "--rank", "0"], r"rank"),
-    ("rg-widths", ["rg-experiment", "--widths", "0", "--networks", "100"], r"widths"),
-    ("rg-d-in", ["rg-experiment", "--d-in", "0", "--networks", "100"], r"d_in"),
-    ("rg-sigma", ["rg-experiment", "--sigma-w-min", "-1", "--networks", "100"], r"sigma_w_min"),
+    ("rg-widths", ["rg-experiment", "--widths", "0", "--networks", "4096"], r"widths"),
+    ("rg-d-in", ["rg-experiment", "--d-in", "0", "--networks", "4096"], r"d_in"),
+    ("rg-sigma", ["rg-experiment", "--sigma-w-min", "-1", "--networks", "4096"], r"sigma_w_min"),
     ("rg-networks", ["rg-experiment", "--networks", "0"], r"n_networks"),
-    ("rg-k-range", ["rg-experiment", "--k-uv", "0.0001", "--networks", "100"], r"k_uv_ratio"),
+    ("rg-k-range", ["rg-experiment", "--k-uv", "0.0001", "--networks", "4096"], r"k_uv_ratio"),
 ]
 
 
@@ -534,7 +534,7 @@ USER_REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out
                "out/notes.txt": "mine"}
 REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report"}
 COMPARE = ["compare", "--quiet", "--out", "out"]
-RG = ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "100"]
+RG = ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "4096"]
 FLOW = ["flow", "run", "scalar", "--k-start", "1", "--k-stop", "0.5"]
 CLI_CASES += [
     # scales, counts and sizes beyond what float64 or memory holds, refused before any sampling
@@ -574,6 +574,7 @@ CLI_CASES += [
     ("flow-output-folder", FLOW + ["--output", "out"], r"--output .*out is a folder", USER_FOLDER),
     ("flow-plot-stdout", FLOW + ["--plot", "-"], r"--plot writes a PNG"),
     ("flow-fp-output-folder", ["flow", "fixed-points", "scalar", "--output", "out"], r"out is a folder", USER_FOLDER),
+    ("rg-networks-one-group", RG + ["--networks", "100"], r"n_networks must be >= 2048 \(two blocks"),
     ("rg-sigma-huge", RG + ["--sigma-w-min", "1e200"], r"sigma_w_min must be <= 1e\+50"),
     ("rg-widths-huge", RG + ["--widths", "100000000000000000000"], r"widths must be <= 2\*\*53"),
     ("rg-networks-huge", RG + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
@@ -630,4 +631,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (232, 8, 97)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (232, 8, 98)  # update the docs with the table

@@ -200,7 +200,7 @@ def test_cli_writes_a_complete_report(tmp_path, capsys):
     out = tmp_path / "rep"
     assert main(["compare", "--config", str(f), "--out", str(out), "--quiet"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["bubbles.png", "flows.png", "report.json", "sigma_w_map.png", "summary.md"]
+    assert names == [".tensornn-report", "bubbles.png", "flows.png", "report.json", "sigma_w_map.png", "summary.md"]
     data = json.loads((out / "report.json").read_text())
     assert data["metadata"]["config"]["widths"] == [10]
     assert data["active_passive"]["available"] is False

@@ -43,6 +43,7 @@ from ..couplings.fits import fit_power_law
 from ..couplings.normalisation import field_normalisation, inputs_from_rescaled
 from ..couplings.quartic import measure_u4
 from ..errors import InvalidArgumentError, InvalidTypeError
+from ..networks.sampling import DEFAULT_BLOCK_SIZE
 from ..networks.scalar import ScalarNetwork
 from .passive import PassiveFlow, passive_flow
 from .results import ActivePassiveCase, ActivePassiveResult, ActiveSeries
@@ -220,7 +221,8 @@ def active_passive_experiment(
     n_sigma : int, default 5
         Grid points (geometric spacing, >= 2).
     n_networks : int, default 100000
-        Networks per ensemble (one ensemble per grid point plus one for the IR data).
+        Networks per ensemble (one ensemble per grid point plus one for the IR data), at least 2048: two
+        blocks of 1024, the fewest that give the IR coupling a jackknife error.
     seed : None, int, SeedSequence or Generator, default 0
         Root seed; every ensemble gets an independent stream ``SeedSequence(entropy, spawn_key=(case,
         point))`` (point 0 = the IR ensemble). The entropy used is in ``parameters["seed_entropy"]``.
@@ -277,7 +279,12 @@ def active_passive_experiment(
                     f"sigma_w_max must exceed sigma_w_min, got sigma_w_min={sigma0}, sigma_w_max={sigma_w_max}; "
                     "the range is reversed or empty")
         grid = None
-    n_networks = check_count("n_networks", n_networks, minimum=64)
+    n_networks = check_count("n_networks", n_networks, minimum=1)
+    if n_networks < 2 * DEFAULT_BLOCK_SIZE:  # one block is one jackknife group: no error, nan bands
+        raise InvalidArgumentError(
+            f"n_networks must be >= {2 * DEFAULT_BLOCK_SIZE} (two blocks of {DEFAULT_BLOCK_SIZE} networks, the fewest "
+            f"that give a jackknife error for the IR coupling the passive flows start from), got {n_networks}"
+        )
     u6 = check_real("u6", u6)
     k_ir_ratio = check_real("k_ir_ratio", k_ir_ratio, positive=True)
     k_uv_ratio = check_real("k_uv_ratio", k_uv_ratio, positive=True)
