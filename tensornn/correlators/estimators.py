@@ -294,7 +294,7 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
     if underflowed and warn:
         warnings.warn(f"{name}{idx}: the outputs at input(s) {underflowed} underflowed float64; the measured value "
                       "is not a measurement", NumericalOverflowWarning, stacklevel=2)
-    elif noisy and warn and np.isfinite(value):
+    elif noisy and warn and np.isfinite(value) and np.isfinite(stderr):  # a nan error: the groups warning said so
         warnings.warn(
             f"{name}{idx} = {value:.3g} +- {stderr:.2g} is within {_NOISE_THRESHOLD:g} standard errors of zero; "
             "increase n_networks to resolve it",
