@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from ._limits import MAX_COUNT, MAX_FLOW_POINTS, MAX_SCALE
+from ._limits import MAX_COUNT, MAX_FIXED_POINT_STARTS, MAX_FLOW_POINTS, MAX_GRID_POINTS, MAX_SCALE
 from .errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
@@ -22,6 +22,8 @@ __all__ = [
     "check_scale",
     "check_count",
     "check_flow_points",
+    "check_starts",
+    "check_grid_points",
     "check_choice",
     "check_array",
     "check_keys",
@@ -106,6 +108,28 @@ def check_flow_points(name: str, value) -> int:
         raise InvalidArgumentError(
             f"{name} must be <= {MAX_FLOW_POINTS}, got {value}: the trajectory is held in memory "
             f"(n_points x couplings floats); record fewer points"
+        )
+    return value
+
+
+def check_starts(name: str, value, *, minimum: int = 0) -> int:
+    """The number of random starts of a fixed-point search: an integer in [minimum, MAX_FIXED_POINT_STARTS = 10**5]."""
+    value = check_int(name, value, minimum=minimum)
+    if value > MAX_FIXED_POINT_STARTS:
+        raise InvalidArgumentError(
+            f"{name} must be <= {MAX_FIXED_POINT_STARTS}, got {value}: the starts are held in memory and each is a "
+            "root solve; use fewer starts"
+        )
+    return value
+
+
+def check_grid_points(name: str, value, *, minimum: int = 2) -> int:
+    """The number of sigma_w grid points of an experiment: an integer in [minimum, MAX_GRID_POINTS = 1000]."""
+    value = check_int(name, value, minimum=minimum)
+    if value > MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            f"{name} must be <= {MAX_GRID_POINTS}, got {value}: every grid point samples a whole ensemble; use fewer "
+            "points"
         )
     return value
 

@@ -15,6 +15,8 @@ __all__ = [
     "MAX_TASK_BYTES",
     "MAX_PAIRING_TUPLES",
     "MAX_FLOW_POINTS",
+    "MAX_FIXED_POINT_STARTS",
+    "MAX_GRID_POINTS",
     "format_bytes",
     "n_sorted_tuples",
     "sampling_task_bytes",
@@ -38,6 +40,13 @@ MAX_PAIRING_TUPLES = 3**10
 #: Largest number of recorded points of a flow trajectory (held in memory as n_points x couplings floats).
 MAX_FLOW_POINTS = 10**6
 
+#: Largest number of random starts of a fixed-point search: the starts are held in memory and each is one
+#: root solve (10**5 solves take minutes already).
+MAX_FIXED_POINT_STARTS = 10**5
+
+#: Largest number of sigma_w grid points of the active/passive experiment: each point samples a whole ensemble.
+MAX_GRID_POINTS = 1000
+
 
 def format_bytes(n: float) -> str:
     """``n`` bytes in the largest binary unit that keeps the number >= 1 (e.g. ``'2.0 GiB'``)."""
@@ -48,14 +57,16 @@ def format_bytes(n: float) -> str:
     return f"{n:.1f} PiB"  # pragma: no cover
 
 
-def sampling_task_bytes(block_size: int, width: int, n_inputs: int, input_size: int, n_products: int) -> float:
-    """Estimated peak memory of sampling one block: weights, pre-activations, activations, products.
+def sampling_task_bytes(block_size: int, width: int, n_inputs: int, input_size: int, n_products: int,
+                        blocks_per_task: int = 1, n_statistics: int = 0) -> float:
+    """Estimated peak memory of one sampling task: a block's weights, activations and products, and the task's sums.
 
-    ``8 * block_size * (width * (input_size + 2 * n_inputs) + n_products)`` bytes: the first-layer
-    weights (width x input_size per network), the pre-activations and activations (width x P each)
-    and the largest table of output products (one column per statistic of one order).
+    ``8 * (block_size * (width * (input_size + 2 * n_inputs) + n_products) + blocks_per_task * n_statistics)``
+    bytes: the first-layer weights (width x input_size per network), the pre-activations and activations
+    (width x P each), the largest table of output products (one column per statistic of one order), and the
+    per-block sums of every statistic that the task returns.
     """
-    return 8.0 * block_size * (width * (input_size + 2.0 * n_inputs) + n_products)
+    return 8.0 * (block_size * (width * (input_size + 2.0 * n_inputs) + n_products) + blocks_per_task * n_statistics)
 
 
 def n_sorted_tuples(n_inputs: int, order: int) -> int:

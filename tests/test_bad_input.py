@@ -359,6 +359,11 @@ CASES += [
      r"GiB.*block_size"),
     ("sample_ensemble/memory-width", lambda: sample_ensemble(ScalarNetwork("gauss", 1, 10**9, 1.0), X2, 10, seed=0),
      r"width 1000000000.*GiB"),
+    ("sample_ensemble/memory-chunk", lambda: sample_ensemble(NET, np.linspace(0, 1, 40)[:, None], 10**9, seed=0,
+                                                              block_size=16, chunk_size=10**9), r"TiB.*chunk_size"),
+    ("find_fp/n_starts-huge", lambda: find_fixed_points(SYS, n_starts=10**8), r"n_starts must be <= 100000"),
+    ("CompareConfig/fixed_point_starts-huge", lambda: CompareConfig(fixed_point_starts=10**8), r"fixed_point_starts"),
+    ("rg_experiment/n_sigma-huge", lambda: active_passive_experiment((1,), (10,), n_sigma=10**8), r"n_sigma .*1000"),
     ("pairing_tuples/order", lambda: S.pairing_tuples(11), r"order <= 10"),
     ("quartic_content/order-30", lambda: S.quartic_content(30), r"3\^30"),
     ("hermite_trace/order", lambda: S.hermite_trace((2,) * 11), r"order <= 10"),
@@ -573,6 +578,8 @@ CLI_CASES += [
     ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"couplings0"),
     ("flow-output-folder", FLOW + ["--output", "out"], r"--output .*out is a folder", USER_FOLDER),
     ("flow-plot-stdout", FLOW + ["--plot", "-"], r"--plot writes a PNG"),
+    ("flow-fp-n-starts", ["flow", "fixed-points", "scalar", "--n-starts", "100000000"], r"n_starts must be <= 100000"),
+    ("rg-n-sigma-huge", RG + ["--n-sigma", "100000000"], r"n_sigma must be <= 1000"),
     ("flow-fp-output-folder", ["flow", "fixed-points", "scalar", "--output", "out"], r"out is a folder", USER_FOLDER),
     ("rg-networks-one-group", RG + ["--networks", "100"], r"n_networks must be >= 2048 \(two blocks"),
     ("rg-sigma-huge", RG + ["--sigma-w-min", "1e200"], r"sigma_w_min must be <= 1e\+50"),
@@ -631,4 +638,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (232, 8, 98)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (236, 8, 100)  # update the docs with the table

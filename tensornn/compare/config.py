@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .._checks import check_choice, check_count, check_flow_points, check_int, check_keys, check_real, check_scale
+from .._checks import check_choice, check_count, check_flow_points, check_int, check_starts, check_keys, check_real, check_scale
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
 
 __all__ = ["CompareConfig", "load_config", "config_keys"]
@@ -150,7 +150,7 @@ class CompareConfig:
         s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         s("active_passive_networks", check_int("active_passive_networks", self.active_passive_networks, minimum=100))
         s("ir_source", check_choice("ir_source", self.ir_source, ("measured", "exact")))
-        s("fixed_point_starts", check_int("fixed_point_starts", self.fixed_point_starts, minimum=1))
+        s("fixed_point_starts", check_starts("fixed_point_starts", self.fixed_point_starts, minimum=1))
 
     @property
     def n_colours(self) -> int:

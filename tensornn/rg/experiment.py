@@ -37,7 +37,7 @@ import numpy as np
 from scipy.stats import chi2 as chi2_law
 from tqdm.auto import tqdm
 
-from .._checks import check_array, check_count, check_int, check_real, check_scale
+from .._checks import check_array, check_count, check_grid_points, check_int, check_real, check_scale
 from .._random import child_seed, root_entropy
 from ..couplings.fits import fit_power_law
 from ..couplings.normalisation import field_normalisation, inputs_from_rescaled
@@ -268,10 +268,12 @@ def active_passive_experiment(
         if grid.size < 2 or np.any(grid <= 0) or np.any(np.diff(grid) <= 0):
             raise InvalidArgumentError(
                 f"sigma_ws must hold >= 2 positive, strictly increasing values, got {grid.tolist()}; sort them")
+        check_grid_points("the length of sigma_ws", grid.size)
+        check_scale("sigma_ws[-1]", float(grid[-1]))  # the largest scale of the grid
         sigma0, n_points = float(grid[0]), grid.size
     else:
         sigma0 = check_scale("sigma_w_min", 1.0 if sigma_w_min is None else sigma_w_min)
-        n_points = check_int("n_sigma", 5 if n_sigma is None else n_sigma, minimum=2)
+        n_points = check_grid_points("n_sigma", 5 if n_sigma is None else n_sigma)
         if sigma_w_max is not None:
             sigma_w_max = check_scale("sigma_w_max", sigma_w_max)
             if sigma_w_max <= sigma0:
