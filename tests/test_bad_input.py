@@ -339,6 +339,9 @@ CASES += [
      r"sigma_w_min"),
     ("passive_flow/sigma_w0-huge", lambda: passive_flow(1, 1e200, 0.0), r"sigma_w0"),
     ("CompareConfig/sigma_w-huge", lambda: CompareConfig(sigma_w=1e100), r"sigma_w"),
+    ("kernel/x-variance-huge", lambda: K.kernel("erf", [1e200], [0.2], sigma_w=1.0), r"\bx\b: the preactivation variance"),
+    ("check_inputs/variance-huge", lambda: NET.check_inputs([[1e60], [0.1]]), r"inputs: the preactivation variance"),
+    ("exact_cov/variance-huge", lambda: E.preactivation_covariance_matrix([[1e200]], sigma_w=1.0), r"inputs"),
     # counts beyond 2**53 are not exact in float64: refused with the bound
     ("ScalarNetwork/width-huge", lambda: ScalarNetwork("gauss", 1, BIG, 1.0), r"width must be <= 2\*\*53"),
     ("ScalarNetwork/width-2**53+1", lambda: ScalarNetwork("gauss", 1, 2**53 + 1, 1.0), r"width"),
@@ -546,6 +549,7 @@ CLI_CASES += [
     ("ens-sigma-w-huge", ENS + ["--sigma-w", "1e160"], r"sigma_w must be <= 1e\+50"),
     ("ens-sigma-b-huge", ENS + ["--sigma-b", "1e200"], r"sigma_b must be <= 1e\+50"),
     ("ens-sigma-v-zero", ENS + ["--sigma-v", "0"], r"sigma_v must be > 0"),
+    ("ens-inputs-huge", ENS[:-2] + ["--inputs", "1e200,0.1"], r"inputs: the preactivation variance .* above 1e\+100"),
     ("ens-networks-huge", ENS + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
     ("ens-width-huge", ENS + ["--widths", "100000000000000000000"], r"width must be <= 2\*\*53"),
     ("ens-many-inputs", ENS + ["--inputs", ",".join(["0.1"] * 300)], r"GiB"),
@@ -638,4 +642,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (236, 8, 100)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (239, 8, 101)  # update the docs with the table

@@ -124,7 +124,12 @@ def _jackknife(moments, fn):
     if g < 2:
         return float(full), math.nan
     replicas = fn(moments.leave_one_group_out_means())
-    return float(full), float(np.sqrt((g - 1) / g * np.sum((replicas - replicas.mean()) ** 2)))
+    spread = replicas - replicas.mean()
+    scale = float(np.max(np.abs(spread)))
+    if not (math.isfinite(scale) and scale > 0):
+        return float(full), (0.0 if scale == 0 else math.nan)
+    # scaled so that the squares cannot overflow: values near 1e160 keep a finite error
+    return float(full), scale * float(np.sqrt((g - 1) / g * np.sum((spread / scale) ** 2)))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from scipy.special import gammaln
 from .._checks import check_array, check_choice, check_count, check_int, check_real, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
+from ..networks.kernels import _check_variance
 from ..networks.blocks import BlockGaussNetwork
 from ..networks.scalar import ScalarNetwork
 from .wick import pairings
@@ -140,6 +141,7 @@ def preactivation_covariance_matrix(inputs, *, sigma_w, sigma_b=0.0, bias=True):
     d_in = x.shape[-1]
     if d_in < 1:
         raise InvalidArgumentError(f"inputs must have d_in >= 1 components, got shape {x.shape}")
+    _check_variance(x, sigma_w, sigma_b)
     return sigma_b**2 + sigma_w**2 * np.einsum("...id,...jd->...ij", x, x) / d_in
 
 

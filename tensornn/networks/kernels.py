@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_array, check_int, check_real, check_scale
+from .._limits import MAX_SCALE
 from .activations import get_activation
 from ..errors import InvalidArgumentError, NumericalOverflowWarning
 
@@ -64,6 +65,27 @@ def _sigmas(sigma_w, sigma_b):
     return sigma_w, sigma_b
 
 
+def _check_variance(x, sigma_w: float, sigma_b: float = 0.0, name: str = "inputs") -> None:
+    """Refuse inputs whose preactivation variance s(x, x) = sigma_b^2 + sigma_w^2 |x|^2 / d_in exceeds 1e100.
+
+    1e100 = (1e50)^2 is the bound of the scales (:func:`tensornn._checks.check_scale`) carried over to
+    the inputs: beyond it s and the closed-form kernels (built from s, s^2 and sqrt(s s')) leave float64.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 0 or x.size == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        variance = sigma_b**2 + sigma_w**2 * np.sum(x * x, axis=-1) / x.shape[-1]
+    bad = ~(variance <= MAX_SCALE**2)
+    if np.any(bad):
+        where = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
+        raise InvalidArgumentError(
+            f"{name}: the preactivation variance sigma_b^2 + sigma_w^2 |x|^2 / d_in is {float(variance[where]):.3g} "
+            f"at input {where[0] if len(where) == 1 else where}, above {MAX_SCALE**2:g} (the square of the largest "
+            f"scale, {MAX_SCALE:g}); rescale the inputs"
+        )
+
+
 def _s(x, y, sigma_w, sigma_b):
     d_in = x.shape[-1]
     return sigma_b**2 + sigma_w**2 * np.einsum("...i,...i->...", x, y) / d_in
@@ -97,6 +119,8 @@ def preactivation_covariance(x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     return np.asarray(_s(x, y, sigma_w, sigma_b))
 
 
@@ -138,6 +162,8 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     with np.errstate(under="ignore", over="ignore"):
         return _warn_overflow(
             np.asarray(sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)), activation, sigma_w
@@ -190,6 +216,8 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     with np.errstate(under="ignore", over="ignore"):
         return _warn_overflow(
             np.asarray(sigma_b**2 + sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)),

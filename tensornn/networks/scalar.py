@@ -30,7 +30,7 @@ from .._checks import check_array, check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .blocks import BlockKinetic, block_kinetic_coefficients
-from .kernels import kernel_w
+from .kernels import _check_variance, kernel_w
 from .spec import resolve_bias, resolve_readout
 
 __all__ = ["ScalarNetwork"]
@@ -107,7 +107,8 @@ class ScalarNetwork:
         Raises
         ------
         InvalidArgumentError
-            NaN/inf entries, no inputs, or a last axis that is not d_in.
+            NaN/inf entries, no inputs, a last axis that is not d_in, or an input whose preactivation
+            variance sigma_b^2 + sigma_w^2 |x|^2 / d_in exceeds 1e100 (the square of the largest scale).
         """
         x = check_array("inputs", inputs)
         if x.ndim == 0:
@@ -121,6 +122,7 @@ class ScalarNetwork:
             )
         if x.shape[0] == 0:
             raise InvalidArgumentError("inputs must contain at least one input, got none")
+        _check_variance(x, self.sigma_w, self.sigma_b)
         return x
 
     # ------------------------------------------------------------------ the free theory and its oracles
