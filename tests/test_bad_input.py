@@ -373,6 +373,7 @@ CASES += [
     ("run_flow/n_points-huge", lambda: run_flow(SYS, [0.1, 0.1], k_start=1.0, k_stop=0.5, n_points=10**8),
      r"n_points must be <= 1000000"),
     ("passive_flow/n_points-huge", lambda: passive_flow(1, 1.0, 0.0, n_points=10**8), r"n_points"),
+    ("CompareConfig/blocks-many", lambda: CompareConfig(block_sizes=(1,) * 11), r"block_sizes .*at most 10 blocks"),
     ("CompareConfig/n_points-huge", lambda: CompareConfig(n_points=10**8), r"n_points"),
     # text, complex numbers and out-of-range integers where real numbers belong
     ("run_flow/couplings-str", lambda: run_flow(SYS, ["0.1", 0.1], k_start=1.0, k_stop=0.5), r"couplings0"),
@@ -642,4 +643,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (239, 8, 101)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (240, 8, 101)  # update the docs with the table

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from .._checks import check_choice, check_count, check_flow_points, check_int, check_starts, check_keys, check_real, check_scale
+from .._limits import MAX_PAIRING_TUPLES
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
 
 __all__ = ["CompareConfig", "load_config", "config_keys"]
@@ -105,6 +106,11 @@ class CompareConfig:
     def __post_init__(self):
         s = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         sizes = _int_tuple("block_sizes", self.block_sizes, 1)
+        if 3 ** len(sizes) > MAX_PAIRING_TUPLES:  # the bubble content enumerates P4^d: refuse before any sampling
+            raise ConfigError(
+                f"block_sizes has {len(sizes)} blocks; the bubble content of the report enumerates 3^d pairing "
+                f"tuples, at most {MAX_PAIRING_TUPLES} (d <= 10): use at most 10 blocks"
+            )
         s("block_sizes", sizes)
         s("sigma_w", check_scale("sigma_w", self.sigma_w))
         if self.sigma_blocks is None:
