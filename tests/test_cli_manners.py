@@ -161,3 +161,23 @@ def test_a_row_whose_gp_value_is_zero_is_undefined_and_the_rest_kept(tmp_path, c
     assert zero["deviation_defined"] is False and zero["deviation"] is None and zero["value"] == 0.0
     kept = rows[("G4c", "1 1 1 1")]
     assert kept["deviation_defined"] is True and kept["deviation"] is not None
+
+
+def test_compare_with_a_failed_trajectory_says_which(tmp_path, monkeypatch, capsys):
+    """The report is written, the exit status is 1 and stderr names the trajectory that did not complete."""
+    import tensornn.compare.run as run
+
+    real = run._trajectory
+
+    def one_diverges(flow, d_in, ir, config, u4, source):
+        out = real(flow, d_in, ir, config, u4, source)
+        return {**out, "status": "diverged"} if source == "exact" else out
+
+    monkeypatch.setattr(run, "_trajectory", one_diverges)
+    config = tmp_path / "tiny.toml"
+    config.write_text(TINY)
+    assert main(["compare", "--config", str(config), "--out", str(tmp_path / "rep"), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("tensornn: compare: 2 trajectory(ies) did not complete: scalar N=10 (exact u4): "
+                              "diverged"), err
+    _check_report(tmp_path / "rep")
