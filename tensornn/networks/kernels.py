@@ -76,9 +76,9 @@ def _check_variance(x, sigma_w: float, sigma_b: float = 0.0, name: str = "inputs
         return
     with np.errstate(over="ignore", invalid="ignore"):
         variance = sigma_b**2 + sigma_w**2 * np.sum(x * x, axis=-1) / x.shape[-1]
-    bad = ~(variance <= MAX_SCALE**2)
-    if np.any(bad):
-        where = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
+    too_large = ~(variance <= MAX_SCALE**2)
+    if np.any(too_large):
+        where = np.unravel_index(int(np.argmax(too_large)), too_large.shape) if too_large.ndim else ()
         raise InvalidArgumentError(
             f"{name}: the preactivation variance sigma_b^2 + sigma_w^2 |x|^2 / d_in is {float(variance[where]):.3g} "
             f"at input {where[0] if len(where) == 1 else where}, above {MAX_SCALE**2:g} (the square of the largest "
