@@ -8,6 +8,11 @@ MemoryError, an OverflowError or a number that is silently wrong. docs/reliabili
 from __future__ import annotations
 
 import math
+import numbers
+
+import numpy as np
+
+from .errors import InvalidArgumentError
 
 __all__ = [
     "MAX_COUNT",
@@ -20,6 +25,7 @@ __all__ = [
     "format_bytes",
     "n_sorted_tuples",
     "sampling_task_bytes",
+    "check_sampling_memory",
 ]
 
 #: Largest ensemble size or width: 2**53, the largest count every float64 holds exactly
@@ -72,3 +78,28 @@ def sampling_task_bytes(block_size: int, width: int, n_inputs: int, input_size: 
 def n_sorted_tuples(n_inputs: int, order: int) -> int:
     """C(P + k - 1, k): the number of sorted k-tuples of P inputs (the statistics of order k)."""
     return math.comb(n_inputs + order - 1, order)
+
+
+def check_sampling_memory(network, x, block_size: int, blocks_per_task: int, tuples) -> None:
+    """Refuse, before anything is allocated, a sampling task whose estimated memory exceeds MAX_TASK_BYTES.
+
+    ``tuples`` as in :func:`tensornn.networks.sampling.sample_ensemble` (None, a maximum order, or explicit tuples).
+    """
+    if tuples is None or (isinstance(tuples, numbers.Integral) and not isinstance(tuples, bool)):
+        order = 4 if tuples is None else int(tuples)
+        orders = [k for k in (1, 2, 4, 6) if k <= order] if order in (2, 4, 6) else []
+        n_products = n_sorted_tuples(len(x), order) if orders else 0
+        what = f"{n_products} products of order {order}"
+    else:  # explicit tuples: at least the 1- and 2-point tables
+        orders, n_products = [1, 2], n_sorted_tuples(len(x), 2)
+        what = f"{n_products} 2-point products"
+    n_statistics = sum(n_sorted_tuples(len(x), k) for k in orders)
+    width = getattr(network, "width", 1)
+    needed = sampling_task_bytes(block_size, width, len(x), int(np.prod(x.shape[1:])), n_products,
+                                 blocks_per_task, n_statistics)
+    if needed > MAX_TASK_BYTES:
+        raise InvalidArgumentError(
+            f"a sampling task of {blocks_per_task} block(s) of {block_size} networks (width {width}, {len(x)} inputs, "
+            f"{what}) needs about {format_bytes(needed)}, more than the {format_bytes(MAX_TASK_BYTES)} a task may "
+            "use; lower block_size or chunk_size, use fewer inputs, or pass explicit tuples"
+        )

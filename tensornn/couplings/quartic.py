@@ -227,7 +227,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
     --------
     >>> from tensornn.networks import ScalarNetwork
     >>> net = ScalarNetwork("gauss", d_in=1, width=10, sigma_w=1.0)
-    >>> est = measure_u4(net, [[0.1], [0.2]], [(0, 0, 1, 1)], 8192, seed=0)
+    >>> est = measure_u4(net, [[0.1], [0.2]], [(0, 0, 1, 1)], 10240, seed=0)  # 10 blocks: 10 jackknife groups
     >>> est.value.shape, est.exact.shape
     ((1,), (1,))
     """

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .._checks import check_count, check_int
-from .._limits import MAX_TASK_BYTES, format_bytes, n_sorted_tuples, sampling_task_bytes
+from .._limits import check_sampling_memory
 from .._random import root_entropy
 from .checkpoint import fingerprint as _fingerprint
 from .checkpoint import read_checkpoint as _read_checkpoint
@@ -194,28 +194,6 @@ class EnsembleMoments:
         )
 
 
-def _check_task_memory(network, x, block_size, blocks_per_task, tuples):
-    """Refuse, before anything is allocated, a task whose estimated memory exceeds MAX_TASK_BYTES."""
-    if tuples is None or (isinstance(tuples, numbers.Integral) and not isinstance(tuples, bool)):
-        order = 4 if tuples is None else int(tuples)
-        orders = [k for k in (1, 2, 4, 6) if k <= order] if order in (2, 4, 6) else []
-        n_products = n_sorted_tuples(len(x), order) if orders else 0
-        what = f"{n_products} products of order {order}"
-    else:  # explicit tuples: at least the 1- and 2-point tables
-        orders, n_products = [1, 2], n_sorted_tuples(len(x), 2)
-        what = f"{n_products} 2-point products"
-    n_statistics = sum(n_sorted_tuples(len(x), k) for k in orders)
-    width = getattr(network, "width", 1)
-    needed = sampling_task_bytes(block_size, width, len(x), int(np.prod(x.shape[1:])), n_products,
-                                 blocks_per_task, n_statistics)
-    if needed > MAX_TASK_BYTES:
-        raise InvalidArgumentError(
-            f"a sampling task of {blocks_per_task} block(s) of {block_size} networks (width {width}, {len(x)} inputs, "
-            f"{what}) needs about {format_bytes(needed)}, more than the {format_bytes(MAX_TASK_BYTES)} a task may "
-            "use; lower block_size or chunk_size, use fewer inputs, or pass explicit tuples"
-        )
-
-
 def _block_sums(network, inputs, entropy, block_size, n_networks, block, columns):
     """Sums of the requested products over the networks of one block, shape (n_statistics,)."""
     start = block * block_size
@@ -348,7 +326,7 @@ def sample_ensemble(
     if checkpoint is not None and seed is None:
         raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = root_entropy(seed)
-    _check_task_memory(network, x, min(block_size, n_networks), min(blocks_per_chunk, n_blocks), tuples)
+    check_sampling_memory(network, x, min(block_size, n_networks), min(blocks_per_chunk, n_blocks), tuples)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
         np.array([t for t in stat_tuples if len(t) == k], dtype=np.intp)
