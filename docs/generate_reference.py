@@ -164,7 +164,9 @@ def _signature(name: str, obj) -> str:
             return _clean(f"class {name}{sig}")
         sig = sig.replace(parameters=params, return_annotation=_unquote(sig.return_annotation))
         return _clean(f"{name}{sig}")
-    text = f"<module {obj.__name__!r}>" if inspect.ismodule(obj) else repr(obj)  # no checkout path in the docs
+    if inspect.ismodule(obj):  # a submodule that shadows a name: its path would differ from machine to machine
+        return _clean(f"{name} = <module {obj.__name__}>")
+    text = repr(obj)
     if len(text) > 200:
         text = f"<{type(obj).__name__} of length {len(obj)}>" if hasattr(obj, "__len__") else type(obj).__name__
     return _clean(f"{name} = {text}")

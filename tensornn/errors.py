@@ -15,8 +15,11 @@ __all__ = [
     "ConfigError",
     "TruncationError",
     "MissingDependencyError",
+    "OutputError",
+    "OutputBusyError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
+    "UnreliableErrorWarning",
 ]
 
 
@@ -48,13 +51,28 @@ class MissingDependencyError(TensorNNError, ImportError):
     """An optional dependency is not installed; the message names the ``pip install`` that provides it."""
 
 
+class OutputError(InvalidArgumentError):
+    """An output path cannot be used: writing it would replace something tensornn did not write, or it is
+    the wrong kind of file (a file where a report folder belongs, a folder where a file belongs), or it is
+    not writable."""
+
+
+class OutputBusyError(TensorNNError):
+    """Another tensornn run holds the claim on an output path (it is writing there now)."""
+
+
 class NoisyEstimateWarning(UserWarning):
     """A Monte-Carlo estimate is not distinguishable from zero within its standard error."""
 
 
 class NumericalOverflowWarning(UserWarning):
-    """A result overflowed float64 (inf or NaN entries): the numbers there are not values.
+    """A result overflowed (inf or NaN entries) or underflowed float64: the numbers there are not values.
 
     Raised as a warning by functions that return plain arrays (e.g. the Exp-net kernel at large
-    sigma_w |x|); functions that return result objects report the same through ``success``.
+    sigma_w |x|) and by measurements whose sampled outputs underflowed (a Gauss-net at large |x|);
+    functions that return result objects report the same through ``success`` and ``flags``.
     """
+
+
+class UnreliableErrorWarning(UserWarning):
+    """A standard error rests on too few independent groups (fewer than 10 jackknife groups) to be trusted."""

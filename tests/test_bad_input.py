@@ -7,6 +7,10 @@ UNKNOWN_KEYWORDS). The CLI rows run ``tensornn.cli.main.main`` and expect exit c
 on stderr starting with "tensornn: error:", and no traceback (``--debug`` shows it).
 """
 
+import io
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -36,6 +40,10 @@ from tensornn import data as D
 from tensornn import readings as RD
 from tensornn import structured as S
 from tensornn import theory as T
+from tensornn.compare import CompareConfig
+from tensornn.networks.blocks import BlockGaussNetwork
+from tensornn.rg.experiment import active_passive_experiment
+from tensornn.rg.passive import passive_flow
 
 NAN, INF = float("nan"), float("inf")
 NET = ScalarNetwork("erf", 1, 3, 1.0)
@@ -257,6 +265,172 @@ CASES = [
     ("inputs_from_rescaled/sigma_w", lambda: CP.inputs_from_rescaled([0.1], sigma_w=0.0), r"sigma_w"),
 ]
 
+
+def _in_tmp(fn):
+    """``call()`` running ``fn(folder)`` in a fresh temporary folder, removed afterwards."""
+    def call():
+        with tempfile.TemporaryDirectory() as folder:
+            return fn(Path(folder))
+    return call
+
+
+def _untouched(make, action):
+    """``fn(folder)``: create the user's files with ``make(folder)``, run ``action(folder)`` (which must raise)
+    and check that every file ``make`` created is still there with its content."""
+    def fn(folder):
+        make(folder)
+        before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        try:
+            action(folder)
+        finally:
+            after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p in before}
+            assert after == before, "a file of the user's was changed"
+    return fn
+
+
+def _user_folder(folder):
+    (folder / "out").mkdir()
+    (folder / "out" / "notes.txt").write_text("mine")
+
+
+def _user_file(folder):
+    (folder / "out").write_text("mine")
+
+
+def _report_with_notes(folder):
+    R.write_report(folder / "out", {"a.md": "report"})
+    (folder / "out" / "notes.txt").write_text("mine")
+
+
+def _checkpoint(folder, damage):
+    """Write a checkpoint, damage it (``damage(path)``), and resume from it."""
+    path = folder / "run.npz"
+    sample_ensemble(NET, X2, 64, seed=0, block_size=16, n_groups=4, checkpoint=path)
+    damage(path)
+    return sample_ensemble(NET, X2, 64, seed=0, block_size=16, n_groups=4, checkpoint=path)
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_bytes(path):
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 8] = bytes(b ^ 0xFF for b in data[middle:middle + 8])
+    path.write_bytes(bytes(data))
+
+
+def _alter_sums(path):
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["group_sums"] = arrays["group_sums"] * 1.5
+    np.savez(path, **arrays)
+
+
+def _drop_checksum(path):
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files if k != "checksum"}
+    np.savez(path, **arrays)
+
+
+BIG = 10**400
+CASES += [
+    # scales beyond 1e50 overflow the sixth power of the scale: refused with the bound
+    ("ScalarNetwork/sigma_w-huge", lambda: ScalarNetwork("gauss", 1, 2, 1e160), r"sigma_w must be <= 1e\+50"),
+    ("ScalarNetwork/sigma_b-huge", lambda: ScalarNetwork("gauss", 1, 2, 1.0, 1e200), r"sigma_b must be <= 1e\+50"),
+    ("ScalarNetwork/sigma_v-zero", lambda: ScalarNetwork("gauss", 1, 2, 1.0, sigma_v=0.0), r"sigma_v must be > 0"),
+    ("ScalarNetwork/sigma_v-huge", lambda: ScalarNetwork("gauss", 1, 2, 1.0, sigma_v=1e60), r"sigma_v"),
+    ("ScalarNetwork/sigma_w-bigint", lambda: ScalarNetwork("gauss", 1, 2, BIG), r"sigma_w .*float64"),
+    ("kernel/sigma_w-huge", lambda: K.kernel("erf", [0.1], [0.2], sigma_w=1e160), r"sigma_w"),
+    ("kernel/sigma_b-huge", lambda: K.kernel("erf", [0.1], [0.2], sigma_w=1.0, sigma_b=1e200), r"sigma_b"),
+    ("gauss_fourier/sigma_w-huge", lambda: K.gauss_fourier(1e60, 1), r"sigma_w"),
+    ("BlockGauss/sigma_blocks-huge", lambda: BlockGaussNetwork((1, 1), sigma_blocks=(1.0, 1e60)), r"sigma_blocks"),
+    ("BlockGauss/sigma_v-zero", lambda: BlockGaussNetwork((1, 1), sigma_v=0.0), r"sigma_v"),
+    ("Structured/sigma_w-zero", lambda: S.StructuredNetwork((2, 2), sigma_w=0.0), r"sigma_w must be > 0"),
+    ("Structured/sigma_v-zero", lambda: S.StructuredNetwork((2, 2), sigma_v=0.0), r"sigma_v must be > 0"),
+    ("u4_exact/sigma_w-huge", lambda: CP.u4_exact("gauss", *[[0.1]] * 4, width=2, sigma_w=1e160), r"sigma_w"),
+    ("g4_exact/sigma_b-huge", lambda: E.g4_connected_exact("erf", *[[0.1]] * 4, width=2, sigma_w=1.0,
+                                                           sigma_b=1e200), r"sigma_b"),
+    ("inputs_from_rescaled/sigma_w-huge", lambda: CP.inputs_from_rescaled([0.1], sigma_w=1e51), r"sigma_w"),
+    ("rg_experiment/sigma_w_min-huge", lambda: active_passive_experiment((1,), (10,), sigma_w_min=1e200),
+     r"sigma_w_min"),
+    ("passive_flow/sigma_w0-huge", lambda: passive_flow(1, 1e200, 0.0), r"sigma_w0"),
+    ("CompareConfig/sigma_w-huge", lambda: CompareConfig(sigma_w=1e100), r"sigma_w"),
+    ("kernel/x-variance-huge", lambda: K.kernel("erf", [1e200], [0.2], sigma_w=1.0), r"\bx\b: the preactivation variance"),
+    ("check_inputs/variance-huge", lambda: NET.check_inputs([[1e60], [0.1]]), r"inputs: the preactivation variance"),
+    ("exact_cov/variance-huge", lambda: E.preactivation_covariance_matrix([[1e200]], sigma_w=1.0), r"inputs"),
+    # counts beyond 2**53 are not exact in float64: refused with the bound
+    ("ScalarNetwork/width-huge", lambda: ScalarNetwork("gauss", 1, BIG, 1.0), r"width must be <= 2\*\*53"),
+    ("ScalarNetwork/width-2**53+1", lambda: ScalarNetwork("gauss", 1, 2**53 + 1, 1.0), r"width"),
+    ("g4_exact/width-huge", lambda: E.g4_connected_exact("gauss", *[[0.1]] * 4, width=BIG, sigma_w=1.0), r"width"),
+    ("u4_exact/width-huge", lambda: CP.u4_exact("gauss", *[[0.1]] * 4, width=BIG, sigma_w=1.0), r"width"),
+    ("sample_ensemble/n_networks-huge", lambda: sample_ensemble(NET, X2, 10**20, seed=0), r"n_networks"),
+    ("measure_u4/n_networks-huge", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0), X2, [(0, 0, 1, 1)],
+                                                         10**20), r"n_networks"),
+    ("scan_width/n_networks-huge", lambda: CP.scan_width("gauss", [0.1, 0.2, 0.3, 0.4], [2, 4], sigma_w=1.0,
+                                                         n_networks=10**20), r"n_networks"),
+    ("CompareConfig/n_networks-huge", lambda: CompareConfig(n_networks=10**20), r"n_networks"),
+    ("CompareConfig/width-huge", lambda: CompareConfig(width=BIG), r"width"),
+    ("rg_experiment/widths-huge", lambda: active_passive_experiment((1,), (BIG,)), r"widths"),
+    ("rg_experiment/n_networks-huge", lambda: active_passive_experiment((1,), (10,), n_networks=10**20),
+     r"n_networks"),
+    # memory bounded before anything is allocated
+    ("sample_ensemble/memory-inputs", lambda: sample_ensemble(NET, np.linspace(0, 1, 300)[:, None], 10, seed=0),
+     r"GiB.*block_size"),
+    ("sample_ensemble/memory-width", lambda: sample_ensemble(ScalarNetwork("gauss", 1, 10**9, 1.0), X2, 10, seed=0),
+     r"width 1000000000.*GiB"),
+    ("sample_ensemble/memory-chunk", lambda: sample_ensemble(NET, np.linspace(0, 1, 40)[:, None], 10**9, seed=0,
+                                                              block_size=16, chunk_size=10**9), r"TiB.*chunk_size"),
+    ("find_fp/n_starts-huge", lambda: find_fixed_points(SYS, n_starts=10**8), r"n_starts must be <= 100000"),
+    ("CompareConfig/fixed_point_starts-huge", lambda: CompareConfig(fixed_point_starts=10**8), r"fixed_point_starts"),
+    ("rg_experiment/n_sigma-huge", lambda: active_passive_experiment((1,), (10,), n_sigma=10**8), r"n_sigma .*1000"),
+    ("pairing_tuples/order", lambda: S.pairing_tuples(11), r"order <= 10"),
+    ("quartic_content/order-30", lambda: S.quartic_content(30), r"3\^30"),
+    ("hermite_trace/order", lambda: S.hermite_trace((2,) * 11), r"order <= 10"),
+    ("run_flow/n_points-huge", lambda: run_flow(SYS, [0.1, 0.1], k_start=1.0, k_stop=0.5, n_points=10**8),
+     r"n_points must be <= 1000000"),
+    ("passive_flow/n_points-huge", lambda: passive_flow(1, 1.0, 0.0, n_points=10**8), r"n_points"),
+    ("CompareConfig/networks-unknown", lambda: CompareConfig(networks=("cp", "mlp")), r"networks"),
+    ("CompareConfig/flow_points-huge", lambda: CompareConfig(flow_points=10**8), r"flow_points"),
+    # text, complex numbers and out-of-range integers where real numbers belong
+    ("run_flow/couplings-str", lambda: run_flow(SYS, ["0.1", 0.1], k_start=1.0, k_stop=0.5), r"couplings0"),
+    ("run_flow/k_start-bigint", lambda: run_flow(SYS, [0.1, 0.1], k_start=BIG, k_stop=0.5), r"k_start"),
+    ("kernel/x-numeric-str", lambda: K.kernel("erf", ["0.1"], [0.2], sigma_w=1.0), r"\bx\b.*real numbers"),
+    ("kernel/x-complex", lambda: K.kernel("erf", [0.1 + 1j], [0.2], sigma_w=1.0), r"\bx\b"),
+    ("kernel/y-bigint", lambda: K.kernel("erf", [0.1], [BIG], sigma_w=1.0), r"\by\b"),
+    ("check_inputs/str", lambda: NET.check_inputs([["0.1"], ["0.2"]]), r"inputs"),
+    ("sample_ensemble/inputs-str", lambda: sample_ensemble(NET, ["0.1", "0.2"], 10, seed=0), r"inputs"),
+    ("stability/couplings-str", lambda: stability_matrix(SYS, ["0.1", "0.1"]), r"couplings"),
+    ("fit_power_law/x-str", lambda: CP.fit_power_law(["1", "2", "3"], [1, 2, 3]), r"\bx\b"),
+    ("wick_sum/matrix-str", lambda: C.wick_sum([["1", "0"], ["0", "1"]], (0, 1)), r"kernel_matrix"),
+    # degenerate input
+    ("fit_power_law/x-identical", lambda: CP.fit_power_law([1, 1, 1], [1, 2, 3]), r"\bx\b.*distinct"),
+    ("fit_power_law/x-identical-2", lambda: CP.fit_power_law([2.0, 2.0], [1.0, 2.0]), r"\bx\b"),
+    ("fit_power_law/yerr-tiny", lambda: CP.fit_power_law([1, 2], [1e300, 2e300], [1e-300, 1e-300]), r"yerr"),
+    ("measure_u4/sigma_v-zero", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0, sigma_v=0.0), X2,
+                                                      [(0, 0, 1, 1)], 64), r"sigma_v"),
+    # checkpoints: damaged or altered files are refused by name
+    ("checkpoint/truncated", _in_tmp(lambda d: _checkpoint(d, _truncate)), r"run\.npz .*truncated or corrupted"),
+    ("checkpoint/bytes-flipped", _in_tmp(lambda d: _checkpoint(d, _flip_bytes)), r"run\.npz"),
+    ("checkpoint/sums-altered", _in_tmp(lambda d: _checkpoint(d, _alter_sums)), r"run\.npz does not match its checksum"),
+    ("checkpoint/no-checksum", _in_tmp(lambda d: _checkpoint(d, _drop_checksum)), r"run\.npz has no checksum"),
+    # outputs: nothing of the user's is replaced
+    ("write_report/non-report-folder", _in_tmp(_untouched(_user_folder, lambda d: R.write_report(
+        d / "out", {"a.md": "x"}, overwrite=True))), r"not a tensornn report"),
+    ("write_report/regular-file", _in_tmp(_untouched(_user_file, lambda d: R.write_report(
+        d / "out", {"a.md": "x"}, overwrite=True))), r"is a file, not a folder"),
+    ("write_report/foreign-files", _in_tmp(_untouched(_report_with_notes, lambda d: R.write_report(
+        d / "out", {"a.md": "x"}, overwrite=True))), r"did not write \(notes\.txt\)"),
+    ("write_report/exists", _in_tmp(_untouched(_user_folder, lambda d: R.write_report(d / "out", {"a.md": "x"}))),
+     r"exists"),
+    ("write_report/marker-name", lambda: R.write_report("/tmp/tensornn-bad-input-report", {".tensornn-report": "t"}),
+     r"plain names"),
+    ("atomic_write/folder", _in_tmp(_untouched(_user_folder, lambda d: R.atomic_write_text(d / "out", "x"))),
+     r"is a folder"),
+    ("claim_output/kind", lambda: R.claim_output("/tmp/tensornn-bad-input-claim", kind="dir"), r"'file', 'report'"),
+]
+
 # Gaps in modules maintained elsewhere (reported, not fixed here): they return numbers for
 # invalid input. strict=True makes these fail as soon as the gap is closed, so the list stays true.
 GAPS = [
@@ -367,27 +541,117 @@ CLI_CASES = [
     ("flow-order", ["flow", "run", "scalar", "--order", "1", "--k-start", "1", "--k-stop", "0.1"], r"order"),
     ("flow-fp-dim", ["flow", "fixed-points", "scalar", "--dim", "1"], r"dim"),
     ("flow-fp-rank", ["flow", "fixed-points", "tensor", "--rank", "0"], r"rank"),
-    ("rg-widths", ["rg-experiment", "--widths", "0", "--networks", "100"], r"widths"),
-    ("rg-d-in", ["rg-experiment", "--d-in", "0", "--networks", "100"], r"d_in"),
-    ("rg-sigma", ["rg-experiment", "--sigma-w-min", "-1", "--networks", "100"], r"sigma_w_min"),
+    ("rg-widths", ["rg-experiment", "--widths", "0", "--networks", "4096"], r"widths"),
+    ("rg-d-in", ["rg-experiment", "--d-in", "0", "--networks", "4096"], r"d_in"),
+    ("rg-sigma", ["rg-experiment", "--sigma-w-min", "-1", "--networks", "4096"], r"sigma_w_min"),
     ("rg-networks", ["rg-experiment", "--networks", "0"], r"n_networks"),
-    ("rg-k-range", ["rg-experiment", "--k-uv", "0.0001", "--networks", "100"], r"k_uv_ratio"),
+    ("rg-k-range", ["rg-experiment", "--k-uv", "0.0001", "--networks", "4096"], r"k_uv_ratio"),
     ("data-name", ["data", "summary", "--data", "mnist"], r"'synthetic', 'digits'"),
     ("data-file", ["data", "summary", "--data", "no-such-file.npy"], r"does not exist"),
     ("data-seed", ["data", "summary", "--seed", "x"], r"--seed"),
 ]
 
 
-@pytest.mark.parametrize("argv, pattern", [c[1:] for c in CLI_CASES], ids=[c[0] for c in CLI_CASES])
-def test_cli_bad_input_is_one_line(argv, pattern, capsys, tmp_path, monkeypatch):
+def _npy(array) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+# Files of the user's that exist before a command runs: path -> text or bytes, None for a folder.
+USER_FOLDER = {"out/": None, "out/notes.txt": "mine"}
+USER_REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report",
+               "out/notes.txt": "mine"}
+REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report"}
+COMPARE = ["compare", "--quiet", "--out", "out"]
+RG = ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "4096"]
+FLOW = ["flow", "run", "scalar", "--k-start", "1", "--k-stop", "0.5"]
+CLI_CASES += [
+    # scales, counts and sizes beyond what float64 or memory holds, refused before any sampling
+    ("ens-sigma-w-huge", ENS + ["--sigma-w", "1e160"], r"sigma_w must be <= 1e\+50"),
+    ("ens-sigma-b-huge", ENS + ["--sigma-b", "1e200"], r"sigma_b must be <= 1e\+50"),
+    ("ens-sigma-v-zero", ENS + ["--sigma-v", "0"], r"sigma_v must be > 0"),
+    ("ens-inputs-huge", ENS[:-2] + ["--inputs", "1e200,0.1"], r"inputs: the preactivation variance .* above 1e\+100"),
+    ("ens-networks-huge", ENS + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
+    ("ens-width-huge", ENS + ["--widths", "100000000000000000000"], r"width must be <= 2\*\*53"),
+    ("ens-many-inputs", ENS + ["--inputs", ",".join(["0.1"] * 300)], r"GiB"),
+    ("ens-inputs-negative-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs", "-0.1,abc"],
+     r"--inputs must be comma-separated numbers"),
+    ("ens-inputs-file-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs-file", "x.npy"],
+     r"inputs must be an array of real numbers", {"x.npy": _npy(np.array([["0.1"], ["0.2"]]))}),
+    # outputs: checked before the work, nothing of the user's touched
+    ("ens-json-folder", ENS + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
+    ("ens-csv-folder", ENS + ["--csv", "out"], r"--csv .*out is a folder", USER_FOLDER),
+    ("ens-plot-stdout", ENS + ["--plot", "-"], r"--plot writes a PNG"),
+    ("ens-plot-folder", ENS + ["--plot", "out"], r"--plot .*out is a folder", USER_FOLDER),
+    ("ens-checkpoint-file", ENS + ["--checkpoint", "ckpt"], r"--checkpoint ckpt is a file", {"ckpt": "mine"}),
+    ("compare-out-file", COMPARE + ["--overwrite"], r"--out .*out is a file, not a folder", {"out": "mine"}),
+    ("compare-out-user-folder", COMPARE + ["--overwrite"], r"not a tensornn report", USER_FOLDER),
+    ("compare-out-foreign-files", COMPARE + ["--overwrite"], r"did not write \(notes\.txt\)", USER_REPORT),
+    ("compare-out-exists", COMPARE, r"--out .*out exists", REPORT),
+    ("compare-out-stdout", ["compare", "--out", "-"], r"standard output"),
+    ("compare-config-sigma", COMPARE + ["--config", "c.toml"], r"sigma_w must be <= 1e\+50",
+     {"c.toml": "sigma_w = 1e100\n"}),
+    ("compare-config-flow-points", COMPARE + ["--config", "c.toml"], r"flow_points must be <= 1000000",
+     {"c.toml": "flow_points = 100000000\n"}),
+    ("compare-config-networks", COMPARE + ["--config", "c.toml"], r"n_networks must be <= 2\*\*53",
+     {"c.toml": "n_networks = 100000000000000000\n"}),
+    ("structured-order-30", ["structured-content", "--order", "30"], r"3\^30 .*order <= 10"),
+    ("structured-sizes-11", ["structured-content", "--sizes", ",".join(["2"] * 11)], r"order <= 10"),
+    ("structured-sigma-v-zero", ["structured-content", "--sizes", "2,2", "--sigma-v", "0"], r"sigma_v must be > 0"),
+    ("flow-n-points", FLOW + ["--n-points", "100000000"], r"n_points must be <= 1000000"),
+    ("flow-k-start-inf", ["flow", "run", "scalar", "--k-start", "1e400"], r"k_start must be finite"),
+    ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"couplings0"),
+    ("flow-output-folder", FLOW + ["--output", "out"], r"--output .*out is a folder", USER_FOLDER),
+    ("flow-plot-stdout", FLOW + ["--plot", "-"], r"--plot writes a PNG"),
+    ("flow-fp-n-starts", ["flow", "fixed-points", "scalar", "--n-starts", "100000000"], r"n_starts must be <= 100000"),
+    ("rg-n-sigma-huge", RG + ["--n-sigma", "100000000"], r"n_sigma must be <= 1000"),
+    ("flow-fp-output-folder", ["flow", "fixed-points", "scalar", "--output", "out"], r"out is a folder", USER_FOLDER),
+    ("rg-sigma-huge", RG + ["--sigma-w-min", "1e200"], r"sigma_w_min must be <= 1e\+50"),
+    ("rg-widths-huge", RG + ["--widths", "100000000000000000000"], r"widths must be <= 2\*\*53"),
+    ("rg-networks-huge", RG + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
+    ("rg-json-folder", RG + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
+    ("rg-plot-stdout", RG + ["--plot", "-"], r"--plot writes a PNG"),
+    ("couplings-networks-huge", ["couplings", "width", "--activation", "gauss", "--n-networks",
+                                 "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
+    ("couplings-sigma-ws-huge", ["couplings", "sigma-w", "--sigma-ws", "1,1e60"], r"sigma_w must be <= 1e\+50"),
+    ("couplings-inputs-negative", ["couplings", "width", "--activation", "gauss", "--inputs", "-0.1,0.2"],
+     r"--inputs must give 4 inputs"),
+    ("couplings-plot-folder", ["couplings", "cutoff", "--activation", "relu", "--plot", "out"],
+     r"--plot .*out is a folder", USER_FOLDER),
+    ("bubbles-draw-folder", ["bubbles", "draw", "--rank", "3", "--order", "2", "--out", "b.png"],
+     r"--out .*b\.png is a folder", {"b.png/": None}),
+]
+
+
+def _make(folder, files):
+    for name, content in files.items():
+        path = folder / name
+        if content is None:
+            path.mkdir(parents=True, exist_ok=True)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
+def _snapshot(folder):
+    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("argv, pattern, files", [(c[1], c[2], c[3] if len(c) > 3 else {}) for c in CLI_CASES],
+                         ids=[c[0] for c in CLI_CASES])
+def test_cli_bad_input_is_one_line(argv, pattern, files, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    _make(tmp_path, files)
+    before = _snapshot(tmp_path)
     assert main(argv) == (1 if "missing" in argv[-1] or argv[-1].startswith("/nonexistent") else 2)
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert err.startswith("tensornn: error:") and "\n" not in err, err
     assert "Traceback" not in captured.err + captured.out
     assert __import__("re").search(pattern, err), err
-    assert not list(tmp_path.iterdir())  # nothing written
+    assert _snapshot(tmp_path) == before  # nothing written, nothing of the user's touched
 
 
 @pytest.mark.parametrize("argv", [CLI_CASES[6][1], CLI_CASES[11][1]], ids=["sigma-w-neg", "inputs-nan"])
@@ -399,4 +663,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (184, 8, 60)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (254, 8, 103)  # update the docs with the table

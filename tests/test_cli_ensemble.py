@@ -69,7 +69,7 @@ def test_npy_inputs_and_d_in_rows(tmp_path, capsys):
         (["--activation", "gauss", "--inputs", "0.1,abc"], "--inputs must be comma-separated numbers"),
         (["--activation", "gauss", "--inputs", "0.1", "--sigma-w", "-1"], "sigma_w must be > 0"),
         (["--activation", "gauss", "--inputs", "0.1,nan"], "finite"),
-        (["--activation", "gauss", "--inputs", "0.1,0.2", "--d-in", "3"], "shape (P, d_in) = (P, 3)"),
+        (["--activation", "gauss", "--inputs", "0.1,0.2", "--d-in", "3"], "inputs of dimension d_in=3"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(capsys, extra, message):

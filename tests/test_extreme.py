@@ -7,7 +7,7 @@ import pytest
 
 from tensornn.correlators import four_point, two_point
 from tensornn.networks.sampling import sample_ensemble
-from tensornn.errors import NumericalOverflowWarning
+from tensornn.errors import NumericalOverflowWarning, UnreliableErrorWarning
 from tensornn.flow import SymmetricPotential, run_flow
 from tensornn.networks.kernels import gauss_fourier, kernel
 from tensornn.networks.scalar import ScalarNetwork
@@ -50,8 +50,8 @@ def test_exp_net_overflow_is_flagged_everywhere():
     assert np.isinf(K[1, 1]) and np.isfinite(K[0, 0])
     m = sample_ensemble(net, x, 256, seed=0, block_size=64, n_groups=4)
     assert not m.success and "overflowed" in m.message
-    with pytest.warns(NumericalOverflowWarning, match="overflowed"):
-        e = four_point(m, (1, 1, 1, 1))
+    with pytest.warns(NumericalOverflowWarning, match="overflowed"), pytest.warns(UnreliableErrorWarning):
+        e = four_point(m, (1, 1, 1, 1))  # 4 groups: also a warning that the errors are unreliable
     assert not e.success and "success=False" in repr(e)
     ok = four_point(m, (0, 0, 0, 0), warn=False)  # the small input alone is still a number
     assert ok.success and np.isfinite(ok.value)
@@ -128,3 +128,24 @@ def test_structured_networks_at_large_sigma_w():
         warnings.simplefilter("error")  # no stray RuntimeWarning: the status carries the overflow
         m = sample_ensemble(exp, x, 128, seed=0, block_size=32, n_groups=4)
     assert not m.success and "overflowed" in m.message
+
+
+def test_errors_of_values_near_1e160_stay_finite():
+    """ReLU at |x| = 1e40: G4 ~ 1e160, whose squared jackknife deviations would overflow; the error is computed
+    scaled, so it is a number, and the measurement agrees with the exact value within 4 standard errors.
+
+    f = N^-1/2 sum_j v_j relu(z_j) with z ~ N(0, s), s = sigma_w^2 x^2 = 1e80, v ~ N(0, 1):
+    E f^4 = N^-2 [N E v^4 E h^4 + 3 N (N - 1) (E v^2 E h^2)^2] = s^2 [9/(2N) + 3(N - 1)/(4N)],
+    using E relu(z)^2 = s/2 and E relu(z)^4 = 3 s^2/2.
+    """
+    from tensornn.correlators.exact import g4_connected_exact
+
+    n, s = 2, 1e80
+    net = ScalarNetwork("relu", d_in=1, width=n, sigma_w=1.0)
+    m = sample_ensemble(net, [[1e40]], 4096, seed=3, block_size=128)
+    e = four_point(m, (0, 0, 0, 0), connected=False, warn=False)
+    exact = s**2 * (9 / (2 * n) + 3 * (n - 1) / (4 * n))
+    oracle = float(g4_connected_exact("relu", *[[1e40]] * 4, width=n, sigma_w=1.0)) + 3 * (s / 2) ** 2
+    assert oracle == pytest.approx(exact, rel=1e-6)  # an independent path: the exact G4c plus 3 K^2
+    assert e.success and np.isfinite(e.stderr) and 0 < e.stderr < e.value
+    assert abs(e.value - exact) < 4 * e.stderr, (e.value, exact, e.stderr)

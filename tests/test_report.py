@@ -5,6 +5,8 @@ import json
 import numpy as np
 import pytest
 
+import tensornn
+
 from tensornn.errors import InvalidArgumentError
 from tensornn._json import dumps_json
 from tensornn.report import atomic_write_text, markdown_table, write_report
@@ -12,8 +14,10 @@ from tensornn.report import atomic_write_text, markdown_table, write_report
 
 def test_report_folder_holds_every_file(tmp_path):
     out = write_report(tmp_path / "r", {"a.json": dumps_json({"x": np.float64(1.5)}), "b.md": "# hi\n"})
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".tensornn-report", "a.json", "b.md"]
     assert json.loads((out / "a.json").read_text()) == {"x": 1.5}
+    marker = json.loads((out / ".tensornn-report").read_text())
+    assert marker["files"] == ["a.json", "b.md"] and marker["tensornn_version"] == tensornn.__version__
 
 
 def test_failed_writer_leaves_nothing(tmp_path):

@@ -200,7 +200,7 @@ def test_bad_input_is_refused(kwargs, match):
 
 def test_bad_seed_type():
     with pytest.raises(InvalidTypeError, match="seed"):
-        active_passive_experiment(d_ins=(1,), widths=(10,), n_networks=256, seed="x")
+        active_passive_experiment(d_ins=(1,), widths=(10,), n_networks=4096, seed="x")
 
 
 def test_cli(tmp_path, capsys):

@@ -23,7 +23,8 @@ QUADRUPLES = np.array([[0, 1, 2, 3], [0, 0, 1, 1], [0, 0, 0, 0], [1, 2, 3, 3]])
         (dict(index_sizes=(2, 2), activation="tanh"), "unknown activation 'tanh'; valid choices are 'gauss'.*'linear'"),
         (dict(index_sizes=(2, 2), sigma_b=0.5, bias=False), "sigma_b=0.5 has no effect with bias=False"),
         (dict(index_sizes=(2, 2), bias=True), "bias=True needs sigma_b > 0"),
-        (dict(index_sizes=(2, 2), sigma_w=-1.0), "sigma_w must be >= 0"),
+        (dict(index_sizes=(2, 2), sigma_w=-1.0), "sigma_w must be > 0"),
+            (dict(index_sizes=(2, 2), sigma_w=0.0), "sigma_w must be > 0"),
     ],
 )
 def test_bad_configurations_are_refused_with_clear_messages(kwargs, message):

@@ -13,6 +13,7 @@ from ..bubbles.invariants import face_count, gurau_degree, is_melonic
 from ..bubbles.memory import enumeration_memory
 from ..errors import InvalidArgumentError
 from ..report import atomic_write
+from ._common import claimed_outputs
 
 __all__ = ["register"]
 
@@ -140,14 +141,14 @@ def _draw(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise InvalidArgumentError(f"--out must name a .png file, got {args.out!r}")
-    if not out.parent.exists():
-        raise InvalidArgumentError(f"--out folder {out.parent} does not exist")
-    bubbles = list(_listed(args))
-    if len(bubbles) > 200:
-        raise InvalidArgumentError(f"{len(bubbles)} bubbles are too many to draw in one grid (at most 200); lower --order")
-    from ..bubbles.draw import draw_bubble_grid
+    with claimed_outputs([("--out", out)]):
+        bubbles = list(_listed(args))
+        if len(bubbles) > 200:
+            raise InvalidArgumentError(
+                f"{len(bubbles)} bubbles are too many to draw in one grid (at most 200); lower --order")
+        from ..bubbles.draw import draw_bubble_grid
 
-    fig = draw_bubble_grid(bubbles)
-    atomic_write(out, lambda tmp: fig.savefig(tmp, dpi=100))
+        fig = draw_bubble_grid(bubbles)
+        atomic_write(out, lambda tmp: fig.savefig(tmp, dpi=100))
     print(f"wrote {len(bubbles)} bubbles to {out}", file=sys.stderr)
     return 0

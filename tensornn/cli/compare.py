@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InvalidArgumentError, TensorNNError
+from ..errors import InvalidArgumentError
 
 __all__ = ["register"]
 
@@ -27,7 +27,8 @@ def register(subparsers):
     p.add_argument("--config", metavar="FILE.toml", help="the comparison (flat TOML keys; see docs/compare.md)")
     p.add_argument("--data", metavar="SOURCE", help="override the data: synthetic, digits or FILE.npy")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"report folder (default ./{DEFAULT_OUT})")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing report folder")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing report folder (only an empty one or a tensornn report)")
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
     p.add_argument("--quiet", action="store_true", help="do not print the progress of each stage")
     p.set_defaults(handler=_run)
@@ -39,30 +40,30 @@ def _run(args):
     from ..compare.config import CompareConfig, load_config
     from ..compare.report import write_compare_report
     from ..compare.run import run_compare
+    from ._common import claimed_outputs, failure
 
     config = load_config(args.config) if args.config else CompareConfig()
     if args.data is not None:
         config = replace(config, data=args.data)
-    out = Path(args.out)
-    if out.exists() and not args.overwrite:
-        raise InvalidArgumentError(f"report folder {out} exists; choose another --out or pass --overwrite")
     if args.workers is not None and args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
-    if args.workers and args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    # The folder is claimed (and checked) before any sampling, and held until the report is in place.
+    with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite):
+        if args.workers and args.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(args.workers) as ex:
-            result = run_compare(config, executor=ex, progress=not args.quiet)
-    else:
-        result = run_compare(config, progress=not args.quiet)
-    folder = write_compare_report(result, out, overwrite=args.overwrite)
+            with ProcessPoolExecutor(args.workers) as ex:
+                result = run_compare(config, executor=ex, progress=not args.quiet)
+        else:
+            result = run_compare(config, progress=not args.quiet)
+        folder = write_compare_report(result, Path(args.out), overwrite=args.overwrite)
     print(f"wrote {folder}/ (report.json, summary.md, figures) in {result.runtime:.1f} s")
     for net in result.networks:
         r = net.readings
         quality = ", ".join(f"{name} p = {fit.p_value:.2g}" if fit.reference != "none" else
                             f"{name} residual {fit.relative_residual:.2g}" for name, fit in r.readings.items())
         print(f"  {net.label}: selected {r.selected}{'' if r.selected_fits else ' (no reading fits)'} ({quality})")
-    if not result.success:  # exit status 1 with the reason on stderr (a report is still written)
+    if not result.success:  # exit status 1 with the reason on stderr (the report is still written)
         failed = "; ".join(f"{n.label}: {n.readings.message}" for n in result.networks if not n.readings.success)
-        raise TensorNNError(f"no reading for every network ({failed})")
+        return failure(f"compare: no reading for every network ({failed})")
     return 0

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from ..errors import InvalidArgumentError
+from ._common import add_list, claimed_outputs, failure, parse_inputs
 
 __all__ = ["register"]
 
 _NORMALISATION = "u4 multiplies f^4/4! (HMS lambda = u4/4!); measured normalisation"
 
 
-def _floats(name, text):
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise InvalidArgumentError(f"{name} must be comma-separated numbers, got {text!r}") from None
-    if not values:
-        raise InvalidArgumentError(f"{name} must list at least one number, got {text!r}")
-    return values
-
-
 def _quadruple(text, d_in):
     """'a,b,c,d' (d_in = 1) or 'x1;x2;x3;x4' with each x a comma-separated vector of length d_in."""
-    points = [_floats("--inputs", p) for p in text.split(";")] if ";" in text else [[v] for v in
-                                                                                    _floats("--inputs", text)]
-    if len(points) != 4 or any(len(p) != d_in for p in points):
+    try:
+        points = parse_inputs(text, d_in)
+    except InvalidArgumentError:
+        points = []
+    if len(points) != 4:
         raise InvalidArgumentError(
             f"--inputs must give 4 inputs of dimension d_in={d_in} ('a,b,c,d' for d_in = 1, "
             f"'x1;x2;x3;x4' with comma-separated components otherwise), got {text!r}"
@@ -53,32 +46,40 @@ def register(subparsers):
     p = scans.add_parser("width", help="u4 against the width N (expected slope -1)")
     _add_common(p)
     p.add_argument("--inputs", default="0.2,0.4,0.6,0.8", help="the input quadruple (default 0.2,0.4,0.6,0.8)")
-    p.add_argument("--widths", default="2,4,8,16,32", help="comma-separated widths")
+    add_list(p, "--widths", default=[2.0, 4.0, 8.0, 16.0, 32.0], help="widths (default 2,4,8,16,32)")
     p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
     p.add_argument("--cutoff", type=float, help="input-space cutoff Lambda (required except for gauss)")
     p.add_argument("--n-networks", "--networks", type=int, dest="n_networks",
                    help="measure from this many networks per point (default: exact; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
-    p.set_defaults(handler=_run_width)
+    p.set_defaults(handler=_claiming(_run_width))
 
     p = scans.add_parser("sigma-w", help="Gauss-net u4 against sigma_w at fixed rescaled inputs (slope d_in - 4)")
     _add_common(p, activation=False)
     p.add_argument("--inputs", default="-0.5,-0.1,0.2,0.6",
                    help="rescaled inputs y = sigma_w x / sqrt(d_in) (default -0.5,-0.1,0.2,0.6)")
-    p.add_argument("--sigma-ws", default="1,2,4,8,16", help="comma-separated weight scales")
+    add_list(p, "--sigma-ws", default=[1.0, 2.0, 4.0, 8.0, 16.0], help="weight scales (default 1,2,4,8,16)")
     p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
     p.add_argument("--n-networks", "--networks", type=int, dest="n_networks",
                    help="measure from this many networks per point (default: exact; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
-    p.set_defaults(handler=_run_sigma_w)
+    p.set_defaults(handler=_claiming(_run_sigma_w))
 
     p = scans.add_parser("cutoff", help="exact u4 against the input cutoff Lambda (ReLU slope -(d_in + 4))")
     _add_common(p)
     p.add_argument("--inputs", default="0.2,0.4,0.6,0.8", help="the input quadruple (default 0.2,0.4,0.6,0.8)")
-    p.add_argument("--cutoffs", default="10,20,40,80,160", help="comma-separated cutoffs")
+    add_list(p, "--cutoffs", default=[10.0, 20.0, 40.0, 80.0, 160.0], help="cutoffs (default 10,20,40,80,160)")
     p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
     p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
-    p.set_defaults(handler=_run_cutoff)
+    p.set_defaults(handler=_claiming(_run_cutoff))
+
+
+def _claiming(handler):
+    """Claim --plot before the scan, so that a file that cannot be written is refused before any sampling."""
+    def claimed(args):
+        with claimed_outputs([("--plot", args.plot)]):
+            return handler(args)
+    return claimed
 
 
 def _usage(parser):
@@ -95,7 +96,7 @@ def _run_width(args):
     from ..couplings.scans import scan_width
 
     _check_networks(args)
-    scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), _floats("--widths", args.widths),
+    scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), args.widths,
                       sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias, cutoff=args.cutoff,
                       n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "N")
@@ -105,7 +106,7 @@ def _run_sigma_w(args):
     from ..couplings.scans import scan_sigma_w
 
     _check_networks(args)
-    scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), _floats("--sigma-ws", args.sigma_ws), width=args.width,
+    scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), args.sigma_ws, width=args.width,
                         sigma_b=args.sigma_b, bias=not args.no_bias, n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "sigma_w")
 
@@ -113,7 +114,7 @@ def _run_sigma_w(args):
 def _run_cutoff(args):
     from ..couplings.scans import scan_cutoff
 
-    scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), _floats("--cutoffs", args.cutoffs),
+    scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), args.cutoffs,
                        width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias)
     return _report(scan, args, "Lambda")
 
@@ -127,14 +128,14 @@ def _report(scan, args, label):
         save_figure(scan_figure(scan, label), args.plot)
     if args.json:
         print(dumps_json(scan.to_dict()))
-        return 0 if scan.success else 1
+        return 0 if scan.success else failure(f"couplings: no power-law fit: {scan.message}")
     print(f"u4 against {label} ({scan.mode}; {_NORMALISATION})")
     print(f"{label:>12}  {'u4':>14}  {'stderr':>10}")
     for v, u, e in zip(scan.values, scan.u4, scan.u4_error):
         print(f"{v:12.6g}  {u:14.6g}  {e:10.3g}")
     if scan.fit is None:
         print(f"no fit: {scan.message}")
-        return 1
+        return failure(f"couplings: no power-law fit: {scan.message}")
     print(f"slope {scan.fit.slope:.5g} +- {scan.fit.slope_error:.2g} (expected {scan.expected_slope}), "
           f"chi2/dof = {scan.fit.chi2:.3g}/{scan.fit.dof}")
     if scan.normalised_fit is not None:

@@ -13,6 +13,7 @@ atomically and carry the package version, the seed and the full configuration.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -27,6 +28,7 @@ from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..networks.activations import activation_names
 from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 from ..networks.streams import BIT_GENERATORS, PRECISIONS
+from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -41,7 +43,7 @@ def register(subparsers):
     )
     p.add_argument("--activation", required=True, choices=activation_names(closed_kernel=True))
     p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
-    p.add_argument("--widths", type=int, nargs="+", required=True, metavar="N", help="hidden widths")
+    add_list(p, "--widths", kind=int, required=True, help="hidden widths (2,10,100 or 2 10 100)")
     p.add_argument("--sigma-w", type=float, default=1.0, help="first-layer weight scale (default 1)")
     p.add_argument("--sigma-v", type=float, default=None, help="read-out scale (default: sigma_w)")
     p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale; biases exist when > 0 (default 0)")
@@ -49,7 +51,8 @@ def register(subparsers):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--inputs",
-        help="comma-separated inputs; for d_in > 1 separate inputs by ';' (e.g. '0.1,0.2;0.3,0.4')",
+        help="comma-separated inputs; for d_in > 1 separate inputs by ';' (e.g. '0.1,0.2;0.3,0.4'); "
+        "negative numbers need no '=' (--inputs -0.1,0.2)",
     )
     src.add_argument("--inputs-file", type=Path, help="a .npy or .csv file with one input per row")
     p.add_argument("--n-networks", "--networks", type=int, default=100_000, dest="n_networks",
@@ -64,9 +67,11 @@ def register(subparsers):
                    "(default float64; float32 draws other numbers, see docs/ensembles.md)")
     p.add_argument("--bit-generator", choices=list(BIT_GENERATORS), default="pcg64",
                    help="bit generator of the seeded blocks (default pcg64; sfc64 is faster, other numbers)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when stderr is a terminal)")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
-    out.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
+    out.add_argument("--json", metavar="FILE", help="write the results as JSON ('-' for standard output)")
+    out.add_argument("--csv", metavar="FILE", help="write the results as CSV ('-' for standard output)")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="plot normalised deviations against width")
     p.add_argument(
         "--checkpoint",
@@ -80,17 +85,7 @@ def register(subparsers):
 
 def _read_inputs(args):
     if args.inputs is not None:
-        try:
-            rows = [[float(v) for v in row.split(",") if v.strip()] for row in args.inputs.split(";") if row.strip()]
-        except ValueError:
-            raise InvalidArgumentError(
-                f"--inputs must be comma-separated numbers (inputs separated by ';' when d_in > 1), got {args.inputs!r}"
-            ) from None
-        if args.d_in == 1 and len(rows) == 1:
-            return np.array(rows[0])[:, None]
-        if len({len(r) for r in rows}) != 1:
-            raise InvalidArgumentError("--inputs rows must all have d_in numbers")
-        return np.array(rows)
+        return np.array(parse_inputs(args.inputs, args.d_in))
     path = args.inputs_file
     if path.suffix == ".npy":
         return np.load(path)
@@ -108,9 +103,14 @@ def exact_g4c_oracle(network, inputs):
     def exact(idx):
         if len(idx) != 4:
             return None
-        return float(g4_connected_oracle(network, *(inputs[a] for a in idx)))
+        with np.errstate(over="ignore", invalid="ignore"):  # a value beyond float64 is flagged, not warned
+            return float(g4_connected_oracle(network, *(inputs[a] for a in idx)))
 
     return exact
+
+
+def _checkpoint(args, width):
+    return None if args.checkpoint is None else args.checkpoint / f"width-{width}.npz"
 
 
 def _measure_width(args, x, width, executor):
@@ -128,9 +128,10 @@ def _measure_width(args, x, width, executor):
         seed=args.seed,
         chunk_size=args.chunk_size,
         executor=executor,
+        progress=progress_wanted(args.progress),
         tuples=6 if args.six_point else 4,
         block_size=args.block_size,
-        checkpoint=None if args.checkpoint is None else args.checkpoint / f"width-{width}.npz",
+        checkpoint=_checkpoint(args, width),
         precision=args.precision,
         bit_generator=args.bit_generator,
     )
@@ -143,26 +144,34 @@ def _measure_width(args, x, width, executor):
     return net, moments, table, deviations, exact is not None
 
 
+def _value(e, v):
+    """A measured number of estimate ``e`` as it may be shown: None where it is not a value."""
+    return v if e.success else None
+
+
 def _rows(results):
     for width, (_, moments, table, deviations, _) in results.items():
         dev = {d.indices: d for d in deviations}
         for e in table:
             d = dev.get(e.indices)
+            shown = d is not None and d.defined and e.success
             yield {
                 "width": width,
                 "n_networks": moments.n_networks,
                 "seed": moments.entropy,
                 "name": e.name,
                 "indices": " ".join(map(str, e.indices)),
-                "value": e.value,
-                "stderr": e.stderr,
-                "gp": e.gp,
-                "exact": e.exact,
+                "value": _value(e, e.value),
+                "stderr": _value(e, e.stderr),
+                "gp": None if "gp overflow" in e.flags else e.gp,
+                "exact": None if "exact overflow" in e.flags else e.exact,
                 "noise_dominated": e.noise_dominated,
                 "success": e.success,
-                "deviation": None if d is None else d.value,
-                "deviation_stderr": None if d is None else d.stderr,
-                "background": None if d is None else d.background,
+                "flags": " ".join(f.replace(" ", "_") for f in e.flags),
+                "deviation": d.value if shown else None,
+                "deviation_stderr": d.stderr if shown else None,
+                "background": d.background if shown else None,
+                "deviation_defined": None if d is None else d.defined,
             }
 
 
@@ -170,10 +179,26 @@ def _fmt(v, spec=".6g"):
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
 
 
-def _flag(estimate) -> str:
-    if not estimate.success:
-        return "OVERFLOW"
-    return "noise" if estimate.noise_dominated else ""
+_FLAG_WORDS = {"overflow": "OVERFLOW", "underflow": "UNDERFLOW", "gp overflow": "GP-OVERFLOW",
+               "exact overflow": "EXACT-OVERFLOW"}
+
+
+_NOTES = {
+    "overflow": "the network outputs overflowed float64; the measured value is not a number",
+    "underflow": "the network outputs at input(s) {inputs} underflowed float64 (their products are not representable), "
+                 "so the measured value is not a measurement and is not shown",
+    "gp overflow": "the GP value is not finite (the kernel overflowed float64)",
+    "exact overflow": "the exact value overflowed float64 and is not shown",
+}
+
+
+def _flag(estimate, deviation=None) -> str:
+    words = [_FLAG_WORDS[f] for f in estimate.flags]
+    if deviation is not None and not deviation.defined and estimate.success:
+        words.append("delta-undefined")
+    if estimate.success and estimate.noise_dominated:
+        words.append("noise")
+    return ",".join(words)
 
 
 def _print(results, stream):
@@ -190,12 +215,24 @@ def _print(results, stream):
         )
         for e in table:
             d = dev.get(e.indices)
+            shown = d is not None and d.defined and e.success
+            value = f"{e.value:>12.6g} {e.stderr:>9.2g}" if e.success else f"{'-':>12} {'-':>9}"
+            gp = "-" if "gp overflow" in e.flags else _fmt(e.gp)
+            exact = "-" if "exact overflow" in e.flags else _fmt(e.exact)
             print(
-                f"{e.name:<5} {' '.join(map(str, e.indices)):<13} {e.value:>12.6g} {e.stderr:>9.2g} "
-                f"{_fmt(e.gp):>12} {_fmt(e.exact):>12} {_fmt(d and d.value, '.3g'):>9} "
-                f"{_fmt(d and d.background, '.2g'):>8}  {_flag(e)}",
+                f"{e.name:<5} {' '.join(map(str, e.indices)):<13} {value} "
+                f"{gp:>12} {exact:>12} {_fmt(d.value if shown else None, '.3g'):>9} "
+                f"{_fmt(d.background if shown else None, '.2g'):>8}  {_flag(e, d)}",
                 file=stream,
             )
+        for flag, word in _FLAG_WORDS.items():
+            flagged = [e for e in table if flag in e.flags]
+            if flagged:
+                inputs = sorted({a for e in flagged for a in e.underflowed})
+                print(f"# {word}: {_NOTES[flag].format(inputs=', '.join(map(str, inputs)))}", file=stream)
+        if any("delta-undefined" in _flag(e, dev.get(e.indices)) for e in table):
+            print("# delta-undefined: the GP value is 0 (or not finite), so the relative deviation does not exist",
+                  file=stream)
         print(file=stream)
 
 
@@ -223,40 +260,55 @@ def _config(args, x) -> dict:
     }
 
 
+def _check_checkpoint_folder(args) -> None:
+    folder = args.checkpoint
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise InvalidArgumentError(f"--checkpoint {folder} is a file; it must be a folder (created if missing)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidArgumentError(f"--checkpoint {folder}: cannot create the folder ({exc.strerror or exc})") from None
+
+
 def run(args) -> int:
     """Handler of ``tensornn ensemble``."""
     from .._json import dumps_json
     from ..plotting.ensemble import deviation_figure
     from ..plotting.figures import save_figure
-    from ..report import atomic_write_text, metadata
+    from ..report import metadata
 
     x = _read_inputs(args)
     if args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
-    executor = None
-    if args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    _check_checkpoint_folder(args)
+    checkpoints = [(f"--checkpoint ({w})", _checkpoint(args, w)) for w in args.widths]
+    with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)]):
+        executor = None
+        if args.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
 
-        executor = ProcessPoolExecutor(args.workers)
-    try:
-        results = {w: _measure_width(args, x, w, executor) for w in args.widths}
-    finally:
-        if executor is not None:
-            executor.shutdown()
-    rows = list(_rows(results))
-    if args.json or args.csv:
-        meta = metadata(_config(args, x), seed=args.seed)
-    if args.json:
-        atomic_write_text(args.json, dumps_json({"metadata": meta, "rows": rows}, indent=1))
-    elif args.csv:
-        version, config = meta["tensornn_version"], json.dumps(meta["config"], sort_keys=True)
-        buffer = io.StringIO(newline="")
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) + ["tensornn_version", "config"])
-        writer.writeheader()
-        writer.writerows({**row, "tensornn_version": version, "config": config} for row in rows)
-        atomic_write_text(args.csv, buffer.getvalue())
-    else:
-        _print(results, sys.stdout)
-    if args.plot:
-        save_figure(deviation_figure(results), args.plot)
+            executor = ProcessPoolExecutor(args.workers)
+        try:
+            results = {w: _measure_width(args, x, w, executor) for w in args.widths}
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        rows = list(_rows(results))
+        if args.json or args.csv:
+            meta = metadata(_config(args, x), seed=args.seed)
+        if args.json:
+            write_text(args.json, dumps_json({"metadata": meta, "rows": rows}, indent=1))
+        elif args.csv:
+            version, config = meta["tensornn_version"], json.dumps(meta["config"], sort_keys=True)
+            buffer = io.StringIO(newline="")
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) + ["tensornn_version", "config"])
+            writer.writeheader()
+            writer.writerows({**row, "tensornn_version": version, "config": config} for row in rows)
+            write_text(args.csv, buffer.getvalue())
+        else:
+            _print(results, sys.stdout)
+        if args.plot:
+            save_figure(deviation_figure(results), args.plot)
     return 0

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import sys
 from pathlib import Path
 
 from .._json import dumps_json
@@ -27,7 +26,7 @@ from ..flow.integrate import run_flow
 from ..flow.presets import make_preset
 from ..plotting.figures import save_figure
 from ..plotting.flow import flow_figure, potentials_figure
-from ..report import atomic_write_text
+from ._common import claimed_outputs, failure, write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
 
@@ -115,7 +114,8 @@ def _action_options(parser, action):
         parser.add_argument("--plot", type=Path, metavar="FILE.png", help="plot the couplings against ln k")
     else:
         parser.add_argument("--latex", action="store_true", help="LaTeX instead of text")
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="write to FILE instead of standard output ('-' is standard output)")
 
 
 def register(subparsers) -> None:
@@ -137,9 +137,17 @@ def register(subparsers) -> None:
             _action_options(mp, action)
             if model in ("scalar", "on") and action != "equations":
                 _functional_options(mp, action)
-            mp.set_defaults(handler=handler, model=model)
+            mp.set_defaults(handler=_claiming(handler), model=model)
         ap.set_defaults(handler=_missing("model", MODELS))
     flow.set_defaults(handler=_missing("action", tuple(handlers)))
+
+
+def _claiming(handler):
+    """Claim --output and --plot before the work (a file that cannot be written is refused first)."""
+    def claimed(args):
+        with claimed_outputs([("--plot", getattr(args, "plot", None))], text=[("--output", args.output)]):
+            return handler(args)
+    return claimed
 
 
 def _missing(what, choices):
@@ -190,10 +198,7 @@ def _preset(args):
 
 
 def _emit(text, output):
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+    write_text("-" if output is None else output, text)
 
 
 # ----------------------------------------------------------------------------- actions
@@ -270,7 +275,9 @@ def run_command(args) -> int:
     else:
         final = ", ".join(f"{n}={v:.6g}" for n, v in res.final.items())
         _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g}: {final}", args.output)
-    return 0 if res.status == "completed" else 1
+    if res.status != "completed":
+        return failure(f"flow run: the flow did not complete ({res.status}): {res.message}")
+    return 0
 
 
 def _assignments(assignments) -> dict:

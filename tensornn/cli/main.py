@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import re
 import sys
 import traceback
+import warnings
 
 from .._version import __version__
 from ..errors import TensorNNError
@@ -18,17 +21,24 @@ class UsageError(TensorNNError, ValueError):
     """A command-line argument was rejected by the parser."""
 
 
+#: An argument that starts like a negative number is a value, not an option: ``-1``, ``-0.5e-3``,
+#: and lists that start with one (``-0.1,0.2``, ``-1;2``).
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?([,;].*)?$")
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that raises instead of printing usage and exiting.
 
     Abbreviated options are refused (``allow_abbrev=False``): a prefix such as ``--n`` would
     otherwise be taken silently for the only option starting with it (``--n-points``), even when
-    the user meant another one (``--N``).
+    the user meant another one (``--N``). Arguments that start like a negative number, including
+    lists such as ``-0.1,0.2``, are values (argparse alone takes ``-0.1,0.2`` for an option).
     """
 
     def __init__(self, *args, **kwargs):
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def error(self, message):  # noqa: D102 - argparse API
         raise UsageError(message if self.prog == "tensornn" else f"{self.prog}: {message}")
@@ -57,17 +67,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings on the command line: one line ``tensornn: warning: ...`` on stderr, no source lines."""
+    text = str(message).splitlines()[0] if str(message) else category.__name__
+    print(f"tensornn: warning: {text}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 success, 1 failure, 2 bad usage)."""
+    """Run the command line; return the exit code.
+
+    0 success; 1 a failure, always with a line on stderr saying why; 2 bad usage or arguments;
+    130 interrupted (Ctrl-C); 141 the reader of standard output went away (``| head``), as for a
+    tool ended by SIGPIPE, without a message.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if getattr(args, "handler", None) is None:
-            parser.print_help()
-            return 2
-        return int(args.handler(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if getattr(args, "handler", None) is None:
+                parser.print_help()
+                return 2
+            code = int(args.handler(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     except KeyboardInterrupt:
         print("tensornn: interrupted", file=sys.stderr)
         return 130
@@ -77,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"tensornn: error: {message}", file=sys.stderr)
         return 2 if isinstance(exc, (UsageError, ValueError, TypeError)) else 1
+    except Exception as exc:  # a failure tensornn did not foresee: still one line, the traceback on --debug
+        if debug:
+            traceback.print_exc()
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"tensornn: error: unexpected {type(exc).__name__}{': ' + message if message else ''} "
+              "(rerun with --debug for the traceback and report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 
 from concurrent.futures import ProcessPoolExecutor
 
 from ..errors import InvalidArgumentError
+from ._common import add_list, claimed_outputs, failure, progress_wanted, write_text
 
 __all__ = ["register"]
 
@@ -24,8 +26,8 @@ def register(subparsers):
             "units of the mass (u4/m^(4 - d_in)), ratios and chi^2, and one verdict line per kinetic function "
             "naming the convention, u6, k_IR and k_UV."),
     )
-    p.add_argument("--d-in", type=int, nargs="+", default=[1, 2, 3], help="input dimensions (default 1 2 3)")
-    p.add_argument("--widths", type=int, nargs="+", default=[10, 100], help="hidden widths (default 10 100)")
+    add_list(p, "--d-in", kind=int, default=[1, 2, 3], help="input dimensions (default 1,2,3)")
+    add_list(p, "--widths", kind=int, default=[10, 100], help="hidden widths (default 10,100)")
     p.add_argument("--sigma-w-min", type=float, default=None,
                    help="sigma_w0: the IR network and the bottom of the grid (default 1)")
     p.add_argument("--sigma-w-max", type=float, default=None,
@@ -45,7 +47,8 @@ def register(subparsers):
     p.add_argument("--k-uv", type=float, default=1e2, help="k_UV / m0 of the passive flow (default 100)")
     p.add_argument("--k-ir", type=float, default=1e-3, help="k_IR / m0 of the passive flow (default 0.001)")
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when stderr is a terminal)")
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="save the overlay (one panel per d_in)")
     p.set_defaults(handler=_run)
@@ -61,7 +64,6 @@ def _run(args):
     from .._json import dumps_json
     from ..plotting.figures import save_figure
     from ..plotting.rg import plot_result
-    from ..report import atomic_write_text
     from ..rg.experiment import active_passive_experiment
 
     if args.workers is not None and args.workers < 1:
@@ -69,24 +71,29 @@ def _run(args):
     kwargs = dict(sigma_w_min=args.sigma_w_min, sigma_w_max=args.sigma_w_max, n_sigma=args.n_sigma,
                   n_networks=args.n_networks, seed=args.seed, convention=args.convention, kinetic=args.kinetic,
                   u6=args.u6, k_ir_ratio=args.k_ir,
-                  k_uv_ratio=args.k_uv, progress=True if args.progress else None)
-    if args.workers and args.workers > 1:
-        with ProcessPoolExecutor(args.workers) as ex:
-            result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
-    else:
-        result = active_passive_experiment(args.d_in, args.widths, **kwargs)
-    if args.json == "-":
-        print(dumps_json(result.to_dict(), indent=1))
-    else:
-        _print_table(result)
-        if args.json:
-            atomic_write_text(args.json, dumps_json(result.to_dict(), indent=1))
-            print(f"JSON written to {args.json}")
-    if args.plot:
-        save_figure(plot_result(result), args.plot, dpi=120)
-        if args.json != "-":
-            print(f"plot written to {args.plot}")
-    return 0 if result.success else 1
+                  k_uv_ratio=args.k_uv, progress=True if progress_wanted(args.progress) else None)
+    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)]):
+        if args.workers and args.workers > 1:
+            with ProcessPoolExecutor(args.workers) as ex:
+                result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
+        else:
+            result = active_passive_experiment(args.d_in, args.widths, **kwargs)
+        if args.json == "-":
+            write_text("-", dumps_json(result.to_dict(), indent=1))
+        else:
+            _print_table(result)
+            if args.json:
+                write_text(args.json, dumps_json(result.to_dict(), indent=1))
+                print(f"JSON written to {args.json}")
+        if args.plot:
+            save_figure(plot_result(result), args.plot, dpi=120)
+            if args.json != "-":
+                print(f"plot written to {args.plot}")
+    if not result.success:
+        failed = [f"d_in={c.d_in}, N={c.width}: {c.passive.status} ({c.passive.message})"
+                  for c in result.cases if not c.passive.success]
+        return failure(f"rg-experiment: {len(failed)} passive flow(s) did not complete: {'; '.join(failed)}")
+    return 0
 
 
 def _print_table(result):

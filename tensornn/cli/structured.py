@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import InvalidArgumentError
+from ._common import add_list
+
 __all__ = ["register"]
-
-
-def _sizes(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(v) for v in text.split(","))
-    except ValueError:
-        raise ValueError(f"--sizes must be comma-separated integers such as 2,2,2, got {text!r}") from None
 
 
 def _run(args) -> int:
@@ -19,9 +15,9 @@ def _run(args) -> int:
     if args.sizes is None:
         print(quartic_content(args.order, rank).table())
         return 0
-    sizes = _sizes(args.sizes)
+    sizes = tuple(args.sizes)
     if args.order is not None and args.order != len(sizes):
-        raise ValueError(f"--order {args.order} disagrees with --sizes {args.sizes} ({len(sizes)} indices); drop one")
+        raise InvalidArgumentError(f"--order {args.order} disagrees with --sizes {args.sizes} ({len(sizes)} indices); drop one")
     net = StructuredNetwork(sizes, cp_rank=rank, width=args.width, sigma_w=args.sigma_w, sigma_v=args.sigma_v)
     action = linear_tensor_action(net)
     print(action.content.table())
@@ -41,11 +37,13 @@ def register(subparsers) -> None:
         description="Group the pairing tuples P4^d into quartic bubbles and print their weights W_B; "
         "with --sizes also print the first-order tensor action couplings (docs/theory/structured_inputs.md).",
     )
-    parser.add_argument("--order", type=int, default=None, help="d, the number of input indices (default 3)")
+    parser.add_argument("--order", type=int, default=None,
+                        help="d, the number of input indices (default 3; at most 10: the 3^d pairing tuples are "
+                             "held in memory)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--rank", type=int, default=1, help="CP rank R (default 1)")
     group.add_argument("--dense", action="store_true", help="dense first-layer weights")
-    parser.add_argument("--sizes", default=None, help="index sizes n_1,...,n_d for the couplings, e.g. 2,2,2")
+    add_list(parser, "--sizes", kind=int, default=None, help="index sizes n_1,...,n_d for the couplings, e.g. 2,2,2")
     parser.add_argument("--width", type=int, default=1, help="N (default 1)")
     parser.add_argument("--sigma-w", type=float, default=1.0, dest="sigma_w")
     parser.add_argument("--sigma-v", type=float, default=1.0, dest="sigma_v")

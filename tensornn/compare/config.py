@@ -15,7 +15,8 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .._checks import check_choice, check_int, check_keys, check_real
+from .._checks import (check_choice, check_count, check_flow_points, check_int, check_keys, check_real, check_scale,
+                       check_starts)
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
 from ..networks.activations import activation_names
 
@@ -113,12 +114,12 @@ class CompareConfig:
         s("networks", _kinds(self.networks))
         s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         s("activation", check_choice("activation", self.activation, activation_names()))
-        s("width", check_int("width", self.width, minimum=1))
-        s("sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        s("width", check_count("width", self.width))
+        s("sigma_w", check_scale("sigma_w", self.sigma_w))
         if self.sigma_v is not None:
-            s("sigma_v", check_real("sigma_v", self.sigma_v, positive=True))
+            s("sigma_v", check_scale("sigma_v", self.sigma_v))
         s("sigma_b", check_real("sigma_b", self.sigma_b, minimum=0.0))
-        s("n_networks", check_int("n_networks", self.n_networks, minimum=1024))
+        s("n_networks", check_count("n_networks", self.n_networks, minimum=1024))
         s("n_groups", check_int("n_groups", self.n_groups, minimum=10))
         if self.n_groups * 2 > self.n_networks:
             raise ConfigError(f"n_groups={self.n_groups} needs n_networks >= {2 * self.n_groups} (two networks per "
@@ -133,10 +134,10 @@ class CompareConfig:
         if not self.k_ir_ratio < self.k_uv_ratio:
             raise ConfigError(
                 f"k_ir_ratio={self.k_ir_ratio} must be below k_uv_ratio={self.k_uv_ratio} (the flow runs upward)")
-        s("flow_points", check_int("flow_points", self.flow_points, minimum=2, maximum=100_000))
+        s("flow_points", check_flow_points("flow_points", self.flow_points))
         if not isinstance(self.anomalous_dimension, bool):
             raise InvalidTypeError(f"anomalous_dimension must be true or false, got {self.anomalous_dimension!r}")
-        s("fixed_point_starts", check_int("fixed_point_starts", self.fixed_point_starts, minimum=1, maximum=10_000))
+        s("fixed_point_starts", check_starts("fixed_point_starts", self.fixed_point_starts, minimum=1))
 
     def to_dict(self) -> dict:
         """Every field, JSON-ready (tuples as lists)."""

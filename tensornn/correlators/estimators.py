@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning, NumericalOverflowWarning
+from ..errors import (InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning, NumericalOverflowWarning,
+                      UnreliableErrorWarning)
 from ..networks.sampling import EnsembleMoments
 from .wick import _splits_4_2, pairings, wick_sum
 
@@ -41,6 +42,48 @@ __all__ = [
 ]
 
 _NOISE_THRESHOLD = 2.0
+
+#: Fewer independent groups than this make a jackknife error unreliable (a warning; 1 group gives nan).
+MIN_GROUPS = 10
+
+_LOG_TINY = float(np.log(np.finfo(float).tiny))  # the smallest normal float64, 2.2e-308
+
+
+def _warn_few_groups(moments, stacklevel):
+    if moments.n_groups < MIN_GROUPS:
+        blocks = -(-moments.n_networks // moments.block_size)
+        warnings.warn(
+            f"the standard errors rest on {moments.n_groups} jackknife group(s) ({moments.n_networks} networks in "
+            f"{blocks} block(s) of {moments.block_size}); fewer than {MIN_GROUPS} make them unreliable"
+            f"{' (one group gives no error: nan)' if moments.n_groups < 2 else ''}; sample more networks or use a "
+            "smaller block_size",
+            UnreliableErrorWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def _underflowed(moments, idx, kernel_matrix) -> tuple[int, ...]:
+    """Inputs whose outputs are too small for the products of ``idx`` to be represented in float64.
+
+    The typical size of prod_{a in idx} f(x_a) is prod sqrt(E f(x_a)^2); when that is below the
+    smallest normal float64 (2.2e-308) the sampled products underflow (to 0 or to subnormal
+    numbers) and the measured value is not a measurement. With a kernel, a product whose exact
+    size prod sqrt(K(x_a, x_a)) is itself that small is expected and not flagged.
+    """
+    inputs = sorted(set(idx))
+    try:
+        m2 = {a: moments.sums[moments.column((a, a))] / moments.n_networks for a in inputs}
+    except InvalidArgumentError:  # the diagonal 2-point sums were not accumulated
+        return ()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = sum(0.5 * np.log(m2[a]) for a in idx)
+        if not size < _LOG_TINY:
+            return ()
+        if kernel_matrix is not None:
+            k = np.asarray(kernel_matrix, dtype=float)
+            if sum(0.5 * np.log(k[a, a]) for a in idx) < _LOG_TINY:
+                return ()
+    return tuple(a for a in inputs if m2[a] < np.finfo(float).tiny ** (1.0 / len(idx))) or tuple(inputs)
 
 
 def _g2(means, col, a, b):
@@ -81,7 +124,12 @@ def _jackknife(moments, fn):
     if g < 2:
         return float(full), math.nan
     replicas = fn(moments.leave_one_group_out_means())
-    return float(full), float(np.sqrt((g - 1) / g * np.sum((replicas - replicas.mean()) ** 2)))
+    spread = replicas - replicas.mean()
+    scale = float(np.max(np.abs(spread)))
+    if not (math.isfinite(scale) and scale > 0):
+        return float(full), (0.0 if scale == 0 else math.nan)
+    # scaled so that the squares cannot overflow: values near 1e160 keep a finite error
+    return float(full), scale * float(np.sqrt((g - 1) / g * np.sum((spread / scale) ** 2)))
 
 
 @dataclass(frozen=True)
@@ -102,6 +150,13 @@ class CorrelatorEstimate:
     n_networks : int
     noise_dominated : bool
         |value| < 2 stderr (or no error available): the measurement does not resolve a nonzero value.
+    flags : tuple of str
+        Numbers that are not values: ``"overflow"`` (the measured value is not finite: the outputs
+        overflowed float64), ``"underflow"`` (the outputs at some input are too small for their
+        products to be represented, so the measured value is 0 or subnormal instead of its size),
+        ``"gp overflow"``, ``"exact overflow"`` (the reference value is not finite).
+    underflowed : tuple of int
+        The inputs whose outputs underflowed (with flag ``"underflow"``).
     """
 
     name: str
@@ -112,11 +167,25 @@ class CorrelatorEstimate:
     exact: float | None
     n_networks: int
     noise_dominated: bool
+    flags: tuple = ()
+    underflowed: tuple = ()
 
     @property
     def success(self) -> bool:
-        """False when the estimate is not a finite number (the sampled outputs overflowed float64)."""
-        return bool(np.isfinite(self.value))
+        """False when the measured value is not a number to use (``"overflow"`` or ``"underflow"`` in flags)."""
+        return bool(np.isfinite(self.value)) and "underflow" not in self.flags
+
+    @property
+    def message(self) -> str:
+        """The flags in words ("" when there are none)."""
+        words = {
+            "overflow": "the measured value is not finite: the network outputs overflowed float64",
+            "underflow": f"the outputs at input(s) {', '.join(map(str, self.underflowed))} underflowed float64: the "
+                         "measured value is not a measurement",
+            "gp overflow": "the GP value is not finite (the kernel overflowed float64)",
+            "exact overflow": "the exact value is not finite (it overflowed float64)",
+        }
+        return "; ".join(words[f] for f in self.flags)
 
     @property
     def z_exact(self) -> float | None:
@@ -126,12 +195,13 @@ class CorrelatorEstimate:
         return (self.value - self.exact) / self.stderr
 
     def __repr__(self):
-        ref = "" if self.gp is None else f", gp={self.gp:.6g}"
-        ref += "" if self.exact is None else f", exact={self.exact:.6g}"
-        flag = ", NOISE-DOMINATED" if self.noise_dominated else ""
-        if not self.success:
-            flag = ", success=False: not finite, the network outputs overflowed float64"
-        head = f"{self.name}{self.indices} = {self.value:.6g} +- {self.stderr:.2g}"
+        ref = "" if self.gp is None or "gp overflow" in self.flags else f", gp={self.gp:.6g}"
+        ref += "" if self.exact is None or "exact overflow" in self.flags else f", exact={self.exact:.6g}"
+        flag = ", NOISE-DOMINATED" if self.noise_dominated and self.success else ""
+        if self.flags:
+            flag += f", {'success=False: ' if not self.success else ''}{self.message}"
+        head = f"{self.name}{self.indices} = " + (
+            f"{self.value:.6g} +- {self.stderr:.2g}" if self.success else "not a value")
         return f"{head}{ref} (N_nets={self.n_networks}{flag})"
 
 
@@ -141,6 +211,8 @@ class DeviationEstimate:
 
     ``background`` is the spread of the same quantity across independent groups, scaled to the full
     ensemble (standard deviation over groups / sqrt(n_groups)): deviations well above it are signal.
+    ``defined`` is False (and value, stderr, background are nan) where the GP value is 0 or not
+    finite: the relative deviation does not exist there; ``message`` says why.
     """
 
     indices: tuple
@@ -150,13 +222,17 @@ class DeviationEstimate:
     measured: float
     gp: float
     n_networks: int
+    defined: bool = True
+    message: str = ""
 
     @property
     def significant(self) -> bool:
-        """|delta| exceeds twice its background."""
-        return bool(abs(self.value) > 2.0 * self.background)
+        """|delta| exceeds twice its background (False where undefined)."""
+        return bool(self.defined and abs(self.value) > 2.0 * self.background)
 
     def __repr__(self):
+        if not self.defined:
+            return f"delta{self.indices} undefined: {self.message} (N_nets={self.n_networks})"
         return (
             f"delta{self.indices} = {self.value:.4g} +- {self.stderr:.2g} (background {self.background:.2g}, "
             f"G={self.measured:.6g}, G_GP={self.gp:.6g}, N_nets={self.n_networks})"
@@ -204,11 +280,26 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
     with np.errstate(invalid="ignore", over="ignore"):  # overflowed sums: value is not finite, success=False
         value, stderr = _jackknife(moments, lambda m: _estimator(order, is_connected)(m, moments.column, idx))
     gp = None
+    flags = []
     if kernel_matrix is not None:
-        gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))
+        gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))  # connected parts vanish exactly
+        if not math.isfinite(gp):
+            flags.append("gp overflow")
+    if not np.isfinite(value):
+        flags.insert(0, "overflow")
+    underflowed = () if flags[:1] == ["overflow"] else _underflowed(moments, idx, kernel_matrix)
+    if underflowed:
+        flags.insert(0, "underflow")
+    if exact is not None and not math.isfinite(float(exact)):
+        flags.append("exact overflow")
     noisy = not (abs(value) >= _NOISE_THRESHOLD * stderr)
     name = f"G{order}" + ("c" if is_connected else "")
-    if noisy and warn and np.isfinite(value):
+    if warn:
+        _warn_few_groups(moments, stacklevel=2)
+    if underflowed and warn:
+        warnings.warn(f"{name}{idx}: the outputs at input(s) {underflowed} underflowed float64; the measured value "
+                      "is not a measurement", NumericalOverflowWarning, stacklevel=2)
+    elif noisy and warn and np.isfinite(value) and np.isfinite(stderr):  # a nan error: the groups warning said so
         warnings.warn(
             f"{name}{idx} = {value:.3g} +- {stderr:.2g} is within {_NOISE_THRESHOLD:g} standard errors of zero; "
             "increase n_networks to resolve it",
@@ -224,6 +315,8 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
         exact=None if exact is None else float(exact),
         n_networks=moments.n_networks,
         noise_dominated=noisy,
+        flags=tuple(flags),
+        underflowed=underflowed,
     )
 
 
@@ -272,17 +365,22 @@ def normalised_deviation(moments, indices, kernel_matrix) -> DeviationEstimate:
     Returns
     -------
     DeviationEstimate
+        With ``defined=False`` where the GP value is 0 (e.g. x = 0 with sigma_b = 0 for an odd
+        activation) or not finite.
 
     References
     ----------
     Halverson, Maiti, Stoner, arXiv:2008.08601, section 4 (normalised deviation and background).
     """
     _check_moments(moments)
-    idx = tuple(int(a) for a in indices)
+    idx = _indices(indices)
     gp = float(wick_sum(kernel_matrix, idx))
-    if gp == 0.0:
-        raise InvalidArgumentError(f"the GP value of {idx} is 0; the normalised deviation is undefined")
     column = moments.column(idx)
+    if gp == 0.0 or not math.isfinite(gp):
+        why = "the GP value is 0" if gp == 0.0 else "the GP value is not finite (the kernel overflowed float64)"
+        return DeviationEstimate(indices=idx, value=math.nan, stderr=math.nan, background=math.nan,
+                                 measured=moments.mean(idx), gp=gp, n_networks=moments.n_networks, defined=False,
+                                 message=f"{why}, so (G - G_GP) / G_GP does not exist")
     value, stderr = _jackknife(moments, lambda m: (m[..., column] - gp) / gp)
     per_group = (moments.group_means()[:, column] - gp) / gp
     g = moments.n_groups
@@ -328,7 +426,8 @@ def correlator_table(moments, kernel_matrix=None, *, orders=(2, 4, 6), connected
             out.append(
                 measure(moments, idx, connected=connected, kernel_matrix=kernel_matrix, exact=value, warn=False)
             )
-    noisy = sum(e.noise_dominated for e in out if e.name != "G2")
+    _warn_few_groups(moments, stacklevel=2)
+    noisy = sum(e.noise_dominated for e in out if e.name != "G2" and e.success)
     if noisy:
         warnings.warn(
             f"{noisy} of {len(out)} estimates are within {_NOISE_THRESHOLD:g} standard errors of zero "

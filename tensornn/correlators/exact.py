@@ -49,9 +49,10 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import gammaln
 
-from .._checks import check_array, check_choice, check_int, check_real
+from .._checks import check_array, check_choice, check_count, check_int, check_real, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
+from ..networks.kernels import _check_variance
 from ..networks.blocks import BlockGaussNetwork
 from ..networks.scalar import ScalarNetwork
 from .wick import pairings
@@ -108,8 +109,8 @@ class HiddenMoments:
 
 
 def _check_sigmas(sigma_w, sigma_b, bias):
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    sigma_w = check_scale("sigma_w", sigma_w)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     if not isinstance(bias, (bool, np.bool_)):
         raise InvalidArgumentError(f"bias must be True or False, got {bias!r}")
     return sigma_w, (sigma_b if bias else 0.0)
@@ -140,6 +141,7 @@ def preactivation_covariance_matrix(inputs, *, sigma_w, sigma_b=0.0, bias=True):
     d_in = x.shape[-1]
     if d_in < 1:
         raise InvalidArgumentError(f"inputs must have d_in >= 1 components, got shape {x.shape}")
+    _check_variance(x, sigma_w, sigma_b)
     return sigma_b**2 + sigma_w**2 * np.einsum("...id,...jd->...ij", x, x) / d_in
 
 
@@ -377,7 +379,7 @@ def g4_connected_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.
     >>> float(g)  # (1/10) [3 E h^4 - 3 (E h^2)^2] with h = exp(0) = 1
     0.0
     """
-    width = check_int("width", width, minimum=1)
+    width = check_count("width", width)
     sigma_w_, sigma_b_ = _check_sigmas(sigma_w, sigma_b, bias)
     inputs = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
     m = hidden_moments(activation, inputs, sigma_w=sigma_w_, sigma_b=sigma_b_, bias=bias, nodes=nodes)
@@ -393,7 +395,7 @@ def g6_connected_exact(activation, x1, x2, x3, x4, x5, x6, *, width, sigma_w, si
     the first sum over the 15 splits of the six legs into four and two, the second over the 15
     pairings (module docstring for the derivation). Arguments as :func:`g4_connected_exact`.
     """
-    width = check_int("width", width, minimum=1)
+    width = check_count("width", width)
     sigma_w_, sigma_b_ = _check_sigmas(sigma_w, sigma_b, bias)
     names = ("x1", "x2", "x3", "x4", "x5", "x6")
     inputs = _stack_points((x1, x2, x3, x4, x5, x6), names)

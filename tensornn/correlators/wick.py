@@ -63,6 +63,7 @@ def wick_sum(kernel_matrix, indices) -> np.ndarray:
     Returns
     -------
     ndarray, shape (...)
+        Not finite where the kernel holds infinite (overflowed) entries.
 
     Examples
     --------
@@ -70,18 +71,22 @@ def wick_sum(kernel_matrix, indices) -> np.ndarray:
     >>> float(wick_sum(K, (0, 0, 1, 1)))  # K00 K11 + 2 K01^2
     8.0
     """
-    k = check_array("kernel_matrix", kernel_matrix)
+    k = check_array("kernel_matrix", kernel_matrix, finite=False)
+    if np.any(np.isnan(k)):
+        raise InvalidArgumentError("kernel_matrix must not contain NaN (infinite entries, from an overflowed kernel, "
+                                   "give an infinite GP value)")
     if k.ndim < 2 or k.shape[-1] != k.shape[-2]:
         raise InvalidArgumentError(f"kernel_matrix must have shape (..., P, P), got {k.shape}")
     idx = tuple(int(a) for a in indices)
     if any(a < 0 or a >= k.shape[-1] for a in idx):
         raise InvalidArgumentError(f"indices {idx} out of range for a kernel matrix of {k.shape[-1]} inputs")
     total = np.zeros(k.shape[:-2])
-    for pairing in pairings(len(idx)):
-        term = np.ones(k.shape[:-2])
-        for i, j in pairing:
-            term = term * k[..., idx[i], idx[j]]
-        total = total + term
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowed kernel gives a non-finite GP value
+        for pairing in pairings(len(idx)):
+            term = np.ones(k.shape[:-2])
+            for i, j in pairing:
+                term = term * k[..., idx[i], idx[j]]
+            total = total + term
     return total
 
 

@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_int, check_real, check_scale
 from ..correlators.exact import _stack_points
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
@@ -150,7 +150,7 @@ def gauss_amputation_integral(x1, x2, x3, x4, *, sigma_w):
     >>> round(float(gauss_amputation_integral([0.0], [0.0], [0.0], [0.0], sigma_w=1.0)), 12)  # sqrt(pi/2)
     1.253314137316
     """
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_w = check_scale("sigma_w", sigma_w)
     x = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
     d_in = x.shape[-1]
     return _gaussian_integral(x, sigma_w**2, np.full(d_in, sigma_w**2 / (2.0 * d_in)))
@@ -237,7 +237,7 @@ def amputation_integral(activation, x1, x2, x3, x4, *, sigma_w, sigma_b=0.0, bia
     cutoff = _check_cutoff(activation, cutoff)
     if activation == "gauss":
         return gauss_amputation_integral(x1, x2, x3, x4, sigma_w=sigma_w)
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0) if bias else 0.0
+    sigma_w = check_scale("sigma_w", sigma_w)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True) if bias else 0.0
     x = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
     return _quadrature_integral(lambda a, b: kernel_w(activation, a, b, sigma_w=sigma_w, sigma_b=sigma_b), x, cutoff)

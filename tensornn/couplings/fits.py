@@ -7,7 +7,6 @@ sigma_w at fixed rescaled inputs (slope d_in - 4) and with an input-space cutoff
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +36,8 @@ class PowerLawFit:
 
     @property
     def prefactor(self) -> float:
-        return self.sign * math.exp(self.intercept)
+        with np.errstate(over="ignore"):  # an intercept beyond ln(1.8e308) gives inf, not an OverflowError
+            return self.sign * float(np.exp(self.intercept))
 
     def to_dict(self) -> dict:
         """JSON-ready fields (non-finite values as None), with the prefactor."""
@@ -90,16 +90,28 @@ def fit_power_law(x, y, yerr=None) -> PowerLawFit:
             "y must be non-zero and of one sign for a log-log fit; values consistent with zero cannot be fitted"
         )
     lx, ly = np.log(x), np.log(np.abs(y))
+    if np.ptp(lx) == 0:
+        raise InvalidArgumentError(
+            f"x must hold at least two distinct values for a slope, got x = {x.tolist()}; spread the points"
+        )
     design = np.stack([np.ones_like(lx), lx], axis=-1)
     if yerr is not None:
         yerr = check_array("yerr", yerr, ndim=1)
         if yerr.shape != y.shape or np.any(yerr <= 0):
             raise InvalidArgumentError(f"yerr must be positive with the shape of y {y.shape}")
-        w = (np.abs(y) / yerr) ** 2
+        with np.errstate(over="ignore"):
+            w = (np.abs(y) / yerr) ** 2
+        if not np.all(np.isfinite(w)):
+            raise InvalidArgumentError("yerr is too small relative to y (|y|/yerr overflows float64); check the errors")
     else:
         w = np.ones_like(ly)
     normal = design.T @ (w[:, None] * design)
-    cov = np.linalg.inv(normal)
+    try:
+        cov = np.linalg.inv(normal)
+    except np.linalg.LinAlgError:
+        raise InvalidArgumentError(
+            f"x = {x.tolist()} does not determine a slope (the log-log normal equations are singular); spread the points"
+        ) from None
     beta = cov @ (design.T @ (w * ly))
     resid = ly - design @ beta
     chi2 = float(np.sum(w * resid**2))
@@ -107,7 +119,8 @@ def fit_power_law(x, y, yerr=None) -> PowerLawFit:
     if yerr is None:
         cov = cov * (chi2 / dof if dof > 0 else np.nan)
     sign = 1 if y[0] > 0 else -1
-    return PowerLawFit(float(beta[1]), float(math.sqrt(cov[1, 1])), float(beta[0]), float(math.sqrt(cov[0, 0])),
-                       chi2, dof, sign)
+    with np.errstate(invalid="ignore"):  # a variance below 0 from rounding is reported as nan, not a number
+        errors = np.sqrt(np.diag(cov))
+    return PowerLawFit(float(beta[1]), float(errors[1]), float(beta[0]), float(errors[0]), chi2, dof, sign)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_int, check_real, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.blocks import BlockKinetic, block_kinetic_coefficients
 
@@ -149,7 +149,7 @@ def u4_field_normalised(u4, *, sigma_w, d_in):
 
     Scales as ``sigma_w^(4 - d_in)`` at fixed rescaled inputs (docs/theory/nn_qft.md).
     """
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_w = check_scale("sigma_w", sigma_w)
     d_in = check_int("d_in", d_in, minimum=1)
     kin = block_kinetic_coefficients(block_sizes=(d_in,), sigma_blocks=(sigma_w,), sigma_v=sigma_w)
     return FieldNormalisation.from_kinetic(kin).to_field(check_array("u4", u4), 4)
@@ -157,7 +157,7 @@ def u4_field_normalised(u4, *, sigma_w, d_in):
 
 def inputs_from_rescaled(y, *, sigma_w):
     """Inputs ``x = sqrt(d_in) y / sigma_w`` from rescaled inputs y of shape (..., d_in)."""
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_w = check_scale("sigma_w", sigma_w)
     y = check_array("y", y)
     if y.ndim < 1:
         raise InvalidArgumentError("y must have shape (..., d_in), got a scalar")

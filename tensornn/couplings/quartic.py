@@ -32,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_choice, check_int
-from ..correlators.estimators import four_point
+from .._checks import check_array, check_choice, check_count
+from ..correlators.estimators import _warn_few_groups, four_point
 from ..correlators.exact import g4_connected_exact, g4_connected_oracle
 from ..correlators.wick import wick_sum
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -227,7 +227,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
     --------
     >>> from tensornn.networks import ScalarNetwork
     >>> net = ScalarNetwork("gauss", d_in=1, width=10, sigma_w=1.0)
-    >>> est = measure_u4(net, [[0.1], [0.2]], [(0, 0, 1, 1)], 8192, seed=0)
+    >>> est = measure_u4(net, [[0.1], [0.2]], [(0, 0, 1, 1)], 10240, seed=0)  # 10 blocks: 10 jackknife groups
     >>> est.value.shape, est.exact.shape
     ((1,), (1,))
     """
@@ -242,7 +242,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
         )
     if n_networks is None:
         raise InvalidArgumentError("n_networks (the ensemble size) is required")
-    n_networks = check_int("n_networks", n_networks, minimum=1)
+    n_networks = check_count("n_networks", n_networks)
     subtract = check_choice("subtract", subtract, ("gp", "connected"))
     x = network.check_inputs(inputs)
     quads = [tuple(q) for q in quadruples]
@@ -254,6 +254,7 @@ def measure_u4(network, inputs, quadruples, n_networks=None, *, seed=None, subtr
     legs = [x[idx[:, i]] for i in range(4)]
     integral = amputate(network, *legs, cutoff=cutoff)  # validates the cutoff before any sampling
     moments = sample_ensemble(network, x, n_networks, seed=seed, tuples=quads, executor=executor, progress=progress)
+    _warn_few_groups(moments, stacklevel=2)  # nan or unreliable errors: say so once
     k = network.kernel_matrix(x) if subtract == "gp" else None
     values, errors = [], []
     for q in quads:

@@ -21,7 +21,7 @@ import numpy as np
 
 import warnings
 
-from .._checks import check_array, check_choice, check_int
+from .._checks import check_array, check_choice, check_count, check_int
 from .._random import child_seed, root_entropy
 from ..errors import InvalidArgumentError
 from ..networks.scalar import ScalarNetwork
@@ -153,7 +153,7 @@ def _n_networks(n_networks, legacy):
         if n_networks is not None:
             raise InvalidArgumentError("give n_networks or the deprecated networks, not both")
         n_networks = legacy["networks"]
-    return None if n_networks is None else check_int("n_networks", n_networks, minimum=1)
+    return None if n_networks is None else check_count("n_networks", n_networks)
 
 
 def scan_width(activation, quadruple, widths, *, sigma_w, sigma_b=0.0, bias=True, cutoff=None,

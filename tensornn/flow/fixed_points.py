@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import root
 
-from .._checks import check_array, check_choice, check_int, check_keys, check_real
+from .._checks import check_array, check_choice, check_keys, check_real, check_starts
 from .._json import finite, number
 from .._random import as_generator
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -393,7 +393,7 @@ def find_fixed_points(
     t = _check_system(system, t)
     names = tuple(system.names)
     n = len(names)
-    n_starts = check_int("n_starts", n_starts, minimum=0)
+    n_starts = check_starts("n_starts", n_starts)
     box = _bounds_array(bounds, names)
     tol = check_real("tol", tol, positive=True)
     dedup_tol = check_real("dedup_tol", dedup_tol, positive=True)

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
 from .._json import finite
-from .._checks import check_array, check_choice, check_int, check_real
+from .._checks import check_array, check_choice, check_flow_points, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .system import FlowSystem
 
@@ -104,6 +104,10 @@ class FlowResult:
             f"FlowResult(status={self.status!r}, k: {self.k[0]:.6g} -> {self.k_stop_reached:.6g}, "
             f"{len(self.t)} points, {kind} final couplings {{{final}}}, message={self.message!r})"
         )
+
+
+_FLOAT_RANGE = ("the beta functions are not representable in float64 near k = {k:.6g} (powers of k over- or "
+                "underflow); keep the scales nearer 1 or measure k in other units")
 
 
 def _validity_names(system, n_components: int) -> tuple[str, ...]:
@@ -207,7 +211,7 @@ def run_flow(
     method = check_choice("method", method, METHODS)
     rtol = check_real("rtol", rtol, positive=True)
     atol = check_real("atol", atol, positive=True)
-    n_points = check_int("n_points", n_points, minimum=2)
+    n_points = check_flow_points("n_points", n_points)
     blowup = check_real("blowup", blowup, positive=True)
     if max_step is not None:
         max_step = check_real("max_step", max_step, positive=True)
@@ -235,7 +239,12 @@ def run_flow(
         return np.atleast_1d(np.asarray(system.validity(dimless(t, y), t), dtype=float))
 
     # Starting point: outside the range of validity or already non-finite is a result too.
-    v0 = check_validity(t0, g0) if dimless is not None else np.ones(0)
+    try:
+        with np.errstate(all="ignore"):
+            v0 = check_validity(t0, g0) if dimless is not None else np.ones(0)
+            f0 = rhs(t0, g0)
+    except (OverflowError, ZeroDivisionError):  # powers of k beyond float64 (e.g. k_start = 1e300)
+        return _result([t0], [g0], names, dimensionless, "diverged", _FLOAT_RANGE.format(k=k_start), None, 1)
     vnames = _validity_names(system, len(v0))
     if np.any(~(v0 > 0)):
         i = int(np.argmax(~(v0 > 0)))
@@ -244,8 +253,6 @@ def run_flow(
             f"the initial couplings lie outside the range of validity: {vnames[i]} = {v0[i]:.6g} <= 0",
             vnames[i], 0,
         )
-    with np.errstate(all="ignore"):
-        f0 = rhs(t0, g0)
     if not np.all(np.isfinite(f0)):
         return _result([t0], [g0], names, dimensionless, "diverged",
                        "the beta functions are not finite at the initial couplings", None, 1)
@@ -316,8 +323,10 @@ def run_flow(
                     return _stalled(ts, ys, solver.t, solver.y, names, dimensionless, check_validity, dimless,
                                     vnames, blowup, "the step size collapsed", solver.nfev)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. a singular Jacobian at a pole
-        return _stalled(ts, ys, ts[-1], ys[-1], names, dimensionless, check_validity, dimless, vnames, blowup,
-                        f"the integrator stopped with an error: {exc}", 0)
+        why = ("the beta functions left the float64 range (powers of k over- or underflow) beyond the last point; "
+               "keep the scales nearer 1 or measure k in other units"
+               if isinstance(exc, (OverflowError, ZeroDivisionError)) else f"the integrator stopped with an error: {exc}")
+        return _stalled(ts, ys, ts[-1], ys[-1], names, dimensionless, check_validity, dimless, vnames, blowup, why, 0)
     return _result(ts, ys, names, dimensionless, "failed",
                    f"no result after max_steps = {max_steps} steps (k = {np.exp(ts[-1]):.6g})", None, solver.nfev)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_flow_points, check_int, check_real
 from .._json import finite
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .integrate import run_flow
@@ -165,7 +165,7 @@ def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None
     if not k_ir < k_uv:
         raise InvalidArgumentError(
             f"k_ir must be below k_uv (flows from IR data run upward), got k_ir={k_ir}, k_uv={k_uv}; swap them")
-    n_points = check_int("n_points", n_points, minimum=2)
+    n_points = check_flow_points("n_points", n_points)
     g0 = initial_couplings(flow, ir)
     dims = np.asarray(flow.dimensions, dtype=float)
     if unit is None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .layers import dense_sampler
@@ -49,7 +49,7 @@ def _positive_tuple(name, values, check):
 
 def _validated_blocks(block_sizes, sigma_blocks):
     sizes = _positive_tuple("block_sizes", block_sizes, lambda n, v: check_int(n, v, minimum=1))
-    sigmas = _positive_tuple("sigma_blocks", sigma_blocks, lambda n, v: check_real(n, v, positive=True))
+    sigmas = _positive_tuple("sigma_blocks", sigma_blocks, lambda n, v: check_scale(n, v))
     if len(sizes) != len(sigmas):
         raise InvalidArgumentError(
             f"sigma_blocks needs one scale per colour block: block_sizes has {len(sizes)} blocks {sizes}, "
@@ -84,8 +84,8 @@ def block_gauss_kernel(x, y, *, block_sizes, sigma_blocks, sigma_v: float = 1.0,
     4.0
     """
     sizes, sigmas = _validated_blocks(block_sizes, sigma_blocks)
-    sigma_v = check_real("sigma_v", sigma_v, minimum=0.0)
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    sigma_v = check_scale("sigma_v", sigma_v)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     d_in = sum(sizes)
     if x.shape[-1:] != (d_in,) or y.shape[-1:] != (d_in,):
@@ -127,7 +127,7 @@ def block_kinetic_coefficients(*, block_sizes, sigma_blocks, sigma_v: float = 1.
     2.0
     """
     sizes, sigmas = _validated_blocks(block_sizes, sigma_blocks)
-    sigma_v = check_real("sigma_v", sigma_v, positive=True)
+    sigma_v = check_scale("sigma_v", sigma_v)
     d_in = sum(sizes)
     log_a = -2.0 * math.log(sigma_v) + sum(0.5 * dc * math.log(s**2 / (2 * math.pi * d_in)) for dc, s in zip(sizes, sigmas))
     mass_term = math.exp(log_a)
@@ -174,7 +174,7 @@ class BlockGaussNetwork:
     sigma_v: float | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         sigma_blocks = self.sigma_blocks
         if sigma_blocks is None:
             sizes = _positive_tuple("block_sizes", self.block_sizes, lambda n, v: check_int(n, v, minimum=1))
@@ -182,7 +182,7 @@ class BlockGaussNetwork:
         sizes, sigmas = _validated_blocks(self.block_sizes, sigma_blocks)
         object.__setattr__(self, "block_sizes", sizes)
         object.__setattr__(self, "sigma_blocks", sigmas)
-        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
+        object.__setattr__(self, "width", check_count("width", self.width))
         sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
         object.__setattr__(self, "sigma_b", sigma_b)
         object.__setattr__(self, "bias", bias)
@@ -250,7 +250,7 @@ class BlockGaussNetwork:
         W1 (n, N), b1 (n), the biases only when sigma_b > 0, only b1 when sigma_v = 0. ``dtype`` (float64 or float32)
         is the precision of the draws and of the evaluation.
         """
-        n = check_int("n_networks", n_networks, minimum=1)
+        n = check_count("n_networks", n_networks)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n, rng)

@@ -2,8 +2,11 @@
 
 A checkpoint is a ``.npz`` file holding the group sums, the group counts and the number of
 completed blocks (always a prefix, since chunks are absorbed in block order), together with a
-fingerprint of everything that determines the numbers. It is replaced atomically (a temporary
-file in the same folder, then :func:`os.replace`), so it always holds one whole earlier state.
+fingerprint of everything that determines the numbers and a sha256 checksum of the fingerprint and
+the arrays. It is replaced atomically (a temporary file in the same folder, then :func:`os.replace`),
+so it always holds one whole earlier state; a file that was truncated, damaged or altered afterwards
+fails its checksum (or cannot be read) and is refused with a :class:`~tensornn.errors.ConfigError`
+naming it, never used.
 Resuming from it continues the block-ordered additions exactly where they stopped, which makes
 the resumed sums bitwise equal to those of an uninterrupted run.
 """
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -46,22 +51,54 @@ def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tupl
     }
 
 
+def _checksum(fingerprint_text: str, group_sums, group_counts, n_done_blocks) -> str:
+    """sha256 over the fingerprint and the bytes of every stored array (their dtypes and shapes included)."""
+    digest = hashlib.sha256(fingerprint_text.encode())
+    for array in (np.asarray(group_sums, dtype=float), np.asarray(group_counts, dtype=np.int64),
+                  np.asarray(n_done_blocks, dtype=np.int64)):
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 def read_checkpoint(path: Path, fingerprint: dict):
-    """(group_sums, group_counts, n_done_blocks) from ``path``, None if it does not exist."""
+    """(group_sums, group_counts, n_done_blocks) from ``path``, None if it does not exist.
+
+    Raises
+    ------
+    ConfigError
+        The file is not a readable checkpoint (truncated, corrupted, another format), its checksum does
+        not match its data (it was altered), or it belongs to another configuration. The message names
+        the file.
+    """
     if not path.exists():
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
-            stored = json.loads(str(data["fingerprint"]))
+            text = str(data["fingerprint"])
+            stored = json.loads(text)
             sums = np.array(data["group_sums"], dtype=float)
             counts = np.array(data["group_counts"], dtype=np.int64)
             done = int(data["n_done_blocks"])
-    except (OSError, ValueError, KeyError) as exc:
+            checksum = str(data["checksum"]) if "checksum" in data.files else None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ConfigError(
-            f"checkpoint {path} is not a tensornn ensemble checkpoint ({exc}); remove it or pass another path"
+            f"checkpoint {path} is not a tensornn ensemble checkpoint, or it is truncated or corrupted "
+            f"({type(exc).__name__}: {exc}); remove it or pass another path"
         ) from None
-    if isinstance(stored, dict):
-        stored.setdefault("stream_version", 1)  # written before stream versions were recorded
+    if not isinstance(stored, dict):
+        raise ConfigError(f"checkpoint {path} is not a tensornn ensemble checkpoint; remove it or pass another path")
+    if checksum is None:
+        raise ConfigError(
+            f"checkpoint {path} has no checksum (written by an earlier tensornn), so its sums cannot be verified; "
+            "remove it to sample afresh"
+        )
+    if checksum != _checksum(text, sums, counts, done):
+        raise ConfigError(
+            f"checkpoint {path} does not match its checksum: its data were altered or damaged after it was written; "
+            "remove it to sample afresh"
+        )
+    stored.setdefault("stream_version", 1)  # written before stream versions were recorded
     differs = [
         f"{key}: checkpoint has {stored.get(key)!r}, this run has {value!r}"
         for key, value in fingerprint.items()
@@ -80,14 +117,20 @@ def read_checkpoint(path: Path, fingerprint: dict):
 def write_checkpoint(path: Path, fingerprint: dict, group_sums, group_counts, n_done_blocks: int) -> None:
     """Write the partial sums atomically (:func:`tensornn.report.atomic_write`)."""
 
+    text = json.dumps(fingerprint, sort_keys=True)
+    group_sums = np.asarray(group_sums, dtype=float)
+    group_counts = np.asarray(group_counts, dtype=np.int64)
+    done = np.asarray(n_done_blocks, dtype=np.int64)
+
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
             np.savez(
                 handle,
-                fingerprint=np.array(json.dumps(fingerprint, sort_keys=True)),
+                fingerprint=np.array(text),
                 group_sums=group_sums,
                 group_counts=group_counts,
-                n_done_blocks=np.array(n_done_blocks),
+                n_done_blocks=done,
+                checksum=np.array(_checksum(text, group_sums, group_counts, done)),
             )
 
     atomic_write(path, write)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
 from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
@@ -149,8 +149,8 @@ class StructuredNetwork:
         if self.cp_rank is not None:
             object.__setattr__(self, "cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         get_activation(self.activation)
-        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, minimum=0.0))
+        object.__setattr__(self, "width", check_count("width", self.width))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
         sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
         object.__setattr__(self, "sigma_b", sigma_b)
@@ -204,7 +204,7 @@ class StructuredNetwork:
         (:class:`tensornn.networks.layers.HiddenLayer`). ``dtype`` (float64 or float32) is the precision
         of the draws and of the evaluation.
         """
-        n_networks = check_int("n_networks", n_networks, minimum=1)
+        n_networks = check_count("n_networks", n_networks)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n_networks, rng)

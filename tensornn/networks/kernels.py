@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_int, check_scale
+from .._limits import MAX_SCALE
 from .activations import get_activation
 from ..errors import InvalidArgumentError, NumericalOverflowWarning
 
@@ -59,9 +60,30 @@ def _pair(x, y):
 
 
 def _sigmas(sigma_w, sigma_b):
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    sigma_w = check_scale("sigma_w", sigma_w)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     return sigma_w, sigma_b
+
+
+def _check_variance(x, sigma_w: float, sigma_b: float = 0.0, name: str = "inputs") -> None:
+    """Refuse inputs whose preactivation variance s(x, x) = sigma_b^2 + sigma_w^2 |x|^2 / d_in exceeds 1e100.
+
+    1e100 = (1e50)^2 is the bound of the scales (:func:`tensornn._checks.check_scale`) carried over to
+    the inputs: beyond it s and the closed-form kernels (built from s, s^2 and sqrt(s s')) leave float64.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 0 or x.size == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        variance = sigma_b**2 + sigma_w**2 * np.sum(x * x, axis=-1) / x.shape[-1]
+    too_large = ~(variance <= MAX_SCALE**2)
+    if np.any(too_large):
+        where = np.unravel_index(int(np.argmax(too_large)), too_large.shape) if too_large.ndim else ()
+        raise InvalidArgumentError(
+            f"{name}: the preactivation variance sigma_b^2 + sigma_w^2 |x|^2 / d_in is {float(variance[where]):.3g} "
+            f"at input {where[0] if len(where) == 1 else where}, above {MAX_SCALE**2:g} (the square of the largest "
+            f"scale, {MAX_SCALE:g}); rescale the inputs"
+        )
 
 
 def _s(x, y, sigma_w, sigma_b):
@@ -97,6 +119,8 @@ def preactivation_covariance(x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     return np.asarray(_s(x, y, sigma_w, sigma_b))
 
 
@@ -138,6 +162,8 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     with np.errstate(under="ignore", over="ignore"):
         return _warn_overflow(
             np.asarray(sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)), activation, sigma_w
@@ -190,6 +216,8 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
+    _check_variance(x, sigma_w, sigma_b, "x")
+    _check_variance(y, sigma_w, sigma_b, "y")
     with np.errstate(under="ignore", over="ignore"):
         return _warn_overflow(
             np.asarray(sigma_b**2 + sigma_w**2 * _hidden_correlation(activation, x, y, sigma_w, sigma_b)),
@@ -246,7 +274,7 @@ class GaussFourier:
     Z: float
 
     def __post_init__(self):
-        check_real("sigma_w", self.sigma_w, positive=True)
+        check_scale("sigma_w", self.sigma_w)
         check_int("d_in", self.d_in, minimum=1)
 
     def _exponent(self, p):
@@ -291,7 +319,7 @@ def gauss_fourier(sigma_w, d_in) -> GaussFourier:
     >>> round(g.mass2, 6), round(g.A * math.sqrt(2 * math.pi), 6)
     (2.0, 1.0)
     """
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_w = check_scale("sigma_w", sigma_w)
     d_in = check_int("d_in", d_in, minimum=1)
     log_a = -2.0 * math.log(sigma_w) + 0.5 * d_in * math.log(sigma_w**2 / (2.0 * math.pi * d_in))
     log_z = log_a + math.log(d_in / (2.0 * sigma_w**2))

@@ -62,7 +62,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_count, check_int
+from .._limits import check_sampling_memory
 from .._random import root_entropy
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ._blas import one_blas_thread
@@ -385,7 +386,7 @@ def sample_ensemble(
             f"network must implement check_inputs and sample_outputs (NetworkSpec), got {type(network).__name__}"
         )
     x = network.check_inputs(inputs)
-    n_networks = check_int("n_networks", n_networks, minimum=1)
+    n_networks = check_count("n_networks", n_networks)
     block_size = check_int("block_size", block_size, minimum=1)
     n_blocks = -(-n_networks // block_size)
     n_groups = min(check_int("n_groups", n_groups, minimum=1), n_blocks)
@@ -400,6 +401,7 @@ def sample_ensemble(
     if checkpoint is not None and seed is None:
         raise InvalidArgumentError("checkpoint needs an explicit seed (an int); seed=None draws a new one each run")
     entropy = root_entropy(seed)
+    check_sampling_memory(network, x, min(block_size, n_networks), min(blocks_per_chunk, n_blocks), tuples)
     stat_tuples = _closed_tuples(len(x), tuples)
     columns = [
         np.array([t for t in stat_tuples if len(t) == k], dtype=np.intp)
@@ -420,9 +422,9 @@ def sample_ensemble(
         if state is not None:
             group_sums, group_counts, first_block = state
     # Blocks before first_block are done; chunks start there so block order (and every bit) is kept.
-    chunks = [
+    chunks = (  # a generator: 2**53 networks must not mean a list of 10**11 ranges
         range(s, min(s + blocks_per_chunk, n_blocks)) for s in range(first_block, n_blocks, blocks_per_chunk)
-    ]
+    )
     update, close = _progress_callback(progress, n_networks)
     args = (network, x, entropy, block_size, n_networks)
     if update is not None and first_block:

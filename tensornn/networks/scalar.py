@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .blocks import BlockKinetic, block_kinetic_coefficients
-from .kernels import kernel_w
+from .kernels import _check_variance, kernel_w
 from .layers import dense_sampler
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
@@ -83,8 +83,8 @@ class ScalarNetwork:
     def __post_init__(self):
         get_activation(self.activation, closed_kernel=True)
         object.__setattr__(self, "d_in", check_int("d_in", self.d_in, minimum=1))
-        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        object.__setattr__(self, "width", check_count("width", self.width))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
         object.__setattr__(self, "sigma_b", sigma_b)
         object.__setattr__(self, "bias", bias)
@@ -109,7 +109,8 @@ class ScalarNetwork:
         Raises
         ------
         InvalidArgumentError
-            NaN/inf entries, no inputs, or a last axis that is not d_in.
+            NaN/inf entries, no inputs, a last axis that is not d_in, or an input whose preactivation
+            variance sigma_b^2 + sigma_w^2 |x|^2 / d_in exceeds 1e100 (the square of the largest scale).
         """
         x = check_array("inputs", inputs)
         if x.ndim == 0:
@@ -123,6 +124,7 @@ class ScalarNetwork:
             )
         if x.shape[0] == 0:
             raise InvalidArgumentError("inputs must contain at least one input, got none")
+        _check_variance(x, self.sigma_w, self.sigma_b)
         return x
 
     # ------------------------------------------------------------------ the free theory and its oracles
@@ -202,7 +204,7 @@ class ScalarNetwork:
         -------
         ndarray, shape (n_networks, P), in ``dtype``
         """
-        n = check_int("n_networks", n_networks, minimum=1)
+        n = check_count("n_networks", n_networks)
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n, rng)

@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .._checks import check_real
+from .._checks import check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["NetworkSpec", "resolve_bias", "resolve_readout", "via_block_sampler"]
@@ -70,7 +70,7 @@ def resolve_bias(sigma_b, bias) -> tuple[float, bool]:
         A negative or non-finite sigma_b, a non-bool bias, or a contradiction (bias=True with
         sigma_b = 0, bias=False with sigma_b > 0).
     """
-    sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
+    sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     if bias is None:
         return sigma_b, sigma_b > 0.0
     if not isinstance(bias, (bool, np.bool_)):
@@ -85,5 +85,8 @@ def resolve_bias(sigma_b, bias) -> tuple[float, bool]:
 
 
 def resolve_readout(sigma_v, sigma_w: float) -> float:
-    """The read-out scale: ``sigma_w`` when ``sigma_v`` is None, else ``sigma_v`` checked (finite, >= 0)."""
-    return float(sigma_w) if sigma_v is None else check_real("sigma_v", sigma_v, minimum=0.0)
+    """The read-out scale: ``sigma_w`` when ``sigma_v`` is None, else ``sigma_v`` checked (finite, > 0).
+
+    A zero read-out would make every output 0 and every normalised quantity 0/0.
+    """
+    return float(sigma_w) if sigma_v is None else check_scale("sigma_v", sigma_v)

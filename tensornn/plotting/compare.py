@@ -14,6 +14,14 @@ __all__ = ["fits_figure", "couplings_figure", "flows_figure"]
 _READING_STYLE = {"scalar": ("C0", "s"), "vector": ("C1", "^"), "tensor": ("C2", "o"), "full": ("C7", "x")}
 
 
+def _nothing(plt, text):
+    """A figure that says why it has no data (a network that could not be read draws no panel)."""
+    fig, ax = plt.subplots(figsize=(6, 2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    return fig
+
+
 def _legend_right(ax):
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
@@ -22,6 +30,8 @@ def fits_figure(result):
     """Per network: the measured G4c per quadruple with the fit of every reading, and the residuals in errors."""
     plt = pyplot()
     nets = [n for n in result.networks if n.readings.success]
+    if not nets:
+        return _nothing(plt, "no network was read (see summary.md)")
     fig, axes = plt.subplots(len(nets), 2, figsize=(12, 3.6 * len(nets)), squeeze=False)
     for row, net in zip(axes, nets):
         r = net.readings
@@ -52,6 +62,8 @@ def couplings_figure(result, reading: str = "tensor"):
     plt = pyplot()
     nets = [n for n in result.networks if n.readings.success and reading in n.readings.readings
             and n.readings.readings[reading].couplings]
+    if not nets:
+        return _nothing(plt, f"no {reading}-reading couplings were fitted (see summary.md)")
     d = len(result.data.spectra.index_sizes)
     classes = [c for c in quartic_content(d).classes]
     names = [c.name for c in classes]
@@ -84,6 +96,8 @@ def flows_figure(result):
     weight-scale reading sigma_W(k) of the selected one."""
     plt = pyplot()
     nets = [n for n in result.networks if n.flows]
+    if not nets:
+        return _nothing(plt, "no flow was run (see summary.md)")
     fig, axes = plt.subplots(len(nets), 2, figsize=(12, 3.6 * len(nets)), squeeze=False)
     for row, net in zip(axes, nets):
         lines = []

@@ -45,7 +45,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_real
+from .._checks import check_choice, check_flow_points, check_int, check_real, check_scale
 from .._json import finite
 from ..couplings.normalisation import engine_coupling, potential_coupling, sigma_w_of_mass
 from ..errors import InvalidArgumentError
@@ -313,7 +313,7 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     True
     """
     d_in = check_int("d_in", d_in, minimum=1)
-    sigma_w0 = check_real("sigma_w0", sigma_w0, positive=True)
+    sigma_w0 = check_scale("sigma_w0", sigma_w0)
     u4_ir = check_real("u4_ir", u4_ir)
     u6_ir = check_real("u6_ir", u6_ir)
     k_ir_ratio = check_real("k_ir_ratio", k_ir_ratio, positive=True)
@@ -323,7 +323,7 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
             f"k_ir_ratio must be smaller than k_uv_ratio (the passive flow runs upward), got "
             f"k_ir_ratio={k_ir_ratio}, k_uv_ratio={k_uv_ratio}; swap them"
         )
-    n_points = check_int("n_points", n_points, minimum=2)
+    n_points = check_flow_points("n_points", n_points)
     kinetic = check_choice("kinetic", kinetic, PASSIVE_KINETIC)
     mass2 = block_kinetic_coefficients(block_sizes=(d_in,), sigma_blocks=(sigma_w0,)).masses[0]
     m0 = math.sqrt(mass2)

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 
 import numpy as np
 import opt_einsum
 
 from .._checks import check_int
+from .._limits import MAX_PAIRING_TUPLES
 from ..correlators.wick import pairings
 from ..errors import InvalidArgumentError, InvalidTypeError
 
@@ -44,8 +46,21 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def pairing_tuples(order: int) -> tuple[tuple[int, ...], ...]:
-    """All d-tuples pi = (pi_1..pi_d) in P4^d, each pi_c an index into :data:`PAIRINGS` (3^d tuples)."""
+    """All d-tuples pi = (pi_1..pi_d) in P4^d, each pi_c an index into :data:`PAIRINGS` (3^d tuples).
+
+    Raises
+    ------
+    InvalidArgumentError
+        For ``order > 10``: the 3^d tuples (and the bubbles the callers build from them) are held in
+        memory, and 3^10 = 59049 is the bound (``tensornn._limits.MAX_PAIRING_TUPLES``).
+    """
     order = check_int("order", order, minimum=1)
+    if 3**order > MAX_PAIRING_TUPLES:
+        limit = round(math.log(MAX_PAIRING_TUPLES, 3))
+        raise InvalidArgumentError(
+            f"order {order} has 3^{order} = {3**order} pairing tuples, more than the {MAX_PAIRING_TUPLES} "
+            f"(3^{limit}, order <= {limit}) an enumeration holds in memory with their bubbles; use order <= {limit}"
+        )
     return tuple(itertools.product(range(3), repeat=order))
 
 
