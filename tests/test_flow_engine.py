@@ -236,11 +236,6 @@ def test_dimensionless_flow_is_the_rescaled_dimensionful_flow(case):
     np.testing.assert_allclose(flow.beta(g_tilde, t), expected, rtol=1e-11, atol=1e-14)
 
 
-def test_exponential_regulator_rejects_continuum_colours():
-    with pytest.raises(InvalidArgumentError, match="exponential"):
-        derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2), "exponential"))
-
-
 def test_exponential_regulator_tadpole_equals_the_direct_mode_sum():
     # R = E/(exp(E/k^2) - 1) on Z^1: d_t g2 = -6 g4 sum_p d_t R G^2, summed directly over p
     flow = derive_flow(Theory((LatticeColour(1, 2.0, role="local"),), "real", scalar_truncation(2), "exponential"))

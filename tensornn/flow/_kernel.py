@@ -5,7 +5,8 @@ coefficients folded in, the way one would write it by hand, and compiled once:
 
     kernel(g, x, nu, mu, lam) -> (loop part of d_t g, eta, eta pole term, m/x)
 
-with L_j = nu_j x [s - eta (1 - mu_j)] / (x + m)^n_j (Litim). ``g`` has shape (n,) or (n, m).
+with L_j = nu_j x [s - eta (1 - mu_j)] / (x + m)^n_j (Litim; without the eta part when
+``regulator_eta="omit"``, and then b = 0). ``g`` has shape (n,) or (n, m).
 Only numbers and array indices enter the source: nothing from user-supplied names.
 """
 
@@ -59,10 +60,16 @@ def compile_kernel(flow):
             b_parts.append(f"{c!r} * {mono(T)} * nu[{j}] * i{T.n}")
             a_parts.append(f"{-s * c!r} * {mono(T)} * nu[{j}] * lam[{j}] * i{T.n}")
         lines.append("    a = " + " + ".join(a_parts))
-        lines.append("    b = " + " + ".join(b_parts))
-        lines.append("    eta = _div(-a, 1.0 + b)")
-        for j, (p, _) in enumerate(keys):
-            lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
+        if flow._eta_in_regulator:
+            lines.append("    b = " + " + ".join(b_parts))
+            lines.append("    eta = _div(-a, 1.0 + b)")
+            for j, (p, _) in enumerate(keys):
+                lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
+        else:
+            lines.append("    b = 0.0 * mass")
+            lines.append("    eta = -a")
+            for j, (p, _) in enumerate(keys):
+                lines.append(f"    t{j} = {s!r} * nu[{j}] * x * i{int(p)}")
     else:
         lines.append("    eta = 0.0 * mass")
         lines.append("    b = eta")

@@ -9,8 +9,13 @@ Conventions (docs/flow.md):
   coupling: real fields Z E phi^2/2 + g_2 phi^2 (propagator mass m = 2 g_2), complex fields
   phibar (Z E + mu) phi (m = mu);
 - LPA': ``beta_dimensionful`` works with the Z-rescaled couplings g_I Z^(-n_I/2) (Z = 1 in the LPA),
-  so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n,
-  x = k^s; eta = -d_t ln Z from the external strand of the tadpoles (theory.md 4.4);
+  so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) L_n^S, x = k^s, with the threshold sums of
+  :mod:`tensornn.flow.thresholds` (Litim: L_n^S = N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n);
+  eta = -d_t ln Z from the external strand of the tadpoles, solved as eta = -A/(1 + B);
+- ``regulator_eta``: "include" keeps eta in the regulator derivative,
+  d_t R = Z [s k^s - eta (k^s - E)] theta(k^s - E) for Litim (the threshold sums and B carry eta);
+  "omit" uses d_t R = Z s k^s theta(k^s - E) (for every regulator: d_t R = Z s x (r - u r')), as many
+  papers do; then B = 0 and eta = -A has no pole;
 - ``beta``: dimensionless couplings g~_I = g_I k^(-[g_I]) with [g_I] = d - (n_I/2)(d - s), d the
   dimension of the leading (melonic) loop: every local colour plus every pairing colour but one (the
   smallest nominal dimension among the non-flat pairing colours is left out); N_S is measured in
@@ -29,11 +34,14 @@ from ._kernel import compile_kernel
 from .rules import PROJECTIONS, derive_terms
 from .thresholds import ModeCount
 
-__all__ = ["DerivedFlow", "derive_flow"]
+__all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA"]
+
+#: Choices of ``regulator_eta``: keep eta in d_t R (``"include"``) or leave it out (``"omit"``).
+REGULATOR_ETA = ("include", "omit")
 
 
 def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: bool = False,
-                dimensions=None, allow_constant: bool = False) -> "DerivedFlow":
+                dimensions=None, allow_constant: bool = False, regulator_eta: str = "include") -> "DerivedFlow":
     """Derive the one-loop beta functions of ``theory``'s truncation.
 
     Parameters
@@ -48,6 +56,11 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     allow_constant : bool
         A coupling that no loop generates has no beta function of its own (only its scaling);
         by default that is an error (usually a bubble the projection cannot produce).
+    regulator_eta : {"include", "omit"}
+        Whether eta enters the regulator derivative d_t R = Z [s x (r - u r') - eta x r]
+        ("include"; Litim: Z [s k^s - eta (k^s - E)] theta(k^s - E)) or not ("omit":
+        Z s x (r - u r')). Only matters with ``anomalous_dimension=True``; recorded in
+        :attr:`DerivedFlow.conventions` either way.
 
     Returns
     -------
@@ -70,17 +83,9 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     check_choice("projection", projection, PROJECTIONS)
     if not isinstance(anomalous_dimension, bool):
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
-    if anomalous_dimension and theory.regulator != "litim":
-        raise InvalidArgumentError("anomalous_dimension=True is implemented for regulator='litim' only")
-    if theory.regulator == "exponential":
-        continuum = [c.kind for c in theory.colours if c.kind == "continuum"]
-        if continuum:
-            raise InvalidArgumentError(
-                "regulator='exponential' sums over explicit modes and does not accept continuum colours; use "
-                "regulator='litim' or lattice/empirical/flat colours"
-            )
+    regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
-    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions)
+    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta)
     if flow.frozen and not allow_constant:
         raise TruncationError(
             f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
@@ -95,7 +100,7 @@ class DerivedFlow:
 
     Attributes
     ----------
-    theory, projection, anomalous_dimension
+    theory, projection, anomalous_dimension, regulator_eta
     terms : list of Term
         d_t g_target = coefficient * prod g * L_n^S (dimensionful, Z = 1 form).
     names : tuple of str
@@ -105,12 +110,17 @@ class DerivedFlow:
     loop_dimension : float
         d, the power of k in the leading N_S.
     autonomous : bool
+    conventions : dict
+        Regulator, ``regulator_eta``, LPA or LPA', projection: the choices every output carries.
     """
 
-    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None):
+    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include"):
         self.theory = theory
         self.projection = projection
         self.anomalous_dimension = anomalous_dimension
+        self.regulator_eta = regulator_eta
+        self.regulator = theory.regulator_object
+        self._eta_in_regulator = anomalous_dimension and regulator_eta == "include"
         self.terms = list(terms)
         trunc = theory.truncation
         self.names = trunc.names
@@ -156,20 +166,32 @@ class DerivedFlow:
                 if T.target == self.mass_index:
                     self._eta_weight[r] = self.mass_factor * sum(c not in T.colours for c in strands) / len(strands)
         self._eta_rows = np.nonzero(self._eta_weight)[0]
+        if anomalous_dimension and self.regulator.counting:
+            for r in self._eta_rows:
+                self._counts[self.terms[r].colours].log_derivative(1.0)  # raises for discrete colours
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
-        if theory.regulator == "exponential":
-            self.autonomous = all(not counts[S].discrete and not counts[S].continuum for S in self._sets) and d == 0
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
-        self._kernel = compile_kernel(self) if theory.regulator == "litim" else None
+        self._kernel = compile_kernel(self) if self.regulator.counting else None
+
+    @property
+    def conventions(self) -> dict:
+        """The choices behind the numbers: regulator, eta in d_t R, LPA or LPA', projection."""
+        return {
+            "regulator": self.theory.regulator,
+            "regulator_eta": self.regulator_eta,
+            "anomalous_dimension": "LPA' (eta from the tadpole)" if self.anomalous_dimension else "LPA (eta = 0)",
+            "projection": self.projection,
+        }
 
     # ------------------------------------------------------------------ thresholds
     def _threshold_data(self, k, dimension):
-        """Per threshold set: N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s."""
+        """Litim: per threshold set N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+
+        Smooth regulators: (None, k^s, k^(-dimension)); the sums are evaluated per call (they depend on m).
+        """
         x = k**self.power
-        if self.theory.regulator == "exponential":
-            modes = [self._counts[S].exponential_modes(x) for S in self._sets]
-            factors = np.array([self._counts[S].factor for S in self._sets])
-            return modes, factors * k**-dimension, None
+        if not self.regulator.counting:
+            return None, x, k**-dimension
         nu, mu, lam = [], [], []
         for S in self._sets:
             count = self._counts[S]
@@ -203,52 +225,50 @@ class DerivedFlow:
         return self._rhs_arrays(g, x, data)
 
     def _rhs_arrays(self, g, x, data):
-        """Array evaluation (index arrays over terms); used for the exponential regulator and as a cross-check."""
+        """Array evaluation (index arrays over terms); used for smooth regulators and as a cross-check."""
         vector = g.ndim == 1
         G = g[:, None] if vector else g
         ones = np.ones((1, G.shape[1]))
         gext = np.concatenate([G, ones])
         mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(G.shape[1])
         mono = self._coef[:, None] * np.prod(gext[self._factors], axis=1)  # (T, m)
-        s = self.power
-        if self.theory.regulator == "exponential":
-            thr = self._exponential(data, x, mass)
-            out = self._targets @ (mono * thr[self._thr])
-            zeros = np.zeros(G.shape[1])
-            if vector:
-                return out[:, 0], 0.0, 0.0, (mass / x)[0]
-            return out, zeros, zeros, mass / x
-        nu, mu, lam = data
-        inv = 1.0 / (x + mass)  # (m,)
-        powers = inv[None, :] ** self._thr_n[:, None]  # (J, m)
-        if self.anomalous_dimension and self._eta_rows.size:
-            rows = self._eta_rows
-            w = (self._eta_weight[rows, None] * mono[rows]) * (nu[self._thr[rows], None] * powers[self._thr[rows]])
-            a = -s * np.sum(w * lam[self._thr[rows], None], axis=0)
-            b = np.sum(w, axis=0)
+        loop0, loop1, der0, der1 = self._loops(data, x, mass)  # (J, m) each
+        rows = self._eta_rows
+        if self.anomalous_dimension and rows.size:
+            w = self._eta_weight[rows, None] * mono[rows]
+            a = np.sum(w * der0[self._thr[rows]], axis=0)
+            b = np.sum(w * der1[self._thr[rows]], axis=0) if self._eta_in_regulator else np.zeros(G.shape[1])
             eta = -a / (1.0 + b)
         else:
             eta, b = np.zeros(G.shape[1]), np.zeros(G.shape[1])
-        thr = (nu[:, None] * x) * (s - eta[None, :] * (1.0 - mu[:, None])) * powers  # (J, m)
-        out = self._targets @ (mono * thr[self._thr])
+        loops = loop0 + eta[None, :] * loop1 if self._eta_in_regulator else loop0
+        out = self._targets @ (mono * loops[self._thr])
         if self.anomalous_dimension:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
         if vector:
             return out[:, 0], eta[0], b[0], (mass / x)[0]
         return out, eta, b, mass / x
 
-    def _exponential(self, data, x, mass):
-        """L_n^S = x^(1-n) sum_a s u^2 e^u/(e^u - 1)^2 / (u/(1 - e^-u) + m/x)^n, u = E_a/k^s (times k^-d)."""
-        modes, scale, _ = data
-        rows = []
-        for (n, _), u, factor in zip(self._threshold_keys, modes, scale):
-            small = u < 1e-8
-            safe = np.where(small, 1.0, u)
-            weight = np.where(small, self.power, self.power * safe**2 * np.exp(-safe) / (-np.expm1(-safe)) ** 2)
-            shape = np.where(small, 1.0, safe / (-np.expm1(-safe)))
-            denom = shape[:, None] + (mass / x)[None, :]
-            rows.append(factor * x ** (1 - n) * np.sum(weight[:, None] / denom**n, axis=0))
-        return np.array(rows)
+    def _loops(self, data, x, mass):
+        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for every threshold key; shape (J, m) each."""
+        n = self._thr_n[:, None]
+        if self.regulator.counting:
+            nu, mu, lam = data
+            powers = (1.0 / (x + mass))[None, :] ** n  # (J, m)
+            base = nu[:, None] * powers
+            s = self.power
+            return (s * x * base, -x * (1.0 - mu[:, None]) * base, -s * lam[:, None] * base, base)
+        _, x_modes, scale = data  # modes enter as u = E / k^s; x is 1 for the dimensionless flow
+        w = mass / x
+        parts = np.array([self._counts[S].regulated_sums(self.regulator, x_modes, w, int(m), self.power)
+                          for m, S in self._threshold_keys])  # (J, 4, m)
+        if parts.size == 0:
+            zero = np.zeros((0, mass.size))
+            return zero, zero, zero, zero
+        parts = parts * scale
+        loop = x ** (1.0 - n)
+        der = x ** (-n)
+        return loop * parts[:, 0], loop * parts[:, 1], der * parts[:, 2], der * parts[:, 3]
 
     def _data_at(self, t, dimensionless):
         if self.autonomous and dimensionless:
@@ -276,7 +296,6 @@ class DerivedFlow:
         g = self._check(couplings)
         eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
         return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
-
     def validity(self, couplings, t=None):
         """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
         g = self._check(couplings)
