@@ -132,7 +132,7 @@ def test_tensor_reading_has_pillows_and_the_melonic_mass_flow():
     flow = reading_flow(tensor_theory(cfg), anomalous_dimension=True)
     assert flow.projection == "melonic" and flow.n_legs.tolist() == [2, 4, 4, 4]
     assert flow.loop_dimension == 2.0
-    assert "d_t mass = -2 b2_1 L_2^{2,3} - 2 b2_2 L_2^{1,3} - 2 b2_3 L_2^{1,2}" in flow.equations()
+    assert "d_t mass = eta mass - 2 b2_1 L_2^{2,3} - 2 b2_2 L_2^{1,3} - 2 b2_3 L_2^{1,2}" in flow.equations()
 
 
 @pytest.mark.parametrize("kwargs, error, text", [

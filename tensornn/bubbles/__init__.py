@@ -6,10 +6,13 @@ from .evaluate import evaluate_bubble
 from .families import double_trace, k33_wheel, melon, melonic_insertion, necklace, pillow, tetrahedron
 from .graph import FIELDS, KINDS, Bubble
 from .invariants import face_count, faces, gurau_degree, is_melonic
+from .names import bubble_contraction, bubble_name
 
 __all__ = [
     "Bubble",
     "FIELDS",
+    "bubble_contraction",
+    "bubble_name",
     "KINDS",
     "count_bubbles",
     "count_connected_bubbles",

@@ -314,9 +314,35 @@ class DerivedFlow:
         scale = np.exp(-float(t) * self.dimensions)
         return g * (scale if g.ndim == 1 else scale[:, None])
 
-    def effective_dimension(self, k: float) -> dict:
-        """d ln N_S / d ln k at scale k for every threshold set S used (keyed by colour-index tuples)."""
-        return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}
+    def effective_dimension(self, k, subset=None):
+        """d ln N_S / d ln k at scale k.
+
+        Parameters
+        ----------
+        k : float or array_like
+            Scale(s).
+        subset : tuple of int, optional
+            Colour indices of one set S (e.g. :attr:`leading_set`); then a float (or an array for an
+            array of k). Without it, a dict over every threshold set used, keyed by sorted colour tuples.
+
+        For power-law counting functions it is the nominal dimension; for exact mode sums it tends
+        to it once k is far above the lowest modes and below any cutoff (a central difference over
+        k (1 -+ 0.05), the counting function being a step function).
+        """
+        if subset is None:
+            return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}
+        count = self._counts.get(frozenset(subset)) or ModeCount(self.theory.ordered_colours, subset)
+        ks = np.asarray(k, dtype=float)
+        values = np.array([count.effective_dimension(float(v), self.power) for v in ks.ravel()]).reshape(ks.shape)
+        return float(values) if values.ndim == 0 else values
+
+    @property
+    def leading_set(self) -> tuple | None:
+        """The colours of the leading (melonic) loop: a threshold set whose nominal dimension is :attr:`loop_dimension`."""
+        colours = self.theory.ordered_colours
+        found = [tuple(sorted(S)) for S in set(self._sets)
+                 if abs(sum(colours[c].nominal_dimension for c in S) - self.loop_dimension) < 1e-12]
+        return min(found) if found else None
 
     def couplings(self, values=None, **named):
         """Coupling vector from a mapping or keywords (missing names are 0); unknown names are rejected."""
@@ -326,12 +352,12 @@ class DerivedFlow:
             g[self.theory.truncation.index(name)] = float(value)
         return g
 
-    def equations(self, format: str = "text") -> str:
-        """The derived beta functions, ``format`` "text" or "latex" (see :mod:`tensornn.flow.equations`)."""
+    def equations(self, format: str = "text", dimensionless: bool = False) -> str:
+        """The derived system, ``format`` "text" or "latex", dimensionful or dimensionless (:mod:`tensornn.flow.equations`)."""
         from .equations import equations_latex, equations_text
 
         check_choice("format", format, ("text", "latex"))
-        return equations_text(self) if format == "text" else equations_latex(self)
+        return (equations_text if format == "text" else equations_latex)(self, dimensionless=bool(dimensionless))
 
     def __repr__(self):
         return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "

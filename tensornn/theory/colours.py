@@ -350,7 +350,7 @@ class ContinuumColour(Colour):
     def describe(self) -> str:
         density = ("1/(2 pi)^D" if abs(self.density - (2 * pi) ** (-self.dimension)) < 1e-15 * self.density
                    else f"{self.density:.6g}")
-        scale = "" if self.scale == 1.0 else f"{self.scale:g} "
+        scale = "" if abs(self.scale - 1.0) < 1e-12 else f"{self.scale:.6g} "
         return f"continuum p in R^{self.dimension}, e = {scale}|p|^{self.power:g}, density {density}"
 
 

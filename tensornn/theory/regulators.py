@@ -60,6 +60,8 @@ class Regulator:
         r(u) in plain text.
     latex : str
         R_k in LaTeX.
+    dt_include, dt_omit : str
+        d_t R_k in plain text with eta in the regulator derivative and without it.
     counting : bool
         True when every threshold sum reduces to counting modes in the window u <= 1 (Litim).
     support : float
@@ -71,8 +73,14 @@ class Regulator:
     formula: str
     shape_formula: str
     latex: str
+    dt_include: str
+    dt_omit: str
     counting: bool
     support: float
+
+    def dt_formula(self, regulator_eta: str = "include") -> str:
+        """d_t R_k in plain text for ``regulator_eta`` "include" or "omit"."""
+        return self.dt_include if regulator_eta == "include" else self.dt_omit
 
     def shape(self, u):
         """r(u)."""
@@ -123,6 +131,8 @@ class LitimRegulator(Regulator):
     formula: str = "R_k = Z (k^s - E) theta(k^s - E)"
     shape_formula: str = "r(u) = (1 - u) theta(1 - u)"
     latex: str = r"R_k = Z\,(k^s - E)\,\theta(k^s - E)"
+    dt_include: str = "d_t R_k = Z [s k^s - eta (k^s - E)] theta(k^s - E)"
+    dt_omit: str = "d_t R_k = Z s k^s theta(k^s - E)"
     counting: bool = True
     support: float = 1.0
 
@@ -182,6 +192,8 @@ class ExponentialRegulator(Regulator):
     formula: str = "R_k = Z E / (exp(E/k^s) - 1)"
     shape_formula: str = "r(u) = u / (e^u - 1)"
     latex: str = r"R_k = \frac{Z E}{e^{E/k^s} - 1}"
+    dt_include: str = "d_t R_k = Z k^s [s (r - u r') - eta r](u), u = E/k^s"
+    dt_omit: str = "d_t R_k = Z k^s s (r - u r')(u), u = E/k^s"
     counting: bool = False
     support: float = 40.0
 
