@@ -138,14 +138,21 @@ class ModeCount:
         y = x - self.offset
         return self.exponent * x / y if y > 0 else 0.0
 
-    def effective_dimension(self, k: float, s: float, rel_step: float = 0.05) -> float:
-        """d ln N_S / d ln k at scale k (for discrete spectra a central difference over k (1 -+ rel_step))."""
+    def effective_dimension(self, k: float, s: float, rel_step: float = 0.25) -> float:
+        """d ln N_S / d ln k at scale k.
+
+        For continuum and flat colours the exact logarithmic derivative. For discrete spectra, whose
+        counting function is a step function, the central difference of ln N_S over k (1 -+ r),
+        r = ``rel_step``: exact for a power law, and for a lattice its error from the steps (jumps of
+        ln N_S of order 1/k) falls like 1/(r k).
+        """
         if not self.discrete:
             return s * self.log_derivative(k**s)
-        lo, hi = self.count((k * (1 - rel_step)) ** s)[0], self.count((k * (1 + rel_step)) ** s)[0]
+        r = rel_step
+        lo, hi = self.count((k * (1 - r)) ** s)[0], self.count((k * (1 + r)) ** s)[0]
         if lo <= 0 or hi <= 0:
             return float("nan")
-        return (np.log(hi) - np.log(lo)) / (np.log1p(rel_step) - np.log1p(-rel_step))
+        return (np.log(hi) - np.log(lo)) / (np.log1p(r) - np.log1p(-r))
 
     def regulated_sums(self, regulator, x: float, w, n: int, s: float, nodes: int = QUADRATURE_NODES):
         """sum_a of the regulator's kernels over the modes of S, at x = k^s and masses w = m/x.
