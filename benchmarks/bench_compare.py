@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from tensornn.compare import CompareConfig, run_compare, write_compare_report
-from tensornn.ensemble import sample_ensemble
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.sampling import sample_ensemble
+from tensornn.networks.scalar import ScalarNetwork
 
 
 def baseline() -> float:

@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tensornn.ensemble import default_tuples, sample_ensemble  # noqa: E402
-from tensornn.networks import ScalarNetwork  # noqa: E402
+from tensornn.networks.sampling import default_tuples, sample_ensemble  # noqa: E402
+from tensornn.networks.scalar import ScalarNetwork  # noqa: E402
 
 INPUTS = np.array([0.01, -0.01, 0.02, -0.02, 0.03, -0.03])[:, None]
 WIDTH = 100

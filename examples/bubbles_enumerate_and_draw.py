@@ -3,7 +3,7 @@
 Run: python examples/bubbles_enumerate_and_draw.py [--out quartic.png]
 
 1. List the quartic invariants of a real rank-3 tensor: three pillows, the tetrahedron and the
-   double trace (theory.md 2.3), with |Aut|, faces, Gurau degree and melonicity.
+   double trace (docs/theory/bubbles.md), with |Aut|, faces, Gurau degree and melonicity.
 2. Check the enumeration against the closed counting formulas, order by order.
 3. Evaluate each quartic bubble on a random tensor and confirm the value does not change when
    every index is rotated by an orthogonal matrix: bubbles are O(N)^3 invariants.

@@ -6,7 +6,7 @@ Run: python examples/compare_tensor_scalar.py [--small] [--out compare-example]
 The story:
 
 1. The network: a Gauss-net whose input x in R^3 is split into three colour blocks x^c in R^1 with
-   first-layer scales sigma_c (theory.md 3.4). Its kernel factorises over the blocks, so in momentum
+   first-layer scales sigma_c (docs/theory/structured_inputs.md). Its kernel factorises over the blocks, so in momentum
    space every block is a continuum colour with kinetic coefficient a_c (to order p^2).
 2. IR data: m^2, Z and a_c from the kernel; u4 from the connected 4-point function of sampled networks
    (the exact single-layer value beside it).

@@ -1,4 +1,4 @@
-"""Active against passive RG for Gauss-nets (theory.md 1.4): do networks at different sigma_w lie on one trajectory?
+"""Active against passive RG for Gauss-nets (docs/theory/nn_qft.md): do networks at different sigma_w lie on one trajectory?
 
 Run: python examples/scalar_rg_experiment.py [--out rg_experiment.png] [--networks 100000] [--d-in 1 2 3]
      [--widths 10 100] [--seed 0]     (about 30 s with the defaults). Every number printed is computed here.
@@ -15,10 +15,9 @@ The story, step by step:
 """
 
 import argparse
-import math
 
-from tensornn.passive_flow import passive_flow
-from tensornn.rg_experiment import active_passive_experiment
+from tensornn.rg.passive import passive_flow
+from tensornn.rg.experiment import active_passive_experiment
 
 
 def main(argv=None):
@@ -35,7 +34,7 @@ def main(argv=None):
     # whatever D, while the active scaling is sigma_w^(4 - d_in).
     print("IR slope of the passive trajectory (from the beta functions at k_IR):")
     for d in args.d_in:
-        print(f"  d_in = {d}: {passive_flow(d, 1.0, -1.0).slope_ir():.4f}   (active, theory.md 1.4: {4 - d})")
+        print(f"  d_in = {d}: {passive_flow(d, 1.0, -1.0).slope_ir():.4f}   (active, docs/theory/nn_qft.md: {4 - d})")
 
     result = active_passive_experiment(args.d_in, args.widths, n_sigma=args.n_sigma, n_networks=args.networks,
                                        seed=args.seed)

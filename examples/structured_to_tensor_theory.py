@@ -3,7 +3,7 @@
 Run: python examples/structured_to_tensor_theory.py [--small]   (about 20 s; a few seconds with --small).
 
 A Gauss-net with block-structured input (blocks of sizes D_c, scales sigma_c) is read as a real tensor
-field with one continuum colour per block (theory.md 3.4). The script:
+field with one continuum colour per block (docs/theory/structured_inputs.md). The script:
 
 1. checks the free part: the sampled 2-point function against the factorised kernel
    K_w = sigma_w^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)), in standard errors;
@@ -18,10 +18,10 @@ import argparse
 import numpy as np
 
 from tensornn.compare import CompareConfig, block_normalisation, measure_ir_data, tensor_theory
-from tensornn.compare.readings import initial_couplings, reading_flow
-from tensornn.ensemble import sample_ensemble
-from tensornn.flow import run_flow
-from tensornn.structured import BlockGaussNetwork, block_gauss_kernel
+from tensornn.compare.readings import reading_flow
+from tensornn.correlators import two_point
+from tensornn.flow.trajectory import run_from_ir
+from tensornn.networks import BlockGaussNetwork, block_gauss_kernel, sample_ensemble
 
 
 def main(argv=None):
@@ -36,20 +36,18 @@ def main(argv=None):
     net = BlockGaussNetwork(block_sizes=config.block_sizes, sigma_blocks=config.sigma_blocks, width=10)
     x = np.random.default_rng(1).normal(scale=0.4, size=(5, config.d_in))
     moments = sample_ensemble(net, x, n, seed=2)
-    from tensornn.correlators import two_point
-
     pulls = []
     for i in range(5):
         for j in range(i, 5):
             est = two_point(moments, (i, j), warn=False)
-            exact = float(block_gauss_kernel(x[i], x[j], block_sizes=config.block_sizes, sigma_w=1.0,
+            exact = float(block_gauss_kernel(x[i], x[j], block_sizes=config.block_sizes, sigma_v=1.0,
                                              sigma_blocks=config.sigma_blocks))
             pulls.append((est.value - exact) / est.stderr)
     print(f"1. 2-point function vs factorised kernel: max |pull| = {np.max(np.abs(pulls)):.2f} over {len(pulls)} pairs")
 
     # 2. kinetic data of the colours
     norm = block_normalisation(config)
-    print(f"2. Z = {norm['Z']:.6g}, m^2 = {norm['mass2']:.6g}, a_c/Z = {[round(s, 6) for s in norm['scales']]}")
+    print(f"2. Z = {norm.Z:.6g}, m^2 = {norm.mass2:.6g}, a_c/Z = {[round(s, 6) for s in norm.scales]}")
 
     # 3. quartic coupling
     ir = measure_ir_data(config, 10, seed=3)
@@ -60,8 +58,7 @@ def main(argv=None):
     print("4. tensor theory:", ", ".join(f"{c.kind} R^{c.dimension} ({c.role})" for c in flow.theory.colours))
     print(flow.equations())
     m0 = np.sqrt(ir.mass2)
-    g0 = initial_couplings(flow, ir.mass2, ir.u4)
-    res = run_flow(flow, g0, k_start=1e-3 * m0, k_stop=1e2 * m0, n_points=20)
+    res = run_from_ir(flow, {2: ir.mass2, 4: ir.u4}, k_ir=1e-3 * m0, k_uv=1e2 * m0, n_points=20, source="measured")
     print(f"   flow from k_IR: {res.status}; couplings at k = {res.k[-1]:.3g}: "
           f"{dict(zip(flow.names, np.round(res.couplings[:, -1], 6)))}")
     print(f"   autonomous dimensionless flow: {flow.autonomous} (blocks of sizes {config.block_sizes})")

@@ -1,4 +1,4 @@
-"""Fixed points of the complex melonic LPA' tensor family (theory.md 4.4), printed as a markdown table.
+"""Fixed points of the complex melonic LPA' tensor family (docs/theory/flow.md), printed as a markdown table.
 
 Complex rank-d field, U(1)^d colours with kinetic sum of |p_i|^s in the continuum approximation of
 the strand sums, one colour-symmetric coupling g4 for the sum of the d pillows (g4 = lambda/2),

@@ -1,93 +1,83 @@
 """tensornn: neural-network ensembles as random (tensor) field theories.
 
-The package follows the data: networks and ensembles -> correlators -> couplings -> bubbles and
-theories -> flows -> the comparison of tensor and scalar readings. Subpackages: ``tensornn.bubbles``,
-``tensornn.theory``, ``tensornn.flow``, ``tensornn.structured``, ``tensornn.compare``.
+The package follows the data, one stage per subpackage: ``networks`` (architectures, kernels,
+ensemble sampling) -> ``correlators`` (estimators with errors, exact oracles) -> ``couplings``
+(amputation, normalisation, scans) -> ``bubbles`` and ``theory`` (interactions, colours,
+truncations) -> ``flow`` (Wetterich/LPA flows, fixed points) -> ``structured`` (structured-input
+networks read as tensor theories), ``rg`` (passive flows and the active/passive experiment) ->
+``compare`` (the main job) -> ``plotting`` and ``cli`` at the edge.
+
+Names are loaded on first use (PEP 562), so ``import tensornn`` is cheap.
 """
 
-__version__ = "0.1.0"
+import sys as _sys
 
-from .bubbles import Bubble
-from .compare import CompareConfig, CompareResult, run_compare
-from .correlators import CorrelatorEstimate, DeviationEstimate, normalised_deviation, wick_sum
-from .coupling_scans import CouplingScan, scan_cutoff, scan_sigma_w, scan_width
-from .couplings import CouplingEstimate, PowerLawFit, fit_power_law, measure_u4, u4_exact, u4_from_measurement
-from .ensemble import EnsembleMoments, sample_ensemble
-from .errors import (
-    BubbleError,
-    ConfigError,
-    InvalidArgumentError,
-    InvalidTypeError,
-    NoisyEstimateWarning,
-    NumericalOverflowWarning,
-    TensorNNError,
-    TruncationError,
+from ._lazy import attach
+from ._moved import MovedModuleFinder as _MovedModuleFinder
+from ._version import __version__
+
+if not any(isinstance(f, _MovedModuleFinder) for f in _sys.meta_path):
+    _sys.meta_path.append(_MovedModuleFinder())
+
+__getattr__, __dir__, _names = attach(
+    __name__,
+    {
+        # networks, ensembles and correlators
+        "ACTIVATIONS": ".networks.activations",
+        "kernel": ".networks.kernels",
+        "kernel_w": ".networks.kernels",
+        "NetworkSpec": ".networks.spec",
+        "ScalarNetwork": ".networks.scalar",
+        "BlockGaussNetwork": ".networks.blocks",
+        "StructuredNetwork": ".networks.cp",
+        "sample_ensemble": ".networks.sampling",
+        "EnsembleMoments": ".networks.sampling",
+        "wick_sum": ".correlators.estimators",
+        "normalised_deviation": ".correlators.estimators",
+        "CorrelatorEstimate": ".correlators.estimators",
+        "DeviationEstimate": ".correlators.estimators",
+        # exact results and couplings
+        "hidden_moments": ".correlators.exact",
+        "two_point_exact": ".correlators.exact",
+        "g4_connected_exact": ".correlators.exact",
+        "g6_connected_exact": ".correlators.exact",
+        "u4_exact": ".couplings.quartic",
+        "u4_from_measurement": ".couplings.quartic",
+        "measure_u4": ".couplings.quartic",
+        "CouplingEstimate": ".couplings.quartic",
+        "fit_power_law": ".couplings.fits",
+        "PowerLawFit": ".couplings.fits",
+        "scan_width": ".couplings.scans",
+        "scan_sigma_w": ".couplings.scans",
+        "scan_cutoff": ".couplings.scans",
+        "CouplingScan": ".couplings.scans",
+        # bubbles, theories and flows
+        "Bubble": ".bubbles.graph",
+        "Theory": ".theory.field_theory",
+        "Truncation": ".theory.truncations",
+        "derive_flow": ".flow.betas",
+        "DerivedFlow": ".flow.betas",
+        "run_flow": ".flow.integrate",
+        "find_fixed_points": ".flow.fixed_points",
+        "potential_fixed_point": ".flow.potential",
+        "make_preset": ".flow.presets",
+        # RG experiment and comparison
+        "passive_flow": ".rg.passive",
+        "PassiveFlow": ".rg.passive",
+        "active_passive_experiment": ".rg.experiment",
+        "ActivePassiveResult": ".rg.results",
+        "run_compare": ".compare.run",
+        "CompareConfig": ".compare.config",
+        "CompareResult": ".compare.run",
+        # errors and warnings
+        "TensorNNError": ".errors",
+        "InvalidArgumentError": ".errors",
+        "InvalidTypeError": ".errors",
+        "BubbleError": ".errors",
+        "ConfigError": ".errors",
+        "TruncationError": ".errors",
+        "NoisyEstimateWarning": ".errors",
+        "NumericalOverflowWarning": ".errors",
+    },
 )
-from .exact import g4_connected_exact, g6_connected_exact, hidden_moments, two_point_exact
-from .flow import DerivedFlow, derive_flow, find_fixed_points, make_preset, potential_fixed_point, run_flow
-from .kernels import ACTIVATIONS, kernel, kernel_w
-from .networks import NetworkSpec, ScalarNetwork
-from .passive_flow import PassiveFlow, passive_flow
-from .rg_experiment import ActivePassiveResult, active_passive_experiment
-from .structured import BlockGaussNetwork, StructuredNetwork
-from .theory import Theory, Truncation
-
-__all__ = [
-    "__version__",
-    # networks, ensembles and correlators
-    "ACTIVATIONS",
-    "kernel",
-    "kernel_w",
-    "NetworkSpec",
-    "ScalarNetwork",
-    "BlockGaussNetwork",
-    "StructuredNetwork",
-    "sample_ensemble",
-    "EnsembleMoments",
-    "wick_sum",
-    "normalised_deviation",
-    "CorrelatorEstimate",
-    "DeviationEstimate",
-    # exact results and couplings
-    "hidden_moments",
-    "two_point_exact",
-    "g4_connected_exact",
-    "g6_connected_exact",
-    "u4_exact",
-    "u4_from_measurement",
-    "measure_u4",
-    "CouplingEstimate",
-    "fit_power_law",
-    "PowerLawFit",
-    "scan_width",
-    "scan_sigma_w",
-    "scan_cutoff",
-    "CouplingScan",
-    # bubbles, theories and flows
-    "Bubble",
-    "Theory",
-    "Truncation",
-    "derive_flow",
-    "DerivedFlow",
-    "run_flow",
-    "find_fixed_points",
-    "potential_fixed_point",
-    "make_preset",
-    # RG experiment and comparison
-    "passive_flow",
-    "PassiveFlow",
-    "active_passive_experiment",
-    "ActivePassiveResult",
-    "run_compare",
-    "CompareConfig",
-    "CompareResult",
-    # errors and warnings
-    "TensorNNError",
-    "InvalidArgumentError",
-    "InvalidTypeError",
-    "BubbleError",
-    "ConfigError",
-    "TruncationError",
-    "NoisyEstimateWarning",
-    "NumericalOverflowWarning",
-]
+__all__ = ["__version__", *_names]

@@ -21,8 +21,6 @@ __all__ = [
     "check_choice",
     "check_array",
     "check_keys",
-    "as_generator",
-    "root_entropy",
 ]
 
 
@@ -101,36 +99,3 @@ def check_keys(name: str, mapping: Mapping, allowed: Iterable[str]) -> None:
         raise InvalidArgumentError(
             f"unknown key(s) {', '.join(map(repr, unknown))} in {name}; valid keys are {', '.join(map(repr, allowed))}"
         )
-
-
-def root_entropy(seed) -> int:
-    """The root entropy (a non-negative int) behind ``seed``, for seeding independent streams.
-
-    An int is its own entropy, a root SeedSequence gives its entropy, a Generator draws one, and
-    None draws fresh entropy from the operating system. A SeedSequence with a spawn key is refused:
-    its entropy alone would collapse the child onto its parent's stream.
-    """
-    if isinstance(seed, np.random.SeedSequence):
-        if seed.spawn_key:
-            raise InvalidArgumentError("seed must be a root SeedSequence (no spawn_key); pass its entropy instead")
-        return int(seed.entropy)
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
-    return int(as_generator(seed).integers(0, 2**63))  # a Generator, or a clear error for anything else
-
-
-def as_generator(seed) -> np.random.Generator:
-    """Turn ``seed`` (None, int, SeedSequence or Generator) into a numpy Generator."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or isinstance(seed, np.random.SeedSequence):
-        return np.random.default_rng(seed)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
-        if seed < 0:
-            raise InvalidArgumentError(f"seed must be a non-negative integer, got {seed}")
-        return np.random.default_rng(int(seed))
-    raise InvalidTypeError(
-        f"seed must be None, a non-negative int, a numpy SeedSequence or Generator, got {type(seed).__name__}"
-    )

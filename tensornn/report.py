@@ -9,7 +9,6 @@ error or Ctrl-C never leaves a half-written report behind. Single files are writ
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
 import os
 import shutil
@@ -19,42 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .errors import InvalidArgumentError
 
-__all__ = ["atomic_write", "atomic_write_text", "to_jsonable", "dumps_json", "markdown_table", "write_report", "metadata"]
-
-
-def to_jsonable(value):
-    """Convert numpy scalars/arrays, tuples, Paths and non-finite floats to plain JSON values.
-
-    NaN and infinities become ``None`` (JSON has no representation for them).
-    """
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return value if math.isfinite(value) else None
-    if isinstance(value, complex) or isinstance(value, np.complexfloating):
-        return {"real": to_jsonable(value.real), "imag": to_jsonable(value.imag)}
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, str):
-        return value
-    raise InvalidArgumentError(f"cannot write a {type(value).__name__} to JSON: {value!r}")
-
-
-def dumps_json(data, *, indent: int | None = 2) -> str:
-    """Strict JSON text of ``data`` (after :func:`to_jsonable`)."""
-    return json.dumps(to_jsonable(data), indent=indent, allow_nan=False, sort_keys=False)
+__all__ = ["atomic_write", "atomic_write_text", "markdown_table", "write_report", "metadata"]
 
 
 def metadata(config: Mapping | None = None, seed=None) -> dict:

@@ -1,9 +1,9 @@
 """Flow systems written out by hand, used as oracles for the generic flow tools.
 
 - ScalarPhi6: one real scalar in D dimensions, Litim, U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
-  eta = 0; the flows typed from theory section 4.5 (phi^4 truncation: u6 = 0 and absent).
+  eta = 0; the flows typed from the scalar anchors of docs/theory/flow.md (phi^4 truncation: u6 = 0 and absent).
 - TensorMelonic: complex rank-d tensor, one pillow per colour with coupling lambda/2, kinetic
-  term sum |p_i|^s, Litim, continuum strand sums N_S(k) = B k^(d-1) (theory section 4.4 check).
+  term sum |p_i|^s, Litim, continuum strand sums N_S(k) = B k^(d-1) (the melonic tensor check of docs/theory/flow.md).
   With ``lpa_prime=True`` the anomalous dimension of the melonic tadpole is included:
   d_t R = Z [s k^s - eta (k^s - E)] theta(k^s - E) gives the threshold sums
   L_n = s B k^(d-1+s) (1 - eta/(d-1+s)) / (Z^(n-1) (k^s + mu/Z)^n), and the e_c(p_c) derivative
@@ -24,7 +24,7 @@ def litim_vd(dim):
 
 
 class ScalarPhi6:
-    """Theory section 4.5, typed in. ``phi6=False`` drops u6 (phi^4 truncation)."""
+    """The scalar anchors of docs/theory/flow.md, typed in. ``phi6=False`` drops u6 (phi^4 truncation)."""
 
     autonomous = True
 
@@ -70,7 +70,7 @@ class ScalarPhi6:
 
 
 class TensorMelonic:
-    """Theory section 4.4 tensor check, dimensionless (mu, lam), optionally with the LPA' eta."""
+    """The melonic tensor check of docs/theory/flow.md, dimensionless (mu, lam), optionally with the LPA' eta."""
 
     autonomous = True
     names = ("mu", "lam")
@@ -106,7 +106,7 @@ class TensorMelonic:
         return np.stack([dmu, dlam])
 
     def beta_dimensionful(self, t, g):
-        # Z = 1 reading (eta = 0) of theory section 4.4.
+        # Z = 1 reading (eta = 0) of the tensor check in docs/theory/flow.md.
         g = np.asarray(g)
         d, s, B = self.d, self.s, self.B
         k = np.exp(t)

@@ -12,11 +12,12 @@ import pytest
 
 from tensornn import correlators as C
 from tensornn import couplings as CP
-from tensornn import exact as E
-from tensornn import kernels as K
+from tensornn.correlators import exact as E
+from tensornn.networks import kernels as K
+from tensornn import _json as J
 from tensornn import report as R
 from tensornn.cli.main import main
-from tensornn.ensemble import default_tuples, sample_ensemble
+from tensornn.networks.sampling import default_tuples, sample_ensemble
 from tensornn.errors import TensorNNError
 from tensornn.flow import (
     MinimumPotential,
@@ -30,7 +31,7 @@ from tensornn.flow import (
     run_flow,
     stability_matrix,
 )
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.scalar import ScalarNetwork
 from tensornn import structured as S
 from tensornn import theory as T
 
@@ -127,7 +128,7 @@ CASES = [
     ("deviation/kernel", lambda: C.normalised_deviation(M, (0, 0, 1, 1), np.ones(3)), r"kernel_matrix"),
     ("table/orders", lambda: C.correlator_table(M, KM, orders=(3,)), r"orders"),
     # report
-    ("to_jsonable/object", lambda: R.to_jsonable(object()), r"JSON"),
+    ("to_jsonable/object", lambda: J.to_jsonable(object()), r"JSON"),
     ("markdown_table/row", lambda: R.markdown_table(["a", "b"], [[1]]), r"row"),
     ("write_report/name", lambda: R.write_report("/tmp/tensornn-bad-input-report", {"../x": "t"}), r"plain names"),
     # structured
@@ -139,7 +140,7 @@ CASES = [
     ("Structured/sigma_w-nan", lambda: S.StructuredNetwork((2, 2), sigma_w=NAN), r"sigma_w"),
     ("Structured/sigma_v-neg", lambda: S.StructuredNetwork((2, 2), sigma_v=-1), r"sigma_v"),
     ("Structured/bias-no-sigma", lambda: S.StructuredNetwork((2, 2), bias=True), r"sigma_b"),
-    ("Structured/sigma_b-no-bias", lambda: S.StructuredNetwork((2, 2), sigma_b=0.5), r"sigma_b"),
+    ("Structured/sigma_b-no-bias", lambda: S.StructuredNetwork((2, 2), sigma_b=0.5, bias=False), r"sigma_b"),
     ("Structured/inputs-shape", lambda: S.StructuredNetwork((2, 2)).check_inputs(np.ones((3, 2, 3))), r"inputs"),
     ("Structured/inputs-nan", lambda: S.StructuredNetwork((2, 2)).check_inputs(np.full((1, 2, 2), NAN)), r"inputs"),
     ("BlockGauss/sizes", lambda: S.BlockGaussNetwork((2, 0), (1.0, 1.0)), r"block_sizes"),
@@ -223,12 +224,17 @@ CASES = [
     ("fit_power_law/yerr", lambda: CP.fit_power_law([1, 2, 3], [1, 2, 3], [0, 0, 0]), r"yerr"),
     ("ball_quadrature/d_in", lambda: CP.ball_quadrature(0, 1.0), r"d_in"),
     ("ball_quadrature/cutoff", lambda: CP.ball_quadrature(1, 0.0), r"cutoff"),
-    ("measure_u4/subtract", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 1)], width=2, sigma_w=1.0, networks=64,
+    ("measure_u4/subtract", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0), X2, [(0, 0, 1, 1)], 64,
                                                   subtract="x"), r"'gp'"),
-    ("measure_u4/networks", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 1)], width=2, sigma_w=1.0, networks=0),
+    ("measure_u4/networks", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0), X2, [(0, 0, 1, 1)], 0),
      r"n_networks"),
-    ("measure_u4/quadruples", lambda: CP.measure_u4("gauss", X2, [(0, 0, 1, 5)], width=2, sigma_w=1.0,
-                                                    networks=64), r"quadruples"),
+    ("measure_u4/quadruples", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0), X2, [(0, 0, 1, 5)], 64),
+     r"quadruples"),
+    ("measure_u4/network", lambda: CP.measure_u4(object(), X2, [(0, 0, 1, 1)], 64), r"network spec"),
+    ("measure_u4/cutoff-gauss", lambda: CP.measure_u4(ScalarNetwork("gauss", 1, 2, 1.0), X2, [(0, 0, 1, 1)], 64,
+                                                      cutoff=2.0), r"cutoff"),
+    ("measure_u4/cutoff-missing", lambda: CP.measure_u4(ScalarNetwork("relu", 1, 2, 1.0), X2, [(0, 0, 1, 1)], 64),
+     r"cutoff"),
     ("u4_field_normalised/d_in", lambda: CP.u4_field_normalised(1.0, sigma_w=1.0, d_in=0), r"d_in"),
     ("inputs_from_rescaled/sigma_w", lambda: CP.inputs_from_rescaled([0.1], sigma_w=0.0), r"sigma_w"),
 ]
@@ -244,7 +250,7 @@ GAPS = [
 
 UNKNOWN_KEYWORDS = [
     ("kernel", lambda: K.kernel("erf", [0.1], [0.2], sigma_w=1.0, sigmaw=1.0), "sigmaw"),
-    ("ScalarNetwork", lambda: ScalarNetwork("erf", 1, 2, 1.0, sigma_v=1.0), "sigma_v"),
+    ("ScalarNetwork", lambda: ScalarNetwork("erf", 1, 2, 1.0, sigma_u=1.0), "sigma_u"),
     ("sample_ensemble", lambda: sample_ensemble(NET, X2, 10, seeds=0), "seeds"),
     ("four_point", lambda: C.four_point(M, (0, 0, 1, 1), kernel=KM), "kernel"),
     ("StructuredNetwork", lambda: S.StructuredNetwork((2, 2), rank=2), "rank"),
@@ -332,7 +338,7 @@ CLI_CASES = [
     ("couplings-inputs", ["couplings", "width", "--widths", "10,100", "--activation", "gauss", "--inputs", "0.1,0.2"],
      r"--inputs"),
     ("couplings-networks", ["couplings", "width", "--widths", "10,100", "--activation", "gauss", "--networks", "0"],
-     r"--networks"),
+     r"--n-networks"),
     ("couplings-cutoffs", ["couplings", "cutoff", "--activation", "relu", "--cutoffs=-1,2"], r"cutoffs"),
     ("flow-set-name", ["flow", "run", "scalar", "--set", "u9=1", "--k-start", "1", "--k-stop", "0.1"], r"g2, g4"),
     ("flow-set-form", ["flow", "run", "scalar", "--set", "g2", "--k-start", "1", "--k-stop", "0.1"], r"NAME=VALUE"),
@@ -372,4 +378,4 @@ def test_cli_debug_shows_traceback(argv, capsys):
 
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
-    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (167, 8, 57)  # update the docs with the table
+    assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (170, 8, 57)  # update the docs with the table

@@ -1,4 +1,4 @@
-"""Enumerated bubbles against the closed counting formulas of theory.md 2.3."""
+"""Enumerated bubbles against the closed counting formulas of docs/theory/bubbles.md."""
 
 from fractions import Fraction
 
@@ -13,7 +13,7 @@ from tensornn.bubbles.counting import (
     inverse_euler_transform,
 )
 
-# theory.md 2.3, rank 3.
+# docs/theory/bubbles.md, rank 3.
 U3_ALL = [1, 4, 11, 43, 161, 901, 5579]
 U3_CONNECTED = [1, 3, 7, 26, 97, 624, 4163]
 O3_ALL = [1, 5, 16, 86, 448, 3580]

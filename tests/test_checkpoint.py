@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from tensornn.ensemble import sample_ensemble
+from tensornn.networks.sampling import sample_ensemble
 from tensornn.errors import ConfigError, InvalidArgumentError
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.scalar import ScalarNetwork
 
 NET = ScalarNetwork("erf", d_in=1, width=4, sigma_w=1.3, sigma_b=0.2)
 X = [[0.1], [-0.4], [0.7]]

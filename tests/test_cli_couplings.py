@@ -34,7 +34,7 @@ def test_cutoff_scan_relu_without_bias_is_an_exact_power(capsys):
 def test_measured_width_scan_with_plot(capsys, tmp_path):
     path = tmp_path / "u4_width.png"
     code = main(["couplings", "width", "--cutoff", "10", "--sigma-w", "1.5", "--sigma-b", "0.5", "--widths", "2,4,8",
-                 "--networks", "20000", "--seed", "1", "--plot", str(path)])
+                 "--n-networks", "20000", "--seed", "1", "--plot", str(path)])
     assert code == 0
     out = capsys.readouterr().out
     assert "measured" in out and path.exists() and path.stat().st_size > 1000
@@ -50,7 +50,7 @@ def test_measured_width_scan_with_plot(capsys, tmp_path):
         (["couplings", "sigma-w", "--inputs", "1,2,3"], "--inputs"),
         (["couplings", "sigma-w", "--d-in", "2"], "--inputs"),
         (["couplings", "width", "--cutoff", "3", "--activation", "tanh"], "activation"),
-        (["couplings", "width", "--cutoff", "3", "--networks", "1"], "--networks"),
+        (["couplings", "width", "--cutoff", "3", "--networks", "1"], "--n-networks"),
         (["couplings", "width", "--widths", "a,b", "--cutoff", "3"], "--widths"),
     ],
 )

@@ -31,8 +31,8 @@ def test_json_is_reproducible_and_matches_library(tmp_path):
     assert len(g4c) == 5 and all(r["deviation"] is not None and r["background"] > 0 for r in g4c)
 
     from tensornn.correlators import four_point
-    from tensornn.ensemble import sample_ensemble
-    from tensornn.networks import ScalarNetwork
+    from tensornn.networks.sampling import sample_ensemble
+    from tensornn.networks.scalar import ScalarNetwork
 
     net = ScalarNetwork("gauss", 1, 2, 1.0, 0.3)
     m = sample_ensemble(net, [0.2, -0.3], 3000, seed=4, block_size=256)

@@ -27,7 +27,7 @@ def _wilson_fisher(points):
 def test_scalar_phi4_wilson_fisher_json(capsys):
     points = _json(capsys, ["flow", "fixed-points", "scalar", "--dim", "3", "--order", "2", "--json"])
     wf = _wilson_fisher(points)
-    assert 2 * wf["couplings"]["g2"] == pytest.approx(-1 / 13, rel=1e-10)  # m^2/k^2 = 2 g2 (theory 4.5)
+    assert 2 * wf["couplings"]["g2"] == pytest.approx(-1 / 13, rel=1e-10)  # m^2/k^2 = 2 g2 (docs/theory/flow.md)
     assert round(wf["nu"], 5) == 0.54272
     assert set(wf) >= {"couplings", "eta", "theta", "nu", "omega", "n_relevant", "flags", "residual"}
     assert wf["theta"][0] == pytest.approx(1 / wf["nu"], rel=1e-12) and wf["residual"] < 1e-9
@@ -38,7 +38,7 @@ def test_scalar_minimum_expansion_order_10(capsys):
                             "--n-starts", "0", "--json"])
     wf = _wilson_fisher(points)
     assert wf["nu"] == pytest.approx(potential_fixed_point(3, 1, 10).nu, rel=1e-8)
-    assert abs(wf["nu"] - 0.6496) < 2e-4  # theory 4.5: 0.6496 (LPA, Litim)
+    assert abs(wf["nu"] - 0.6496) < 2e-4  # docs/theory/flow.md: 0.6496 (LPA, Litim)
     # complex exponents are written as {real, imag}
     assert any(isinstance(t, dict) and set(t) == {"real", "imag"} for t in wf["theta"])
 
@@ -85,7 +85,7 @@ def test_flow_run_json_csv_and_plot(capsys, tmp_path):
 def test_flow_equations_text_and_latex(capsys):
     assert main(["flow", "equations", "scalar", "--order", "2"]) == 0
     out = capsys.readouterr().out
-    assert "d_t g2 = -6 g4 L_2^{x}" in out and "d_t g4 = 72 g4^2 L_3^{x}" in out  # theory 4.5 with g = u/n!
+    assert "d_t g2 = -6 g4 L_2^{x}" in out and "d_t g4 = 72 g4^2 L_3^{x}" in out  # docs/theory/flow.md with g = u/n!
     assert main(["flow", "equations", "tensor", "--rank", "3", "--latex"]) == 0
     assert "\\begin{align}" in capsys.readouterr().out
 

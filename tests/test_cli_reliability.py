@@ -8,7 +8,7 @@ import pytest
 
 import tensornn
 from tensornn.cli.main import main
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.scalar import ScalarNetwork
 
 BASE = ["ensemble", "--activation", "gauss", "--widths", "3", "7", "--networks", "1500", "--block-size", "100",
         "--chunk-size", "200", "--inputs", "0.2,-0.3", "--seed", "5"]
@@ -21,7 +21,7 @@ def test_json_and_csv_carry_version_seed_and_configuration(tmp_path):
     assert meta["tensornn_version"] == tensornn.__version__
     assert meta["seed"] == 5
     cfg = meta["config"]
-    assert cfg["activation"] == "gauss" and cfg["widths"] == [3, 7] and cfg["networks"] == 1500
+    assert cfg["activation"] == "gauss" and cfg["widths"] == [3, 7] and cfg["n_networks"] == 1500
     assert cfg["inputs"] == [[0.2], [-0.3]] and cfg["block_size"] == 100 and cfg["sigma_w"] == 1.0
     assert main(BASE + ["--csv", str(c)]) == 0
     rows = list(csv.DictReader(c.open()))

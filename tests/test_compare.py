@@ -8,36 +8,47 @@ import pytest
 
 from tensornn.cli.main import main
 from tensornn.compare import CompareConfig, block_normalisation, load_config, run_compare, scalar_theory, tensor_theory
-from tensornn.compare.readings import initial_couplings, quadruple_inputs, reading_flow
+from tensornn.compare.readings import block_network, quadruple_inputs, reading_flow
+from tensornn.flow.trajectory import initial_couplings
 from tensornn.compare.run import analyse_reading
 from tensornn.errors import ConfigError, InvalidArgumentError, InvalidTypeError
-from tensornn.kernels import gauss_fourier
+from tensornn.networks.kernels import gauss_fourier
 
 TINY = dict(widths=(10,), n_networks=400, active_passive=False, fixed_point_starts=8, n_points=20)
 
 
 def test_equal_scales_reproduce_the_plain_gauss_normalisation():
-    # theory.md 1.4: equal sigma_c = sigma_w is the plain Gauss-net, Z and m^2 = 2 sigma_w^2/d_in
+    # docs/theory/nn_qft.md: equal sigma_c = sigma_w is the plain Gauss-net, Z and m^2 = 2 sigma_w^2/d_in
     for sizes, sw in (((1, 1, 1), 1.0), ((2, 1), 1.7)):
         cfg = CompareConfig(block_sizes=sizes, sigma_w=sw, **TINY)
         norm = block_normalisation(cfg)
         ref = gauss_fourier(sw, cfg.d_in)
-        assert norm["Z"] == pytest.approx(ref.Z, rel=1e-12)
-        assert norm["mass2"] == pytest.approx(2 * sw**2 / cfg.d_in, rel=1e-12)
-        assert np.allclose(norm["scales"], 1.0)
+        assert norm.Z == pytest.approx(ref.Z, rel=1e-12)
+        assert norm.mass2 == pytest.approx(2 * sw**2 / cfg.d_in, rel=1e-12)
+        assert np.allclose(norm.scales, 1.0)
 
 
 def test_block_inputs_map_to_plain_inputs_with_the_kernel():
-    # K_block(x_i, x_j) must equal K_plain(x'_i, x'_j): the change of variables behind the exact u4
-    from tensornn.kernels import kernel
+    # The block net at x is the plain net at x'^c = (sigma_c/sigma_w) x^c: kernels and exact G4c agree, and the
+    # amputation integral picks up the Jacobian prod_c (sigma_w/sigma_c)^D_c. The block net's own oracle and
+    # Gaussian amputation are checked against the plain-net formulas through this change of variables.
+    from tensornn.correlators.exact import g4_connected_exact, g4_connected_oracle
+    from tensornn.couplings.amputation import amputation, gauss_amputation_integral
+    from tensornn.networks.kernels import kernel
     from tensornn.structured import block_gauss_kernel
 
     cfg = CompareConfig(block_sizes=(1, 2), sigma_blocks=(0.7, 1.9), sigma_w=1.3, **TINY)
-    xb, xp, jac = quadruple_inputs(cfg)
-    kb = block_gauss_kernel(xb[:, None], xb[None], block_sizes=(1, 2), sigma_w=1.3, sigma_blocks=(0.7, 1.9))
+    xb = quadruple_inputs(cfg)
+    xp = xb * np.repeat(np.array([0.7, 1.9]) / 1.3, (1, 2))
+    jac = (1.3 / 0.7) * (1.3 / 1.9) ** 2
+    kb = block_gauss_kernel(xb[:, None], xb[None], block_sizes=(1, 2), sigma_v=1.3, sigma_blocks=(0.7, 1.9))
     kp = kernel("gauss", xp[:, None], xp[None], sigma_w=1.3, sigma_b=0.0)
     assert np.allclose(kb, kp, rtol=1e-12)
-    assert jac == pytest.approx((1.3 / 0.7) * (1.3 / 1.9) ** 2)
+    net = block_network(cfg, width=10)
+    plain = g4_connected_exact("gauss", *xp, width=10, sigma_w=1.3, sigma_b=0.0)
+    assert float(g4_connected_oracle(net, *xb)) == pytest.approx(float(plain), rel=1e-12)
+    assert float(amputation(net, *xb)) == pytest.approx(float(gauss_amputation_integral(*xp, sigma_w=1.3)) * jac,
+                                                        rel=1e-12)
 
 
 def test_measured_u4_agrees_with_the_exact_value():
@@ -50,13 +61,13 @@ def test_measured_u4_agrees_with_the_exact_value():
     ir = measure_ir_data(cfg, 10, seed=3)
     assert ir.u4_error > 0
     assert abs(ir.u4 - ir.u4_exact) < 4 * ir.u4_error
-    assert ir.u4_exact < 0   # the Gauss-net quartic coupling is negative (theory.md 1.2-1.3)
+    assert ir.u4_exact < 0   # the Gauss-net quartic coupling is negative (docs/theory/nn_qft.md)
 
 
 def test_zero_mode_matching_sums_the_quartic_couplings():
     cfg = CompareConfig(**TINY)
     flow = reading_flow(tensor_theory(cfg), anomalous_dimension=True)
-    g = initial_couplings(flow, 0.5, -3.0)
+    g = initial_couplings(flow, {2: 0.5, 4: -3.0})
     legs = np.asarray(flow.n_legs)
     assert g[legs == 2].sum() == pytest.approx(0.25)
     assert g[legs == 4].sum() == pytest.approx(-3.0 / 24)
@@ -81,11 +92,11 @@ def _same_reading(a, b):
 @pytest.mark.parametrize("sizes", [(3,), (1,)])
 def test_one_colour_tensor_reading_is_the_scalar_reading(sizes):
     # one block: no tensor structure, the colour is the input space itself; same code path, same flow and
-    # fixed points (including the Wilson-Fisher point m^2/k^2 = -1/13 in D = 3, theory.md 4.5)
+    # fixed points (including the Wilson-Fisher point m^2/k^2 = -1/13 in D = 3, docs/theory/flow.md)
     from tensornn.compare.readings import IRData
 
     cfg = CompareConfig(block_sizes=sizes, **TINY)
-    ir = IRData(width=10, n_networks=0, Z=1.0, mass2=block_normalisation(cfg)["mass2"], scales=(1.0,), u4_f=0.0,
+    ir = IRData(width=10, n_networks=0, Z=1.0, mass2=block_normalisation(cfg).mass2, scales=(1.0,), u4_f=0.0,
                 u4_f_error=0.0, u4_f_exact=0.0, u4=-0.4, u4_error=0.1, u4_exact=-0.4, u6=0.0)
     s = analyse_reading("scalar", scalar_theory(cfg), cfg, [ir])
     t = analyse_reading("tensor", tensor_theory(cfg), cfg, [ir], anomalous_dimension=True)
@@ -117,17 +128,17 @@ def test_unequal_blocks_give_a_non_autonomous_tensor_reading():
 
     cfg = CompareConfig(block_sizes=(1, 2), sigma_blocks=(0.8, 1.3), **TINY)
     norm = block_normalisation(cfg)
-    ir = IRData(width=10, n_networks=0, Z=norm["Z"], mass2=norm["mass2"], scales=norm["scales"], u4_f=0.0,
+    ir = IRData(width=10, n_networks=0, Z=norm.Z, mass2=norm.mass2, scales=norm.scales, u4_f=0.0,
                 u4_f_error=0.0, u4_f_exact=0.0, u4=-50.0, u4_error=1.0, u4_exact=-50.0, u6=0.0)
     t = analyse_reading("tensor", tensor_theory(cfg), cfg, [ir], anomalous_dimension=True)
     assert not t.autonomous and t.fixed_points == () and "not autonomous" in t.fixed_point_message
     tr = t.trajectories[0]
     assert tr["status"] == "completed" and np.all(np.isfinite(tr["eta"]))
-    assert tr["sigma_w"][0] == pytest.approx(math.sqrt(cfg.d_in * norm["mass2"] / 2), rel=1e-12)
+    assert tr["sigma_w"][0] == pytest.approx(math.sqrt(cfg.d_in * norm.mass2 / 2), rel=1e-12)
 
 
 def test_tensor_reading_has_pillows_and_the_melonic_mass_flow():
-    # theory.md 4.3: a real pillow cut at its dipole passes every colour but its own; coefficient 2 per pillow
+    # docs/theory/flow.md: a real pillow cut at its dipole passes every colour but its own; coefficient 2 per pillow
     cfg = CompareConfig(**TINY)
     flow = reading_flow(tensor_theory(cfg), anomalous_dimension=True)
     assert flow.projection == "melonic" and flow.n_legs.tolist() == [2, 4, 4, 4]
@@ -217,10 +228,10 @@ def test_failed_report_writes_nothing(tmp_path, monkeypatch):
     cfg = CompareConfig(**TINY)
     result = run_compare(cfg)
 
-    def broken(result, plt):
+    def broken(result):
         raise RuntimeError("figure failed")
 
-    monkeypatch.setattr(rep, "_bubbles_figure", broken)
+    monkeypatch.setattr(rep, "bubbles_figure", broken)
     with pytest.raises(RuntimeError):
         rep.write_compare_report(result, tmp_path / "r")
     assert not (tmp_path / "r").exists()

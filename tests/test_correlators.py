@@ -18,7 +18,7 @@ from tensornn.correlators import (
     two_point,
     wick_sum,
 )
-from tensornn.ensemble import sample_ensemble
+from tensornn.networks.sampling import sample_ensemble
 
 COV = np.array([[1.0, 0.5, 0.2], [0.5, 2.0, -0.3], [0.2, -0.3, 1.5]])
 X3 = np.zeros((3, 1))  # placeholders: these laws ignore input values, only their number matters
@@ -161,9 +161,9 @@ def test_table_and_errors(mixture):
 
 
 def test_gauss_net_connected_four_point_matches_exact_formula():
-    # theory.md 1.2: G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)], with
+    # docs/theory/nn_qft.md: G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)], with
     # E(h1..h4) = exp(sum_{i<j} s_ij - sum_i s_ii / 2) for the Gauss-net; 3 standard errors.
-    from tensornn.networks import ScalarNetwork
+    from tensornn.networks.scalar import ScalarNetwork
 
     # Small pre-activation variances (s_aa <= 0.13): h is log-normal and the variance of the G4 estimator
     # grows like exp(28 s_aa), so larger inputs give skewed, unreliable Monte-Carlo errors.

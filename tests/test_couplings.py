@@ -1,9 +1,11 @@
-"""The amputated quartic coupling: y-integrals, u4, power-law fits and the scaling laws of theory.md 1.3-1.4."""
+"""The amputated quartic coupling: y-integrals, u4, power-law fits and the scaling laws of docs/theory/nn_qft.md."""
 
 import math
 
 import numpy as np
 import pytest
+
+from tensornn.networks import ScalarNetwork
 
 from tensornn.couplings import (
     amputation_integral,
@@ -16,10 +18,10 @@ from tensornn.couplings import (
     u4_field_normalised,
     u4_from_measurement,
 )
-from tensornn.coupling_scans import scan_cutoff, scan_sigma_w, scan_width
+from tensornn.couplings.scans import scan_cutoff, scan_sigma_w, scan_width
 from tensornn.errors import InvalidArgumentError
-from tensornn.exact import g4_connected_exact
-from tensornn.kernels import gauss_fourier, kernel_w
+from tensornn.correlators.exact import g4_connected_exact
+from tensornn.networks.kernels import gauss_fourier, kernel_w
 
 RELU_X = np.array([0.2, 0.4, 0.6, 0.8])[:, None]
 
@@ -88,8 +90,8 @@ def test_measured_u4_agrees_with_exact():
     x = np.array([0.2, 0.4, 0.6, 0.8, 1.0, 1.2])[:, None]
     quads = [(0, 1, 2, 3), (1, 1, 4, 4)]
     for subtract in ("gp", "connected"):
-        est = measure_u4("relu", x, quads, width=8, sigma_w=1.5, sigma_b=0.5, cutoff=10.0, networks=100_000,
-                         seed=11, subtract=subtract)
+        net = ScalarNetwork("relu", d_in=1, width=8, sigma_w=1.5, sigma_b=0.5)
+        est = measure_u4(net, x, quads, 100_000, cutoff=10.0, seed=11, subtract=subtract)
         idx = np.array(quads)
         exact = u4_exact("relu", *(x[idx[:, i]] for i in range(4)), width=8, sigma_w=1.5, sigma_b=0.5, cutoff=10.0)
         assert np.all(np.abs(est.value - exact) < 3 * est.error), (subtract, est.value, exact, est.error)
@@ -130,7 +132,7 @@ def test_measured_u4_slope_against_width_is_minus_one():
     # 60k networks per width (ReLU, d_in = 1): the fitted slope has an error of a few percent; the
     # check is |slope + 1| < 3 slope errors.
     scan = scan_width("relu", [0.2, 0.4, 0.6, 0.8], [2, 4, 8, 16], sigma_w=1.5, sigma_b=0.5, cutoff=10.0,
-                      networks=60_000, seed=7)
+                      n_networks=60_000, seed=7)
     assert scan.mode == "measured" and np.all(scan.u4_error > 0)
     assert abs(scan.fit.slope + 1.0) < 3 * scan.fit.slope_error, scan
     assert scan.fit.slope_error < 0.1
@@ -147,7 +149,7 @@ def test_gauss_u4_slope_against_sigma_w_is_d_minus_four(d_in):
 
 def test_measured_gauss_u4_slope_against_sigma_w():
     # d_in = 1, N = 4, 100k networks per point: slope within 3 of its standard errors of d_in - 4 = -3.
-    scan = scan_sigma_w([-0.5, -0.1, 0.2, 0.6], [1.0, 2.0, 4.0, 8.0], width=4, networks=100_000, seed=3)
+    scan = scan_sigma_w([-0.5, -0.1, 0.2, 0.6], [1.0, 2.0, 4.0, 8.0], width=4, n_networks=100_000, seed=3)
     assert abs(scan.fit.slope + 3.0) < 3 * scan.fit.slope_error, scan
     assert scan.fit.slope_error < 0.15
 
@@ -155,7 +157,7 @@ def test_measured_gauss_u4_slope_against_sigma_w():
 def test_field_normalisation_uses_the_kernel_z():
     z = gauss_fourier(2.0, 3).Z
     assert u4_field_normalised(1.5, sigma_w=2.0, d_in=3) == pytest.approx(1.5 / z**2)
-    # Z = A d/(2 sigma^2), A = sigma^-2 (sigma^2/(2 pi d))^{d/2} (theory.md 1.4)
+    # Z = A d/(2 sigma^2), A = sigma^-2 (sigma^2/(2 pi d))^{d/2} (docs/theory/nn_qft.md)
     assert z == pytest.approx(2.0**-2 * (4.0 / (6 * math.pi)) ** 1.5 * 3 / 8.0)
 
 
@@ -206,6 +208,15 @@ def test_bad_arguments_are_named():
     with pytest.raises(InvalidArgumentError, match="delta_g4_error"):
         u4_from_measurement("gauss", [0.1], [0.2], [0.0], [0.1], delta_g4=1.0, delta_g4_error=-1.0, sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="quadruples"):
-        measure_u4("relu", [[0.1], [0.2]], [(0, 1, 2, 3)], width=2, sigma_w=1.0, cutoff=3.0, networks=100)
+        measure_u4(ScalarNetwork("relu", 1, 2, 1.0), [[0.1], [0.2]], [(0, 1, 2, 3)], 100, cutoff=3.0)
     with pytest.raises(InvalidArgumentError, match="subtract"):
-        measure_u4("relu", [[0.1]], [(0, 0, 0, 0)], width=2, sigma_w=1.0, cutoff=3.0, networks=100, subtract="x")
+        measure_u4(ScalarNetwork("relu", 1, 2, 1.0), [[0.1]], [(0, 0, 0, 0)], 100, cutoff=3.0, subtract="x")
+
+
+def test_deprecated_measure_u4_call_warns_and_gives_the_same_numbers():
+    x = np.array([[0.1], [0.3]])
+    new = measure_u4(ScalarNetwork("gauss", 1, 3, 1.0), x, [(0, 0, 1, 1)], 2048, seed=4)
+    with pytest.warns(DeprecationWarning, match="network spec"):
+        old = measure_u4("gauss", x, [(0, 0, 1, 1)], width=3, sigma_w=1.0, networks=2048, seed=4)
+    np.testing.assert_array_equal(old.value, new.value)
+    np.testing.assert_array_equal(old.error, new.error)

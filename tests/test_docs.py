@@ -5,7 +5,7 @@
 - Every line of a ```bash block of docs/getting_started.md that starts with ``tensornn `` or
   ``python -m tensornn`` is run through :func:`tensornn.cli.main.main` and must exit with 0. A block preceded by
   the line ``<!-- test: slow -->`` is marked slow (excluded from the default run).
-- Every relative link in docs/*.md and README.md points to an existing file.
+- Every relative link in docs/*.md, docs/theory/*.md and README.md points to an existing file.
 - docs/cli.md and docs/api.md equal what docs/generate_reference.py writes now (regenerated in a subprocess with
   a narrow COLUMNS and another hash seed, so neither the terminal nor set/dict ordering can leak into them).
 """
@@ -119,10 +119,14 @@ def test_example_extraction_finds_the_examples():
 
 
 def _markdown_files():
-    return sorted(DOCS.glob("*.md")) + [ROOT / "README.md"]
+    return sorted(DOCS.glob("*.md")) + sorted(DOCS.glob("theory/*.md")) + [ROOT / "README.md"]
 
 
-@pytest.mark.parametrize("path", _markdown_files(), ids=lambda p: p.name)
+def test_link_check_covers_the_theory_pages():
+    assert {"index.md", "nn_qft.md", "flow.md"} <= {p.name for p in _markdown_files() if p.parent.name == "theory"}
+
+
+@pytest.mark.parametrize("path", _markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_resolve(path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"```.*?```", "", text, flags=re.S)  # links inside code are not links

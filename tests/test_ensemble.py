@@ -7,9 +7,11 @@ import pytest
 
 from tensornn import InvalidArgumentError, InvalidTypeError
 from tensornn.correlators import measure
-from tensornn.ensemble import EnsembleMoments, default_tuples, sample_ensemble
-from tensornn.kernels import ACTIVATIONS
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.sampling import EnsembleMoments, default_tuples, sample_ensemble
+from tensornn.networks.scalar import ScalarNetwork
+from tensornn.networks.activations import activation_names
+
+SCALAR_ACTIVATIONS = activation_names(closed_kernel=True)
 
 NET = ScalarNetwork("gauss", d_in=1, width=20, sigma_w=1.0, sigma_b=0.3)
 X = np.array([0.01, -0.01, 0.02, 0.5])
@@ -81,9 +83,9 @@ def test_memory_table_does_not_grow_with_n_networks():
     assert small.group_sums.shape == large.group_sums.shape == (8, len(default_tuples(4)))
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", SCALAR_ACTIVATIONS)
 def test_two_point_function_matches_kernel_within_three_standard_errors(activation):
-    # Exact at every width for one hidden layer (theory.md 1.2); one fixed seed per activation, 3 se per entry.
+    # Exact at every width for one hidden layer (docs/theory/nn_qft.md); one fixed seed per activation, 3 se per entry.
     net = ScalarNetwork(activation, d_in=2, width=8, sigma_w=1.1, sigma_b=0.5)
     x = np.array([[0.2, -0.1], [0.4, 0.3], [-0.3, 0.1]])
     m = sample_ensemble(net, x, 60_000, seed=2024, tuples=2, block_size=1024, n_groups=30)
@@ -139,7 +141,7 @@ def test_overflow_is_a_status_not_a_crash():
 
 
 def test_seeds_reduce_to_one_root_entropy():
-    from tensornn._checks import root_entropy
+    from tensornn._random import root_entropy
 
     assert root_entropy(7) == 7 == root_entropy(np.random.SeedSequence(7))
     assert root_entropy(np.random.default_rng(3)) == root_entropy(np.random.default_rng(3))

@@ -7,8 +7,7 @@ import pytest
 from scipy.special import erf
 
 from tensornn.errors import InvalidArgumentError, InvalidTypeError
-from tensornn.exact import (
-    EXACT_ACTIVATIONS,
+from tensornn.correlators.exact import (
     g4_connected_exact,
     g6_connected_exact,
     gaussian_product_expectation,
@@ -16,10 +15,13 @@ from tensornn.exact import (
     preactivation_covariance_matrix,
     two_point_exact,
 )
-from tensornn.kernels import ACTIVATIONS, kernel
-from tensornn.networks import ScalarNetwork
+from tensornn.networks.kernels import kernel
+from tensornn.networks.scalar import ScalarNetwork
 from tensornn.correlators import four_point, six_point
-from tensornn.ensemble import sample_ensemble
+from tensornn.networks.sampling import sample_ensemble
+from tensornn.networks.activations import activation_names
+
+SCALAR_ACTIVATIONS = activation_names(closed_kernel=True)
 
 X4 = np.array([[-1.0], [-0.6], [0.2], [1.0]])
 X4_2D = np.array([[0.3, -0.5], [0.1, 0.4], [-0.7, 0.2], [0.5, 0.5]])
@@ -41,7 +43,7 @@ def test_lognormal_closed_forms_match_quadrature(activation, inputs):
 
 
 def test_gauss_net_closed_form_is_the_theory_formula():
-    # theory.md 1.2: E(h1h2h3h4) = exp(sum_{i<j} s_ij - sum_i s_ii/2), and C is the Gauss kernel.
+    # docs/theory/nn_qft.md: E(h1h2h3h4) = exp(sum_{i<j} s_ij - sum_i s_ii/2), and C is the Gauss kernel.
     sigma_w, sigma_b = 1.7, 0.6
     s = sigma_b**2 + sigma_w**2 * X4_2D @ X4_2D.T / 2
     expected = np.exp(sum(s[i, j] for i, j in itertools.combinations(range(4), 2)) - np.trace(s) / 2)
@@ -188,7 +190,11 @@ def test_g6c_exact_matches_monte_carlo(activation, width):
 
 
 def test_exact_activations_are_the_kernel_activations():
-    assert EXACT_ACTIVATIONS == ACTIVATIONS
+    # every activation with a kernel has an exact oracle; one without (linear) is refused
+    for activation in SCALAR_ACTIVATIONS:
+        assert np.isfinite(g4_connected_exact(activation, *X4, width=2, sigma_w=1.0))
+    with pytest.raises(InvalidArgumentError, match="activation"):
+        g4_connected_exact("linear", *X4, width=2, sigma_w=1.0)
 
 
 def test_bad_input_is_rejected_with_the_argument_named():

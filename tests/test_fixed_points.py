@@ -70,7 +70,7 @@ def test_search_is_reproducible_with_seed():
 
 
 def test_scalar_phi4_wilson_fisher():
-    # theory 4.5: D = 3, phi^4 around phi = 0: m^2/k^2 = -1/13, nu = 0.54272.
+    # docs/theory/flow.md (scalar anchors): D = 3, phi^4 around phi = 0: m^2/k^2 = -1/13, nu = 0.54272.
     system = ScalarPhi6(3.0, phi6=False)
     search = find_fixed_points(system, n_starts=20, bounds=[(-0.5, 0.5), (0.0, 20.0)], seed=0)
     wf = [fp for fp in search.valid if not fp.is_gaussian]

@@ -1,4 +1,4 @@
-"""The one-loop engine against the anchors of theory.md 4.3-4.5."""
+"""The one-loop engine against the checks and anchors of docs/theory/flow.md."""
 
 from fractions import Fraction
 from math import gamma, pi
@@ -19,7 +19,7 @@ from tensornn.theory import (
     vector_truncation,
 )
 
-# theory.md 4.5 writes U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!; the engine's couplings multiply phi^n,
+# docs/theory/flow.md writes U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!; the engine's couplings multiply phi^n,
 # so g_n = u_n / n! (g2 = u2/2, g4 = u4/24, g6 = u6/720) and the propagator mass 2 g2 = u2.
 FACTORIAL = {2: 2, 4: 24, 6: 720}
 
@@ -29,7 +29,7 @@ def scalar_flow(D, order=3):
 
 
 def anchor_terms():
-    """theory.md 4.5 as {target: {(factors, n): coefficient}} in the g-normalisation.
+    """The scalar anchors of docs/theory/flow.md as {target: {(factors, n): coefficient}} in the g-normalisation.
 
     d_t u = V k^(D+2) sum c prod(u) / (k^2 + u2)^n and L_n = 2 V k^(D+2) / (k^2 + u2)^n (Litim, s = 2), so a
     term c prod(u_j) / ()^n of d_t u_i becomes (c/2) prod(n_j! g_j) / n_i! L_n of d_t g_i.
@@ -60,7 +60,7 @@ def test_scalar_beta_functions_equal_theory_4_5_term_by_term(D):
         assert T.colours == frozenset({0})  # the local colour passes every vertex
         derived.setdefault(T.target, {})[(T.factors, T.n)] = T.coefficient
     assert derived == anchor_terms()
-    # and the values, in the u-normalisation of theory.md 4.5, at a point
+    # and the values, in the u-normalisation of docs/theory/flow.md, at a point
     k, u = 1.3, np.array([0.4, 2.0, 5.0])
     g = u / np.array([2, 24, 720])
     beta_u = flow.beta_dimensionful(np.log(k), g) * np.array([2, 24, 720])
@@ -92,7 +92,7 @@ def test_wilson_fisher_fixed_point_of_phi4_in_three_dimensions():
     assert mass == pytest.approx(-1 / 13, abs=1e-12)
     theta = -np.linalg.eigvals(numerical_jacobian(flow.beta, sol.x)).real
     nu = 1 / theta.max()
-    assert nu == pytest.approx(0.54272, abs=5e-6)  # theory.md quotes 5 digits
+    assert nu == pytest.approx(0.54272, abs=5e-6)  # docs/theory/flow.md quotes 5 digits
 
 
 def test_phi4_tadpole_coefficient():

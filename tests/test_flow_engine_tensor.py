@@ -1,4 +1,4 @@
-"""Tensor flows from the engine: the melonic check of theory.md 4.4, asymptotic freedom, the pillow derivation."""
+"""Tensor flows from the engine: the melonic tensor check of docs/theory/flow.md, asymptotic freedom, the pillow derivation."""
 
 from fractions import Fraction
 from math import gamma

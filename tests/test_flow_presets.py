@@ -56,7 +56,7 @@ def test_engine_and_symmetric_potential_give_the_same_betas(dim, n_components, o
 
 @pytest.mark.parametrize("dim", [2, 3, 4])
 def test_engine_scalar_flow_is_the_typed_in_theory_anchor_in_every_dimension(dim):
-    # D = 2 has no SymmetricPotential (rho does not scale); the hand-typed theory 4.5 flows take any D
+    # D = 2 has no SymmetricPotential (rho does not scale); the hand-typed scalar anchors (docs/theory/flow.md) take any D
     engine = make_preset("scalar", dim=dim, order=3).system
     oracle = ScalarPhi6(dim=dim)
     rng = np.random.default_rng(dim)
@@ -75,7 +75,7 @@ def test_dimensionful_engine_flow_stops_at_the_threshold_pole():
     k = res.k_stop_reached
     assert 0.1 < k < 1.0
     assert 1 + 2 * res.couplings[0, -1] / k**2 == pytest.approx(0, abs=1e-8)
-    # the same flow in theory 4.5's variables (u2 = 2 g2, u4 = 24 g4) stops at the same scale
+    # the same flow in the u-variables of docs/theory/flow.md (u2 = 2 g2, u4 = 24 g4) stops at the same scale
     oracle = run_flow(ScalarPhi6(dim=3, phi6=False), [-0.4, 1.2], k_start=1.0, k_stop=1e-3, rtol=1e-10, atol=1e-12)
     assert oracle.status == "pole" and k == pytest.approx(oracle.k_stop_reached, rel=1e-6)
 
@@ -88,7 +88,7 @@ def test_scalar_phi4_wilson_fisher_through_the_preset():
     assert 2 * wf[0].couplings[0] == pytest.approx(-1 / 13, rel=1e-10)
     reference = potential_fixed_point(3, 1, 2, expansion="zero")
     assert wf[0].nu == pytest.approx(reference.nu, rel=1e-9)
-    assert round(wf[0].nu, 5) == 0.54272  # theory.md 4.5
+    assert round(wf[0].nu, 5) == 0.54272  # docs/theory/flow.md, scalar anchors
 
 
 def test_on_minimum_preset_is_the_potential_continuation():

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from tensornn import InvalidArgumentError, InvalidTypeError
-from tensornn.kernels import ACTIVATIONS
 from tensornn.networks import NetworkSpec, ScalarNetwork
+from tensornn.networks.activations import activation_names
+
+SCALAR_ACTIVATIONS = activation_names(closed_kernel=True)
 
 
 def test_is_a_network_spec_and_picklable():
@@ -28,7 +30,7 @@ def test_is_a_network_spec_and_picklable():
         (dict(sigma_w=float("nan")), InvalidArgumentError, "sigma_w must be finite"),
         (dict(sigma_b=-1.0), InvalidArgumentError, "sigma_b must be >= 0"),
         (dict(sigma_b=float("inf")), InvalidArgumentError, "sigma_b must be finite"),
-        (dict(bias="yes"), InvalidTypeError, "bias must be True or False"),
+        (dict(bias="yes"), InvalidTypeError, "bias must be None, True or False"),
     ],
 )
 def test_bad_specifications_raise(kwargs, error, match):
@@ -70,9 +72,9 @@ def test_parameter_laws_linear_readout_moments():
     assert abs(fb.var() - 4.0) < 3 * 4.0 * np.sqrt(2 / len(fb))  # Gaussian variance has se sigma^2 sqrt(2/n)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", SCALAR_ACTIVATIONS)
 def test_two_point_function_matches_kernel(activation):
-    # One hidden layer: E f(x) f(y) = K(x, y) at every width (theory.md 1.2). Six entries per activation and four
+    # One hidden layer: E f(x) f(y) = K(x, y) at every width (docs/theory/nn_qft.md). Six entries per activation and four
     # activations make 24 comparisons: a per-entry bound of 4 standard errors keeps the family-wise false-alarm
     # rate below 0.2% (the 3-standard-error check on the streamed ensemble is in test_ensemble.py).
     net = ScalarNetwork(activation, d_in=2, width=4, sigma_w=1.2, sigma_b=0.4)

@@ -1,4 +1,4 @@
-"""LPA potential expansions: theory 4.5 flows, closed forms, convergence of nu and omega, large N."""
+"""LPA potential expansions: the flows of docs/theory/flow.md, closed forms, convergence of nu and omega, large N."""
 
 import math
 
@@ -26,7 +26,7 @@ def test_litim_volume():
 
 @pytest.mark.parametrize("dim", [3.0, 4.0, 2.5])
 def test_symmetric_expansion_reproduces_theory_section_4_5(dim):
-    # order 3 = u2, u4, u6 with u8 dropped: the three flows typed from theory 4.5.
+    # order 3 = u2, u4, u6 with u8 dropped: the three flows typed from docs/theory/flow.md.
     system = SymmetricPotential(dim, 1, 3)
     oracle = ScalarPhi6(dim)
     rng = np.random.default_rng(0)
@@ -38,7 +38,7 @@ def test_symmetric_expansion_reproduces_theory_section_4_5(dim):
 
 
 def test_symmetric_phi4_wilson_fisher_d3():
-    # theory 4.5: m^2/k^2 = -1/13 and nu = 0.54272; the hand-written phi^4 flow gives the same point.
+    # docs/theory/flow.md: m^2/k^2 = -1/13 and nu = 0.54272; the hand-written phi^4 flow gives the same point.
     fp = potential_fixed_point(3, 1, 2, expansion="zero")
     assert abs(fp.couplings[0] + 1 / 13) < 1e-12
     assert round(fp.nu, 5) == 0.54272
@@ -92,7 +92,7 @@ def test_minimum_expansion_order_two_closed_form():
 
 
 def test_minimum_expansion_converges_to_literature_lpa_exponents():
-    # theory 4.5: nu = 0.6496 and omega = 0.6557 (N = 1, D = 3, LPA, Litim). The table of nu, omega
+    # docs/theory/flow.md: nu = 0.6496 and omega = 0.6557 (N = 1, D = 3, LPA, Litim). The table of nu, omega
     # against order is in docs/fixed_points.md (examples/lpa_exponents_table.py).
     table = exponents_by_order(3, 1, range(2, 13))
     assert [order for order, _ in table] == list(range(2, 13))

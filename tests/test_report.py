@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tensornn.errors import InvalidArgumentError
-from tensornn.report import atomic_write_text, dumps_json, markdown_table, write_report
+from tensornn._json import dumps_json
+from tensornn.report import atomic_write_text, markdown_table, write_report
 
 
 def test_report_folder_holds_every_file(tmp_path):

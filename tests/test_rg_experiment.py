@@ -1,4 +1,4 @@
-"""Active vs passive RG (theory.md 1.4): IR data, the upward flow, the active measurements, statuses, errors."""
+"""Active vs passive RG (docs/theory/nn_qft.md): IR data, the upward flow, the active measurements, statuses, errors."""
 
 import json
 import math
@@ -11,9 +11,9 @@ from scipy.special import gamma
 from tensornn.cli.main import main
 from tensornn.couplings import inputs_from_rescaled, u4_exact
 from tensornn.errors import InvalidArgumentError, InvalidTypeError
-from tensornn.kernels import gauss_fourier
-from tensornn.passive_flow import passive_flow
-from tensornn.rg_experiment import active_passive_experiment, default_rescaled_inputs
+from tensornn.networks.kernels import gauss_fourier
+from tensornn.rg.passive import passive_flow
+from tensornn.rg.experiment import active_passive_experiment, default_rescaled_inputs
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def small():
 
 
 def _v(d):
-    """V_D of theory.md 4.5."""
+    """V_D of the scalar anchors (docs/theory/flow.md)."""
     return 1.0 / (2**d * math.pi ** (d / 2) * gamma(d / 2 + 1))
 
 
@@ -91,7 +91,7 @@ def test_free_flow_keeps_u4_zero_and_runs_the_mass_canonically(d_in):
 
 @pytest.mark.parametrize("d_in", [1, 2, 3])
 def test_passive_flow_matches_the_anchor_equations(d_in):
-    # theory.md 4.5 integrated by hand (solve_ivp) against the engine-derived flow in units of m0
+    # the scalar anchors of docs/theory/flow.md integrated by hand (solve_ivp) against the engine-derived flow in units of m0
     sigma, u4, u6 = 1.3, -3.0, 2.0
     flow = passive_flow(d_in, sigma, u4, u6_ir=u6, k_uv_ratio=30.0)
     m2 = 2 * sigma**2 / d_in

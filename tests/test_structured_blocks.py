@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from tensornn.kernels import gauss_fourier, kernel
+from tensornn.networks.kernels import gauss_fourier, kernel
 from tensornn.networks import NetworkSpec
 from tensornn.structured import (
     BlockGaussNetwork,
@@ -26,21 +26,21 @@ def test_monte_carlo_two_point_function_matches_the_factorised_kernel():
     exact = net.kernel(x[:, None], x[None])
     assert np.max(np.abs((est.g2 - exact) / est.g2_error)) < 3.0
     # Teeth: the unequal block scales matter at these inputs.
-    equal = block_gauss_kernel(x[:, None], x[None], block_sizes=(2, 3), sigma_w=1.2, sigma_blocks=(1.0, 1.0),
+    equal = block_gauss_kernel(x[:, None], x[None], block_sizes=(2, 3), sigma_v=1.2, sigma_blocks=(1.0, 1.0),
                                sigma_b=0.4)
     assert np.max(np.abs((est.g2 - equal) / est.g2_error)) > 10.0
 
 
 def test_equal_block_scales_give_the_scalar_gauss_kernel():
     x = np.random.default_rng(1).standard_normal((5, 4))
-    block = block_gauss_kernel(x[:, None], x[None], block_sizes=(1, 3), sigma_w=1.7, sigma_blocks=(1.7, 1.7),
+    block = block_gauss_kernel(x[:, None], x[None], block_sizes=(1, 3), sigma_v=1.7, sigma_blocks=(1.7, 1.7),
                                sigma_b=0.3)
     np.testing.assert_allclose(block, kernel("gauss", x[:, None], x[None], sigma_w=1.7, sigma_b=0.3), rtol=1e-12)
 
 
-def test_kinetic_coefficients_reduce_to_theory_1_4_for_equal_scales():
+def test_kinetic_coefficients_reduce_to_the_plain_gauss_net_for_equal_scales():
     sigma, d_in = 1.3, 5
-    kin = block_kinetic_coefficients(block_sizes=(2, 3), sigma_w=sigma, sigma_blocks=(sigma, sigma))
+    kin = block_kinetic_coefficients(block_sizes=(2, 3), sigma_v=sigma, sigma_blocks=(sigma, sigma))
     scalar = gauss_fourier(sigma, d_in)
     assert kin.a == pytest.approx((scalar.Z, scalar.Z), rel=1e-12)
     assert kin.mass_term == pytest.approx(scalar.Z * scalar.mass2, rel=1e-12)
@@ -59,7 +59,7 @@ def test_kinetic_coefficients_from_a_numerical_fourier_transform():
     def inverse_kernel(p1, p2):
         return 1.0 / (sigma_w**2 * factor_ft(p1, sigmas[0]) * factor_ft(p2, sigmas[1]))
 
-    kin = block_kinetic_coefficients(block_sizes=sizes, sigma_w=sigma_w, sigma_blocks=sigmas)
+    kin = block_kinetic_coefficients(block_sizes=sizes, sigma_v=sigma_w, sigma_blocks=sigmas)
     assert inverse_kernel(0.0, 0.0) == pytest.approx(kin.mass_term, rel=1e-8)
     p = 1e-2
     a1 = (inverse_kernel(p, 0.0) - inverse_kernel(0.0, 0.0)) / p**2

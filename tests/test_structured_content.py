@@ -27,7 +27,7 @@ def test_rank_three_content_is_double_trace_three_pillows_and_tetrahedron():
     assert content.weights() == {"double trace": 6.0, "pillow(1)": 18.0, "pillow(2)": 18.0, "pillow(3)": 18.0,
                                  "tetrahedron": 18.0}
     assert [c.multiplicity for c in content.classes] == [3, 6, 6, 6, 6]
-    # theory.md 3.2: double trace 3 tuples with w = 2, 6 tuples per pillow and 6 for the tetrahedron with w = 3.
+    # docs/theory/structured_inputs.md: double trace 3 tuples with w = 2, 6 tuples per pillow and 6 for the tetrahedron with w = 3.
     tet = Bubble.from_matchings([[(0, 1), (2, 3)], [(0, 2), (1, 3)], [(0, 3), (1, 2)]])
     assert content.classes[-1].bubble == tet
     assert not content.classes[0].bubble.is_connected()
@@ -47,7 +47,7 @@ def test_classes_are_colour_partitions_and_orbits_have_size_4_factorial_over_aut
 
 
 def test_rank_three_quartic_count_matches_the_o_n_counting_of_theory():
-    # theory.md 2.3: O(N)^3 bubbles with 4 vertices (all, connected or not): 5.
+    # docs/theory/bubbles.md: O(N)^3 bubbles with 4 vertices (all, connected or not): 5.
     assert len(quartic_content(3).classes) == 5
 
 

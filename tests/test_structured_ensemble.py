@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tensornn.correlators import four_point
-from tensornn.ensemble import sample_ensemble
+from tensornn.networks.sampling import sample_ensemble
 from _structured_design import design
 
 from tensornn.structured import (

@@ -1,4 +1,4 @@
-"""Fits of connected 4-point functions onto quartic bubble invariants (theory.md 3.3).
+"""Fits of connected 4-point functions onto quartic bubble invariants (docs/theory/structured_inputs.md).
 
 MC tolerances: each fitted coefficient within 3 standard errors of the exact linear coefficient;
 the coefficient errors come from the block covariance of the G4c estimates (sandwich formula).

@@ -33,7 +33,7 @@ def test_continuum_count_is_the_ball_volume_over_two_pi_to_the_D(D):
 
 
 def test_continuum_strand_sums_match_the_tensor_constant_B():
-    # theory.md 4.4: N_S(k) = B k^(d-1), B = (2 Gamma(1 + 1/s))^(d-1) / Gamma(1 + (d-1)/s)
+    # docs/theory/flow.md (the melonic tensor check): N_S(k) = B k^(d-1), B = (2 Gamma(1 + 1/s))^(d-1) / Gamma(1 + (d-1)/s)
     for d, s in [(3, 1.0), (4, 2.0), (5, 1.5)]:
         cols = [ContinuumColour(1, power=s, density=1.0, role="pairing") for _ in range(d)]
         B = (2 * gamma(1 + 1 / s)) ** (d - 1) / gamma(1 + (d - 1) / s)

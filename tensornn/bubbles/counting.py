@@ -1,6 +1,6 @@
 """Exact numbers of bubbles: Burnside sums, the inverse Euler transform and Fuss-Catalan numbers.
 
-These are the ground truth for the enumerator (theory.md 2.3).
+These are the ground truth for the enumerator (docs/theory/bubbles.md, counting bubbles).
 
 Complex fields, U(N)^d, bubbles with n black vertices: d-tuples of permutations of S_n up to
 (sigma_c) -> (g sigma_c h^-1). Burnside gives

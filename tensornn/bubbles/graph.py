@@ -3,7 +3,7 @@
 Vertices are the fields of an invariant monomial; an edge of colour c joins two fields whose
 colour-c indices are identified and summed. Every vertex carries exactly one edge of each colour
 1..d. For complex fields vertices are black (phi) or white (phibar) and every edge joins a black
-and a white vertex. See theory.md section 2.2 and docs/bubbles.md.
+and a white vertex. See docs/theory/bubbles.md and docs/bubbles.md.
 """
 
 from __future__ import annotations

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import math
-
-from ..coupling_scans import scan_cutoff, scan_sigma_w, scan_width
 from ..errors import InvalidArgumentError
-from ..report import atomic_write
 
 __all__ = ["register"]
 
@@ -61,7 +56,8 @@ def register(subparsers):
     p.add_argument("--widths", default="2,4,8,16,32", help="comma-separated widths")
     p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
     p.add_argument("--cutoff", type=float, help="input-space cutoff Lambda (required except for gauss)")
-    p.add_argument("--networks", type=int, help="measure from this many networks per point (default: exact)")
+    p.add_argument("--n-networks", "--networks", type=int, dest="n_networks",
+                   help="measure from this many networks per point (default: exact; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
     p.set_defaults(handler=_run_width)
 
@@ -71,7 +67,8 @@ def register(subparsers):
                    help="rescaled inputs y = sigma_w x / sqrt(d_in) (default -0.5,-0.1,0.2,0.6)")
     p.add_argument("--sigma-ws", default="1,2,4,8,16", help="comma-separated weight scales")
     p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
-    p.add_argument("--networks", type=int, help="measure from this many networks per point (default: exact)")
+    p.add_argument("--n-networks", "--networks", type=int, dest="n_networks",
+                   help="measure from this many networks per point (default: exact; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed of the measured scan (default 0)")
     p.set_defaults(handler=_run_sigma_w)
 
@@ -90,36 +87,46 @@ def _usage(parser):
 
 
 def _check_networks(args):
-    if args.networks is not None and args.networks < 2:
-        raise InvalidArgumentError(f"--networks must be >= 2, got {args.networks}")
+    if args.n_networks is not None and args.n_networks < 2:
+        raise InvalidArgumentError(f"--n-networks must be >= 2, got {args.n_networks}")
 
 
 def _run_width(args):
+    from ..couplings.scans import scan_width
+
     _check_networks(args)
     scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), _floats("--widths", args.widths),
                       sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias, cutoff=args.cutoff,
-                      networks=args.networks, seed=args.seed)
+                      n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "N")
 
 
 def _run_sigma_w(args):
+    from ..couplings.scans import scan_sigma_w
+
     _check_networks(args)
     scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), _floats("--sigma-ws", args.sigma_ws), width=args.width,
-                        sigma_b=args.sigma_b, bias=not args.no_bias, networks=args.networks, seed=args.seed)
+                        sigma_b=args.sigma_b, bias=not args.no_bias, n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "sigma_w")
 
 
 def _run_cutoff(args):
+    from ..couplings.scans import scan_cutoff
+
     scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), _floats("--cutoffs", args.cutoffs),
                        width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias)
     return _report(scan, args, "Lambda")
 
 
 def _report(scan, args, label):
+    from .._json import dumps_json
+    from ..plotting.couplings import scan_figure
+    from ..plotting.figures import save_figure
+
     if args.plot:
-        _plot(scan, args.plot, label)
+        save_figure(scan_figure(scan, label), args.plot)
     if args.json:
-        print(json.dumps(scan.to_dict(), indent=2))
+        print(dumps_json(scan.to_dict()))
         return 0 if scan.success else 1
     print(f"u4 against {label} ({scan.mode}; {_NORMALISATION})")
     print(f"{label:>12}  {'u4':>14}  {'stderr':>10}")
@@ -136,28 +143,3 @@ def _report(scan, args, label):
     if args.plot:
         print(f"plot written to {args.plot}")
     return 0
-
-
-def _plot(scan, path, label):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 4))
-    ax.errorbar(scan.values, abs(scan.u4), yerr=scan.u4_error if scan.mode == "measured" else None, fmt="o",
-                label=f"|u4| ({scan.mode})")
-    if scan.fit is not None:
-        fit = scan.fit
-        ax.plot(scan.values, [math.exp(fit.intercept) * v**fit.slope for v in scan.values], "-",
-                label=f"fit slope {fit.slope:.3f} +- {fit.slope_error:.2g}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(label)
-    ax.set_ylabel("|u4|  (f^4/4! normalisation)")
-    ax.legend()
-    fig.tight_layout()
-    try:
-        atomic_write(path, fig.savefig)
-    finally:
-        plt.close(fig)

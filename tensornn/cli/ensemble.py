@@ -3,7 +3,7 @@
 Example::
 
     tensornn ensemble --activation gauss --d-in 1 --widths 2 10 100 --sigma-w 1 \
-        --inputs 0.01,-0.01,0.02 --networks 100000 --seed 0 --plot deviations.png
+        --inputs 0.01,-0.01,0.02 --n-networks 100000 --seed 0 --plot deviations.png
 
 With ``--checkpoint DIR`` every width keeps its partial sums in ``DIR/width-<N>.npz`` after each
 completed chunk; rerunning the same command after an interruption (Ctrl-C, a killed job) resumes
@@ -23,12 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..correlators import correlator_table, normalised_deviation
-from ..ensemble import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS, sample_ensemble
 from ..errors import InvalidArgumentError, NoisyEstimateWarning
-from ..kernels import ACTIVATIONS
-from ..networks import ScalarNetwork
-from ..report import atomic_write, atomic_write_text, dumps_json, metadata
+from ..networks.activations import activation_names
+from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -41,19 +38,21 @@ def register(subparsers):
         description="Sample one-hidden-layer networks at each width and print G2, connected G4 (and G6) "
         "with jackknife errors, GP/exact values beside them, and normalised deviations from the GP.",
     )
-    p.add_argument("--activation", required=True, choices=ACTIVATIONS)
+    p.add_argument("--activation", required=True, choices=activation_names(closed_kernel=True))
     p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
     p.add_argument("--widths", type=int, nargs="+", required=True, metavar="N", help="hidden widths")
-    p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
-    p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale (default 0)")
-    p.add_argument("--no-bias", action="store_true", help="set both biases to zero")
+    p.add_argument("--sigma-w", type=float, default=1.0, help="first-layer weight scale (default 1)")
+    p.add_argument("--sigma-v", type=float, default=None, help="read-out scale (default: sigma_w)")
+    p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale; biases exist when > 0 (default 0)")
+    p.add_argument("--no-bias", action="store_true", help="no biases (the same as --sigma-b 0)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--inputs",
         help="comma-separated inputs; for d_in > 1 separate inputs by ';' (e.g. '0.1,0.2;0.3,0.4')",
     )
     src.add_argument("--inputs-file", type=Path, help="a .npy or .csv file with one input per row")
-    p.add_argument("--networks", type=int, default=100_000, help="networks per width (default 100000)")
+    p.add_argument("--n-networks", "--networks", type=int, default=100_000, dest="n_networks",
+                   help="networks per width (default 100000; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--chunk-size", type=int, default=None, help="networks per task (does not change results)")
     p.add_argument("--block-size", type=int, default=DEFAULT_BLOCK_SIZE, help="networks per seeded block")
@@ -95,36 +94,31 @@ def _read_inputs(args):
 
 
 def exact_g4c_oracle(network, inputs):
-    """Return ``exact(indices)`` giving the exact G4c from :mod:`tensornn.exact`, or None if unavailable."""
-    try:
-        from ..exact import g4_connected_exact
-    except ImportError:
-        return None
+    """Return ``exact(indices)``: the exact G4c at four of the inputs
+    (:func:`tensornn.correlators.exact.g4_connected_oracle`), None for other orders."""
+    from ..correlators.exact import g4_connected_oracle
+
 
     def exact(idx):
         if len(idx) != 4:
             return None
-        return float(
-            g4_connected_exact(
-                network.activation,
-                *(inputs[a] for a in idx),
-                width=network.width,
-                sigma_w=network.sigma_w,
-                sigma_b=network.sigma_b,
-                bias=network.bias,
-            )
-        )
+        return float(g4_connected_oracle(network, *(inputs[a] for a in idx)))
 
     return exact
 
 
 def _measure_width(args, x, width, executor):
-    net = ScalarNetwork(args.activation, args.d_in, width, args.sigma_w, args.sigma_b, bias=not args.no_bias)
+    from ..correlators.estimators import correlator_table, normalised_deviation
+    from ..networks.sampling import sample_ensemble
+    from ..networks.scalar import ScalarNetwork
+
+    net = ScalarNetwork(args.activation, args.d_in, width, args.sigma_w, args.sigma_b,
+                        bias=False if args.no_bias else None, sigma_v=args.sigma_v)
     x = net.check_inputs(x)
     moments = sample_ensemble(
         net,
         x,
-        args.networks,
+        args.n_networks,
         seed=args.seed,
         chunk_size=args.chunk_size,
         executor=executor,
@@ -197,36 +191,6 @@ def _print(results, stream):
         print(file=stream)
 
 
-def _plot(results, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    widths = sorted(results)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for order, marker in ((4, "o"), (6, "s")):
-        mean_abs, background = [], []
-        for w in widths:
-            devs = [d for d in results[w][3] if len(d.indices) == order]
-            if devs:
-                mean_abs.append(np.mean([abs(d.value) for d in devs]))
-                background.append(np.mean([d.background for d in devs]))
-        if mean_abs:
-            ax.plot(widths, mean_abs, marker=marker, label=f"mean |delta_{order}|")
-            ax.plot(widths, background, marker=marker, linestyle="--", label=f"background {order}-pt")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("width N")
-    ax.set_ylabel("normalised deviation from GP")
-    ax.legend()
-    fig.tight_layout()
-    try:
-        atomic_write(path, fig.savefig)  # the plot is complete or absent
-    finally:
-        plt.close(fig)
-
-
 def _config(args, x) -> dict:
     """Every setting that determines the numbers (for the output's metadata)."""
     return {
@@ -235,10 +199,11 @@ def _config(args, x) -> dict:
         "d_in": args.d_in,
         "widths": list(args.widths),
         "sigma_w": args.sigma_w,
+        "sigma_v": args.sigma_w if args.sigma_v is None else args.sigma_v,
         "sigma_b": args.sigma_b,
-        "bias": not args.no_bias,
+        "bias": args.sigma_b > 0,
         "inputs": np.asarray(x, dtype=float).tolist(),
-        "networks": args.networks,
+        "n_networks": args.n_networks,
         "seed": args.seed,
         "block_size": args.block_size,
         "n_groups": DEFAULT_N_GROUPS,
@@ -250,6 +215,11 @@ def _config(args, x) -> dict:
 
 def run(args) -> int:
     """Handler of ``tensornn ensemble``."""
+    from .._json import dumps_json
+    from ..plotting.ensemble import deviation_figure
+    from ..plotting.figures import save_figure
+    from ..report import atomic_write_text, metadata
+
     x = _read_inputs(args)
     if args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
@@ -278,5 +248,5 @@ def run(args) -> int:
     else:
         _print(results, sys.stdout)
     if args.plot:
-        _plot(results, args.plot)
+        save_figure(deviation_figure(results), args.plot)
     return 0

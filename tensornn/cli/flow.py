@@ -19,13 +19,17 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import sys
 from pathlib import Path
 
+from .._json import dumps_json
 from ..errors import InvalidArgumentError
-from ..report import atomic_write, atomic_write_text
+from ..flow.integrate import run_flow
+from ..flow.presets import make_preset
+from ..plotting.figures import save_figure
+from ..plotting.flow import flow_figure
+from ..report import atomic_write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
 
@@ -130,8 +134,6 @@ def _missing(what, choices):
 
 # ----------------------------------------------------------------------------- helpers
 def _preset(args):
-    from ..flow.presets import make_preset
-
     if args.model in ("scalar", "on"):
         options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
         if args.model == "on":
@@ -145,18 +147,6 @@ def _preset(args):
                        colour_symmetric=args.colour_symmetric, group=args.group, cutoff=cutoff,
                        regulator=args.regulator, regulator_eta=args.regulator_eta)
     return make_preset(args.model, **options)
-
-
-def _number(x):
-    x = complex(x)
-    if abs(x.imag) > 0:
-        return {"real": _real(x.real), "imag": _real(x.imag)}
-    return _real(x.real)
-
-
-def _real(x):
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 def _emit(text, output):
@@ -179,21 +169,12 @@ def _conventions_line(system) -> str:
     return "conventions: " + ", ".join(f"{k} = {v}" for k, v in conventions_of(system).items())
 
 
-def fixed_point_record(fp) -> dict:
-    """JSON-ready description of a FixedPoint (complex exponents as {real, imag}, nan as null)."""
-    return {
-        "couplings": {n: _real(v) for n, v in zip(fp.names, fp.couplings)},
-        "eta": _real(fp.eta),
-        "theta": [_number(x) for x in fp.exponents],
-        "nu": _real(fp.nu),
-        "omega": _real(fp.omega),
-        "n_relevant": int(fp.n_relevant),
-        "valid": not fp.spurious,
-        "flags": list(fp.flags),
-        "notes": list(fp.notes),
-        "residual": _real(fp.residual),
-        "conventions": dict(fp.conventions),
-    }
+def _record(item, system) -> dict:
+    """``item.to_dict()`` with the conventions of ``system`` when the item does not carry its own."""
+    record = item.to_dict()
+    if not record.get("conventions"):
+        record["conventions"] = conventions_of(system)
+    return record
 
 
 # ----------------------------------------------------------------------------- actions
@@ -214,7 +195,7 @@ def fixed_points_command(args) -> int:
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(json.dumps([fixed_point_record(fp) for fp in points], indent=2), args.output)
+        _emit(dumps_json([_record(fp, preset.system) for fp in points]), args.output)
         return 0
     lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
     for fp in points:
@@ -241,26 +222,18 @@ def run_command(args) -> int:
 
     The output is written in every case; the exit code is 0 for a completed flow and 1 otherwise.
     """
-    from ..flow import run_flow
-
     preset = _preset(args)
     g0 = _initial(preset, args.set)
     res = run_flow(preset.system, g0, k_start=args.k_start, k_stop=args.k_stop, dimensionless=args.dimensionless,
                    method=args.method, n_points=args.n_points)
     if args.plot is not None:
-        _plot(res, args.plot)
+        save_figure(flow_figure(res), args.plot)
     d_eff, leading = _effective_dimension(preset.system, res.k)
     if args.json:
-        record = {
-            "names": list(res.names), "dimensionless": res.dimensionless, "status": res.status,
-            "message": res.message, "k_stop_reached": _real(res.k_stop_reached), "violated": res.violated,
-            "conventions": dict(res.conventions),
-            "t": [_real(v) for v in res.t], "k": [_real(v) for v in res.k],
-            "couplings": {n: [_real(v) for v in row] for n, row in zip(res.names, res.couplings)},
-        }
+        record = _record(res, preset.system)
         if d_eff is not None:
-            record["effective_dimension"] = {"colours": leading, "values": [_real(v) for v in d_eff]}
-        _emit(json.dumps(record, indent=2), args.output)
+            record["effective_dimension"] = {"colours": leading, "values": [float(v) for v in d_eff]}
+        _emit(dumps_json(record), args.output)
     elif args.csv:
         buf = io.StringIO()
         buf.write(f"# status: {res.status}\n# message: {res.message}\n# {_conventions_line(preset.system)}\n")
@@ -290,26 +263,6 @@ def _effective_dimension(system, ks):
         return None, None
     labels = [i + 1 for i in leading]
     return system.effective_dimension(ks, leading), labels
-
-
-def _plot(res, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, row in zip(res.names, res.couplings):
-        ax.plot(res.t, row, label=name)
-    ax.set_xlabel("ln k")
-    ax.set_ylabel("dimensionless couplings" if res.dimensionless else "couplings")
-    ax.set_title(f"{res.status}: k_stop = {res.k_stop_reached:.4g}")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    try:
-        atomic_write(path, fig.savefig)
-    finally:
-        plt.close(fig)
 
 
 def equations_command(args) -> int:

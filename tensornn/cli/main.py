@@ -8,7 +8,7 @@ import pkgutil
 import sys
 import traceback
 
-from .. import __version__
+from .._version import __version__
 from ..errors import TensorNNError
 
 __all__ = ["main", "build_parser", "UsageError"]

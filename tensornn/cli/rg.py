@@ -1,11 +1,12 @@
-"""``tensornn rg-experiment``: active against passive RG for Gauss-nets (theory.md 1.4)."""
+"""``tensornn rg-experiment``: active against passive RG for Gauss-nets (docs/theory/nn_qft.md)."""
 
 from __future__ import annotations
 
-import json
 import math
 
-from ..report import atomic_write, atomic_write_text
+from concurrent.futures import ProcessPoolExecutor
+
+from ..errors import InvalidArgumentError
 
 __all__ = ["register"]
 
@@ -27,7 +28,8 @@ def register(subparsers):
     p.add_argument("--sigma-w-max", type=float, default=None,
                    help="top of the active grid (default: the top of the passive range of each case)")
     p.add_argument("--n-sigma", type=int, default=None, help="active grid points (default 5)")
-    p.add_argument("--networks", type=int, default=100_000, help="networks per ensemble (default 100000)")
+    p.add_argument("--n-networks", "--networks", type=int, default=100_000, dest="n_networks",
+                   help="networks per ensemble (default 100000; --networks is the old spelling)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--u6", type=float, default=0.0, help="stated IR u6 (phi^6/6!, Z-normalised; default 0)")
     p.add_argument("--k-uv", type=float, default=1e2, help="k_UV / m0 of the passive flow (default 100)")
@@ -46,39 +48,31 @@ def _fmt(v, spec=".3g"):
 
 
 def _run(args):
-    from ..errors import InvalidArgumentError
-    from ..rg_experiment import active_passive_experiment
+    from .._json import dumps_json
+    from ..plotting.figures import save_figure
+    from ..plotting.rg import plot_result
+    from ..report import atomic_write_text
+    from ..rg.experiment import active_passive_experiment
 
     if args.workers is not None and args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
     kwargs = dict(sigma_w_min=args.sigma_w_min, sigma_w_max=args.sigma_w_max, n_sigma=args.n_sigma,
-                  n_networks=args.networks, seed=args.seed, u6=args.u6, k_ir_ratio=args.k_ir,
+                  n_networks=args.n_networks, seed=args.seed, u6=args.u6, k_ir_ratio=args.k_ir,
                   k_uv_ratio=args.k_uv, progress=True if args.progress else None)
     if args.workers and args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(args.workers) as ex:
             result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
     else:
         result = active_passive_experiment(args.d_in, args.widths, **kwargs)
     if args.json == "-":
-        print(json.dumps(result.to_dict(), indent=1))
+        print(dumps_json(result.to_dict(), indent=1))
     else:
         _print_table(result)
         if args.json:
-            atomic_write_text(args.json, json.dumps(result.to_dict(), indent=1))
+            atomic_write_text(args.json, dumps_json(result.to_dict(), indent=1))
             print(f"JSON written to {args.json}")
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig = result.plot()
-        try:
-            atomic_write(args.plot, lambda tmp: fig.savefig(tmp, dpi=120))
-        finally:
-            plt.close(fig)
+        save_figure(plot_result(result), args.plot, dpi=120)
         if args.json != "-":
             print(f"plot written to {args.plot}")
     return 0 if result.success else 1

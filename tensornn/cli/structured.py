@@ -39,7 +39,7 @@ def register(subparsers) -> None:
         "structured-content",
         help="quartic bubble content (and tensor action) of a linear CP-structured network",
         description="Group the pairing tuples P4^d into quartic bubbles and print their weights W_B; "
-        "with --sizes also print the first-order tensor action couplings (theory.md 3.2).",
+        "with --sizes also print the first-order tensor action couplings (docs/theory/structured_inputs.md).",
     )
     parser.add_argument("--order", type=int, default=None, help="d, the number of input indices (default 3)")
     group = parser.add_mutually_exclusive_group()

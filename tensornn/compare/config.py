@@ -41,7 +41,7 @@ class CompareConfig:
         (D_1, ..., D_d), D_c >= 1: the input x in R^{d_in} split into d colour blocks, d_in = sum D_c.
     sigma_blocks : tuple of float, optional
         First-layer scales sigma_c > 0 of the blocks (W0 of block c ~ N(0, sigma_c^2/d_in)); default:
-        every sigma_c = ``sigma_w`` (the plain Gauss-net of theory.md 1.1).
+        every sigma_c = ``sigma_w`` (the plain Gauss-net of docs/theory/nn_qft.md).
     sigma_w : float
         Output weight scale (W1 ~ N(0, sigma_w^2/N)), > 0.
     d_in : int, optional

@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
-from ..report import dumps_json, markdown_table, write_report
+from .._json import dumps_json
+from ..plotting.compare import bubbles_figure, flows_figure, sigma_figure
+from ..plotting.figures import available as figures_available
+from ..plotting.figures import figure_writer
+from ..report import markdown_table, write_report
 
 __all__ = ["summary_markdown", "report_files", "write_compare_report"]
+
+
+def _theta_text(thetas) -> str:
+    """Exponents as text; complex ones (``{"real", "imag"}`` in the JSON) as a+bi."""
+    parts = []
+    for t in thetas:
+        if isinstance(t, dict):
+            parts.append(f"{t['real']:.4g}{t['imag']:+.4g}i")
+        elif t is not None:
+            parts.append(f"{t:.4g}")
+    return ", ".join(parts)
 
 
 def _fp_rows(reading):
     rows = []
     for i, fp in enumerate(reading.fixed_points):
         coup = ", ".join(f"{n}={v:.5g}" for n, v in fp["couplings"].items() if v is not None)
-        theta = ", ".join(f"{t:.4g}" for t in fp["theta"] if t is not None)
+        theta = _theta_text(fp["theta"])
         rows.append([reading.name, i, coup, fp["eta"], theta, fp["nu"] if fp["nu"] is not None else math.nan,
                      fp["n_relevant"], "valid" if fp["valid"] else "spurious: " + "; ".join(fp["flags"])[:80]])
     return rows
@@ -33,7 +47,7 @@ def summary_markdown(result, figures_note: str = "") -> str:
     """Markdown summary: IR data, both readings side by side, fixed points, trajectories, side results."""
     c = result.config
     s, t = result.scalar, result.tensor
-    out = [f"# Tensor and scalar readings of one block-structured Gauss-net\n",
+    out = ["# Tensor and scalar readings of one block-structured Gauss-net\n",
            f"Network: d_in = {c.d_in}, blocks D_c = {list(c.block_sizes)}, sigma_c = {list(c.sigma_blocks)}, "
            f"sigma_w = {c.sigma_w}, widths {list(c.widths)}; seed {c.seed}; {c.n_networks} networks per width. "
            f"Runtime {result.runtime:.1f} s.\n",
@@ -60,7 +74,7 @@ def summary_markdown(result, figures_note: str = "") -> str:
             head.append(["none found", math.nan, "", math.nan, ""])
         else:
             head.append([", ".join(f"{n}={v:.5g}" for n, v in ng["couplings"].items() if v is not None), ng["eta"],
-                         ", ".join(f"{x:.4g}" for x in ng["theta"] if x is not None), ng["nu"] or math.nan,
+                         _theta_text(ng["theta"]), ng["nu"] or math.nan,
                          ng["n_relevant"]])
     out += ["### Non-Gaussian fixed point with the fewest relevant directions\n",
             markdown_table(["", "scalar reading", "tensor reading"],
@@ -104,106 +118,20 @@ def summary_markdown(result, figures_note: str = "") -> str:
     return "\n".join(out)
 
 
-def _flows_figure(result, plt):
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
-    for col, r in enumerate((result.scalar, result.tensor)):
-        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
-            k = np.asarray(tr["k"]) / tr["m0"]
-            dl = tr["dimensionless"]
-            legs = np.asarray(r.n_legs)
-            names = list(r.names)
-            mass = sum(np.asarray(dl[n]) for n, l in zip(names, legs) if l == 2)
-            quart = sum(np.asarray(dl[n]) for n, l in zip(names, legs) if l == 4)
-            axes[0, col].plot(k, 2 * mass, label=f"N={tr['width']} ({tr['status']})")
-            axes[1, col].plot(k, 24 * quart, label=f"N={tr['width']}")
-        axes[0, col].set_title(f"{r.name} reading")
-        axes[0, col].set_ylabel("u2 / k^2 (dimensionless mass)")
-        axes[1, col].set_ylabel("4! x sum of quartic couplings (dimensionless)")
-        axes[1, col].set_xlabel("k / m0")
-        ng = r.non_gaussian()
-        if ng is not None:
-            m = 2 * sum(v for (n, v), l in zip(ng["couplings"].items(), r.n_legs) if l == 2)
-            axes[0, col].axhline(m, color="grey", ls=":", label="non-Gaussian fixed point")
-        for ax in axes[:, col]:
-            ax.set_xscale("log")
-            ax.set_yscale("symlog", linthresh=1e-3)
-            ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def _sigma_figure(result, plt):
-    fig, ax = plt.subplots(figsize=(7, 5))
-    for r, ls in ((result.scalar, "-"), (result.tensor, "--")):
-        for tr in (x for x in r.trajectories if x["source"] == result.config.ir_source):
-            sw = np.array([np.nan if v is None else v for v in tr["sigma_w"]])
-            ax.plot(np.asarray(tr["k"]) / tr["m0"], sw, ls, label=f"{r.name}, N={tr['width']}")
-    ax.set_xscale("log")
-    ax.set_xlabel("k / m0")
-    ax.set_ylabel("sigma_W(k) = sqrt(d_in u2(k)/2)")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def _bubbles_figure(result, plt):
-    from ..structured import quartic_content
-
-    bc = result.bubble_content
-    classes = quartic_content(bc["order"], bc["cp_rank"]).classes
-    try:
-        from ..bubbles.draw import draw_bubble
-    except ImportError:  # drawing is optional: the bar chart alone is still the content
-        draw_bubble = None
-    n = len(classes)
-    if draw_bubble is not None:
-        fig = plt.figure(figsize=(max(7, 2.2 * n), 6))
-        grid = fig.add_gridspec(2, n, height_ratios=(1, 1.3))
-        for i, c in enumerate(classes):
-            draw_bubble(c.bubble, fig.add_subplot(grid[0, i]), title=f"{c.name}\nW_B = {c.weight:g}",
-                        legend=(i == n - 1))
-        ax = fig.add_subplot(grid[1, :])
-    else:
-        fig, ax = plt.subplots(figsize=(7, 4))
-    names = [x["name"] for x in bc["classes"]]
-    ax.bar(range(len(names)), [x["weight"] for x in bc["classes"]],
-           color=["C0" if x["connected"] else "C1" for x in bc["classes"]])
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("weight W_B")
-    ax.set_title(f"quartic bubble content of the CP reading, d = {bc['order']}, R = {bc['cp_rank']} "
-                 "(orange: disconnected)", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def _saver(fig, plt):
-    def save(path):
-        fig.savefig(path, dpi=110, format="png")
-        plt.close(fig)
-    return save
-
-
 def report_files(result) -> dict:
     """The files of the report folder: name -> text or a writer callable."""
     files = {}
     note = ""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        plt = None
-        note = "matplotlib is not installed: no figures were drawn (install the 'plot' extra)."
-    if plt is not None:
-        files["flows.png"] = _saver(_flows_figure(result, plt), plt)
-        files["sigma_w_map.png"] = _saver(_sigma_figure(result, plt), plt)
+    if figures_available():
+        files["flows.png"] = figure_writer(flows_figure(result))
+        files["sigma_w_map.png"] = figure_writer(sigma_figure(result))
         if result.experiment is not None:
-            fig = result.experiment.plot()
-            files["active_passive.png"] = _saver(fig, plt)
+            files["active_passive.png"] = figure_writer(result.experiment.plot())
         else:
             note += f" active_passive.png not drawn: {result.active_passive.get('reason')}"
-        files["bubbles.png"] = _saver(_bubbles_figure(result, plt), plt)
+        files["bubbles.png"] = figure_writer(bubbles_figure(result))
+    else:
+        note = "matplotlib is not installed: no figures were drawn (install the 'plot' extra)."
     files["report.json"] = dumps_json(result.to_dict())
     files["summary.md"] = summary_markdown(result, note)
     return files

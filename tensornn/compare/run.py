@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._json import finite
+from .._random import child_seed
+from ..couplings.normalisation import sigma_w_of_mass
+from ..errors import InvalidTypeError
+from ..flow.fixed_points import find_fixed_points
+from ..flow.trajectory import run_from_ir
+from ..report import metadata
+from ..rg.experiment import active_passive_experiment
+from ..structured.content import quartic_content
 from .config import CompareConfig
-from .readings import (IRData, block_normalisation, initial_couplings, measure_ir_data, reading_flow, scalar_theory,
-                       sigma_w_of_mass, tensor_theory)
+from .readings import IRData, block_normalisation, measure_ir_data, reading_flow, scalar_theory, tensor_theory
 
-__all__ = ["ReadingResult", "CompareResult", "run_compare", "analyse_reading", "fixed_point_dict"]
-
-
-def _num(x):
-    x = float(x) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return x if math.isfinite(x) else None
+__all__ = ["ReadingResult", "CompareResult", "run_compare", "analyse_reading"]
 
 
 def _symmetric_starts(flow) -> np.ndarray:
@@ -40,20 +43,6 @@ def _symmetric_starts(flow) -> np.ndarray:
     return np.array(starts)
 
 
-def fixed_point_dict(fp) -> dict:
-    """JSON-ready description of a :class:`tensornn.flow.FixedPoint`."""
-    theta = np.asarray(fp.exponents)
-    return {
-        "couplings": {n: _num(v) for n, v in zip(fp.names, fp.couplings)},
-        "eta": _num(fp.eta),
-        "theta": [_num(v) for v in theta.real],
-        "theta_imag": [_num(v) for v in np.imag(theta)],
-        "nu": _num(fp.nu), "omega": _num(fp.omega), "n_relevant": int(fp.n_relevant),
-        "residual": _num(fp.residual), "flags": list(fp.flags), "notes": list(fp.notes),
-        "valid": not fp.flags,
-    }
-
-
 @dataclass(frozen=True)
 class ReadingResult:
     """One reading: its theory, canonical dimensions, fixed points and a trajectory per width."""
@@ -66,15 +55,15 @@ class ReadingResult:
     loop_dimension: float
     autonomous: bool
     equations: str
-    fixed_points: tuple          # dicts (fixed_point_dict), physical ones first
+    fixed_points: tuple          # dicts (FixedPoint.to_dict), physical ones first
     fixed_point_message: str
     trajectories: tuple          # dicts, one per width and IR source (config.ir_source first, then exact)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description, "couplings": list(self.names),
                 "n_legs": list(self.n_legs),
-                "canonical_dimensions": {n: _num(v) for n, v in zip(self.names, self.dimensions)},
-                "loop_dimension": _num(self.loop_dimension), "autonomous": self.autonomous,
+                "canonical_dimensions": {n: finite(v) for n, v in zip(self.names, self.dimensions)},
+                "loop_dimension": finite(self.loop_dimension), "autonomous": self.autonomous,
                 "equations": self.equations, "fixed_points": list(self.fixed_points),
                 "fixed_point_message": self.fixed_point_message, "trajectories": list(self.trajectories)}
 
@@ -93,41 +82,22 @@ class ReadingResult:
                 f"fixed points={len(self.fixed_points)} (non-Gaussian: {ngs}), trajectories: {status})")
 
 
-def _trajectory(flow, d_in, ir: IRData, config, u4) -> dict:
-    from ..flow import run_flow
-
+def _trajectory(flow, d_in, ir: IRData, config, u4, source) -> dict:
     m0 = math.sqrt(ir.mass2)
-    g0 = initial_couplings(flow, ir.mass2, u4, ir.u6)
-    res = run_flow(flow, g0, k_start=config.k_ir_ratio * m0, k_stop=config.k_uv_ratio * m0,
-                   n_points=config.n_points, rtol=1e-9, atol=1e-14)
-    g = res.couplings
-    dimless = g * np.exp(-np.asarray(flow.dimensions)[:, None] * res.t[None, :])
-    if not flow.anomalous_dimension:
-        eta = np.zeros(res.t.size)
-    elif flow.autonomous:
-        eta = np.asarray(flow.eta(dimless, None), dtype=float)
-    else:  # the threshold sums depend on t: one scale at a time
-        eta = np.array([float(flow.eta(dimless[:, i], float(t))) for i, t in enumerate(res.t)])
-    legs = np.asarray(flow.n_legs)
-    u2 = 2.0 * g[legs == 2].sum(axis=0)
-    u4_sum = 24.0 * g[legs == 4].sum(axis=0)
+    traj = run_from_ir(flow, {2: ir.mass2, 4: u4, 6: ir.u6}, k_ir=config.k_ir_ratio * m0,
+                       k_uv=config.k_uv_ratio * m0, unit=m0 if flow.autonomous else None,
+                       n_points=config.n_points, rtol=1e-9, atol=1e-14, source=source)
+    u2 = traj.potential(2)
     return {
-        "width": ir.width, "status": res.status, "message": res.message, "k_ir": config.k_ir_ratio * m0,
-        "k_uv": config.k_uv_ratio * m0, "k_stop_reached": _num(res.k_stop_reached), "m0": m0,
-        "k": res.k.tolist(), "couplings": {n: g[i].tolist() for i, n in enumerate(flow.names)},
-        "dimensionless": {n: dimless[i].tolist() for i, n in enumerate(flow.names)},
-        "u2": u2.tolist(), "u4": u4_sum.tolist(), "eta": eta.tolist(),
-        "sigma_w": [_num(v) for v in sigma_w_of_mass(u2, d_in)],
-        "initial": {n: float(v) for n, v in zip(flow.names, g0)},
-        "final": {n: _num(g[i, -1]) for i, n in enumerate(flow.names)},
+        "width": ir.width, **traj.to_dict(), "m0": m0, "u2": u2.tolist(), "u4": traj.potential(4).tolist(),
+        "sigma_w": [finite(v) for v in sigma_w_of_mass(u2, d_in)],
+        "final": {n: finite(traj.couplings[i, -1]) for i, n in enumerate(traj.names)},
     }
 
 
 def analyse_reading(name, theory, config: CompareConfig, irs, *, anomalous_dimension=False, seed=0,
                     timings=None) -> ReadingResult:
     """Derive a reading's flow, find its fixed points (autonomous flows only) and run one trajectory per width."""
-    from ..flow import find_fixed_points
-
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
     flow = reading_flow(theory, anomalous_dimension=anomalous_dimension)
@@ -135,7 +105,7 @@ def analyse_reading(name, theory, config: CompareConfig, irs, *, anomalous_dimen
     t0 = time.perf_counter()
     if flow.autonomous:
         search = find_fixed_points(flow, n_starts=config.fixed_point_starts, seed=seed, starts=_symmetric_starts(flow))
-        fps = sorted((fixed_point_dict(fp) for fp in search.fixed_points), key=lambda d: (not d["valid"], d["n_relevant"]))
+        fps = sorted((fp.to_dict() for fp in search.fixed_points), key=lambda d: (not d["valid"], d["n_relevant"]))
         message = repr(search).splitlines()[0]
     else:
         fps = []
@@ -144,8 +114,8 @@ def analyse_reading(name, theory, config: CompareConfig, irs, *, anomalous_dimen
     timings["fixed_points"] = timings.get("fixed_points", 0.0) + time.perf_counter() - t0
     t0 = time.perf_counter()
     sources = (config.ir_source,) + (("exact",) if config.ir_source == "measured" else ())
-    trajs = tuple(dict(_trajectory(flow, config.d_in, ir, config, ir.u4 if src == "measured" else ir.u4_exact),
-                       source=src) for src in sources for ir in irs)
+    trajs = tuple(_trajectory(flow, config.d_in, ir, config, ir.u4 if src == "measured" else ir.u4_exact, src)
+                  for src in sources for ir in irs)
     timings["trajectories"] = timings.get("trajectories", 0.0) + time.perf_counter() - t0
     colours = ", ".join(f"{c.kind} R^{c.dimension} ({c.role}, scale {c.scale:.6g})" for c in theory.colours)
     desc = (f"real field; colours: {colours}; truncation {', '.join(theory.truncation.names)}; "
@@ -176,8 +146,6 @@ class CompareResult:
         return all(t["status"] == "completed" for r in (self.scalar, self.tensor) for t in r.trajectories)
 
     def to_dict(self) -> dict:
-        from ..report import metadata
-
         return {"metadata": metadata(self.config.to_dict(), self.config.seed), "normalisation": self.normalisation,
                 "ir_data": [ir.to_dict() for ir in self.ir], "scalar_reading": self.scalar.to_dict(),
                 "tensor_reading": self.tensor.to_dict(), "active_passive": self.active_passive,
@@ -190,8 +158,6 @@ class CompareResult:
 
 
 def _bubble_content(config) -> dict:
-    from ..structured import quartic_content
-
     content = quartic_content(config.n_colours, config.cp_rank)
     return {"order": config.n_colours, "cp_rank": config.cp_rank,
             "classes": [{"name": c.name, "multiplicity": c.multiplicity, "weight": c.weight,
@@ -201,10 +167,6 @@ def _bubble_content(config) -> dict:
 
 
 def _active_passive(config, seed, executor):
-    try:
-        from ..rg_experiment import active_passive_experiment
-    except ImportError as exc:  # the experiment module is optional for this report
-        return {"available": False, "reason": f"tensornn.rg_experiment is not available ({exc})"}, None
     if not all(s == config.sigma_blocks[0] for s in config.sigma_blocks):
         return {"available": False, "reason": "the active/passive experiment is for the plain Gauss-net "
                 "(equal sigma_c); this network has unequal block scales"}, None
@@ -238,20 +200,16 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
     -------
     CompareResult
     """
-    from .._checks import as_generator
-    from ..errors import InvalidTypeError
-
     config = CompareConfig() if config is None else config
     if not isinstance(config, CompareConfig):
         raise InvalidTypeError(f"config must be a CompareConfig, got {type(config).__name__}")
     start = time.perf_counter()
     timings: dict = {}
-    seeds = np.random.SeedSequence(config.seed).spawn(len(config.widths) + 2)
     irs = []
     t0 = time.perf_counter()
-    for w, ss in zip(config.widths, seeds):
+    for i, w in enumerate(config.widths):
         _say(progress, f"IR data: sampling {config.n_networks} networks of width {w}")
-        irs.append(measure_ir_data(config, w, seed=as_generator(ss), executor=executor))
+        irs.append(measure_ir_data(config, w, seed=child_seed(config.seed, 0, i), executor=executor))
         _say(progress, f"  {irs[-1]!r}")
     timings["ir_data"] = time.perf_counter() - t0
     _say(progress, "scalar reading: flow, fixed points, trajectories")
@@ -263,13 +221,13 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
     t0 = time.perf_counter()
     if config.active_passive:
         _say(progress, f"active/passive experiment ({config.active_passive_networks} networks per point)")
-        ap, exp = _active_passive(config, int(seeds[-1].generate_state(1)[0]), executor)
+        ap, exp = _active_passive(config, child_seed(config.seed, 1), executor)
     else:
         ap, exp = {"available": False, "reason": "switched off (active_passive = false)"}, None
     timings["active_passive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     content = _bubble_content(config)
     timings["bubble_content"] = time.perf_counter() - t0
-    return CompareResult(config=config, normalisation=dict(block_normalisation(config)), ir=tuple(irs), scalar=scalar,
+    return CompareResult(config=config, normalisation=block_normalisation(config).to_dict(), ir=tuple(irs), scalar=scalar,
                          tensor=tensor, active_passive=ap, bubble_content=content, timings=timings,
                          runtime=time.perf_counter() - start, experiment=exp)

@@ -11,7 +11,8 @@ Conventions (docs/flow.md):
 - LPA': ``beta_dimensionful`` works with the Z-rescaled couplings g_I Z^(-n_I/2) (Z = 1 in the LPA),
   so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) L_n^S, x = k^s, with the threshold sums of
   :mod:`tensornn.flow.thresholds` (Litim: L_n^S = N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n);
-  eta = -d_t ln Z from the external strand of the tadpoles, solved as eta = -A/(1 + B);
+  eta = -d_t ln Z from the external strand of the tadpoles (docs/theory/flow.md, LPA'), solved as
+  eta = -A/(1 + B);
 - ``regulator_eta``: "include" keeps eta in the regulator derivative,
   d_t R = Z [s k^s - eta (k^s - E)] theta(k^s - E) for Litim (the threshold sums and B carry eta);
   "omit" uses d_t R = Z s k^s theta(k^s - E) (for every regulator: d_t R = Z s x (r - u r')), as many
@@ -48,7 +49,7 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     ----------
     theory : Theory
     projection : {"full", "melonic"}
-        "melonic" keeps the loops whose cut pairs are all (d_p - 1)-dipoles (theory.md 4.4).
+        "melonic" keeps the loops whose cut pairs are all (d_p - 1)-dipoles (docs/theory/flow.md, melonic projection).
     anomalous_dimension : bool
         False: LPA (Z = 1, eta = 0). True: LPA' with eta from the tadpoles' external strands.
     dimensions : mapping name -> float, optional

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import root
 
-from .._checks import as_generator, check_array, check_choice, check_int, check_keys, check_real
+from .._checks import check_array, check_choice, check_int, check_keys, check_real
+from .._json import finite
+from .._random import as_generator
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .stability import DERIVATIVES, ILL_CONDITIONED, critical_exponents, stability_matrix
 from .system import FlowSystem
@@ -117,6 +119,25 @@ class FixedPoint:
     def as_dict(self) -> dict[str, float]:
         """Couplings by name."""
         return {n: float(v) for n, v in zip(self.names, self.couplings)}
+
+    def to_dict(self) -> dict:
+        """JSON-ready record (docs/json.md): complex exponents as ``{"real", "imag"}``, nan as None."""
+        theta = [complex(x) for x in np.ravel(self.exponents)]
+        return {
+            "couplings": {n: finite(v) for n, v in zip(self.names, self.couplings)},
+            "eta": finite(self.eta),
+            "theta": [finite(x.real) if x.imag == 0 else {"real": finite(x.real), "imag": finite(x.imag)}
+                      for x in theta],
+            "nu": finite(self.nu),
+            "omega": finite(self.omega),
+            "n_relevant": int(self.n_relevant),
+            "valid": not self.spurious,
+            "flags": list(self.flags),
+            "notes": list(self.notes),
+            "residual": finite(self.residual),
+            "condition_number": finite(self.condition_number),
+            "conventions": dict(self.conventions),
+        }
 
     def __repr__(self) -> str:
         couplings = ", ".join(f"{n}={v:.6g}" for n, v in self.as_dict().items())

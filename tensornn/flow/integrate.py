@@ -2,7 +2,7 @@
 
 :func:`run_flow` integrates the beta functions of any :class:`~tensornn.flow.system.FlowSystem`
 in ``t = ln k``, downward from a UV scale (``k_stop < k_start``) or upward from infrared data
-(``k_stop > k_start``, the NN-QFT reading of section 1.4 of the theory). The flow stops early,
+(``k_stop > k_start``, the passive RG of docs/theory/nn_qft.md). The flow stops early,
 and says so, when it leaves the range of validity of the truncation (a component of
 ``system.validity`` crosses zero: a pole of a threshold function, ``1 + m^2/k^2 -> 0``, the
 pole of eta) or when a coupling blows up. Numerical outcomes are statuses of the returned
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
+from .._json import finite
 from .._checks import check_array, check_choice, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .system import FlowSystem
@@ -88,6 +89,14 @@ class FlowResult:
     def final(self) -> dict[str, float]:
         """Couplings at the last recorded scale, by name."""
         return {name: float(value) for name, value in zip(self.names, self.couplings[:, -1])}
+
+    def to_dict(self) -> dict:
+        """JSON-ready record: scales, couplings by name, status (non-finite values as None)."""
+        return {"status": self.status, "message": self.message, "violated": self.violated,
+                "k_stop_reached": finite(self.k_stop_reached), "dimensionless": self.dimensionless,
+                "names": list(self.names), "t": [finite(v) for v in self.t], "k": [finite(v) for v in self.k],
+                "couplings": {n: [finite(v) for v in row] for n, row in zip(self.names, self.couplings)},
+                "nfev": int(self.nfev), "conventions": dict(self.conventions)}
 
     def __repr__(self) -> str:
         kind = "dimensionless" if self.dimensionless else "dimensionful"

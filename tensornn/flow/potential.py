@@ -16,10 +16,10 @@ beta functions come from exact truncated power-series arithmetic on the coeffici
 per order is typed in):
 
 - :class:`SymmetricPotential` expands around rho = 0, U = sum_n u_{2n} phi^{2n} / (2n)! along one
-  field component (u2 = m^2, the couplings of theory section 4.5);
+  field component (u2 = m^2, the couplings of the scalar anchors in docs/theory/flow.md);
 - :class:`MinimumPotential` expands U'(rho) around its running minimum kappa:
   U = sum_{n>=2} lambda_n (rho - kappa)^n / n!, with d_t kappa = -d_t U'(kappa) / U''(kappa)
-  (theory section 4.6); this expansion converges with the order.
+  (docs/theory/flow.md, broken phase); this expansion converges with the order.
 
 :func:`potential_fixed_point` finds the Wilson-Fisher fixed point order by order.
 
@@ -140,7 +140,7 @@ class SymmetricPotential(_PotentialBase):
 
     Couplings (dimensionless) ``u2, u4, ..., u{2 order}``: U = sum_n u_{2n} phi^{2n} / (2n)!
     along one component (phi.phi = phi^2), with u_{2n} k^{-(D - n (D - 2))} the dimensionless
-    form. For N = 1 and order 3 the dimensionful flows are those of theory section 4.5, e.g.
+    form. For N = 1 and order 3 the dimensionful flows are the scalar anchors of docs/theory/flow.md, e.g.
     d_t u2 = -V_D k^(D+2) u4 / (k^2 + u2)^2. Validity: 1 + u2 > 0 (threshold denominator).
 
     Parameters

@@ -16,7 +16,7 @@ one-loop engine, its :class:`~tensornn.theory.Theory`) from a handful of physica
   d_t R or not (``regulator_eta``); any regulator of the registry (``regulator``). With
   ``colour_symmetric=True`` (default) the couplings of bubbles related by a permutation of the
   colours are set equal (one coupling multiplies the sum over the orbit, e.g. g4 for the sum of
-  the d pillows, g4 = lambda/2 of theory.md 4.4); the symmetric subspace is invariant under the
+  the d pillows, g4 = lambda/2 of the tensor check in docs/theory/flow.md); the symmetric subspace is invariant under the
   flow of a colour-symmetric theory.
 
 ``order`` is always the number of field pairs of the highest interaction (phi^(2 order), rho^order,
@@ -356,7 +356,7 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
     order : int
         Highest bubble order (black vertices; 2 order fields), >= 2.
     melonic : bool
-        Melonic truncation and projection (docs/flow.md), or all bubbles with the full rules.
+        Melonic truncation and projection (docs/theory/flow.md), or all bubbles with the full rules.
     eta : bool
         LPA' (anomalous dimension from the melonic tadpole). With the Litim regulator it needs the
         density of states, i.e. ``colours="continuum"``; smooth regulators also work on exact sums.

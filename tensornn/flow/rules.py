@@ -1,4 +1,4 @@
-"""One-loop rules: the structure of every beta function of a truncation (theory.md 4.3).
+"""One-loop rules: the structure of every beta function of a truncation (docs/theory/flow.md).
 
 The vertex expansion of the Wetterich equation,
 
@@ -197,7 +197,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     n_local : int
         Number of local colours (indices d_p .. d_p + n_local - 1 of S); they pass every vertex.
     projection : {"full", "melonic"}
-        "melonic": keep only loops whose every cut pair is a (d_p - 1)-dipole (theory.md 4.4).
+        "melonic": keep only loops whose every cut pair is a (d_p - 1)-dipole (docs/theory/flow.md).
 
     Returns
     -------

@@ -1,9 +1,9 @@
 """Structured inputs: networks on tensor inputs, their exact random-tensor content, fits and block kernels.
 
-See docs/structured.md and theory.md section 3.
+See docs/structured.md and docs/theory/structured_inputs.md.
 """
 
-from .blocks import BlockGaussNetwork, BlockKinetic, block_gauss_kernel, block_kinetic_coefficients
+from ..networks.blocks import BlockGaussNetwork, BlockKinetic, block_gauss_kernel, block_kinetic_coefficients
 from .content import (
     LinearTensorAction,
     QuarticClass,
@@ -16,7 +16,7 @@ from .content import (
 from .cumulants import PAIRINGS, contraction, linear_four_point, linear_two_point, pairing_tuples, tuple_weight
 from .fit import BubbleFit, bubble_basis, fit_bubbles, linear_coefficients
 from .measure import BlockCorrelators, FourPointMeasurement, estimate_correlators, four_point_from_moments
-from .networks import STRUCTURED_ACTIVATIONS, StructuredNetwork
+from ..networks.cp import STRUCTURED_ACTIVATIONS, StructuredNetwork
 from .spectra import ColourSpectra, colour_spectra
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The random-tensor content of a linear CP-structured network (theory.md 3.2).
+"""The random-tensor content of a linear CP-structured network (docs/theory/structured_inputs.md).
 
 Every d-tuple pi in P4^d of pairings of four legs is a quartic real bubble with labelled vertices
 (colour-c edges along pi_c). Grouping the tuples by isomorphism class (``Bubble.canonical_form``)

@@ -1,4 +1,4 @@
-"""Exact cumulants of the linear CP-structured network (theory.md 3.2, generalised to rank R and dense).
+"""Exact cumulants of the linear CP-structured network (docs/theory/structured_inputs.md; any CP rank R and dense).
 
 With act = identity and no biases, f(x) = <T, x> with T = (1/sqrt N) sum_j v_j W^j. The hidden units
 are iid, so kappa_4(f) = kappa_4(v <W, x>) / N, and for one unit with W of CP rank R
@@ -10,7 +10,7 @@ rank-1 terms give the Gaussian pairings of the vector model). Subtracting the th
 
     G2(x, y)     = s^2 <x, y>,
     G4c(x1..x4)  = (s^4 / N) sum_{pi in P4^d} w_R(pi) I_pi(x1..x4),
-    w_R(pi)      = 2 if all pi_c agree, else 3/R        (R = 1: 2 or 3, theory.md 3.2),
+    w_R(pi)      = 2 if all pi_c agree, else 3/R        (R = 1: 2 or 3, docs/theory/structured_inputs.md),
 
 and dense weights (R -> infinity) keep only the all-equal tuples: G4c = (2 s^4/N) sum_p I_(p,..,p),
 the O(n) vector-model result for the flattened input.
@@ -25,7 +25,7 @@ import numpy as np
 import opt_einsum
 
 from .._checks import check_int
-from ..correlators import pairings
+from ..correlators.wick import pairings
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [

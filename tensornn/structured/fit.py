@@ -1,4 +1,4 @@
-"""Fit measured connected 4-point functions onto quartic bubble invariants of the inputs (theory.md 3.3).
+"""Fit measured connected 4-point functions onto quartic bubble invariants of the inputs (docs/theory/structured_inputs.md).
 
 For each isomorphism class B of quartic bubbles (see :mod:`.content`) the invariant of four inputs is
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_generator, check_int
-from ..ensemble import EnsembleMoments
+from .._checks import check_int
+from .._random import as_generator
+from ..networks.sampling import EnsembleMoments
 from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["BlockCorrelators", "FourPointMeasurement", "estimate_correlators", "four_point_from_moments"]

@@ -1,6 +1,6 @@
 """Colours of a field: mode sets with kinetic eigenvalues and their counting functions.
 
-Every colour c of a field carries modes i with kinetic eigenvalues e_c(i) >= 0 (docs/flow.md).
+Every colour c of a field carries modes i with kinetic eigenvalues e_c(i) >= 0 (docs/theory/flow.md).
 With the Litim regulator every loop reduces to the counting function
 
     N_c(x) = #{modes i : e_c(i) <= x},     x = k^s,

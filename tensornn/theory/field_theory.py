@@ -15,7 +15,7 @@ __all__ = ["Theory", "REGULATORS"]
 
 @dataclass(frozen=True)
 class Theory:
-    """Colours + field type + truncation + regulator (theory.md 4.1-4.2).
+    """Colours + field type + truncation + regulator (docs/theory/flow.md).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Interactions: a bubble over the pairing colours, with every local colour in one block.
 
-An interaction of the truncation Gamma_k = kinetic + sum_I g_I I(phi) (theory.md 4.1) is a set of
+An interaction of the truncation Gamma_k = kinetic + sum_I g_I I(phi) (docs/theory/flow.md) is a set of
 legs (fields; black = phi, white = phibar for complex fields) with, for every colour, a partition
 of the legs into blocks. Pairing colours pair the legs (the edges of a bubble of rank
 d_p = number of pairing colours); local colours put all legs in one block. The interaction is
@@ -77,10 +77,6 @@ class Interaction:
     def n_legs(self) -> int:
         """Number of fields in I(phi)."""
         return self.bubble.n_vertices
-
-    @property
-    def is_quadratic(self) -> bool:
-        return self.n_legs == 2
 
     def canonical_form(self) -> tuple:
         """Hashable certificate: equal for two interactions exactly when their bubbles are isomorphic."""

@@ -199,7 +199,7 @@ def all_bubbles(rank: int, order: int, field: str = "complex") -> list[Bubble]:
     """Every bubble (connected or not) with ``order`` black vertices (real: 2 order vertices).
 
     One per isomorphism class, from :func:`tensornn.bubbles.enumerate_bubbles`. Counts (rank 3):
-    complex 1, 4, 11, 43; real 1, 5, 16, 86 (theory.md 2.3).
+    complex 1, 4, 11, 43; real 1, 5, 16, 86 (docs/theory/bubbles.md).
     """
     return list(enumerate_bubbles(rank, order, field))
 

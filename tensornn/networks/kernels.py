@@ -1,12 +1,12 @@
 """Infinite-width kernels of one-hidden-layer networks (the free theory of scalar NN-QFT).
 
 For a network f(x) = b1 + sum_j W1_j act(W0_j . x + b0_j) with the parameter laws of
-:mod:`tensornn.networks`, the 2-point function at any width is
+ScalarNetwork (:mod:`tensornn.networks.scalar`), the 2-point function at any width is
 
     K(x, y) = sigma_b^2 + sigma_w^2 C(x, y),   C(x, y) = E[act(z(x)) act(z(y))],
 
 where (z(x), z(y)) is a centred Gaussian pair with covariance s(x, y) = sigma_b^2 + sigma_w^2 x.y / d_in.
-Closed forms (theory.md section 1.2):
+Closed forms (docs/theory/nn_qft.md, kernels):
 
 - Gauss-net: K = sigma_b^2 + sigma_w^2 exp(-sigma_w^2 |x - y|^2 / (2 d_in))
 - Exp-net:   K = sigma_b^2 + sigma_w^2 exp((s(x,x) + s(y,y)) / 2 + s(x,y))
@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_real
-from .errors import InvalidArgumentError, NumericalOverflowWarning
+from .._checks import check_array, check_int, check_real
+from .activations import get_activation
+from ..errors import InvalidArgumentError, NumericalOverflowWarning
 
 __all__ = [
-    "ACTIVATIONS",
     "kernel",
     "kernel_w",
     "preactivation_covariance",
@@ -40,8 +40,6 @@ __all__ = [
     "GaussFourier",
 ]
 
-#: Names of the activations with a closed-form kernel.
-ACTIVATIONS = ("gauss", "exp", "erf", "relu")
 
 
 def _pair(x, y):
@@ -130,14 +128,14 @@ def kernel_w(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """Amputation kernel K_w(x, y) = K(x, y) - sigma_b^2 = sigma_w^2 E[act(z(x)) act(z(y))].
 
     The output bias adds the constant sigma_b^2 to K, a zero mode removed before amputation
-    (theory.md section 1.3). Parameters, returns and errors as in :func:`kernel`.
+    (docs/theory/nn_qft.md, the action). Parameters, returns and errors as in :func:`kernel`.
 
     Examples
     --------
     >>> float(kernel_w("gauss", [0.0], [0.0], sigma_w=2.0, sigma_b=1.0))
     4.0
     """
-    activation = check_choice("activation", activation, ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
     with np.errstate(under="ignore", over="ignore"):
@@ -150,13 +148,13 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     """Infinite-width kernel K(x, y) = sigma_b^2 + sigma_w^2 E[act(z(x)) act(z(y))].
 
     For one hidden layer this is also the exact 2-point function at every width N.
-    Closed forms are in the module docstring (theory.md section 1.2); the Gauss-net uses the
+    Closed forms are in the module docstring (docs/theory/nn_qft.md); the Gauss-net uses the
     per-input normalisation act(z(x)) = exp(z(x) - s(x, x)), which makes K translation invariant.
 
     Parameters
     ----------
     activation : {"gauss", "exp", "erf", "relu"}
-        Activation name (see :data:`ACTIVATIONS`).
+        Activation name (the registry :data:`tensornn.networks.activations.ACTIVATIONS`).
     x, y : array_like, shape (..., d_in)
         Inputs with the input dimension last; the leading axes broadcast against each other,
         so ``kernel(a, X[:, None], X[None, :], ...)`` gives the (P, P) kernel matrix.
@@ -189,7 +187,7 @@ def kernel(activation, x, y, *, sigma_w, sigma_b=0.0) -> np.ndarray:
     ----------
     Halverson, Maiti, Stoner, arXiv:2008.08601, section 3.
     """
-    activation = check_choice("activation", activation, ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     x, y = _pair(x, y)
     sigma_w, sigma_b = _sigmas(sigma_w, sigma_b)
     with np.errstate(under="ignore", over="ignore"):
@@ -216,7 +214,7 @@ def _warn_overflow(values: np.ndarray, activation: str, sigma_w: float) -> np.nd
 
 @dataclass(frozen=True)
 class GaussFourier:
-    """Momentum-space form of the Gauss-net amputation kernel (theory.md section 1.4).
+    """Momentum-space form of the Gauss-net amputation kernel (docs/theory/nn_qft.md).
 
     With d = d_in,
 
@@ -274,7 +272,7 @@ class GaussFourier:
 
 
 def gauss_fourier(sigma_w, d_in) -> GaussFourier:
-    """Momentum-space data of the Gauss-net kernel: m^2, A and Z (theory.md section 1.4).
+    """Momentum-space data of the Gauss-net kernel: m^2, A and Z (docs/theory/nn_qft.md).
 
     Parameters
     ----------

@@ -32,12 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_int, root_entropy
+from .._checks import check_int
+from .._random import root_entropy
 from .checkpoint import fingerprint as _fingerprint
 from .checkpoint import read_checkpoint as _read_checkpoint
 from .checkpoint import write_checkpoint as _write_checkpoint
-from .errors import InvalidArgumentError, InvalidTypeError
-from .networks import NetworkSpec
+from ..errors import InvalidArgumentError, InvalidTypeError
+from .spec import NetworkSpec
 
 __all__ = ["EnsembleMoments", "sample_ensemble", "default_tuples", "DEFAULT_BLOCK_SIZE", "DEFAULT_N_GROUPS"]
 
@@ -301,7 +302,7 @@ def sample_ensemble(
 
     Examples
     --------
-    >>> from tensornn.networks import ScalarNetwork
+    >>> from tensornn.networks.scalar import ScalarNetwork
     >>> net = ScalarNetwork("erf", d_in=1, width=10, sigma_w=1.0)
     >>> m = sample_ensemble(net, [[0.1], [0.2]], 4096, seed=0, block_size=256, n_groups=8)
     >>> m.n_networks, m.n_groups

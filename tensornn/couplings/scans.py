@@ -1,10 +1,11 @@
 """Scans of the quartic coupling u4 against width, weight scale and input cutoff, with power-law fits.
 
-Each scan evaluates u4 (``f^4/4!`` normalisation, theory.md 1.3) on one input quadruple at a
-list of parameter values, exactly (:func:`tensornn.couplings.u4_exact`) or from sampled
-ensembles (:func:`tensornn.couplings.measure_u4`), and fits ``|u4| = c p^slope`` in log-log.
+Each scan evaluates u4 (``f^4/4!`` normalisation, docs/theory/nn_qft.md) on one input quadruple at
+a list of parameter values, exactly (:func:`tensornn.couplings.quartic.u4_exact`) or from sampled
+ensembles (:func:`tensornn.couplings.quartic.measure_u4`), and fits ``|u4| = c p^slope`` in log-log.
+Each point of a measured scan has its own stream, ``child_seed(seed, point)`` (:mod:`tensornn._random`).
 
-Expected slopes (theory.md 1.3-1.4):
+Expected slopes:
 
 - width N: -1 (one hidden layer: exactly, since G4c ~ 1/N and the kernel does not depend on N);
 - sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)`` (Gauss-net): ``d_in - 4`` for
@@ -18,9 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int
-from .couplings import PowerLawFit, fit_power_law, inputs_from_rescaled, measure_u4, u4_exact, u4_field_normalised
-from .errors import InvalidArgumentError
+import warnings
+
+from .._checks import check_array, check_choice, check_int
+from .._random import child_seed, root_entropy
+from ..errors import InvalidArgumentError
+from ..networks.scalar import ScalarNetwork
+from .fits import PowerLawFit, fit_power_law
+from .normalisation import inputs_from_rescaled, u4_field_normalised
+from .quartic import measure_u4, u4_exact
 
 __all__ = ["CouplingScan", "scan_width", "scan_sigma_w", "scan_cutoff"]
 
@@ -39,7 +46,7 @@ class CouplingScan:
     fit : PowerLawFit or None
         None when the values could not be fitted (a sign change or a zero: see ``message``).
     expected_slope : float or None
-        The slope theory.md predicts (asymptotic for the cutoff scan).
+        The predicted slope (asymptotic for the cutoff scan).
     u4_normalised : ndarray or None
         ``Z^-2 u4`` (Gauss-net sigma_w scan only) and ``normalised_fit`` its fit.
     mode : str
@@ -65,18 +72,6 @@ class CouplingScan:
     def to_dict(self) -> dict:
         """A JSON-ready dictionary."""
 
-        def fit_dict(fit):
-            if fit is None:
-                return None
-            return {
-                "slope": fit.slope,
-                "slope_error": fit.slope_error,
-                "intercept": fit.intercept,
-                "intercept_error": fit.intercept_error,
-                "chi2": fit.chi2,
-                "dof": fit.dof,
-            }
-
         out = {
             "parameter": self.parameter,
             "mode": self.mode,
@@ -84,14 +79,14 @@ class CouplingScan:
             "u4": self.u4.tolist(),
             "u4_error": self.u4_error.tolist(),
             "normalisation": "u4 multiplies f^4/4! (HMS lambda = u4/4!)",
-            "fit": fit_dict(self.fit),
+            "fit": None if self.fit is None else self.fit.to_dict(),
             "expected_slope": self.expected_slope,
             "success": self.success,
             "message": self.message,
         }
         if self.u4_normalised is not None:
             out["u4_normalised"] = self.u4_normalised.tolist()
-            out["normalised_fit"] = fit_dict(self.normalised_fit)
+            out["normalised_fit"] = None if self.normalised_fit is None else self.normalised_fit.to_dict()
         return out
 
     def __repr__(self) -> str:
@@ -131,25 +126,38 @@ def _fit(values, u4, err, measured):
         return None, f"fit failed: {exc}"
 
 
-def _u4(activation, quadruple, *, width, sigma_w, sigma_b, bias, cutoff, networks, seed):
-    if networks is None:
+def _u4(activation, quadruple, *, width, sigma_w, sigma_b, bias, cutoff, n_networks, seed):
+    if n_networks is None:
         return float(u4_exact(activation, *quadruple, width=width, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias,
                               cutoff=cutoff)), 0.0
-    est = measure_u4(activation, quadruple, [(0, 1, 2, 3)], width=width, sigma_w=sigma_w, sigma_b=sigma_b,
-                     bias=bias, cutoff=cutoff, networks=networks, seed=seed, subtract="connected")
+    net = ScalarNetwork(activation, d_in=quadruple.shape[1], width=width, sigma_w=sigma_w,
+                        sigma_b=sigma_b if bias else 0.0)
+    est = measure_u4(net, quadruple, [(0, 1, 2, 3)], n_networks, cutoff=cutoff, seed=seed, subtract="connected",
+                     exact=False)
     return float(est.value[0]), float(est.error[0])
 
 
 def _seeds(seed, n):
-    """Independent integer seeds, one per scan point, derived from ``seed``."""
-    if isinstance(seed, np.random.Generator):
-        return [int(a) for a in seed.integers(0, 2**63, size=n)]
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return [int(a) for a in root.generate_state(n, dtype=np.uint64)]
+    """Independent integer seeds, one per scan point: ``child_seed(seed, i)``."""
+    entropy = root_entropy(seed)
+    return [child_seed(entropy, i) for i in range(n)]
+
+
+def _n_networks(n_networks, legacy):
+    """``n_networks``, accepting the deprecated keyword ``networks``."""
+    unknown = set(legacy) - {"networks"}
+    if unknown:
+        raise InvalidArgumentError(f"unknown keyword(s) {sorted(unknown)}")
+    if "networks" in legacy:
+        warnings.warn("the keyword 'networks' is deprecated; use n_networks", DeprecationWarning, stacklevel=3)
+        if n_networks is not None:
+            raise InvalidArgumentError("give n_networks or the deprecated networks, not both")
+        n_networks = legacy["networks"]
+    return None if n_networks is None else check_int("n_networks", n_networks, minimum=1)
 
 
 def scan_width(activation, quadruple, widths, *, sigma_w, sigma_b=0.0, bias=True, cutoff=None,
-               networks=None, seed=None) -> CouplingScan:
+               n_networks=None, seed=None, **legacy) -> CouplingScan:
     """u4 against the hidden width N (expected slope -1).
 
     Parameters
@@ -158,31 +166,32 @@ def scan_width(activation, quadruple, widths, *, sigma_w, sigma_b=0.0, bias=True
     quadruple : array_like, shape (4, d_in) (or (4,) for d_in = 1)
     widths : sequence of int >= 1
     sigma_w, sigma_b, bias, cutoff
-        As :func:`tensornn.couplings.u4_exact`.
-    networks : int, optional
+        As :func:`tensornn.couplings.quartic.u4_exact`.
+    n_networks : int, optional
         None: exact u4; otherwise measured from that many networks per width (connected estimator).
     seed : None, int or SeedSequence
         Root seed; each width gets an independent child stream.
     """
+    n_networks = _n_networks(n_networks, legacy)
     q = _check_quadruple(quadruple)
     widths = _values("widths", widths, integer=True)
     seeds = _seeds(seed, len(widths))
     rows = [
         _u4(activation, q, width=int(n), sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, cutoff=cutoff,
-            networks=networks, seed=s)
+            n_networks=n_networks, seed=s)
         for n, s in zip(widths, seeds)
     ]
     u4, err = np.array(rows).T
-    fit, message = _fit(widths, u4, err, networks is not None)
+    fit, message = _fit(widths, u4, err, n_networks is not None)
     return CouplingScan("width", widths.astype(float), u4, err, fit, -1.0,
-                        "exact" if networks is None else "measured", message)
+                        "exact" if n_networks is None else "measured", message)
 
 
-def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True, networks=None,
-                 seed=None) -> CouplingScan:
+def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True, n_networks=None,
+                 seed=None, **legacy) -> CouplingScan:
     """Gauss-net u4 against sigma_w at fixed rescaled inputs ``y = sigma_w x / sqrt(d_in)``.
 
-    Expected slopes: ``d_in - 4`` for u4 and ``4 - d_in`` for ``Z^-2 u4`` (theory.md 1.4).
+    Expected slopes: ``d_in - 4`` for u4 and ``4 - d_in`` for ``Z^-2 u4`` (docs/theory/nn_qft.md).
 
     Parameters
     ----------
@@ -190,20 +199,21 @@ def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True,
         The rescaled inputs y_i; the network inputs are ``x_i = sqrt(d_in) y_i / sigma_w``.
     sigma_ws : sequence of float > 0
     width : int
-    sigma_b, bias, networks, seed
+    sigma_b, bias, n_networks, seed
         As :func:`scan_width`.
     """
+    n_networks = _n_networks(n_networks, legacy)
     y = _check_quadruple(rescaled_quadruple)
     d_in = y.shape[1]
     sigma_ws = _values("sigma_ws", sigma_ws)
     seeds = _seeds(seed, len(sigma_ws))
     rows = [
         _u4("gauss", inputs_from_rescaled(y, sigma_w=s), width=width, sigma_w=s, sigma_b=sigma_b, bias=bias,
-            cutoff=None, networks=networks, seed=sd)
+            cutoff=None, n_networks=n_networks, seed=sd)
         for s, sd in zip(sigma_ws, seeds)
     ]
     u4, err = np.array(rows).T
-    measured = networks is not None
+    measured = n_networks is not None
     fit, message = _fit(sigma_ws, u4, err, measured)
     z2 = np.array([u4_field_normalised(1.0, sigma_w=s, d_in=d_in) for s in sigma_ws])
     norm, norm_err = u4 * z2, err * z2

@@ -1,7 +1,7 @@
-"""Result objects of the active/passive RG experiment (:mod:`tensornn.rg_experiment`).
+"""Result objects of the active/passive RG experiment (:mod:`tensornn.rg.experiment`).
 
 All couplings are those of the Z-normalised field ``phi = sqrt(Z) f`` of a Gauss-net, whose kinetic
-term is ``p^2 + m^2`` (theory.md 1.4): ``u4`` multiplies ``phi^4/4!`` and ``u6`` ``phi^6/6!``.
+term is ``p^2 + m^2`` (docs/theory/nn_qft.md): ``u4`` multiplies ``phi^4/4!`` and ``u6`` ``phi^6/6!``.
 """
 
 from __future__ import annotations
@@ -11,26 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .couplings import PowerLawFit
-from .passive_flow import PassiveFlow
+from .._json import finite
+from ..couplings.fits import PowerLawFit
+from .passive import PassiveFlow
 
 __all__ = ["ActiveSeries", "ActivePassiveCase", "ActivePassiveResult"]
 
-def _fit_dict(fit):
-    if fit is None:
-        return None
-    return {"slope": fit.slope, "slope_error": fit.slope_error, "intercept": fit.intercept,
-            "intercept_error": fit.intercept_error, "chi2": fit.chi2, "dof": fit.dof}
-
-
-def _num(x):
-    """JSON-ready float (None for nan/inf)."""
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
 def _nums(a):
-    return [_num(v) for v in np.ravel(a)]
+    return [finite(v) for v in np.ravel(a)]
 
 
 @dataclass(frozen=True, repr=False)
@@ -51,9 +39,9 @@ class ActiveSeries:
     fit : PowerLawFit or None
         Weighted log-log fit of the measured ``|u4|`` against sigma_w; None when impossible (message).
     predicted_slope : float
-        ``d ln|u4_exact| / d ln sigma_w`` between the first and last grid points (theory.md 1.4: 4 - d_in).
+        ``d ln|u4_exact| / d ln sigma_w`` between the first and last grid points (4 - d_in, docs/theory/nn_qft.md).
     seeds : tuple of int
-        The ensemble seed of every grid point (rerun one with :func:`tensornn.ensemble.sample_ensemble`).
+        The ensemble seed of every grid point (rerun one with :func:`tensornn.networks.sample_ensemble`).
     """
 
     d_in: int
@@ -76,7 +64,7 @@ class ActiveSeries:
     def to_dict(self) -> dict:
         return {"d_in": self.d_in, "width": self.width, "sigma_ws": _nums(self.sigma_ws), "u4": _nums(self.u4),
                 "u4_error": _nums(self.u4_error), "u4_exact": _nums(self.u4_exact), "Z": _nums(self.z),
-                "fit": _fit_dict(self.fit), "predicted_slope": _num(self.predicted_slope),
+                "fit": (None if self.fit is None else self.fit.to_dict()), "predicted_slope": finite(self.predicted_slope),
                 "pulls_vs_exact": _nums(self.pulls), "seeds": list(self.seeds), "message": self.message}
 
     def __repr__(self):
@@ -186,8 +174,8 @@ class ActivePassiveCase:
 
     def to_dict(self) -> dict:
         return {
-            "summary": {k: (_num(v) if isinstance(v, float) else v) for k, v in self.row().items()},
-            "u4_ir": _num(self.u4_ir), "u4_ir_error": _num(self.u4_ir_error), "u4_ir_exact": _num(self.u4_ir_exact),
+            "summary": {k: (finite(v) if isinstance(v, float) else v) for k, v in self.row().items()},
+            "u4_ir": finite(self.u4_ir), "u4_ir_error": finite(self.u4_ir_error), "u4_ir_exact": finite(self.u4_ir_exact),
             "active": self.active.to_dict(), "passive": self.passive.to_dict(),
             "passive_exact": self.passive_exact.to_dict(),
             "passive_band_status": [f.status for f in self.passive_band],
@@ -228,9 +216,9 @@ class ActivePassiveResult:
         keys = ("d_in", "width", "active_slope", "active_slope_error", "predicted_slope", "passive_slope",
                 "passive_slope_ir", "ratio_top", "ratio_top_error", "ratio_exact_top", "chi2", "dof", "p_value",
                 "consistent", "verdict", "passive_status")
-        rows = [{k: (_num(r[k]) if isinstance(r[k], float) else r[k]) for k in keys} for r in self.table()]
+        rows = [{k: (finite(r[k]) if isinstance(r[k], float) else r[k]) for k in keys} for r in self.table()]
         return {
-            "claim": "networks at different sigma_w lie on one RG trajectory (theory.md 1.4)",
+            "claim": "networks at different sigma_w lie on one RG trajectory (docs/theory/nn_qft.md)",
             "one_trajectory_consistent": all(r["consistent"] for r in rows),
             "verdicts": {v: sum(r["verdict"] == v for r in rows) for v in ("consistent", "inconsistent", "undecided")},
             "cases": rows,
@@ -248,7 +236,7 @@ class ActivePassiveResult:
         d_in) is drawn into; a single Axes gets every case normalised to its IR point
         (``u4/u4_IR`` against ``sigma_w/sigma_w0``). Needs matplotlib.
         """
-        from ._rg_plot import plot_result
+        from ..plotting.rg import plot_result
 
         return plot_result(self, ax)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 __all__ = ["plot_result"]
 
@@ -27,7 +27,7 @@ def _draw_case(ax, case, colour, normalised):
 
 
 def plot_result(result, ax=None):
-    """See :meth:`tensornn.rg_experiment.ActivePassiveResult.plot`."""
+    """See :meth:`tensornn.rg.results.ActivePassiveResult.plot`."""
     import matplotlib
 
     if ax is None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
-from .report import atomic_write
+from ..errors import ConfigError
+from ..report import atomic_write
 
 __all__ = ["fingerprint", "read_checkpoint", "write_checkpoint"]
 

@@ -1,4 +1,4 @@
-"""Networks whose inputs carry several indices: the CP-structured first layer (theory.md 3.1).
+"""Networks whose inputs carry several indices: the CP-structured first layer.
 
 An input is a tensor x in R^{n_1 x ... x n_d}, n = prod_c n_c. Hidden unit j has first-layer weights
 
@@ -9,7 +9,8 @@ dense layer W_a iid N(0, sigma_w^2/n) (the R -> infinity limit). The output is
 
     f(x) = b1 + (1/sqrt(N)) sum_j v_j act(<W^j, x> + b0_j),   v_j ~ N(0, sigma_v^2),
 
-with b0, b1 ~ N(0, sigma_b^2) when ``bias=True``. The law of f is invariant under rotations
+with sigma_v = sigma_w unless given and b0, b1 ~ N(0, sigma_b^2) when sigma_b > 0 (the vocabulary of
+:mod:`tensornn.networks.spec`; docs/theory/structured_inputs.md). The law of f is invariant under rotations
 O(n_1) x ... x O(n_d) of the input indices (and, for dense weights, under all of O(n)).
 """
 
@@ -21,15 +22,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import opt_einsum
-from scipy.special import erf
 
-from .._checks import check_choice, check_int, check_real
+from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
+from .activations import activation_names, get_activation
+from .spec import resolve_bias, resolve_readout
 
 __all__ = ["StructuredNetwork", "STRUCTURED_ACTIVATIONS"]
 
-#: Activations of the structured network; "linear" is the identity (the exact case of theory.md 3.2).
-STRUCTURED_ACTIVATIONS = ("linear", "gauss", "exp", "erf", "relu")
+#: Activations of the structured network (every registered one; "linear" is the exactly solvable case).
+STRUCTURED_ACTIVATIONS = activation_names()
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: Bound on the number of float64 elements of the largest intermediate of one sampling chunk.
@@ -72,19 +74,20 @@ class StructuredNetwork:
         (n_1, ..., n_d), the sizes of the input indices (colours); every n_c >= 1.
     cp_rank : int or None
         The CP rank R >= 1 of every first-layer weight tensor; None gives dense weights.
-    activation : {"linear", "gauss", "exp", "erf", "relu"}
-        "linear" is the identity. "gauss" is exp normalised per input as in theory.md 1.1 with the
-        structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), computed in log space.
+    activation : {"gauss", "exp", "erf", "relu", "linear"}
+        "linear" is the identity. "gauss" is exp normalised per input as for the scalar Gauss-net, with
+        the structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), computed in log space.
     width : int
         N >= 1, the number of hidden units.
     sigma_w : float
         First-layer scale (E W_a^2 = sigma_w^2 / n).
-    sigma_v : float
-        Read-out scale, v_j ~ N(0, sigma_v^2), with the 1/sqrt(N) in front of the sum.
+    sigma_v : float or None
+        Read-out scale, v_j ~ N(0, sigma_v^2), with the 1/sqrt(N) in front of the sum; None means
+        sigma_v = sigma_w.
     sigma_b : float
-        Bias scale; must be > 0 exactly when ``bias`` is True.
-    bias : bool
-        Whether b0_j and b1 (both N(0, sigma_b^2)) are present.
+        Bias scale; b0_j and b1 (both N(0, sigma_b^2)) are present exactly when sigma_b > 0.
+    bias : bool or None
+        None follows sigma_b; a contradicting value is refused.
 
     Raises
     ------
@@ -108,27 +111,21 @@ class StructuredNetwork:
     activation: str = "linear"
     width: int = 1
     sigma_w: float = 1.0
-    sigma_v: float = 1.0
+    sigma_v: float | None = None
     sigma_b: float = 0.0
-    bias: bool = False
+    bias: bool | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "index_sizes", _index_sizes(self.index_sizes))
         if self.cp_rank is not None:
             object.__setattr__(self, "cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
-        check_choice("activation", self.activation, STRUCTURED_ACTIVATIONS)
+        get_activation(self.activation)
         object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
         object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, minimum=0.0))
-        object.__setattr__(self, "sigma_v", check_real("sigma_v", self.sigma_v, minimum=0.0))
-        object.__setattr__(self, "sigma_b", check_real("sigma_b", self.sigma_b, minimum=0.0))
-        if not isinstance(self.bias, bool):
-            raise InvalidTypeError(f"bias must be True or False, got {self.bias!r}")
-        if self.bias and self.sigma_b == 0.0:
-            raise InvalidArgumentError("bias=True needs sigma_b > 0, got sigma_b=0.0; set sigma_b or use bias=False")
-        if not self.bias and self.sigma_b != 0.0:
-            raise InvalidArgumentError(
-                f"sigma_b={self.sigma_b} is given but bias=False; pass bias=True to use it, or drop sigma_b"
-            )
+        object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
+        sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
+        object.__setattr__(self, "sigma_b", sigma_b)
+        object.__setattr__(self, "bias", bias)
 
     # ------------------------------------------------------------------ derived
     @property
@@ -206,16 +203,8 @@ class StructuredNetwork:
         return out + b1 if self.bias else out
 
     def _activate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
-        act = self.activation
-        if act == "linear":
-            return z
-        if act == "gauss":
+        activation = get_activation(self.activation)
+        if activation.normalised:  # Gauss: subtract the preactivation variance s(x, x), in log space
             norms = np.sum(x.reshape(x.shape[0], -1) ** 2, axis=1)
-            with np.errstate(under="ignore"):
-                return np.exp(z - self.sigma_b**2 - self.sigma_w**2 * norms / self.n_components)
-        if act == "exp":
-            with np.errstate(over="ignore"):  # overflowed outputs are reported by EnsembleMoments.success
-                return np.exp(z)
-        if act == "erf":
-            return erf(z)
-        return np.maximum(z, 0.0)
+            z = z - (self.sigma_b**2 + self.sigma_w**2 * norms / self.n_components)
+        return activation(z)

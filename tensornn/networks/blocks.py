@@ -1,21 +1,23 @@
-"""Block-structured Gauss-nets: colour blocks of the input with their own weight scales (theory.md 3.4).
+"""Block-structured Gauss-nets: colour blocks of the input with their own weight scales.
 
 The input x in R^{d_in} is split into colour blocks x = (x^1, ..., x^d), x^c in R^{D_c}. Block c of the
-first layer has W0 ~ N(0, sigma_c^2 / d_in); the Gauss activation is normalised per input,
+first layer has W0 ~ N(0, sigma_c^2 / d_in) (sigma_c = sigma_w unless ``sigma_blocks`` is given); the
+Gauss activation is normalised per input,
 
     h(x) = exp(z(x) - sigma_b^2 - sum_c sigma_c^2 |x^c|^2 / d_in),   z = W0 . x + b0,
 
-and f(x) = b1 + sum_j W1_j h_j(x), W1 ~ N(0, sigma_W^2 / N). The 2-point function is exactly, at every N,
+and f(x) = b1 + sum_j W1_j h_j(x), W1 ~ N(0, sigma_v^2 / N). The 2-point function is exactly, at every N,
 
-    K(x, y) = sigma_b^2 + sigma_W^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)).
+    K(x, y) = sigma_b^2 + sigma_v^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)).
 
 In momentum space (Fourier transform in each block, p = (p_1..p_d))
 
-    K_w(p) = sigma_W^2 prod_c (2 pi d_in / sigma_c^2)^{D_c/2} exp(-d_in p_c^2 / (2 sigma_c^2)),
+    K_w(p) = sigma_v^2 prod_c (2 pi d_in / sigma_c^2)^{D_c/2} exp(-d_in p_c^2 / (2 sigma_c^2)),
     1 / K_w(p) = A exp(sum_c d_in p_c^2 / (2 sigma_c^2)) = A + sum_c a_c p_c^2 + O(p^4),
-    A = sigma_W^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2},   a_c = A d_in / (2 sigma_c^2).
+    A = sigma_v^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2},   a_c = A d_in / (2 sigma_c^2).
 
-Equal sigma_c = sigma_W reproduce theory.md 1.4: a_c = Z and A = Z m^2 with m^2 = 2 sigma_W^2 / d_in.
+Equal sigma_c = sigma_v = sigma_w give the plain Gauss-net (docs/theory/nn_qft.md): a_c = Z and
+A = Z m^2 with m^2 = 2 sigma_w^2 / d_in. One block is the scalar Gauss-net itself.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
+from .spec import resolve_bias, resolve_readout
 
 __all__ = ["BlockGaussNetwork", "BlockKinetic", "block_gauss_kernel", "block_kinetic_coefficients"]
 
@@ -52,8 +55,8 @@ def _validated_blocks(block_sizes, sigma_blocks):
     return sizes, sigmas
 
 
-def block_gauss_kernel(x, y, *, block_sizes, sigma_w: float, sigma_blocks, sigma_b: float = 0.0) -> np.ndarray:
-    """K(x, y) = sigma_b^2 + sigma_w^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)).
+def block_gauss_kernel(x, y, *, block_sizes, sigma_blocks, sigma_v: float = 1.0, sigma_b: float = 0.0) -> np.ndarray:
+    """K(x, y) = sigma_b^2 + sigma_v^2 prod_c exp(-sigma_c^2 |x^c - y^c|^2 / (2 d_in)).
 
     Parameters
     ----------
@@ -61,10 +64,10 @@ def block_gauss_kernel(x, y, *, block_sizes, sigma_w: float, sigma_blocks, sigma
         Broadcast against each other; d_in = sum(block_sizes), blocks taken in order.
     block_sizes : sequence of int
         (D_1, ..., D_d).
-    sigma_w : float
-        Output weight scale (W1 ~ N(0, sigma_w^2 / N)).
     sigma_blocks : sequence of float
         (sigma_1, ..., sigma_d), the first-layer scale of each block.
+    sigma_v : float
+        Read-out scale (W1 ~ N(0, sigma_v^2 / N)).
     sigma_b : float
         Bias scale.
 
@@ -74,11 +77,11 @@ def block_gauss_kernel(x, y, *, block_sizes, sigma_w: float, sigma_blocks, sigma
 
     Examples
     --------
-    >>> float(block_gauss_kernel([0.0, 0.0], [0.0, 0.0], block_sizes=(1, 1), sigma_w=2.0, sigma_blocks=(1.0, 3.0)))
+    >>> float(block_gauss_kernel([0.0, 0.0], [0.0, 0.0], block_sizes=(1, 1), sigma_blocks=(1.0, 3.0), sigma_v=2.0))
     4.0
     """
     sizes, sigmas = _validated_blocks(block_sizes, sigma_blocks)
-    sigma_w = check_real("sigma_w", sigma_w, minimum=0.0)
+    sigma_v = check_real("sigma_v", sigma_v, minimum=0.0)
     sigma_b = check_real("sigma_b", sigma_b, minimum=0.0)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     d_in = sum(sizes)
@@ -86,7 +89,7 @@ def block_gauss_kernel(x, y, *, block_sizes, sigma_w: float, sigma_blocks, sigma
         raise InvalidArgumentError(f"x and y must end with d_in = sum(block_sizes) = {d_in}, got {x.shape}, {y.shape}")
     scales = np.repeat(np.asarray(sigmas) ** 2, sizes)
     exponent = -np.sum(scales * (x - y) ** 2, axis=-1) / (2.0 * d_in)
-    return sigma_b**2 + sigma_w**2 * np.exp(exponent)
+    return sigma_b**2 + sigma_v**2 * np.exp(exponent)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class BlockKinetic:
     Attributes
     ----------
     mass_term : float
-        A = sigma_W^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2} (Z m^2 in the notation of theory.md 1.4).
+        A = sigma_v^-2 prod_c (sigma_c^2 / (2 pi d_in))^{D_c/2} (Z m^2 for the plain Gauss-net).
     a : tuple of float
         a_c = A d_in / (2 sigma_c^2), the coefficient of p_c^2 of colour c.
     masses : tuple of float
@@ -106,17 +109,27 @@ class BlockKinetic:
     mass_term: float
     a: tuple
     masses: tuple
+    block_sizes: tuple = ()
 
 
-def block_kinetic_coefficients(*, block_sizes, sigma_w: float, sigma_blocks) -> BlockKinetic:
-    """The order-p^2 kinetic operator of each continuum colour (see the module docstring)."""
+def block_kinetic_coefficients(*, block_sizes, sigma_blocks, sigma_v: float = 1.0) -> BlockKinetic:
+    """The order-p^2 kinetic operator of each continuum colour (see the module docstring).
+
+    Computed through logarithms, so A stays meaningful where its powers over- or underflow.
+
+    Examples
+    --------
+    >>> kin = block_kinetic_coefficients(block_sizes=(1,), sigma_blocks=(1.0,), sigma_v=1.0)
+    >>> round(kin.masses[0], 12)   # m^2 = 2 sigma_w^2 / d_in
+    2.0
+    """
     sizes, sigmas = _validated_blocks(block_sizes, sigma_blocks)
-    sigma_w = check_real("sigma_w", sigma_w, positive=True)
+    sigma_v = check_real("sigma_v", sigma_v, positive=True)
     d_in = sum(sizes)
-    log_a = -2.0 * math.log(sigma_w) + sum(0.5 * dc * math.log(s**2 / (2 * math.pi * d_in)) for dc, s in zip(sizes, sigmas))
+    log_a = -2.0 * math.log(sigma_v) + sum(0.5 * dc * math.log(s**2 / (2 * math.pi * d_in)) for dc, s in zip(sizes, sigmas))
     mass_term = math.exp(log_a)
     a = tuple(mass_term * d_in / (2.0 * s**2) for s in sigmas)
-    return BlockKinetic(mass_term=mass_term, a=a, masses=tuple(2.0 * s**2 / d_in for s in sigmas))
+    return BlockKinetic(mass_term=mass_term, a=a, masses=tuple(2.0 * s**2 / d_in for s in sigmas), block_sizes=sizes)
 
 
 @dataclass(frozen=True)
@@ -127,39 +140,50 @@ class BlockGaussNetwork:
     ----------
     block_sizes : tuple of int
         (D_1, ..., D_d), every D_c >= 1; d_in = sum D_c.
-    sigma_blocks : tuple of float
-        (sigma_1, ..., sigma_d) > 0, W0 of block c ~ N(0, sigma_c^2 / d_in).
+    sigma_blocks : tuple of float, optional
+        (sigma_1, ..., sigma_d) > 0, W0 of block c ~ N(0, sigma_c^2 / d_in); default every sigma_c = sigma_w.
     width : int
         N >= 1.
     sigma_w : float
-        Output scale, W1 ~ N(0, sigma_w^2 / N).
+        First-layer scale (of every block without its own ``sigma_blocks`` entry), > 0.
     sigma_b : float
-        Bias scale (> 0 exactly when ``bias``).
-    bias : bool
+        Bias scale (biases exist exactly when sigma_b > 0).
+    bias : bool or None
+        None follows sigma_b; a contradicting value is refused.
+    sigma_v : float or None
+        Read-out scale, W1 ~ N(0, sigma_v^2 / N); None means sigma_v = sigma_w.
 
     Implements the NetworkSpec protocol: inputs of shape (P, d_in).
+
+    Examples
+    --------
+    >>> net = BlockGaussNetwork((1, 2), sigma_blocks=(1.0, 2.0), width=4)
+    >>> net.sample_outputs(np.zeros((3, 3)), 5, np.random.default_rng(0)).shape
+    (5, 3)
     """
 
     block_sizes: tuple
-    sigma_blocks: tuple
+    sigma_blocks: tuple | None = None
     width: int = 1
     sigma_w: float = 1.0
     sigma_b: float = 0.0
-    bias: bool = False
+    bias: bool | None = None
+    sigma_v: float | None = None
 
     def __post_init__(self):
-        sizes, sigmas = _validated_blocks(self.block_sizes, self.sigma_blocks)
+        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        sigma_blocks = self.sigma_blocks
+        if sigma_blocks is None:
+            sizes = _positive_tuple("block_sizes", self.block_sizes, lambda n, v: check_int(n, v, minimum=1))
+            sigma_blocks = (self.sigma_w,) * len(sizes)
+        sizes, sigmas = _validated_blocks(self.block_sizes, sigma_blocks)
         object.__setattr__(self, "block_sizes", sizes)
         object.__setattr__(self, "sigma_blocks", sigmas)
         object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
-        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, minimum=0.0))
-        object.__setattr__(self, "sigma_b", check_real("sigma_b", self.sigma_b, minimum=0.0))
-        if not isinstance(self.bias, bool):
-            raise InvalidTypeError(f"bias must be True or False, got {self.bias!r}")
-        if self.bias != (self.sigma_b > 0):
-            raise InvalidArgumentError(
-                f"bias={self.bias} with sigma_b={self.sigma_b}: use bias=True with sigma_b > 0, or bias=False with sigma_b=0"
-            )
+        sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
+        object.__setattr__(self, "sigma_b", sigma_b)
+        object.__setattr__(self, "bias", bias)
+        object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
 
     @property
     def d_in(self) -> int:
@@ -167,12 +191,34 @@ class BlockGaussNetwork:
 
     def kernel(self, x, y) -> np.ndarray:
         """The exact 2-point function :func:`block_gauss_kernel` of this network."""
-        return block_gauss_kernel(x, y, block_sizes=self.block_sizes, sigma_w=self.sigma_w,
-                                  sigma_blocks=self.sigma_blocks, sigma_b=self.sigma_b)
+        return block_gauss_kernel(x, y, block_sizes=self.block_sizes, sigma_blocks=self.sigma_blocks,
+                                  sigma_v=self.sigma_v, sigma_b=self.sigma_b)
+
+    def kernel_w(self, x, y) -> np.ndarray:
+        """K_w = K - sigma_b^2."""
+        return block_gauss_kernel(x, y, block_sizes=self.block_sizes, sigma_blocks=self.sigma_blocks,
+                                  sigma_v=self.sigma_v, sigma_b=0.0)
+
+    def kernel_matrix(self, inputs) -> np.ndarray:
+        """The (P, P) matrix K(x_a, x_b), equal to the exact 2-point function at every width."""
+        x = self.check_inputs(inputs)
+        return self.kernel(x[:, None, :], x[None, :, :])
+
+    def gauss_kernel_widths(self) -> np.ndarray:
+        """alpha_i with K_w(x, y) = sigma_v^2 exp(-sum_i alpha_i (x_i - y_i)^2): sigma_c^2/(2 d_in) on block c."""
+        return np.repeat(np.asarray(self.sigma_blocks) ** 2, self.block_sizes) / (2.0 * self.d_in)
+
+    def kinetic_coefficients(self) -> BlockKinetic:
+        """The order-p^2 kinetic operator per block, :func:`block_kinetic_coefficients`."""
+        return block_kinetic_coefficients(block_sizes=self.block_sizes, sigma_blocks=self.sigma_blocks,
+                                          sigma_v=self.sigma_v)
 
     def check_inputs(self, inputs) -> np.ndarray:
         """Return ``inputs`` as a float array of shape (P, d_in); raise naming both shapes."""
-        x = np.asarray(inputs, dtype=float)
+        try:
+            x = np.asarray(inputs, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise InvalidTypeError(f"inputs must be an array of numbers, got {type(inputs).__name__}: {exc}") from None
         if x.ndim != 2 or x.shape[1] != self.d_in or x.shape[0] == 0:
             raise InvalidArgumentError(
                 f"inputs must have shape (P, {self.d_in}) with P >= 1 for block_sizes={self.block_sizes}, got {x.shape}"
@@ -197,7 +243,7 @@ class BlockGaussNetwork:
             z = np.einsum("mjk,pk->mjp", w0, x)
             if self.bias:
                 z += self.sigma_b * rng.standard_normal((m, self.width, 1))
-            w1 = rng.standard_normal((m, self.width)) * (self.sigma_w / math.sqrt(self.width))
+            w1 = rng.standard_normal((m, self.width)) * (self.sigma_v / math.sqrt(self.width))
             out[start:start + m] = np.einsum("mj,mjp->mp", w1, np.exp(z - log_norm))
             if self.bias:
                 out[start:start + m] += self.sigma_b * rng.standard_normal((m, 1))

@@ -1,6 +1,6 @@
 """Exact finite-width correlators of the single-hidden-layer scalar network (oracles).
 
-The network (theory.md 1.1) is ``f(x) = b1 + sum_j W1_j h_j(x)`` with ``h_j(x) = act(z_j(x))``,
+The network (docs/theory/nn_qft.md) is ``f(x) = b1 + sum_j W1_j h_j(x)`` with ``h_j(x) = act(z_j(x))``,
 ``z_j(x) = W0_j . x + b0_j``, ``W0 ~ N(0, sigma_w^2/d_in)``, ``b0, b1 ~ N(0, sigma_b^2)``,
 ``W1 ~ N(0, sigma_w^2/N)``. The hidden units are iid, so every correlator reduces to Gaussian
 expectations over the preactivations of *one* unit, which are jointly Gaussian with covariance
@@ -47,14 +47,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy.special import erf, gammaln
+from scipy.special import gammaln
 
-from ._checks import check_array, check_choice, check_int, check_real
-from .correlators import pairings
-from .errors import InvalidArgumentError
+from .._checks import check_array, check_choice, check_int, check_real
+from ..errors import InvalidArgumentError, InvalidTypeError
+from ..networks.activations import get_activation
+from ..networks.blocks import BlockGaussNetwork
+from ..networks.scalar import ScalarNetwork
+from .wick import pairings
 
 __all__ = [
-    "EXACT_ACTIVATIONS",
     "HiddenMoments",
     "preactivation_covariance_matrix",
     "gaussian_product_expectation",
@@ -62,9 +64,9 @@ __all__ = [
     "two_point_exact",
     "g4_connected_exact",
     "g6_connected_exact",
+    "g4_connected_oracle",
 ]
 
-EXACT_ACTIVATIONS = ("gauss", "exp", "erf", "relu")
 
 # Gauss-Hermite nodes per direction, by the rank of the preactivation covariance: enough for the
 # erf-net to converge to ~1e-12 at s of order 1, and bounded so that n^rank stays below ~1e6.
@@ -168,13 +170,8 @@ def _hermite_grid(rank, nodes):
 
 
 def _act(activation, z, variance):
-    if activation == "erf":
-        return erf(z)
-    if activation == "relu":
-        return np.maximum(z, 0.0)
-    if activation == "gauss":
-        return np.exp(z - variance)
-    return np.exp(z)
+    act = get_activation(activation)
+    return act(z - variance if act.normalised else z.copy())
 
 
 def _hermite(activation, factor, rank, nodes, variances):
@@ -242,7 +239,7 @@ def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     value, error : ndarray, shape (...)
         The expectation and an estimate of its absolute quadrature error.
     """
-    activation = check_choice("activation", activation, EXACT_ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     cov = check_array("cov", cov)
     if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2]:
         raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
@@ -305,7 +302,7 @@ def hidden_moments(activation, inputs, *, sigma_w, sigma_b=0.0, bias=True, nodes
     >>> float(m.product), float(m.second[0, 1])
     (1.0, 1.0)
     """
-    activation = check_choice("activation", activation, EXACT_ACTIVATIONS)
+    activation = get_activation(activation, closed_kernel=True).name
     cov = preactivation_covariance_matrix(inputs, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias)
     n = cov.shape[-1]
     pairs = np.stack(
@@ -355,7 +352,7 @@ def two_point_exact(activation, x, y, *, sigma_w, sigma_b=0.0, bias=True, nodes=
 def g4_connected_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.0, bias=True, nodes=None):
     """Exact connected 4-point function of the single-hidden-layer network at width N.
 
-    ``G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]`` (theory.md 1.2).
+    ``G4c = (sigma_w^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]`` (docs/theory/nn_qft.md).
     It does not depend on the output bias b1; sigma_b enters through the preactivations.
 
     Parameters
@@ -417,3 +414,47 @@ def g6_connected_exact(activation, x1, x2, x3, x4, x5, x6, *, width, sigma_w, si
             term = term * c[..., a, b]
         triple = triple + term
     return sigma_w_**6 / width**2 * (15.0 * full.product - 3.0 * four_two + 2.0 * triple)
+
+
+def g4_connected_oracle(network, x1, x2, x3, x4, *, nodes=None) -> np.ndarray:
+    """The exact connected 4-point function of a network spec, where an oracle exists.
+
+    - :class:`~tensornn.networks.scalar.ScalarNetwork`: :func:`g4_connected_exact`, with the read-out
+      scale: ``G4c = (sigma_v^4/N) [3 E(h1 h2 h3 h4) - sum_pairings C C]``.
+    - :class:`~tensornn.networks.blocks.BlockGaussNetwork`: the same formula with the block
+      preactivation covariance ``s_ij = sigma_b^2 + sum_c sigma_c^2 x_i^c . x_j^c / d_in`` (closed form).
+
+    Parameters
+    ----------
+    network : ScalarNetwork or BlockGaussNetwork
+    x1, x2, x3, x4 : array_like, shape (..., d_in)
+    nodes : int, optional
+        Quadrature nodes (erf and relu scalar networks).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Raises
+    ------
+    InvalidTypeError
+        A network family without an exact oracle here (measure it by sampling instead).
+    """
+    if isinstance(network, ScalarNetwork):
+        g4 = g4_connected_exact(network.activation, x1, x2, x3, x4, width=network.width, sigma_w=network.sigma_w,
+                                sigma_b=network.sigma_b, nodes=nodes)
+        return (network.sigma_v / network.sigma_w) ** 4 * g4
+    if isinstance(network, BlockGaussNetwork):
+        x = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
+        if x.shape[-1] != network.d_in:
+            raise InvalidArgumentError(f"inputs must have d_in = {network.d_in} components, got {x.shape[-1]}")
+        scales = np.repeat(np.asarray(network.sigma_blocks) ** 2, network.block_sizes) / network.d_in
+        cov = network.sigma_b**2 + np.einsum("...id,d,...jd->...ij", x, scales, x)
+        product = _closed_form("gauss", cov)
+        pair = np.exp(cov - 0.5 * (np.einsum("...ii->...i", cov)[..., :, None] + np.einsum("...ii->...i", cov)[..., None, :]))
+        wick = pair[..., 0, 1] * pair[..., 2, 3] + pair[..., 0, 2] * pair[..., 1, 3] + pair[..., 0, 3] * pair[..., 1, 2]
+        return network.sigma_v**4 / network.width * (3.0 * product - wick)
+    raise InvalidTypeError(
+        f"no exact 4-point oracle for {type(network).__name__}; estimate it from an ensemble "
+        "(tensornn.networks.sample_ensemble and tensornn.correlators.four_point)"
+    )

@@ -1,4 +1,4 @@
-"""Active against passive RG for Gauss-nets (theory.md 1.4): do networks at different sigma_w lie on one trajectory?
+"""Active against passive RG for Gauss-nets (docs/theory/nn_qft.md): do networks at different sigma_w lie on one trajectory?
 
 Two readings of "renormalisation group" for a one-hidden-layer Gauss-net of width N in d_in dimensions:
 
@@ -15,7 +15,7 @@ Normalisation (both sides): the field is ``phi = sqrt(Z) f`` with Z of the Gauss
 ``A = sigma_w^-2 (sigma_w^2/(2 pi d_in))^{d_in/2}`` (:func:`tensornn.kernels.gauss_fourier`), so that the
 kinetic term is ``p^2 + m^2``; then ``u4 = Z^-2 u4_f`` where ``u4_f = -G4c/int prod K_w`` is the amputated
 coupling of the network output f (``f^4/4!`` normalisation, :mod:`tensornn.couplings`). In this
-normalisation the active u4 scales as ``sigma_w^(4 - d_in)`` (theory.md 1.4).
+normalisation the active u4 scales as ``sigma_w^(4 - d_in)`` (docs/theory/nn_qft.md, the active family).
 
 The overlay compares, at the grid values of sigma_w inside the passive range, the passive
 ``u4(k(sigma_w))`` with the active ``u4(sigma_w)``: ratios with errors, the chi^2 of the difference
@@ -34,12 +34,18 @@ import math
 import time
 import numpy as np
 
-from ._checks import check_array, check_int, check_real, root_entropy
-from .couplings import fit_power_law, inputs_from_rescaled, u4_exact, u4_from_measurement
-from .errors import InvalidArgumentError, InvalidTypeError
-from .kernels import gauss_fourier
-from .passive_flow import PassiveFlow, passive_flow
-from .rg_results import ActivePassiveCase, ActivePassiveResult, ActiveSeries
+from scipy.stats import chi2 as chi2_law
+from tqdm.auto import tqdm
+
+from .._checks import check_array, check_int, check_real
+from .._random import child_seed, root_entropy
+from ..couplings.fits import fit_power_law
+from ..couplings.normalisation import field_normalisation, inputs_from_rescaled
+from ..couplings.quartic import measure_u4
+from ..errors import InvalidArgumentError, InvalidTypeError
+from ..networks.scalar import ScalarNetwork
+from .passive import PassiveFlow, passive_flow
+from .results import ActivePassiveCase, ActivePassiveResult, ActiveSeries
 
 __all__ = ["ActiveSeries", "ActivePassiveCase", "ActivePassiveResult", "active_passive_experiment",
            "default_rescaled_inputs"]
@@ -62,26 +68,15 @@ def default_rescaled_inputs(d_in, radii=DEFAULT_RADII) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-def _child_seed(entropy, case, point) -> int:
-    return int(np.random.SeedSequence(entropy, spawn_key=(case, point)).generate_state(1, np.uint64)[0])
-
-
 def _measure(d_in, width, sigma_w, y, n_networks, seed, executor, callback):
-    """Z-normalised u4 (MC, stderr) and its exact value at one sigma_w."""
-    from .correlators import four_point
-    from .ensemble import sample_ensemble
-    from .networks import ScalarNetwork
-
+    """Z-normalised u4 (MC, stderr) and its exact value at one sigma_w, at the rescaled inputs y."""
     x = inputs_from_rescaled(y, sigma_w=sigma_w)
-    net = ScalarNetwork("gauss", d_in=d_in, width=width, sigma_w=sigma_w, sigma_b=0.0, bias=False)
-    moments = sample_ensemble(net, x, n_networks, seed=seed, tuples=[(0, 1, 2, 3)], executor=executor,
-                              progress=callback)
-    est = four_point(moments, (0, 1, 2, 3), connected=True, warn=False)
-    u4 = u4_from_measurement("gauss", *x, delta_g4=est.value, delta_g4_error=est.stderr, sigma_w=sigma_w,
-                             bias=False)
-    exact = float(u4_exact("gauss", *x, width=width, sigma_w=sigma_w, bias=False))
-    z2 = gauss_fourier(sigma_w, d_in).Z ** 2
-    return float(u4.value) / z2, float(u4.error) / z2, exact / z2
+    net = ScalarNetwork("gauss", d_in=d_in, width=width, sigma_w=sigma_w)
+    est = measure_u4(net, x, [(0, 1, 2, 3)], n_networks, seed=seed, subtract="connected", executor=executor,
+                     progress=callback)
+    norm = field_normalisation(net)
+    return (float(norm.to_field(est.value[0], 4)), float(norm.to_field(est.error[0], 4)),
+            float(norm.to_field(est.exact[0], 4)))
 
 
 def _monotone(flow: PassiveFlow):
@@ -160,8 +155,6 @@ def _chi2(diff, e_act, e_pass):
         chi2 = float(diff @ np.linalg.solve(cov, diff))
     except np.linalg.LinAlgError:
         return float("nan"), float("nan")
-    from scipy.stats import chi2 as chi2_law
-
     return chi2, float(chi2_law.sf(chi2, len(diff)))
 
 
@@ -169,8 +162,6 @@ def _progress(progress, total):
     if progress is None or progress is False:
         return None, None
     if progress is True:
-        from tqdm.auto import tqdm
-
         bar = tqdm(total=total, unit="net", unit_scale=True, desc="active/passive RG")
         return bar.update, bar.close
     if callable(progress):
@@ -196,7 +187,7 @@ def active_passive_experiment(
     executor=None,
     progress=None,
 ) -> ActivePassiveResult:
-    """Run the active/passive RG experiment of theory.md 1.4 for Gauss-nets.
+    """Run the active/passive RG experiment of docs/theory/nn_qft.md for Gauss-nets.
 
     For every ``d_in`` and width N:
 
@@ -300,7 +291,7 @@ def active_passive_experiment(
     try:
         for ci, (d_in, width) in enumerate((d, n) for d in d_ins for n in widths):
             y = default_rescaled_inputs(d_in, radii)
-            ir_seed = _child_seed(entropy, ci, 0)
+            ir_seed = child_seed(entropy, ci, 0)
             u4_ir, e_ir, ex_ir = _measure(d_in, width, sigma0, y, n_networks, ir_seed, executor, callback)
             central = passive_flow(d_in, sigma0, u4_ir, u6_ir=u6, **flow_kw)
             band = tuple(passive_flow(d_in, sigma0, u4_ir + s * e_ir, u6_ir=u6, **flow_kw) for s in (-1.0, 1.0))
@@ -317,7 +308,7 @@ def active_passive_experiment(
                                f"(top {top:.6g}); active grid set to [sigma_w0, 2 sigma_w0]")
                     top = 2 * sigma0
                 sig = np.geomspace(sigma0, top, n_points)
-            seeds = tuple(_child_seed(entropy, ci, j + 1) for j in range(len(sig)))
+            seeds = tuple(child_seed(entropy, ci, j + 1) for j in range(len(sig)))
             rows = np.array([_measure(d_in, width, float(s), y, n_networks, sd, executor, callback)
                              for s, sd in zip(sig, seeds)])
             u4, err, ex = rows.T
@@ -327,7 +318,7 @@ def active_passive_experiment(
             except InvalidArgumentError as exc:
                 fit, fit_msg = None, f"active fit failed: {exc}"
             predicted = float(np.log(ex[-1] / ex[0]) / np.log(sig[-1] / sig[0]))
-            active = ActiveSeries(d_in, width, sig, u4, err, ex, np.array([gauss_fourier(s, d_in).Z for s in sig]),
+            active = ActiveSeries(d_in, width, sig, u4, err, ex, np.array([field_normalisation(ScalarNetwork("gauss", d_in, 1, float(s))).Z for s in sig]),
                                   fit, predicted, seeds, fit_msg)
             # overlay on the grid points inside the passive range
             p_c = _at(central, sig)

@@ -1,6 +1,6 @@
 """The passive RG reading of a Gauss-net: the scalar LPA flow integrated upward from infrared network data.
 
-Passive RG (theory.md 1.4): the network is fixed and the scale k runs. Only the infrared end is known,
+Passive RG (docs/theory/nn_qft.md): the network is fixed and the scale k runs. Only the infrared end is known,
 so the flow starts at ``k_IR`` (small compared with the mass) with the data of the network at weight
 scale ``sigma_w0`` and is integrated *upward*. The theory is the engine's scalar field: one real field,
 one local continuum colour of dimension ``D = d_in`` (momenta conjugate to the network inputs x),
@@ -8,21 +8,20 @@ the Litim regulator, eta = 0, and the truncation
 
     U_k(phi) = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!,
 
-whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce theory.md 4.5:
-``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the Z-normalised network output
-``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)`` (theory.md 1.4,
-:func:`tensornn.kernels.gauss_fourier`); the infrared data are
+whose beta functions are derived by :func:`tensornn.flow.derive_flow` (they reproduce the scalar
+anchors of docs/theory/flow.md: ``d_t u2 = -V_D k^{D+2} u4/(k^2 + u2)^2``, ...). The field is the
+Z-normalised network output ``phi = sqrt(Z) f``, so that the kinetic term is ``(p^2 + m^2)``
+(:mod:`tensornn.couplings.normalisation`); the infrared data are
 
     u2(k_IR) = m^2 = 2 sigma_w0^2 / d_in,   u4(k_IR) = Z^-2 u4_f,   u6(k_IR) = u6 (stated),
 
 with ``u4_f`` the amputated quartic coupling of the network in the f^4/4! normalisation
-(:mod:`tensornn.couplings`). The running mass is read as a weight scale,
-``sigma_w(k) = sqrt(d_in u2(k) / 2)``.
+(:func:`tensornn.couplings.measure_u4`). The running mass is read as a weight scale,
+``sigma_w(k) = sqrt(d_in u2(k) / 2)`` (:func:`tensornn.couplings.normalisation.sigma_w_of_mass`).
 
-Numerics: the flow is integrated in units of the infrared mass (k/m0 and u_n m0^{-[u_n]}, with the
-canonical dimensions of the engine) so that the blow-up bound of :func:`tensornn.flow.run_flow` is
-independent of sigma_w0; the range of validity ``1 + u2/k^2 > 0`` is checked along the way and a
-pole is a status, never an exception.
+The integration is :func:`tensornn.flow.trajectory.run_from_ir` in units of the infrared mass m0, so
+that the blow-up bound does not depend on sigma_w0; the range of validity ``1 + u2/k^2 > 0`` is
+checked along the way and a pole is a status, never an exception.
 
 References
 ----------
@@ -38,22 +37,25 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._checks import check_int, check_real
-from .errors import InvalidArgumentError
-from .kernels import gauss_fourier
+from .._checks import check_int, check_real
+from .._json import finite
+from ..couplings.normalisation import engine_coupling, potential_coupling, sigma_w_of_mass
+from ..errors import InvalidArgumentError
+from ..flow.betas import derive_flow
+from ..flow.trajectory import run_from_ir
+from ..networks.blocks import block_kinetic_coefficients
+from ..theory.colours import ContinuumColour
+from ..theory.field_theory import Theory
+from ..theory.truncations import scalar_truncation
 
 __all__ = ["PassiveFlow", "passive_flow", "scalar_flow"]
 
-# couplings of the engine's action (sum_n g_n phi^n) -> u_n of U = sum_n u_n phi^n/n!
-_FACTORIALS = np.array([2.0, 24.0, 720.0])
+_LEGS = np.array([2, 4, 6])
 
 
 @lru_cache(maxsize=None)
 def scalar_flow(d_in: int):
     """The engine's derived flow of the real scalar in D = d_in (Litim, phi^2 + phi^4 + phi^6), cached."""
-    from .flow import derive_flow
-    from .theory import ContinuumColour, Theory, scalar_truncation
-
     return derive_flow(Theory((ContinuumColour(d_in),), "real", scalar_truncation(3)))
 
 
@@ -104,8 +106,7 @@ class PassiveFlow:
 
     @property
     def sigma_w(self) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(self.d_in * self.u2 / 2.0)
+        return sigma_w_of_mass(self.u2, self.d_in)
 
     @property
     def u2_dimensionless(self) -> np.ndarray:
@@ -115,11 +116,11 @@ class PassiveFlow:
     def slope_ir(self) -> float:
         """``d ln|u4| / d ln sigma_w`` at ``k_IR`` from the beta functions (the IR end of the trajectory).
 
-        With the anchors of theory.md 4.5 it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
+        With the scalar anchors (docs/theory/flow.md) it tends to ``-12 + 2 u6 u2/u4^2`` as ``k_IR -> 0``.
         """
         flow = scalar_flow(self.d_in)
-        g = np.array([self.u2[0], self.u4[0], self.u6[0]]) / _FACTORIALS
-        beta = flow.beta_dimensionful(math.log(self.k[0]), g) * _FACTORIALS
+        g = engine_coupling([self.u2[0], self.u4[0], self.u6[0]], _LEGS)
+        beta = potential_coupling(flow.beta_dimensionful(math.log(self.k[0]), g), _LEGS)
         if self.u4[0] == 0.0 or beta[0] == 0.0:
             return float("nan")
         return float((beta[1] / self.u4[0]) / (beta[0] / (2.0 * self.u2[0])))
@@ -128,7 +129,7 @@ class PassiveFlow:
         return {
             "d_in": self.d_in, "sigma_w0": self.sigma_w0, "u2_ir": self.u2_ir, "u4_ir": self.u4_ir,
             "u6_ir": self.u6_ir, "k": self.k.tolist(), "u2": self.u2.tolist(), "u4": self.u4.tolist(),
-            "u6": self.u6.tolist(), "sigma_w": [None if not np.isfinite(s) else float(s) for s in self.sigma_w],
+            "u6": self.u6.tolist(), "sigma_w": [finite(s) for s in self.sigma_w],
             "status": self.status, "message": self.message, "violated": self.violated, "k_ir": self.k_ir,
             "k_uv": self.k_uv, "k_stop_reached": self.k_stop_reached,
             "normalisation": "phi = sqrt(Z) f; U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!",
@@ -187,8 +188,6 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     >>> res.status, float(res.u2[-1]), float(res.u4[-1])
     ('completed', 2.0, 0.0)
     """
-    from .flow import run_flow
-
     d_in = check_int("d_in", d_in, minimum=1)
     sigma_w0 = check_real("sigma_w0", sigma_w0, positive=True)
     u4_ir = check_real("u4_ir", u4_ir)
@@ -201,18 +200,14 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
             f"k_ir_ratio={k_ir_ratio}, k_uv_ratio={k_uv_ratio}; swap them"
         )
     n_points = check_int("n_points", n_points, minimum=2)
-    mass2 = gauss_fourier(sigma_w0, d_in).mass2
+    mass2 = block_kinetic_coefficients(block_sizes=(d_in,), sigma_blocks=(sigma_w0,)).masses[0]
     m0 = math.sqrt(mass2)
-    flow = scalar_flow(d_in)
-    dims = flow.dimensions  # canonical dimensions of g2, g4, g6: 2, 4 - D, 6 - 2D
-    unit = m0**dims
     u2 = mass2 if u2_ir is None else check_real("u2_ir", u2_ir)
-    u_ir = np.array([u2, u4_ir, u6_ir])
-    res = run_flow(flow, u_ir / _FACTORIALS / unit, k_start=k_ir_ratio, k_stop=k_uv_ratio,
-                   n_points=n_points, rtol=rtol, atol=atol)
-    u = res.couplings * (_FACTORIALS * unit)[:, None]
+    traj = run_from_ir(scalar_flow(d_in), {2: u2, 4: u4_ir, 6: u6_ir}, k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0,
+                       unit=m0, n_points=n_points, rtol=rtol, atol=atol)
     return PassiveFlow(
-        d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=res.k * m0,
-        u2=u[0], u4=u[1], u6=u[2], status=res.status, message=res.message.replace("k = ", "k/m0 = "),
-        k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0, k_stop_reached=res.k_stop_reached * m0, violated=res.violated,
+        d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=traj.k,
+        u2=traj.potential(2), u4=traj.potential(4), u6=traj.potential(6), status=traj.status,
+        message=traj.message.replace("k/unit = ", "k/m0 = "), k_ir=k_ir_ratio * m0, k_uv=k_uv_ratio * m0,
+        k_stop_reached=traj.k_stop_reached, violated=traj.violated,
     )

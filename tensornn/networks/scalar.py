@@ -1,0 +1,202 @@
+"""One-hidden-layer scalar networks: the ensembles of scalar NN-QFT.
+
+A :class:`ScalarNetwork` is the specification of an ensemble (docs/theory/nn_qft.md):
+
+    f(x) = b1 + sum_{j=1}^{N} W1_j act(z_j(x)),   z_j(x) = W0_j . x + b0_j,
+
+    W0 ~ N(0, sigma_w^2 / d_in),  b0 ~ N(0, sigma_b^2),  W1 ~ N(0, sigma_v^2 / N),  b1 ~ N(0, sigma_b^2),
+
+all independent, with ``sigma_v = sigma_w`` unless given (the vocabulary of :mod:`tensornn.networks.spec`).
+The biases exist exactly when sigma_b > 0. The Gauss-net is act(z(x)) = exp(z(x) - s(x, x)),
+s(x, x) = sigma_b^2 + sigma_w^2 |x|^2 / d_in, evaluated in log space so that sigma_w ~ 100 does not
+overflow.
+
+Besides sampling, the spec supplies what the one measurement path of :mod:`tensornn.couplings`
+needs: its kernel (the exact 2-point function), the Gaussian widths of the Gauss-net kernel (for
+the closed-form amputation) and, for the Gauss-net, its kinetic coefficients.
+
+References
+----------
+Halverson, Maiti, Stoner, arXiv:2008.08601; Neal, "Bayesian learning for neural networks" (1996).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._checks import check_array, check_int, check_real
+from ..errors import InvalidArgumentError, InvalidTypeError
+from .activations import get_activation
+from .blocks import BlockKinetic, block_kinetic_coefficients
+from .kernels import kernel_w
+from .spec import resolve_bias, resolve_readout
+
+__all__ = ["ScalarNetwork"]
+
+
+@dataclass(frozen=True)
+class ScalarNetwork:
+    """A one-hidden-layer network family with Gaussian parameter laws.
+
+    Parameters
+    ----------
+    activation : {"gauss", "exp", "erf", "relu"}
+        Hidden activation (:mod:`tensornn.networks.activations`); "gauss" is the Gauss-net.
+    d_in : int
+        Input dimension, >= 1.
+    width : int
+        Hidden width N, >= 1.
+    sigma_w : float
+        First-layer weight scale, finite and > 0.
+    sigma_b : float, optional
+        Bias scale, finite and >= 0 (default 0: no biases).
+    bias : bool or None, optional
+        None (default) follows sigma_b; True with sigma_b = 0 or False with sigma_b > 0 is refused.
+    sigma_v : float or None, optional
+        Read-out scale (W1 ~ N(0, sigma_v^2/N)); None means sigma_v = sigma_w.
+
+    Raises
+    ------
+    InvalidArgumentError, InvalidTypeError
+        Unknown activation (the message lists the valid names), width < 1, non-integer sizes,
+        negative or non-finite scales, a bias flag that contradicts sigma_b.
+
+    Examples
+    --------
+    >>> net = ScalarNetwork("erf", d_in=1, width=10, sigma_w=1.0)
+    >>> net.sample_outputs([[0.1], [0.2]], 3, np.random.default_rng(0)).shape
+    (3, 2)
+    """
+
+    activation: str
+    d_in: int
+    width: int
+    sigma_w: float
+    sigma_b: float = 0.0
+    bias: bool | None = None
+    sigma_v: float | None = None
+
+    def __post_init__(self):
+        get_activation(self.activation, closed_kernel=True)
+        object.__setattr__(self, "d_in", check_int("d_in", self.d_in, minimum=1))
+        object.__setattr__(self, "width", check_int("width", self.width, minimum=1))
+        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
+        object.__setattr__(self, "sigma_b", sigma_b)
+        object.__setattr__(self, "bias", bias)
+        object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
+
+    @property
+    def effective_sigma_b(self) -> float:
+        """The bias scale of the ensemble (0 without biases); kept for compatibility, equal to sigma_b."""
+        return self.sigma_b
+
+    @property
+    def _readout_ratio2(self) -> float:
+        # every kernel formula is written with sigma_v = sigma_w; a separate read-out rescales K_w by this
+        return (self.sigma_v / self.sigma_w) ** 2
+
+    def check_inputs(self, inputs) -> np.ndarray:
+        """Validate inputs and return them as a float array of shape (P, d_in).
+
+        A 1-d array is read as P scalar inputs when ``d_in == 1`` and as one input when its
+        length is ``d_in > 1``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            NaN/inf entries, no inputs, or a last axis that is not d_in.
+        """
+        x = check_array("inputs", inputs)
+        if x.ndim == 0:
+            x = x.reshape(1, 1)
+        elif x.ndim == 1:
+            x = x[:, None] if self.d_in == 1 else x[None, :]
+        if x.ndim != 2 or x.shape[1] != self.d_in:
+            raise InvalidArgumentError(
+                f"inputs must have shape (P, d_in) = (P, {self.d_in}), got shape {x.shape}; "
+                "put one input per row"
+            )
+        if x.shape[0] == 0:
+            raise InvalidArgumentError("inputs must contain at least one input, got none")
+        return x
+
+    # ------------------------------------------------------------------ the free theory and its oracles
+    def kernel_w(self, x, y) -> np.ndarray:
+        """K_w(x, y) = K - sigma_b^2 = sigma_v^2 E[act(z(x)) act(z(y))], broadcast over leading axes."""
+        return self._readout_ratio2 * kernel_w(self.activation, x, y, sigma_w=self.sigma_w, sigma_b=self.sigma_b)
+
+    def kernel_matrix(self, inputs) -> np.ndarray:
+        """The (P, P) matrix K(x_a, x_b) of this ensemble, equal to its exact 2-point function."""
+        x = self.check_inputs(inputs)
+        return self.sigma_b**2 + self.kernel_w(x[:, None, :], x[None, :, :])
+
+    def gauss_kernel_widths(self) -> np.ndarray | None:
+        """For the Gauss-net, alpha_i with K_w(x, y) = sigma_v^2 exp(-sum_i alpha_i (x_i - y_i)^2); else None.
+
+        alpha_i = sigma_w^2 / (2 d_in) for every component. The amputation of :mod:`tensornn.couplings`
+        uses it to integrate in closed form; other kernels are integrated numerically.
+        """
+        if self.activation != "gauss":
+            return None
+        return np.full(self.d_in, self.sigma_w**2 / (2.0 * self.d_in))
+
+    def kinetic_coefficients(self) -> BlockKinetic:
+        """The Gauss-net's kinetic operator to order p^2: 1/K_w(p) = A + a p^2 + O(p^4) (one colour).
+
+        Raises
+        ------
+        InvalidArgumentError
+            For activations other than "gauss", whose kernels are not translation invariant.
+        """
+        if self.activation != "gauss":
+            raise InvalidArgumentError(
+                f"kinetic coefficients exist for the translation-invariant Gauss-net only, got activation="
+                f"{self.activation!r}; use activation='gauss'"
+            )
+        return block_kinetic_coefficients(block_sizes=(self.d_in,), sigma_blocks=(self.sigma_w,), sigma_v=self.sigma_v)
+
+    # ------------------------------------------------------------------ sampling
+    def sample_outputs(self, inputs, n_networks, rng) -> np.ndarray:
+        """Draw ``n_networks`` independent networks from ``rng`` and evaluate them on ``inputs``.
+
+        The draws are made in a fixed order (W0, b0, W1, b1; the biases only when sigma_b > 0),
+        so the outputs depend only on the generator state, ``n_networks`` and the inputs.
+        Memory is O(n_networks * width * P): stream large ensembles with
+        :func:`tensornn.networks.sampling.sample_ensemble`.
+
+        Parameters
+        ----------
+        inputs : array_like, shape (P, d_in)
+        n_networks : int, >= 1
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        ndarray, shape (n_networks, P)
+        """
+        x = self.check_inputs(inputs)
+        n = check_int("n_networks", n_networks, minimum=1)
+        if not isinstance(rng, np.random.Generator):
+            raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        width, d_in = self.width, self.d_in
+        w0 = rng.standard_normal((n, width, d_in))
+        w0 *= self.sigma_w / np.sqrt(d_in)
+        z = w0[:, :, 0, None] * x[:, 0] if d_in == 1 else np.matmul(w0, x.T)  # (n, width, P)
+        if self.bias:
+            b0 = rng.standard_normal((n, width, 1))
+            b0 *= self.sigma_b
+            z += b0
+        activation = get_activation(self.activation)
+        if activation.normalised:  # Gauss-net: subtract s(x, x) before exp, in log space
+            z -= self.sigma_b**2 + self.sigma_w**2 * np.einsum("pi,pi->p", x, x) / d_in
+        h = activation(z)
+        w1 = rng.standard_normal((n, 1, width))
+        w1 *= self.sigma_v / np.sqrt(width)
+        with np.errstate(invalid="ignore", over="ignore"):  # overflowed Exp-nets give inf/NaN, reported by status
+            out = np.matmul(w1, h)[:, 0, :]
+        if self.bias:
+            out += self.sigma_b * rng.standard_normal((n, 1))
+        return out
