@@ -154,17 +154,15 @@ class ModeCount:
             return float("nan")
         return (np.log(hi) - np.log(lo)) / (np.log1p(r) - np.log1p(-r))
 
-    def regulated_sums(self, regulator, x: float, w, n: int, s: float, nodes: int = QUADRATURE_NODES):
-        """sum_a of the regulator's kernels over the modes of S, at x = k^s and masses w = m/x.
-
-        Returns (f0, f1, d0, d1), each of the shape of ``w``, such that
-        L_n^S = x^(1-n) (f0 + eta f1) and dL_n^S/de = x^(-n) (d0 + eta d1) (see the module docstring).
-        """
-        w = np.atleast_1d(np.asarray(w, dtype=float))
+    def _mode_grid(self, regulator, x, nodes):
+        """(operands, axes, u, shape derivatives, scale) of the sums at x = k^s, cached for the last few x."""
+        key = (regulator.name, float(x), int(nodes))
+        cache = self.__dict__.setdefault("_grids", {})
+        if key in cache:
+            return cache[key]
         cut = regulator.support * x - self.offset
         if cut < 0:
-            zero = np.zeros_like(w)
-            return zero, zero, zero, zero
+            return None
         spectra = [c.spectrum(cut) for c in self.discrete]
         operands, axes = [], []
         energy = np.full((1,) * len(spectra), self.offset)
@@ -182,23 +180,46 @@ class ModeCount:
             operands.append(W)
             axes.append("q")
             scale *= self.prefactor * p * x**p  # N(y) = prefactor y^p: dN = prefactor p y^(p-1) dy, y = x v
-        size = energy.size
-        if size * w.size > MAX_GRID:
-            chunk = max(1, MAX_GRID // max(size, 1))
-            if size > MAX_GRID:
-                raise InvalidArgumentError(
-                    f"the smooth-regulator sum over the colours {sorted(self.subset)} needs {size} mode sums at "
-                    f"k^s = {x:.4g}, above the bound of {MAX_GRID}; give the lattice or SU(2) colours a cutoff, "
-                    "use fewer modes, or use the Litim regulator (mode counting)"
-                )
+        if energy.size > MAX_GRID:
+            raise InvalidArgumentError(
+                f"the smooth-regulator sum over the colours {sorted(self.subset)} needs {energy.size} mode sums at "
+                f"k^s = {x:.4g}, above the bound of {MAX_GRID}; give the lattice or SU(2) colours a cutoff, "
+                "use fewer modes, or use the Litim regulator (mode counting)"
+            )
+        u = energy / x
+        entry = (operands, "".join(axes), u, regulator.shape_derivatives(u), scale)
+        if len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[key] = entry
+        return entry
+
+    def regulated_sums(self, regulator, x: float, w, n: int, s: float, nodes: int = QUADRATURE_NODES):
+        """sum_a of the regulator's kernels over the modes of S, at x = k^s and masses w = m/x.
+
+        Returns (f0, f1, d0, d1), each of the shape of ``w``, such that
+        L_n^S = x^(1-n) (f0 + eta f1) and dL_n^S/de = x^(-n) (d0 + eta d1) (see the module docstring).
+        The four kernels are stacked and contracted with the degeneracy vectors (and quadrature
+        weights) in one compiled opt_einsum expression.
+        """
+        w = np.atleast_1d(np.asarray(w, dtype=float))
+        grid = self._mode_grid(regulator, x, nodes)
+        if grid is None:
+            zero = np.zeros_like(w)
+            return zero, zero, zero, zero
+        operands, axes, u, shape, scale = grid
+        if u.size * w.size > MAX_GRID:
+            chunk = max(1, MAX_GRID // u.size)
             parts = [self.regulated_sums(regulator, x, w[i:i + chunk], n, s, nodes) for i in range(0, w.size, chunk)]
             return tuple(np.concatenate([part[j] for part in parts]) for j in range(4))
-        u = energy / x
-        kernels = regulator.kernels(u[..., None], w, n, s)
-        grid = "".join(axes)
-        equation = ",".join(axes + [grid + "m"]) + "->m"
-        out = []
-        for f in kernels:
-            f = np.broadcast_to(f, u.shape + w.shape)
-            out.append(scale * opt_einsum.contract(equation, *operands, f))
-        return tuple(out)
+        expand = (...,) + (None,)
+        kernels = np.stack(regulator.kernels(u[expand], w, n, s, shape=tuple(f[expand] for f in shape)))
+        kernels = np.broadcast_to(kernels, (4,) + u.shape + w.shape)
+        expression = _expression(axes, tuple(len(g) for g in operands), kernels.shape)
+        return tuple(scale * expression(*operands, kernels))
+
+
+@lru_cache(maxsize=256)
+def _expression(axes, sizes, shape):
+    """Compiled contraction sum over the mode axes of degeneracies x kernels (4 kernels, m masses)."""
+    equation = ",".join(axes) + ("," if axes else "") + "k" + axes + "m->km"
+    return opt_einsum.contract_expression(equation, *[(n,) for n in sizes], shape)

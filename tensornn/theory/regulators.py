@@ -90,7 +90,7 @@ class Regulator:
         """(r, r', r'') at u (arrays of the shape of u)."""
         raise NotImplementedError
 
-    def kernels(self, u, w, n: int, s: float):
+    def kernels(self, u, w, n: int, s: float, shape=None):
         """Coefficients of the threshold summand and of its u-derivative, at modes u and masses w = m/x.
 
         With P = u + r(u) + w, A = s (r - u r'):
@@ -108,12 +108,14 @@ class Regulator:
             Threshold index (number of propagators plus one).
         s : float
             Exponent of x = k^s.
+        shape : tuple of ndarray, optional
+            (r, r', r'') at ``u`` when already computed.
 
         Returns
         -------
         f0, f1, d0, d1 : ndarray
         """
-        r, r1, r2 = self.shape_derivatives(u)
+        r, r1, r2 = self.shape_derivatives(u) if shape is None else shape
         a = s * (r - u * r1)
         a1 = -s * u * r2
         inv = 1.0 / (u + r + w)
