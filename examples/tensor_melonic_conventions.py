@@ -9,8 +9,11 @@ melonic projection, LPA'. Two tables in markdown:
    with the closed form where one is known (docs/flow.md derives them) and the difference to it.
 2. Regulator dependence: the root with g4* > 0 for the Litim and the exponential regulator
    R = Z E/(exp(E/k^s) - 1), in the LPA (eta = 0) and in the LPA' under both conventions, from a multi-start
-   search in the box mu in (-0.95, 3), g4 in (-0.2, 0.2). When no valid root exists the table says so and
-   names the roots that were found outside the range of validity.
+   search in the box mu in (-0.95, 3), g4 in (-0.2, 0.2) that also starts from the Litim roots. When no valid root exists the table says so and
+   names the roots that were found outside the range of validity. As a check independent of the root
+   solver, the last column counts the cells of a 120 x 120 grid (mu in [-0.95, 2], g4 in [1e-5, 0.3],
+   logarithmic in g4) inside the range of validity where both beta functions change sign (Litim / exponential):
+   a fixed point with g4* > 0 there shows up as a few such cells.
 
 Run: python examples/tensor_melonic_conventions.py
 """
@@ -88,8 +91,10 @@ def conventions_table(n_starts, family=FAMILY):
 
 def _regulator_roots(d, s, eta, convention, regulator, n_starts):
     preset = tensor_preset(rank=d, kinetic_power=s, eta=eta, regulator_eta=convention, regulator=regulator)
+    litim = tensor_preset(rank=d, kinetic_power=s, eta=eta, regulator_eta=convention)
+    guided = [fp.couplings for fp in litim.fixed_points(n_starts=n_starts, seed=0).valid]  # Litim roots as starts
     search = find_fixed_points(preset.system, n_starts=n_starts, bounds=[(-0.95, 3.0), (-0.2, 0.2)],
-                               starts=[np.zeros(2)], seed=0)
+                               starts=[np.zeros(2)] + guided, seed=0)
     return [fp for fp in search if fp.couplings[1] > 1e-3]
 
 
@@ -104,15 +109,36 @@ def _cell(roots):
     return "no root | | "
 
 
-def regulator_table(n_starts, family=FAMILY):
-    print("| (d, s) | approximation | Litim: mu* | eta* | theta | exponential: mu* | eta* | theta |")
-    print("|---|---|---|---|---|---|---|---|")
+def sign_change_cells(d, s, eta, convention, regulator, size=120):
+    """Grid cells in the range of validity where both beta functions change sign (mu in [-0.95, 2], g4 in [1e-5, 0.3])."""
+    system = tensor_preset(rank=d, kinetic_power=s, eta=eta, regulator_eta=convention, regulator=regulator).system
+    mu, g4 = np.meshgrid(np.linspace(-0.95, 2.0, size), np.geomspace(1e-5, 0.3, size), indexing="ij")
+    points = np.array([mu.ravel(), g4.ravel()])
+    beta = np.concatenate([system.beta(points[:, i:i + 2400]) for i in range(0, points.shape[1], 2400)], axis=1)
+    valid = np.concatenate([system.validity(points[:, i:i + 2400]) for i in range(0, points.shape[1], 2400)], axis=1)
+    b0, b1 = (b.reshape(mu.shape) for b in beta)
+    ok = np.all(valid > 0, axis=0).reshape(mu.shape)
+
+    def changes(b):
+        corners = np.stack([b[:-1, :-1], b[1:, :-1], b[:-1, 1:], b[1:, 1:]])
+        return (corners.min(axis=0) < 0) & (corners.max(axis=0) > 0)
+
+    inside = ok[:-1, :-1] & ok[1:, :-1] & ok[:-1, 1:] & ok[1:, 1:]
+    return int(np.sum(changes(b0) & changes(b1) & inside))
+
+
+def regulator_table(n_starts, family=FAMILY, grid=120):
+    print("| (d, s) | approximation | Litim: mu* | eta* | theta | exponential: mu* | eta* | theta | "
+          "sign-change cells (Litim / exp.) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for d, s in family:
         for label, eta, convention in (("LPA", False, "include"), ("LPA', eta in d_t R", True, "include"),
                                        ("LPA', eta not in d_t R", True, "omit")):
             cells = [_cell(_regulator_roots(d, s, eta, convention, regulator, n_starts))
                      for regulator in ("litim", "exponential")]
-            print(f"| ({d}, {s:g}) | {label} | " + " | ".join(cells) + " |")
+            crossings = " / ".join(str(sign_change_cells(d, s, eta, convention, regulator, grid))
+                                   for regulator in ("litim", "exponential"))
+            print(f"| ({d}, {s:g}) | {label} | " + " | ".join(cells) + f" | {crossings} |")
 
 
 def main(argv=None):
@@ -120,6 +146,7 @@ def main(argv=None):
     parser.add_argument("--n-starts", type=int, default=48)
     parser.add_argument("--table", choices=("conventions", "regulators", "both"), default="both")
     parser.add_argument("--family", default=None, help="(d, s) cases as d:s,d:s (default 3:1,3:2,4:2,5:2)")
+    parser.add_argument("--grid", type=int, default=120, help="points per axis of the sign-change grid")
     args = parser.parse_args(argv)
     family = FAMILY if args.family is None else tuple(
         (int(item.split(":")[0]), float(item.split(":")[1])) for item in args.family.split(","))
@@ -128,7 +155,7 @@ def main(argv=None):
     if args.table == "both":
         print()
     if args.table in ("regulators", "both"):
-        regulator_table(args.n_starts, family)
+        regulator_table(args.n_starts, family, args.grid)
 
 
 if __name__ == "__main__":
