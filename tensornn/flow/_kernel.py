@@ -24,6 +24,19 @@ def _div(num, den):
     return num / den
 
 
+_CHUNK = 64  # terms per generated line: long sums nest deeply in the parser (RecursionError beyond ~1000)
+
+
+def _sum_lines(name, parts, empty):
+    """'name = p1 + ... + p64', then 'name += ...' per further chunk of parts."""
+    if not parts:
+        return [f"    {name} = {empty}"]
+    lines = [f"    {name} = " + " + ".join(parts[:_CHUNK])]
+    for start in range(_CHUNK, len(parts), _CHUNK):
+        lines.append(f"    {name} += " + " + ".join(parts[start:start + _CHUNK]))
+    return lines
+
+
 def compile_kernel(flow):
     """Return the compiled kernel of a DerivedFlow (Litim regulator)."""
     terms = flow.terms
@@ -59,9 +72,9 @@ def compile_kernel(flow):
             c = float(T.coefficient) * flow._eta_weight[r]
             b_parts.append(f"{c!r} * {mono(T)} * nu[{j}] * i{T.n}")
             a_parts.append(f"{-s * c!r} * {mono(T)} * nu[{j}] * lam[{j}] * i{T.n}")
-        lines.append("    a = " + " + ".join(a_parts))
+        lines += _sum_lines("a", a_parts, "0.0 * mass")
         if flow._eta_in_regulator:
-            lines.append("    b = " + " + ".join(b_parts))
+            lines += _sum_lines("b", b_parts, "0.0 * mass")
             lines.append("    eta = _div(-a, 1.0 + b)")
             for j, (p, _) in enumerate(keys):
                 lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
@@ -81,8 +94,7 @@ def compile_kernel(flow):
         rows[T.target].append(f"{float(T.coefficient)!r} * {mono(T)} * t{j}")
     outs = []
     for i in range(n):
-        expr = " + ".join(rows[i]) if rows[i] else "0.0 * mass"
-        lines.append(f"    o{i} = {expr}")
+        lines += _sum_lines(f"o{i}", rows[i], "0.0 * mass")
         outs.append(f"o{i}")
     lines.append(f"    return np.array([{', '.join(outs)}]), eta, b, mass / x")
     source = "\n".join(lines) + "\n"

@@ -32,17 +32,32 @@ from ..errors import InvalidArgumentError, InvalidTypeError, TruncationError
 from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
+from ._sparse import SparseTerms
 from .rules import PROJECTIONS, derive_terms
 from .thresholds import ModeCount
 
-__all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA"]
+__all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
 
 #: Choices of ``regulator_eta``: keep eta in d_t R (``"include"``) or leave it out (``"omit"``).
 REGULATOR_ETA = ("include", "omit")
 
+#: Right-hand-side evaluations: generated straight-line code, index arrays, or chosen by size.
+EVALUATIONS = ("auto", "compiled", "sparse")
+
+#: ``evaluation="auto"`` evaluates one coupling vector with straight-line code up to this many terms (it works
+#: on Python floats, about 0.2 us per term, against some 40 us of fixed cost for the index arrays).
+COMPILE_MAX_TERMS = 250
+
+#: For a batch of m vectors the straight-line code costs about terms x (2.2 + 0.0025 m) us (one numpy call per
+#: term and factor) and the index arrays about 20 us + terms x m x 0.012 us (a few passes over terms x m
+#: arrays): ``"auto"`` compiles when terms x (2.2 - 0.0095 m) < 20, i.e. for tiny truncations or wide batches
+#: (m >= 232). Constants measured by benchmarks/bench_flow_engine.py on the rank-3 melonic truncations.
+BATCH_COST_US = (2.2, 0.0095, 20.0)
+
 
 def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: bool = False,
-                dimensions=None, allow_constant: bool = False, regulator_eta: str = "include") -> "DerivedFlow":
+                dimensions=None, allow_constant: bool = False, regulator_eta: str = "include",
+                evaluation: str = "auto") -> "DerivedFlow":
     """Derive the one-loop beta functions of ``theory``'s truncation.
 
     Parameters
@@ -62,6 +77,13 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
         ("include"; Litim: Z [s k^s - eta (k^s - E)] theta(k^s - E)) or not ("omit":
         Z s x (r - u r')). Only matters with ``anomalous_dimension=True``; recorded in
         :attr:`DerivedFlow.conventions` either way.
+    evaluation : {"auto", "compiled", "sparse"}
+        How the right-hand side is evaluated: straight-line code with the coefficients folded in
+        (fastest for one coupling vector of a small truncation, Litim only; compiled on first use),
+        index arrays with a segmented sum over the targets (memory linear in the terms; fastest for
+        large truncations and for narrow batches), or ``"auto"``: per call, compiled for one vector up
+        to :data:`COMPILE_MAX_TERMS` terms and for a batch when the cost model :data:`BATCH_COST_US`
+        favours it (tiny truncations, wide batches), index arrays otherwise and for smooth regulators.
 
     Returns
     -------
@@ -85,8 +107,10 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     if not isinstance(anomalous_dimension, bool):
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
+    evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
-    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta)
+    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
+                       evaluation=evaluation)
     if flow.frozen and not allow_constant:
         raise TruncationError(
             f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
@@ -115,7 +139,8 @@ class DerivedFlow:
         Regulator, ``regulator_eta``, LPA or LPA', projection: the choices every output carries.
     """
 
-    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include"):
+    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include",
+                 evaluation="auto"):
         self.theory = theory
         self.projection = projection
         self.anomalous_dimension = anomalous_dimension
@@ -147,16 +172,7 @@ class DerivedFlow:
         self._thr_n = np.array([n for n, _ in keys], dtype=float)
         key_index = {k: j for j, k in enumerate(keys)}
         nterms = len(self.terms)
-        self._coef = np.array([float(T.coefficient) for T in self.terms])
-        self._thr = np.array([key_index[(T.n, T.colours)] for T in self.terms], dtype=np.intp)
-        width = max((len(T.factors) for T in self.terms), default=0)
-        pad = len(self.names)  # index of the constant 1 appended to the couplings
-        self._factors = np.full((nterms, max(width, 1)), pad, dtype=np.intp)
-        for r, T in enumerate(self.terms):
-            self._factors[r, : len(T.factors)] = T.factors
-        self._targets = np.zeros((len(self.names), nterms))
-        for r, T in enumerate(self.terms):
-            self._targets[T.target, r] = 1.0
+        self._sparse = SparseTerms(self.terms, len(self.names), key_index)
         received = {T.target for T in self.terms}
         self.frozen = tuple(n for i, n in enumerate(self.names) if i not in received)
         # the external strand of two-point terms (LPA')
@@ -167,12 +183,39 @@ class DerivedFlow:
                 if T.target == self.mass_index:
                     self._eta_weight[r] = self.mass_factor * sum(c not in T.colours for c in strands) / len(strands)
         self._eta_rows = np.nonzero(self._eta_weight)[0]
+        # the same rows in the sparse (target-sorted) order
+        sorted_weight = self._eta_weight[self._sparse.order]
+        self._sparse_eta_rows = np.nonzero(sorted_weight)[0]
+        self._sparse_eta_weight = sorted_weight[self._sparse_eta_rows]
         if anomalous_dimension and self.regulator.counting:
             for r in self._eta_rows:
                 self._counts[self.terms[r].colours].log_derivative(1.0)  # raises for discrete colours
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
-        self._kernel = compile_kernel(self) if self.regulator.counting else None
+        if evaluation == "compiled" and not self.regulator.counting:
+            raise InvalidArgumentError(
+                f"evaluation='compiled' needs a counting regulator (litim); the {theory.regulator} regulator's sums "
+                "depend on the mass at every call: use evaluation='sparse' or 'auto'")
+        self.evaluation = evaluation
+        self._compiled = None
+
+    @property
+    def _kernel(self):
+        """The straight-line kernel, compiled on first use."""
+        if self._compiled is None:
+            self._compiled = compile_kernel(self)
+        return self._compiled
+
+    def _use_kernel(self, g) -> bool:
+        if self.evaluation != "auto":
+            return self.evaluation == "compiled"
+        if not self.regulator.counting:
+            return False
+        n, m = len(self.terms), (1 if g.ndim == 1 else g.shape[1])
+        if m == 1:
+            return n <= COMPILE_MAX_TERMS
+        per_term, gain, overhead = BATCH_COST_US
+        return n * (per_term - gain * m) < overhead
 
     @property
     def conventions(self) -> dict:
@@ -218,7 +261,7 @@ class DerivedFlow:
         return g
 
     def _rhs(self, g, x, data):
-        if self._kernel is not None:
+        if self._use_kernel(g):
             out, eta, b, mass = self._kernel(g, x, *data)
             if self.anomalous_dimension:
                 out = out + (self._half_legs if g.ndim == 1 else self._half_legs[:, None]) * eta * g
@@ -226,28 +269,40 @@ class DerivedFlow:
         return self._rhs_arrays(g, x, data)
 
     def _rhs_arrays(self, g, x, data):
-        """Array evaluation (index arrays over terms); used for smooth regulators and as a cross-check."""
+        """Index-array evaluation (:mod:`tensornn.flow._sparse`): large truncations, smooth regulators, cross-checks."""
         vector = g.ndim == 1
         G = g[:, None] if vector else g
-        ones = np.ones((1, G.shape[1]))
-        gext = np.concatenate([G, ones])
-        mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(G.shape[1])
-        mono = self._coef[:, None] * np.prod(gext[self._factors], axis=1)  # (T, m)
+        m = G.shape[1]
+        step = self._sparse.chunk(m)
+        if step < m:
+            parts = [self._rhs_arrays(G[:, i:i + step], x, data) for i in range(0, m, step)]
+            out, eta, b, mass = (np.concatenate([p[j] for p in parts], axis=-1) for j in range(4))
+        else:
+            out, eta, b, mass = self._rhs_chunk(G, x, data)
+        if vector:
+            return out[:, 0], eta[0], b[0], mass[0]
+        return out, eta, b, mass
+
+    def _rhs_chunk(self, G, x, data):
+        sparse = self._sparse
+        m = G.shape[1]
+        mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(m)
         loop0, loop1, der0, der1 = self._loops(data, x, mass)  # (J, m) each
-        rows = self._eta_rows
+        rows = self._sparse_eta_rows
         if self.anomalous_dimension and rows.size:
-            w = self._eta_weight[rows, None] * mono[rows]
-            a = np.sum(w * der0[self._thr[rows]], axis=0)
-            b = np.sum(w * der1[self._thr[rows]], axis=0) if self._eta_in_regulator else np.zeros(G.shape[1])
+            w = self._sparse_eta_weight[:, None] * sparse.monomials(G, rows)
+            thr = sparse.thr[rows]
+            a = np.sum(w * der0[thr], axis=0)
+            b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
             eta = -a / (1.0 + b)
         else:
-            eta, b = np.zeros(G.shape[1]), np.zeros(G.shape[1])
+            eta, b = np.zeros(m), np.zeros(m)
         loops = loop0 + eta[None, :] * loop1 if self._eta_in_regulator else loop0
-        out = self._targets @ (mono * loops[self._thr])
+        values = sparse.monomials(G)
+        values *= loops[sparse.thr]
+        out = sparse.reduce(values)
         if self.anomalous_dimension:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
-        if vector:
-            return out[:, 0], eta[0], b[0], (mass / x)[0]
         return out, eta, b, mass / x
 
     def _loops(self, data, x, mass):
@@ -362,7 +417,8 @@ class DerivedFlow:
 
     def __repr__(self):
         return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "
-                f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous})")
+                f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous}, "
+                f"evaluation={self.evaluation!r})")
 
 
 def _loop_dimension(theory):
