@@ -73,7 +73,8 @@ GROUPS = ("u1", "su2")
 #: Bounds of the tensor preset's size, checked before any enumeration or derivation: the number of
 #: bubbles (exact for full truncations; for melonic ones the lower estimate sum_n FuCa(d, n)/n from the
 #: Fuss-Catalan count of rooted melonic bubbles) and the loop sequences the derivation visits
-#: (:func:`~tensornn.flow.rules.loop_sequence_count`; about 10^5 to 2.5 x 10^5 per second).
+#: (:func:`~tensornn.flow.rules.loop_sequence_count`, an upper bound of the loops enumerated before the
+#: colour-symmetry reduction).
 MAX_TENSOR_MEMBERS = 2000
 MAX_LOOP_SEQUENCES = 3_000_000
 

@@ -119,11 +119,11 @@ def _marked_key(adj, kinds, u, w):
     return _code(adj, tuple(marked), roots=_component_roots(adj, marked, u))
 
 
-def _insertions(truncation, projection, index=None):
+def _insertions(truncation, projection, index=None, labellings=None):
     """One insertion per orbit of ordered cut pairs (u, w) of every member.
 
     ``index`` (a dict, optional) receives (member, u, w) -> position of the insertion of that pair's orbit, for
-    every ordered pair kept.
+    every ordered pair kept; ``labellings`` (a dict, optional) the canonical labelling of every connected member.
     """
     d_p = truncation.rank
     out = []
@@ -132,7 +132,12 @@ def _insertions(truncation, projection, index=None):
             continue
         kinds, adj = member.tables()
         # without automorphisms every cut pair is an orbit of its own: no marked codes needed
-        asymmetric = d_p > 0 and len(components(adj)) == 1 and _labelling(adj, kinds, count=True)[2] == 1
+        asymmetric = False
+        if d_p > 0 and len(components(adj)) == 1:
+            code, order, hits = _labelling(adj, kinds, count=True)
+            asymmetric = hits == 1
+            if labellings is not None:
+                labellings[member_index] = (code, order)
         orbits = {}
         for u in range(len(kinds)):
             for w in range(len(kinds)):
@@ -258,7 +263,7 @@ def _labelling(adjacency, kinds, count=False):
 MAX_SYMMETRY_GROUP = 120
 
 
-def _colour_action(truncation, insertions, index):
+def _colour_action(truncation, insertions, index, labellings=None):
     """The permutations of the pairing colours as maps on members and insertions, or None when not applicable.
 
     For sigma in S_d (sigma != identity): ``colour`` (c -> sigma(c)), ``member`` (the member whose bubble is the
@@ -274,7 +279,8 @@ def _colour_action(truncation, insertions, index):
     tables = [m.tables() for m in truncation.interactions]
     if any(len(components(adj)) != 1 for _, adj in tables):
         return None
-    labelled = [_labelling(adj, kinds) for kinds, adj in tables]
+    labellings = labellings or {}
+    labelled = [labellings.get(i) or _labelling(adj, kinds) for i, (kinds, adj) in enumerate(tables)]
     member_of = {code: i for i, (code, _) in enumerate(labelled)}
 
     def generator(c):
@@ -409,7 +415,7 @@ def _sequence_count(insertions, max_legs):
 def loop_sequence_count(truncation, projection: str = "full") -> int:
     """Upper bound of the loops :func:`derive_terms` visits: ordered insertion sequences within the largest member.
 
-    The derivation's cost is proportional to it (about half a million sequences per second); the
+    The derivation's cost grows with it (less the colour-symmetry reduction and the memo of generated tables); the
     presets refuse truncations above a bound instead of running for minutes.
     """
     check_choice("projection", projection, PROJECTIONS)
@@ -485,8 +491,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
     index = {}
-    insertions = _insertions(truncation, projection, index)
-    actions = _colour_action(truncation, insertions, index) if symmetric else None
+    labellings = {}
+    insertions = _insertions(truncation, projection, index, labellings)
+    actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
     local = frozenset(range(d_p, d_p + n_local))
     all_pairing = frozenset(range(d_p))
     acc = {}
@@ -515,6 +522,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         return target
 
     maps = [action[2] for action in actions] if actions is not None else []
+    image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
 
     def visit(seq, legs, lows):
         # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation. A loop whose
@@ -556,18 +564,17 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                 break  # groups are sorted by the legs they add
             # the first insertion is the smallest of the loop (rotation representative)
             for k in ks[bisect_left(ks, start):]:
-                first = seq[0] if seq else k
-                if seq:
-                    new = [low if low < m[k] else m[k] for low, m in zip(lows, maps)]
+                if maps:
+                    new = tuple(map(min, lows, image_of[k])) if seq else image_of[k]
+                    if min(new) < (seq[0] if seq else k):
+                        continue
                 else:
-                    new = [m[k] for m in maps]
-                if any(low < first for low in new):
-                    continue
+                    new = lows
                 seq.append(k)
                 visit(seq, legs + added, new)
                 seq.pop()
 
-    visit([], 0, [])
+    visit([], 0, ())
     terms = [Term(t, f, n, S, Fraction(c, 2)) for (t, f, n, S), c in acc.items() if c != 0]
     terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
     return terms
