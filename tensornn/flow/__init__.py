@@ -8,8 +8,8 @@ from .fixed_points import (
     refine_fixed_point,
     stability_matrix,
 )
-from .betas import DerivedFlow, derive_flow
-from .equations import equations_latex, equations_text
+from .betas import REGULATOR_ETA, DerivedFlow, derive_flow
+from .equations import FlowEquations, equations_latex, equations_text, flow_equations
 from .integrate import FlowResult, run_flow
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
@@ -21,10 +21,13 @@ __all__ = [
     "FlowSystem",
     "DerivedFlow",
     "derive_flow",
+    "REGULATOR_ETA",
     "Term",
     "derive_terms",
     "equations_text",
     "equations_latex",
+    "flow_equations",
+    "FlowEquations",
     "FlowResult",
     "run_flow",
     "FixedPoint",
