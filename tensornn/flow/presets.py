@@ -71,8 +71,8 @@ COLOUR_CHOICES = ("continuum", "lattice")
 GROUPS = ("u1", "su2")
 
 #: Bounds of the tensor preset's size, checked before any enumeration or derivation: the number of
-#: bubbles (exact for full truncations; for melonic ones the lower estimate sum_n FuCa(d, n)/n from the
-#: Fuss-Catalan count of rooted melonic bubbles) and the loop sequences the derivation visits
+#: bubbles (exact for full truncations; for melonic ones the estimate sum_n FC(d, n)/n from the
+#: Fuss-Catalan count FC of rooted melonic bubbles) and the loop sequences the derivation visits
 #: (:func:`~tensornn.flow.rules.loop_sequence_count`, an upper bound of the loops enumerated before the
 #: colour-symmetry reduction).
 MAX_TENSOR_MEMBERS = 2000
@@ -439,7 +439,7 @@ def _check_tensor_size(rank, order, field, melonic):
     """Refuse, before enumerating, truncations with more than MAX_TENSOR_MEMBERS bubbles."""
     if melonic:
         estimate = sum(fuss_catalan(rank, n) // n for n in range(1, order + 1)) if rank >= 2 else order
-        what = f"at least about {estimate:,} melonic bubbles (rooted Fuss-Catalan count / order)"
+        what = f"about {estimate:,} melonic bubbles (estimated as the rooted Fuss-Catalan count / order)"
     else:
         estimate = sum(count_bubbles(rank, n, field) for n in range(1, order + 1))
         what = f"{estimate:,} bubbles (Burnside count)"
