@@ -8,6 +8,8 @@ import pathlib
 import runpy
 import sys
 
+import pytest
+
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -50,3 +52,16 @@ def test_kinetic_passive_flow_example(tmp_path, monkeypatch, capsys):
 def test_readings_verdicts_example(monkeypatch, capsys):
     text = _run("readings_verdicts.py", ["--small"], monkeypatch, capsys)
     assert "6 : 18 : 18 : 18 : 18" in text and "selected: tensor" in text and "block Gauss-net" in text
+
+def test_tensor_melonic_conventions_example(monkeypatch, capsys):
+    text = _run("tensor_melonic_conventions.py", ["--table", "conventions", "--family", "3:1", "--n-starts", "4"],
+                monkeypatch, capsys)
+    # the closed form of the just-renormalisable point without eta in d_t R, reproduced to rounding
+    assert "| (3, 1) | omit | -0.5 | 0.015625 | -0.5 |" in text and "mu* = eta* = -1/2" in text
+
+
+@pytest.mark.slow
+def test_tensor_melonic_regulator_table_example(monkeypatch, capsys):
+    text = _run("tensor_melonic_conventions.py", ["--table", "regulators", "--family", "3:2", "--n-starts", "4",
+                                                  "--grid", "24"], monkeypatch, capsys)
+    assert "| (3, 2) | LPA | -0.6 | 0 | 1.3589, -7.3589 | -0.712752 | 0 | 1.68953, -7.68953 |" in text

@@ -208,11 +208,14 @@ def test_compiled_kernel_equals_the_array_evaluation():
     colours = tuple(ContinuumColour(1, power=1.0, density=1.0, role="pairing") for _ in range(3))
     theory = Theory(colours, "complex", melonic_truncation(3, 3))
     for anomalous in (False, True):
-        flow = derive_flow(theory, projection="melonic", anomalous_dimension=anomalous)
-        G = np.random.default_rng(11).uniform(0.0, 0.05, (len(flow.names), 4))
-        data = flow._data_at(None, True)
-        for got, want in zip(flow._rhs(G, 1.0, data), flow._rhs_arrays(G, 1.0, data)):
-            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+        for omit in (False, True):
+            flow = derive_flow(theory, projection="melonic", anomalous_dimension=anomalous, evaluation="compiled",
+                               regulator_eta="omit" if omit else "include")
+            G = np.random.default_rng(11).uniform(0.0, 0.05, (len(flow.names), 4))
+            data = flow._data_at(None, True)
+            for g in (G, G[:, 0]):
+                for got, want in zip(flow._rhs(g, 1.0, data), flow._rhs_arrays(g, 1.0, data)):
+                    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("case", ["scalar", "lattice", "tensor_lpa_prime"])
@@ -234,11 +237,6 @@ def test_dimensionless_flow_is_the_rescaled_dimensionful_flow(case):
     g = g_tilde * k**flow.dimensions
     expected = k**-flow.dimensions * flow.beta_dimensionful(t, g) - flow.dimensions * g_tilde
     np.testing.assert_allclose(flow.beta(g_tilde, t), expected, rtol=1e-11, atol=1e-14)
-
-
-def test_exponential_regulator_rejects_continuum_colours():
-    with pytest.raises(InvalidArgumentError, match="exponential"):
-        derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2), "exponential"))
 
 
 def test_exponential_regulator_tadpole_equals_the_direct_mode_sum():
@@ -279,3 +277,31 @@ def test_empirical_spectrum_equal_to_a_lattice_spectrum_gives_the_lattice_flow()
     for t in (-0.5, 0.3, 1.2):  # k^2 up to 11 < 50: the truncated spectrum holds every mode in the window
         np.testing.assert_allclose(flows[1].beta_dimensionful(t, g), flows[0].beta_dimensionful(t, g), rtol=1e-14)
         np.testing.assert_allclose(flows[1].beta(g, t), flows[0].beta(g, t), rtol=1e-14)
+
+
+@pytest.mark.parametrize("rank, order, field", [(3, 4, "complex"), (3, 3, "real"), (4, 4, "complex")])
+def test_colour_symmetric_enumeration_of_loops_gives_the_same_terms(rank, order, field):
+    # derive_terms enumerates loops up to colour permutations and permutes the terms; the plain enumeration is
+    # the reference (exact fractions: equality, not closeness)
+    from tensornn.flow import derive_terms
+    from tensornn.theory import melonic_truncation
+
+    truncation = melonic_truncation(rank, order, field)
+    assert derive_terms(truncation, projection="melonic") == derive_terms(truncation, projection="melonic",
+                                                                          symmetric=False)
+
+
+def test_auto_evaluation_picks_the_kernel_for_small_single_evaluations():
+    from tensornn.flow.betas import COMPILE_MAX_TERMS
+    from tensornn.theory import melonic_truncation
+
+    colours = tuple(ContinuumColour(1, power=1.0, density=1.0, role="pairing") for _ in range(3))
+    small = derive_flow(Theory(colours, "complex", melonic_truncation(3, 2)), projection="melonic")
+    large = derive_flow(Theory(colours, "complex", melonic_truncation(3, 5)), projection="melonic")
+    assert len(small.terms) <= COMPILE_MAX_TERMS < len(large.terms)
+    assert small._use_kernel(np.zeros(len(small.names))) and not large._use_kernel(np.zeros(len(large.names)))
+    assert not large._use_kernel(np.zeros((len(large.names), 8))) and large._use_kernel(np.zeros((len(large.names),
+                                                                                                  1000)))
+    assert large._compiled is None  # compiled only when first used
+    with pytest.raises(InvalidArgumentError, match="evaluation"):
+        derive_flow(Theory(colours, "complex", melonic_truncation(3, 2)), projection="melonic", evaluation="jit")

@@ -7,10 +7,13 @@ from .families import double_trace, k33_wheel, melon, melonic_insertion, necklac
 from .graph import FIELDS, KINDS, Bubble
 from .invariants import face_count, faces, gurau_degree, is_melonic
 from .memory import enumeration_memory
+from .names import bubble_contraction, bubble_name
 
 __all__ = [
     "Bubble",
     "FIELDS",
+    "bubble_contraction",
+    "bubble_name",
     "KINDS",
     "count_bubbles",
     "count_connected_bubbles",

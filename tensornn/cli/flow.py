@@ -9,7 +9,10 @@ Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACT
     tensornn flow fixed-points scalar --functional --dim 2.5 --plot potentials.png
     tensornn flow run scalar --functional --set g2=0.3 --set g4=0.1 --k-start 1 --k-stop 0.1 --json
     tensornn flow fixed-points tensor --rank 3 --field complex --kinetic-power 2 --order 2 --melonic --eta
+    tensornn flow fixed-points tensor --rank 3 --kinetic-power 1 --eta --regulator-eta omit --regulator exponential
     tensornn flow run scalar --dim 3 --order 2 --set g2=-0.01 --set g4=0.1 --k-start 1 --k-stop 1e-3 --json
+    tensornn flow run tensor --group su2 --colours lattice --cutoff 8 --set mass=0.5 --set g4=0.001 --k-start 4 --k-stop 1
+    tensornn flow equations tensor --rank 3 --kinetic-power 1 --eta --dimensionless
     tensornn flow equations tensor --rank 3 --latex
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
 from pathlib import Path
 
 from .._json import dumps_json
@@ -55,8 +59,20 @@ def _model_options(parser, model):
         parser.add_argument("--melonic", action=argparse.BooleanOptionalAction, default=True,
                             help="melonic truncation and projection (default) or the full one (--no-melonic)")
         parser.add_argument("--eta", action="store_true", help="LPA': anomalous dimension from the tadpole")
+        parser.add_argument("--regulator-eta", choices=("include", "omit"), default="include", dest="regulator_eta",
+                            help="keep eta in the regulator derivative, d_t R = Z [s k^s - eta (k^s - E)] theta "
+                                 "(include, default), or leave it out, d_t R = Z s k^s theta (omit)")
+        parser.add_argument("--regulator", default="litim",
+                            help="regulator: litim (mode counting, default) or exponential (R = Z E/(exp(E/k^s) - 1))")
+        parser.add_argument("--group", choices=("u1", "su2"), default="u1",
+                            help="group of each strand: u1 (modes p in Z, e = |p|^s; default) or su2 (spins j, "
+                                 "e = (j(j+1))^(s/2), multiplicity (2j+1)^2)")
         parser.add_argument("--colours", choices=("continuum", "lattice"), default="continuum",
-                            help="continuum approximation of the strand sums (default) or exact U(1)^d sums")
+                            help="continuum approximation of the strand sums (default) or exact sums over the "
+                                 "group's modes")
+        parser.add_argument("--cutoff", type=float, default=None,
+                            help="with --colours lattice: keep |p| <= CUTOFF (u1, an integer) or j <= CUTOFF (su2, a "
+                                 "multiple of 1/2); default: every mode")
         parser.add_argument("--no-colour-symmetric", action="store_false", dest="colour_symmetric",
                             help="keep one coupling per bubble instead of one per colour-permutation orbit")
 
@@ -95,6 +111,9 @@ def _action_options(parser, action):
                                  "or spurious points)")
         parser.add_argument("--seed", type=int, default=None, help="seed of the random starts (default 0)")
         parser.add_argument("--valid-only", action="store_true", help="drop flagged (spurious) roots")
+        parser.add_argument("--at-k", type=float, default=None, dest="at_k", metavar="K",
+                            help="non-autonomous flows (exact lattice or su2 sums): roots of the beta functions at "
+                                 "the frozen scale k = K (not fixed points of the flow)")
         parser.add_argument("--json", action="store_true", help="print a JSON list of fixed points")
         parser.add_argument("--plot", type=Path, metavar="FILE.png",
                             help="with --functional: plot the fixed-point potentials u*'(r) (needs matplotlib)")
@@ -114,6 +133,8 @@ def _action_options(parser, action):
         parser.add_argument("--plot", type=Path, metavar="FILE.png", help="plot the couplings against ln k")
     else:
         parser.add_argument("--latex", action="store_true", help="LaTeX instead of text")
+        parser.add_argument("--dimensionless", action="store_true",
+                            help="the dimensionless system: canonical scaling terms, thresholds at k = 1")
     parser.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output ('-' is standard output)")
 
@@ -191,14 +212,39 @@ def _preset(args):
         if args.model == "on":
             options["n_components"] = args.n_components
     else:
+        cutoff = args.cutoff
+        if cutoff is not None and args.group == "u1" and float(cutoff).is_integer():
+            cutoff = int(cutoff)
         options = dict(rank=args.rank, field=args.field, kinetic_power=args.kinetic_power, order=args.order,
                        melonic=args.melonic, eta=args.eta, colours=args.colours,
-                       colour_symmetric=args.colour_symmetric)
+                       colour_symmetric=args.colour_symmetric, group=args.group, cutoff=cutoff,
+                       regulator=args.regulator, regulator_eta=args.regulator_eta)
     return make_preset(args.model, **options)
 
 
 def _emit(text, output):
     write_text("-" if output is None else output, text)
+
+
+def conventions_of(system) -> dict:
+    """The conventions a system declares (regulator, eta in d_t R, ...); the potential expansions are LPA, Litim."""
+    found = getattr(system, "conventions", None)
+    if found:
+        return dict(found)
+    return {"regulator": "litim", "regulator_eta": "include", "anomalous_dimension": "LPA (eta = 0)",
+            "projection": "potential expansion"}
+
+
+def _conventions_line(system) -> str:
+    return "conventions: " + ", ".join(f"{k} = {v}" for k, v in conventions_of(system).items())
+
+
+def _record(item, system) -> dict:
+    """``item.to_dict()`` with the conventions of ``system`` when the item does not carry its own."""
+    record = item.to_dict()
+    if not record.get("conventions"):
+        record["conventions"] = conventions_of(system)
+    return record
 
 
 # ----------------------------------------------------------------------------- actions
@@ -208,14 +254,25 @@ def fixed_points_command(args) -> int:
         return _functional_fixed_points(args)
     _polynomial(args)
     preset = _preset(args)
-    search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed, exhaustive=args.exhaustive)
+    if args.at_k is not None:
+        from ..flow import find_fixed_points
+
+        if args.at_k <= 0 or not math.isfinite(args.at_k):
+            raise InvalidArgumentError(f"--at-k must be a positive scale, got {args.at_k}")
+        n_starts = 48 if args.n_starts is None else args.n_starts
+        search = find_fixed_points(preset.system, n_starts=n_starts, bounds=list(preset.bounds),
+                                   starts=[[0.0] * len(preset.names)], seed=0 if args.seed is None else args.seed, t=math.log(args.at_k))
+        what = f"root(s) of the beta functions at the frozen scale k = {args.at_k:g}"
+    else:
+        search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed, exhaustive=args.exhaustive)
+        what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
+        _emit(dumps_json([_record(fp, preset.system) for fp in points]), args.output)
         return 0
-    lines = [f"{preset!r}: {len(points)} fixed point(s)"]
+    lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
     for fp in points:
-        lines.append(repr(fp))
+        lines.append(repr(fp) + "".join(f"\n  note: {note}" for note in fp.notes))
     _emit("\n".join(lines), args.output)
     return 0
 
@@ -261,20 +318,26 @@ def run_command(args) -> int:
                    method=args.method, n_points=args.n_points)
     if args.plot is not None:
         save_figure(flow_figure(res), args.plot)
+    d_eff, leading = _effective_dimension(preset.system, res.k)
     if args.json:
-        _emit(dumps_json(res.to_dict()), args.output)
+        record = _record(res, preset.system)
+        if d_eff is not None:
+            record["effective_dimension"] = {"colours": leading, "values": [float(v) for v in d_eff]}
+        _emit(dumps_json(record), args.output)
     elif args.csv:
-        buf = io.StringIO()
-        buf.write(f"# status: {res.status}\n# message: {res.message}\n")
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["t", "k", *res.names])
-        for j in range(len(res.t)):
-            writer.writerow([repr(float(res.t[j])), repr(float(res.k[j]))]
-                            + [repr(float(v)) for v in res.couplings[:, j]])
-        _emit(buf.getvalue(), args.output)
+        comments = [f"status: {res.status}", f"message: {res.message}", _conventions_line(preset.system)]
+        columns = dict(zip(res.names, res.couplings))
+        if d_eff is not None:
+            comments.append(f"d_eff = d ln N_S/d ln k of the leading loop, colours {leading}")
+            columns["d_eff"] = d_eff
+        _emit(_trajectory_csv(comments, res.t, res.k, columns), args.output)
     else:
         final = ", ".join(f"{n}={v:.6g}" for n, v in res.final.items())
-        _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g}: {final}", args.output)
+        lines = [f"{res.status}: {res.message}", f"k = {res.k_stop_reached:.6g}: {final}", _conventions_line(preset.system)]
+        if d_eff is not None:
+            lines.append(f"d ln N_S/d ln k of the leading loop (colours {leading}): {d_eff[0]:.4g} at k = {res.k[0]:.4g}, "
+                         f"{d_eff[-1]:.4g} at k = {res.k[-1]:.4g}")
+        _emit("\n".join(lines), args.output)
     if res.status != "completed":
         return failure(f"flow run: the flow did not complete ({res.status}): {res.message}")
     return 0
@@ -317,20 +380,37 @@ def _functional_run(args) -> int:
     if args.json:
         _emit(dumps_json(res.to_dict()), args.output)
     elif args.csv:
-        buf = io.StringIO()
-        buf.write(f"# status: {res.status}\n# message: {res.message}\n")
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["t", "k", *res.names])
-        for j in range(len(res.t)):
-            writer.writerow([repr(float(res.t[j])), repr(float(res.k[j]))] + [repr(float(v)) for v in g[:, j]])
-        _emit(buf.getvalue(), args.output)
+        comments = [f"status: {res.status}", f"message: {res.message}"]
+        _emit(_trajectory_csv(comments, res.t, res.k, dict(zip(res.names, g))), args.output)
     else:
         final = ", ".join(f"{n}={v:.6g}" for n, v in view.final.items())
         kind = "dimensionless" if args.dimensionless else "dimensionful"
         _emit(f"{res.status}: {res.message}\nk = {res.k_stop_reached:.6g} ({kind} at rho = 0): {final}\n"
               f"grid: {len(res.points)} points up to {'r' if res.dimensionless else 'rho'} = "
               f"{float(np.max(res.points)):.6g}", args.output)
-    return 0 if res.status == "completed" else 1
+    if res.status != "completed":
+        return failure(f"flow run: the flow did not complete ({res.status}): {res.message}")
+    return 0
+
+
+def _trajectory_csv(comments, t, k, columns) -> str:
+    """CSV of a trajectory: ``# comment`` lines, then ``t, k`` and one column per name, values as repr floats."""
+    buf = io.StringIO()
+    buf.writelines(f"# {line}\n" for line in comments)
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["t", "k", *columns])
+    for j in range(len(t)):
+        writer.writerow([repr(float(t[j])), repr(float(k[j]))] + [repr(float(v[j])) for v in columns.values()])
+    return buf.getvalue()
+
+
+def _effective_dimension(system, ks):
+    """d ln N_S/d ln k of the leading loop along the flow, for non-autonomous engine flows (else None)."""
+    leading = getattr(system, "leading_set", None)
+    if system.autonomous or leading is None:
+        return None, None
+    labels = [i + 1 for i in leading]
+    return system.effective_dimension(ks, leading), labels
 
 
 def equations_command(args) -> int:
@@ -342,6 +422,6 @@ def equations_command(args) -> int:
         raise InvalidArgumentError(
             f"the {args.model} preset with expansion={args.expansion!r} is the series-arithmetic potential "
             "expansion, which has no symbolic equations; use --expansion zero")
-    _emit(system.equations("latex" if args.latex else "text"), args.output)
+    _emit(system.equations("latex" if args.latex else "text", dimensionless=args.dimensionless), args.output)
     return 0
 

@@ -9,14 +9,14 @@ from .fixed_points import (
     refine_fixed_point,
     stability_matrix,
 )
-from .betas import DerivedFlow, derive_flow
+from .betas import REGULATOR_ETA, DerivedFlow, derive_flow
 from .chebyshev import ChebyshevGrid
 from .functional_flow import functional_flow
 from .functional_flow_result import FunctionalFlowResult
 from .functional_result import FunctionalFixedPoint, resolve_fixed_point
 from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
 from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
-from .equations import equations_latex, equations_text
+from .equations import FlowEquations, equations_latex, equations_text, flow_equations
 from .integrate import FlowResult, run_flow
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
@@ -28,10 +28,13 @@ __all__ = [
     "FlowSystem",
     "DerivedFlow",
     "derive_flow",
+    "REGULATOR_ETA",
     "Term",
     "derive_terms",
     "equations_text",
     "equations_latex",
+    "flow_equations",
+    "FlowEquations",
     "FlowResult",
     "run_flow",
     "FixedPoint",

@@ -5,7 +5,8 @@ coefficients folded in, the way one would write it by hand, and compiled once:
 
     kernel(g, x, nu, mu, lam) -> (loop part of d_t g, eta, eta pole term, m/x)
 
-with L_j = nu_j x [s - eta (1 - mu_j)] / (x + m)^n_j (Litim). ``g`` has shape (n,) or (n, m).
+with L_j = nu_j x [s - eta (1 - mu_j)] / (x + m)^n_j (Litim; without the eta part when
+``regulator_eta="omit"``, and then b = 0). ``g`` has shape (n,) or (n, m).
 Only numbers and array indices enter the source: nothing from user-supplied names.
 """
 
@@ -21,6 +22,19 @@ def _div(num, den):
     if den.__class__ is float and den == 0.0:
         return float("nan") if num == 0.0 else float("inf") if num > 0.0 else float("-inf")
     return num / den
+
+
+_CHUNK = 64  # terms per generated line: long sums nest deeply in the parser (RecursionError beyond ~1000)
+
+
+def _sum_lines(name, parts, empty):
+    """'name = p1 + ... + p64', then 'name += ...' per further chunk of parts."""
+    if not parts:
+        return [f"    {name} = {empty}"]
+    lines = [f"    {name} = " + " + ".join(parts[:_CHUNK])]
+    for start in range(_CHUNK, len(parts), _CHUNK):
+        lines.append(f"    {name} += " + " + ".join(parts[start:start + _CHUNK]))
+    return lines
 
 
 def compile_kernel(flow):
@@ -58,11 +72,17 @@ def compile_kernel(flow):
             c = float(T.coefficient) * flow._eta_weight[r]
             b_parts.append(f"{c!r} * {mono(T)} * nu[{j}] * i{T.n}")
             a_parts.append(f"{-s * c!r} * {mono(T)} * nu[{j}] * lam[{j}] * i{T.n}")
-        lines.append("    a = " + " + ".join(a_parts))
-        lines.append("    b = " + " + ".join(b_parts))
-        lines.append("    eta = _div(-a, 1.0 + b)")
-        for j, (p, _) in enumerate(keys):
-            lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
+        lines += _sum_lines("a", a_parts, "0.0 * mass")
+        if flow._eta_in_regulator:
+            lines += _sum_lines("b", b_parts, "0.0 * mass")
+            lines.append("    eta = _div(-a, 1.0 + b)")
+            for j, (p, _) in enumerate(keys):
+                lines.append(f"    t{j} = nu[{j}] * x * ({s!r} - eta * (1.0 - mu[{j}])) * i{int(p)}")
+        else:
+            lines.append("    b = 0.0 * mass")
+            lines.append("    eta = -a")
+            for j, (p, _) in enumerate(keys):
+                lines.append(f"    t{j} = {s!r} * nu[{j}] * x * i{int(p)}")
     else:
         lines.append("    eta = 0.0 * mass")
         lines.append("    b = eta")
@@ -74,8 +94,7 @@ def compile_kernel(flow):
         rows[T.target].append(f"{float(T.coefficient)!r} * {mono(T)} * t{j}")
     outs = []
     for i in range(n):
-        expr = " + ".join(rows[i]) if rows[i] else "0.0 * mass"
-        lines.append(f"    o{i} = {expr}")
+        lines += _sum_lines(f"o{i}", rows[i], "0.0 * mass")
         outs.append(f"o{i}")
     lines.append(f"    return np.array([{', '.join(outs)}]), eta, b, mass / x")
     source = "\n".join(lines) + "\n"

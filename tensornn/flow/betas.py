@@ -9,8 +9,14 @@ Conventions (docs/flow.md):
   coupling: real fields Z E phi^2/2 + g_2 phi^2 (propagator mass m = 2 g_2), complex fields
   phibar (Z E + mu) phi (m = mu);
 - LPA': ``beta_dimensionful`` works with the Z-rescaled couplings g_I Z^(-n_I/2) (Z = 1 in the LPA),
-  so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n,
-  x = k^s; eta = -d_t ln Z from the external strand of the tadpoles (docs/theory/flow.md, LPA');
+  so d_t g_I = (n_I/2) eta g_I + sum_terms c prod(g) L_n^S, x = k^s, with the threshold sums of
+  :mod:`tensornn.flow.thresholds` (Litim: L_n^S = N_S x [s - eta (1 - M_S/(x N_S))] / (x + m)^n);
+  eta = -d_t ln Z from the external strand of the tadpoles (docs/theory/flow.md, LPA'), solved as
+  eta = -A/(1 + B);
+- ``regulator_eta``: "include" keeps eta in the regulator derivative,
+  d_t R = Z [s k^s - eta (k^s - E)] theta(k^s - E) for Litim (the threshold sums and B carry eta);
+  "omit" uses d_t R = Z s k^s theta(k^s - E) (for every regulator: d_t R = Z s x (r - u r')), as many
+  papers do; then B = 0 and eta = -A has no pole;
 - ``beta``: dimensionless couplings g~_I = g_I k^(-[g_I]) with [g_I] = d - (n_I/2)(d - s), d the
   dimension of the leading (melonic) loop: every local colour plus every pairing colour but one (the
   smallest nominal dimension among the non-flat pairing colours is left out); N_S is measured in
@@ -26,14 +32,32 @@ from ..errors import InvalidArgumentError, InvalidTypeError, TruncationError
 from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
+from ._sparse import SparseTerms
 from .rules import PROJECTIONS, derive_terms
 from .thresholds import ModeCount
 
-__all__ = ["DerivedFlow", "derive_flow"]
+__all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
+
+#: Choices of ``regulator_eta``: keep eta in d_t R (``"include"``) or leave it out (``"omit"``).
+REGULATOR_ETA = ("include", "omit")
+
+#: Right-hand-side evaluations: generated straight-line code, index arrays, or chosen by size.
+EVALUATIONS = ("auto", "compiled", "sparse")
+
+#: ``evaluation="auto"`` evaluates one coupling vector with straight-line code up to this many terms (it works
+#: on Python floats, about 0.2 us per term, against some 40 us of fixed cost for the index arrays).
+COMPILE_MAX_TERMS = 250
+
+#: For a batch of m vectors the straight-line code costs about terms x (2.2 + 0.0025 m) us (one numpy call per
+#: term and factor) and the index arrays about 20 us + terms x m x 0.012 us (a few passes over terms x m
+#: arrays): ``"auto"`` compiles when terms x (2.2 - 0.0095 m) < 20, i.e. for tiny truncations or wide batches
+#: (m >= 232). Constants measured by benchmarks/bench_flow_engine.py on the rank-3 melonic truncations.
+BATCH_COST_US = (2.2, 0.0095, 20.0)
 
 
 def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: bool = False,
-                dimensions=None, allow_constant: bool = False) -> "DerivedFlow":
+                dimensions=None, allow_constant: bool = False, regulator_eta: str = "include",
+                evaluation: str = "auto") -> "DerivedFlow":
     """Derive the one-loop beta functions of ``theory``'s truncation.
 
     Parameters
@@ -48,6 +72,18 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     allow_constant : bool
         A coupling that no loop generates has no beta function of its own (only its scaling);
         by default that is an error (usually a bubble the projection cannot produce).
+    regulator_eta : {"include", "omit"}
+        Whether eta enters the regulator derivative d_t R = Z [s x (r - u r') - eta x r]
+        ("include"; Litim: Z [s k^s - eta (k^s - E)] theta(k^s - E)) or not ("omit":
+        Z s x (r - u r')). Only matters with ``anomalous_dimension=True``; recorded in
+        :attr:`DerivedFlow.conventions` either way.
+    evaluation : {"auto", "compiled", "sparse"}
+        How the right-hand side is evaluated: straight-line code with the coefficients folded in
+        (fastest for one coupling vector of a small truncation, Litim only; compiled on first use),
+        index arrays with a segmented sum over the targets (memory linear in the terms; fastest for
+        large truncations and for narrow batches), or ``"auto"``: per call, compiled for one vector up
+        to :data:`COMPILE_MAX_TERMS` terms and for a batch when the cost model :data:`BATCH_COST_US`
+        favours it (tiny truncations, wide batches), index arrays otherwise and for smooth regulators.
 
     Returns
     -------
@@ -70,17 +106,11 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     check_choice("projection", projection, PROJECTIONS)
     if not isinstance(anomalous_dimension, bool):
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
-    if anomalous_dimension and theory.regulator != "litim":
-        raise InvalidArgumentError("anomalous_dimension=True is implemented for regulator='litim' only")
-    if theory.regulator == "exponential":
-        continuum = [c.kind for c in theory.colours if c.kind == "continuum"]
-        if continuum:
-            raise InvalidArgumentError(
-                "regulator='exponential' sums over explicit modes and does not accept continuum colours; use "
-                "regulator='litim' or lattice/empirical/flat colours"
-            )
+    regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
+    evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
-    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions)
+    flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
+                       evaluation=evaluation)
     if flow.frozen and not allow_constant:
         raise TruncationError(
             f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
@@ -95,7 +125,7 @@ class DerivedFlow:
 
     Attributes
     ----------
-    theory, projection, anomalous_dimension
+    theory, projection, anomalous_dimension, regulator_eta
     terms : list of Term
         d_t g_target = coefficient * prod g * L_n^S (dimensionful, Z = 1 form).
     names : tuple of str
@@ -105,12 +135,18 @@ class DerivedFlow:
     loop_dimension : float
         d, the power of k in the leading N_S.
     autonomous : bool
+    conventions : dict
+        Regulator, ``regulator_eta``, LPA or LPA', projection: the choices every output carries.
     """
 
-    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None):
+    def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include",
+                 evaluation="auto"):
         self.theory = theory
         self.projection = projection
         self.anomalous_dimension = anomalous_dimension
+        self.regulator_eta = regulator_eta
+        self.regulator = theory.regulator_object
+        self._eta_in_regulator = anomalous_dimension and regulator_eta == "include"
         self.terms = list(terms)
         trunc = theory.truncation
         self.names = trunc.names
@@ -136,16 +172,7 @@ class DerivedFlow:
         self._thr_n = np.array([n for n, _ in keys], dtype=float)
         key_index = {k: j for j, k in enumerate(keys)}
         nterms = len(self.terms)
-        self._coef = np.array([float(T.coefficient) for T in self.terms])
-        self._thr = np.array([key_index[(T.n, T.colours)] for T in self.terms], dtype=np.intp)
-        width = max((len(T.factors) for T in self.terms), default=0)
-        pad = len(self.names)  # index of the constant 1 appended to the couplings
-        self._factors = np.full((nterms, max(width, 1)), pad, dtype=np.intp)
-        for r, T in enumerate(self.terms):
-            self._factors[r, : len(T.factors)] = T.factors
-        self._targets = np.zeros((len(self.names), nterms))
-        for r, T in enumerate(self.terms):
-            self._targets[T.target, r] = 1.0
+        self._sparse = SparseTerms(self.terms, len(self.names), key_index)
         received = {T.target for T in self.terms}
         self.frozen = tuple(n for i, n in enumerate(self.names) if i not in received)
         # the external strand of two-point terms (LPA')
@@ -156,20 +183,59 @@ class DerivedFlow:
                 if T.target == self.mass_index:
                     self._eta_weight[r] = self.mass_factor * sum(c not in T.colours for c in strands) / len(strands)
         self._eta_rows = np.nonzero(self._eta_weight)[0]
+        # the same rows in the sparse (target-sorted) order
+        sorted_weight = self._eta_weight[self._sparse.order]
+        self._sparse_eta_rows = np.nonzero(sorted_weight)[0]
+        self._sparse_eta_weight = sorted_weight[self._sparse_eta_rows]
+        if anomalous_dimension and self.regulator.counting:
+            for r in self._eta_rows:
+                self._counts[self.terms[r].colours].log_derivative(1.0)  # raises for discrete colours
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
-        if theory.regulator == "exponential":
-            self.autonomous = all(not counts[S].discrete and not counts[S].continuum for S in self._sets) and d == 0
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
-        self._kernel = compile_kernel(self) if theory.regulator == "litim" else None
+        if evaluation == "compiled" and not self.regulator.counting:
+            raise InvalidArgumentError(
+                f"evaluation='compiled' needs a counting regulator (litim); the {theory.regulator} regulator's sums "
+                "depend on the mass at every call: use evaluation='sparse' or 'auto'")
+        self.evaluation = evaluation
+        self._compiled = None
+
+    @property
+    def _kernel(self):
+        """The straight-line kernel, compiled on first use."""
+        if self._compiled is None:
+            self._compiled = compile_kernel(self)
+        return self._compiled
+
+    def _use_kernel(self, g) -> bool:
+        if self.evaluation != "auto":
+            return self.evaluation == "compiled"
+        if not self.regulator.counting:
+            return False
+        n, m = len(self.terms), (1 if g.ndim == 1 else g.shape[1])
+        if m == 1:
+            return n <= COMPILE_MAX_TERMS
+        per_term, gain, overhead = BATCH_COST_US
+        return n * (per_term - gain * m) < overhead
+
+    @property
+    def conventions(self) -> dict:
+        """The choices behind the numbers: regulator, eta in d_t R, LPA or LPA', projection."""
+        return {
+            "regulator": self.theory.regulator,
+            "regulator_eta": self.regulator_eta,
+            "anomalous_dimension": "LPA' (eta from the tadpole)" if self.anomalous_dimension else "LPA (eta = 0)",
+            "projection": self.projection,
+        }
 
     # ------------------------------------------------------------------ thresholds
     def _threshold_data(self, k, dimension):
-        """Per threshold set: N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s."""
+        """Litim: per threshold set N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+
+        Smooth regulators: (None, k^s, k^(-dimension)); the sums are evaluated per call (they depend on m).
+        """
         x = k**self.power
-        if self.theory.regulator == "exponential":
-            modes = [self._counts[S].exponential_modes(x) for S in self._sets]
-            factors = np.array([self._counts[S].factor for S in self._sets])
-            return modes, factors * k**-dimension, None
+        if not self.regulator.counting:
+            return None, x, k**-dimension
         nu, mu, lam = [], [], []
         for S in self._sets:
             count = self._counts[S]
@@ -195,7 +261,7 @@ class DerivedFlow:
         return g
 
     def _rhs(self, g, x, data):
-        if self._kernel is not None:
+        if self._use_kernel(g):
             out, eta, b, mass = self._kernel(g, x, *data)
             if self.anomalous_dimension:
                 out = out + (self._half_legs if g.ndim == 1 else self._half_legs[:, None]) * eta * g
@@ -203,52 +269,62 @@ class DerivedFlow:
         return self._rhs_arrays(g, x, data)
 
     def _rhs_arrays(self, g, x, data):
-        """Array evaluation (index arrays over terms); used for the exponential regulator and as a cross-check."""
+        """Index-array evaluation (:mod:`tensornn.flow._sparse`): large truncations, smooth regulators, cross-checks."""
         vector = g.ndim == 1
         G = g[:, None] if vector else g
-        ones = np.ones((1, G.shape[1]))
-        gext = np.concatenate([G, ones])
-        mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(G.shape[1])
-        mono = self._coef[:, None] * np.prod(gext[self._factors], axis=1)  # (T, m)
-        s = self.power
-        if self.theory.regulator == "exponential":
-            thr = self._exponential(data, x, mass)
-            out = self._targets @ (mono * thr[self._thr])
-            zeros = np.zeros(G.shape[1])
-            if vector:
-                return out[:, 0], 0.0, 0.0, (mass / x)[0]
-            return out, zeros, zeros, mass / x
-        nu, mu, lam = data
-        inv = 1.0 / (x + mass)  # (m,)
-        powers = inv[None, :] ** self._thr_n[:, None]  # (J, m)
-        if self.anomalous_dimension and self._eta_rows.size:
-            rows = self._eta_rows
-            w = (self._eta_weight[rows, None] * mono[rows]) * (nu[self._thr[rows], None] * powers[self._thr[rows]])
-            a = -s * np.sum(w * lam[self._thr[rows], None], axis=0)
-            b = np.sum(w, axis=0)
+        m = G.shape[1]
+        step = self._sparse.chunk(m)
+        if step < m:
+            parts = [self._rhs_arrays(G[:, i:i + step], x, data) for i in range(0, m, step)]
+            out, eta, b, mass = (np.concatenate([p[j] for p in parts], axis=-1) for j in range(4))
+        else:
+            out, eta, b, mass = self._rhs_chunk(G, x, data)
+        if vector:
+            return out[:, 0], eta[0], b[0], mass[0]
+        return out, eta, b, mass
+
+    def _rhs_chunk(self, G, x, data):
+        sparse = self._sparse
+        m = G.shape[1]
+        mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(m)
+        loop0, loop1, der0, der1 = self._loops(data, x, mass)  # (J, m) each
+        rows = self._sparse_eta_rows
+        if self.anomalous_dimension and rows.size:
+            w = self._sparse_eta_weight[:, None] * sparse.monomials(G, rows)
+            thr = sparse.thr[rows]
+            a = np.sum(w * der0[thr], axis=0)
+            b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
             eta = -a / (1.0 + b)
         else:
-            eta, b = np.zeros(G.shape[1]), np.zeros(G.shape[1])
-        thr = (nu[:, None] * x) * (s - eta[None, :] * (1.0 - mu[:, None])) * powers  # (J, m)
-        out = self._targets @ (mono * thr[self._thr])
+            eta, b = np.zeros(m), np.zeros(m)
+        loops = loop0 + eta[None, :] * loop1 if self._eta_in_regulator else loop0
+        values = sparse.monomials(G)
+        values *= loops[sparse.thr]
+        out = sparse.reduce(values)
         if self.anomalous_dimension:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
-        if vector:
-            return out[:, 0], eta[0], b[0], (mass / x)[0]
         return out, eta, b, mass / x
 
-    def _exponential(self, data, x, mass):
-        """L_n^S = x^(1-n) sum_a s u^2 e^u/(e^u - 1)^2 / (u/(1 - e^-u) + m/x)^n, u = E_a/k^s (times k^-d)."""
-        modes, scale, _ = data
-        rows = []
-        for (n, _), u, factor in zip(self._threshold_keys, modes, scale):
-            small = u < 1e-8
-            safe = np.where(small, 1.0, u)
-            weight = np.where(small, self.power, self.power * safe**2 * np.exp(-safe) / (-np.expm1(-safe)) ** 2)
-            shape = np.where(small, 1.0, safe / (-np.expm1(-safe)))
-            denom = shape[:, None] + (mass / x)[None, :]
-            rows.append(factor * x ** (1 - n) * np.sum(weight[:, None] / denom**n, axis=0))
-        return np.array(rows)
+    def _loops(self, data, x, mass):
+        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for every threshold key; shape (J, m) each."""
+        n = self._thr_n[:, None]
+        if self.regulator.counting:
+            nu, mu, lam = data
+            powers = (1.0 / (x + mass))[None, :] ** n  # (J, m)
+            base = nu[:, None] * powers
+            s = self.power
+            return (s * x * base, -x * (1.0 - mu[:, None]) * base, -s * lam[:, None] * base, base)
+        _, x_modes, scale = data  # modes enter as u = E / k^s; x is 1 for the dimensionless flow
+        w = mass / x
+        parts = np.array([self._counts[S].regulated_sums(self.regulator, x_modes, w, int(m), self.power)
+                          for m, S in self._threshold_keys])  # (J, 4, m)
+        if parts.size == 0:
+            zero = np.zeros((0, mass.size))
+            return zero, zero, zero, zero
+        parts = parts * scale
+        loop = x ** (1.0 - n)
+        der = x ** (-n)
+        return loop * parts[:, 0], loop * parts[:, 1], der * parts[:, 2], der * parts[:, 3]
 
     def _data_at(self, t, dimensionless):
         if self.autonomous and dimensionless:
@@ -290,7 +366,6 @@ class DerivedFlow:
         g = self._check(couplings)
         eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
         return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
-
     def validity(self, couplings, t=None):
         """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
         g = self._check(couplings)
@@ -309,9 +384,35 @@ class DerivedFlow:
         scale = np.exp(-float(t) * self.dimensions)
         return g * (scale if g.ndim == 1 else scale[:, None])
 
-    def effective_dimension(self, k: float) -> dict:
-        """d ln N_S / d ln k at scale k for every threshold set S used (keyed by colour-index tuples)."""
-        return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}
+    def effective_dimension(self, k, subset=None):
+        """d ln N_S / d ln k at scale k.
+
+        Parameters
+        ----------
+        k : float or array_like
+            Scale(s).
+        subset : tuple of int, optional
+            Colour indices of one set S (e.g. :attr:`leading_set`); then a float (or an array for an
+            array of k). Without it, a dict over every threshold set used, keyed by sorted colour tuples.
+
+        For power-law counting functions it is the nominal dimension; for exact mode sums it tends
+        to it once k is far above the lowest modes and below any cutoff (a central difference over
+        k (1 -+ 0.05), the counting function being a step function).
+        """
+        if subset is None:
+            return {tuple(sorted(S)): self._counts[S].effective_dimension(float(k), self.power) for S in set(self._sets)}
+        count = self._counts.get(frozenset(subset)) or ModeCount(self.theory.ordered_colours, subset)
+        ks = np.asarray(k, dtype=float)
+        values = np.array([count.effective_dimension(float(v), self.power) for v in ks.ravel()]).reshape(ks.shape)
+        return float(values) if values.ndim == 0 else values
+
+    @property
+    def leading_set(self) -> tuple | None:
+        """The colours of the leading (melonic) loop: a threshold set whose nominal dimension is :attr:`loop_dimension`."""
+        colours = self.theory.ordered_colours
+        found = [tuple(sorted(S)) for S in set(self._sets)
+                 if abs(sum(colours[c].nominal_dimension for c in S) - self.loop_dimension) < 1e-12]
+        return min(found) if found else None
 
     def couplings(self, values=None, **named):
         """Coupling vector from a mapping or keywords (missing names are 0); unknown names are rejected."""
@@ -321,16 +422,17 @@ class DerivedFlow:
             g[self.theory.truncation.index(name)] = float(value)
         return g
 
-    def equations(self, format: str = "text") -> str:
-        """The derived beta functions, ``format`` "text" or "latex" (see :mod:`tensornn.flow.equations`)."""
+    def equations(self, format: str = "text", dimensionless: bool = False) -> str:
+        """The derived system, ``format`` "text" or "latex", dimensionful or dimensionless (:mod:`tensornn.flow.equations`)."""
         from .equations import equations_latex, equations_text
 
         check_choice("format", format, ("text", "latex"))
-        return equations_text(self) if format == "text" else equations_latex(self)
+        return (equations_text if format == "text" else equations_latex)(self, dimensionless=bool(dimensionless))
 
     def __repr__(self):
         return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "
-                f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous})")
+                f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous}, "
+                f"evaluation={self.evaluation!r})")
 
 
 def _loop_dimension(theory):

@@ -18,7 +18,7 @@ point beyond the pole of eta) or with an anomalous dimension out of range.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import root
@@ -71,6 +71,9 @@ class FixedPoint:
         Reasons why the root is spurious (empty for a physical fixed point).
     notes : tuple of str
         Other remarks (ill conditioning, a frozen scale for non-autonomous systems).
+    conventions : dict
+        The system's ``conventions`` (regulator, eta in d_t R, LPA or LPA', projection), when it
+        declares them.
     """
 
     couplings: np.ndarray
@@ -83,6 +86,7 @@ class FixedPoint:
     validity: np.ndarray
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    conventions: dict = field(default_factory=dict)
 
     @property
     def spurious(self) -> bool:
@@ -130,6 +134,7 @@ class FixedPoint:
             "notes": list(self.notes),
             "residual": finite(self.residual),
             "condition_number": finite(self.condition_number),
+            "conventions": dict(self.conventions),
         }
 
     def __repr__(self) -> str:
@@ -262,7 +267,7 @@ def _describe(system, g, t, *, eta_range, derivative, notes=()) -> FixedPoint:
     return FixedPoint(
         couplings=np.array(g, dtype=float), names=names, eta=eta, residual=float(np.max(np.abs(beta))),
         matrix=matrix, exponents=exponents, condition_number=cond, validity=validity, flags=tuple(flags),
-        notes=tuple(notes),
+        notes=tuple(notes), conventions=dict(getattr(system, "conventions", {}) or {}),
     )
 
 

@@ -11,7 +11,7 @@ pole of eta) or when a coupling blows up. Numerical outcomes are statuses of the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
@@ -66,6 +66,9 @@ class FlowResult:
         Name of the validity component that crossed zero, for status ``"pole"``.
     nfev : int
         Number of evaluations of the beta functions.
+    conventions : dict
+        The system's ``conventions`` (regulator, eta in d_t R, LPA or LPA', projection), when it
+        declares them.
     """
 
     t: np.ndarray
@@ -78,6 +81,7 @@ class FlowResult:
     k_stop_reached: float
     violated: str | None = None
     nfev: int = 0
+    conventions: dict = field(default_factory=dict)
 
     @property
     def success(self) -> bool:
@@ -95,7 +99,7 @@ class FlowResult:
                 "k_stop_reached": finite(self.k_stop_reached), "dimensionless": self.dimensionless,
                 "names": list(self.names), "t": [finite(v) for v in self.t], "k": [finite(v) for v in self.k],
                 "couplings": {n: [finite(v) for v in row] for n, row in zip(self.names, self.couplings)},
-                "nfev": int(self.nfev)}
+                "nfev": int(self.nfev), "conventions": dict(self.conventions)}
 
     def __repr__(self) -> str:
         kind = "dimensionless" if self.dimensionless else "dimensionful"
@@ -193,6 +197,26 @@ def run_flow(
     >>> res.status, round(float(res.couplings[0, -1]), 6)
     ('completed', 2.718282)
     """
+    result = _run_flow(system, couplings0, k_start=k_start, k_stop=k_stop, dimensionless=dimensionless, method=method,
+                       rtol=rtol, atol=atol, n_points=n_points, blowup=blowup, max_step=max_step, max_steps=max_steps)
+    return replace(result, conventions=dict(getattr(system, "conventions", {}) or {}))
+
+
+def _run_flow(
+    system: FlowSystem,
+    couplings0,
+    *,
+    k_start: float,
+    k_stop: float,
+    dimensionless: bool = False,
+    method: str = "LSODA",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    n_points: int = 200,
+    blowup: float = 1e8,
+    max_step: float | None = None,
+    max_steps: int = 100_000,
+) -> FlowResult:
     if not isinstance(system, FlowSystem):
         raise InvalidTypeError(
             "system must implement the FlowSystem protocol (names, autonomous, beta, beta_dimensionful, eta, "

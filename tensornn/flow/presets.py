@@ -8,10 +8,12 @@ one-loop engine, its :class:`~tensornn.theory.Theory`) from a handful of physica
   :class:`~tensornn.flow.potential.MinimumPotential` (U'(rho) around its running minimum).
 - ``on``: N real fields, (phi.phi)^n couplings g2, g4, ... (engine, ``"zero"``) or the minimum
   expansion with ``n_components=N``.
-- ``tensor``: rank-d tensor (real or complex), pairing colours with kinetic sum of |p_i|^s: in the
-  continuum approximation of the strand sums (``colours="continuum"``, density 1, autonomous) or
-  exact U(1)^d lattice mode sums (``colours="lattice"``, non-autonomous). Melonic truncation and
-  projection or the full one; LPA (``eta=False``) or LPA' (``eta=True``). With
+- ``tensor``: rank-d tensor (real or complex) whose strands are the modes of a group (``group="u1"``:
+  p in Z, e = |p|^s; ``"su2"``: spins j with e = (j(j+1))^(s/2) and multiplicity (2j+1)^2): in the
+  continuum approximation of the strand sums (``colours="continuum"``, Weyl's law, autonomous) or
+  exact mode sums (``colours="lattice"``, non-autonomous; ``cutoff`` bounds |p| or j). Melonic
+  truncation and projection or the full one; LPA (``eta=False``) or LPA' (``eta=True``) with eta in
+  d_t R or not (``regulator_eta``); any regulator of the registry (``regulator``). With
   ``colour_symmetric=True`` (default) the couplings of bubbles related by a permutation of the
   colours are set equal (one coupling multiplies the sum over the orbit, e.g. g4 for the sum of
   the d pillows, g4 = lambda/2 of the tensor check in docs/theory/flow.md); the symmetric subspace is invariant under the
@@ -27,24 +29,28 @@ References: Litim hep-th/0005245; Benedetti, Ben Geloun, Oriti 1411.3180 (U(1)^d
 from __future__ import annotations
 
 import inspect
-import itertools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
+from ..bubbles.counting import count_bubbles, fuss_catalan
 from ..theory import (
+    REGULATORS,
     ContinuumColour,
     FlatColour,
     LatticeColour,
+    SU2Colour,
     Theory,
     full_truncation,
+    get_regulator,
     melonic_truncation,
     scalar_truncation,
     vector_truncation,
 )
-from .betas import derive_flow
+from .betas import REGULATOR_ETA, derive_flow
+from .rules import loop_sequence_count
 from .fixed_points import find_fixed_points, refine_fixed_point
 from .potential import MinimumPotential, potential_fixed_point
 
@@ -56,10 +62,21 @@ __all__ = [
     "scalar_preset",
     "on_preset",
     "tensor_preset",
+    "MAX_TENSOR_MEMBERS",
+    "MAX_LOOP_SEQUENCES",
 ]
 
 EXPANSIONS = ("zero", "minimum")
 COLOUR_CHOICES = ("continuum", "lattice")
+GROUPS = ("u1", "su2")
+
+#: Bounds of the tensor preset's size, checked before any enumeration or derivation: the number of
+#: bubbles (exact for full truncations; for melonic ones the estimate sum_n FC(d, n)/n from the
+#: Fuss-Catalan count FC of rooted melonic bubbles) and the loop sequences the derivation visits
+#: (:func:`~tensornn.flow.rules.loop_sequence_count`, an upper bound of the loops enumerated before the
+#: colour-symmetry reduction).
+MAX_TENSOR_MEMBERS = 2000
+MAX_LOOP_SEQUENCES = 3_000_000
 
 
 #: Largest preset orders: the one-loop derivation cost grows quickly with the order (scalar phi^32
@@ -232,32 +249,47 @@ class ColourSymmetricFlow:
 
     def __init__(self, flow):
         self.flow = flow
+        pairing = flow.theory.pairing_colours
+        if any(c != pairing[0] for c in pairing[1:]):
+            raise InvalidArgumentError(
+                "a colour-symmetric reduction needs interchangeable pairing colours (same kind, size, power and "
+                f"density), got {', '.join(c.describe() for c in pairing)}; keep one coupling per bubble")
         trunc = flow.theory.truncation
-        keys, orbit_of = [], []
-        for m in trunc.interactions:
-            key = _orbit_key(m.bubble)
-            if key not in keys:
-                keys.append(key)
-            orbit_of.append(keys.index(key))
+        orbit_of = list(trunc.colour_orbits())
+        n_orbits = max(orbit_of) + 1
         self._orbit_of = np.array(orbit_of, dtype=np.intp)
-        self._reps = np.array([orbit_of.index(o) for o in range(len(keys))], dtype=np.intp)
+        self._reps = np.array([orbit_of.index(o) for o in range(n_orbits)], dtype=np.intp)
         orders = [trunc.interactions[i].bubble.order for i in self._reps]
         names = []
         for o, i in enumerate(self._reps):
             if trunc.interactions[i].n_legs == 2:
                 names.append(trunc.names[i])
                 continue
-            same = [p for p in range(len(keys)) if orders[p] == orders[o]]
+            same = [p for p in range(n_orbits) if orders[p] == orders[o]]
             label = f"g{2 * orders[o]}"
             names.append(label if len(same) == 1 else f"{label}_{same.index(o) + 1}")
         self.names = tuple(names)
-        self.orbit_sizes = np.bincount(self._orbit_of, minlength=len(keys))
+        self.orbit_sizes = np.bincount(self._orbit_of, minlength=n_orbits)
         self.members = {n: tuple(trunc.names[i] for i in np.nonzero(self._orbit_of == o)[0])
                         for o, n in enumerate(self.names)}
         self.autonomous = flow.autonomous
         self.dimensions = flow.dimensions[self._reps]
         self.validity_names = flow.validity_names
         self.theory = flow.theory
+
+    @property
+    def conventions(self) -> dict:
+        """The conventions of the underlying flow (regulator, eta in d_t R, LPA or LPA', projection)."""
+        return self.flow.conventions
+
+    @property
+    def leading_set(self):
+        """The colours of the leading loop (see :attr:`DerivedFlow.leading_set`)."""
+        return self.flow.leading_set
+
+    def effective_dimension(self, k, subset=None):
+        """d ln N_S / d ln k (see :meth:`DerivedFlow.effective_dimension`)."""
+        return self.flow.effective_dimension(k, subset)
 
     def expand(self, couplings) -> np.ndarray:
         """Full coupling vector (one entry per truncation member) from the orbit couplings."""
@@ -283,29 +315,15 @@ class ColourSymmetricFlow:
     def to_dimensionless(self, t, couplings):
         return self.flow.to_dimensionless(t, self.expand(couplings))[self._reps]
 
-    def equations(self, format: str = "text") -> str:
-        """The equations of the full truncation, followed by the orbit identification."""
-        head = self.flow.equations(format)
-        sep = "\n% " if format == "latex" else "\n# "
-        lines = [f"{name} = " + " = ".join(members) for name, members in self.members.items()]
-        return head + sep + "colour-symmetric couplings: " + "; ".join(lines)
+    def equations(self, format: str = "text", dimensionless: bool = False) -> str:
+        """The reduced system in the orbit couplings (:mod:`tensornn.flow.equations`), "text" or "latex"."""
+        from .equations import equations_latex, equations_text
+
+        check_choice("format", format, ("text", "latex"))
+        return (equations_text if format == "text" else equations_latex)(self, dimensionless=bool(dimensionless))
 
     def __repr__(self):
         return f"ColourSymmetricFlow(names={self.names}, of {self.flow!r})"
-
-
-def _orbit_key(bubble):
-    """Canonical forms of the bubble under all permutations of its colours (an orbit invariant)."""
-    kinds = None
-    if bubble.field == "complex":
-        kinds = {v: k for v, k in enumerate(bubble.kinds)}
-    forms = set()
-    edges = bubble.edges()
-    for perm in itertools.permutations(range(1, bubble.rank + 1)):
-        moved = [(u, v, perm[c - 1]) for u, v, c in edges]
-        other = type(bubble).from_edges(moved, rank=bubble.rank, field=bubble.field, kinds=kinds)
-        forms.add(other.canonical_form())
-    return frozenset(forms)
 
 
 # ---------------------------------------------------------------------------- preset functions
@@ -359,8 +377,9 @@ def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: 
 
 def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 2.0, order: int = 2,
                   melonic: bool = True, eta: bool = False, colours: str = "continuum",
-                  colour_symmetric: bool = True) -> FlowPreset:
-    """Rank-d tensor field with pairing colours e = sum_c |p_c|^s (Litim).
+                  colour_symmetric: bool = True, group: str = "u1", cutoff=None, regulator: str = "litim",
+                  regulator_eta: str = "include") -> FlowPreset:
+    """Rank-d tensor field whose d strands are the modes of a group, e = sum_c e(p_c).
 
     Parameters
     ----------
@@ -368,45 +387,101 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
         d >= 1 (melonic needs d >= 2).
     field : {"complex", "real"}
     kinetic_power : float
-        s > 0.
+        s > 0: e = |p|^s (U(1)) or (j(j+1))^(s/2) (SU(2); s = 2 is the Laplacian).
     order : int
         Highest bubble order (black vertices; 2 order fields), >= 2.
     melonic : bool
-        Melonic truncation and projection (docs/theory/flow.md), or all connected bubbles with the full rules.
+        Melonic truncation and projection (docs/theory/flow.md), or all bubbles with the full rules.
     eta : bool
-        LPA' (anomalous dimension from the melonic tadpole; continuum colours only).
+        LPA' (anomalous dimension from the melonic tadpole). With the Litim regulator it needs the
+        density of states, i.e. ``colours="continuum"``; smooth regulators also work on exact sums.
     colours : {"continuum", "lattice"}
-        Continuum approximation of the strand sums (``ContinuumColour(1, power=s, density=1)``,
-        N_S = B k^(d-1), autonomous) or exact sums over p in Z (``LatticeColour(1, power=s)``,
-        non-autonomous: no fixed points, flows only).
+        The continuum approximation of the strand sums (Weyl's law: ``ContinuumColour(1, power=s,
+        density=1)`` for U(1), ``ContinuumColour(3, power=s, density=2/pi)`` for SU(2); N_S = B k^(d-1)
+        resp. k^(3(d-1)), autonomous) or exact sums over the modes (``LatticeColour(1, s, cutoff)``,
+        ``SU2Colour(cutoff, s)``; non-autonomous: flows, and roots at a frozen scale).
     colour_symmetric : bool
         Reduce to one coupling per colour-permutation orbit (:class:`ColourSymmetricFlow`).
+    group : {"u1", "su2"}
+        The group of each strand.
+    cutoff : int, float or None
+        With ``colours="lattice"``: keep |p| <= cutoff (U(1), an integer) or j <= cutoff (SU(2), a
+        multiple of 1/2); None keeps every mode.
+    regulator : str
+        A name of :data:`~tensornn.theory.REGULATORS`.
+    regulator_eta : {"include", "omit"}
+        Eta in the regulator derivative or not (:func:`~tensornn.flow.derive_flow`).
+
+    Raises
+    ------
+    InvalidArgumentError
+        For bad options, and for truncations above :data:`MAX_TENSOR_MEMBERS` bubbles or
+        :data:`MAX_LOOP_SEQUENCES` loop sequences (the message states the size and the bound).
     """
     rank = check_int("rank", rank, minimum=1)
     field_ = check_choice("field", field, ("complex", "real"))
     s = check_real("kinetic_power", kinetic_power, positive=True)
     order = _check_order(order, "tensor", "zero")
     colours = check_choice("colours", colours, COLOUR_CHOICES)
+    group = check_choice("group", group, GROUPS)
+    regulator = get_regulator(regulator).name
+    regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric)):
         if not isinstance(flag, bool):
             raise InvalidTypeError(f"{label} must be True or False, got {flag!r}")
     if melonic and rank < 2:
         raise InvalidArgumentError(f"melonic=True needs rank >= 2 (a (d-1)-dipole needs two colours), got rank={rank}")
-    if eta and colours != "continuum":
-        raise InvalidArgumentError("eta=True (LPA') needs the density of states of continuum colours; use "
-                                   "colours='continuum' or eta=False")
+    if eta and colours != "continuum" and REGULATORS[regulator].counting:
+        raise InvalidArgumentError(
+            f"eta=True (LPA') with the {regulator} regulator needs the density of states of continuum colours; use "
+            "colours='continuum', a smooth regulator (regulator='exponential'), or eta=False")
+    if cutoff is not None and colours != "lattice":
+        raise InvalidArgumentError(
+            f"cutoff={cutoff!r} bounds the modes of exact sums; it needs colours='lattice' (the continuum "
+            "approximation has no cutoff)")
     options = dict(rank=rank, field=field_, kinetic_power=s, order=order, melonic=melonic, eta=eta,
-                   colours=colours, colour_symmetric=colour_symmetric)
-    if colours == "continuum":
-        strand = ContinuumColour(1, power=s, density=1.0, role="pairing")
-    else:
-        strand = LatticeColour(1, power=s, role="pairing")
+                   colours=colours, colour_symmetric=colour_symmetric, group=group, cutoff=cutoff,
+                   regulator=regulator, regulator_eta=regulator_eta)
+    strand = _strand(group, colours, s, cutoff)
+    _check_tensor_size(rank, order, field_, melonic)
     truncation = (melonic_truncation if melonic else full_truncation)(rank, order, field_)
-    theory = Theory((strand,) * rank, field_, truncation)
-    flow = derive_flow(theory, projection="melonic" if melonic else "full", anomalous_dimension=eta)
+    projection = "melonic" if melonic else "full"
+    sequences = loop_sequence_count(truncation, projection)
+    if sequences > MAX_LOOP_SEQUENCES:
+        raise InvalidArgumentError(
+            f"the {projection} rank-{rank} truncation up to order {order} has {len(truncation)} bubbles and its "
+            f"derivation would visit up to {sequences:,} loop sequences, above the bound of {MAX_LOOP_SEQUENCES:,} "
+            "of the presets (minutes of work); lower the rank or order, use the melonic truncation, or call "
+            "tensornn.flow.derive_flow directly")
+    theory = Theory((strand,) * rank, field_, truncation, regulator)
+    flow = derive_flow(theory, projection=projection, anomalous_dimension=eta, regulator_eta=regulator_eta)
     system = ColourSymmetricFlow(flow) if colour_symmetric else flow
     bounds = tuple([(-0.9, 2.0)] + [(-3.0, 3.0)] * (len(system.names) - 1))
     return FlowPreset("tensor", options, system, theory, bounds)
+
+
+def _strand(group, colours, s, cutoff):
+    if group == "u1":
+        exact = LatticeColour(1, power=s, role="pairing", cutoff=None if cutoff is None else
+                              check_int("cutoff", cutoff, minimum=0, maximum=10**6))
+    else:
+        exact = SU2Colour(cutoff=cutoff, power=s, role="pairing")
+    return exact if colours == "lattice" else exact.continuum_approximation()
+
+
+def _check_tensor_size(rank, order, field, melonic):
+    """Refuse, before enumerating, truncations with more than MAX_TENSOR_MEMBERS bubbles."""
+    if melonic:
+        estimate = sum(fuss_catalan(rank, n) // n for n in range(1, order + 1)) if rank >= 2 else order
+        what = f"about {estimate:,} melonic bubbles (estimated as the rooted Fuss-Catalan count / order)"
+    else:
+        estimate = sum(count_bubbles(rank, n, field) for n in range(1, order + 1))
+        what = f"{estimate:,} bubbles (Burnside count)"
+    if estimate > MAX_TENSOR_MEMBERS:
+        raise InvalidArgumentError(
+            f"the rank-{rank} {'melonic' if melonic else 'full'} truncation up to order {order} has {what}, above "
+            f"the bound of {MAX_TENSOR_MEMBERS:,} bubbles of the presets; lower the rank or order, or build the "
+            "truncation with tensornn.theory and derive_flow directly")
 
 
 def _zero_bounds(order):

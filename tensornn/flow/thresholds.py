@@ -1,38 +1,73 @@
 """Threshold sums L_n^S: sums over the modes of the colours in S of d_t R G^n.
 
-Litim regulator, R_k = Z (k^s - E) theta(k^s - E), x = k^s. Inside the window E <= x the
-propagator is G = 1/(Z x + m) and d_t R = Z [s x - eta (x - E)], so
+With x = k^s, u = E/x and the regulator R_k = Z x r(u) (:mod:`tensornn.theory.regulators`),
+in the Z-rescaled normalisation (Z = 1)
 
-    L_n^S = Z [s x N_S(x) - eta (x N_S(x) - M_S(x))] / (Z x + m)^n,
+    L_n^S = x^(1-n) sum_a [s (r - u r') - eta r](u_a) / (u_a + r(u_a) + m/x)^n,
+    dL_n^S/de = x^(-n) sum_a d/du [...](u_a)      (one external strand shifted by e),
 
-with N_S the number (or volume) of modes of the colours in S with E <= x, every colour outside S at
-its zero mode, and M_S the first moment (sum of E). N_S is computed by :class:`ModeCount`: flat
-colours multiply it by their size, continuum colours combine in closed form (Dirichlet integral over
-the product of balls), discrete colours (lattice, empirical) by exact enumeration of sums of
-eigenvalues, convolved with the continuum part.
+summed over the modes a of the colours in S, every colour outside S at its zero mode. Both are
+linear in eta; ``regulator_eta="omit"`` drops the eta r part of d_t R (d_t R = Z s x (r - u r')).
 
-Exponential regulator, R_k = Z E / (exp(E/x) - 1): the sum does not reduce to counting; with
-u = E/x, L_n^S = Z x^(1-n) sum_a s u^2 e^u / (e^u - 1)^2 / (u / (1 - e^(-u)) + m/(Z x))^n,
-summed over the discrete modes (eta = 0).
+Litim regulator, r = (1 - u) theta(1 - u): inside the window E <= x the propagator is 1/(x + m) and
+the sums are mode counts,
+
+    L_n^S = [s x N_S(x) - eta (x N_S(x) - M_S(x))] / (x + m)^n,   dL_n^S/de = [-s x N_S'(x) + eta N_S(x)] / (x + m)^n,
+
+with N_S the number (or volume) of modes with E <= x and M_S their summed E. :class:`ModeCount`
+computes them: flat colours multiply by their size, continuum colours combine in closed form
+(Dirichlet integral over the product of balls), discrete colours (lattice, SU(2), empirical) by
+exact enumeration of sums of eigenvalues with their degeneracies, convolved with the continuum part.
+
+Smooth regulators (:meth:`ModeCount.regulated_sums`): the summand is evaluated on the grid of
+kinetic values E = offset + sum_c e_c(a_c) over the distinct eigenvalues of each discrete colour
+(modes with u <= ``regulator.support``) and contracted with the colours' degeneracy vectors by
+opt_einsum; continuum colours are integrated, int_0^inf dN(E) F(E/x) = B p x^p int v^(p-1) F(v) dv,
+by Gauss-Jacobi quadrature (weight v^(p-1)) on [0, 1] and Gauss-Laguerre quadrature on [1, inf).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import gamma
 
 import numpy as np
+import opt_einsum
+from scipy.special import roots_jacobi, roots_laguerre
 
 from ..errors import InvalidArgumentError
 from ..theory.colours import ContinuumColour, EmpiricalColour, FlatColour, _ball_factor
 
-__all__ = ["ModeCount"]
+__all__ = ["ModeCount", "QUADRATURE_NODES", "MAX_GRID"]
 
-_EXP_CUTOFF = 40.0  # modes with E > 40 k^s contribute below exp(-40) to the exponential sums
-_MAX_TABLE = 1 << 20  # finite spectra with at most this many mode sums are tabulated once
+_MAX_TABLE = 1 << 20  # finite empirical spectra with at most this many mode sums are tabulated once
+
+#: Quadrature nodes on each of [0, 1] (Gauss-Jacobi, weight v^(p-1)) and [1, inf) (Gauss-Laguerre) for
+#: continuum colours with a smooth regulator (tests/test_regulators.py compares with adaptive quadrature).
+QUADRATURE_NODES = 64
+
+#: Largest grid of mode sums (points x coupling vectors) evaluated at once by a smooth regulator.
+MAX_GRID = 4_000_000
+
+_LETTERS = "abcdefghijklpqrstuvwxyz"
+
+
+@lru_cache(maxsize=64)
+def _radial_rule(p: float, nodes: int):
+    """Nodes v_j and weights W_j with int_0^inf v^(p-1) f(v) dv = sum_j W_j f(v_j) for f decaying like e^-v.
+
+    Gauss-Jacobi with the weight v^(p-1) on [0, 1] (where the summands of a regulator vary fastest,
+    near the pole m/k^s -> -1) and Gauss-Laguerre on [1, inf).
+    """
+    t, wt = roots_jacobi(nodes, 0.0, p - 1.0)
+    inner_v, inner_w = (1 + t) / 2, wt * 2.0**-p
+    y, wy = roots_laguerre(nodes)
+    outer_v, outer_w = 1 + y, wy * np.exp(y) * (1 + y) ** (p - 1)
+    return np.concatenate([inner_v, outer_v]), np.concatenate([inner_w, outer_w])
 
 
 class ModeCount:
-    """Counting function of the colours in S (others at their zero mode).
+    """Counting function and mode sums of the colours in S (others at their zero mode).
 
     Parameters
     ----------
@@ -59,20 +94,28 @@ class ModeCount:
         self._table = None
         if self.discrete and all(isinstance(c, EmpiricalColour) for c in self.discrete) and \
                 np.prod([len(c.values) for c in self.discrete], dtype=float) <= _MAX_TABLE:
-            values = self._discrete_values(np.inf)
-            self._table = (values, np.concatenate([[0.0], np.cumsum(values)]))
+            if not self.continuum:
+                values, weights = self._discrete_grid(np.inf)
+                order = np.argsort(values, kind="stable")
+                values, weights = values[order], weights[order]
+                self._table = (values, np.concatenate([[0.0], np.cumsum(weights)]),
+                               np.concatenate([[0.0], np.cumsum(weights * values)]))
 
     @property
     def power_law(self) -> bool:
         """True when N_S(x) = B x^p exactly (no discrete colours, zero modes at e = 0)."""
         return not self.discrete and self.offset == 0.0
 
-    def _discrete_values(self, x_max):
-        values = np.zeros(1)
+    def _discrete_grid(self, y_max):
+        """Sums of the discrete colours' eigenvalues <= y_max, with the products of their degeneracies."""
+        values, weights = np.zeros(1), np.ones(1)
         for c in self.discrete:
-            values = np.add.outer(values, c.eigenvalues(x_max)).ravel()
-            values = values[values <= x_max]
-        return np.sort(values)
+            v, w = c.spectrum(y_max)
+            values = np.add.outer(values, v).ravel()
+            weights = np.multiply.outer(weights, w).ravel()
+            keep = values <= y_max
+            values, weights = values[keep], weights[keep]
+        return values, weights
 
     def _continuum(self, y):
         y = np.maximum(y, 0.0)
@@ -88,42 +131,111 @@ class ModeCount:
         if not self.discrete:
             n, m = self._continuum(y)
             return self.factor * float(n), self.factor * float(m + self.offset * n)
-        if self._table is not None and not self.continuum:  # finite spectra: a lookup in the sorted mode sums
-            values, cumulative = self._table
-            n = int(np.searchsorted(values, y, side="right"))
-            return self.factor * n, self.factor * float(cumulative[n] + self.offset * n)
-        values = self._discrete_values(y) if self._table is None else self._table[0][
-            : int(np.searchsorted(self._table[0], y, side="right"))]
+        if self._table is not None:  # finite empirical spectra: a lookup in the sorted mode sums
+            values, cumulative_n, cumulative_e = self._table
+            i = int(np.searchsorted(values, y, side="right"))
+            n, e = cumulative_n[i], cumulative_e[i]
+            return self.factor * float(n), self.factor * float(e + self.offset * n)
+        values, weights = self._discrete_grid(y)
         n, m = self._continuum(y - values)
-        total_n = float(np.sum(n))
-        total_m = float(np.sum(m + (values + self.offset) * n))
+        total_n = float(np.sum(weights * n))
+        total_m = float(np.sum(weights * (m + (values + self.offset) * n)))
         return self.factor * total_n, self.factor * total_m
 
     def log_derivative(self, x: float) -> float:
         """x dN_S/dx / N_S = (1/s) d ln N_S / d ln k (needs a differentiable counting function)."""
         if self.discrete:
             raise InvalidArgumentError(
-                "the anomalous dimension needs the density of states of the loop colours, which is not defined "
-                f"for discrete colours ({', '.join(c.kind for c in self.discrete)}); use continuum or flat colours"
+                "the anomalous dimension with the Litim regulator needs the density of states of the loop colours, "
+                f"which is not defined for discrete colours ({', '.join(c.kind for c in self.discrete)}); use "
+                "continuum or flat colours, or a smooth regulator (regulator='exponential'), whose sums are "
+                "differentiable"
             )
         y = x - self.offset
         return self.exponent * x / y if y > 0 else 0.0
 
-    def effective_dimension(self, k: float, s: float, rel_step: float = 0.05) -> float:
-        """d ln N_S / d ln k at scale k (for discrete spectra a central difference over k (1 -+ rel_step))."""
+    def effective_dimension(self, k: float, s: float, rel_step: float = 0.25) -> float:
+        """d ln N_S / d ln k at scale k.
+
+        For continuum and flat colours the exact logarithmic derivative. For discrete spectra, whose
+        counting function is a step function, the central difference of ln N_S over k (1 -+ r),
+        r = ``rel_step``: exact for a power law, and for a lattice its error from the steps (jumps of
+        ln N_S of order 1/k) falls like 1/(r k).
+        """
         if not self.discrete:
             return s * self.log_derivative(k**s)
-        lo, hi = self.count((k * (1 - rel_step)) ** s)[0], self.count((k * (1 + rel_step)) ** s)[0]
+        r = rel_step
+        lo, hi = self.count((k * (1 - r)) ** s)[0], self.count((k * (1 + r)) ** s)[0]
         if lo <= 0 or hi <= 0:
             return float("nan")
-        return (np.log(hi) - np.log(lo)) / (np.log1p(rel_step) - np.log1p(-rel_step))
+        return (np.log(hi) - np.log(lo)) / (np.log1p(r) - np.log1p(-r))
 
-    def exponential_modes(self, x: float) -> np.ndarray:
-        """u = E / x of the modes, for the exponential regulator (flat and discrete colours only)."""
+    def _mode_grid(self, regulator, x, nodes):
+        """(operands, axes, u, shape derivatives, scale) of the sums at x = k^s, cached for the last few x."""
+        key = (regulator.name, float(x), int(nodes))
+        cache = self.__dict__.setdefault("_grids", {})
+        if key in cache:
+            return cache[key]
+        cut = regulator.support * x - self.offset
+        if cut < 0:
+            return None
+        spectra = [c.spectrum(cut) for c in self.discrete]
+        operands, axes = [], []
+        energy = np.full((1,) * len(spectra), self.offset)
+        for i, (v, g) in enumerate(spectra):
+            shape = [1] * len(spectra)
+            shape[i] = len(v)
+            energy = energy + v.reshape(shape)
+            operands.append(g)
+            axes.append(_LETTERS[i])
+        scale = self.factor
         if self.continuum:
+            p = self.exponent
+            v, W = _radial_rule(float(p), int(nodes))
+            energy = energy[..., None] + x * v
+            operands.append(W)
+            axes.append("q")
+            scale *= self.prefactor * p * x**p  # N(y) = prefactor y^p: dN = prefactor p y^(p-1) dy, y = x v
+        if energy.size > MAX_GRID:
             raise InvalidArgumentError(
-                "the exponential regulator sums over explicit modes; continuum colours are only supported with the "
-                "Litim regulator (use regulator='litim' or a lattice colour)"
+                f"the smooth-regulator sum over the colours {sorted(self.subset)} needs {energy.size} mode sums at "
+                f"k^s = {x:.4g}, above the bound of {MAX_GRID}; give the lattice or SU(2) colours a cutoff, "
+                "use fewer modes, or use the Litim regulator (mode counting)"
             )
-        values = self._discrete_values(_EXP_CUTOFF * x) + self.offset
-        return values / x
+        u = energy / x
+        entry = (operands, "".join(axes), u, regulator.shape_derivatives(u), scale)
+        if len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[key] = entry
+        return entry
+
+    def regulated_sums(self, regulator, x: float, w, n: int, s: float, nodes: int = QUADRATURE_NODES):
+        """sum_a of the regulator's kernels over the modes of S, at x = k^s and masses w = m/x.
+
+        Returns (f0, f1, d0, d1), each of the shape of ``w``, such that
+        L_n^S = x^(1-n) (f0 + eta f1) and dL_n^S/de = x^(-n) (d0 + eta d1) (see the module docstring).
+        The four kernels are stacked and contracted with the degeneracy vectors (and quadrature
+        weights) in one compiled opt_einsum expression.
+        """
+        w = np.atleast_1d(np.asarray(w, dtype=float))
+        grid = self._mode_grid(regulator, x, nodes)
+        if grid is None:
+            zero = np.zeros_like(w)
+            return zero, zero, zero, zero
+        operands, axes, u, shape, scale = grid
+        if u.size * w.size > MAX_GRID:
+            chunk = max(1, MAX_GRID // u.size)
+            parts = [self.regulated_sums(regulator, x, w[i:i + chunk], n, s, nodes) for i in range(0, w.size, chunk)]
+            return tuple(np.concatenate([part[j] for part in parts]) for j in range(4))
+        expand = (...,) + (None,)
+        kernels = np.stack(regulator.kernels(u[expand], w, n, s, shape=tuple(f[expand] for f in shape)))
+        kernels = np.broadcast_to(kernels, (4,) + u.shape + w.shape)
+        expression = _expression(axes, tuple(len(g) for g in operands), kernels.shape)
+        return tuple(scale * expression(*operands, kernels))
+
+
+@lru_cache(maxsize=256)
+def _expression(axes, sizes, shape):
+    """Compiled contraction sum over the mode axes of degeneracies x kernels (4 kernels, m masses)."""
+    equation = ",".join(axes) + ("," if axes else "") + "k" + axes + "m->km"
+    return opt_einsum.contract_expression(equation, *[(n,) for n in sizes], shape)

@@ -1,7 +1,17 @@
 """Theories: colours with their spectra, interactions (bubbles), truncations."""
 
-from .colours import COLOUR_KINDS, Colour, ContinuumColour, EmpiricalColour, FlatColour, LatticeColour
-from .field_theory import REGULATORS, Theory
+from .colours import (
+    COLOUR_KINDS,
+    Colour,
+    ContinuumColour,
+    EmpiricalColour,
+    FlatColour,
+    LatticeColour,
+    SU2Colour,
+    get_colour_kind,
+)
+from .field_theory import Theory
+from .regulators import REGULATORS, Regulator, get_regulator
 from .interactions import Interaction
 from .truncations import (
     Truncation,
@@ -20,7 +30,11 @@ __all__ = [
     "EmpiricalColour",
     "FlatColour",
     "LatticeColour",
+    "SU2Colour",
+    "get_colour_kind",
     "REGULATORS",
+    "Regulator",
+    "get_regulator",
     "Theory",
     "Interaction",
     "Truncation",

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from .._checks import check_choice
 from ..errors import InvalidTypeError, TruncationError
 from .colours import Colour
+from .regulators import REGULATORS, Regulator, get_regulator
 from .truncations import Truncation
 
 __all__ = ["Theory", "REGULATORS"]
-
-REGULATORS = ("litim", "exponential")
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,9 @@ class Theory:
     field : {"real", "complex"}
     truncation : Truncation
         Its rank must equal the number of pairing colours and its field type ``field``.
-    regulator : {"litim", "exponential"}
-        Litim: R_k = Z (k^s - E) theta(k^s - E). Exponential: R_k = Z E / (exp(E / k^s) - 1).
+    regulator : str or Regulator
+        A name of :data:`~tensornn.theory.regulators.REGULATORS` ("litim": R_k = Z (k^s - E)
+        theta(k^s - E); "exponential": R_k = Z E / (exp(E / k^s) - 1)), stored as the name.
 
     The exponent s of k^s is the common ``power`` of the non-flat, non-empirical colours (2 when
     there are none).
@@ -47,7 +47,7 @@ class Theory:
             if not isinstance(c, Colour):
                 raise InvalidTypeError(f"colours must be Colour objects, got {type(c).__name__}")
         check_choice("field", self.field, ("real", "complex"))
-        check_choice("regulator", self.regulator, REGULATORS)
+        object.__setattr__(self, "regulator", get_regulator(self.regulator).name)
         if not isinstance(self.truncation, Truncation):
             raise InvalidTypeError(f"truncation must be a Truncation, got {type(self.truncation).__name__}")
         if self.truncation.rank != self.n_pairing:
@@ -62,6 +62,11 @@ class Theory:
         powers = {c.power for c in colours if c.power is not None}
         if len(powers) > 1:
             raise TruncationError(f"all momentum colours must share the exponent s of e = |p|^s; got {sorted(powers)}")
+
+    @property
+    def regulator_object(self) -> Regulator:
+        """The :class:`~tensornn.theory.regulators.Regulator` named by ``regulator``."""
+        return REGULATORS[self.regulator]
 
     @property
     def pairing_colours(self) -> tuple:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..bubbles import FIELDS, Bubble, enumerate_bubbles
+from ..bubbles.canonical import canonical_code
 from .._checks import check_choice, check_int
 from ..errors import InvalidTypeError, TruncationError
 from .interactions import Interaction
@@ -102,6 +103,52 @@ class Truncation:
             return self.names.index(name)
         except ValueError:
             raise TruncationError(f"no coupling named {name!r} in the truncation; valid names: {', '.join(self.names)}")
+
+    def colour_orbits(self) -> tuple[int, ...]:
+        """Orbit index of every member under the permutations of the colours (orbits numbered by first member).
+
+        Two members are in one orbit when a permutation of the colours 1..d maps one bubble onto the
+        other. The orbits are the connected classes of the d - 1 adjacent transpositions (c, c + 1),
+        which generate the symmetric group: (d - 1) canonical forms per member, never the d!
+        permutations.
+
+        Raises
+        ------
+        TruncationError
+            If a colour transposition maps a member outside the truncation (the truncation is not
+            closed under colour permutations, so no colour-symmetric reduction exists).
+
+        Examples
+        --------
+        >>> melonic_truncation(3, 2).colour_orbits()  # the melon, then the three pillows
+        (0, 1, 1, 1)
+        """
+        members = self.interactions
+        tables = [m.tables() for m in members]
+        index = {canonical_code(adj, kinds): i for i, (kinds, adj) in enumerate(tables)}
+        parent = list(range(len(members)))
+
+        def root(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, (kinds, adj) in enumerate(tables):
+            for c in range(self.rank - 1):
+                swapped = tuple(row[:c] + (row[c + 1], row[c]) + row[c + 2:] for row in adj)
+                j = index.get(canonical_code(swapped, kinds))
+                if j is None:
+                    raise TruncationError(
+                        f"exchanging colours {c + 1} and {c + 2} maps {members[i].name!r} to a bubble that is not in "
+                        "the truncation: it is not closed under colour permutations, so couplings cannot be "
+                        "identified by colour orbits; add the missing bubbles or keep one coupling per bubble"
+                    )
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        labels = {}
+        return tuple(labels.setdefault(root(i), len(labels)) for i in range(len(members)))
 
     def __repr__(self):
         return f"Truncation(rank={self.rank}, field={self.field!r}, names={self.names})"
