@@ -42,3 +42,16 @@ def test_every_name_of_every_face_resolves():
         for name in face.__all__:
             value = getattr(face, name)
             assert not isinstance(value, types.ModuleType) or value.__name__.endswith("." + name), (face.__name__, name)
+
+
+@pytest.mark.parametrize("code", [
+    "import tensornn",
+    "from tensornn.cli.main import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass",
+    "from tensornn.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
+])
+def test_light_entry_points_do_not_import_scipy_or_networkx(code):
+    # `import tensornn`, `tensornn --version` and `--help` build no flow, bubble or fit machinery: scipy and
+    # networkx (the heavy imports) are loaded only by the commands that use them
+    probe = code + "\nimport sys\nprint(sorted(m for m in ('scipy', 'networkx', 'matplotlib') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr

@@ -7,12 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..bubbles.counting import count_bubbles, count_connected_bubbles, fuss_catalan
-from ..bubbles.enumerate import enumerate_bubbles
-from ..bubbles.invariants import face_count, gurau_degree, is_melonic
-from ..bubbles.memory import enumeration_memory
 from ..errors import InvalidArgumentError
-from ..report import atomic_write
 from ._common import claimed_outputs
 
 __all__ = ["register"]
@@ -77,6 +72,8 @@ def register(subparsers) -> None:
 
 
 def _formula_count(args):
+    from ..bubbles.counting import count_bubbles, count_connected_bubbles
+
     if args.melonic:
         return None
     counter = count_connected_bubbles if args.connected else count_bubbles
@@ -85,6 +82,9 @@ def _formula_count(args):
 
 def _listed(args):
     """The enumeration, after checking its estimated memory against ``--max-memory`` (nothing runs before)."""
+    from ..bubbles.enumerate import enumerate_bubbles
+    from ..bubbles.memory import enumeration_memory
+
     need = enumeration_memory(args.rank, args.order, args.field, melonic=args.melonic)
     bound = args.max_memory * 2**30
     if need > bound:
@@ -99,6 +99,8 @@ def _listed(args):
 
 
 def _count(args) -> int:
+    from ..bubbles.counting import fuss_catalan
+
     count, source = _formula_count(args), "formula"
     if count is None or args.enumerate:
         count, source = sum(1 for _ in _listed(args)), "enumeration"
@@ -111,6 +113,8 @@ def _count(args) -> int:
 
 
 def _describe(bubble) -> dict:
+    from ..bubbles.invariants import face_count, gurau_degree, is_melonic
+
     degree = None
     if bubble.rank >= 3:
         value = gurau_degree(bubble)
@@ -138,6 +142,8 @@ def _list(args) -> int:
 
 
 def _draw(args) -> int:
+    from ..report import atomic_write
+
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise InvalidArgumentError(f"--out must name a .png file, got {args.out!r}")

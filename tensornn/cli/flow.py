@@ -26,10 +26,6 @@ from pathlib import Path
 
 from .._json import dumps_json
 from ..errors import InvalidArgumentError
-from ..flow.integrate import run_flow
-from ..flow.presets import make_preset
-from ..plotting.figures import save_figure
-from ..plotting.flow import flow_figure, potentials_figure
 from ._common import claimed_outputs, failure, write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
@@ -207,6 +203,8 @@ def _functional(args):
 
 
 def _preset(args):
+    from ..flow.presets import make_preset
+
     if args.model in ("scalar", "on"):
         options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
         if args.model == "on":
@@ -279,6 +277,8 @@ def fixed_points_command(args) -> int:
 
 def _functional_fixed_points(args) -> int:
     from ..flow.functional_search import functional_fixed_points
+    from ..plotting.figures import save_figure
+    from ..plotting.flow import potentials_figure
 
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
@@ -302,6 +302,10 @@ def run_command(args) -> int:
 
     The output is written in every case; the exit code is 0 for a completed flow and 1 otherwise.
     """
+    from ..flow.integrate import run_flow
+    from ..plotting.figures import save_figure
+    from ..plotting.flow import flow_figure
+
     if getattr(args, "functional", False):
         return _functional_run(args)
     _polynomial(args)
@@ -363,6 +367,8 @@ def _functional_run(args) -> int:
     import numpy as np
 
     from ..flow.functional_flow import functional_flow
+    from ..plotting.figures import save_figure
+    from ..plotting.flow import flow_figure
 
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
