@@ -202,21 +202,9 @@ def run_flow(
     return replace(result, conventions=dict(getattr(system, "conventions", {}) or {}))
 
 
-def _run_flow(
-    system: FlowSystem,
-    couplings0,
-    *,
-    k_start: float,
-    k_stop: float,
-    dimensionless: bool = False,
-    method: str = "LSODA",
-    rtol: float = 1e-8,
-    atol: float = 1e-10,
-    n_points: int = 200,
-    blowup: float = 1e8,
-    max_step: float | None = None,
-    max_steps: int = 100_000,
-) -> FlowResult:
+def _run_flow(system, couplings0, *, k_start, k_stop, dimensionless, method, rtol, atol, n_points, blowup, max_step,
+              max_steps) -> FlowResult:
+    """The integration of :func:`run_flow` (same arguments), before the system's conventions are attached."""
     if not isinstance(system, FlowSystem):
         raise InvalidTypeError(
             "system must implement the FlowSystem protocol (names, autonomous, beta, beta_dimensionful, eta, "
