@@ -22,6 +22,33 @@ def _nothing(plt, text):
     return fig
 
 
+def _symlog(ax, linthresh):
+    """A symmetric-log y axis labelled at 0 and at 1 (and 3) times powers of ten outside the linear band.
+
+    Matplotlib's default labels of a symlog axis crowd the linear band (0 and +-linthresh a fraction of a decade
+    apart) and drop decades on tall panels; these ticks are fixed by the data range instead.
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.set_yscale("symlog", linthresh=linthresh)
+    low, high = ax.get_ylim()
+    top = max(abs(low), abs(high))
+    if not np.isfinite(top) or top <= linthresh:
+        return
+    first, last = int(np.floor(np.log10(linthresh))), int(np.ceil(np.log10(top)))
+    decades = last - first
+    mantissas = (1.0, 3.0) if decades <= 4 else (1.0,)
+    step = max(1, decades // 6)  # at most about seven labels on each side
+    magnitudes = [m * 10.0**e for e in range(first, last + 1, step) for m in mantissas]
+    # +-linthresh is labelled only on short axes, where half a decade (0 to linthresh) leaves room for the labels
+    magnitudes = [v for v in magnitudes if (linthresh < v or (decades <= 4 and np.isclose(v, linthresh)))
+                  and v <= top * 1.0001]
+    ticks = [0.0] + [v for v in magnitudes if v <= high] + [-v for v in magnitudes if -v >= low]
+    ax.yaxis.set_major_locator(FixedLocator(sorted(ticks)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
 def _legend_right(ax):
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
@@ -49,7 +76,7 @@ def fits_figure(result):
         row[1].axhline(0.0, color="0.6", lw=0.8)
         row[1].set_xlabel("quadruple")
         row[1].set_ylabel("residual / standard error" if err is not None else "residual / max |G4c|")
-        row[1].set_yscale("symlog", linthresh=3.0)
+        _symlog(row[1], 3.0)
         _legend_right(row[0])
         _legend_right(row[1])
     fig.tight_layout()
@@ -129,7 +156,7 @@ def flows_figure(result):
         pad = 0.1 * (high - low or abs(high) or 1.0)
         row[0].set_ylim(low - pad, high + pad)
         row[0].set_xscale("log")
-        row[0].set_yscale("symlog", linthresh=max(1e-6, 0.1 * float(np.median(np.abs(finite)))))
+        _symlog(row[0], max(1e-6, 0.1 * float(np.median(np.abs(finite)))))
         row[0].set_xlabel("k / m (m: the infrared mass)")
         row[0].set_ylabel("u4(k) = 4! x sum of quartic couplings\n(units of the infrared mass)")
         row[0].set_title(f"{net.label}: flows from the fitted couplings", fontsize=10)
