@@ -101,15 +101,22 @@ def _component_roots(adjacency, kinds, marked):
     vertices of the components that do not contain it."""
     n = len(kinds)
     seen = [False] * n
-    stack = [marked]
-    seen[marked] = True
+    _reach(adjacency, marked, seen)
+    return [marked] + [v for v in range(n) if not seen[v]]
+
+
+def _reach(adjacency, start, seen) -> list:
+    """The vertices reachable from ``start`` and not yet ``seen`` (depth first); marks them seen."""
+    seen[start] = True
+    stack, members = [start], [start]
     while stack:
         v = stack.pop()
         for w in adjacency[v]:
             if not seen[w]:
                 seen[w] = True
                 stack.append(w)
-    return [marked] + [v for v in range(n) if not seen[v]]
+                members.append(w)
+    return members
 
 
 def _marked_key(adj, kinds, u, w):
@@ -210,15 +217,7 @@ def _code(adjacency, kinds, roots=None):
     for start in range(n):
         if seen[start]:
             continue
-        seen[start] = True
-        stack, members = [start], [start]
-        while stack:
-            v = stack.pop()
-            for w in adjacency[v]:
-                if not seen[w]:
-                    seen[w] = True
-                    stack.append(w)
-                    members.append(w)
+        members = _reach(adjacency, start, seen)
         lowest = min(kinds[v] for v in members)
         best = None
         for root in members if roots is None else [r for r in roots if seen[r] and r in members]:
