@@ -5,7 +5,8 @@ couplings are known (tensornn.structured.linear_tensor_action), so every fitted 
 its exact value in units of its cross-fitted standard error (3 sigma). The verdicts: the CP layer's
 tensor reading fits (p > 0.01) and its vector reading fails (p < 1e-6); the dense twin's vector reading
 fits and its pillow and tetrahedron couplings are within 3 errors of zero. The slow test repeats the
-verdicts over 10 seeds (docs/readings.md has the calibration over more).
+verdicts over 10 seeds, allowing one false rejection at p < 0.01 per true reading (docs/readings.md has the
+calibration over more).
 """
 
 import numpy as np
@@ -53,12 +54,28 @@ def test_dense_twin_selects_the_vector_reading(data):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(1, 11))
-def test_verdicts_hold_for_other_seeds(data, seed):
-    _check_cp(read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo",
-                           seed=seed))
-    _check_dense(read_network(StructuredNetwork(data.index_sizes, cp_rank=None, width=8), data,
-                              method="monte-carlo", seed=seed))
+def test_verdicts_hold_for_other_seeds(data):
+    # A true reading is rejected at p < 0.01 in 1 % of the seeds (seed 8 rejects the dense twin's vector reading
+    # at p = 0.0087): over 10 seeds at most one such false rejection per check is allowed, P(>= 2 | 10, 0.01) = 0.4 %.
+    # The wrong readings must fail in every seed (the CP layer's vector reading at p < 1e-6), and where the true
+    # reading fits it is the one selected and its couplings agree with the exact ones.
+    false_rejections = {"cp tensor": 0, "dense vector": 0}
+    for seed in range(1, 11):
+        cp = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo",
+                          seed=seed)
+        dense = read_network(StructuredNetwork(data.index_sizes, cp_rank=None, width=8), data, method="monte-carlo",
+                             seed=seed)
+        assert cp.readings["vector"].p_value < 1e-6 and cp.readings["scalar"].p_value < 1e-6, cp.text()
+        assert dense.readings["scalar"].p_value < 1e-6, dense.text()
+        if cp.readings["tensor"].fits:
+            _check_cp(cp)
+        else:
+            false_rejections["cp tensor"] += 1
+        if dense.readings["vector"].fits:
+            _check_dense(dense)
+        else:
+            false_rejections["dense vector"] += 1
+    assert max(false_rejections.values()) <= 1, false_rejections
 
 
 def test_result_dictionary_carries_the_verdict_contract(data):
