@@ -45,6 +45,7 @@ from .functional import boundary_decay, check_dim, lpa_residual
 from .functional_flow_result import FunctionalFlowResult
 from .functional_result import FunctionalFixedPoint
 from .functional_search import default_resolution
+from .integrate import _locate, _record_until
 from .kinetic import kinetic_function
 from .potential import litim_volume
 
@@ -368,18 +369,8 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
                 hit = bad(solver.t, solver.y)
                 t_stop = solver.t
                 if hit is not None:
-                    t_good = t_old
-                    for _ in range(60):  # bisect on the dense output for the first bad point
-                        mid = 0.5 * (t_good + t_stop)
-                        why = bad(mid, dense(mid))
-                        if why is None:
-                            t_good = mid
-                        else:
-                            t_stop, hit = mid, why
-                while next_eval < n_points and direction * (t_eval[next_eval] - t_stop) < 0:
-                    ts.append(t_eval[next_eval])
-                    ys.append(dense(t_eval[next_eval]))
-                    next_eval += 1
+                    t_stop, hit = _locate(bad, dense, t_old, t_stop, hit)
+                next_eval = _record_until(ts, ys, dense, t_eval, next_eval, t_stop, direction)
                 if hit is not None:
                     ts.append(t_stop)
                     ys.append(dense(t_stop))

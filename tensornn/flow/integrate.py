@@ -307,10 +307,7 @@ def _run_flow(system, couplings0, *, k_start, k_stop, dimensionless, method, rto
                 t_stop = solver.t
                 if hit is not None:
                     t_stop, hit = _locate(bad, dense, t_old, solver.t, hit)
-                while next_eval < n_points and direction * (t_eval[next_eval] - t_stop) < 0:
-                    ts.append(t_eval[next_eval])
-                    ys.append(dense(t_eval[next_eval]))
-                    next_eval += 1
+                next_eval = _record_until(ts, ys, dense, t_eval, next_eval, t_stop, direction)
                 if hit is not None:
                     ts.append(t_stop)
                     ys.append(dense(t_stop))
@@ -353,6 +350,16 @@ def _locate(bad, dense, t_good, t_bad, hit, iterations=60):
         else:
             t_bad, hit = mid, why
     return t_bad, hit
+
+
+def _record_until(ts, ys, dense, t_eval, next_eval, t_stop, direction) -> int:
+    """Append the recorded points t_eval[next_eval:] that lie before t_stop in the flow's ``direction`` (from the
+    step's dense output); returns the index of the next point to record."""
+    while next_eval < len(t_eval) and direction * (t_eval[next_eval] - t_stop) < 0:
+        ts.append(t_eval[next_eval])
+        ys.append(dense(t_eval[next_eval]))
+        next_eval += 1
+    return next_eval
 
 
 def _stalled(ts, ys, t_last, y_last, names, dimensionless, check_validity, dimless, vnames, blowup, reason, nfev):
