@@ -30,8 +30,12 @@ __all__ = [
 ]
 
 
-def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise if it is not an integer within the bounds."""
+def check_int(name: str, value, *, minimum: int | None = None, maximum: int | None = None,
+              why: str | None = None) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer within the bounds.
+
+    ``why`` follows the message of a value above ``maximum`` (the reason for the bound and what to do).
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
             value = int(value)
@@ -41,7 +45,7 @@ def check_int(name: str, value, *, minimum: int | None = None, maximum: int | No
     if minimum is not None and value < minimum:
         raise InvalidArgumentError(f"{name} must be >= {minimum}, got {value}")
     if maximum is not None and value > maximum:
-        raise InvalidArgumentError(f"{name} must be <= {maximum}, got {value}")
+        raise InvalidArgumentError(f"{name} must be <= {maximum}, got {value}" + (f": {why}" if why else ""))
     return value
 
 
@@ -103,35 +107,20 @@ def check_count(name: str, value, *, minimum: int = 1) -> int:
 
 def check_flow_points(name: str, value) -> int:
     """The number of recorded points of a flow trajectory: an integer in [2, MAX_FLOW_POINTS = 10**6]."""
-    value = check_int(name, value, minimum=2)
-    if value > MAX_FLOW_POINTS:
-        raise InvalidArgumentError(
-            f"{name} must be <= {MAX_FLOW_POINTS}, got {value}: the trajectory is held in memory "
-            f"(n_points x couplings floats); record fewer points"
-        )
-    return value
+    return check_int(name, value, minimum=2, maximum=MAX_FLOW_POINTS,
+                     why="the trajectory is held in memory (n_points x couplings floats); record fewer points")
 
 
 def check_starts(name: str, value, *, minimum: int = 0) -> int:
     """The number of random starts of a fixed-point search: an integer in [minimum, MAX_FIXED_POINT_STARTS = 10**5]."""
-    value = check_int(name, value, minimum=minimum)
-    if value > MAX_FIXED_POINT_STARTS:
-        raise InvalidArgumentError(
-            f"{name} must be <= {MAX_FIXED_POINT_STARTS}, got {value}: the starts are held in memory and each is a "
-            "root solve; use fewer starts"
-        )
-    return value
+    return check_int(name, value, minimum=minimum, maximum=MAX_FIXED_POINT_STARTS,
+                     why="the starts are held in memory and each is a root solve; use fewer starts")
 
 
 def check_grid_points(name: str, value, *, minimum: int = 2) -> int:
     """The number of sigma_w grid points of an experiment: an integer in [minimum, MAX_GRID_POINTS = 1000]."""
-    value = check_int(name, value, minimum=minimum)
-    if value > MAX_GRID_POINTS:
-        raise InvalidArgumentError(
-            f"{name} must be <= {MAX_GRID_POINTS}, got {value}: every grid point samples a whole ensemble; use fewer "
-            "points"
-        )
-    return value
+    return check_int(name, value, minimum=minimum, maximum=MAX_GRID_POINTS,
+                     why="every grid point samples a whole ensemble; use fewer points")
 
 
 def check_choice(name: str, value, choices: Iterable[str]) -> str:
