@@ -82,3 +82,24 @@ def test_the_convention_is_carried_by_flows_fixed_points_runs_and_json(capsys):
     assert "regulator_eta = omit: d_t R_k = Z s k^s theta(k^s - E)" in out
     assert main(["flow", "fixed-points", "tensor", "--n-starts", "2"]) == 0
     assert "regulator_eta = include" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("model, options", [
+    ("scalar", dict(order=4, expansion="minimum")),
+    ("scalar", dict(order=3, expansion="zero")),
+])
+def test_every_system_declares_its_conventions_to_library_results(model, options):
+    # the potential expansions and the kinetic-function flows carry their conventions like the engine's flows,
+    # so run_flow and the fixed-point searches record them without the command line filling them in
+    from tensornn.flow import make_preset
+    from tensornn.flow.kinetic import KineticFlow
+
+    preset = make_preset(model, dim=3, **options)
+    systems = [preset.system]
+    if options["expansion"] == "zero":
+        systems.append(KineticFlow(preset.system, "gauss", mass=1.0))
+    for system in systems:
+        assert {"regulator", "regulator_eta", "anomalous_dimension", "projection"} <= set(system.conventions)
+        run = run_flow(system, np.full(len(system.names), 0.01), k_start=1.0, k_stop=0.5, n_points=5)
+        assert run.conventions == system.conventions and run.to_dict()["conventions"] == system.conventions
+    assert all(fp.conventions == preset.system.conventions for fp in preset.fixed_points())

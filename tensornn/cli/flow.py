@@ -224,25 +224,8 @@ def _emit(text, output):
     write_text("-" if output is None else output, text)
 
 
-def conventions_of(system) -> dict:
-    """The conventions a system declares (regulator, eta in d_t R, ...); the potential expansions are LPA, Litim."""
-    found = getattr(system, "conventions", None)
-    if found:
-        return dict(found)
-    return {"regulator": "litim", "regulator_eta": "include", "anomalous_dimension": "LPA (eta = 0)",
-            "projection": "potential expansion"}
-
-
 def _conventions_line(system) -> str:
-    return "conventions: " + ", ".join(f"{k} = {v}" for k, v in conventions_of(system).items())
-
-
-def _record(item, system) -> dict:
-    """``item.to_dict()`` with the conventions of ``system`` when the item does not carry its own."""
-    record = item.to_dict()
-    if not record.get("conventions"):
-        record["conventions"] = conventions_of(system)
-    return record
+    return "conventions: " + ", ".join(f"{k} = {v}" for k, v in system.conventions.items())
 
 
 # ----------------------------------------------------------------------------- actions
@@ -266,7 +249,7 @@ def fixed_points_command(args) -> int:
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(dumps_json([_record(fp, preset.system) for fp in points]), args.output)
+        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
         return 0
     lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
     for fp in points:
@@ -324,7 +307,7 @@ def run_command(args) -> int:
         save_figure(flow_figure(res), args.plot)
     d_eff, leading = _effective_dimension(preset.system, res.k)
     if args.json:
-        record = _record(res, preset.system)
+        record = res.to_dict()
         if d_eff is not None:
             record["effective_dimension"] = {"colours": leading, "values": [float(v) for v in d_eff]}
         _emit(dumps_json(record), args.output)

@@ -265,6 +265,11 @@ class KineticFlow:
         self.dimensions = flow.dimensions
         self.validity_names = ("1 + m/P_kin(k) (threshold denominator)",)
 
+    @property
+    def conventions(self) -> dict:
+        """Those of the engine's flow it regulates with the kinetic function."""
+        return self.flow.conventions
+
     def _window(self, t):
         k = math.exp(float(t))
         window = float(self.kinetic.window(k))

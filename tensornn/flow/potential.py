@@ -111,6 +111,12 @@ class _PotentialBase:
     autonomous = True
 
     @property
+    def conventions(self) -> dict:
+        """The choices behind the numbers: the Litim regulator, the LPA (eta = 0), a potential expansion."""
+        return {"regulator": "litim", "regulator_eta": "include", "anomalous_dimension": "LPA (eta = 0)",
+                "projection": "potential expansion"}
+
+    @property
     def vd(self) -> float:
         return litim_volume(self.dim)
 
