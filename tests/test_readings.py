@@ -41,7 +41,6 @@ from tensornn.structured import (
     BlockGaussNetwork,
     StructuredNetwork,
     contraction,
-    linear_four_point,
     linear_tensor_action,
     quartic_content,
 )

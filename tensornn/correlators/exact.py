@@ -49,7 +49,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import gammaln
 
-from .._checks import check_array, check_choice, check_count, check_int, check_real, check_scale
+from .._checks import check_array, check_choice, check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
 from ..networks.kernels import _check_variance

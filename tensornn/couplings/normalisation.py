@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real, check_scale
+from .._checks import check_array, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.blocks import BlockKinetic, block_kinetic_coefficients
 
