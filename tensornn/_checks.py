@@ -24,6 +24,7 @@ __all__ = [
     "check_flow_points",
     "check_starts",
     "check_grid_points",
+    "check_index_sizes",
     "check_choice",
     "check_array",
     "check_keys",
@@ -121,6 +122,21 @@ def check_grid_points(name: str, value, *, minimum: int = 2) -> int:
     """The number of sigma_w grid points of an experiment: an integer in [minimum, MAX_GRID_POINTS = 1000]."""
     return check_int(name, value, minimum=minimum, maximum=MAX_GRID_POINTS,
                      why="every grid point samples a whole ensemble; use fewer points")
+
+
+def check_index_sizes(value, *, max_colours: int | None = None) -> tuple[int, ...]:
+    """The sizes (n_1, ..., n_d) of the indices (colours) of structured inputs: d >= 1 positive integers."""
+    try:
+        sizes = tuple(value)
+    except TypeError:
+        raise InvalidTypeError(
+            f"index_sizes must be a tuple of positive integers (n_1, ..., n_d), got {value!r}"
+        ) from None
+    if not sizes:
+        raise InvalidArgumentError("index_sizes must name at least one index (one colour, d >= 1), got ()")
+    if max_colours is not None and len(sizes) > max_colours:
+        raise InvalidArgumentError(f"index_sizes supports at most {max_colours} indices, got {len(sizes)}")
+    return tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(sizes))
 
 
 def check_choice(name: str, value, choices: Iterable[str]) -> str:

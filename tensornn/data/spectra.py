@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_index_sizes, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .tensors import as_tensor_data
 
@@ -109,12 +109,7 @@ def _unfolded_covariances(x: np.ndarray, centre: bool) -> tuple[np.ndarray, ...]
 
 
 def _check_covariance(sigma, index_sizes) -> tuple[np.ndarray, tuple[int, ...]]:
-    try:
-        sizes = tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(index_sizes))
-    except TypeError:
-        raise InvalidTypeError(f"index_sizes must be a tuple of ints (n_1, ..., n_d), got {index_sizes!r}") from None
-    if not sizes:
-        raise InvalidArgumentError("index_sizes must name at least one colour, got ()")
+    sizes = check_index_sizes(index_sizes)
     s = check_array("covariance", sigma)
     n = math.prod(sizes)
     if s.shape != (n, n):

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int, check_real
+from .._checks import check_index_sizes, check_int, check_real
 from .._random import as_generator
-from ..errors import InvalidArgumentError, InvalidTypeError
+from ..errors import InvalidArgumentError
 from .tensors import TensorData
 
 __all__ = ["DEFAULT_SYNTHETIC_SHAPE", "DEFAULT_SYNTHETIC_SAMPLES", "DEFAULT_CORRELATIONS", "ar1_correlation",
@@ -78,12 +78,7 @@ def synthetic_kronecker(index_sizes=DEFAULT_SYNTHETIC_SHAPE, n_samples: int = DE
     >>> data.index_sizes, float(data.covariance_factors[0][0, 1])
     ((2, 3), 0.7)
     """
-    try:
-        sizes = tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(index_sizes))
-    except TypeError:
-        raise InvalidTypeError(f"index_sizes must be a tuple of ints such as (4, 4, 4), got {index_sizes!r}") from None
-    if not sizes:
-        raise InvalidArgumentError("index_sizes must name at least one colour, got ()")
+    sizes = check_index_sizes(index_sizes)
     n_samples = check_int("n_samples", n_samples, minimum=2)
     d = len(sizes)
     if correlations is None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_count, check_int, check_scale
+from .._checks import check_count, check_index_sizes, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
 from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
@@ -80,17 +80,7 @@ def cp_weight_matrix(factors, work=None) -> np.ndarray:
 def _index_sizes(value) -> tuple[int, ...]:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
-    try:
-        sizes = tuple(value)
-    except TypeError:
-        raise InvalidTypeError(
-            f"index_sizes must be a tuple of positive integers (n_1, ..., n_d), got {value!r}"
-        ) from None
-    if not sizes:
-        raise InvalidArgumentError("index_sizes must name at least one index (d >= 1), got ()")
-    if len(sizes) > 12:
-        raise InvalidArgumentError(f"index_sizes supports at most 12 indices, got {len(sizes)}")
-    return tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(sizes))
+    return check_index_sizes(value, max_colours=12)
 
 
 @dataclass(frozen=True)

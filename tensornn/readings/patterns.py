@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import opt_einsum
 
-from .._checks import check_array, check_int, check_real
+from .._checks import check_array, check_index_sizes, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.blocks import BlockGaussNetwork
 from ..networks.cp import StructuredNetwork
@@ -94,13 +94,7 @@ class IndexSpace:
     propagator_scale: float = 1.0
 
     def __post_init__(self):
-        try:
-            sizes = tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(self.index_sizes))
-        except TypeError:
-            raise InvalidTypeError(f"index_sizes must be a tuple of ints, got {self.index_sizes!r}") from None
-        if not sizes:
-            raise InvalidArgumentError("index_sizes must name at least one colour, got ()")
-        object.__setattr__(self, "index_sizes", sizes)
+        object.__setattr__(self, "index_sizes", check_index_sizes(self.index_sizes))
         object.__setattr__(self, "propagator_scale", check_real("propagator_scale", self.propagator_scale,
                                                                positive=True))
 

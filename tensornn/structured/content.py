@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._checks import check_int
+from .._checks import check_index_sizes, check_int
 from ..bubbles import Bubble
 from ..errors import InvalidArgumentError
 from .cumulants import PAIRINGS, pairing_tuples, tuple_weight
@@ -193,13 +193,7 @@ class LinearTensorAction:
 
 def hermite_trace(index_sizes, cp_rank: int | None = 1) -> float:
     """M = sum_pi w_R(pi) prod_c m_c(pi_c): kappa4^{abcc} = (s^4/N) M delta_ab."""
-    try:
-        index_sizes = tuple(index_sizes)
-    except TypeError:
-        raise InvalidArgumentError(f"index_sizes must be a tuple of ints >= 1, got {index_sizes!r}") from None
-    if not index_sizes:
-        raise InvalidArgumentError("index_sizes must hold at least one index size, got ()")
-    index_sizes = tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(index_sizes))
+    index_sizes = check_index_sizes(index_sizes)
     total = 0.0
     for pi in pairing_tuples(len(index_sizes)):
         total += tuple_weight(pi, cp_rank) * math.prod(n if p == 0 else 1 for n, p in zip(index_sizes, pi))
