@@ -1,0 +1,518 @@
+"""Deep networks: L hidden layers of any registered activation, with a dense, block or CP first layer.
+
+A :class:`DeepNetwork` of widths (n_1, ..., n_L) is (docs/depth.md)
+
+    z^(1)_i   = b^(1)_i + <W^(1)_i, x>                                  (the input layer, :mod:`.input_layers`),
+    z^(l+1)_i = b^(l+1)_i + sum_j W^(l+1)_ij phi(z^(l)_j),   W^(l+1) ~ N(0, sigma_w^2 / n_l),   l = 1..L-1,
+    f(x)      = z^(L+1) = b^(L+1) + sum_j W^(L+1)_j phi(z^(L)_j),         W^(L+1) ~ N(0, sigma_v^2 / n_L),
+
+with b ~ N(0, sigma_b^2) at every layer when sigma_b > 0 (no biases are drawn otherwise) and sigma_v = sigma_w
+unless given: C_W = sigma_w^2 and C_b = sigma_b^2 in the language of the kernel recursion, the read-out scaled as
+the one-layer networks' (W1 ~ N(0, sigma_v^2 / N)). One hidden layer is the one-layer family of the same input
+layer (:class:`~tensornn.networks.scalar.ScalarNetwork`, :class:`~tensornn.networks.cp.StructuredNetwork`,
+:class:`~tensornn.networks.blocks.BlockGaussNetwork` for the Gauss-net) and samples through it: the same draws,
+the same numbers, bit for bit. The Gauss-net activation is normalised per input at every layer by the
+infinite-width variance K^(l)(x, x) of that layer (for one layer, s(x, x)).
+
+Random stream (L >= 2, or a first layer with no one-layer family). Networks are drawn in chunks of
+max(1, 2^20 // max_{l >= 2} n_l n_{l-1}) (a number fixed by the widths); each chunk of m networks draws, in order:
+the first-layer weights (:meth:`~tensornn.networks.input_layers.DenseInput.draw`: (n_0, m, n_1) component-major, or
+the CP factors (R, n_c, m, n_1) colour after colour), b^(1) (m, n_1), then for l = 2..L W^(l) (m, n_l, n_{l-1}) and
+b^(l) (m, n_l), then the read-out (m, n_L) and its bias (m); the biases only when sigma_b > 0.
+
+References
+----------
+Neal (1996); Lee et al., arXiv:1711.00165; Matthews et al., arXiv:1804.11271 (deep networks as Gaussian
+processes); Roberts, Yaida, Hanin, arXiv:2106.10165 (finite-width corrections).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._checks import check_count, check_int, check_scale
+from .._limits import MAX_SCALE
+from ..errors import InvalidArgumentError, InvalidTypeError
+from .activations import get_activation
+from .deep_recursions import four_point_from_vertex, four_point_recursion, kernel_recursion
+from .input_layers import BlockInput, CPInput, DenseInput, as_input_layer
+from .layers import prefix_buffer
+from .spec import resolve_bias, resolve_readout, via_block_sampler
+from .streams import sampling_dtype
+
+__all__ = ["DeepNetwork", "LayerProbe"]
+
+#: Elements of the hidden-to-hidden weights of one chunk of networks (fixes the chunks, hence the draw order).
+_CHUNK_ELEMENTS = 1 << 20
+#: |phi(40)| above this marks an activation that grows exponentially (its deep moments diverge).
+_EXPONENTIAL_GROWTH = 1e12
+
+
+def _check_widths(widths) -> tuple[int, ...]:
+    if isinstance(widths, (int, np.integer)) and not isinstance(widths, bool):
+        widths = (widths,)
+    try:
+        items = tuple(widths)
+    except TypeError:
+        raise InvalidTypeError(f"widths must be a sequence of hidden widths (n_1, ..., n_L), got {widths!r}") from None
+    if not items:
+        raise InvalidArgumentError("widths must list at least one hidden layer, got ()")
+    return tuple(check_count(f"widths[{i}]", n) for i, n in enumerate(items))
+
+
+@dataclass(frozen=True)
+class DeepNetwork:
+    """A deep network family: L hidden layers of widths (n_1..n_L), Gaussian weights and biases.
+
+    Parameters
+    ----------
+    activation : str
+        Any registered activation (:mod:`tensornn.networks.activations`), the same at every layer.
+    widths : int or tuple of int
+        (n_1, ..., n_L); L = len(widths) is the depth (an int is one hidden layer).
+    input_layer : int, DenseInput, BlockInput, CPInput or dict
+        How the first layer reads the input; an int is d_in of a dense layer (default 1).
+    sigma_w : float
+        Weight scale of every layer but the read-out: W^(l) ~ N(0, sigma_w^2 / n_{l-1}) (C_W = sigma_w^2).
+    sigma_b : float
+        Bias scale (C_b = sigma_b^2); biases at every layer exactly when sigma_b > 0.
+    bias : bool or None
+        None follows sigma_b; a contradicting value is refused.
+    sigma_v : float or None
+        Read-out scale, W^(L+1) ~ N(0, sigma_v^2 / n_L); None means sigma_v = sigma_w.
+
+    Raises
+    ------
+    InvalidArgumentError, InvalidTypeError
+        Unknown activation (the message lists the valid names), no or non-positive widths, bad scales, an
+        unknown input layer.
+
+    Examples
+    --------
+    >>> net = DeepNetwork("relu", (8, 8, 8), input_layer=2, sigma_w=math.sqrt(2.0))
+    >>> net.depth, net.sample_outputs(np.ones((3, 2)), 5, np.random.default_rng(0)).shape
+    (3, (5, 3))
+    >>> np.round(net.kernel([[1.0, 1.0]]), 12).tolist()   # ReLU at criticality keeps K(x, x) = 2 |x|^2 / d_in
+    [[2.0]]
+    """
+
+    activation: str
+    widths: tuple = (1,)
+    input_layer: object = 1
+    sigma_w: float = 1.0
+    sigma_b: float = 0.0
+    bias: bool | None = None
+    sigma_v: float | None = None
+
+    def __post_init__(self):
+        get_activation(self.activation)
+        object.__setattr__(self, "widths", _check_widths(self.widths))
+        object.__setattr__(self, "input_layer", as_input_layer(self.input_layer))
+        object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
+        sigma_b, bias = resolve_bias(self.sigma_b, self.bias)
+        object.__setattr__(self, "sigma_b", sigma_b)
+        object.__setattr__(self, "bias", bias)
+        object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
+
+    # ------------------------------------------------------------------ shape and scales
+    @property
+    def depth(self) -> int:
+        """L, the number of hidden layers."""
+        return len(self.widths)
+
+    @property
+    def width(self) -> int:
+        """The largest hidden width (what bounds the memory of a block of networks)."""
+        return max(self.widths)
+
+    @property
+    def layer_widths(self) -> tuple[int, ...]:
+        """(n_0, n_1, ..., n_L): n_0 the number of input components."""
+        return (self.input_layer.n_components,) + self.widths
+
+    @property
+    def weight_variances(self) -> tuple[float, ...]:
+        """C_W^(2), ..., C_W^(L+1): sigma_w^2 for the hidden layers, sigma_v^2 for the read-out."""
+        return (self.sigma_w**2,) * (self.depth - 1) + (self.sigma_v**2,)
+
+    @property
+    def bias_variance(self) -> float:
+        """C_b = sigma_b^2 (0 without biases)."""
+        return self.sigma_b**2 if self.bias else 0.0
+
+    @property
+    def symmetry(self) -> str:
+        """The rotations of the inputs that leave the law of the outputs invariant (those of the input layer)."""
+        return self.input_layer.symmetry
+
+    # ------------------------------------------------------------------ inputs
+    def check_inputs(self, inputs) -> np.ndarray:
+        """Validate inputs for the input layer: (P, d_in) for dense and block layers, (P, n_1..n_d) for CP.
+
+        Raises
+        ------
+        InvalidArgumentError
+            A shape the input layer does not read, NaN/inf, no inputs, or a first-layer variance above 1e100.
+        """
+        x = self.input_layer.check_inputs(inputs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            variance = np.diag(self.input_layer.first_kernel(x, sigma_w=self.sigma_w, sigma_b=self.sigma_b))
+        bad = ~(variance <= MAX_SCALE**2)
+        if np.any(bad):
+            p = int(np.argmax(bad))
+            raise InvalidArgumentError(
+                f"inputs: the first-layer variance K^(1)(x, x) is {float(variance[p]):.3g} at input {p}, above "
+                f"{MAX_SCALE**2:g} (the square of the largest scale, {MAX_SCALE:g}); rescale the inputs")
+        return x
+
+    def one_layer(self):
+        """The one-hidden-layer family this network is when L = 1 (None when L > 1 or when there is none)."""
+        if self.depth != 1:
+            return None
+        layer, width = self.input_layer, self.widths[0]
+        common = dict(sigma_w=self.sigma_w, sigma_b=self.sigma_b, bias=self.bias, sigma_v=self.sigma_v)
+        try:
+            if isinstance(layer, DenseInput):
+                from .scalar import ScalarNetwork
+
+                return ScalarNetwork(self.activation, layer.d_in, width, **common)
+            if isinstance(layer, CPInput):
+                from .cp import StructuredNetwork
+
+                return StructuredNetwork(layer.index_sizes, layer.cp_rank, self.activation, width, **common)
+            if isinstance(layer, BlockInput) and get_activation(self.activation).normalised:
+                from .blocks import BlockGaussNetwork
+
+                return BlockGaussNetwork(layer.block_sizes, layer.sigma_blocks, width, **common)
+        except InvalidArgumentError:  # a one-layer family that does not take this activation
+            return None
+        return None
+
+    # ------------------------------------------------------------------ the theory: kernels and four-point functions
+    def _first_kernel(self, x) -> np.ndarray:
+        return self.input_layer.first_kernel(x, sigma_w=self.sigma_w, sigma_b=np.sqrt(self.bias_variance))
+
+    def _gaussian_first_layer(self) -> bool:
+        """The recursions start from a Gaussian z^(1) (any first layer for a linear network: only K^(1) enters)."""
+        return self.input_layer.gaussian or get_activation(self.activation).name == "linear"
+
+    def layer_kernels(self, inputs) -> np.ndarray | None:
+        """K^(1), ..., K^(L+1) on the inputs, shape (L + 1, P, P); None when the first layer is not Gaussian.
+
+        K^(L+1) is the kernel of the output. A CP first layer of finite rank makes z^(1) non-Gaussian; its
+        second moment is K^(1), so only a linear network keeps the recursion (None otherwise).
+        """
+        if not self._gaussian_first_layer():
+            return None
+        x = self.check_inputs(inputs)
+        return kernel_recursion(self.activation, self._first_kernel(x), self.weight_variances, self.bias_variance)
+
+    def kernel(self, inputs) -> np.ndarray | None:
+        """The infinite-width two-point function of the output on the inputs, (P, P), bias constant included.
+
+        None when the first layer is CP-structured and the activation is not linear (see :meth:`layer_kernels`).
+        """
+        kernels = self.layer_kernels(inputs)
+        return None if kernels is None else kernels[-1]
+
+    def four_point_recursion(self, inputs):
+        """The leading-order recursion of kernels and four-point vertices on all inputs
+        (:class:`~tensornn.networks.deep_recursions.FourPointRecursion`), or None (see :meth:`layer_kernels`)."""
+        kernels = self.layer_kernels(inputs)
+        if kernels is None:
+            return None
+        return four_point_recursion(self.activation, kernels, self.weight_variances, self.layer_widths)
+
+    def leading_four_point(self, inputs, quadruples) -> np.ndarray | None:
+        """The leading 1/width connected four-point function of the output at each quadruple, shape (Q,).
+
+        G4c(x_a..x_d) = (V_(ab)(cd) + V_(ac)(bd) + V_(ad)(bc)) / n_L with V = V^(L+1) of the recursion, run on
+        the distinct inputs of each quadruple (fourth moments shared between quadruples). None when the first
+        layer is not Gaussian (CP with a nonlinear activation).
+        """
+        kernels = self.layer_kernels(inputs)
+        if kernels is None:
+            return None
+        quads = _check_quadruples(quadruples, kernels.shape[1])
+        cache, by_subset, out = {}, {}, np.empty(len(quads))
+        for i, q in enumerate(quads):
+            subset = tuple(sorted(set(int(a) for a in q)))
+            if subset not in by_subset:
+                idx = np.array(subset)
+                by_subset[subset] = four_point_recursion(
+                    self.activation, kernels[:, idx][:, :, idx], self.weight_variances, self.layer_widths,
+                    cache=cache, labels=subset)
+            local = {a: j for j, a in enumerate(subset)}
+            out[i] = four_point_from_vertex(by_subset[subset].vertices[-1], self.widths[-1],
+                                            tuple(local[int(a)] for a in q))
+        return out
+
+    def exact_four_point(self, inputs, quadruples) -> np.ndarray | None:
+        """The exact connected four-point function at every width, shape (Q,), where it is known; else None.
+
+        Known: every linear network with a dense or block first layer (any inputs, biases or not; the closed
+        moment recursion of :mod:`tensornn.networks.deep_exact`), and ReLU without biases at quadruples of inputs
+        that are non-negative multiples of one vector (the single-input law). None otherwise.
+        """
+        from .deep_exact import linear_four_point, scale_invariant_moments
+
+        x = self.check_inputs(inputs)
+        quads = _check_quadruples(quadruples, len(x))
+        name = get_activation(self.activation).name
+        if not self.input_layer.gaussian:
+            return None
+        if name == "linear":
+            _, g4c = linear_four_point(self._first_kernel(x), self.widths, self.weight_variances, self.bias_variance)
+            return np.array([g4c[-1][tuple(int(a) for a in q)] for q in quads])
+        if name != "relu" or self.bias:
+            return None
+        flat = self.input_layer.flat(x) * self.input_layer.scales(1.0)
+        out = np.empty(len(quads))
+        for i, q in enumerate(quads):
+            rows = flat[np.asarray(q)]
+            ref = rows[int(np.argmax(np.linalg.norm(rows, axis=1)))]
+            norm = float(np.linalg.norm(ref))
+            if norm == 0.0:
+                out[i] = 0.0
+                continue
+            coeffs = rows @ ref / norm**2
+            if np.any(coeffs < 0) or np.max(np.abs(rows - coeffs[:, None] * ref)) > 1e-12 * norm:
+                return None
+            k1 = self.sigma_w**2 * norm**2
+            m = scale_invariant_moments("relu", k1, self.widths, self.weight_variances, 2)[-1]
+            out[i] = float(np.prod(coeffs)) * (m[2] - 3.0 * m[1] ** 2)
+        return out
+
+    def moment_problem(self, order: int = 4) -> str | None:
+        """None when E[f^order] is finite; otherwise why it is not.
+
+        An activation growing like exp(z) (exp, the Gauss-net) makes E[f^2] infinite from two hidden layers on:
+        z^(2) is Gaussian given layer 1 with variance C_b + (C_W/n_1) sum_j phi(z^(1)_j)^2, a sum of log-normals,
+        and E[exp(c e^{2 z})] diverges for every c > 0. One hidden layer defers to its one-layer family.
+        """
+        order = check_int("order", order, minimum=1)
+        phi = get_activation(self.activation)
+        with np.errstate(over="ignore"):
+            grows = abs(float(phi(np.array([40.0]))[0])) > _EXPONENTIAL_GROWTH
+        if grows and self.depth >= 2 and order >= 2:
+            return (f"E[f^{order}] is infinite at every finite width: the {self.activation} activation grows like "
+                    "exp(z), and from the second hidden layer on the pre-activations are Gaussian with a variance "
+                    "that is a sum of log-normals, whose exponential moments diverge")
+        one = self.one_layer()
+        if one is not None and hasattr(one, "moment_problem"):
+            return one.moment_problem(order)
+        return None
+
+    def describe(self) -> str:
+        """One line: architecture, scales and the symmetry of the law."""
+        bias = f"sigma_b={self.sigma_b:g}" if self.bias else "no biases"
+        layer = self.input_layer
+        first = {"dense": f"dense input (d_in={layer.n_components})",
+                 "block": f"block input {getattr(layer, 'block_sizes', '')}",
+                 "cp": f"CP input {getattr(layer, 'index_sizes', '')} rank {getattr(layer, 'cp_rank', None)}"}[layer.kind]
+        return (f"deep {self.activation} network, {self.depth} hidden layer(s) of widths {list(self.widths)}, {first}, "
+                f"sigma_w={self.sigma_w:g}, sigma_v={self.sigma_v:g}, {bias}; law invariant under {self.symmetry}")
+
+    def to_dict(self) -> dict:
+        """The parameters as plain data (``DeepNetwork(**d)`` rebuilds the network)."""
+        return {"activation": self.activation, "widths": list(self.widths), "input_layer": self.input_layer.to_dict(),
+                "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
+
+    # ------------------------------------------------------------------ sampling
+    def _chunk(self) -> int:
+        hidden = [a * b for a, b in zip(self.widths[1:], self.widths[:-1])]
+        return max(1, _CHUNK_ELEMENTS // max(hidden)) if hidden else 1 << 62
+
+    def _shifts(self, x):
+        """Per-layer shifts of a normalised activation: K^(l)(x, x), l = 1..L (Gaussian recursion), or None."""
+        phi = get_activation(self.activation)
+        if not phi.normalised:
+            return None
+        k1 = self._first_kernel(x)
+        kernels = kernel_recursion(phi, k1, self.weight_variances, self.bias_variance)
+        return [np.diag(k) for k in kernels[:-1]]
+
+    def _deep_sampler(self, x, dtype, record=None):
+        """``sample(n, rng)`` -> f (n, P); with ``record`` the layers as well, (n, L + 1, P):
+
+        - ``"units"``: z^(l)_0 for l = 1..L and f;
+        - ``"variances"``: z^(1)_0, then for l = 2..L+1 the variance of z^(l)_i given layer l - 1,
+          Ghat^(l)(x, x) = C_b + (C_W^(l) / n_{l-1}) sum_j phi(z^(l-1)_j(x))^2 (the same draws).
+        """
+        layer, widths, depth = self.input_layer, self.widths, self.depth
+        scaled = np.ascontiguousarray((layer.flat(x) * layer.scales(self.sigma_w)).astype(dtype))
+        n_in = len(x)
+        phi = get_activation(self.activation)
+        shifts = self._shifts(x)
+        bias = self.bias
+        cb = self.bias_variance
+        readout = (self.sigma_w**2,) * (depth - 1) + (self.sigma_v**2,)
+        chunk = self._chunk()
+        store = {}
+
+        def buffer(name, shape):
+            return prefix_buffer(store, name, shape, dtype)
+
+        def sample(n, rng):
+            out = np.empty((n, depth + 1, n_in) if record else (n, n_in), dtype)
+            for start in range(0, n, chunk):
+                m = min(chunk, n - start)
+                rows = slice(start, start + m)
+                w1 = layer.draw(rng, m, widths[0], dtype, store)
+                z = np.matmul(scaled, w1).reshape(n_in, m, widths[0]).transpose(1, 2, 0).copy()
+                if bias:
+                    b = buffer("b1", (m, widths[0]))
+                    rng.standard_normal(out=b, dtype=dtype)
+                    z += (self.sigma_b * b)[:, :, None]
+                if record:
+                    out[rows, 0] = z[:, 0, :]
+                for l in range(1, depth + 1):
+                    if record == "units" and l > 1:
+                        out[rows, l - 1] = z[:, 0, :]
+                    if shifts is not None:
+                        z -= shifts[l - 1].astype(dtype)
+                    h = phi(z)
+                    if record == "variances":
+                        out[rows, l] = cb + readout[l - 1] / widths[l - 1] * np.einsum("mjp,mjp->mp", h, h)
+                    if l == depth:
+                        break
+                    w = buffer(f"w{l + 1}", (m, widths[l], widths[l - 1]))
+                    rng.standard_normal(out=w, dtype=dtype)
+                    z = np.matmul(w, h)
+                    z *= self.sigma_w / math.sqrt(widths[l - 1])
+                    if bias:
+                        b = buffer(f"b{l + 1}", (m, widths[l]))
+                        rng.standard_normal(out=b, dtype=dtype)
+                        z += (self.sigma_b * b)[:, :, None]
+                v = buffer("readout", (m, 1, widths[-1]))
+                rng.standard_normal(out=v, dtype=dtype)
+                f = np.matmul(v, h)[:, 0, :]
+                f *= self.sigma_v / math.sqrt(widths[-1])
+                if bias:
+                    b = buffer("bout", (m,))
+                    rng.standard_normal(out=b, dtype=dtype)
+                    f += (self.sigma_b * b)[:, None]
+                if record == "units":
+                    out[rows, depth] = f
+                elif not record:
+                    out[rows] = f
+            return out
+
+        return sample
+
+    def block_sampler(self, inputs, *, dtype=np.float64):
+        """A sampler of blocks of networks, ``sampler(n, rng) -> f`` (n, P); for L = 1 the one-layer family's."""
+        one = self.one_layer()
+        if one is not None:
+            return one.block_sampler(inputs, dtype=dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._deep_sampler(self.check_inputs(inputs), sampling_dtype(dtype))
+
+    @via_block_sampler
+    def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:
+        """Draw ``n_networks`` networks from ``rng`` (the stream in the module docstring) and evaluate them.
+
+        Returns
+        -------
+        ndarray, shape (n_networks, P), in ``dtype``
+        """
+        n = check_count("n_networks", n_networks)
+        if not isinstance(rng, np.random.Generator):
+            raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.block_sampler(inputs, dtype=dtype)(n, rng)
+
+    def layer_probe(self, record: str = "variances") -> "LayerProbe":
+        """The same networks seen at every layer (:class:`LayerProbe`), for per-layer measurements."""
+        return LayerProbe(self, record)
+
+
+def _check_quadruples(quadruples, n_inputs) -> np.ndarray:
+    q = np.asarray(quadruples)
+    if q.ndim == 1 and q.size == 4:
+        q = q[None, :]
+    if q.ndim != 2 or q.shape[1] != 4 or (q.size and q.dtype.kind not in "iu"):
+        raise InvalidArgumentError(f"quadruples must be integer indices of shape (Q, 4), got shape {q.shape}")
+    if q.size and (q.min() < 0 or q.max() >= n_inputs):
+        raise InvalidArgumentError(f"quadruples index the inputs 0..{n_inputs - 1}, got {int(q.min())}..{int(q.max())}")
+    return q
+
+
+@dataclass(frozen=True)
+class LayerProbe:
+    """A deep network seen at every layer l = 1..L+1 (the last is the output), for per-layer measurements.
+
+    Its inputs are the network's inputs repeated once per layer (layer-major, (L + 1) P rows, as
+    :meth:`check_inputs` returns them), and output column (l - 1) P + p belongs to layer l at x_p:
+
+    - ``record="units"``: the pre-activation z^(l)_0(x_p) of unit 0 (for l = L + 1 the output f): unit 0 of layer l
+      has the law of the output of the network cut after l - 1 hidden layers;
+    - ``record="variances"`` (default): for l = 1 the same z^(1)_0(x_p); for l >= 2 the variance of z^(l)_i(x_p) given
+      layer l - 1, Ghat^(l) = C_b + (C_W^(l) / n_{l-1}) sum_j phi(z^(l-1)_j(x_p))^2. Given layer l - 1, z^(l)_i is
+      N(0, Ghat^(l)), so E[z^2] = E[Ghat] and E[z^4] = 3 E[Ghat^2]: the same moments with the read-out Gaussian
+      integrated exactly (a smaller variance, by up to the factor 105/9 of a Gaussian's eighth moment).
+
+    The draws are those of the deep random stream (for L = 1 the output equals the one-layer family's to rounding,
+    not bit for bit). A NetworkSpec, so :func:`~tensornn.networks.sampling.sample_ensemble` streams it.
+
+    Examples
+    --------
+    >>> probe = DeepNetwork("linear", (3, 3)).layer_probe("units")
+    >>> probe.sample_outputs(probe.check_inputs([[0.5]]), 4, np.random.default_rng(0)).shape
+    (4, 3)
+    """
+
+    network: DeepNetwork
+    record: str = "variances"
+
+    def __post_init__(self):
+        if self.record not in ("units", "variances"):
+            raise InvalidArgumentError(f"record must be 'units' or 'variances', got {self.record!r}")
+
+    @property
+    def width(self) -> int:
+        return self.network.width
+
+    @property
+    def n_layers(self) -> int:
+        """L + 1, the layers seen (the output included)."""
+        return self.network.depth + 1
+
+    def check_inputs(self, inputs) -> np.ndarray:
+        """The validated inputs repeated once per layer: shape ((L + 1) P, ...)."""
+        x = self.network.check_inputs(inputs)
+        return np.concatenate([x] * self.n_layers)
+
+    def _inputs(self, tiled) -> np.ndarray:
+        tiled = np.asarray(tiled, dtype=float)
+        if len(tiled) % self.n_layers:
+            raise InvalidArgumentError(
+                f"a layer probe takes its own check_inputs(...) ({self.n_layers} copies of the inputs), got "
+                f"{len(tiled)} rows; pass probe.check_inputs(inputs)")
+        x = tiled[: len(tiled) // self.n_layers]
+        if not np.array_equal(np.concatenate([x] * self.n_layers), tiled):
+            raise InvalidArgumentError("a layer probe's inputs must be the same inputs repeated once per layer; "
+                                       "pass probe.check_inputs(inputs)")
+        return self.network.check_inputs(x)
+
+    def block_sampler(self, inputs, *, dtype=np.float64):
+        x = self._inputs(inputs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sample = self.network._deep_sampler(x, sampling_dtype(dtype), record=self.record)
+
+        def flat(n, rng):
+            with np.errstate(over="ignore", invalid="ignore"):
+                return sample(n, rng).reshape(n, -1)
+
+        return flat
+
+    @via_block_sampler
+    def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:
+        """The recorded layers at every input, shape (n_networks, (L + 1) P) (layer-major)."""
+        n = check_count("n_networks", n_networks)
+        if not isinstance(rng, np.random.Generator):
+            raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        return self.block_sampler(inputs, dtype=dtype)(n, rng)
