@@ -34,7 +34,7 @@ from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
 from .rules import PROJECTIONS, derive_terms
-from .thresholds import ModeCount
+from .thresholds import CountTable, ModeCount
 
 __all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
 
@@ -191,6 +191,7 @@ class DerivedFlow:
             for r in self._eta_rows:
                 self._counts[self.terms[r].colours].log_derivative(1.0)  # raises for discrete colours
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
+        self._prepare_thresholds()
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
         if evaluation == "compiled" and not self.regulator.counting:
             raise InvalidArgumentError(
@@ -228,27 +229,63 @@ class DerivedFlow:
         }
 
     # ------------------------------------------------------------------ thresholds
-    def _threshold_data(self, k, dimension):
-        """Litim: per threshold set N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+    def _prepare_thresholds(self):
+        """Per threshold key: the closed form of the power-law sets, one joint table for the others."""
+        unique = list(dict.fromkeys(self._sets))
+        column = {S: j for j, S in enumerate(unique)}
+        self._key_set = np.array([column[S] for S in self._sets], dtype=np.intp)
+        counts = [self._counts[S] for S in unique]
+        self._law = [j for j, c in enumerate(counts) if c.power_law]
+        self._law_constants = [(counts[j].factor * counts[j].prefactor, counts[j].exponent) for j in self._law]
+        self._stepped = [j for j, c in enumerate(counts) if not c.power_law]
+        self._table = CountTable([counts[j] for j in self._stepped])
+        self._n_unique = len(unique)
 
-        Smooth regulators: (None, k^s, k^(-dimension)); the sums are evaluated per call (they depend on m).
+    def breakpoints(self, t_start: float, t_stop: float) -> np.ndarray:
+        """The scales t = ln k strictly between ``t_start`` and ``t_stop`` where a threshold sum jumps.
+
+        Finite empirical spectra make N_S(k) a step function: it jumps where k^s crosses a mode sum. The
+        right-hand side is smooth between consecutive breakpoints (sorted in the direction of the flow).
+        """
+        if not self.regulator.counting:
+            return np.zeros(0)
+        lo, hi = sorted((float(t_start), float(t_stop)))
+        x = self._table.breakpoints(np.exp(self.power * lo), np.exp(self.power * hi))
+        t = np.log(x) / self.power
+        t = t[(t > lo) & (t < hi)]
+        return t if t_stop >= t_start else t[::-1]
+
+    def _threshold_data(self, k, dimension):
+        """Litim: per threshold key N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+
+        ``k`` is a float (arrays of shape (keys,)) or an array of shape (m,), one scale per coupling
+        vector (arrays of shape (keys, m)). Smooth regulators: (None, k^s, k^(-dimension)); the sums are
+        evaluated per call (they depend on m).
         """
         x = k**self.power
         if not self.regulator.counting:
             return None, x, k**-dimension
-        nu, mu, lam = [], [], []
-        for S in self._sets:
-            count = self._counts[S]
-            if count.power_law:
-                p = count.exponent
-                nu.append(count.factor * count.prefactor * k ** (self.power * p - dimension))
-                mu.append(p / (p + 1))
+        batch = np.ndim(k) > 0
+        shape = (self._n_unique,) + np.shape(k)
+        nu, mu = np.empty(shape), np.empty(shape)
+        for j, (constant, p) in zip(self._law, self._law_constants):
+            nu[j] = constant * k ** (self.power * p - dimension)
+            mu[j] = p / (p + 1)
+        if self._stepped:
+            n, m = self._table.count(x)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                nu[self._stepped] = n * k**-dimension
+                mu[self._stepped] = np.where(n > 0, m / (x * n), 0.0)
+        if self.anomalous_dimension:
+            counts = [self._counts[S] for S in dict.fromkeys(self._sets)]
+            if batch:
+                lam = np.array([[c.log_derivative(float(v)) for v in x] for c in counts])
             else:
-                n, m = count.count(x)
-                nu.append(n * k**-dimension)
-                mu.append(m / (x * n) if n > 0 else 0.0)
-            lam.append(count.log_derivative(x) if self.anomalous_dimension else 0.0)
-        return np.array(nu), np.array(mu), np.array(lam)
+                lam = np.array([c.log_derivative(x) for c in counts])
+        else:
+            lam = np.zeros(shape)
+        keys = self._key_set
+        return nu[keys], mu[keys], lam[keys]
 
     # ------------------------------------------------------------------ core
     def _check(self, couplings):
@@ -305,19 +342,30 @@ class DerivedFlow:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
         return out, eta, b, mass / x
 
-    def _loops(self, data, x, mass):
-        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for every threshold key; shape (J, m) each."""
-        n = self._thr_n[:, None]
+    def _loops(self, data, x, mass, keys=None):
+        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for the threshold keys ``keys`` (default: all).
+
+        Shape (J, m) each. ``x`` is a float or one value per coupling vector (shape (m,)), and so are the
+        columns of ``data`` (:meth:`_threshold_data`).
+        """
+        n = self._thr_n[:, None] if keys is None else self._thr_n[keys, None]
         if self.regulator.counting:
-            nu, mu, lam = data
+            nu, mu, lam = data if keys is None else (part[keys] for part in data)
+            per_vector = np.ndim(nu) == 2
+            nu, mu, lam = (v if per_vector else v[:, None] for v in (nu, mu, lam))
             powers = (1.0 / (x + mass))[None, :] ** n  # (J, m)
-            base = nu[:, None] * powers
+            base = nu * powers
             s = self.power
-            return (s * x * base, -x * (1.0 - mu[:, None]) * base, -s * lam[:, None] * base, base)
+            return (s * x * base, -x * (1.0 - mu) * base, -s * lam * base, base)
         _, x_modes, scale = data  # modes enter as u = E / k^s; x is 1 for the dimensionless flow
+        if np.ndim(x_modes):  # one scale per coupling vector: the mode sums column by column
+            columns = [self._loops((None, float(xm), float(sc)), float(xc), mass[i:i + 1], keys)
+                       for i, (xm, sc, xc) in enumerate(np.broadcast(x_modes, scale, x))]
+            return tuple(np.concatenate([c[j] for c in columns], axis=1) for j in range(4))
         w = mass / x
+        key_list = self._threshold_keys if keys is None else [self._threshold_keys[j] for j in keys]
         parts = np.array([self._counts[S].regulated_sums(self.regulator, x_modes, w, int(m), self.power)
-                          for m, S in self._threshold_keys])  # (J, 4, m)
+                          for m, S in key_list])  # (J, 4, m)
         if parts.size == 0:
             zero = np.zeros((0, mass.size))
             return zero, zero, zero, zero
@@ -325,6 +373,25 @@ class DerivedFlow:
         loop = x ** (1.0 - n)
         der = x ** (-n)
         return loop * parts[:, 0], loop * parts[:, 1], der * parts[:, 2], der * parts[:, 3]
+
+    def _eta_parts(self, G, x, data):
+        """(A, B) of eta = -A/(1 + B) from the two-point terms alone, shape (m,) each (zeros in the LPA).
+
+        Only the tadpoles of the mass coupling that carry the external strand are evaluated, at their own
+        threshold keys: the cheap part of the right-hand side that eta and the validity of LPA' need.
+        """
+        m = G.shape[1]
+        rows = self._sparse_eta_rows
+        if not (self.anomalous_dimension and rows.size):
+            return np.zeros(m), np.zeros(m)
+        sparse = self._sparse
+        mass = self.mass_factor * G[self.mass_index]
+        keys, thr = np.unique(sparse.thr[rows], return_inverse=True)
+        _, _, der0, der1 = self._loops(data, x, mass, keys)
+        w = self._sparse_eta_weight[:, None] * sparse.monomials(G, rows)
+        a = np.sum(w * der0[thr], axis=0)
+        b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
+        return a, b
 
     def _data_at(self, t, dimensionless):
         if self.autonomous and dimensionless:
@@ -364,13 +431,29 @@ class DerivedFlow:
     def eta(self, couplings, t=None):
         """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA); shape () or (m,)."""
         g = self._check(couplings)
-        eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
-        return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
+        if not self.anomalous_dimension:
+            return np.zeros(g.shape[1:])
+        G = g[:, None] if g.ndim == 1 else g
+        a, b = self._eta_parts(G, 1.0, self._data_at(t, True))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            eta = -a / (1.0 + b)
+        return eta[0] if g.ndim == 1 else eta
+
     def validity(self, couplings, t=None):
-        """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
+        """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside.
+
+        Cheap functions of the couplings: the mass coupling, and the two-point tadpoles of B in LPA' with
+        eta in the regulator (B = 0 otherwise), not the whole right-hand side.
+        """
         g = self._check(couplings)
-        _, _, b, mass = self._rhs(g, 1.0, self._data_at(t, True))
         shape = g.shape[1:]
+        mass = self.mass_factor * g[self.mass_index] if self.mass_index is not None else np.zeros(shape)
+        if self._eta_in_regulator and self._sparse_eta_rows.size:
+            G = g[:, None] if g.ndim == 1 else g
+            b = self._eta_parts(G, 1.0, self._data_at(t, True))[1]
+            b = b[0] if g.ndim == 1 else b
+        else:
+            b = np.zeros(shape)
         return np.stack([np.broadcast_to(1.0 + mass, shape), np.broadcast_to(1.0 + b, shape)]).astype(float)
 
     @property

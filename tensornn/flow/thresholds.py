@@ -38,9 +38,12 @@ from scipy.special import roots_jacobi, roots_laguerre
 from ..errors import InvalidArgumentError
 from ..theory.colours import ContinuumColour, EmpiricalColour, FlatColour, _ball_factor
 
-__all__ = ["ModeCount", "QUADRATURE_NODES", "MAX_GRID"]
+__all__ = ["ModeCount", "CountTable", "QUADRATURE_NODES", "MAX_GRID"]
 
 _MAX_TABLE = 1 << 20  # finite empirical spectra with at most this many mode sums are tabulated once
+
+#: Largest joint table (distinct mode sums x tabulated sets) of :class:`CountTable` (32 MB of float64 per array).
+MAX_JOINT_TABLE = 4_000_000
 
 #: Quadrature nodes on each of [0, 1] (Gauss-Jacobi, weight v^(p-1)) and [1, inf) (Gauss-Laguerre) for
 #: continuum colours with a smooth regulator (tests/test_regulators.py compares with adaptive quadrature).
@@ -100,6 +103,11 @@ class ModeCount:
                 values, weights = values[order], weights[order]
                 self._table = (values, np.concatenate([[0.0], np.cumsum(weights)]),
                                np.concatenate([[0.0], np.cumsum(weights * values)]))
+
+    @property
+    def tabulated(self) -> bool:
+        """True when (N_S, M_S) are read from a table of the sorted mode sums (finite empirical spectra)."""
+        return self._table is not None
 
     @property
     def power_law(self) -> bool:
@@ -232,6 +240,74 @@ class ModeCount:
         kernels = np.broadcast_to(kernels, (4,) + u.shape + w.shape)
         expression = _expression(axes, tuple(len(g) for g in operands), kernels.shape)
         return tuple(scale * expression(*operands, kernels))
+
+
+class CountTable:
+    """(N_S(x), M_S(x)) of several threshold sets at once: one sorted lookup for every tabulated set.
+
+    The counting functions of finite empirical spectra are step functions of x = k^s that jump at the
+    mode sums. The sets with the same zero-mode offset share one sorted array of all their mode sums; for
+    each interval between consecutive sums the table holds every set's cumulative count and energy, so
+    one ``searchsorted`` per offset gives all of them (instead of one per set and call). The values are
+    those of :meth:`ModeCount.count` to the last bit (the same cumulative sums, the same products); the
+    sets that are not tabulated (continuum, lattice and SU(2) colours) are counted set by set.
+
+    Parameters
+    ----------
+    counts : sequence of ModeCount
+        One per threshold set, in the order of the returned columns.
+    """
+
+    def __init__(self, counts):
+        self.counts = list(counts)
+        self._groups = []  # (offset, merged sums, columns, count table (i, c), energy table (i, c), factors (c,))
+        self._other = [j for j, c in enumerate(self.counts) if not c.tabulated]
+        by_offset = {}
+        for j, c in enumerate(self.counts):
+            if c.tabulated:
+                by_offset.setdefault(c.offset, []).append(j)
+        for offset, columns in by_offset.items():
+            merged = np.unique(np.concatenate([self.counts[j]._table[0] for j in columns]))
+            if (merged.size + 1) * len(columns) > MAX_JOINT_TABLE:
+                self._other.extend(columns)
+                continue
+            n_table = np.empty((merged.size + 1, len(columns)))
+            e_table = np.empty_like(n_table)
+            for c, j in enumerate(columns):
+                values, cumulative_n, cumulative_e = self.counts[j]._table
+                index = np.concatenate([[0], np.searchsorted(values, merged, side="right")])
+                n_table[:, c], e_table[:, c] = cumulative_n[index], cumulative_e[index]
+            factors = np.array([self.counts[j].factor for j in columns])
+            self._groups.append((offset, merged, np.array(columns, dtype=np.intp), n_table, e_table, factors))
+        self._other.sort()
+
+    def breakpoints(self, x_low: float, x_high: float) -> np.ndarray:
+        """The values of x in (x_low, x_high) where a tabulated N_S jumps (sorted; shifted mode sums)."""
+        out = [merged + offset for offset, merged, *_ in self._groups]
+        x = np.unique(np.concatenate(out)) if out else np.zeros(0)
+        return x[(x > x_low) & (x < x_high)]
+
+    def count(self, x):
+        """(N, M), each of shape (sets,) for a float x, or (sets, m) for an array x of shape (m,)."""
+        x_arr = np.asarray(x, dtype=float)
+        shape = (len(self.counts),) + x_arr.shape
+        n_out, m_out = np.zeros(shape), np.zeros(shape)
+        for offset, merged, columns, n_table, e_table, factors in self._groups:
+            i = np.searchsorted(merged, x_arr - offset, side="right")
+            n, e = n_table[i], e_table[i]  # (c,) or (m, c)
+            if x_arr.ndim:
+                n, e = n.T, e.T
+                factors = factors[:, None]
+            n_out[columns] = factors * n
+            m_out[columns] = factors * (e + offset * n)
+        for j in self._other:
+            if x_arr.ndim:
+                pairs = [self.counts[j].count(float(v)) for v in x_arr]
+                n_out[j] = [p[0] for p in pairs]
+                m_out[j] = [p[1] for p in pairs]
+            else:
+                n_out[j], m_out[j] = self.counts[j].count(float(x))
+        return n_out, m_out
 
 
 @lru_cache(maxsize=256)
