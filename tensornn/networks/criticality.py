@@ -18,9 +18,8 @@ algebraically with depth, and the four-point vertex grows linearly, so depth/wid
   E[phi phi''](K) (the difference of the two susceptibilities over C_W), found on a grid. Nothing about the answer
   is assumed: ReLU comes out at sigma_w^2 = 2, sigma_b = 0 and tanh at sigma_w = 1, sigma_b = 0.
 
-The derivatives are those of the activation's kernel map (:func:`~tensornn.networks.gaussian_expectations.
-kernel_map_gradient`): at q11 = q22 = q12 = K its q12-derivative is E[phi'(z)^2] (Price's theorem) and the sum of
-the three is g'(K).
+g, g' and E[phi'^2] come from :func:`~tensornn.networks.gaussian_expectations.single_input_maps` (closed forms or
+one-dimensional quadrature). The Gauss-net is refused: its per-input normalisation makes g(K) = 1 for every K.
 
 References
 ----------
@@ -37,7 +36,7 @@ import numpy as np
 
 from .._checks import check_real, check_scale
 from ..errors import InvalidArgumentError
-from .gaussian_expectations import kernel_map_gradient, resolve_activation
+from .gaussian_expectations import resolve_activation, single_input_maps
 
 __all__ = ["FixedPoint", "fixed_point", "CriticalLine", "critical_line", "CriticalPoint", "find_critical_points"]
 
@@ -109,14 +108,14 @@ def fixed_point(activation, sigma_w, sigma_b=0.0, *, k0: float = 1.0) -> FixedPo
     >>> fixed_point("relu", 1.0, 0.5).kernel   # C_b / (1 - C_W / 2)
     0.5
     """
-    phi = resolve_activation(activation)
+    phi = _critical_activation(activation)
     sigma_w = check_scale("sigma_w", sigma_w)
     sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True)
     k0 = check_real("k0", k0, positive=True)
     cw, cb = sigma_w**2, sigma_b**2
 
     def h(k):
-        return cb + cw * float(kernel_map_gradient(phi, k, k, k)[0]) - k
+        return cb + cw * float(_single_input_maps(phi, np.array([k]))[0][0]) - k
 
     def result(k, status="fixed point"):
         _, slope, perp = (float(v[0]) for v in _single_input_maps(phi, np.array([float(k)])))
@@ -125,7 +124,7 @@ def fixed_point(activation, sigma_w, sigma_b=0.0, *, k0: float = 1.0) -> FixedPo
     grid = np.concatenate([[0.0], np.geomspace(1e-12, K_MAX, _BRACKET_POINTS)])
     grid = np.unique(np.concatenate([grid, [k0]]))
     with np.errstate(over="ignore", invalid="ignore"):
-        values = cb + cw * np.asarray(kernel_map_gradient(phi, grid, grid, grid)[0], dtype=float) - grid
+        values = cb + cw * _single_input_maps(phi, grid)[0] - grid
     scale = np.maximum(1.0, grid)
     if np.all(np.abs(values) <= 1e-12 * scale):
         return result(k0, "line of fixed points")
@@ -149,10 +148,18 @@ def fixed_point(activation, sigma_w, sigma_b=0.0, *, k0: float = 1.0) -> FixedPo
     return result(0.0)
 
 
+def _critical_activation(activation):
+    phi = resolve_activation(activation)
+    if phi.normalised:
+        raise InvalidArgumentError(
+            f"activation {phi.name!r} is normalised by the pre-activation variance, so g(K) = E[phi(z)^2] = 1 for "
+            "every K and the single-input recursion has no susceptibility to speak of; use 'exp' or another activation")
+    return phi
+
+
 def _single_input_maps(phi, k):
     """g(K) = E[phi^2], g'(K) and g1(K) = E[phi'^2] on an array of variances K (one vectorised call)."""
-    value, d11, d22, d12 = kernel_map_gradient(phi, k, k, k)
-    return np.asarray(value, float), np.asarray(d11 + d22 + d12, float), np.asarray(d12, float)
+    return tuple(np.asarray(v, dtype=float) for v in single_input_maps(phi, k))
 
 
 def _roots(function, grid, values, tolerance):
@@ -217,7 +224,7 @@ def critical_line(activation, sigma_b=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)) -> C
     >>> round(float(critical_line("erf", [0.0]).sigma_w[0]), 9)   # sqrt(pi) / 2: chi_perp = C_W 4/pi at K* = 0
     0.886226925
     """
-    phi = resolve_activation(activation)
+    phi = _critical_activation(activation)
     bs = np.atleast_1d(np.asarray(sigma_b, dtype=float))
     if bs.ndim != 1 or not np.all(np.isfinite(bs)) or np.any(bs < 0):
         raise InvalidArgumentError(f"sigma_b must be finite numbers >= 0, got {sigma_b!r}")
@@ -280,7 +287,7 @@ def find_critical_points(activation, *, k_max: float = 1e4) -> list[CriticalPoin
     >>> [(round(p.sigma_w, 9), round(p.sigma_b, 9)) for p in find_critical_points("erf")]   # sqrt(pi)/2, 0
     [(0.886226925, 0.0)]
     """
-    phi = resolve_activation(activation)
+    phi = _critical_activation(activation)
     k_max = check_scale("k_max", k_max)
     grid = _K_GRID[_K_GRID <= k_max]
     g, slope, g1 = _single_input_maps(phi, grid)

@@ -40,15 +40,14 @@ from .activations import get_activation
 from .deep_recursions import four_point_from_vertex, four_point_recursion, kernel_recursion
 from .input_layers import BlockInput, CPInput, DenseInput, as_input_layer
 from .layers import prefix_buffer
+from .model import ModelBase, _check_order
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
 
-__all__ = ["DeepNetwork", "LayerProbe"]
+__all__ = ["DeepNetwork", "LayerProbe", "deep_model"]
 
 #: Elements of the hidden-to-hidden weights of one chunk of networks (fixes the chunks, hence the draw order).
 _CHUNK_ELEMENTS = 1 << 20
-#: |phi(40)| above this marks an activation that grows exponentially (its deep moments diverge).
-_EXPONENTIAL_GROWTH = 1e12
 
 
 def _check_widths(widths) -> tuple[int, ...]:
@@ -64,7 +63,7 @@ def _check_widths(widths) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class DeepNetwork:
+class DeepNetwork(ModelBase):
     """A deep network family: L hidden layers of widths (n_1..n_L), Gaussian weights and biases.
 
     Parameters
@@ -142,6 +141,16 @@ class DeepNetwork:
     def bias_variance(self) -> float:
         """C_b = sigma_b^2 (0 without biases)."""
         return self.sigma_b**2 if self.bias else 0.0
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """The shape of one input: (d_in,) for dense and block layers, (n_1, ..., n_d) for a CP layer."""
+        return tuple(getattr(self.input_layer, "index_sizes", (self.input_layer.n_components,)))
+
+    @property
+    def one_hidden_layer(self) -> bool:
+        """L = 1: the exact G4c is then exactly the leading 1/N term."""
+        return self.depth == 1
 
     @property
     def symmetry(self) -> str:
@@ -233,6 +242,9 @@ class DeepNetwork:
         the distinct inputs of each quadruple (fourth moments shared between quadruples). None when the first
         layer is not Gaussian (CP with a nonlinear activation).
         """
+        one = self.one_layer()
+        if one is not None and self._gaussian_first_layer():
+            return one.exact_four_point(inputs, quadruples)
         kernels = self.layer_kernels(inputs)
         if kernels is None:
             return None
@@ -253,12 +265,16 @@ class DeepNetwork:
     def exact_four_point(self, inputs, quadruples) -> np.ndarray | None:
         """The exact connected four-point function at every width, shape (Q,), where it is known; else None.
 
-        Known: every linear network with a dense or block first layer (any inputs, biases or not; the closed
-        moment recursion of :mod:`tensornn.networks.deep_exact`), and ReLU without biases at quadruples of inputs
-        that are non-negative multiples of one vector (the single-input law). None otherwise.
+        Known: one hidden layer (the one-layer family's oracle); every linear network with a dense or block first
+        layer (any inputs, biases or not; the closed moment recursion of :mod:`tensornn.networks.deep_exact`), and
+        ReLU without biases at quadruples of inputs that are non-negative multiples of one vector (the single-input
+        law). None otherwise.
         """
         from .deep_exact import linear_four_point, scale_invariant_moments
 
+        one = self.one_layer()
+        if one is not None:
+            return one.exact_four_point(inputs, quadruples)
         x = self.check_inputs(inputs)
         quads = _check_quadruples(quadruples, len(x))
         name = get_activation(self.activation).name
@@ -293,11 +309,8 @@ class DeepNetwork:
         z^(2) is Gaussian given layer 1 with variance C_b + (C_W/n_1) sum_j phi(z^(1)_j)^2, a sum of log-normals,
         and E[exp(c e^{2 z})] diverges for every c > 0. One hidden layer defers to its one-layer family.
         """
-        order = check_int("order", order, minimum=1)
-        phi = get_activation(self.activation)
-        with np.errstate(over="ignore"):
-            grows = abs(float(phi(np.array([40.0]))[0])) > _EXPONENTIAL_GROWTH
-        if grows and self.depth >= 2 and order >= 2:
+        order = _check_order(order)
+        if get_activation(self.activation).growth == "exponential" and self.depth >= 2 and order >= 2:
             return (f"E[f^{order}] is infinite at every finite width: the {self.activation} activation grows like "
                     "exp(z), and from the second hidden layer on the pre-activations are Gaussian with a variance "
                     "that is a sum of log-normals, whose exponential moments diverge")
@@ -305,6 +318,21 @@ class DeepNetwork:
         if one is not None and hasattr(one, "moment_problem"):
             return one.moment_problem(order)
         return None
+
+    def pattern_space(self):
+        """Where the readings amputate: the one-layer family's space for L = 1; for a linear network without
+        biases on a CP or dense tensor input the index space with the propagator scale of its kernel,
+        K_w = s^2 <x, y>, s^2 = sigma_w^(2L) sigma_v^2 / n; None otherwise (no closed-form patterns: the kernel
+        itself, :meth:`kernel`, is the propagator)."""
+        one = self.one_layer()
+        if one is not None:
+            return one.pattern_space()
+        layer = self.input_layer
+        if layer.kind != "cp" or self.bias or get_activation(self.activation).name != "linear":
+            return None
+        from ..readings.patterns import IndexSpace
+
+        return IndexSpace(layer.index_sizes, self.sigma_w ** (2 * self.depth) * self.sigma_v**2 / layer.n_components)
 
     def describe(self) -> str:
         """One line: architecture, scales and the symmetry of the law."""
@@ -317,8 +345,10 @@ class DeepNetwork:
                 f"sigma_w={self.sigma_w:g}, sigma_v={self.sigma_v:g}, {bias}; law invariant under {self.symmetry}")
 
     def to_dict(self) -> dict:
-        """The parameters as plain data (``DeepNetwork(**d)`` rebuilds the network)."""
-        return {"activation": self.activation, "widths": list(self.widths), "input_layer": self.input_layer.to_dict(),
+        """The parameters, with ``"model": "deep"``: ``get_model(**d)`` rebuilds the network."""
+        layer = {k: (tuple(v) if isinstance(v, list) else v) for k, v in self.input_layer.to_dict().items()
+                 if k != "kind"}
+        return {"model": "deep", "activation": self.activation, "widths": self.widths, **layer,
                 "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
 
     # ------------------------------------------------------------------ sampling
@@ -516,3 +546,49 @@ class LayerProbe:
         if not isinstance(rng, np.random.Generator):
             raise InvalidTypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n, rng)
+
+
+def deep_model(*, activation, widths=None, width=None, depth=None, d_in=None, index_sizes=None, cp_rank=1,
+               block_sizes=None, sigma_blocks=None, sigma_w=1.0, sigma_b=0.0, bias=None, sigma_v=None) -> DeepNetwork:
+    """The factory of the registered model "deep" (:func:`tensornn.networks.model.get_model`).
+
+    The hidden widths are ``widths`` (n_1, ..., n_L), or ``width`` repeated ``depth`` times. The input layer is
+    dense on ``d_in`` components (the default, d_in = 1), CP-structured on ``index_sizes`` (rank ``cp_rank``,
+    None: dense weights on the tensor), or dense with per-block scales on ``block_sizes`` (``sigma_blocks``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Both or neither of ``widths`` and ``width``/``depth``, widths that contradict ``depth``, or more than one
+        input layer.
+
+    Examples
+    --------
+    >>> from tensornn.networks.model import get_model
+    >>> net = get_model("deep", activation="tanh", width=16, depth=3, d_in=2)
+    >>> net.widths, get_model(**net.to_dict()) == net
+    ((16, 16, 16), True)
+    """
+    if widths is None:
+        if width is None or depth is None:
+            raise InvalidArgumentError("give the hidden widths: widths=(n_1, ..., n_L), or width=N and depth=L")
+        widths = (check_count("width", width),) * check_count("depth", depth)
+    else:
+        if width is not None:
+            raise InvalidArgumentError(f"give widths or width, not both (got widths={widths!r}, width={width!r})")
+        widths = _check_widths(widths)
+        if depth is not None and check_count("depth", depth) != len(widths):
+            raise InvalidArgumentError(f"depth={depth} contradicts widths={widths!r} ({len(widths)} hidden layers)")
+    given = [name for name, value in (("d_in", d_in), ("index_sizes", index_sizes), ("block_sizes", block_sizes))
+             if value is not None]
+    if len(given) > 1:
+        raise InvalidArgumentError(f"give one input layer (d_in, index_sizes or block_sizes), got {', '.join(given)}")
+    if index_sizes is not None:
+        layer = CPInput(index_sizes, cp_rank)
+    elif block_sizes is not None:
+        layer = BlockInput(block_sizes, sigma_blocks)
+    else:
+        layer = DenseInput(1 if d_in is None else d_in)
+    if sigma_blocks is not None and block_sizes is None:
+        raise InvalidArgumentError("sigma_blocks needs block_sizes (the colour blocks of a block input layer)")
+    return DeepNetwork(activation, widths, layer, sigma_w, sigma_b, bias, sigma_v)

@@ -192,21 +192,35 @@ def linear_four_point(first_kernel, widths, weight_variances, bias_variance):
     return m1, full - gauss
 
 
-def kappa_standard_error(activation, widths, n_networks: int) -> np.ndarray:
-    """The standard error of the plug-in kappa^(l) from ``n_networks`` independent networks (delta method, exact
-    moments up to E[z^8]), l = 1..L+1; one input, zero bias, scale-invariant activation.
+def kappa_standard_error(activation, widths, n_networks: int, estimator: str = "conditional") -> np.ndarray:
+    """The standard error of the measured kappa^(l) from ``n_networks`` independent networks, l = 1..L+1
+    (delta method with the exact moments; one input, zero bias, scale-invariant activation).
 
-    With m_k = E[z^(2k)] and kappa = m_2 / (3 m_1^2) - 1, Var(kappa_hat) = g^T Sigma g / N with
-    g = (-2 m_2 / (3 m_1^3), 1 / (3 m_1^2)) and Sigma the covariance of (z^2, z^4): m_2 - m_1^2, m_3 - m_1 m_2,
-    m_4 - m_2^2. It does not depend on the scales (C_W, K^(1)).
+    With kappa = m_2 / m_1^2 - 1 for the conditional estimator (m_k = E[S^k], S the variance of z^(l) given the
+    layer before, :class:`~tensornn.networks.deep.LayerProbe`) or kappa = m_2 / (3 m_1^2) - 1 for the raw one
+    (m_k = E[z^(2k)]), Var(kappa_hat) = g^T Sigma g / N, g the gradient in (m_1, m_2) and Sigma the covariance of
+    the per-network statistics: m_2 - m_1^2, m_3 - m_1 m_2, m_4 - m_2^2. Layer 1 is measured raw either way.
+    It does not depend on the scales (C_W, K^(1)).
 
     Examples
     --------
     >>> round(float(kappa_standard_error("linear", [], 1)[0]) ** 2, 12)   # one Gaussian: 8 - 16 + 96/9 = 8/3
     2.666666666667
     """
-    m = scale_invariant_moments(activation, 1.0, widths, [1.0] * len(widths), 4)
-    m1, m2, m3, m4 = m[:, 1], m[:, 2], m[:, 3], m[:, 4]
-    g1, g2 = -2.0 * m2 / (3.0 * m1**3), 1.0 / (3.0 * m1**2)
+    widths = [int(n) for n in widths]
+    raw = scale_invariant_moments(activation, 1.0, widths, [1.0] * len(widths), 4)
+    raw_m = raw[:, 1:]
+    conditional = raw_m / np.array([1.0, 3.0, 15.0, 105.0])  # E S^k = E z^(2k) / (2k - 1)!!
+    if estimator == "raw":
+        moments, c = raw_m, 3.0
+    elif estimator == "conditional":
+        moments, c = conditional, 1.0
+        moments[0] = raw_m[0]  # layer 1 is measured raw
+    else:
+        raise InvalidArgumentError(f"estimator must be 'conditional' or 'raw', got {estimator!r}")
+    c = np.full(len(moments), c)
+    c[0] = 3.0
+    m1, m2, m3, m4 = moments.T
+    g1, g2 = -2.0 * m2 / (c * m1**3), 1.0 / (c * m1**2)
     var = g1**2 * (m2 - m1**2) + 2 * g1 * g2 * (m3 - m1 * m2) + g2**2 * (m4 - m2**2)
     return np.sqrt(var / int(n_networks))

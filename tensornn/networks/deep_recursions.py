@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from .gaussian_expectations import kernel_map_gradient, product_moment, resolve_activation
+from .gaussian_expectations import kernel_map_gradient, product_moment, resolve_activation, single_input_maps
 
 __all__ = ["LayerMaps", "layer_maps", "kernel_recursion", "FourPointRecursion", "four_point_recursion",
            "four_point_from_vertex", "single_input_kappa", "kernel_correction"]
@@ -277,14 +277,11 @@ _K_STEP = 1e-3
 
 
 def _second_derivative(phi, k):
-    """g''(K) of g(K) = E[phi(z)^2] by a central second difference of the (accurate) first derivative."""
+    """g''(K) of g(K) = E[phi(z)^2] by a central difference of its derivative g'."""
     h = _K_STEP * max(k, 1e-6)
     lo = max(k - h, 0.0)
-    hi = lo + 2 * h
-    from .gaussian_expectations import kernel_map_gradient as grad
-
-    d = [float(np.sum(grad(phi, q, q, q)[1:])) for q in (lo, hi)]
-    return (d[1] - d[0]) / (hi - lo)
+    slopes = single_input_maps(phi, np.array([lo, lo + 2 * h]))[1]
+    return float(slopes[1] - slopes[0]) / (2 * h)
 
 
 def kernel_correction(activation, k1, weight_variances, bias_variance, widths) -> np.ndarray:
@@ -292,7 +289,8 @@ def kernel_correction(activation, k1, weight_variances, bias_variance, widths) -
 
     G2^(l)(x, x) = K^(l)(x, x) + delta^(l) + O(1/n^2). It comes from the fluctuation of the conditional variance of
     layer l: E[g(Ghat)] = g(G) + g''(G) Var(Ghat) / 2 + ..., with Var(Ghat^(l)) = V^(l) / n_{l-1}. g'' is a central
-    difference (step 1e-3 K) of the derivative g' of the kernel map (relative accuracy about 1e-6).
+    difference (step 1e-3 K) of g' (:func:`~tensornn.networks.gaussian_expectations.single_input_maps`; relative accuracy
+    about 1e-6).
 
     Examples
     --------
@@ -306,7 +304,7 @@ def kernel_correction(activation, k1, weight_variances, bias_variance, widths) -
     delta = [0.0]
     for layer, c in enumerate(cw):
         k = float(kernels[layer, 0, 0])
-        slope = float(np.sum(kernel_map_gradient(phi, k, k, k)[1:]))
+        slope = float(single_input_maps(phi, k)[1])
         curvature = _second_derivative(phi, k) if layer > 0 else 0.0
         v = float(rec.vertices[layer, 0, 0, 0, 0])
         delta.append(c * (slope * delta[-1] + 0.5 * curvature * v / widths[layer]))

@@ -1,38 +1,37 @@
 """Gaussian expectations of activation products: what the deep-network recursions integrate.
 
 For a centred Gaussian vector z ~ N(0, Q) (n <= 4 components, Q positive semi-definite and possibly
-singular: repeated or collinear inputs) and an activation phi,
+singular: repeated or collinear inputs) and a registered activation phi,
 
     M(Q) = E[ phi(z_1) ... phi(z_n) ],
 
-and, for n = 2, the kernel map F(q11, q22, q12) = E[phi(u) phi(v)] with its gradient in the three
+and, for n = 2, the gradient of the activation's kernel map F(q11, q22, q12) = E[phi(u) phi(v)] in the three
 entries of the 2 x 2 covariance (the derivative in q12 is taken along the shared off-diagonal entry).
 
 How each is computed:
 
-- closed forms: ``linear`` (Isserlis), ``exp`` and ``gauss`` (log-normal), and for the kernel map and its
-  gradient ``relu`` (arc-cosine) and ``erf`` (arcsine);
-- ``relu`` products: positively homogeneous of degree 1, so for a covariance of rank r <= 2 the radial
-  and angular integrals separate and the angular one runs piecewise between the kinks with Gauss-Legendre
-  (exact to rounding: the integrand is a trigonometric polynomial between kinks). For r = 3, 4 one
-  direction t of the whitened Gaussian is integrated exactly (the product of ReLUs is a polynomial in t on
-  a single interval, integrated against the Gaussian by truncated moments) and the other r - 1 by
-  Gauss-Hermite;
-- any other activation: a product rule over the range of Q (r directions, whitened): for r <= 2 the
-  trapezoid rule on [-9, 9]^r with step 0.3 / max(1, sigma) (sigma the largest standard deviation), which
-  converges exponentially for an activation analytic in a strip of width about 1 around the real axis
-  (tanh, erf, GELU: the features of phi are of size 1 in pre-activation units, of size 1/sigma in whitened
-  ones); for r = 3, 4 Gauss-Hermite with 32 resp. 20 nodes per direction times max(1, sigma) (at most 120
-  resp. 36), which converges more slowly when sigma is large (phi then looks like a step: the estimate says
-  so). For the gradient, Price's theorem, dF/dq12 = E[phi'(u) phi'(v)], dF/dq11 = E[phi''(u) phi(v)]/2,
-  with the derivatives of phi by five-point central differences (step 1e-3, relative accuracy about 1e-10 for smooth
-  phi).
+- products: the activation's own n-point rule where it has one (:attr:`~tensornn.networks.activations.
+  Activation.product_moment`: Isserlis for ``linear``, log-normal for ``exp`` and ``gauss``, the angular rule for
+  ``relu`` at covariance rank r <= 2). ReLU at r = 3, 4: one direction t of the whitened Gaussian is integrated
+  exactly (the product of ReLUs is a polynomial in t on a single interval, integrated against the Gaussian by
+  truncated moments) and the other r - 1 by Gauss-Hermite (120 resp. 48 nodes per direction; the outer
+  integrand has kinks, so the error falls algebraically: about 1e-5 relative at r = 3, 1e-4 at r = 4). Any other activation: a product rule over the range
+  of Q (r directions, whitened): for r <= 2 the trapezoid rule on [-9, 9]^r with step 0.3 / max(1, sigma)
+  (sigma the largest standard deviation), which converges exponentially for an activation analytic in a strip of
+  width about 1 around the real axis (tanh, erf, GELU bend on the scale |z| ~ 1); for r = 3, 4 Gauss-Hermite with
+  32 resp. 20 nodes per direction times max(1, sigma) (at most 120 resp. 36), which converges more slowly when
+  sigma is large (phi then looks like a step: the error estimate says so);
+- gradients: closed forms for ``relu`` (arc-cosine), ``erf`` (arcsine), ``linear``, ``exp`` and ``gauss``; any
+  other activation by Price's theorem, dF/dq12 = E[phi'(u) phi'(v)] and dF/dq11 = E[phi''(u) phi(v)] / 2, with the
+  registered derivative phi', phi'' its five-point central difference (step 1e-3, relative error about 1e-11 for
+  smooth phi), and the graded quadrature of :func:`tensornn.networks.gaussian.pair_expectation` (relative error
+  below 1e-9 at variances 0.01-100, degenerate pairs included).
 
-Every quadrature reports an error estimate, |Q - Q_coarse| with a coarse rule of 1.25 times the step (three
-quarters of the nodes): the error of the coarse rule, so an upper estimate of that of the fine one.
+Every product quadrature reports an error estimate, |Q - Q_coarse| with a coarse rule of 1.25 times the step
+(three quarters of the nodes): the error of the coarse rule, so an upper estimate of that of the fine one.
 
-The ``gauss`` activation (the Gauss-net) is phi_a(z) = exp(z - s_a) with a fixed shift s_a per input,
-the infinite-width variance of that input's pre-activation; the gradient is taken at fixed shifts.
+The ``gauss`` activation (the Gauss-net) is phi_a(z) = exp(z - s_a) with s_a the infinite-width variance of
+input a, a constant: the products subtract the diagonal of Q, and the gradient is taken at fixed shifts.
 
 References
 ----------
@@ -52,23 +51,23 @@ from numpy.polynomial.hermite_e import hermegauss
 
 from ..errors import InvalidArgumentError
 from .activations import Activation, get_activation
+from .gaussian import gaussian_expectation, pair_expectation, range_factor
 
-__all__ = ["GaussianMoment", "product_moment", "kernel_map", "kernel_map_gradient", "resolve_activation"]
+__all__ = ["GaussianMoment", "product_moment", "kernel_map_gradient", "single_input_maps", "resolve_activation"]
 
-#: Gauss-Hermite nodes per direction (at unit spread) by the number of directions integrated numerically.
+#: Gauss-Hermite nodes per direction (at unit spread) for three and four directions ...
 _NODES = {1: 160, 2: 80, 3: 32, 4: 20}
 #: ... and their upper bounds (at most about 2e6 points).
 _MAX_NODES = {1: 2000, 2: 1400, 3: 120, 4: 36}
+#: Gauss-Hermite nodes per direction of the r - 1 outer directions of the exact-direction ReLU rule (r = 3, 4);
+#: its error falls algebraically (about 1e-5 relative at r = 3, 1e-4 at r = 4; tests/test_deep_recursions.py).
+_RELU_NODES = {2: 120, 3: 48}
 #: Trapezoid step (whitened units) at unit spread; the rule covers [-_HALF_RANGE, _HALF_RANGE] per direction.
 _STEP_RULE = 0.3
 _HALF_RANGE = 9.0
 #: The spread (largest standard deviation) beyond which the rules are not refined further.
 _MAX_SPREAD = 25.0
-#: Relative eigenvalue below which a direction of Q is dropped (Q is singular there).
-_RANK_TOLERANCE = 1e-12
-#: Gauss-Legendre nodes per smooth piece of the angular ReLU integral.
-_ANGULAR_NODES = 24
-#: Step of the central differences of phi (relative to max(1, |z|)).
+#: Step of the central differences of phi' (relative to max(1, |z|)).
 _STEP = 1e-3
 
 
@@ -79,9 +78,10 @@ class GaussianMoment:
     Attributes
     ----------
     value, error : ndarray, shape (...)
-        The expectation and the estimate of its absolute error (0 for closed forms).
+        The expectation and the estimate of its absolute error (0 for exact rules).
     method : str
-        "closed form", "angular", "exact direction + Gauss-Hermite" or "Gauss-Hermite".
+        The activation's rule ("closed form", "angular"), "exact direction + Gauss-Hermite", "trapezoid" or
+        "Gauss-Hermite".
     """
 
     value: np.ndarray
@@ -94,59 +94,19 @@ class GaussianMoment:
 
 
 def resolve_activation(activation) -> Activation:
-    """The :class:`~tensornn.networks.activations.Activation` named ``activation`` (or the object itself)."""
+    """The registered :class:`~tensornn.networks.activations.Activation` ``activation`` (or the object itself)."""
     if isinstance(activation, Activation):
         return activation
     return get_activation(activation)
 
 
-# ---------------------------------------------------------------------------------------------- helpers
-def _pairings(items):
-    if not items:
-        yield ()
-        return
-    first, rest = items[0], items[1:]
-    for i, partner in enumerate(rest):
-        for tail in _pairings(rest[:i] + rest[i + 1:]):
-            yield ((first, partner),) + tail
-
-
-def _isserlis(cov):
-    n = cov.shape[-1]
-    if n % 2:
-        return np.zeros(cov.shape[:-2])
-    total = np.zeros(cov.shape[:-2])
-    for pairing in _pairings(tuple(range(n))):
-        term = np.ones(cov.shape[:-2])
-        for a, b in pairing:
-            term = term * cov[..., a, b]
-        total = total + term
-    return total
-
-
-def _range_factor(cov):
-    """A (B, n, r) with cov[b] = A[b] A[b]^T over the directions above the rank tolerance (r common to the batch)."""
-    lam, vec = np.linalg.eigh(cov)
-    lam = np.clip(lam, 0.0, None)
-    scale = np.maximum(lam[..., -1:], np.finfo(float).tiny)
-    rank = int(max(1, np.max(np.sum(lam > _RANK_TOLERANCE * scale, axis=-1))))
-    return vec[..., -rank:] * np.sqrt(lam[..., None, -rank:]), rank
-
-
+# ---------------------------------------------------------------------------------------------- product rules
 def _hermite_grid(dim, nodes):
     x, w = hermegauss(nodes)
     w = w / math.sqrt(2.0 * math.pi)
     grids = np.meshgrid(*([x] * dim), indexing="ij")
     weights = np.meshgrid(*([w] * dim), indexing="ij")
     return np.stack(grids, axis=-1).reshape(-1, dim), np.prod(np.stack(weights, axis=-1).reshape(-1, dim), axis=-1)
-
-
-def _evaluate(phi: Activation, z):
-    return phi(np.array(z, dtype=float, copy=True))
-
-
-def _shifted(phi: Activation, z, shifts):
-    return _evaluate(phi, z if shifts is None else z - shifts)
 
 
 @functools.lru_cache(maxsize=64)
@@ -177,6 +137,11 @@ def _quadrature_grid(rank, sigma, refine):
     return _hermite_grid(rank, nodes if refine else max(2, (3 * nodes) // 4))
 
 
+def _values(phi: Activation, z, shifts):
+    z = np.array(z, dtype=float, copy=True)
+    return phi(z if shifts is None else z - shifts)
+
+
 def _quadrature(phi, factor, rank, shifts, nodes=None):
     """E prod phi over the range (B, n, r) with the fine and the coarse rule: (fine, coarse), each shape (B,)."""
     out = np.empty((2, factor.shape[0]))
@@ -188,34 +153,8 @@ def _quadrature(phi, factor, rank, shifts, nodes=None):
             else:
                 points, weights = _hermite_grid(rank, nodes if refine else max(2, (3 * nodes) // 4))
             z = points @ factor[b].T
-            out[1 - refine, b] = weights @ np.prod(_shifted(phi, z, None if shifts is None else shifts[b]), axis=-1)
+            out[1 - refine, b] = weights @ np.prod(_values(phi, z, None if shifts is None else shifts[b]), axis=-1)
     return out[0], out[1]
-
-
-def _chi_moment(n, rank):
-    """E[rho^n] for rho chi-distributed with ``rank`` degrees of freedom."""
-    return math.exp(0.5 * n * math.log(2.0) + math.lgamma(0.5 * (rank + n)) - math.lgamma(0.5 * rank))
-
-
-def _relu_angular(factor, rank):
-    n = factor.shape[1]
-    radial = _chi_moment(n, rank)
-    if rank == 1:
-        a = factor[:, :, 0]
-        return radial * 0.5 * (np.prod(np.maximum(a, 0), axis=-1) + np.prod(np.maximum(-a, 0), axis=-1))
-    t, w = np.polynomial.legendre.leggauss(_ANGULAR_NODES)
-    out = np.empty(factor.shape[0])
-    for b in range(factor.shape[0]):
-        a = factor[b]
-        phase = np.arctan2(a[:, 1], a[:, 0])
-        kinks = np.mod(np.concatenate([phase + 0.5 * np.pi, phase - 0.5 * np.pi]), 2.0 * np.pi)
-        edges = np.unique(np.concatenate([[0.0, 2.0 * np.pi], kinks]))
-        lo, hi = edges[:-1], edges[1:]
-        theta = (0.5 * (hi - lo))[:, None] * t + (0.5 * (hi + lo))[:, None]
-        omega = np.stack([np.cos(theta), np.sin(theta)], axis=-1)
-        values = np.prod(np.maximum(omega @ a.T, 0.0), axis=-1)
-        out[b] = np.sum((0.5 * (hi - lo))[:, None] * w * values) / (2.0 * np.pi)
-    return radial * out
 
 
 def _truncated_moments(lo, hi, order):
@@ -298,22 +237,17 @@ def _check_cov(cov):
     return cov
 
 
-# ---------------------------------------------------------------------------------------------- products
-def product_moment(activation, cov, *, shifts=None, nodes=None) -> GaussianMoment:
-    """E[phi(z_1 - s_1) ... phi(z_n - s_n)] for z ~ N(0, cov), with an error estimate.
+def product_moment(activation, cov, *, nodes=None) -> GaussianMoment:
+    """E[phi(z_1) ... phi(z_n)] for z ~ N(0, cov), with an error estimate (module docstring).
 
     Parameters
     ----------
     activation : str or Activation
-        Any registered activation.
+        Any registered activation. A normalised one (the Gauss-net) is phi(z_i - cov_ii).
     cov : array_like, shape (..., n, n)
         Positive semi-definite covariance (singular allowed), n >= 1; the batch axes are vectorised.
-    shifts : array_like, shape (..., n), optional
-        Subtracted from z before phi. None: 0, except for a normalised activation (the Gauss-net), whose
-        shift is the variance cov_ii of each component.
     nodes : int, optional
-        Gauss-Hermite nodes per numerically integrated direction (default by the number of directions:
-        160, 80, 32, 20 for 1..4).
+        Gauss-Hermite nodes per direction of a quadrature, instead of the default rules.
 
     Returns
     -------
@@ -338,24 +272,16 @@ def product_moment(activation, cov, *, shifts=None, nodes=None) -> GaussianMomen
     if nodes is not None and (not isinstance(nodes, (int, np.integer)) or nodes < 4):
         raise InvalidArgumentError(f"nodes must be an integer >= 4, got {nodes!r}")
     batch = cov.shape[:-2]
-    if phi.normalised and shifts is None:
-        shifts = np.einsum("...ii->...i", cov)
-    if phi.name == "linear" and shifts is None:
-        value = _isserlis(cov)
-        return GaussianMoment(value, np.zeros_like(value), "closed form")
-    if phi.name in ("exp", "gauss"):
-        total = 0.5 * cov.sum(axis=(-1, -2)) - (0.0 if shifts is None else np.sum(shifts, axis=-1))
+    if phi.product_moment is not None and nodes is None:
         with np.errstate(over="ignore"):
-            value = np.exp(total)
-        return GaussianMoment(value, np.zeros_like(value), "closed form")
+            value = phi.product_moment(cov)
+        if value is not None:
+            value = np.asarray(value, dtype=float)
+            return GaussianMoment(value, np.zeros_like(value), phi.product_method or "closed form")
     flat = cov.reshape(-1, n, n)
-    factor, rank = _range_factor(flat)
-    flat_shifts = None if shifts is None else np.broadcast_to(np.asarray(shifts, float), batch + (n,)).reshape(-1, n)
-    if phi.name == "relu" and flat_shifts is None:
-        if rank <= 2:
-            value = _relu_angular(factor, rank)
-            return GaussianMoment(value.reshape(batch), np.zeros(batch), "angular")
-        m = nodes or _NODES[rank - 1]
+    factor, rank = range_factor(flat)
+    if phi.name == "relu" and nodes is None:
+        m = _RELU_NODES[rank - 1]
         fine = _relu_inner_exact(factor, rank, m)
         coarse = _relu_inner_exact(factor, rank, max(2, (3 * m) // 4))
         return GaussianMoment(fine.reshape(batch), np.abs(fine - coarse).reshape(batch),
@@ -363,83 +289,81 @@ def product_moment(activation, cov, *, shifts=None, nodes=None) -> GaussianMomen
     if nodes is not None and nodes**rank > 4_000_000:
         raise InvalidArgumentError(f"nodes={nodes} in {rank} directions needs {nodes**rank} grid points (> 4e6); "
                                    "pass fewer")
-    fine, coarse = _quadrature(phi, factor, rank, flat_shifts, nodes)
+    shifts = np.einsum("bii->bi", flat) if phi.normalised else None
+    fine, coarse = _quadrature(phi, factor, rank, shifts, nodes)
     method = "trapezoid" if rank <= 2 and nodes is None else "Gauss-Hermite"
     return GaussianMoment(fine.reshape(batch), np.abs(fine - coarse).reshape(batch), method)
 
 
-# ---------------------------------------------------------------------------------------------- kernel maps
+# ---------------------------------------------------------------------------------------------- kernel-map gradients
 def _pair_cov(q11, q22, q12):
     q11, q22, q12 = np.broadcast_arrays(*(np.asarray(q, dtype=float) for q in (q11, q22, q12)))
     return q11, q22, q12
 
 
-def _relu_map(q11, q22, q12):
+def _relu_gradient(q11, q22, q12):
     norm = np.sqrt(q11 * q22)
     safe = np.where(norm > 0, norm, 1.0)
-    cos_t = np.clip(q12 / safe, -1.0, 1.0)
-    t = np.arccos(cos_t)
+    t = np.arccos(np.clip(q12 / safe, -1.0, 1.0))
     det = np.sqrt(np.maximum(q11 * q22 - q12**2, 0.0))
-    value = np.where(norm > 0, (det + (np.pi - t) * q12) / (2.0 * np.pi), 0.0)
     d11 = np.where(q11 > 0, det / (4.0 * np.pi * np.where(q11 > 0, q11, 1.0)), 0.0)
     d22 = np.where(q22 > 0, det / (4.0 * np.pi * np.where(q22 > 0, q22, 1.0)), 0.0)
     d12 = np.where(norm > 0, (np.pi - t) / (2.0 * np.pi), 0.5)
-    return value, d11, d22, d12
+    return d11, d22, d12
 
 
-def _erf_map(q11, q22, q12):
+def _erf_gradient(q11, q22, q12):
     a, b = 1.0 + 2.0 * q11, 1.0 + 2.0 * q22
     root = np.sqrt(a * b)
     s = np.clip(2.0 * q12 / root, -1.0, 1.0)
-    value = (2.0 / np.pi) * np.arcsin(s)
     ds = (2.0 / np.pi) / np.sqrt(1.0 - s**2)
-    return value, -ds * s / a, -ds * s / b, ds * 2.0 / root
+    return -ds * s / a, -ds * s / b, ds * 2.0 / root
 
 
-def _derivative(phi, z, order):
-    """phi' or phi'' by the five-point central stencil (error O(h^4), h = 1e-3 max(1, |z|))."""
-    h = _STEP * np.maximum(1.0, np.abs(z))
-    f2, f1, f_1, f_2 = (_evaluate(phi, z + k * h) for k in (2, 1, -1, -2))
-    if order == 1:
-        return (f_2 - f2 + 8.0 * (f1 - f_1)) / (12.0 * h)
-    return (16.0 * (f1 + f_1) - (f2 + f_2) - 30.0 * _evaluate(phi, z)) / (12.0 * h**2)
+def _linear_gradient(q11, q22, q12):
+    return np.zeros_like(q11), np.zeros_like(q22), np.ones_like(q12)
 
 
-def _price_sums(phi, u, v, weights):
-    """(F, dF/dq11, dF/dq22, dF/dq12) from nodes u, v (..., N) with weights (N,) (Price's theorem)."""
-    pu, pv = _evaluate(phi, u), _evaluate(phi, v)
-    return (np.sum(weights * pu * pv, axis=-1),
-            0.5 * np.sum(weights * _derivative(phi, u, 2) * pv, axis=-1),
-            0.5 * np.sum(weights * pu * _derivative(phi, v, 2), axis=-1),
-            np.sum(weights * _derivative(phi, u, 1) * _derivative(phi, v, 1), axis=-1))
+def _exponential_gradient(phi):
+    def gradient(q11, q22, q12):
+        value = np.asarray(phi.kernel_map(q11, q22, q12), dtype=float)  # at fixed shifts for the Gauss-net
+        return 0.5 * value, 0.5 * value, value.copy()
+
+    return gradient
 
 
-def _quadrature_map(phi, q11, q22, q12):
-    """F and its gradient by the trapezoid rule on the Cholesky factor and Price's theorem.
-
-    Degenerate pairs (q12^2 = q11 q22: one input, or collinear inputs) are one-dimensional integrals, done for
-    all of them at once, a group per rule (pairs of the same rounded spread).
-    """
-    a, c, b = (np.asarray(q, dtype=float).ravel() for q in (q11, q22, q12))
-    s1 = np.sqrt(np.maximum(a, 0.0))
-    r = np.divide(b, s1, out=np.zeros_like(b), where=s1 > 0)
-    s2 = np.sqrt(np.maximum(c - r * r, 0.0))
-    degenerate = s2 <= 1e-7 * np.sqrt(np.maximum(c, 1e-300))  # dropping s2 errs by O(s2^2) < 1e-14 c
-    out = np.empty((4, a.size))
-    spreads = np.ceil(4.0 * np.clip(np.sqrt(np.maximum(a, c)), 1.0, _MAX_SPREAD)) / 4.0
-    for spread in np.unique(spreads[degenerate]):
-        group = degenerate & (spreads == spread)
-        points, weights = _quadrature_grid(1, float(spread), 1)
-        xi = points[:, 0]
-        out[:, group] = _price_sums(phi, s1[group, None] * xi, r[group, None] * xi, weights)
-    for i in np.flatnonzero(~degenerate):
-        points, weights = _quadrature_grid(2, math.sqrt(max(a[i], c[i])), 1)
-        u = s1[i] * points[:, 0]
-        out[:, i] = _price_sums(phi, u, r[i] * points[:, 0] + s2[i] * points[:, 1], weights)
-    return tuple(row.reshape(np.shape(q11)) for row in out)
+#: Closed-form gradients of the kernel maps (name -> (q11, q22, q12) -> (dF/dq11, dF/dq22, dF/dq12)).
+_CLOSED_GRADIENTS = {"relu": _relu_gradient, "erf": _erf_gradient, "linear": _linear_gradient}
 
 
-def kernel_map_gradient(activation, q11, q22, q12, *, shifts=None):
+def _second_derivative(phi):
+    """phi'' from the registered phi' by the five-point central stencil (error O(h^4), h = 1e-3 max(1, |z|))."""
+
+    def second(z):
+        z = np.asarray(z, dtype=float)
+        h = _STEP * np.maximum(1.0, np.abs(z))
+        d = [phi.derivative(z + k * h) for k in (2, 1, -1, -2)]
+        return (d[3] - d[0] + 8.0 * (d[1] - d[2])) / (12.0 * h)
+
+    return second
+
+
+def _gradient_rule(phi):
+    if phi.name in _CLOSED_GRADIENTS:
+        return _CLOSED_GRADIENTS[phi.name]
+    if phi.growth == "exponential":  # exp and the Gauss-net: log-normal
+        return _exponential_gradient(phi)
+    second = _second_derivative(phi)
+
+    def price(q11, q22, q12):
+        return (0.5 * pair_expectation(second, phi.function, q11, q22, q12),
+                0.5 * pair_expectation(phi.function, second, q11, q22, q12),
+                pair_expectation(phi.derivative, phi.derivative, q11, q22, q12))
+
+    return price
+
+
+def kernel_map_gradient(activation, q11, q22, q12):
     """F = E[phi(u) phi(v)] for (u, v) ~ N(0, [[q11, q12], [q12, q22]]) and its gradient.
 
     Parameters
@@ -447,14 +371,12 @@ def kernel_map_gradient(activation, q11, q22, q12, *, shifts=None):
     activation : str or Activation
     q11, q22, q12 : array_like
         The entries of the 2 x 2 covariance (broadcast); q12^2 <= q11 q22 (equality allowed).
-    shifts : tuple (s1, s2) of array_like, optional
-        Fixed shifts of a normalised activation (Gauss-net: phi_a(z) = exp(z - s_a)); default (q11, q22).
 
     Returns
     -------
     (F, dF/dq11, dF/dq22, dF/dq12) : tuple of ndarray
-        dF/dq12 is the derivative along the shared off-diagonal entry; along the diagonal of a single input
-        (q11 = q22 = q12 = q) the derivative of E[phi(z)^2] in q is their sum.
+        F is the activation's kernel map; dF/dq12 is the derivative along the shared off-diagonal entry. Along
+        the diagonal of a single input (q11 = q22 = q12 = q) the derivative of E[phi(z)^2] in q is their sum.
 
     Examples
     --------
@@ -463,27 +385,29 @@ def kernel_map_gradient(activation, q11, q22, q12, *, shifts=None):
     """
     phi = resolve_activation(activation)
     q11, q22, q12 = _pair_cov(q11, q22, q12)
-    if phi.name == "linear":
-        zero = np.zeros_like(q12)
-        return q12.copy(), zero, zero.copy(), np.ones_like(q12)
-    if phi.name == "relu":
-        return _relu_map(q11, q22, q12)
-    if phi.name == "erf":
-        return _erf_map(q11, q22, q12)
-    if phi.name in ("exp", "gauss"):
-        s1, s2 = (0.0, 0.0) if phi.name == "exp" else ((q11, q22) if shifts is None else shifts)
-        with np.errstate(over="ignore"):
-            value = np.exp(0.5 * (q11 + q22) + q12 - s1 - s2)
-        return value, 0.5 * value, 0.5 * value, value.copy()
-    return _quadrature_map(phi, q11, q22, q12)
+    value = np.asarray(phi.kernel_map(q11, q22, q12), dtype=float)
+    d11, d22, d12 = _gradient_rule(phi)(q11, q22, q12)
+    return value, np.asarray(d11, float), np.asarray(d22, float), np.asarray(d12, float)
 
 
-def kernel_map(activation, q11, q22, q12, *, shifts=None) -> np.ndarray:
-    """E[phi(u) phi(v)] for the 2 x 2 covariance (q11, q22, q12) (see :func:`kernel_map_gradient`).
+def single_input_maps(activation, k):
+    """g(K) = E[phi(z)^2], its derivative g'(K) and g1(K) = E[phi'(z)^2] for z ~ N(0, K), vectorised over K.
+
+    One-dimensional integrals (:func:`tensornn.networks.gaussian.gaussian_expectation`) for activations without
+    closed-form gradients: g' = E[phi'^2] + E[phi phi''] (Price's theorem).
 
     Examples
     --------
-    >>> round(float(kernel_map("erf", 0.5, 0.5, 0.5)), 12)   # (2/pi) arcsin(1/2) = 1/3
-    0.333333333333
+    >>> [round(float(v), 12) for v in single_input_maps("linear", 2.0)]
+    [2.0, 1.0, 1.0]
     """
-    return kernel_map_gradient(activation, q11, q22, q12, shifts=shifts)[0]
+    phi = resolve_activation(activation)
+    k = np.asarray(k, dtype=float)
+    if phi.name in _CLOSED_GRADIENTS or phi.growth == "exponential":
+        value, d11, d22, d12 = kernel_map_gradient(phi, k, k, k)
+        return value, d11 + d22 + d12, d12
+    second = _second_derivative(phi)
+    g = gaussian_expectation(lambda z: np.square(phi(np.array(z, copy=True))), k)
+    g1 = gaussian_expectation(lambda z: np.square(phi.derivative(z)), k)
+    curvature = gaussian_expectation(lambda z: phi(np.array(z, copy=True)) * second(z), k)
+    return g, g1 + curvature, g1

@@ -179,6 +179,15 @@ def _dense(*, index_sizes, activation="linear", width=1, sigma_w=1.0, sigma_v=No
     return StructuredNetwork(index_sizes, None, activation, width, sigma_w, sigma_v, sigma_b, bias)
 
 
+def _deep(*, activation, widths=None, width=None, depth=None, d_in=None, index_sizes=None, cp_rank=1,
+          block_sizes=None, sigma_blocks=None, sigma_w=1.0, sigma_b=0.0, bias=None, sigma_v=None):
+    from .deep import deep_model
+
+    return deep_model(activation=activation, widths=widths, width=width, depth=depth, d_in=d_in,
+                      index_sizes=index_sizes, cp_rank=cp_rank, block_sizes=block_sizes, sigma_blocks=sigma_blocks,
+                      sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, sigma_v=sigma_v)
+
+
 #: The registry, name -> :class:`ModelEntry`.
 MODELS: dict[str, ModelEntry] = {
     e.name: e
@@ -187,6 +196,7 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry("block-gauss", _block_gauss, "Gauss-net with colour blocks of the input and their own scales"),
         ModelEntry("cp", _cp, "one hidden layer on tensor inputs with CP-structured first-layer weights"),
         ModelEntry("dense", _dense, "one hidden layer on tensor inputs with dense weights (the CP layer's twin)"),
+        ModelEntry("deep", _deep, "L hidden layers of any activation on a dense, block or CP input layer"),
     )
 }
 _BUILT_IN = frozenset(MODELS)
