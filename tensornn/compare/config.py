@@ -69,6 +69,9 @@ class CompareConfig:
         Activation of the "cp" and "dense" networks (the activation registry; "linear" has exact couplings).
     width : int
         Hidden width N >= 1 of every network.
+    depth : int
+        Hidden layers L >= 1 of the deep networks ("deep": a CP first layer of rank ``cp_rank`` followed by dense
+        layers; "deep-dense": its dense twin); the one-layer networks do not take it.
     sigma_w, sigma_v, sigma_b : float
         First-layer, read-out (None: equal to sigma_w) and bias scales (the vocabulary of every network).
     n_networks, n_groups : int
@@ -98,6 +101,7 @@ class CompareConfig:
     cp_rank: int = 1
     activation: str = "linear"
     width: int = 8
+    depth: int = 2
     sigma_w: float = 1.0
     sigma_v: float | None = None
     sigma_b: float = 0.0
@@ -123,6 +127,7 @@ class CompareConfig:
         s("cp_rank", check_int("cp_rank", self.cp_rank, minimum=1))
         s("activation", check_choice("activation", self.activation, activation_names()))
         s("width", check_count("width", self.width))
+        s("depth", check_count("depth", self.depth))
         s("sigma_w", check_scale("sigma_w", self.sigma_w))
         if self.sigma_v is not None:
             s("sigma_v", check_scale("sigma_v", self.sigma_v))

@@ -29,7 +29,7 @@ from .config import CompareConfig
 __all__ = ["ComparedNetwork", "compared_networks", "sigma_w_map", "NETWORK_KEYS", "data_shape_parameter"]
 
 #: The configuration keys passed to the models whose factories take them.
-NETWORK_KEYS = ("activation", "cp_rank", "width", "sigma_w", "sigma_v", "sigma_b")
+NETWORK_KEYS = ("activation", "cp_rank", "width", "depth", "sigma_w", "sigma_v", "sigma_b")
 _SHAPES = ("index_sizes", "block_sizes")
 
 

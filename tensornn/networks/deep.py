@@ -330,9 +330,10 @@ class DeepNetwork(ModelBase):
         layer = self.input_layer
         if layer.kind != "cp" or self.bias or get_activation(self.activation).name != "linear":
             return None
-        from ..readings.patterns import IndexSpace
+        from ..readings.deep_patterns import DeepIndexSpace
 
-        return IndexSpace(layer.index_sizes, self.sigma_w ** (2 * self.depth) * self.sigma_v**2 / layer.n_components)
+        return DeepIndexSpace(layer.index_sizes, self.sigma_w ** (2 * self.depth) * self.sigma_v**2 / layer.n_components,
+                              self.depth)
 
     def describe(self) -> str:
         """One line: architecture, scales and the symmetry of the law."""
@@ -348,6 +349,10 @@ class DeepNetwork(ModelBase):
         """The parameters, with ``"model": "deep"``: ``get_model(**d)`` rebuilds the network."""
         layer = {k: (tuple(v) if isinstance(v, list) else v) for k, v in self.input_layer.to_dict().items()
                  if k != "kind"}
+        if layer.get("cp_rank", 1) is None:  # the dense twin on tensor inputs
+            layer.pop("cp_rank")
+            return {"model": "deep-dense", "activation": self.activation, "widths": self.widths, **layer,
+                    "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
         return {"model": "deep", "activation": self.activation, "widths": self.widths, **layer,
                 "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
 

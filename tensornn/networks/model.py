@@ -201,6 +201,14 @@ def _deep(*, activation, widths=None, width=None, depth=None, d_in=None, index_s
                       sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, sigma_v=sigma_v)
 
 
+def _deep_dense(*, index_sizes, activation, widths=None, width=None, depth=None, sigma_w=1.0, sigma_b=0.0, bias=None,
+                sigma_v=None):
+    from .deep import deep_model
+
+    return deep_model(activation=activation, widths=widths, width=width, depth=depth, index_sizes=index_sizes,
+                      cp_rank=None, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, sigma_v=sigma_v)
+
+
 #: The registry, name -> :class:`ModelEntry`.
 MODELS: dict[str, ModelEntry] = {
     e.name: e
@@ -210,6 +218,8 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry("cp", _cp, "one hidden layer on tensor inputs with CP-structured first-layer weights"),
         ModelEntry("dense", _dense, "one hidden layer on tensor inputs with dense weights (the CP layer's twin)"),
         ModelEntry("deep", _deep, "L hidden layers of any activation on a dense, block or CP input layer"),
+        ModelEntry("deep-dense", _deep_dense, "L hidden layers on tensor inputs with a dense first layer (the deep "
+                   "CP network's twin)"),
     )
 }
 _BUILT_IN = frozenset(MODELS)
