@@ -58,10 +58,12 @@ def depth_flow_figure(flows, labels):
     """
     plt = pyplot()
     fig, (ax_kernel, ax_k) = plt.subplots(1, 2, figsize=(10, 4))
+    styles = ("-", "--", "-.", ":", (0, (6, 2, 1, 2)))
     for i, (flow, label) in enumerate(zip(flows, labels)):
         n = flow.network.widths[0]
-        ax_kernel.semilogy(flow.layer, flow.kernel, "-", color=f"C{i}", label=label)
-        ax_k.plot(flow.layer, n * np.asarray(flow.kappa), "-", color=f"C{i}", label=label)
+        style = dict(color=f"C{i}", linestyle=styles[i % len(styles)], linewidth=2.2 - 0.3 * (i % 3), label=label)
+        ax_kernel.semilogy(flow.layer, flow.kernel, **style)
+        ax_k.plot(flow.layer, n * np.asarray(flow.kappa), **style)
     ax_kernel.set_xlabel("layer l")
     ax_kernel.set_ylabel(r"$K^{(l)}(x, x)$")
     ax_k.set_xlabel("layer l")
