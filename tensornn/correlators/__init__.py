@@ -30,5 +30,7 @@ __getattr__, __dir__, __all__ = attach(
         "contraction": ".cp_cumulants",
         "linear_two_point": ".cp_cumulants",
         "linear_four_point": ".cp_cumulants",
+        "LayerMeasurement": ".depth",
+        "measure_layers": ".depth",
     },
 )

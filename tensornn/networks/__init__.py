@@ -1,4 +1,4 @@
-"""Network ensembles: activations and kernels, the scalar, block and CP networks, sampling and checkpoints.
+"""Network ensembles: activations and kernels, the scalar, block, CP and deep networks, sampling and checkpoints.
 
 One vocabulary for every family (:mod:`.spec`): ``sigma_w`` the first layer, ``sigma_v`` the read-out
 (default sigma_w), biases present exactly when ``sigma_b > 0``, ``width`` N and ``n_networks``. Every family is
@@ -46,5 +46,24 @@ __getattr__, __dir__, __all__ = attach(
         "default_tuples": ".sampling",
         "DEFAULT_BLOCK_SIZE": ".sampling",
         "DEFAULT_N_GROUPS": ".sampling",
+        "DeepNetwork": ".deep",
+        "LayerProbe": ".deep",
+        "deep_model": ".deep",
+        "DenseInput": ".input_layers",
+        "BlockInput": ".input_layers",
+        "CPInput": ".input_layers",
+        "kernel_recursion": ".deep_recursions",
+        "four_point_recursion": ".deep_recursions",
+        "FourPointRecursion": ".deep_recursions",
+        "kernel_correction": ".deep_recursions",
+        "single_input_kappa": ".deep_recursions",
+        "scale_invariant_kappa": ".deep_exact",
+        "kappa_standard_error": ".deep_exact",
+        "fixed_point": ".criticality",
+        "FixedPoint": ".criticality",
+        "critical_line": ".criticality",
+        "CriticalLine": ".criticality",
+        "find_critical_points": ".criticality",
+        "CriticalPoint": ".criticality",
     },
 )

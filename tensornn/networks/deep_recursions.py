@@ -45,7 +45,7 @@ from ..errors import InvalidArgumentError
 from .gaussian_expectations import kernel_map_gradient, product_moment, resolve_activation, single_input_maps
 
 __all__ = ["LayerMaps", "layer_maps", "kernel_recursion", "FourPointRecursion", "four_point_recursion",
-           "four_point_from_vertex", "single_input_kappa", "kernel_correction"]
+           "four_point_from_vertex", "single_input_recursion", "single_input_kappa", "kernel_correction"]
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,41 @@ def four_point_from_vertex(vertex, width, quadruple) -> float:
     return float((vertex[a, b, c, d] + vertex[a, c, b, d] + vertex[a, d, b, c]) / width)
 
 
+def single_input_recursion(activation, k1, weight_variances, bias_variance, widths) -> FourPointRecursion:
+    """The kernel and four-point recursions at one input, with one-dimensional integrals only.
+
+    K^(l+1) = C_b + C_W g(K^(l)) and V^(l+1) = C_W^2 [E phi^4 - g^2] + C_W^2 (n_l / n_{l-1}) g'(K^(l))^2 V^(l)
+    (g(K) = E[phi(z)^2]; :func:`~tensornn.networks.gaussian_expectations.single_input_maps` and the rank-1 rule of
+    :func:`~tensornn.networks.gaussian_expectations.product_moment`): the same numbers as
+    :func:`four_point_recursion` on one input, without its two-dimensional kernel-map quadratures.
+
+    Examples
+    --------
+    >>> np.round(single_input_recursion("relu", 1.0, [2.0] * 3, 0.0, [1, 10, 10, 10]).kappa(), 12).tolist()
+    [0.0, 0.5, 1.0, 1.5]
+    """
+    phi = resolve_activation(activation)
+    cw, cb = _check_layers(weight_variances, bias_variance)
+    widths = tuple(int(n) for n in widths)
+    if len(widths) != len(cw) + 1:
+        raise InvalidArgumentError(f"{len(cw)} weight variances need {len(cw) + 1} widths (n_0..n_L), got {len(widths)}")
+    k, v = float(k1), 0.0
+    kernels, vertices, errors = [k], [0.0], [0.0]
+    for layer, c in enumerate(cw):
+        g, slope, _ = (float(x) for x in single_input_maps(phi, k))
+        fourth = product_moment(phi, np.full((4, 4), k))
+        new_v = c**2 * (float(fourth.value) - g * g)
+        if layer > 0:
+            new_v += c**2 * widths[layer + 1] / widths[layer] * slope**2 * v
+        k, v = cb + c * g, new_v
+        kernels.append(k)
+        vertices.append(v)
+        errors.append(c**2 * float(fourth.error))
+    kernels = np.array(kernels)[:, None, None]
+    vertices = np.array(vertices)[:, None, None, None, None]
+    return FourPointRecursion(kernels, vertices, widths, np.array(errors))
+
+
 def single_input_kappa(activation, k1, weight_variances, bias_variance, widths) -> np.ndarray:
     """kappa^(l), l = 1..L+1, for one input with first-layer variance ``k1`` (leading order).
 
@@ -268,8 +303,7 @@ def single_input_kappa(activation, k1, weight_variances, bias_variance, widths) 
     >>> np.round(single_input_kappa("linear", 1.0, [1.0] * 3, 0.0, [1, 4, 4, 4]), 12).tolist()   # 2 (l - 1) / n
     [0.0, 0.5, 1.0, 1.5]
     """
-    kernels = kernel_recursion(activation, [[float(k1)]], weight_variances, bias_variance)
-    return four_point_recursion(activation, kernels, weight_variances, widths).kappa(0)
+    return single_input_recursion(activation, k1, weight_variances, bias_variance, widths).kappa(0)
 
 
 #: Relative step of the second difference of g(K) in :func:`kernel_correction`.
@@ -299,8 +333,8 @@ def kernel_correction(activation, k1, weight_variances, bias_variance, widths) -
     """
     phi = resolve_activation(activation)
     cw = np.asarray(weight_variances, dtype=float)
-    kernels = kernel_recursion(phi, [[float(k1)]], cw, bias_variance)
-    rec = four_point_recursion(phi, kernels, cw, widths)
+    rec = single_input_recursion(phi, k1, cw, bias_variance, widths)
+    kernels = rec.kernels
     delta = [0.0]
     for layer, c in enumerate(cw):
         k = float(kernels[layer, 0, 0])

@@ -1,4 +1,5 @@
-"""Renormalisation of network ensembles: the passive flow from infrared data and the active/passive experiment."""
+"""Renormalisation of network ensembles: the passive flow from infrared data, the active/passive experiment, and the
+depth flow of deep networks beside the Wetterich flow."""
 
 from .._lazy import attach
 
@@ -24,5 +25,11 @@ __getattr__, __dir__, __all__ = attach(
         "ELSCurve": ".els",
         "ELSReproduction": ".els",
         "els_reproduction": ".els",
+        "DepthFlow": ".depth_flow",
+        "depth_flow": ".depth_flow",
+        "LayerWetterichFlow": ".depth_flow",
+        "layer_wetterich_flow": ".depth_flow",
+        "DepthStudy": ".depth_study",
+        "depth_study": ".depth_study",
     },
 )

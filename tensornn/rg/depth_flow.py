@@ -45,7 +45,7 @@ from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError
 from ..networks.deep import DeepNetwork
 from ..networks.deep_exact import SCALE_INVARIANT, scale_invariant_kappa
-from ..networks.deep_recursions import four_point_recursion, kernel_correction, kernel_recursion
+from ..networks.deep_recursions import kernel_correction, single_input_recursion
 from ..networks.gaussian_expectations import single_input_maps
 
 __all__ = ["DepthFlow", "depth_flow", "LayerWetterichFlow", "layer_wetterich_flow", "zero_dimensional_flow"]
@@ -147,10 +147,9 @@ def depth_flow(network: DeepNetwork, x=None) -> DepthFlow:
             raise InvalidArgumentError(f"the depth flow is taken at one input, got {k.shape[1]}")
         k1 = float(k[0, 0, 0])
     cw, cb = network.weight_variances, network.bias_variance
-    kernels = kernel_recursion(network.activation, [[k1]], cw, cb)
-    rec = four_point_recursion(network.activation, kernels, cw, network.layer_widths)
+    rec = single_input_recursion(network.activation, k1, cw, cb, network.layer_widths)
     delta = kernel_correction(network.activation, k1, cw, cb, network.layer_widths)
-    k = kernels[:, 0, 0]
+    k = rec.kernels[:, 0, 0]
     _, slope, perp = (np.asarray(v, float) for v in single_input_maps(network.activation, k))
     c = np.array((network.sigma_w**2,) + tuple(cw))  # C_W of the layer each K feeds
     exact = None
