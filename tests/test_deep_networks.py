@@ -196,3 +196,19 @@ def test_bad_parameters_are_refused_with_the_fix():
     with pytest.raises(InvalidTypeError, match="input_layer"):
         DeepNetwork("relu", (3,), input_layer="dense")
     assert DenseInput(3).symmetry == "O(3)"
+
+
+def test_conditional_covariances_are_those_of_the_outputs():
+    """block_sampler(conditional=True) returns Ghat^(L+1) for the same draws: E[Ghat] = E[f f^T] (4 s.e. of the
+    output products), and the covariance probe's last layer is the same matrix."""
+    net = DeepNetwork("tanh", (5, 4), 2, sigma_b=0.3)
+    s = net.block_sampler(X2, conditional=True)(40_000, np.random.default_rng(0))
+    f = net.block_sampler(X2)(40_000, np.random.default_rng(0))
+    products = f[:, :, None] * f[:, None, :]
+    err = products.std(axis=0) / math.sqrt(len(f))
+    assert np.all(np.abs(s.mean(axis=0) - products.mean(axis=0)) < 4 * err)
+    probe = net.layer_probe("covariances")
+    cov = probe.sample_outputs(probe.check_inputs(X2), 50, np.random.default_rng(1))[:, -6:]
+    upper = np.triu_indices(3)
+    np.testing.assert_array_equal(cov, net.block_sampler(X2, conditional=True)(50, np.random.default_rng(1))[:, upper[0],
+                                                                                                         upper[1]])

@@ -29,9 +29,9 @@ import numpy as np
 from ..networks.deep import DeepNetwork
 from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS, EnsembleMoments, sample_ensemble
 from .._checks import check_choice
-from ..errors import InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["LayerMeasurement", "measure_layers", "layer_statistics"]
+__all__ = ["LayerMeasurement", "measure_layers", "layer_statistics", "LayerFourPoint", "measure_layer_four_point"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -154,3 +154,104 @@ def measure_layers(network: DeepNetwork, inputs, n_networks: int, *, seed=None, 
                               tuples=tuples, block_size=block_size, n_groups=n_groups, checkpoint=checkpoint)
     stats = layer_statistics(moments, probe.n_layers, probe.record)
     return LayerMeasurement(*stats, n_networks=moments.n_networks, n_groups=moments.n_groups, moments=moments)
+
+
+@dataclass(frozen=True, repr=False)
+class LayerFourPoint:
+    """The measured two-point function and connected four-point function of every layer at several inputs.
+
+    Attributes
+    ----------
+    quadruples : ndarray, shape (Q, 4)
+    g2, g2_err : ndarray, shape (L + 1, P, P)
+    g4c, g4c_err : ndarray, shape (L + 1, Q)
+        G4c(x_a, x_b, x_c, x_d) of one unit of each layer (0 at layer 1, which is Gaussian given the inputs).
+    n_networks : int
+    moments : EnsembleMoments
+    """
+
+    quadruples: np.ndarray
+    g2: np.ndarray
+    g2_err: np.ndarray
+    g4c: np.ndarray
+    g4c_err: np.ndarray
+    n_networks: int
+    moments: EnsembleMoments = field(compare=False)
+
+    def __repr__(self):
+        return f"LayerFourPoint(n_networks={self.n_networks}, layers={len(self.g2)}, quadruples={len(self.quadruples)})"
+
+
+def measure_layer_four_point(network: DeepNetwork, inputs, quadruples, n_networks: int, *, seed=None, executor=None,
+                             progress=None, block_size: int = DEFAULT_BLOCK_SIZE,
+                             n_groups: int = DEFAULT_N_GROUPS) -> LayerFourPoint:
+    """G2 and G4c of every layer at several inputs, from the conditional covariances of the layers.
+
+    Given layer l - 1 the units of layer l are Gaussian with covariance Ghat^(l) (:class:`~tensornn.networks.deep.
+    LayerProbe`, ``record="covariances"``), so G2 = E[Ghat] and
+
+        G4c(abcd) = Cov(Ghat_ab, Ghat_cd) + Cov(Ghat_ac, Ghat_bd) + Cov(Ghat_ad, Ghat_bc),
+
+    estimated from one ensemble with jackknife errors. The covariances of Ghat are of order 1/width, and their
+    estimators have relative errors of order N^(-1/2), not (width / N)^(1/2) as for the fourth moment of the outputs.
+
+    Parameters
+    ----------
+    network : DeepNetwork
+        With a Gaussian first layer (dense or block), or linear.
+    inputs : array_like
+    quadruples : int array, shape (Q, 4)
+    n_networks, seed, executor, progress, block_size, n_groups
+        As in :func:`measure_layers`.
+
+    Examples
+    --------
+    >>> net = DeepNetwork("linear", (4, 4), 1)
+    >>> m = measure_layer_four_point(net, [[1.0], [0.5]], [[0, 0, 1, 1]], 4096, seed=0, block_size=256)
+    >>> m.g4c.shape, float(m.g4c[0, 0])
+    ((3, 1), 0.0)
+    """
+    if not isinstance(network, DeepNetwork):
+        raise InvalidTypeError(f"network must be a DeepNetwork, got {type(network).__name__}")
+    probe = network.layer_probe("covariances")
+    x = network.check_inputs(inputs)
+    p = len(x)
+    quads = np.asarray(quadruples)
+    if quads.ndim != 2 or quads.shape[1] != 4 or quads.dtype.kind not in "iu" or quads.min() < 0 or quads.max() >= p:
+        raise InvalidArgumentError(f"quadruples must be integer indices of the {p} inputs, shape (Q, 4); got {quads!r}")
+    upper = np.triu_indices(p)
+    pair = {}
+    for i, (a, b) in enumerate(zip(*upper)):
+        pair[(a, b)] = pair[(b, a)] = i
+    m = len(upper[0])
+    moments = sample_ensemble(probe, x, n_networks, seed=seed, executor=executor, progress=progress, tuples=2,
+                              block_size=block_size, n_groups=n_groups)
+    layers = probe.n_layers
+
+    def column(layer, *pairs):
+        return moments.column(tuple(layer * m + pair[q] for q in pairs))
+
+    first = np.array([[column(l, (a, b)) for a, b in zip(*upper)] for l in range(layers)])
+    second = [[[(column(l, (a, b), (c, d)), column(l, (a, b)), column(l, (c, d))) for (a, b), (c, d) in
+                (((q[0], q[1]), (q[2], q[3])), ((q[0], q[2]), (q[1], q[3])), ((q[0], q[3]), (q[1], q[2])))]
+               for q in quads] for l in range(layers)]
+    second = np.array(second)  # (layers, Q, 3 pairings, 3 columns)
+
+    def parts(means):
+        covariances = means[second[..., 0]] - means[second[..., 1]] * means[second[..., 2]]
+        return np.concatenate([means[first].ravel(), covariances.sum(axis=-1).ravel()])
+
+    value, error = _jackknife(moments, parts)
+    n_first = first.size
+
+    def square(flat):
+        out = np.empty((layers, p, p))
+        out[:, upper[0], upper[1]] = flat.reshape(layers, m)
+        out[:, upper[1], upper[0]] = flat.reshape(layers, m)
+        return out
+
+    g4c = value[n_first:].reshape(layers, len(quads))
+    g4c_err = error[n_first:].reshape(layers, len(quads))
+    g4c[0], g4c_err[0] = 0.0, 0.0  # the first layer is Gaussian given the inputs (its Ghat is K^(1))
+    return LayerFourPoint(quads, square(value[:n_first]), square(error[:n_first]), g4c, g4c_err,
+                          moments.n_networks, moments)

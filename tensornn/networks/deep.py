@@ -375,7 +375,10 @@ class DeepNetwork(ModelBase):
 
         - ``"units"``: z^(l)_0 for l = 1..L and f;
         - ``"variances"``: z^(1)_0, then for l = 2..L+1 the variance of z^(l)_i given layer l - 1,
-          Ghat^(l)(x, x) = C_b + (C_W^(l) / n_{l-1}) sum_j phi(z^(l-1)_j(x))^2 (the same draws).
+          Ghat^(l)(x, x) = C_b + (C_W^(l) / n_{l-1}) sum_j phi(z^(l-1)_j(x))^2 (the same draws);
+        - ``"covariances"``: (n, L + 1, P (P + 1) / 2), the covariances Ghat^(l)(x_a, x_b), a <= b (row-major upper
+          triangle), with Ghat^(1) = K^(1) (a Gaussian first layer);
+        - ``"conditional"``: (n, P, P), the covariance of the outputs given the last hidden layer, Ghat^(L+1).
         """
         layer, widths, depth = self.input_layer, self.widths, self.depth
         scaled = np.ascontiguousarray((layer.flat(x) * layer.scales(self.sigma_w)).astype(dtype))
@@ -391,8 +394,13 @@ class DeepNetwork(ModelBase):
         def buffer(name, shape):
             return prefix_buffer(store, name, shape, dtype)
 
+        upper = np.triu_indices(n_in)
+        width_out = len(upper[0]) if record == "covariances" else n_in
+        k1 = self._first_kernel(x)[upper] if record == "covariances" else None
+
         def sample(n, rng):
-            out = np.empty((n, depth + 1, n_in) if record else (n, n_in), dtype)
+            shape = {None: (n, n_in), "conditional": (n, n_in, n_in)}.get(record, (n, depth + 1, width_out))
+            out = np.empty(shape, dtype)
             for start in range(0, n, chunk):
                 m = min(chunk, n - start)
                 rows = slice(start, start + m)
@@ -402,7 +410,9 @@ class DeepNetwork(ModelBase):
                     b = buffer("b1", (m, widths[0]))
                     rng.standard_normal(out=b, dtype=dtype)
                     z += (self.sigma_b * b)[:, :, None]
-                if record:
+                if record == "covariances":
+                    out[rows, 0] = k1
+                elif record in ("units", "variances"):
                     out[rows, 0] = z[:, 0, :]
                 for l in range(1, depth + 1):
                     if record == "units" and l > 1:
@@ -412,6 +422,11 @@ class DeepNetwork(ModelBase):
                     h = phi(z)
                     if record == "variances":
                         out[rows, l] = cb + readout[l - 1] / widths[l - 1] * np.einsum("mjp,mjp->mp", h, h)
+                    elif record == "covariances":
+                        gram = np.einsum("mja,mjb->mab", h, h)[:, upper[0], upper[1]]
+                        out[rows, l] = cb + readout[l - 1] / widths[l - 1] * gram
+                    elif record == "conditional" and l == depth:
+                        out[rows] = cb + readout[l - 1] / widths[l - 1] * np.einsum("mja,mjb->mab", h, h)
                     if l == depth:
                         break
                     w = buffer(f"w{l + 1}", (m, widths[l], widths[l - 1]))
@@ -438,13 +453,20 @@ class DeepNetwork(ModelBase):
 
         return sample
 
-    def block_sampler(self, inputs, *, dtype=np.float64):
-        """A sampler of blocks of networks, ``sampler(n, rng) -> f`` (n, P); for L = 1 the one-layer family's."""
+    def block_sampler(self, inputs, *, dtype=np.float64, conditional: bool = False):
+        """A sampler of blocks of networks, ``sampler(n, rng) -> f`` (n, P); for L = 1 the one-layer family's.
+
+        ``conditional=True``: for the same draws, the covariance of each network's outputs given its last hidden
+        layer, Ghat^(L+1) (n, P, P) (the output is Gaussian given it; the read-out is still drawn, so the stream is
+        unchanged).
+        """
         one = self.one_layer()
         if one is not None:
-            return one.block_sampler(inputs, dtype=dtype)
+            return one.block_sampler(inputs, dtype=dtype, conditional=True) if conditional else \
+                one.block_sampler(inputs, dtype=dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._deep_sampler(self.check_inputs(inputs), sampling_dtype(dtype))
+            return self._deep_sampler(self.check_inputs(inputs), sampling_dtype(dtype),
+                                      record="conditional" if conditional else None)
 
     @via_block_sampler
     def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:
@@ -488,7 +510,9 @@ class LayerProbe:
     - ``record="variances"`` (default): for l = 1 the same z^(1)_0(x_p); for l >= 2 the variance of z^(l)_i(x_p) given
       layer l - 1, Ghat^(l) = C_b + (C_W^(l) / n_{l-1}) sum_j phi(z^(l-1)_j(x_p))^2. Given layer l - 1, z^(l)_i is
       N(0, Ghat^(l)), so E[z^2] = E[Ghat] and E[z^4] = 3 E[Ghat^2]: the same moments with the read-out Gaussian
-      integrated exactly (a smaller variance, by up to the factor 105/9 of a Gaussian's eighth moment).
+      integrated exactly (a smaller variance, by up to the factor 105/9 of a Gaussian's eighth moment);
+    - ``record="covariances"``: the conditional covariances Ghat^(l)(x_a, x_b) for every pair a <= b (Ghat^(1) = K^(1));
+      the probe's inputs are then the pairs (x_a, x_b), and E[z_a z_b z_c z_d] = E[Ghat_ab Ghat_cd] + 2 pairings.
 
     The draws are those of the deep random stream (for L = 1 the output equals the one-layer family's to rounding,
     not bit for bit). A NetworkSpec, so :func:`~tensornn.networks.sampling.sample_ensemble` streams it.
@@ -504,8 +528,11 @@ class LayerProbe:
     record: str = "variances"
 
     def __post_init__(self):
-        if self.record not in ("units", "variances"):
-            raise InvalidArgumentError(f"record must be 'units' or 'variances', got {self.record!r}")
+        if self.record not in ("units", "variances", "covariances"):
+            raise InvalidArgumentError(f"record must be 'units', 'variances' or 'covariances', got {self.record!r}")
+        if self.record == "covariances" and not self.network._gaussian_first_layer():
+            raise InvalidArgumentError("record='covariances' needs a Gaussian first layer (dense or block, or a linear "
+                                       "network): the first layer's covariance must be K^(1)")
 
     @property
     def width(self) -> int:
@@ -517,8 +544,12 @@ class LayerProbe:
         return self.network.depth + 1
 
     def check_inputs(self, inputs) -> np.ndarray:
-        """The validated inputs repeated once per layer: shape ((L + 1) P, ...)."""
+        """The validated inputs repeated once per layer: shape ((L + 1) P, ...); for ``record="covariances"`` the
+        pairs (x_a, x_b), a <= b, repeated once per layer: shape ((L + 1) P (P + 1) / 2, 2, ...)."""
         x = self.network.check_inputs(inputs)
+        if self.record == "covariances":
+            a, b = np.triu_indices(len(x))
+            x = np.stack([x[a], x[b]], axis=1)
         return np.concatenate([x] * self.n_layers)
 
     def _inputs(self, tiled) -> np.ndarray:
@@ -531,9 +562,18 @@ class LayerProbe:
         if not np.array_equal(np.concatenate([x] * self.n_layers), tiled):
             raise InvalidArgumentError("a layer probe's inputs must be the same inputs repeated once per layer; "
                                        "pass probe.check_inputs(inputs)")
+        if self.record == "covariances":
+            p = int(round((math.sqrt(8 * len(x) + 1) - 1) / 2))
+            a, b = np.triu_indices(p)
+            inputs = x[: p, 1] if x.ndim >= 2 and x.shape[1] == 2 else None
+            if len(a) != len(x) or inputs is None or not np.array_equal(np.stack([inputs[a], inputs[b]], axis=1), x):
+                raise InvalidArgumentError("a covariance probe takes its own check_inputs(...): the pairs of the "
+                                           "inputs; pass probe.check_inputs(inputs)")
+            x = inputs
         return self.network.check_inputs(x)
 
     def block_sampler(self, inputs, *, dtype=np.float64):
+        """``sampler(n, rng)`` -> the recorded layers, (n, (L + 1) P) (or (L + 1) P (P + 1) / 2 columns)."""
         x = self._inputs(inputs)
         with np.errstate(over="ignore", invalid="ignore"):
             sample = self.network._deep_sampler(x, sampling_dtype(dtype), record=self.record)
