@@ -65,3 +65,10 @@ def test_tensor_melonic_regulator_table_example(monkeypatch, capsys):
     text = _run("tensor_melonic_conventions.py", ["--table", "regulators", "--family", "3:2", "--n-starts", "4",
                                                   "--grid", "24"], monkeypatch, capsys)
     assert "| (3, 2) | LPA | -0.6 | 0 | 1.3589, -7.3589 | -0.712752 | 0 | 1.68953, -7.68953 |" in text
+
+
+def test_deep_networks_example(tmp_path, monkeypatch, capsys):
+    text = _run("deep_networks.py", ["--quick", "--figures", str(tmp_path)], monkeypatch, capsys)
+    assert "| relu | 1.4142135624 | 2.0000000000 | 0.000000 | 0 | line of fixed points |" in text
+    assert "| tanh | 1.0000000000 | 1.0000000000 | 0.000000 | 0 | fixed point |" in text
+    assert (tmp_path / "depth_flow.png").read_bytes()[:4] == b"\x89PNG"

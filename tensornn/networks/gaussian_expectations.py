@@ -36,7 +36,7 @@ input a, a constant: the products subtract the diagonal of Q, and the gradient i
 References
 ----------
 Cho, Saul, NeurIPS 2009 (arc-cosine kernel); Williams, NeurIPS 1996 (arcsine kernel);
-Price, IRE Trans. Inf. Theory 4 (1958) 69 (Price's theorem); Roberts, Yaida, Hanin, arXiv:2106.10165.
+Price, IRE Trans. Inform. Theory, vol. IT-4 (1958) 69 (Price's theorem); Roberts, Yaida, Hanin, arXiv:2106.10165.
 """
 
 from __future__ import annotations
