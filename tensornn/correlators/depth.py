@@ -1,6 +1,6 @@
 """Per-layer measurements of deep networks: the kernel, the connected four-point function and kappa at every layer.
 
-The networks are sampled once through their :class:`~tensornn.networks.deep.LayerProbe` (unit 0 of every layer and
+The networks are sampled once through their :class:`~tensornn.networks.layer_probe.LayerProbe` (unit 0 of every layer and
 the output, streamed and seeded by :func:`~tensornn.networks.sampling.sample_ensemble`), and for every layer l and
 input x
 
@@ -83,7 +83,7 @@ def _jackknife(moments: EnsembleMoments, fn):
 def layer_statistics(moments: EnsembleMoments, n_layers: int, record: str = "variances"):
     """(g2, g2_err, g4c, g4c_err, kappa, kappa_err), each (n_layers, P), from the sums of a layer probe.
 
-    ``record`` says what the probe's columns hold (:class:`~tensornn.networks.deep.LayerProbe`): units z (E z^2,
+    ``record`` says what the probe's columns hold (:class:`~tensornn.networks.layer_probe.LayerProbe`): units z (E z^2,
     E z^4) or, from layer 2 on, conditional variances Ghat (E z^2 = E Ghat, E z^4 = 3 E Ghat^2).
     """
     n_cols = len(moments.inputs)
@@ -187,7 +187,7 @@ def measure_layer_four_point(network: DeepNetwork, inputs, quadruples, n_network
                              n_groups: int = DEFAULT_N_GROUPS) -> LayerFourPoint:
     """G2 and G4c of every layer at several inputs, from the conditional covariances of the layers.
 
-    Given layer l - 1 the units of layer l are Gaussian with covariance Ghat^(l) (:class:`~tensornn.networks.deep.
+    Given layer l - 1 the units of layer l are Gaussian with covariance Ghat^(l) (:class:`~tensornn.networks.layer_probe.
     LayerProbe`, ``record="covariances"``), so G2 = E[Ghat] and
 
         G4c(abcd) = Cov(Ghat_ab, Ghat_cd) + Cov(Ghat_ac, Ghat_bd) + Cov(Ghat_ad, Ghat_bc),

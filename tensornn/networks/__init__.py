@@ -47,7 +47,7 @@ __getattr__, __dir__, __all__ = attach(
         "DEFAULT_BLOCK_SIZE": ".sampling",
         "DEFAULT_N_GROUPS": ".sampling",
         "DeepNetwork": ".deep",
-        "LayerProbe": ".deep",
+        "LayerProbe": ".layer_probe",
         "deep_model": ".deep",
         "DenseInput": ".input_layers",
         "BlockInput": ".input_layers",

@@ -197,7 +197,7 @@ def kappa_standard_error(activation, widths, n_networks: int, estimator: str = "
     (delta method with the exact moments; one input, zero bias, scale-invariant activation).
 
     With kappa = m_2 / m_1^2 - 1 for the conditional estimator (m_k = E[S^k], S the variance of z^(l) given the
-    layer before, :class:`~tensornn.networks.deep.LayerProbe`) or kappa = m_2 / (3 m_1^2) - 1 for the raw one
+    layer before, :class:`~tensornn.networks.layer_probe.LayerProbe`) or kappa = m_2 / (3 m_1^2) - 1 for the raw one
     (m_k = E[z^(2k)]), Var(kappa_hat) = g^T Sigma g / N, g the gradient in (m_1, m_2) and Sigma the covariance of
     the per-network statistics: m_2 - m_1^2, m_3 - m_1 m_2, m_4 - m_2^2. Layer 1 is measured raw either way.
     It does not depend on the scales (C_W, K^(1)).
