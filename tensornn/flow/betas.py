@@ -271,19 +271,23 @@ class DerivedFlow:
         t = t[(t > lo) & (t < hi)]
         return t if t_stop >= t_start else t[::-1]
 
-    def _threshold_data(self, k, dimension):
+    def _threshold_data(self, k, dimension, x=None):
         """Litim: per threshold key N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
 
         ``k`` is a float (arrays of shape (keys,)) or an array of shape (m,), one scale per coupling
-        vector (arrays of shape (keys, m)). Smooth regulators: (None, k^s, k^(-dimension)); the sums are
-        evaluated per call (they depend on m).
+        vector (arrays of shape (keys, m)). M_S/(x N_S) enters only with eta in the regulator, x N_S'/N_S
+        only in LPA': otherwise they are zeros of shape (keys,). Smooth regulators: (None, k^s,
+        k^(-dimension)); the sums are evaluated per call (they depend on m).
         """
-        x = k**self.power
+        if x is None:
+            x = k**self.power
         if not self.regulator.counting:
             return None, x, k**-dimension
-        nu, mu = self._table.data(k, x, dimension)
+        nu, mu = self._table.data(k, x, dimension, energy=self._eta_in_regulator)
+        if mu is None:
+            mu = self._no_lam
         if not self.anomalous_dimension:
-            return nu, mu, (np.zeros(nu.shape) if nu.ndim == 2 else self._no_lam)
+            return nu, mu, self._no_lam
         counts = [self._counts[S] for S in self._sets]
         if nu.ndim == 2:
             lam = np.array([[c.log_derivative(float(v)) for v in x] for c in counts])
@@ -360,8 +364,7 @@ class DerivedFlow:
         if self.regulator.counting:
             nu, mu, lam = data if keys is None else (part[keys] for part in data)
             exponents = self._thr_index if keys is None else self._thr_index[keys]
-            if np.ndim(nu) != 2:
-                nu, mu, lam = nu[:, None], mu[:, None], lam[:, None]
+            nu, mu, lam = (v if np.ndim(v) == 2 else v[:, None] for v in (nu, mu, lam))
             inverse = 1.0 / (x + mass)
             powers = [inverse]
             for _ in range(self._thr_top - 1):  # 1/(x + m)^n by products, as the straight-line code
@@ -410,14 +413,14 @@ class DerivedFlow:
         b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
         return a, b
 
-    def _data_at(self, t, dimensionless):
+    def _data_at(self, t, dimensionless, x=None):
         if self.autonomous and dimensionless:
             return self._static
         if t is None:
             raise InvalidArgumentError(
                 "this flow is not autonomous (its counting functions are not all power laws k^d); pass t = ln k"
             )
-        return self._threshold_data(_scale(t), self.loop_dimension if dimensionless else 0.0)
+        return self._threshold_data(_scale(t), self.loop_dimension if dimensionless else 0.0, x)
 
     # ------------------------------------------------------------------ FlowSystem
     def beta(self, couplings, t=None):
@@ -429,7 +432,8 @@ class DerivedFlow:
     def beta_dimensionful(self, t, couplings):
         """d g_I/dt of the dimensionful (Z-rescaled in LPA') couplings at k = exp(t)."""
         g = self._check(couplings)
-        return self._rhs(g, _scale(t) ** self.power, self._data_at(t, False))[0]
+        x = _scale(t) ** self.power
+        return self._rhs(g, x, self._data_at(t, False, x))[0]
 
     def beta_dimensionful_with(self, t, couplings, *, window: float, weight: float):
         """d g_I/dt (dimensionful, LPA) with the Litim window values k^s -> ``window``, s k^s -> ``weight``.
