@@ -35,7 +35,7 @@ from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
-from .rules import PROJECTIONS, derive_terms
+from .rules import PROJECTIONS, Term, derive_terms
 from .thresholds import CountTable, ModeCount
 
 __all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
@@ -142,7 +142,7 @@ class DerivedFlow:
     """
 
     def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include",
-                 evaluation="auto"):
+                 evaluation="auto", layout=None):
         self.theory = theory
         self.projection = projection
         self.anomalous_dimension = anomalous_dimension
@@ -151,15 +151,21 @@ class DerivedFlow:
         self._eta_in_regulator = anomalous_dimension and regulator_eta == "include"
         self.terms = list(terms)
         trunc = theory.truncation
-        self.names = trunc.names
         colours = theory.ordered_colours
         self.power = s = theory.power
-        self.n_legs = np.array([m.n_legs for m in trunc.interactions], dtype=float)
-        quadratic = [i for i, m in enumerate(trunc.interactions) if m.n_legs == 2]
+        self.loop_dimension = d = _loop_dimension(theory)
+        if layout is None:  # one coupling per member of the truncation
+            self.names = trunc.names
+            self.n_legs = np.array([m.n_legs for m in trunc.interactions], dtype=float)
+            dims = d - self.n_legs / 2 * (d - s)
+        else:  # the couplings of a reduced system (one per colour orbit): names, legs, dimensions
+            names, legs, dims = layout
+            self.names = tuple(names)
+            self.n_legs = np.array(legs, dtype=float)
+            dims = np.array(dims, dtype=float)
+        quadratic = [i for i, n in enumerate(self.n_legs) if n == 2]
         self.mass_index = quadratic[0] if quadratic else None
         self.mass_factor = 2.0 if theory.field == "real" else 1.0
-        self.loop_dimension = d = _loop_dimension(theory)
-        dims = d - self.n_legs / 2 * (d - s)
         if dimensions is not None:
             for name, value in dict(dimensions).items():
                 dims[trunc.index(name)] = float(value)
@@ -203,6 +209,51 @@ class DerivedFlow:
                 "depend on the mass at every call: use evaluation='sparse' or 'auto'")
         self.evaluation = evaluation
         self._compiled = None
+
+    def reduced(self, orbit_of, representatives, names) -> "DerivedFlow":
+        """The flow of one coupling per orbit of the colour permutations, derived from this one.
+
+        For a theory whose pairing colours are interchangeable, the symmetric couplings (g_I = g_O for
+        every member I of orbit O) are kept by the flow, and d_t g_O is the beta function of any member. Its
+        terms are those of the representative: every factor replaced by its orbit coupling, and every threshold
+        set S by the first |S| pairing colours (L_n^S depends on S only through its size); like terms merged.
+
+        Parameters
+        ----------
+        orbit_of : array_like of int, shape (members,)
+            Orbit of every member of the truncation (orbits numbered 0, 1, ...).
+        representatives : array_like of int
+            One member per orbit.
+        names : sequence of str
+            The orbit couplings' names.
+
+        Returns
+        -------
+        DerivedFlow
+            Evaluated on the orbit couplings (its ``names``; legs and canonical dimensions of the
+            representatives), with this flow's theory, regulator, projection and anomalous dimension.
+        """
+        orbit_of = np.asarray(orbit_of, dtype=np.intp)
+        representatives = np.asarray(representatives, dtype=np.intp)
+        orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
+        n_pairing = self.theory.n_pairing
+        canonical = {}
+        merged = {}
+        for T in self.terms:
+            o = orbit_of_rep.get(T.target)
+            if o is None:
+                continue
+            S = canonical.get(T.colours)
+            if S is None:
+                size = sum(1 for c in T.colours if c < n_pairing)
+                S = canonical[T.colours] = frozenset(range(size)) | frozenset(c for c in T.colours if c >= n_pairing)
+            key = (o, tuple(sorted(int(orbit_of[f]) for f in T.factors)), T.n, S)
+            merged[key] = merged.get(key, 0) + T.coefficient
+        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c != 0]
+        terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
+        layout = (tuple(names), self.n_legs[representatives], self.dimensions[representatives])
+        return DerivedFlow(self.theory, terms, self.projection, self.anomalous_dimension,
+                           regulator_eta=self.regulator_eta, evaluation=self.evaluation, layout=layout)
 
     #: ``beta``, ``beta_dimensionful``, ``validity`` and ``to_dimensionless`` take an array t of shape (m,), one
     #: scale per coupling vector (the batched integrator steps every member on its own).
@@ -320,6 +371,8 @@ class DerivedFlow:
     def _rhs_arrays(self, g, x, data):
         """Index-array evaluation (:mod:`tensornn.flow._sparse`): large truncations, smooth regulators, cross-checks."""
         vector = g.ndim == 1
+        if vector and not self.anomalous_dimension and self.regulator.counting and np.ndim(x) == 0:
+            return self._rhs_vector(g, x, data)
         G = g[:, None] if vector else g
         m = G.shape[1]
         step = self._sparse.chunk(m)
@@ -331,6 +384,27 @@ class DerivedFlow:
         if vector:
             return out[:, 0], eta[0], b[0], mass[0]
         return out, eta, b, mass
+
+    def _rhs_vector(self, g, x, data):
+        """One coupling vector of an LPA flow with the Litim regulator: the index arrays on 1-D arrays.
+
+        The operations of :meth:`_rhs_chunk` on one column (the same numbers), with a bincount over the
+        target-sorted terms instead of the segmented sum (both add each target's terms in order from zero).
+        """
+        sparse = self._sparse
+        mass = self.mass_factor * g[self.mass_index] if self.mass_index is not None else np.float64(0.0)
+        inverse = np.divide(1.0, x + mass)  # numpy's division: inf at the pole, as for the columns
+        powers = [inverse]
+        for _ in range(self._thr_top - 1):
+            powers.append(powers[-1] * inverse)
+        loops = self.power * x * (data[0] * np.array(powers)[self._thr_index])
+        gext = np.append(g, 1.0)
+        values = sparse.coef * gext[sparse.factors[:, 0]]
+        for column in range(1, sparse.factors.shape[1]):
+            values *= gext[sparse.factors[:, column]]
+        values *= loops[sparse.thr]
+        out = np.bincount(sparse.sorted_targets, weights=values, minlength=sparse.n_couplings)
+        return out, 0.0, 0.0, mass / x
 
     def _rhs_chunk(self, G, x, data):
         sparse = self._sparse
@@ -533,7 +607,9 @@ class DerivedFlow:
         values = dict(values or {}, **named)
         g = np.zeros(len(self.names))
         for name, value in values.items():
-            g[self.theory.truncation.index(name)] = float(value)
+            if name not in self.names:
+                raise TruncationError(f"no coupling named {name!r} in the flow; valid names: {', '.join(self.names)}")
+            g[self.names.index(name)] = float(value)
         return g
 
     def equations(self, format: str = "text", dimensionless: bool = False) -> str:
