@@ -36,7 +36,6 @@ class SparseTerms:
         for row, i in enumerate(order):
             self.factors[row, : len(terms[i].factors)] = terms[i].factors
         sorted_targets = targets[order]
-        self.sorted_targets = sorted_targets
         if len(terms):
             self.starts = np.flatnonzero(np.r_[True, sorted_targets[1:] != sorted_targets[:-1]])
             self.targets = sorted_targets[self.starts]

@@ -388,8 +388,8 @@ class DerivedFlow:
     def _rhs_vector(self, g, x, data):
         """One coupling vector of an LPA flow with the Litim regulator: the index arrays on 1-D arrays.
 
-        The operations of :meth:`_rhs_chunk` on one column (the same numbers), with a bincount over the
-        target-sorted terms instead of the segmented sum (both add each target's terms in order from zero).
+        The operations of :meth:`_rhs_chunk` on one column, to the last bit (the same products and the same
+        segmented sums).
         """
         sparse = self._sparse
         mass = self.mass_factor * g[self.mass_index] if self.mass_index is not None else np.float64(0.0)
@@ -403,7 +403,9 @@ class DerivedFlow:
         for column in range(1, sparse.factors.shape[1]):
             values *= gext[sparse.factors[:, column]]
         values *= loops[sparse.thr]
-        out = np.bincount(sparse.sorted_targets, weights=values, minlength=sparse.n_couplings)
+        out = np.zeros(sparse.n_couplings)
+        if len(sparse):
+            out[sparse.targets] = np.add.reduceat(values, sparse.starts)
         return out, 0.0, 0.0, mass / x
 
     def _rhs_chunk(self, G, x, data):
