@@ -110,9 +110,11 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
-    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
+    orbits = []
+    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
                        evaluation=evaluation)
+    flow.colour_orbits = tuple(orbits) if orbits else None
     if flow.frozen and not allow_constant:
         raise TruncationError(
             f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
@@ -209,6 +211,7 @@ class DerivedFlow:
                 "depend on the mass at every call: use evaluation='sparse' or 'auto'")
         self.evaluation = evaluation
         self._compiled = None
+        self.colour_orbits = None  # orbit of every member under the colour permutations, when the derivation found it
 
     def reduced(self, orbit_of, representatives, names) -> "DerivedFlow":
         """The flow of one coupling per orbit of the colour permutations, derived from this one.
@@ -273,6 +276,12 @@ class DerivedFlow:
         fixed = copy.copy(self)
         fixed.evaluation = choice
         return fixed
+
+    def __getstate__(self):
+        """Pickled without the compiled kernel (generated code; compiled again on first use where it is loaded)."""
+        state = dict(self.__dict__)
+        state["_compiled"] = None
+        return state
 
     @property
     def _kernel(self):

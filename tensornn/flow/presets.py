@@ -262,7 +262,8 @@ class ColourSymmetricFlow:
                 "a colour-symmetric reduction needs interchangeable pairing colours (same kind, size, power and "
                 f"density), got {', '.join(c.describe() for c in pairing)}; keep one coupling per bubble")
         trunc = flow.theory.truncation
-        orbit_of = np.array(trunc.colour_orbits(), dtype=np.intp)
+        found = getattr(flow, "colour_orbits", None)  # found by the derivation, else computed from canonical forms
+        orbit_of = np.array(found if found is not None else trunc.colour_orbits(), dtype=np.intp)
         n_orbits = int(orbit_of.max()) + 1
         self._orbit_of = orbit_of
         _, first = np.unique(orbit_of, return_index=True)  # orbits are numbered by their first member

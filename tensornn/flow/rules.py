@@ -324,6 +324,19 @@ def _colour_action(truncation, insertions, index, labellings=None):
     return [group[sigma] for sigma in sorted(group) if sigma != identity[0]]
 
 
+def _member_orbits(n_members, actions):
+    """Orbit of every member under the colour permutations (numbered by their first member)."""
+    orbit = [-1] * n_members
+    count = 0
+    for i in range(n_members):
+        if orbit[i] < 0:
+            orbit[i] = count
+            for _, member_map, _ in actions:
+                orbit[member_map[i]] = count
+            count += 1
+    return orbit
+
+
 def _rotation_weight(seq):
     """Number of distinct rotations if seq is the smallest of its rotations, else 0."""
     n = len(seq)
@@ -423,7 +436,16 @@ def loop_sequence_count(truncation, projection: str = "full") -> int:
 
 
 def _smallest_rotation(seq):
-    return min(seq[r:] + seq[:r] for r in range(len(seq)))
+    """The smallest rotation of seq: it starts at an occurrence of the smallest element."""
+    low = min(seq)
+    first = seq.index(low)
+    best = seq[first:] + seq[:first]
+    for r in range(first + 1, len(seq)):
+        if seq[r] == low:
+            rot = seq[r:] + seq[:r]
+            if rot < best:
+                best = rot
+    return best
 
 
 def _images(seq, actions, lows=None):
@@ -454,7 +476,7 @@ def _images(seq, actions, lows=None):
 
 
 def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex_field: bool | None = None,
-                 symmetric: bool = True):
+                 symmetric: bool = True, orbits: list | None = None):
     """All one-loop terms of the truncation's beta functions.
 
     Parameters
@@ -469,6 +491,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         Enumerate loops up to permutations of the pairing colours when the truncation allows it (connected
         members, closed under colour permutations, d_p! <= 120): one loop of each colour orbit is generated
         and its term is permuted; the result is the same, about d_p! times faster.
+    orbits : list, optional
+        When given and the colour permutations were used, receives the orbit of every member under them
+        (orbits numbered by their first member, as :meth:`Truncation.colour_orbits`), found on the way.
 
     Returns
     -------
@@ -493,6 +518,8 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     labellings = {}
     insertions = _insertions(truncation, projection, index, labellings)
     actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
+    if orbits is not None and actions is not None:
+        orbits[:] = _member_orbits(len(truncation), actions)
     local = frozenset(range(d_p, d_p + n_local))
     all_pairing = frozenset(range(d_p))
     acc = {}
@@ -522,11 +549,12 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
 
     maps = [action[2] for action in actions] if actions is not None else []
     image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
+    # the smallest colour image of each insertion: a loop is the smallest of its colour orbit only if no insertion of
+    # it has an image below its first one (a rotation representative starts with its smallest insertion)
+    lowest_image = [min(images) if images else k for k, images in enumerate(image_of)]
 
     def visit(seq, legs, lows):
-        # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation. A loop whose
-        # image has an insertion below its first one is not the smallest of its colour orbit (a rotation
-        # representative starts with its smallest insertion), and neither is any extension of it: pruned.
+        # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
         if seq and legs in target_legs:
             L = len(seq)
             last, first = insertions[seq[-1]], insertions[seq[0]]
@@ -555,22 +583,19 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         if seq:
             prev = insertions[seq[-1]]
             candidates = groups[prev.kinds[prev.w]] if complex_field else groups[None]
+            start = seq[0]
         else:
             candidates = groups["all"]
-        start = seq[0] if seq else 0
+            start = 0
         for added, ks in candidates:
             if legs + added > max_legs:
                 break  # groups are sorted by the legs they add
-            # the first insertion is the smallest of the loop (rotation representative)
+            # the first insertion is the smallest of the loop (rotation representative) and of its colour images
             for k in ks[bisect_left(ks, start):]:
-                if maps:
-                    new = tuple(map(min, lows, image_of[k])) if seq else image_of[k]
-                    if min(new) < (seq[0] if seq else k):
-                        continue
-                else:
-                    new = lows
+                if lowest_image[k] < (start if seq else k):
+                    continue
                 seq.append(k)
-                visit(seq, legs + added, new)
+                visit(seq, legs + added, tuple(map(min, lows, image_of[k])) if seq[1:] else image_of[k])
                 seq.pop()
 
     visit([], 0, ())
