@@ -268,6 +268,7 @@ class ColourSymmetricFlow:
         self._orbit_of = orbit_of
         _, first = np.unique(orbit_of, return_index=True)  # orbits are numbered by their first member
         self._reps = first.astype(np.intp)
+        member_names = trunc.names  # computed once (a property of the truncation)
         orders = [trunc.interactions[i].bubble.order for i in self._reps]
         per_order = {}
         for o, order in enumerate(orders):
@@ -276,7 +277,7 @@ class ColourSymmetricFlow:
         names = []
         for o, i in enumerate(self._reps):
             if trunc.interactions[i].n_legs == 2:
-                names.append(trunc.names[i])
+                names.append(member_names[i])
                 continue
             label = f"g{2 * orders[o]}"
             names.append(label if len(per_order[orders[o]]) == 1 else f"{label}_{position[o] + 1}")
@@ -284,7 +285,7 @@ class ColourSymmetricFlow:
         self.orbit_sizes = np.bincount(orbit_of, minlength=n_orbits)
         grouped = {o: [] for o in range(n_orbits)}
         for i, o in enumerate(orbit_of):
-            grouped[int(o)].append(trunc.names[i])
+            grouped[int(o)].append(member_names[i])
         self.members = {n: tuple(grouped[o]) for o, n in enumerate(self.names)}
         self.autonomous = flow.autonomous
         self.dimensions = flow.dimensions[self._reps]

@@ -63,37 +63,33 @@ class Term:
     coefficient: Fraction
 
 
-@dataclass(frozen=True)
 class _Insertion:
-    member: int
-    kinds: tuple
-    adjacency: tuple
-    u: int
-    w: int
-    weight: int
-    passing: frozenset  # pairing colours (0-based) joining u and w
-    added_legs: int
+    """One orbit of cut pairs (u, w) of a member, with its strand tables.
 
-    def __post_init__(self):
-        # Strand tables, computed once per insertion instead of once per loop through it:
-        # kept: the legs other than u, w (in order); exits[i][c]: where colour c leads from kept leg i
-        # (>= 0: the kept leg of that index; -1: into w, on to the next insertion; -2: into u, back to the
-        # previous one); through_u[c] / through_w[c]: entering at u (w), the kept leg reached, or -1 when the
-        # strand passes straight on to w (u).
-        kept = [a for a in range(len(self.kinds)) if a not in (self.u, self.w)]
-        rank = {a: i for i, a in enumerate(kept)}
-        d = len(self.adjacency[0]) if self.adjacency else 0
+    Strand tables, computed once per insertion instead of once per loop through it: ``kept``, the legs other than
+    u, w (in order); ``exits[i][c]``, where colour c leads from kept leg i (>= 0: the kept leg of that index; -1:
+    into w, on to the next insertion; -2: into u, back to the previous one); ``through_u[c]`` / ``through_w[c]``:
+    entering at u (w), the kept leg reached, or -1 when the strand passes straight on to w (u).
+    """
 
-        exits = tuple(tuple(-1 if self.adjacency[a][c] == self.w else -2 if self.adjacency[a][c] == self.u
-                            else rank[self.adjacency[a][c]] for c in range(d)) for a in kept)
-        through_u = tuple(-1 if self.adjacency[self.u][c] == self.w else rank[self.adjacency[self.u][c]]
-                          for c in range(d))
-        through_w = tuple(-1 if self.adjacency[self.w][c] == self.u else rank[self.adjacency[self.w][c]]
-                          for c in range(d))
-        object.__setattr__(self, "kept_kinds", tuple(self.kinds[a] for a in kept))
-        object.__setattr__(self, "exits", exits)
-        object.__setattr__(self, "through_u", through_u)
-        object.__setattr__(self, "through_w", through_w)
+    __slots__ = ("member", "kinds", "adjacency", "u", "w", "weight", "passing", "added_legs", "kept_kinds", "exits",
+                 "through_u", "through_w")
+
+    def __init__(self, member, kinds, adjacency, u, w, weight, passing, added_legs):
+        self.member, self.kinds, self.adjacency, self.u, self.w = member, kinds, adjacency, u, w
+        self.weight, self.passing, self.added_legs = weight, passing, added_legs
+        rank = {}
+        kept_kinds = []
+        for a in range(len(kinds)):
+            if a != u and a != w:
+                rank[a] = len(kept_kinds)
+                kept_kinds.append(kinds[a])
+        rank[w], rank[u] = -1, -2
+        self.kept_kinds = tuple(kept_kinds)
+        self.exits = tuple(tuple(rank[b] for b in adjacency[a]) for a in range(len(kinds)) if a != u and a != w)
+        rank[w], rank[u] = -1, -1  # through u a strand meeting w goes straight on (and through w meeting u)
+        self.through_u = tuple(rank[b] for b in adjacency[u])
+        self.through_w = tuple(rank[b] for b in adjacency[w])
 
 
 def _component_roots(adjacency, kinds, marked):
@@ -462,13 +458,12 @@ def _images(seq, actions, lows=None):
         lows = [min(action[2][k] for k in seq) for action in actions]
         if any(low < first for low in lows):
             return []
-    for low, action in zip(lows, actions):
-        if low == first and _smallest_rotation(tuple(action[2][k] for k in seq)) < seq:
-            return []
     seen = {seq}
     out = [(None, None)]
-    for sigma, member_map, insertion_map in actions:
-        image = _smallest_rotation(tuple(insertion_map[k] for k in seq))
+    for low, (sigma, member_map, insertion_map) in zip(lows, actions):
+        image = _smallest_rotation(tuple([insertion_map[k] for k in seq]))
+        if low == first and image < seq:
+            return []
         if image not in seen:
             seen.add(image)
             out.append((sigma, member_map))
