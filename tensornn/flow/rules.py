@@ -522,13 +522,23 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     following = {"all": by_legs, None: by_legs}
     for kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
         following[kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != kind]
-    # the same candidates grouped by the legs they add, each group sorted by index (for the bisection below)
+    maps = [action[2] for action in actions] if actions is not None else []
+    image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
+    # the smallest insertion of each insertion's colour orbit: a loop is the smallest of its colour orbit only if
+    # none of its insertions has an image below its first one (a rotation representative starts with its
+    # smallest insertion), so below a first insertion f only the insertions whose orbit starts at f or later
+    # can follow
+    orbit_low = [min(k, *images) if images else k for k, images in enumerate(image_of)]
+    # the candidates grouped by the legs they add, each group sorted by orbit_low (admissible ones: a suffix)
     groups = {}
     for kind, listed in following.items():
         by_added = {}
         for k, a in listed:
             by_added.setdefault(a, []).append(k)
-        groups[kind] = sorted((a, sorted(ks)) for a, ks in by_added.items())
+        groups[kind] = []
+        for a, ks in sorted(by_added.items()):
+            ks = sorted(ks, key=lambda k: (orbit_low[k], k))
+            groups[kind].append((a, ks, [orbit_low[k] for k in ks]))
 
     known = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
@@ -541,12 +551,6 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                 target = targets.get(_code(adj, kinds))
             known[table] = target
         return target
-
-    maps = [action[2] for action in actions] if actions is not None else []
-    image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
-    # the smallest colour image of each insertion: a loop is the smallest of its colour orbit only if no insertion of
-    # it has an image below its first one (a rotation representative starts with its smallest insertion)
-    lowest_image = [min(images) if images else k for k, images in enumerate(image_of)]
 
     def visit(seq, legs, lows):
         # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
@@ -582,13 +586,14 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         else:
             candidates = groups["all"]
             start = 0
-        for added, ks in candidates:
+        for added, ks, lows_of in candidates:
             if legs + added > max_legs:
                 break  # groups are sorted by the legs they add
-            # the first insertion is the smallest of the loop (rotation representative) and of its colour images
-            for k in ks[bisect_left(ks, start):]:
-                if lowest_image[k] < (start if seq else k):
-                    continue
+            if seq:  # the first insertion is the smallest of the loop and of its colour images
+                admissible = ks[bisect_left(lows_of, start):]
+            else:  # a loop starts with the smallest insertion of its colour orbit
+                admissible = [k for k in ks if orbit_low[k] == k]
+            for k in admissible:
                 seq.append(k)
                 visit(seq, legs + added, tuple(map(min, lows, image_of[k])) if seq[1:] else image_of[k])
                 seq.pop()
