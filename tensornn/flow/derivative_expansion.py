@@ -60,7 +60,7 @@ LOCALS = ("w", "w1", "w2", "z", "z1", "z2", "y", "y1", "y2")
 
 #: Nodes per panel of the smooth regulators' quadrature and the panel ends (in y = q^2/k^2).
 _PANELS = (0.0, 1.0, 3.0, 7.0, 15.0, 30.0)
-_NODES_PER_PANEL = 20
+_NODES_PER_PANEL = 16
 
 #: Largest y the quadrature reaches: the integrands carry rdot(y) y^(D/2 + 3) at most.
 _Y_CAP = 200.0
@@ -119,7 +119,7 @@ def momentum_quadrature(regulator="litim", dim: float = 3.0, *, nodes_per_panel:
     dim : float
         D > 0.
     nodes_per_panel : int
-        Gauss nodes per panel (default 20; convergence is studied in docs/derivative_expansion.md).
+        Gauss nodes per panel (default 16; convergence is studied in docs/derivative_expansion.md).
 
     Returns
     -------

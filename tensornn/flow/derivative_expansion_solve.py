@@ -52,12 +52,13 @@ _BAND = (40.0, 80.0)
 
 #: Smallest default resolution per order: the LPA' converges more slowly (its eta is the largest, so the
 #: large-field power 2/(D - 2) of the LPA is furthest from a polynomial; docs/derivative_expansion.md).
-_MIN_RESOLUTION = {"lpa": 48, "lpa_prime": 64, "d2": 48}
+_MIN_RESOLUTION = {"lpa": 48, "lpa_prime": 80, "d2": 48}
 
 
 def derivative_expansion_fixed_point(dim: float, n_components: float = 1, *, regulator="litim", order: str = "d2",
                                      normalisation: str = "minimum", resolution: int | None = None,
-                                     n_exponents: int = 6, check: bool = True) -> DerivativeExpansionFixedPoint:
+                                     r_max: float | None = None, n_exponents: int = 6,
+                                     check: bool = True) -> DerivativeExpansionFixedPoint:
     """The Wilson-Fisher fixed point of the O(N) model at order d^2 of the derivative expansion (or LPA, LPA').
 
     Gamma_k = int [U_k(rho) + Z_k(rho) (d phi)^2/2 + Y_k(rho) (d rho)^2/4], rho = phi.phi/2; the
@@ -82,8 +83,11 @@ def derivative_expansion_fixed_point(dim: float, n_components: float = 1, *, reg
         Where z = 1 holds: at the minimum of the potential (default) or at rho = 0 (order "d2" only; the
         LPA' has no p^2 term at rho = 0).
     resolution : int, optional
-        Polynomial degree of the collocation (default 48, 64 for the LPA', and more beyond N = 10:
+        Polynomial degree of the collocation (default 48, 80 for the LPA', and more beyond N = 10:
         :func:`~tensornn.flow.functional_search.default_resolution`).
+    r_max : float, optional
+        Right end of the domain in r = x V_D (a domain study); default: adapted until the outer
+        condition's error is damped by e^-40 to e^-80 in the inner half (boundary decay).
     n_exponents : int, default 6
         Exponents and eigenfunctions kept.
     check : bool, default True
@@ -134,6 +138,8 @@ def derivative_expansion_fixed_point(dim: float, n_components: float = 1, *, reg
     resolution = (max(_MIN_RESOLUTION[order], default_resolution(n_components)) if resolution is None
                   else check_int("resolution", resolution, minimum=16, maximum=400))
     n_keep = check_int("n_exponents", n_exponents, minimum=2, maximum=resolution)
+    if r_max is not None:
+        r_max = check_real("r_max", r_max, positive=True)
     if not isinstance(check, bool):
         raise InvalidArgumentError(f"check must be True or False, got {check!r}")
     start = time.perf_counter()
@@ -142,6 +148,12 @@ def derivative_expansion_fixed_point(dim: float, n_components: float = 1, *, reg
     if isinstance(solved, str):
         return _failed(dim, n_components, reg.name, order, normalisation, resolution, solved)
     problem, v, iterations = solved
+    if r_max is not None:
+        problem, guess = _regrid_vector(problem, v, ChebyshevGrid(resolution, r_max / litim_volume(dim)))
+        v, iterations, _ = problem.newton(guess)
+        if v is None:
+            return _failed(dim, n_components, reg.name, order, normalisation, resolution,
+                           f"Newton's method failed on the domain r_max = {r_max:g}")
     fp = _describe(problem, v, iterations, n_keep, check)
     fp.diagnostics["seconds"] = time.perf_counter() - start
     return fp
