@@ -40,6 +40,7 @@ from tensornn.flow.potential import litim_volume
 from tensornn.theory.regulators import get_regulator
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _minimum_expansion import minimum_expansion_exponents  # noqa: E402
 from _wetterich_oracle import p2_coefficient, two_point_flow, vertex  # noqa: E402
 
 RHO = 0.3
@@ -175,6 +176,30 @@ def test_lpa_order_reproduces_the_functional_lpa():
     lpa3 = functional_fixed_point(3.0, 3)
     fp3 = derivative_expansion_fixed_point(3.0, 3, order="lpa", check=False)
     assert fp3.nu == pytest.approx(lpa3.nu, abs=1e-11) and fp3.omega == pytest.approx(lpa3.omega, abs=1e-9)
+
+
+@pytest.mark.parametrize("regulator", ["litim", "exponential"])
+def test_lpa_against_the_expansion_around_the_minimum(regulator):
+    # an independent path (tests/_minimum_expansion.py: power series at the running minimum, no grid, no boundary
+    # condition). It converges geometrically with the order, so its error at order 20 is below its change from
+    # order 16 (<= 2e-8 in nu, 6e-7 in omega here): the collocation values must agree within that change.
+    # Exponential regulator, N = 1, D = 3: nu = 0.6588930557 (agreement 2e-10), Litim: 0.6495617739 (9e-10).
+    fp = derivative_expansion_fixed_point(3.0, 1, regulator=regulator, order="lpa", resolution=64, check=False)
+    grid, x0 = fp.grid, fp.r0 / litim_volume(3.0)
+    start, f = [x0], fp.w
+    for _ in range(20):
+        f = grid.d1 @ f
+        start.append(float(grid.interpolate(f, x0)))
+    results = {}
+    for order in (16, 20):
+        x0_m, _, theta = minimum_expansion_exponents(3.0, 1, regulator, order, np.array(start))
+        re = np.real(theta)
+        results[order] = (x0_m, 1 / re[re > 0].max(), -re[re < 0].max())
+    x0_m, nu, omega = results[20]
+    change_nu, change_omega = abs(results[16][1] - nu), abs(results[16][2] - omega)
+    assert change_nu < 3e-8 and change_omega < 1e-6
+    assert x0_m == pytest.approx(x0, abs=1e-8)
+    assert abs(nu - fp.nu) < change_nu and abs(omega - fp.omega) < change_omega
 
 
 @pytest.mark.parametrize("n_components", [1, 3])

@@ -192,12 +192,23 @@ def _solve(dim, n_components, quad, order, normalisation, resolution):
 
 
 def _first_minimum(w, grid):
-    """The first zero of w where w increases (a minimum of u), or None."""
+    """The first zero of the interpolant of w where w increases (a minimum of u), or None.
+
+    Bracketed by the first sign change of the grid values, then Newton's method on the interpolant.
+    """
     crossing = np.nonzero((w[:-1] < 0) & (w[1:] >= 0))[0]
     if not crossing.size:
         return None
     i = int(crossing[0])
-    return float(grid.x[i] - w[i] * (grid.x[i + 1] - grid.x[i]) / (w[i + 1] - w[i]))
+    lo, hi = float(grid.x[i]), float(grid.x[i + 1])
+    x0 = lo - w[i] * (hi - lo) / (w[i + 1] - w[i])
+    slope = grid.d1 @ w
+    for _ in range(30):
+        step = float(grid.interpolate(w, x0)) / float(grid.interpolate(slope, x0))
+        x0 = min(max(x0 - step, lo), hi)
+        if abs(step) <= 1e-15 * (1.0 + abs(x0)):
+            break
+    return x0
 
 
 def _regrid_vector(problem, v, new_grid):
