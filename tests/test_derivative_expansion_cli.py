@@ -39,3 +39,17 @@ def test_option_errors_are_usage_errors(argv, match, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("tensornn: error:") and re.search(match, err), err
+
+
+def test_tables_example_prints_the_ising_table_of_the_docs(monkeypatch, capsys):
+    import pathlib
+    import runpy
+    import sys
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "derivative_expansion_tables.py"
+    monkeypatch.setattr(sys, "argv", [script.name])
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    # the rows of docs/derivative_expansion.md (Ising, D = 3, order d^2, z = 1 at the minimum)
+    assert "| litim | d2 | minimum | 0.0503966198 | 0.6255315587 | 0.85873557 |" in out
+    assert "| exponential | d2 | minimum | 0.0464513388 | 0.6272762769 | 0.84895564 |" in out
