@@ -299,3 +299,14 @@ def test_engine_refuses_an_lpa_prime_it_cannot_compute():
         with pytest.raises(InvalidArgumentError, match="anomalous_dimension.*derivative_expansion_fixed_point"):
             derive_flow(theory, anomalous_dimension=True)
         assert derive_flow(theory).names  # the LPA is unchanged
+
+
+def test_a_failed_search_is_a_result_with_its_reason(monkeypatch):
+    from tensornn._json import dumps_json
+    from tensornn.flow import derivative_expansion_solve
+
+    monkeypatch.setattr(derivative_expansion_solve, "functional_fixed_point", lambda *args, **kwargs: None)
+    fp = derivative_expansion_fixed_point(3.0, 2)
+    assert fp.status == "failed" and not fp.success and "functional LPA" in fp.message
+    assert math.isnan(fp.eta) and math.isnan(fp.nu) and "failed" in repr(fp)
+    assert json.loads(dumps_json(fp.to_dict()))["status"] == "failed"
