@@ -17,7 +17,10 @@
    one row per orbit), as the flow was evaluated before the reduction. The build time of each order (truncation,
    derivation, reduction) is printed too.
 
-Run: python benchmarks/bench_colour_symmetric.py [--max-rank 10] [--max-order 8] [--repeat 3]
+``--build-only`` prints the build times alone (the same measurement; it runs on older versions of the library too, for
+a before and after).
+
+Run: python benchmarks/bench_colour_symmetric.py [--max-rank 10] [--max-order 8] [--repeat 3] [--skip-printing]
 """
 
 import argparse
@@ -131,9 +134,24 @@ def best(fn, number, rounds=5):
     return min(timeit.repeat(fn, number=number, repeat=rounds)) / number
 
 
+def build(order, s=2.0):
+    """CPU seconds to build the colour-symmetric flow of the complex rank-3 melonic truncation of ``order``, and it."""
+    strand = ContinuumColour(1, power=s, density=1.0, role="pairing")
+    start = time.process_time()
+    system = ColourSymmetricFlow(derive_flow(Theory((strand,) * 3, "complex", melonic_truncation(3, order)),
+                                             projection="melonic"))
+    return time.process_time() - start, system
+
+
+def build_times(args):
+    print("\nbuild of the colour-symmetric flow (truncation, derivation, reduction), complex rank-3 melonic, CPU s")
+    for order in range(4, args.max_order + 1):
+        seconds, system = build(order)
+        print(f"{order:>5} {len(system.flow.names):>7} {len(system.flow.terms):>7} {seconds:>9.2f}")
+
+
 def reduced_rhs(args):
     s = 2.0
-    strand = ContinuumColour(1, power=s, density=1.0, role="pairing")
     print("\norbit-reduced RHS of the complex rank-3 melonic flow (dimensionless beta), us per call; ratio engine / "
           "hand-written numpy on the reduced system; the members' system for reference")
     header = f"{'order':>5} {'members':>7} {'terms':>7} {'reduced':>7} {'build [s]':>9}"
@@ -142,13 +160,10 @@ def reduced_rhs(args):
     print(header)
     rng = np.random.default_rng(0)
     for order in range(4, args.max_order + 1):
-        start = time.process_time()
-        system = ColourSymmetricFlow(derive_flow(Theory((strand,) * 3, "complex", melonic_truncation(3, order)),
-                                                 projection="melonic"))
-        build = time.process_time() - start
+        seconds, system = build(order, s)
         hand = HandWritten(system, s)
         line = (f"{order:>5} {len(system.flow.names):>7} {len(system.flow.terms):>7} {len(system.reduced.terms):>7} "
-                f"{build:>9.2f}")
+                f"{seconds:>9.2f}")
         for m in (1, 1000):
             g = rng.uniform(0.0, 1e-3, (len(system.names), m))
             g[0] = rng.uniform(-0.2, 0.2, m)
@@ -176,7 +191,12 @@ def main():
     parser.add_argument("--max-order", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-printing", action="store_true", help="only the reduced right-hand side")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only the build times (runs on older versions of tensornn too, for a before/after)")
     args = parser.parse_args()
+    if args.build_only:
+        build_times(args)
+        return
     if not args.skip_printing:
         printing(args)
     reduced_rhs(args)
