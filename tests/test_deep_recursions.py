@@ -176,11 +176,13 @@ def test_exact_four_point_of_deep_linear_networks_agrees_with_monte_carlo():
 def test_exact_four_point_of_relu_needs_collinear_inputs_without_biases():
     net = DeepNetwork("relu", (4, 4), 2, sigma_w=1.2)
     x = np.array([[1.0, 2.0], [0.5, 1.0], [0.0, 0.0]])
-    g = net.exact_four_point(x, [[0, 0, 0, 0], [0, 1, 1, 1], [0, 1, 2, 2]])
+    g = net.exact_collinear_four_point(x, [[0, 0, 0, 0], [0, 1, 1, 1], [0, 1, 2, 2]])
     m = scale_invariant_moments("relu", 1.44 * 5 / 2, [4, 4], [1.44, 1.44], 2)[-1]
     np.testing.assert_allclose(g, [m[2] - 3 * m[1] ** 2, 0.125 * (m[2] - 3 * m[1] ** 2), 0.0], rtol=1e-13)
-    assert net.exact_four_point(np.array([[1.0, 0.0], [0.0, 1.0]]), [[0, 0, 1, 1]]) is None
-    assert DeepNetwork("relu", (4, 4), 2, sigma_b=0.1).exact_four_point(x, [[0, 0, 0, 0]]) is None
+    assert net.exact_collinear_four_point(np.array([[1.0, 0.0], [0.0, 1.0]]), [[0, 0, 1, 1]]) is None
+    assert DeepNetwork("relu", (4, 4), 2, sigma_b=0.1).exact_collinear_four_point(x, [[0, 0, 0, 0]]) is None
+    # the model contract's exact_four_point is known at every input or at none: not for deep ReLU
+    assert net.exact_four_point(x, [[0, 0, 0, 0]]) is None
 
 
 @pytest.mark.parametrize("activation, width, depth", [("relu", 8, 2), ("relu", 16, 3), ("linear", 8, 3),

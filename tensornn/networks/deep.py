@@ -265,27 +265,43 @@ class DeepNetwork(ModelBase):
     def exact_four_point(self, inputs, quadruples) -> np.ndarray | None:
         """The exact connected four-point function at every width, shape (Q,), where it is known; else None.
 
-        Known: one hidden layer (the one-layer family's oracle); every linear network with a dense or block first
-        layer (any inputs, biases or not; the closed moment recursion of :mod:`tensornn.networks.deep_exact`), and
-        ReLU without biases at quadruples of inputs that are non-negative multiples of one vector (the single-input
-        law). None otherwise.
+        Known at every input (so that one question answers for all of them): one hidden layer (the one-layer
+        family's oracle), and every linear network with a dense or block first layer (any inputs, biases or not;
+        the closed moment recursion of :mod:`tensornn.networks.deep_exact`). ReLU without biases is exact only at
+        collinear inputs: :meth:`exact_collinear_four_point`.
         """
-        from .deep_exact import linear_four_point, scale_invariant_moments
+        from .deep_exact import linear_four_point
 
         one = self.one_layer()
         if one is not None:
             return one.exact_four_point(inputs, quadruples)
         x = self.check_inputs(inputs)
         quads = _check_quadruples(quadruples, len(x))
+        if not self.input_layer.gaussian or get_activation(self.activation).name != "linear":
+            return None
+        _, g4c = linear_four_point(self._first_kernel(x), self.widths, self.weight_variances, self.bias_variance)
+        return np.array([g4c[-1][tuple(int(a) for a in q)] for q in quads])
+
+    def exact_collinear_four_point(self, inputs, quadruples) -> np.ndarray | None:
+        """The exact G4c of a scale-invariant network without biases (linear, ReLU) at quadruples of inputs that are
+        non-negative multiples of one vector, shape (Q,): c_a c_b c_c c_d times the single-input value
+        E[z^4] - 3 E[z^2]^2 of the exact law; None when a quadruple is not of that kind or the network has biases,
+        another activation or a CP first layer.
+
+        Examples
+        --------
+        >>> net = DeepNetwork("relu", (4,), 1, sigma_w=2 ** 0.5)
+        >>> round(float(net.exact_collinear_four_point([[1.0], [2.0]], [[0, 0, 1, 1]])[0]), 10)   # (1/4) 3 K^2 5/4, K = 8
+        60.0
+        """
+        from .deep_exact import SCALE_INVARIANT, scale_invariant_moments
+
+        x = self.check_inputs(inputs)
+        quads = _check_quadruples(quadruples, len(x))
         name = get_activation(self.activation).name
-        if not self.input_layer.gaussian:
+        if name not in SCALE_INVARIANT or self.bias or not self.input_layer.gaussian:
             return None
-        if name == "linear":
-            _, g4c = linear_four_point(self._first_kernel(x), self.widths, self.weight_variances, self.bias_variance)
-            return np.array([g4c[-1][tuple(int(a) for a in q)] for q in quads])
-        if name != "relu" or self.bias:
-            return None
-        flat = self.input_layer.flat(x) * self.input_layer.scales(1.0)
+        flat = self.input_layer.flat(x) * self.input_layer.scales(self.sigma_w)
         out = np.empty(len(quads))
         for i, q in enumerate(quads):
             rows = flat[np.asarray(q)]
@@ -297,8 +313,7 @@ class DeepNetwork(ModelBase):
             coeffs = rows @ ref / norm**2
             if np.any(coeffs < 0) or np.max(np.abs(rows - coeffs[:, None] * ref)) > 1e-12 * norm:
                 return None
-            k1 = self.sigma_w**2 * norm**2
-            m = scale_invariant_moments("relu", k1, self.widths, self.weight_variances, 2)[-1]
+            m = scale_invariant_moments(name, norm**2, self.widths, self.weight_variances, 2)[-1]
             out[i] = float(np.prod(coeffs)) * (m[2] - 3.0 * m[1] ** 2)
         return out
 
