@@ -43,6 +43,7 @@ import numpy as np
 
 from .._checks import check_int, check_real
 from ..errors import InvalidArgumentError
+from ..networks.activations import get_activation
 from ..networks.deep import DeepNetwork
 from ..networks.deep_exact import SCALE_INVARIANT, scale_invariant_kappa
 from ..networks.deep_recursions import kernel_correction, single_input_recursion
@@ -69,7 +70,8 @@ class DepthFlow:
     kappa_exact : ndarray or None
         The exact finite-width kappa where known (linear and ReLU without biases).
     chi_par, chi_perp : ndarray
-        C_W g'(K^(l)) and C_W E[phi'(z)^2] at each layer's kernel (at a fixed point, its susceptibilities).
+        C_W g'(K^(l)) and C_W E[phi'(z)^2] at each layer's kernel (at a fixed point, its susceptibilities); nan for
+        the Gauss-net, whose normalisation moves with K.
     u2, u4, g4 : ndarray
         1/G2, -G4c/G2^4 and g4 = u4 G2^2 = -3 kappa (first order).
     """
@@ -150,8 +152,11 @@ def depth_flow(network: DeepNetwork, x=None) -> DepthFlow:
     rec = single_input_recursion(network.activation, k1, cw, cb, network.layer_widths)
     delta = kernel_correction(network.activation, k1, cw, cb, network.layer_widths)
     k = rec.kernels[:, 0, 0]
-    _, slope, perp = (np.asarray(v, float) for v in single_input_maps(network.activation, k))
     c = np.array((network.sigma_w**2,) + tuple(cw))  # C_W of the layer each K feeds
+    if get_activation(network.activation).normalised:  # its normalisation moves with K: no susceptibility
+        slope = perp = np.full(len(k), np.nan)
+    else:
+        _, slope, perp = (np.asarray(v, float) for v in single_input_maps(network.activation, k))
     exact = None
     if network.activation in SCALE_INVARIANT and not network.bias and network.input_layer.gaussian:
         exact = scale_invariant_kappa(network.activation, network.widths)
