@@ -108,6 +108,15 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     check_choice("projection", projection, PROJECTIONS)
     if not isinstance(anomalous_dimension, bool):
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
+    if anomalous_dimension and not any(c.role == "pairing" and not isinstance(c, FlatColour)
+                                       for c in theory.ordered_colours):
+        raise InvalidArgumentError(
+            "anomalous_dimension=True needs a tadpole whose external strand carries a kinetic value (a pairing "
+            "colour with modes, as in tensor theories); this theory has only local colours and flat internal "
+            "indices (scalar or O(N)), whose eta comes from the momentum dependence of the two-point function, "
+            "which the zero-momentum rules cannot generate (it would be 0 identically). Use "
+            "tensornn.flow.derivative_expansion_fixed_point(dim, n_components, order='lpa_prime') for the LPA' "
+            "or order='d2' for the derivative expansion, or anomalous_dimension=False")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
     orbits = []
