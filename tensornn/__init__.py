@@ -69,6 +69,8 @@ __getattr__, __dir__, _names = attach(
         "derive_flow": ".flow.betas",
         "DerivedFlow": ".flow.betas",
         "run_flow": ".flow.integrate",
+        "run_flows": ".flow.integrate",
+        "FlowTrajectory": ".flow.result",
         "find_fixed_points": ".flow.fixed_points",
         "potential_fixed_point": ".flow.potential",
         "functional_fixed_point": ".flow.functional_search",

@@ -1,4 +1,4 @@
-"""Steppers of the one integration loop (:mod:`tensornn.flow.integrate`).
+"""Steppers of the one integration loop (:mod:`tensornn.flow.loop`).
 
 A stepper advances the members of a batch of initial conditions, each with its own scale ``t`` and
 step size, and interpolates inside the last step of a member:

@@ -45,7 +45,7 @@ from .functional_flow_result import FunctionalFlowResult
 from .functional_result import FunctionalFixedPoint
 from .functional_search import default_resolution
 from .result import FlowTrajectory
-from .integrate import Event, Problem, integrate
+from .loop import Event, Problem, integrate
 from .kinetic import kinetic_function
 from .potential import litim_volume
 

@@ -86,10 +86,10 @@ class _Insertion:
                 kept_kinds.append(kinds[a])
         rank[w], rank[u] = -1, -2
         self.kept_kinds = tuple(kept_kinds)
-        self.exits = tuple(tuple(rank[b] for b in adjacency[a]) for a in range(len(kinds)) if a != u and a != w)
+        self.exits = tuple([tuple([rank[b] for b in adjacency[a]]) for a in range(len(kinds)) if a != u and a != w])
         rank[w], rank[u] = -1, -1  # through u a strand meeting w goes straight on (and through w meeting u)
-        self.through_u = tuple(rank[b] for b in adjacency[u])
-        self.through_w = tuple(rank[b] for b in adjacency[w])
+        self.through_u = tuple([rank[b] for b in adjacency[u]])
+        self.through_w = tuple([rank[b] for b in adjacency[w]])
 
 
 def _component_roots(adjacency, kinds, marked):
@@ -143,12 +143,13 @@ def _insertions(truncation, projection, index=None, labellings=None):
                 labellings[member_index] = (code, order)
         orbits = {}
         for u in range(len(kinds)):
-            for w in range(len(kinds)):
-                if u == w:
-                    continue
-                passing = frozenset(c for c in range(d_p) if adj[u][c] == w)
-                if projection == "melonic" and len(passing) != d_p - 1:
-                    continue
+            row = adj[u]
+            if projection == "melonic":  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
+                partners = sorted(w for w in set(row) if row.count(w) == d_p - 1)
+            else:
+                partners = [w for w in range(len(kinds)) if w != u]
+            for w in partners:
+                passing = frozenset(c for c in range(d_p) if row[c] == w)
                 key = (u, w) if asymmetric else _marked_key(adj, kinds, u, w)
                 if key in orbits:
                     orbits[key][1] += 1

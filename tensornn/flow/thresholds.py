@@ -69,6 +69,18 @@ def _radial_rule(p: float, nodes: int):
     return np.concatenate([inner_v, outer_v]), np.concatenate([inner_w, outer_w])
 
 
+def _top(colour) -> float:
+    """The largest eigenvalue of a colour with finitely many modes (n_modes), from its spectrum."""
+    if isinstance(colour, EmpiricalColour):
+        return float(max(colour.values))
+    reach = 1.0
+    while True:
+        values, weights = colour.spectrum(reach)
+        if weights.sum() >= colour.n_modes:
+            return float(values.max())
+        reach *= 4.0
+
+
 class ModeCount:
     """Counting function and mode sums of the colours in S (others at their zero mode).
 
@@ -95,18 +107,18 @@ class ModeCount:
         else:
             self.exponent, self.prefactor = 0.0, 1.0
         self._table = None
-        if self.discrete and all(isinstance(c, EmpiricalColour) for c in self.discrete) and \
-                np.prod([len(c.values) for c in self.discrete], dtype=float) <= _MAX_TABLE:
-            if not self.continuum:
-                values, weights = self._discrete_grid(np.inf)
-                order = np.argsort(values, kind="stable")
-                values, weights = values[order], weights[order]
-                self._table = (values, np.concatenate([[0.0], np.cumsum(weights)]),
-                               np.concatenate([[0.0], np.cumsum(weights * values)]))
+        sizes = [getattr(c, "n_modes", None) for c in self.discrete]
+        if self.discrete and not self.continuum and None not in sizes and np.prod(sizes, dtype=float) <= _MAX_TABLE:
+            # finite spectra (empirical, lattice or SU(2) colours with a cutoff): every mode sum, sorted, once
+            values, weights = self._discrete_grid(sum(_top(c) for c in self.discrete))
+            order = np.argsort(values, kind="stable")
+            values, weights = values[order], weights[order]
+            self._table = (values, np.concatenate([[0.0], np.cumsum(weights)]),
+                           np.concatenate([[0.0], np.cumsum(weights * values)]))
 
     @property
     def tabulated(self) -> bool:
-        """True when (N_S, M_S) are read from a table of the sorted mode sums (finite empirical spectra)."""
+        """True when (N_S, M_S) are read from a table of the sorted mode sums (colours with finitely many modes)."""
         return self._table is not None
 
     @property
