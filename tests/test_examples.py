@@ -72,3 +72,10 @@ def test_deep_networks_example(tmp_path, monkeypatch, capsys):
     assert "| relu | 1.4142135624 | 2.0000000000 | 0.000000 | 0 | line of fixed points |" in text
     assert "| tanh | 1.0000000000 | 1.0000000000 | 0.000000 | 0 | fixed point |" in text
     assert (tmp_path / "depth_flow.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_deep_structured_readings_example(monkeypatch, capsys):
+    """The rotation test and the verdicts of deep structured networks (needs tensornn.readings.symmetry)."""
+    pytest.importorskip("tensornn.readings.symmetry", reason="the rotation test of the readings is not in this tree")
+    text = _run("deep_structured_readings.py", ["--networks", "16384", "--width", "6"], monkeypatch, capsys)
+    assert "| tanh | CP rank 1 | O(3) x O(3) x O(3) |" in text and "| linear | dense | O(27) | exact |" in text
