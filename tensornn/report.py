@@ -118,7 +118,10 @@ def atomic_write(path, writer: Callable[[Path], None]) -> Path:
 
 def atomic_write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (:func:`atomic_write`)."""
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return atomic_write(path, write)
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], *, digits: int = 6) -> str:

@@ -48,6 +48,7 @@ def _describe(label, net, config) -> str:
 def compared_networks(config: CompareConfig, data: TensorData) -> tuple[ComparedNetwork, ...]:
     """The networks of ``config.networks`` on ``data``, in order."""
     out = []
+    net: StructuredNetwork | BlockGaussNetwork
     tied = config.sigma_v is None
     for label in config.networks:
         if label in ("cp", "dense"):

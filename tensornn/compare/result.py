@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .._json import finite
 from ..report import metadata
 from .config import CompareConfig
+
+if TYPE_CHECKING:
+    from ..data.summary import DataSummary
+    from ..readings.fit import ReadingsResult
 
 __all__ = ["NetworkResult", "CompareResult"]
 
@@ -45,7 +50,7 @@ class NetworkResult:
     label: str
     description: str
     spec: str
-    readings: object
+    readings: ReadingsResult
     flows: dict
     mass_exponent: float
 
@@ -110,7 +115,7 @@ class CompareResult:
     """Everything a comparison computed (see the module docstring for the JSON contract)."""
 
     config: CompareConfig
-    data: object
+    data: DataSummary
     networks: tuple
     timings: dict = field(default_factory=dict)
     runtime: float = 0.0

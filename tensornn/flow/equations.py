@@ -134,7 +134,7 @@ def flow_equations(system) -> FlowEquations:
                             Fraction(T.coefficient)))
     merged = _merge(entries)
     names = tuple(system.names)
-    terms = [[] for _ in names]
+    terms: list[list[EquationTerm]] = [[] for _ in names]
     for (target, factors, n, colours), c in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1],
                                                                                    kv[0][3])):
         if c != 0:

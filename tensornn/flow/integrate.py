@@ -11,6 +11,7 @@ pole of eta) or when a coupling blows up. Numerical outcomes are statuses of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -231,13 +232,14 @@ def _run_flow(system, couplings0, *, k_start, k_stop, dimensionless, method, rto
 
     t0, t1 = float(np.log(k_start)), float(np.log(k_stop))
     to_dimensionless = getattr(system, "to_dimensionless", None)
+    dimless: Callable[[float, np.ndarray], np.ndarray] | None
 
     if dimensionless:
 
         def rhs(t, y):
             return np.asarray(system.beta(y, t), dtype=float)
 
-        def dimless(t, y):
+        def dimless(t: float, y: np.ndarray) -> np.ndarray:
             return y
 
     else:
@@ -248,7 +250,8 @@ def _run_flow(system, couplings0, *, k_start, k_stop, dimensionless, method, rto
         dimless = None if to_dimensionless is None else (lambda t, y: np.asarray(to_dimensionless(t, y)))
 
     def check_validity(t, y):
-        return np.atleast_1d(np.asarray(system.validity(dimless(t, y), t), dtype=float))
+        g = y if dimless is None else dimless(t, y)
+        return np.atleast_1d(np.asarray(system.validity(g, t), dtype=float))
 
     # Starting point: outside the range of validity or already non-finite is a result too.
     try:

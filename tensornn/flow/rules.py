@@ -483,32 +483,32 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         )
     complex_field = truncation.field == "complex" if complex_field is None else complex_field
     targets, signatures = {}, set()
-    for index, member in enumerate(truncation.interactions):
+    for position, member in enumerate(truncation.interactions):
         kinds, adj = member.tables()
-        targets[_code(adj, kinds)] = index
+        targets[_code(adj, kinds)] = position
         signatures.add(_signature(kinds, adj, d_p))
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
-    index = {}
-    labellings = {}
+    index: dict = {}
+    labellings: dict = {}
     insertions = _insertions(truncation, projection, index, labellings)
     actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
     local = frozenset(range(d_p, d_p + n_local))
     all_pairing = frozenset(range(d_p))
-    acc = {}
+    acc: dict = {}
     by_legs = sorted(((k, x.added_legs) for k, x in enumerate(insertions)), key=lambda kx: kx[1])
-    following = {"all": by_legs, None: by_legs}
-    for kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
-        following[kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != kind]
+    following: dict[str | int | None, list] = {"all": by_legs, None: by_legs}
+    for cut_kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
+        following[cut_kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != cut_kind]
     # the same candidates grouped by the legs they add, each group sorted by index (for the bisection below)
     groups = {}
     for kind, listed in following.items():
-        by_added = {}
+        by_added: dict = {}
         for k, a in listed:
             by_added.setdefault(a, []).append(k)
         groups[kind] = sorted((a, sorted(ks)) for a, ks in by_added.items())
 
-    known = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
+    known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
     def identify(table):
         target = known.get(table, -1)

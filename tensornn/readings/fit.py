@@ -470,7 +470,10 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     seed_value = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None
     start = time.perf_counter()
     if use_exact:
-        values, measurement, errors = exact_four_point(network, inputs, design.quadruples), None, None
+        exact = exact_four_point(network, inputs, design.quadruples)
+        if exact is None:
+            raise InvalidArgumentError(f"{type(network).__name__} {network!r} has no exact G4c; use method='monte-carlo'")
+        values, measurement, errors = exact, None, None
         n_networks_used, n_groups_used = None, None
     else:
         measurement = measure_four_point(network, design, n_networks, seed=seed, n_groups=n_groups,
