@@ -67,7 +67,9 @@ def register(subparsers) -> None:
     listing.set_defaults(handler=_list)
     draw = commands.add_parser("draw", help="draw the listed bubbles as a grid (PNG)")
     _common(draw)
-    draw.add_argument("--out", required=True, help="output file, must end in .png")
+    draw.add_argument("--out", required=True, help="output file ending in .png, .svg (one file per page of 24 "
+                      "bubbles: NAME-1.png, ...) or .pdf (one page per 24 bubbles)")
+    draw.add_argument("--dpi", type=float, default=None, help="resolution of PNG files (default 200)")
     draw.set_defaults(handler=_draw)
 
 
@@ -142,19 +144,17 @@ def _list(args) -> int:
 
 
 def _draw(args) -> int:
-    from ..report import atomic_write
+    from ..plotting.figures import figure_format
 
     out = Path(args.out)
-    if out.suffix.lower() != ".png":
-        raise InvalidArgumentError(f"--out must name a .png file, got {args.out!r}")
+    figure_format(out, argument="--out")
     with claimed_outputs([("--out", out)]):
         bubbles = list(_listed(args))
         if len(bubbles) > 200:
             raise InvalidArgumentError(
                 f"{len(bubbles)} bubbles are too many to draw in one grid (at most 200); lower --order")
-        from ..bubbles.draw import draw_bubble_grid
+        from ..bubbles.draw import save_bubble_drawings
 
-        fig = draw_bubble_grid(bubbles)
-        atomic_write(out, lambda tmp: fig.savefig(tmp, dpi=100))
-    print(f"wrote {len(bubbles)} bubbles to {out}", file=sys.stderr)
+        written = save_bubble_drawings(bubbles, out, dpi=args.dpi)
+    print(f"wrote {len(bubbles)} bubbles to {', '.join(map(str, written))}", file=sys.stderr)
     return 0
