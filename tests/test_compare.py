@@ -155,8 +155,9 @@ def test_report_leads_with_its_conclusion(exact_result, tmp_path):
     text = (folder / "summary.md").read_text()
     first = text.split("## Conclusion", 1)[1].strip().splitlines()[0]
     assert first.startswith("**CP-structured layer") and "select the **tensor** reading" in first
-    assert {"report.json", "summary.md", "fits.png", "couplings.png", "flows.png", "spectra.png"} <= {
-        p.name for p in folder.iterdir()}
+    figures = {f"{name}.{fmt}" for name in ("fits", "couplings", "flows", "spectra") for fmt in ("png", "pdf")}
+    assert {"report.json", "summary.md", *figures} <= {p.name for p in folder.iterdir()}
+    assert (folder / "flows.pdf").read_bytes()[:5] == b"%PDF-" and (folder / "fits.png").read_bytes()[:4] == b"\x89PNG"
     assert "nan" not in text.split("## Readings")[0]
 
 

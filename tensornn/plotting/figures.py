@@ -193,6 +193,9 @@ def figure_function(draw):
         with paper_style():
             fig = draw(*args, **kwargs)
         if path is not None:
+            if not hasattr(fig, "savefig"):
+                raise InvalidArgumentError(f"path: {draw.__name__} drew into the axes it was given; save their figure "
+                                           "(ax.figure) instead of passing path")
             save_figure(fig, path, dpi=dpi)
         return fig
 
