@@ -1,5 +1,6 @@
 """The comparison of readings: configuration, reading theories, the exact and Monte-Carlo verdicts, the report."""
 
+import importlib.util
 import json
 import math
 import subprocess
@@ -158,6 +159,10 @@ def test_report_leads_with_its_conclusion(exact_result, tmp_path):
     figures = {f"{name}.{fmt}" for name in ("fits", "couplings", "flows", "spectra") for fmt in ("png", "pdf")}
     assert {"report.json", "summary.md", *figures} <= {p.name for p in folder.iterdir()}
     assert (folder / "flows.pdf").read_bytes()[:5] == b"%PDF-" and (folder / "fits.png").read_bytes()[:4] == b"\x89PNG"
+    if importlib.util.find_spec("jsonschema") is not None:  # report.json follows tensornn/schemas/report.schema.json
+        from tensornn.schemas import validate
+
+        validate(json.loads((folder / "report.json").read_text()))
     assert "nan" not in text.split("## Readings")[0]
 
 

@@ -110,7 +110,10 @@ def _count(args) -> int:
               "connected": args.connected or args.melonic, "melonic": args.melonic, "source": source}
     if args.melonic and args.field == "complex":
         record["rooted_count_fuss_catalan"] = fuss_catalan(args.rank, args.order)
-    print(json.dumps(record) if args.json else count)
+    from .._json import document
+    from ._common import vars_config
+
+    print(json.dumps(document("bubbles-count", record, config=vars_config(args))) if args.json else count)
     return 0
 
 
@@ -133,10 +136,12 @@ def _describe(bubble) -> dict:
 
 
 def _list(args) -> int:
+    from .._json import document
+
     for i, bubble in enumerate(_listed(args)):
         info = _describe(bubble)
         if args.json:
-            print(json.dumps({"index": i, **info}))
+            print(json.dumps(document("bubbles-list", {"index": i, **info}, metadata=False)))
         else:
             print(f"{i:5d}  |Aut|={info['aut']:<4d} faces={info['faces']:<3d} degree={info['gurau_degree']} "
                   f"melonic={info['melonic']} connected={info['connected']} edges={info['edges']}")

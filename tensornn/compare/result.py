@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .._json import finite
+from .._json import SCHEMA_VERSION, finite
 from ..report import metadata
 from .config import CompareConfig
 
@@ -130,6 +130,8 @@ class CompareResult:
 
     def to_dict(self) -> dict:
         return {
+            "schema": "tensornn/report",
+            "schema_version": SCHEMA_VERSION,
             "metadata": metadata(self.config.to_dict(), self.config.seed),
             "conclusion": self.conclusion(),
             "verdict": [n.verdict() for n in self.networks],

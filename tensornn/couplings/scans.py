@@ -90,7 +90,7 @@ class CouplingScan:
         return out
 
     def __repr__(self) -> str:
-        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.5g} +- {self.fit.slope_error:.2g}"
+        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.5g} +- {self.fit.error:.2g}"
         return (
             f"CouplingScan({self.parameter}, {self.mode}, {len(self.values)} points, {fit}, "
             f"expected {self.expected_slope}{', ' + self.message if self.message else ''})"

@@ -93,7 +93,7 @@ def fits_figure(result):
     for row, key, net in zip(axes, keys, nets):
         r = net.readings
         x, spans = _grouped_order(r)
-        err = r.errors
+        err = r.error
         values = np.asarray(r.values, dtype=float)
         for name, fit in r.readings.items():
             colour, marker = READING_STYLE[name]

@@ -19,7 +19,7 @@ def scan_figure(scan, label: str):
     if scan.fit is not None:
         fit = scan.fit
         ax.plot(scan.values, [math.exp(fit.intercept) * v**fit.slope for v in scan.values], "-",
-                label=f"fit: slope {fit.slope:.3f} $\\pm$ {fit.slope_error:.2g}")
+                label=f"fit: slope {fit.slope:.3f} $\\pm$ {fit.error:.2g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(label)
