@@ -17,6 +17,7 @@ from .functional_result import FunctionalFixedPoint, resolve_fixed_point
 from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
 from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
 from .equations import FlowEquations, equations_latex, equations_text, flow_equations
+from .symbolic import SymbolicFlow, symbolic_flow
 from .integrate import FlowResult, run_flow
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
@@ -33,6 +34,8 @@ __all__ = [
     "derive_terms",
     "equations_text",
     "equations_latex",
+    "symbolic_flow",
+    "SymbolicFlow",
     "flow_equations",
     "FlowEquations",
     "FlowResult",
