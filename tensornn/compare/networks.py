@@ -50,15 +50,16 @@ def compared_networks(config: CompareConfig, data: TensorData) -> tuple[Compared
     out = []
     net: StructuredNetwork | BlockGaussNetwork
     tied = config.sigma_v is None
+    sigma_v = config.sigma_w if config.sigma_v is None else config.sigma_v  # None means tied to sigma_w
     for label in config.networks:
         if label in ("cp", "dense"):
             net = StructuredNetwork(data.index_sizes, cp_rank=config.cp_rank if label == "cp" else None,
                                     activation=config.activation, width=config.width, sigma_w=config.sigma_w,
-                                    sigma_v=config.sigma_v, sigma_b=config.sigma_b)
+                                    sigma_v=sigma_v, sigma_b=config.sigma_b)
             inputs, exponent = data, (-4.0 if tied else -2.0)
         else:
             net = BlockGaussNetwork(data.index_sizes, width=config.width, sigma_w=config.sigma_w,
-                                    sigma_v=config.sigma_v, sigma_b=config.sigma_b)
+                                    sigma_v=sigma_v, sigma_b=config.sigma_b)
             inputs, exponent = data.colour_marginals(), 2.0
         out.append(ComparedNetwork(label, net, inputs, exponent, _describe(label, net, config)))
     return tuple(out)

@@ -30,10 +30,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..bubbles.names import bubble_contraction, bubble_name
 from ..errors import InvalidArgumentError
 from .thresholds import ModeCount
+
+if TYPE_CHECKING:
+    from .betas import DerivedFlow
 
 __all__ = ["colour_labels", "EquationTerm", "FlowEquations", "flow_equations", "equations_text", "equations_latex"]
 
@@ -75,7 +79,7 @@ class FlowEquations:
         For a colour-symmetric flow: orbit coupling -> the bubbles' couplings it stands for.
     """
 
-    flow: object
+    flow: DerivedFlow
     names: tuple
     n_legs: tuple
     dimensions: tuple

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
 
+from .._frames import repr_html, to_frame
 from .._json import finite
 from .._checks import check_array, check_choice, check_flow_points, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -93,6 +94,16 @@ class FlowResult:
     def final(self) -> dict[str, float]:
         """Couplings at the last recorded scale, by name."""
         return {name: float(value) for name, value in zip(self.names, self.couplings[:, -1])}
+
+    def _table(self):
+        return {"t": self.t, "k": self.k, **dict(zip(self.names, self.couplings))}, "k"
+
+    def to_frame(self):
+        """One row per recorded scale: t = ln k, k (the index) and every coupling as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
 
     def to_dict(self) -> dict:
         """JSON-ready record: scales, couplings by name, status (non-finite values as None)."""

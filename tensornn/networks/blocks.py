@@ -171,7 +171,7 @@ class BlockGaussNetwork:
     sigma_w: float = 1.0
     sigma_b: float = 0.0
     bias: bool | None = None
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
 
     def __post_init__(self):
         object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))

@@ -130,7 +130,7 @@ class StructuredNetwork:
     activation: str = "linear"
     width: int = 1
     sigma_w: float = 1.0
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
     sigma_b: float = 0.0
     bias: bool | None = None
 

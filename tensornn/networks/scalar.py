@@ -78,7 +78,7 @@ class ScalarNetwork:
     sigma_w: float
     sigma_b: float = 0.0
     bias: bool | None = None
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
 
     def __post_init__(self):
         get_activation(self.activation, closed_kernel=True)

@@ -108,7 +108,7 @@ def figure_format(path, *, argument: str = "path") -> str:
 def _check_dpi(dpi) -> float:
     if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real):
         raise InvalidTypeError(f"dpi must be a number of dots per inch, got {dpi!r} ({type(dpi).__name__})")
-    if not math.isfinite(dpi) or not 0 < dpi <= MAX_DPI:
+    if not math.isfinite(float(dpi)) or not 0 < float(dpi) <= MAX_DPI:
         raise InvalidArgumentError(f"dpi must be in (0, {MAX_DPI}], got {dpi!r}; typical values are 150-600")
     return float(dpi)
 
@@ -203,7 +203,7 @@ def figure_function(draw):
     params = list(signature.parameters.values())
     tail = [p for p in params if p.kind == inspect.Parameter.VAR_KEYWORD]
     params = [p for p in params if p.kind != inspect.Parameter.VAR_KEYWORD] + list(_SAVE_PARAMETERS) + tail
-    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]  # shown by help()
+    wrapper.__signature__ = signature.replace(parameters=params)  # shown by help() and the API reference
     wrapper.__doc__ = (draw.__doc__ or "").rstrip() + (
         "\n\n    With ``path`` (a .png, .pdf or .svg file name) the figure is also written there and closed; ``dpi``"
         "\n    sets the resolution of PNG files (default 200).\n")

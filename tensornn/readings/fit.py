@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._frames import repr_html, to_frame
 from .._checks import check_choice, check_real
 from .._deprecate import renamed
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -269,6 +270,23 @@ class ReadingsResult:
     message: str = ""
 
     errors = renamed("errors", "error")
+
+    def _table(self):
+        quads = np.asarray(self.design.quadruples)
+        columns = {"quadruple": [" ".join(map(str, q)) for q in quads], "G4c": self.values}
+        if self.error is not None:
+            columns["error"] = self.error
+        for name, fit in self.readings.items():
+            columns[f"{name}_fit"] = fit.fitted
+            columns[f"{name}_residual"] = fit.residuals
+        return columns, "quadruple"
+
+    def to_frame(self):
+        """One row per quadruple: the measured G4c, its error, each reading's fit and residual as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
 
     def verdict(self) -> dict:
         """{network, selected, selected_fits, readings: {NAME: {chi2, dof, p_value, aic, relative_residual, fits}}}."""
