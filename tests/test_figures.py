@@ -125,6 +125,23 @@ def test_symlog_axes_are_labelled_in_decades_with_the_linear_band_marked():
     assert any(t.get_text().strip() == "linear" for t in ax.texts)
 
 
+@pytest.mark.parametrize("span, linthresh, must, must_not", [
+    ((-1500.0, 2e4), 0.01, {"$0$", "$10^{-1}$", "$10^{0}$", "$10^{2}$", "$10^{4}$", "$-10^{3}$"},
+     {"$10^{-2}$", "$-10^{-2}$"}),
+    ((-4.0, 4.0), 1.0, {"$0$", "$10^{0}$", "$-10^{0}$"}, set()),
+    ((-12.0, 11.0), 1.0, {"$0$", "$10^{0}$", "$10^{1}$", "$-10^{1}$"}, set()),
+])
+def test_symlog_axes_label_every_decade_and_keep_the_linear_band_clear(span, linthresh, must, must_not):
+    # every decade is labelled on a tall axis; ±linthresh, next to 0, only on axes of at most four decades
+    fig, ax = pyplot().subplots()
+    ax.plot([0, 1], list(span))
+    ax.set_ylim(*span)
+    symlog_axis(ax, linthresh)
+    labels = {ax.yaxis.get_major_formatter()(v, i) for i, v in enumerate(ax.get_yticks())}
+    pyplot().close(fig)
+    assert must <= labels and not (labels & must_not), labels
+
+
 def test_bubble_titles_carry_names_and_marks():
     assert bubble_title(pillow(3, 2)).splitlines() == ["pillow of colour 2", "melonic, ω = 0, |Aut| = 2"]
     assert bubble_title(tetrahedron()).startswith("tetrahedron\n")

@@ -97,7 +97,7 @@ def bubble_title(bubble: Bubble, width: int = 30) -> str:
     pillow of colour 1
     melonic, ω = 0, |Aut| = 2
     >>> bubble_title(tetrahedron()).splitlines()[1]
-    'ω = 3/2, |Aut| = 24'
+    'ω = 1/2, |Aut| = 4'
     """
     from .invariants import gurau_degree, is_melonic
     from .names import bubble_name

@@ -32,11 +32,12 @@ def _decade_label(value: float) -> str:
     return f"${sign}10^{{{exponent}}}$"
 
 
-def symlog_axis(ax, linthresh: float, *, axis: str = "y", max_labels: int = 6, shade: bool = True) -> None:
+def symlog_axis(ax, linthresh: float, *, axis: str = "y", max_labels: int = 8, shade: bool = True) -> None:
     """Make ``axis`` of ``ax`` symmetric-logarithmic, labelled so that it cannot be read as linear.
 
     Major ticks sit at 0 and at ±10^k (mathtext labels), at most ``max_labels`` on each side (every second or third
-    decade on tall ranges); minor ticks at 2..9 x 10^k show the logarithmic spacing. The linear region
+    decade on tall ranges; ±``linthresh`` itself only on axes of at most four decades); minor ticks at 2..9 x 10^k
+    show the logarithmic spacing. The linear region
     |v| < ``linthresh`` (rounded down to a power of ten) is shaded and labelled "linear". Call it after the data
     and the limits are set: the ticks follow the current limits.
     """
@@ -50,7 +51,8 @@ def symlog_axis(ax, linthresh: float, *, axis: str = "y", max_labels: int = 6, s
     top = max(abs(low), abs(high), linthresh)
     first, last = int(round(math.log10(linthresh))), int(math.floor(math.log10(top) + 1e-9))
     step = max(1, math.ceil((last - first + 1) / max_labels))
-    decades = [10.0 ** e for e in range(first, last + 1, step)]
+    # ±linthresh sits next to 0 (the linear band is 0.6 decade wide): labelled only on short axes, where it is clear
+    decades = [10.0 ** e for e in range(first, last + 1, step) if e > first or last - first <= 4]
     majors = [0.0] + [v for v in decades if v <= high] + [-v for v in decades if -v >= low]
     minors = [s * m * 10.0 ** e for e in range(first, last + 1) for m in range(2, 10) for s in (1, -1)
               if low <= s * m * 10.0 ** e <= high] if step == 1 else []
