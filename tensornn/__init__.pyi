@@ -4,6 +4,10 @@ from ._version import __version__ as __version__
 from .data.tensors import TensorData as TensorData
 from .data.catalogue import load_data as load_data
 from .networks.activations import ACTIVATIONS as ACTIVATIONS
+from .networks.activations import register_activation as register_activation
+from .networks.model import get_model as get_model
+from .networks.model import model_names as model_names
+from .networks.model import register_model as register_model
 from .networks.kernels import kernel as kernel
 from .networks.kernels import kernel_w as kernel_w
 from .networks.spec import NetworkSpec as NetworkSpec
@@ -66,6 +70,10 @@ __all__ = [
     "TensorData",
     "load_data",
     "ACTIVATIONS",
+    "register_activation",
+    "get_model",
+    "model_names",
+    "register_model",
     "kernel",
     "kernel_w",
     "NetworkSpec",

@@ -4,6 +4,18 @@ from .activations import Activation as Activation
 from .activations import ACTIVATIONS as ACTIVATIONS
 from .activations import activation_names as activation_names
 from .activations import get_activation as get_activation
+from .activations import register_activation as register_activation
+from .activations import unregister_activation as unregister_activation
+from .gaussian import pair_expectation as pair_expectation
+from .gaussian import gaussian_expectation as gaussian_expectation
+from .gaussian import quadrature_kernel_map as quadrature_kernel_map
+from .model import Model as Model
+from .model import ModelBase as ModelBase
+from .model import MODELS as MODELS
+from .model import get_model as get_model
+from .model import model_names as model_names
+from .model import register_model as register_model
+from .model import unregister_model as unregister_model
 from .kernels import kernel as kernel
 from .kernels import kernel_w as kernel_w
 from .kernels import preactivation_covariance as preactivation_covariance
@@ -28,6 +40,18 @@ __all__ = [
     "ACTIVATIONS",
     "activation_names",
     "get_activation",
+    "register_activation",
+    "unregister_activation",
+    "pair_expectation",
+    "gaussian_expectation",
+    "quadrature_kernel_map",
+    "Model",
+    "ModelBase",
+    "MODELS",
+    "get_model",
+    "model_names",
+    "register_model",
+    "unregister_model",
     "kernel",
     "kernel_w",
     "preactivation_covariance",

@@ -30,8 +30,8 @@ def coupling_label(name: str) -> str:
 
 @figure_function
 def flow_figure(result):
-    """The couplings of a :class:`~tensornn.flow.integrate.FlowResult` against k (log axis), on a symmetric-log
-    y axis, with a marker where the flow stopped early and why (a pole, a divergence, a failed step)."""
+    """The couplings of a :class:`~tensornn.flow.FlowTrajectory` against k (log axis), on a symmetric-log y axis,
+    with a marker where the flow stopped early and why (a pole, a divergence, a failed step)."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     k = np.asarray(result.k, dtype=float)
