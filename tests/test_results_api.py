@@ -55,7 +55,7 @@ def test_to_frame_without_pandas_says_how_to_install_it(flow, monkeypatch):
 def test_results_display_as_html_tables_in_notebooks(flow):
     result = run_flow(flow, [-0.01, 0.1], k_start=1.0, k_stop=0.5, n_points=30)
     html = result._repr_html_()
-    assert html.startswith("<div><pre>FlowResult(") and html.count("<tr>") == 1 + 21  # header, 20 rows and "..."
+    assert html.startswith("<div><pre>FlowTrajectory(") and html.count("<tr>") == 1 + 21  # header, 20 rows and "..."
     assert "<th>g4</th>" in html
 
 

@@ -261,7 +261,7 @@ def integrate(problem: Problem, Y0, t0: float, t1: float, *, method: str, rtol: 
                     stalled(b, last[0], last[1], cause)
                 break
             if failed.any():
-                for i in np.flatnonzero(failed):
+                for i in np.flatnonzero(failed).tolist():
                     b = int(active[i])
                     t_b, y_b = stepper.t[b], stepper.y[b].copy()
                     stops[b] = (float(t_b), y_b)
@@ -280,7 +280,7 @@ def integrate(problem: Problem, Y0, t0: float, t1: float, *, method: str, rtol: 
                     inside = (values > 0).all(axis=0)
                     t_stop = t_new.copy()
                     hits = {}
-                    for i in np.flatnonzero(~inside):
+                    for i in np.flatnonzero(~inside).tolist():
                         t_stop[i], hits[i] = _locate(problem, stepper, done[i], stepper.t_old[done[i]], t_new[i],
                                                      values[:, i], direction)
                     record(done, t_stop)
