@@ -23,7 +23,7 @@ from tensornn.networks.model import (
 )
 from tensornn.readings import GaussProductSpace, IndexSpace, quartic_classes
 from tensornn.readings.oracles import block_gauss_four_point_factorised, has_oracle
-from tensornn.structured.cumulants import linear_four_point, linear_two_point
+from tensornn.correlators.cp_cumulants import linear_four_point, linear_two_point
 
 RNG = np.random.default_rng(8)
 X1 = RNG.normal(size=(5, 2))
@@ -153,3 +153,21 @@ def test_the_bilinear_moment_generating_function():
     t = 0.6
     value = np.sum(weights * np.exp(0.5 * t**2 * nodes**2)) / math.sqrt(2 * math.pi)
     assert value == pytest.approx((1 - t**2) ** -0.5, rel=1e-10)
+
+
+def test_a_hidden_layer_hands_its_values_to_a_deeper_network():
+    # activations() gives act(z) of the same draws evaluate() reads out: reading them out by hand agrees to rounding
+    from tensornn.networks.activations import get_activation
+    from tensornn.networks.layers import HiddenLayer
+
+    for k in (2, 7):  # the biases folded into the product (small k) and added afterwards
+        x = RNG.normal(size=(5, k))
+        layer = HiddenLayer(x, width=6, activation=get_activation("tanh"), bias_scale=0.3, readout_scale=0.5)
+        layer.prepare(300)
+        rng = np.random.default_rng(1)
+        for target in (layer.first_layer(), layer.bias0(), layer.readout(), layer.bias1()):
+            rng.standard_normal(out=target)
+        h = layer.activations()
+        by_hand = 0.5 * np.einsum("mpj,mj->mp", h, layer.readout()) + 0.3 * layer.bias1()[:, None]
+        np.testing.assert_allclose(layer.evaluate(), by_hand, rtol=1e-13, atol=1e-15)
+        assert h.shape == (300, 5, 6) and np.all(np.abs(h) < 1)

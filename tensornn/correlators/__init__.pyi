@@ -18,6 +18,12 @@ from .exact import two_point_exact as two_point_exact
 from .exact import g4_connected_exact as g4_connected_exact
 from .exact import g6_connected_exact as g6_connected_exact
 from .exact import g4_connected_oracle as g4_connected_oracle
+from .cp_cumulants import PAIRINGS as PAIRINGS
+from .cp_cumulants import pairing_tuples as pairing_tuples
+from .cp_cumulants import tuple_weight as tuple_weight
+from .cp_cumulants import contraction as contraction
+from .cp_cumulants import linear_two_point as linear_two_point
+from .cp_cumulants import linear_four_point as linear_four_point
 
 __all__ = [
     "pairings",
@@ -38,4 +44,10 @@ __all__ = [
     "g4_connected_exact",
     "g6_connected_exact",
     "g4_connected_oracle",
+    "PAIRINGS",
+    "pairing_tuples",
+    "tuple_weight",
+    "contraction",
+    "linear_two_point",
+    "linear_four_point",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..bubbles.draw import draw_bubble
-from ..structured.content import quartic_content
+from ..readings.content import quartic_content
 from .axes import band, mark_stop, stop_legend_handles, symlog_axis
 from .figures import figure_function, pyplot
 
