@@ -158,15 +158,16 @@ def test_planar_bubbles_are_drawn_without_crossings(bubble):
 
 
 def test_long_lists_are_paged(tmp_path):
-    # rank 4, order 3: 49 bubbles (docs/bubbles.md) -> 3 pages of at most 24
-    bubbles = list(enumerate_bubbles(4, 3, "complex"))
-    pages = bubble_pages(bubbles)
-    assert len(pages) == math.ceil(len(bubbles) / 24) == 3
-    assert all(len([a for a in fig.axes if a.has_data() or a.patches]) <= 24 for fig in pages)
+    # the 4 complex rank-3 bubbles of order 2, 3 to a page: 2 pages (3 + 1), numbered across pages
+    bubbles = list(enumerate_bubbles(3, 2, "complex"))
+    pages = bubble_pages(bubbles, per_page=3, columns=3)
+    assert len(pages) == 2
+    titles = [ax.get_title() for fig in pages for ax in fig.axes if ax.get_title()]
+    assert [t.split()[0] for t in titles] == ["#0", "#1", "#2", "#3"]
     for fig in pages:
         pyplot().close(fig)
-    written = save_bubble_drawings(bubbles[:30], tmp_path / "b.pdf", dpi=50)
+    written = save_bubble_drawings(bubbles, tmp_path / "b.pdf", per_page=3, columns=3, dpi=40)
     assert written == [tmp_path / "b.pdf"]
-    assert len(re.findall(rb"/Type /Page\b(?!s)", written[0].read_bytes())) == 2  # 30 bubbles: 24 + 6
-    pngs = save_bubble_drawings(bubbles[:30], tmp_path / "b.png", dpi=40)
+    assert len(re.findall(rb"/Type /Page\b(?!s)", written[0].read_bytes())) == 2
+    pngs = save_bubble_drawings(bubbles, tmp_path / "b.png", per_page=3, columns=3, dpi=40)
     assert [p.name for p in pngs] == ["b-1.png", "b-2.png"]

@@ -3,8 +3,7 @@
 Each colour index gets its own line colour; parallel edges between two vertices are drawn as arcs of different
 curvature so that all of them are visible; black and white vertices are filled accordingly (real-field vertices are
 grey). A bubble whose underlying simple graph is planar (pillows, the tetrahedron, melonic bubbles) is drawn without
-crossings: the spring-like Kamada-Kawai layout is kept when its straight edges do not cross, and networkx's planar
-layout is used otherwise. Titles carry the bubble's name (:func:`~tensornn.bubbles.names.bubble_name`) and its
+crossings by networkx's planar layout (a combinatorial embedding); the others with the Kamada-Kawai layout. Titles carry the bubble's name (:func:`~tensornn.bubbles.names.bubble_name`) and its
 marks: melonic or not, the Gurau degree omega (rank >= 3) and |Aut|.
 
 Long lists are drawn in pages (:func:`bubble_pages`); :func:`save_bubble_drawings` writes them as one multi-page PDF
@@ -63,12 +62,12 @@ def _connected_layout(graph, vertices):
     if len(vertices) <= 2:
         return {v: (0.6 * (2 * k - 1), 0.0) for k, v in enumerate(vertices)} if len(vertices) == 2 else {vertices[0]: (0.0, 0.0)}
     simple = nx.Graph(graph.subgraph(vertices))
-    pos = nx.kamada_kawai_layout(simple)
-    if _crossings(simple, pos) and nx.check_planarity(simple)[0]:
+    if nx.check_planarity(simple)[0]:  # a combinatorial embedding: crossing-free
         planar = nx.planar_layout(simple)
         if _crossings(simple, planar) == 0:
-            pos = planar
-    return pos
+            relaxed = nx.kamada_kawai_layout(simple, pos=planar)  # evened out from the embedding
+            return relaxed if _crossings(simple, relaxed) == 0 else planar
+    return nx.kamada_kawai_layout(simple)
 
 
 def _layout(bubble: Bubble):
@@ -87,7 +86,7 @@ def _layout(bubble: Bubble):
     return pos
 
 
-def bubble_title(bubble: Bubble, width: int = 30) -> str:
+def bubble_title(bubble: Bubble, width: int = 26) -> str:
     """The bubble's name (wrapped at ``width`` characters) and its marks: melonic, Gurau degree, |Aut|.
 
     Examples
@@ -132,6 +131,7 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None, legend: bo
         for i, c in enumerate(sorted(colours)):
             rad = 0.0 if k == 1 else 0.5 * (i - (k - 1) / 2) / max((k - 1) / 2, 1)
             ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-", connectionstyle=f"arc3,rad={rad}",
+                                         shrinkA=0, shrinkB=0,  # the ends hide under the vertices: no clipping
                                          color=COLOUR_CYCLE[(c - 1) % len(COLOUR_CYCLE)], lw=2, zorder=1))
     xs = [pos[v][0] for v in range(bubble.n_vertices)]
     ys = [pos[v][1] for v in range(bubble.n_vertices)]
@@ -145,13 +145,13 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None, legend: bo
     ax.margins(0.22)
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=8.5)
     return ax
 
 
 def _grid(plt, bubbles, columns, titles, offset=0):
     rows = math.ceil(len(bubbles) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns, 2.55 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.5 * columns, 2.6 * rows + 0.5), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(bubbles):
             title = titles[i] if titles is not None else f"#{offset + i}  " + bubble_title(bubbles[i])
