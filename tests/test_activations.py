@@ -265,3 +265,14 @@ def test_a_registered_activation_is_one_entry_and_its_kernel_is_its_own():
     finally:
         unregister_activation("softsign-test")
     assert "softsign-test" not in activation_names()
+
+
+def test_cutoff_scans_follow_the_growth_of_the_activation():
+    # a linearly growing activation (gelu ~ relu at large |z|) makes K_w grow like |y|: the slope of u4 against the
+    # cutoff tends to -(d_in + 4), as for relu; the scan asks the entry, not the name
+    from tensornn.couplings.scans import scan_cutoff
+
+    q = np.array([[0.2], [0.4], [0.6], [0.8]])
+    far = scan_cutoff("gelu", q, [100.0, 200.0], width=10, sigma_w=1.5, sigma_b=0.5)
+    assert far.expected_slope == -5.0 and abs(far.fit.slope + 5.0) < 0.02
+    assert scan_cutoff("erf", q, [100.0, 200.0], width=10, sigma_w=1.5).expected_slope is None  # bounded
