@@ -46,6 +46,7 @@ from .flow.fixed_points import find_fixed_points as find_fixed_points
 from .flow.potential import potential_fixed_point as potential_fixed_point
 from .flow.functional_search import functional_fixed_point as functional_fixed_point
 from .flow.functional_search import functional_fixed_points as functional_fixed_points
+from .flow.derivative_expansion_solve import derivative_expansion_fixed_point as derivative_expansion_fixed_point
 from .flow.functional_flow import functional_flow as functional_flow
 from .flow.presets import make_preset as make_preset
 from .rg.passive import passive_flow as passive_flow
@@ -112,6 +113,7 @@ __all__ = [
     "potential_fixed_point",
     "functional_fixed_point",
     "functional_fixed_points",
+    "derivative_expansion_fixed_point",
     "functional_flow",
     "make_preset",
     "passive_flow",

@@ -314,7 +314,8 @@ def _derivative_expansion_fixed_point(args) -> int:
                                           order=args.derivative_expansion,
                                           normalisation=args.normalisation or "minimum", resolution=args.resolution)
     if args.json:
-        _emit(dumps_json([fp.to_dict()]), args.output)
+        _emit(dumps_json(document("derivative-expansion-fixed-points", {"fixed_points": [fp.to_dict()]},
+                                  config=vars_config(args))), args.output)
     else:
         lines = [repr(fp)]
         for key, against in (("resolution_change", "3/4 of the points"), ("domain_change", "a 1.25 times longer domain")):

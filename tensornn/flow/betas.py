@@ -119,7 +119,7 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
             "or order='d2' for the derivative expansion, or anomalous_dimension=False")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
-    orbits = []
+    orbits: list = []
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
                        evaluation=evaluation)
@@ -249,8 +249,8 @@ class DerivedFlow:
         representatives = np.asarray(representatives, dtype=np.intp)
         orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
         n_pairing = self.theory.n_pairing
-        canonical = {}
-        merged = {}
+        canonical: dict = {}
+        merged: dict = {}
         for T in self.terms:
             o = orbit_of_rep.get(T.target)
             if o is None:

@@ -530,7 +530,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # can follow
     orbit_low = [min(k, *images) if images else k for k, images in enumerate(image_of)]
     # the candidates grouped by the legs they add, each group sorted by orbit_low (admissible ones: a suffix)
-    groups = {}
+    groups: dict = {}
     for kind, listed in following.items():
         by_added: dict = {}
         for k, a in listed:
