@@ -12,7 +12,7 @@ from tensornn.flow import derivative_expansion_fixed_point
 def test_json_output_is_the_library_result(capsys):
     assert main(["flow", "fixed-points", "on", "--N", "2", "--dim", "3", "--derivative-expansion", "d2",
                  "--normalisation", "origin", "--resolution", "32", "--json"]) == 0
-    (record,) = json.loads(capsys.readouterr().out)
+    (record,) = json.loads(capsys.readouterr().out)["fixed_points"]
     direct = derivative_expansion_fixed_point(3.0, 2, normalisation="origin", resolution=32, check=False)
     assert record["order"] == "d2" and record["normalisation"] == "origin" and record["regulator"] == "litim"
     assert record["eta"] == pytest.approx(direct.eta, rel=1e-10) and record["nu"] == pytest.approx(direct.nu, rel=1e-10)

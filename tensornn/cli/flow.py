@@ -25,9 +25,9 @@ import io
 import math
 from pathlib import Path
 
-from .._json import dumps_json
+from .._json import document, dumps_json
 from ..errors import InvalidArgumentError
-from ._common import claimed_outputs, failure, write_text
+from ._common import claimed_outputs, failure, vars_config, write_text
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
 
@@ -266,7 +266,8 @@ def fixed_points_command(args) -> int:
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
+        _emit(dumps_json(document("fixed-points", {"fixed_points": [fp.to_dict() for fp in points]},
+                                  config=vars_config(args), seed=args.seed)), args.output)
         return 0
     lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
     for fp in points:
@@ -287,7 +288,9 @@ def _functional_fixed_points(args) -> int:
     if args.plot is not None:
         save_figure(potentials_figure(search), args.plot)
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in search] + [{"failed": f} for f in search.failures]), args.output)
+        _emit(dumps_json(document("functional-fixed-points", {"fixed_points": [fp.to_dict() for fp in search],
+                                                              "failures": list(search.failures)},
+                                  config=vars_config(args))), args.output)
         return 0
     _emit(repr(search), args.output)
     return 0
@@ -311,7 +314,8 @@ def _derivative_expansion_fixed_point(args) -> int:
                                           order=args.derivative_expansion,
                                           normalisation=args.normalisation or "minimum", resolution=args.resolution)
     if args.json:
-        _emit(dumps_json([fp.to_dict()]), args.output)
+        _emit(dumps_json(document("derivative-expansion-fixed-points", {"fixed_points": [fp.to_dict()]},
+                                  config=vars_config(args))), args.output)
     else:
         lines = [repr(fp)]
         for key, against in (("resolution_change", "3/4 of the points"), ("domain_change", "a 1.25 times longer domain")):
@@ -358,7 +362,7 @@ def run_command(args) -> int:
         record = res.to_dict()
         if d_eff is not None:
             record["effective_dimension"] = {"colours": leading, "values": [float(v) for v in d_eff]}
-        _emit(dumps_json(record), args.output)
+        _emit(dumps_json(document("flow-run", record, config=vars_config(args))), args.output)
     elif args.csv:
         comments = [f"status: {res.status}", f"message: {res.message}", _conventions_line(preset.system)]
         columns = dict(zip(res.names, res.couplings))
@@ -415,7 +419,7 @@ def _functional_run(args) -> int:
     if args.plot is not None:
         save_figure(flow_figure(view), args.plot)
     if args.json:
-        _emit(dumps_json(res.to_dict()), args.output)
+        _emit(dumps_json(document("functional-flow-run", res.to_dict(), config=vars_config(args))), args.output)
     elif args.csv:
         comments = [f"status: {res.status}", f"message: {res.message}"]
         _emit(_trajectory_csv(comments, res.t, res.k, dict(zip(res.names, g))), args.output)

@@ -20,6 +20,7 @@ from .functional_result import FunctionalFixedPoint, resolve_fixed_point
 from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
 from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
 from .equations import FlowEquations, equations_latex, equations_text, flow_equations
+from .symbolic import SymbolicFlow, symbolic_flow
 from .integrate import run_flow, run_flows
 from .result import FlowBatch, FlowTrajectory
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
@@ -37,6 +38,8 @@ __all__ = [
     "derive_terms",
     "equations_text",
     "equations_latex",
+    "symbolic_flow",
+    "SymbolicFlow",
     "flow_equations",
     "FlowEquations",
     "FlowTrajectory",

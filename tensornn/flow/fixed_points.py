@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import root
 
+from .._frames import repr_html, to_frame
 from .._checks import check_array, check_choice, check_keys, check_real, check_starts
 from .._json import finite, number
 from .._random import as_generator
@@ -186,6 +187,24 @@ class FixedPointSearch:
 
     def __getitem__(self, i) -> FixedPoint:
         return self.fixed_points[i]
+
+    def _table(self):
+        names = list(self.fixed_points[0].names) if self.fixed_points else []
+        theta = [fp.exponents[0] if len(fp.exponents) else float("nan") for fp in self.fixed_points]
+        columns = {name: [float(fp.couplings[j]) for fp in self.fixed_points] for j, name in enumerate(names)}
+        columns.update(eta=[float(fp.eta) for fp in self.fixed_points],
+                       nu=[float("nan") if fp.nu is None else float(fp.nu) for fp in self.fixed_points],
+                       omega=[float("nan") if fp.omega is None else float(fp.omega) for fp in self.fixed_points],
+                       theta_1=theta, n_relevant=[fp.n_relevant for fp in self.fixed_points],
+                       valid=[not fp.spurious for fp in self.fixed_points])
+        return columns, None
+
+    def to_frame(self):
+        """One row per fixed point: its couplings, eta, nu, omega, the leading exponent, validity as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
 
     def __repr__(self) -> str:
         lines = [f"FixedPointSearch({len(self)} distinct roots, {len(self.valid)} valid; "

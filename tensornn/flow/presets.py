@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -54,6 +55,7 @@ from .betas import REGULATOR_ETA, derive_flow
 from .rules import loop_sequence_count
 from .fixed_points import find_fixed_points, refine_fixed_point
 from .potential import MinimumPotential, potential_fixed_point
+from .system import FlowSystem
 
 __all__ = [
     "FlowPreset",
@@ -116,8 +118,8 @@ class FlowPreset:
 
     name: str
     options: dict
-    system: object
-    theory: object = None
+    system: FlowSystem
+    theory: Theory | None = None
     bounds: tuple = field(default=())
 
     @property
@@ -380,11 +382,10 @@ def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero") -> Fl
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, 1, order)
-        return FlowPreset("scalar", options, system, None, _minimum_bounds(system))
+        minimum = MinimumPotential(dim, 1, order)
+        return FlowPreset("scalar", options, minimum, None, _minimum_bounds(minimum))
     theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order))
-    system = derive_flow(theory)
-    return FlowPreset("scalar", options, system, theory, _zero_bounds(order))
+    return FlowPreset("scalar", options, derive_flow(theory), theory, _zero_bounds(order))
 
 
 def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
@@ -401,11 +402,10 @@ def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: 
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, n_components, order)
-        return FlowPreset("on", options, system, None, _minimum_bounds(system))
+        minimum = MinimumPotential(dim, n_components, order)
+        return FlowPreset("on", options, minimum, None, _minimum_bounds(minimum))
     theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order))
-    system = derive_flow(theory)
-    return FlowPreset("on", options, system, theory, _zero_bounds(order))
+    return FlowPreset("on", options, derive_flow(theory), theory, _zero_bounds(order))
 
 
 def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 2.0, order: int = 2,
@@ -527,7 +527,7 @@ def _minimum_bounds(system):
                  + [(-200.0, 200.0)] * (len(system.names) - 2))
 
 
-PRESETS = {"scalar": scalar_preset, "on": on_preset, "tensor": tensor_preset}
+PRESETS: dict[str, Callable[..., FlowPreset]] = {"scalar": scalar_preset, "on": on_preset, "tensor": tensor_preset}
 
 
 def make_preset(name: str, **options) -> FlowPreset:
