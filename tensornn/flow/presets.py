@@ -29,6 +29,7 @@ References: Litim hep-th/0005245; Benedetti, Ben Geloun, Oriti 1411.3180 (U(1)^d
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -151,7 +152,7 @@ class FlowPreset:
 
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
         stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
-        max |g| < 1e-3 that a solve at tol = 1e-13 pulls at least 100 times closer to 0 is dropped
+        max |g| < 1e-3 that a solve at tol = 1e-16 pulls at least 100 times closer to 0 is dropped
         as the Gaussian point (which is always among the results).
 
         Returns
@@ -221,7 +222,7 @@ def _marginal_gaussian(system, fp) -> bool:
     size = float(np.max(np.abs(fp.couplings)))
     if fp.is_gaussian or size >= 1e-3:
         return False
-    tight = refine_fixed_point(system, fp.couplings, tol=1e-13)
+    tight = refine_fixed_point(system, fp.couplings, tol=1e-16)
     return tight is not None and float(np.max(np.abs(tight.couplings))) < 1e-2 * size
 
 
@@ -231,7 +232,7 @@ def potential_to_engine(u) -> np.ndarray:
     U = sum_n u_{2n} phi_1^{2n}/(2n)! along one component equals sum_n g_{2n} (phi.phi)^n there.
     """
     u = np.asarray(u, dtype=float)
-    fact = np.array([float(np.prod(np.arange(1, 2 * n + 1))) for n in range(1, u.shape[0] + 1)])
+    fact = np.array([float(math.factorial(2 * n)) for n in range(1, u.shape[0] + 1)])
     return u / (fact if u.ndim == 1 else fact[:, None])
 
 
