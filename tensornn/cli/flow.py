@@ -14,6 +14,11 @@ Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACT
     tensornn flow run tensor --group su2 --colours lattice --cutoff 8 --set mass=0.5 --set g4=0.001 --k-start 4 --k-stop 1
     tensornn flow equations tensor --rank 3 --kinetic-power 1 --eta --dimensionless
     tensornn flow equations tensor --rank 3 --latex
+    tensornn flow fixed-points scalar --dim 3 --order 8 --expansion minimum --regulator exponential
+    tensornn flow pms scalar --dim 3 --functional --regulator exponential --parameters 1,2,4,8,16 --json -
+
+A search that misses a fixed point it should find (Wilson-Fisher for scalar and O(N) in 2 < D < 4) writes its
+output and exits with status 1 and the reason on stderr.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ import argparse
 import csv
 import io
 import math
+import sys
 from pathlib import Path
 
 from .._json import dumps_json
 from ..errors import InvalidArgumentError
-from ._common import claimed_outputs, failure, write_text
+from ._common import add_list, claimed_outputs, failure, progress_wanted, write_text
 
-__all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
+__all__ = ["register", "fixed_points_command", "run_command", "equations_command", "pms_command"]
 
 MODELS = ("scalar", "on", "tensor")
 
@@ -46,6 +52,9 @@ def _model_options(parser, model):
         parser.add_argument("--expansion", choices=("zero", "minimum"), default=None,
                             help="around phi = 0 (engine flow of g2, g4, ...) or around the running minimum "
                                  "(kappa, lambda2, ...) (default zero)")
+        parser.add_argument("--regulator", default="litim",
+                            help="regulator: litim (default), exponential (R = Z p^2/(exp(p^2/k^2) - 1)) or a member "
+                                 "of its family, 'exponential(alpha=A)'")
     else:
         parser.add_argument("--rank", type=int, default=3, help="tensor rank d (default 3)")
         parser.add_argument("--field", choices=("complex", "real"), default="complex")
@@ -156,13 +165,57 @@ def register(subparsers) -> None:
                 _functional_options(mp, action)
             mp.set_defaults(handler=_claiming(handler), model=model)
         ap.set_defaults(handler=_missing("model", MODELS))
-    flow.set_defaults(handler=_missing("action", tuple(handlers)))
+    _register_pms(actions, type(flow))
+    flow.set_defaults(handler=_missing("action", tuple(handlers) + ("pms",)))
+
+
+def _register_pms(actions, parser_class) -> None:
+    """``flow pms MODEL``: nu of the Wilson-Fisher point along a regulator family and its stationary point."""
+    text = "nu(regulator parameter) of the Wilson-Fisher point and its stationary point (principle of minimal sensitivity)"
+    ap = actions.add_parser("pms", help=text, description=text)
+    models = ap.add_subparsers(dest="model", metavar="MODEL", parser_class=parser_class)
+    for model in ("scalar", "on"):
+        mp = models.add_parser(model, help=f"the {model} preset")
+        if model == "on":
+            mp.add_argument("--N", type=int, default=3, dest="n_components", help="number of components (default 3)")
+        mp.add_argument("--dim", type=float, default=3.0, help="dimension D in (2, 4) (default 3)")
+        mp.add_argument("--regulator", default="exponential",
+                        help="regulator family with a parameter (default exponential: R = alpha Z p^2/(exp(p^2/k^2) - 1))")
+        add_list(mp, "--parameters", default=None,
+                 help="parameter values, comma-separated (default: 22 values from 0.25 to 32, evenly spaced in log)")
+        mp.add_argument("--functional", action="store_true",
+                        help="the functional LPA (default when --expansion is not given)")
+        mp.add_argument("--expansion", choices=("minimum", "zero"), default=None,
+                        help="a polynomial truncation instead of the functional LPA")
+        mp.add_argument("--order", type=int, default=None, help="order of the polynomial truncation (default 12)")
+        mp.add_argument("--no-refine", action="store_false", dest="refine",
+                        help="report the sampled values only, without refining the stationary point")
+        mp.add_argument("--json", type=Path, default=None, metavar="FILE",
+                        help="write the scan as JSON to FILE ('-' is standard output)")
+        mp.add_argument("--csv", type=Path, default=None, metavar="FILE",
+                        help="write the scan as CSV to FILE ('-' is standard output)")
+        mp.add_argument("--plot", type=Path, metavar="FILE.png", help="plot nu against the parameter (needs matplotlib)")
+        mp.add_argument("--output", type=Path, metavar="FILE",
+                        help="write the text summary to FILE instead of standard output ('-' is standard output)")
+        mp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show progress on stderr (default: when stderr is a terminal)")
+        mp.set_defaults(handler=_claiming_pms(pms_command), model=model)
+    ap.set_defaults(handler=_missing("model", ("scalar", "on")))
 
 
 def _claiming(handler):
     """Claim --output and --plot before the work (a file that cannot be written is refused first)."""
     def claimed(args):
         with claimed_outputs([("--plot", getattr(args, "plot", None))], text=[("--output", args.output)]):
+            return handler(args)
+    return claimed
+
+
+def _claiming_pms(handler):
+    """Claim --output, --json, --csv and --plot before the scan."""
+    def claimed(args):
+        text = [("--output", args.output), ("--json", args.json), ("--csv", args.csv)]
+        with claimed_outputs([("--plot", args.plot)], text=text):
             return handler(args)
     return claimed
 
@@ -206,7 +259,7 @@ def _preset(args):
     from ..flow.presets import make_preset
 
     if args.model in ("scalar", "on"):
-        options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
+        options = dict(dim=args.dim, order=args.order, expansion=args.expansion, regulator=args.regulator)
         if args.model == "on":
             options["n_components"] = args.n_components
     else:
@@ -249,12 +302,19 @@ def fixed_points_command(args) -> int:
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
-        return 0
-    lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
-    for fp in points:
-        lines.append(repr(fp) + "".join(f"\n  note: {note}" for note in fp.notes))
-    _emit("\n".join(lines), args.output)
+        records = [fp.to_dict() for fp in points]
+        if search.status != "complete":
+            records.append({"status": search.status, "message": search.message})
+        _emit(dumps_json(records), args.output)
+    else:
+        lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
+        if search.status != "complete":
+            lines.append(f"status: {search.status}: {search.message}")
+        for fp in points:
+            lines.append(repr(fp) + "".join(f"\n  note: {note}" for note in fp.notes))
+        _emit("\n".join(lines), args.output)
+    if search.status != "complete":
+        return failure(f"flow fixed-points: {search.message}")
     return 0
 
 
@@ -266,13 +326,18 @@ def _functional_fixed_points(args) -> int:
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
     search = functional_fixed_points(args.dim, n, resolution=args.resolution,
-                                     max_multicriticality=args.max_multicriticality)
+                                     max_multicriticality=args.max_multicriticality, regulator=args.regulator)
     if args.plot is not None:
         save_figure(potentials_figure(search), args.plot)
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in search] + [{"failed": f} for f in search.failures]), args.output)
-        return 0
-    _emit(repr(search), args.output)
+        records = [fp.to_dict() for fp in search] + [{"failed": f} for f in search.failures]
+        if search.status != "complete":
+            records.append({"status": search.status, "message": search.message})
+        _emit(dumps_json(records), args.output)
+    else:
+        _emit(repr(search), args.output)
+    if search.status != "complete":
+        return failure(f"flow fixed-points --functional: {search.message}")
     return 0
 
 
@@ -354,6 +419,10 @@ def _functional_run(args) -> int:
     from ..plotting.flow import flow_figure
 
     _functional(args)
+    if args.regulator != "litim":
+        raise InvalidArgumentError(
+            f"--regulator {args.regulator}: the functional flow (run --functional) uses the Litim regulator and its "
+            "spectrally adjusted kinetic functions; drop --regulator, or use the engine's flow (--expansion zero)")
     n = 1 if args.model == "scalar" else args.n_components
     initial = _assignments(args.set) or {"g2": 0.0}
     res = functional_flow(args.dim, n, initial, k_start=args.k_start, k_stop=args.k_stop,
@@ -414,3 +483,46 @@ def equations_command(args) -> int:
     _emit(system.equations("latex" if args.latex else "text", dimensionless=args.dimensionless), args.output)
     return 0
 
+
+
+def pms_command(args) -> int:
+    """``tensornn flow pms MODEL``: nu along a regulator family and its stationary point; status 1 without one."""
+    from ..flow.pms import pms_scan
+
+    if args.functional and args.expansion is not None:
+        raise InvalidArgumentError("give --functional or --expansion, not both")
+    if args.expansion is None and args.order is not None:
+        raise InvalidArgumentError("--order belongs to the polynomial truncations; add --expansion minimum or zero")
+    method = args.expansion or "functional"
+    n = 1 if args.model == "scalar" else args.n_components
+    show = progress_wanted(args.progress)
+
+    def progress(done, total):
+        print(f"\rtensornn flow pms: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    scan = pms_scan(args.dim, n, family=args.regulator, parameters=args.parameters, method=method,
+                    order=12 if args.order is None else args.order, refine=args.refine,
+                    progress=progress if show else None)
+    if args.plot is not None:
+        from ..plotting.figures import save_figure
+        from ..plotting.regulators import pms_figure
+
+        save_figure(pms_figure(scan), args.plot)
+    if args.json is not None:
+        write_text(args.json, dumps_json(scan.to_dict()))
+    if args.csv is not None:
+        buf = io.StringIO()
+        buf.write(f"# status: {scan.status}\n")
+        if scan.stationary is not None:
+            buf.write(f"# stationary: {scan.parameter_name} = {scan.stationary['parameter']!r}, "
+                      f"nu = {scan.stationary['nu']!r}, omega = {scan.stationary['omega']!r}\n")
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([scan.parameter_name, "nu", "omega"])
+        for a, nu, omega in zip(scan.parameters, scan.nu, scan.omega):
+            writer.writerow([repr(float(a)), repr(float(nu)), repr(float(omega))])
+        write_text(args.csv, buf.getvalue())
+    if args.output is not None or (args.json is None and args.csv is None):
+        _emit(repr(scan), args.output)
+    if scan.status != "stationary":
+        return failure(f"flow pms: {scan.message}")
+    return 0

@@ -20,6 +20,8 @@ from .equations import FlowEquations, equations_latex, equations_text, flow_equa
 from .integrate import FlowResult, run_flow
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .pms import RegulatorScan, pms_scan
+from .threshold_functions import ThresholdFunction, threshold_function
 from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
 from .system import FlowSystem
@@ -48,6 +50,10 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "ThresholdFunction",
+    "threshold_function",
+    "RegulatorScan",
+    "pms_scan",
     "ChebyshevGrid",
     "FunctionalFixedPoint",
     "FunctionalSearch",

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.linalg
 
 from .._checks import check_array, check_choice, check_keys, check_real, check_starts
 from .._json import finite, number
@@ -77,8 +78,8 @@ class FixedPoint:
     exponents : ndarray, shape (n,)
         theta = -eigenvalues(matrix), largest real part first (complex when needed).
     condition_number : float
-        2-norm condition number of ``matrix`` (large: a nearly marginal direction, exponents
-        less accurate).
+        2-norm condition number of ``matrix`` after diagonal balancing (:func:`balanced_condition`;
+        large: a nearly marginal direction, exponents less accurate).
     validity : ndarray, shape (p,)
         ``system.validity(g*)``; all positive inside the range of validity.
     flags : tuple of str
@@ -170,7 +171,7 @@ class FixedPoint:
     def __repr__(self) -> str:
         couplings = ", ".join(f"{n}={v:.6g}" for n, v in self.as_dict().items())
         theta = ", ".join(_fmt(x) for x in self.exponents)
-        state = "spurious: " + "; ".join(self.flags) if self.flags else "valid"
+        state = "flagged: " + "; ".join(self.flags) if self.flags else "valid"
         return (
             f"FixedPoint({couplings}; eta={self.eta + 0.0:.4g}, theta=[{theta}], nu={self.nu:.6g}, omega={self.omega:.6g}, "
             f"relevant={self.n_relevant}, residual={self.residual:.2g}, cond={self.condition_number:.3g}, {state})"
@@ -342,7 +343,7 @@ def _describe(system, g, t, *, eta_range, derivative, notes=()) -> FixedPoint:
         flags.append(f"eta = {eta:.4g} outside the accepted range [{eta_range[0]:g}, {eta_range[1]:g}]")
     if np.all(np.isfinite(matrix)):
         exponents = critical_exponents(matrix)
-        cond = float(np.linalg.cond(matrix))
+        cond = balanced_condition(matrix)
     else:
         exponents, cond = np.full(len(g), np.nan), float("inf")
         flags.append("the stability matrix is not finite (the point sits on a pole)")
@@ -363,6 +364,17 @@ def _describe(system, g, t, *, eta_range, derivative, notes=()) -> FixedPoint:
         matrix=matrix, exponents=exponents, condition_number=cond, validity=validity, flags=tuple(flags),
         notes=tuple(notes), conventions=dict(getattr(system, "conventions", {}) or {}),
     )
+
+
+def balanced_condition(matrix) -> float:
+    """2-norm condition number of the matrix after a diagonal balancing similarity (LAPACK gebal).
+
+    The exponents do not depend on the units of the couplings, but the plain condition number does
+    (couplings of high-order truncations span many decades); balanced, it measures what it should: how
+    close the matrix is to singular, i.e. to a marginal direction.
+    """
+    balanced, _ = scipy.linalg.matrix_balance(np.asarray(matrix, dtype=float), permute=False)
+    return float(np.linalg.cond(balanced))
 
 
 def _derivative(system, derivative, g, t) -> str:

@@ -52,8 +52,9 @@ from ..theory import (
 )
 from .betas import REGULATOR_ETA, derive_flow
 from .rules import loop_sequence_count
-from .fixed_points import find_fixed_points, refine_fixed_point
-from .potential import MinimumPotential, potential_fixed_point
+from .fixed_point_checks import ORDER_TOL, check_potential_roots
+from .fixed_points import balanced_condition, find_fixed_points, refine_fixed_point
+from .potential import MinimumPotential, SymmetricPotential, potential_fixed_point
 
 __all__ = [
     "FlowPreset",
@@ -135,13 +136,13 @@ class FlowPreset:
         return g
 
     def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True,
-                     exhaustive: bool = False):
-        """The fixed points found by :func:`find_fixed_points` from the preset's starts (and random ones when needed).
+                     exhaustive: bool = False, order_tol: float = ORDER_TOL):
+        """The fixed points from the preset's starts (and random ones when needed), checked and with a status.
 
-        The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
-        (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
-        presets, and the valid roots one order lower (new couplings at 0) for tensors. Random starts,
-        uniform in :attr:`bounds`, search for further roots:
+        The starts are the Gaussian point and guided ones: the Wilson-Fisher continuation of the potential
+        expansions (:func:`potential_fixed_point`) for the scalar and O(N) presets, the valid roots one order
+        lower (new couplings at 0) for tensors. Random starts, uniform in :attr:`bounds`, search for further
+        roots:
 
         - by default, for the scalar and O(N) presets only when the guided continuation does not
           converge to a valid non-Gaussian root (then 48 for up to three couplings, else 8); for
@@ -149,6 +150,17 @@ class FlowPreset:
         - with ``exhaustive=True``, always (48 or 8): other roots of the truncation (multicritical
           or spurious points) besides the Gaussian and Wilson-Fisher ones;
         - with ``n_starts``, exactly that many, always.
+
+        Scalar and O(N) (D > 2): the roots are found and linearised on the series form of the same potential
+        flow (:class:`SymmetricPotential` for ``expansion="zero"``, whose beta functions equal the engine's
+        after g_2n = u_2n/(2n)! and are evaluated without the engine's cancellations at high order; the
+        minimum expansion is its own series form), reported in the preset's couplings, and checked
+        (:func:`~tensornn.flow.fixed_point_checks.check_potential_roots`): every root is continued to the next
+        order (flagged "unstable with order" when it is lost there, changes its number of relevant directions
+        or moves nu by more than ``order_tol``), its number of relevant directions is compared with the
+        functional spectrum ("spurious"), and the search's ``status`` is "incomplete" when no valid root is
+        Wilson-Fisher (2 < D < 4). Every root also carries the flags of :func:`find_fixed_points` (range of
+        validity, unbounded potential, nu below mean field).
 
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
         stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
@@ -170,23 +182,60 @@ class FlowPreset:
             raise InvalidArgumentError(
                 f"give either n_starts (exactly that many random starts, got {n_starts!r}) or exhaustive=True "
                 "(the default number of random starts), not both")
+        series = self._series_system()
+        system = self.system if series is None else series
+        factors = self._series_factors(series)
         guided = self._guided_starts()
         starts = [np.zeros(len(self.names))] + guided
+        bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
         search = None
         if n_starts is None and not exhaustive and self.name != "tensor" and guided:
             # the guided continuation usually converges: random starts only if it did not
-            search = find_fixed_points(self.system, n_starts=0, starts=starts, seed=seed, tol=tol)
+            search = find_fixed_points(system, n_starts=0, starts=starts, seed=seed, tol=tol)
             if not any(not fp.is_gaussian for fp in search.valid):
                 search = None
         if search is None:
             if n_starts is None:
                 n_starts = 48 if len(self.names) <= 3 else 8
-            search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
-                                       seed=seed, tol=tol)
-        if not merge_marginal:
-            return search
-        kept = tuple(fp for fp in search if not _marginal_gaussian(self.system, fp))
-        return replace(search, fixed_points=kept)
+            search = find_fixed_points(system, n_starts=n_starts, bounds=bounds, starts=starts, seed=seed, tol=tol)
+        if merge_marginal:
+            search = replace(search, fixed_points=tuple(fp for fp in search if not _marginal_gaussian(system, fp)))
+        if series is not None:
+            search = check_potential_roots(search, series, order_tol=order_tol)
+            if series is not self.system:
+                search = replace(search, fixed_points=tuple(self._to_engine(fp, series) for fp in search))
+        return search
+
+    def _series_system(self):
+        """The series form of a scalar or O(N) potential flow (None for tensors, and for D <= 2)."""
+        if self.name == "tensor":
+            return None
+        if isinstance(self.system, (SymmetricPotential, MinimumPotential)):
+            return self.system
+        o = self.options
+        if o["dim"] <= 2:
+            return None
+        n = 1 if self.name == "scalar" else o["n_components"]
+        return SymmetricPotential(o["dim"], n, o["order"], o["regulator"])
+
+    def _series_factors(self, series) -> np.ndarray:
+        """u = factors * g: (2n)! for the engine's couplings in series form, 1 otherwise."""
+        if series is None or series is self.system:
+            return np.ones(len(self.names))
+        return np.array([float(math.factorial(2 * n)) for n in range(1, len(self.names) + 1)])
+
+    def _to_engine(self, fp, series):
+        """A FixedPoint of the series form in the engine's couplings g = u/(2n)! (exponents unchanged)."""
+        factors = self._series_factors(series)
+        g = fp.couplings / factors
+        matrix = fp.matrix * factors[None, :] / factors[:, None]  # S M S^-1 with S = diag(1/(2n)!)
+        with np.errstate(all="ignore"):
+            residual = float(np.max(np.abs(np.asarray(self.system.beta(g), dtype=float))))
+        note = (f"found and linearised on the series form of this potential flow ({type(series).__name__}); the "
+                f"engine's beta functions at the root: max |beta| = {residual:.2g}")
+        cond = balanced_condition(matrix) if np.all(np.isfinite(matrix)) else float("inf")
+        return replace(fp, couplings=g, names=self.names, matrix=matrix, residual=residual, condition_number=cond,
+                       notes=fp.notes + (note,), conventions=dict(self.system.conventions))
 
     def _guided_starts(self):
         o = self.options
@@ -204,14 +253,11 @@ class FlowPreset:
                 starts.append(g)
             return starts
         n = 1 if self.name == "scalar" else o["n_components"]
-        if o["order"] < 2:
+        if o["order"] < 2 or o["dim"] <= 2:
             return []
-        fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0)
-        if fp is None:
-            return []
-        if o["expansion"] == "minimum":
-            return [fp.couplings]
-        return [potential_to_engine(fp.couplings)]
+        fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0,
+                                   regulator=o["regulator"])
+        return [] if fp is None else [fp.couplings]
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
@@ -334,44 +380,50 @@ def _check_dim(dim):
     return int(dim) if dim.is_integer() else dim
 
 
-def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """One real scalar in ``dim`` dimensions (any real D > 0), LPA, Litim, up to phi^(2 order).
+def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero", regulator: str = "litim") -> FlowPreset:
+    """One real scalar in ``dim`` dimensions (any real D > 0), LPA, up to phi^(2 order).
 
     ``expansion="zero"``: the engine's flow of g2, g4, ... (U = sum g_{2n} phi^{2n}, g_{2n} = u_{2n}/(2n)!;
     m^2 = 2 g2). ``"minimum"``: :class:`MinimumPotential` (kappa, lambda2, ..., lambda_order), D > 2.
     The volume factor V_D of a non-integer D is the analytic continuation of the unit ball's volume.
+    ``regulator``: a name of :data:`~tensornn.theory.REGULATORS` or a family member
+    ("exponential(alpha=2)"); Litim by default.
     """
     dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "scalar", expansion)
-    options = dict(dim=dim, order=order, expansion=expansion)
+    regulator = get_regulator(regulator).name
+    options = dict(dim=dim, order=order, expansion=expansion, regulator=regulator)
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, 1, order)
+        system = MinimumPotential(dim, 1, order, regulator)
         return FlowPreset("scalar", options, system, None, _minimum_bounds(system))
-    theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order))
+    theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order), regulator)
     system = derive_flow(theory)
     return FlowPreset("scalar", options, system, theory, _zero_bounds(order))
 
 
-def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """N real scalars with O(N) symmetry in ``dim`` dimensions (any real D > 0), LPA, Litim, up to (phi.phi)^order.
+def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero",
+              regulator: str = "litim") -> FlowPreset:
+    """N real scalars with O(N) symmetry in ``dim`` dimensions (any real D > 0), LPA, up to (phi.phi)^order.
 
     ``expansion="zero"``: the engine's flow (one local colour, one flat pairing colour of size N;
     couplings g_{2n} of (phi.phi)^n). ``"minimum"``: :class:`MinimumPotential` with ``n_components=N``.
+    ``regulator`` as for :func:`scalar_preset`.
     """
     n_components = check_int("n_components", n_components, minimum=1)
     dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "on", expansion)
-    options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion)
+    regulator = get_regulator(regulator).name
+    options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion, regulator=regulator)
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, n_components, order)
+        system = MinimumPotential(dim, n_components, order, regulator)
         return FlowPreset("on", options, system, None, _minimum_bounds(system))
-    theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order))
+    theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order), regulator)
     system = derive_flow(theory)
     return FlowPreset("on", options, system, theory, _zero_bounds(order))
 
