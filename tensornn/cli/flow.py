@@ -80,6 +80,9 @@ def _model_options(parser, model):
                                  "multiple of 1/2); default: every mode")
         parser.add_argument("--no-colour-symmetric", action="store_false", dest="colour_symmetric",
                             help="keep one coupling per bubble instead of one per colour-permutation orbit")
+        parser.add_argument("--ward", action="store_true",
+                            help="with --eta: eta from the Ward identity of the unitary symmetry (the Ward-constrained "
+                                 "melonic flow of the quartic theory) instead of the tadpole")
 
 
 def _functional_options(parser, action):
@@ -269,7 +272,7 @@ def _preset(args):
         options = dict(rank=args.rank, field=args.field, kinetic_power=args.kinetic_power, order=args.order,
                        melonic=args.melonic, eta=args.eta, colours=args.colours,
                        colour_symmetric=args.colour_symmetric, group=args.group, cutoff=cutoff,
-                       regulator=args.regulator, regulator_eta=args.regulator_eta)
+                       regulator=args.regulator, regulator_eta=args.regulator_eta, ward=args.ward)
     return make_preset(args.model, **options)
 
 

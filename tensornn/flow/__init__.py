@@ -22,6 +22,7 @@ from .health import Health, exponent_convergence, fixed_point_health, flow_healt
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
 from .pms import RegulatorScan, pms_scan
 from .threshold_functions import ThresholdFunction, threshold_function
+from .ward import WardMelonicFlow, ward_check
 from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
 from .system import FlowSystem
@@ -54,6 +55,8 @@ __all__ = [
     "threshold_function",
     "RegulatorScan",
     "pms_scan",
+    "WardMelonicFlow",
+    "ward_check",
     "ChebyshevGrid",
     "FunctionalFixedPoint",
     "FunctionalSearch",

@@ -52,6 +52,8 @@ from ..theory import (
 )
 from .betas import REGULATOR_ETA, derive_flow
 from .rules import loop_sequence_count
+from .thresholds import ModeCount
+from .ward import WardMelonicFlow, ward_check
 from .fixed_point_checks import ORDER_TOL, check_potential_roots
 from .fixed_points import balanced_condition, find_fixed_points, refine_fixed_point
 from .potential import MinimumPotential, SymmetricPotential, potential_fixed_point
@@ -204,7 +206,36 @@ class FlowPreset:
             search = check_potential_roots(search, series, order_tol=order_tol)
             if series is not self.system:
                 search = replace(search, fixed_points=tuple(self._to_engine(fp, series) for fp in search))
-        return search
+        return self._ward_notes(search)
+
+    def _ward_notes(self, search):
+        """Notes on the LPA' roots of the complex melonic quartic theory: how they stand with the Ward identity."""
+        o = self.options
+        if self.name != "tensor" or o.get("ward") or not o["eta"] or not o["melonic"] or o["order"] != 2 \
+                or o["field"] != "complex" or o["colours"] != "continuum" or not o["colour_symmetric"]:
+            return search
+        p = ModeCount(self.theory.ordered_colours, range(1, o["rank"])).exponent
+        if p >= 2.0:
+            note = (f"Ward identity: its strand sums (N ~ k^(s p), p = (d - 1)/s = {p:g}) grow with the UV cutoff, "
+                    "so the identity fixes lambda I_0 = 1 only at lambda -> 0: no LPA' fixed point but the Gaussian "
+                    "is compatible with it")
+            return replace(search, fixed_points=tuple(
+                fp if fp.is_gaussian else replace(fp, notes=fp.notes + (note,)) for fp in search))
+        ward = tensor_preset(**dict(o, ward=True)).system
+        points = []
+        for fp in search:
+            if not fp.is_gaussian and fp.valid:
+                check = ward_check(ward, fp.couplings, float(fp.eta))
+                need = "1 - lambda I_0 = 0 (Z_0/Z_k -> infinity)" if fp.eta < 0 else "1 + lambda I_1 = 0 (Z_0/Z_k -> 0)"
+                state = "satisfies" if check["compatible"] else "violates"
+                note = (f"Ward identity: the point {state} it (eta = {float(fp.eta):.4g} needs {need}; here "
+                        f"1 - lambda I_0 = {check['ward_minus']:.4g}, 1 + lambda I_1 = {check['ward_plus']:.4g}); "
+                        "the Ward-constrained flow is ward=True")
+                fp = replace(fp, notes=fp.notes + (note,), checks=dict(fp.checks, **{
+                    "ward_minus": check["ward_minus"], "ward_plus": check["ward_plus"],
+                    "ward_compatible": check["compatible"]}))
+            points.append(fp)
+        return replace(search, fixed_points=tuple(points))
 
     def _series_system(self):
         """The series form of a scalar or O(N) potential flow (None for tensors, and for D <= 2)."""
@@ -240,6 +271,12 @@ class FlowPreset:
     def _guided_starts(self):
         o = self.options
         if self.name == "tensor":
+            if o.get("ward"):  # the LPA and LPA' roots of the same truncation
+                roots = []
+                for lpa in (False, True):
+                    other = tensor_preset(**dict(o, ward=False, eta=lpa))
+                    roots += [fp.couplings for fp in other.fixed_points(seed=0).valid]
+                return roots
             if o["order"] <= 2 or not self.system.autonomous:
                 return []
             # continuation: the valid roots one order lower, new couplings at 0
@@ -431,7 +468,7 @@ def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: 
 def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 2.0, order: int = 2,
                   melonic: bool = True, eta: bool = False, colours: str = "continuum",
                   colour_symmetric: bool = True, group: str = "u1", cutoff=None, regulator: str = "litim",
-                  regulator_eta: str = "include") -> FlowPreset:
+                  regulator_eta: str = "include", ward: bool = False) -> FlowPreset:
     """Rank-d tensor field whose d strands are the modes of a group, e = sum_c e(p_c).
 
     Parameters
@@ -464,6 +501,10 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
         A name of :data:`~tensornn.theory.REGULATORS`.
     regulator_eta : {"include", "omit"}
         Eta in the regulator derivative or not (:func:`~tensornn.flow.derive_flow`).
+    ward : bool
+        The Ward-constrained LPA' flow (:class:`~tensornn.flow.ward.WardMelonicFlow`): eta from the Ward identity of
+        the unitary symmetry instead of the tadpole's strand derivative. Complex melonic quartic theory with
+        continuum strands whose count N_perp ~ k^(s p) has p = (d - 1)/s < 2; needs ``eta=True``.
 
     Raises
     ------
@@ -479,7 +520,7 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
     group = check_choice("group", group, GROUPS)
     regulator = get_regulator(regulator).name
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
-    for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric)):
+    for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric), ("ward", ward)):
         if not isinstance(flag, bool):
             raise InvalidTypeError(f"{label} must be True or False, got {flag!r}")
     if melonic and rank < 2:
@@ -492,9 +533,16 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
         raise InvalidArgumentError(
             f"cutoff={cutoff!r} bounds the modes of exact sums; it needs colours='lattice' (the continuum "
             "approximation has no cutoff)")
+    if ward and not (eta and melonic and field_ == "complex" and order == 2 and colours == "continuum"
+                     and colour_symmetric):
+        raise InvalidArgumentError(
+            "ward=True is the Ward-constrained LPA' flow of the complex melonic quartic theory on continuum strands: "
+            f"it needs eta=True, melonic=True, field='complex', order=2, colours='continuum' and colour_symmetric=True; "
+            f"got eta={eta}, melonic={melonic}, field={field_!r}, order={order}, colours={colours!r}, "
+            f"colour_symmetric={colour_symmetric}")
     options = dict(rank=rank, field=field_, kinetic_power=s, order=order, melonic=melonic, eta=eta,
                    colours=colours, colour_symmetric=colour_symmetric, group=group, cutoff=cutoff,
-                   regulator=regulator, regulator_eta=regulator_eta)
+                   regulator=regulator, regulator_eta=regulator_eta, ward=ward)
     strand = _strand(group, colours, s, cutoff)
     _check_tensor_size(rank, order, field_, melonic)
     truncation = (melonic_truncation if melonic else full_truncation)(rank, order, field_)
@@ -507,6 +555,10 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
             "of the presets (minutes of work); lower the rank or order, use the melonic truncation, or call "
             "tensornn.flow.derive_flow directly")
     theory = Theory((strand,) * rank, field_, truncation, regulator)
+    if ward:
+        count = ModeCount(theory.ordered_colours, range(1, rank))  # the d - 1 strands of a colour-1 tadpole
+        system = WardMelonicFlow(rank, s, (count.factor * count.prefactor, count.exponent), regulator, regulator_eta)
+        return FlowPreset("tensor", options, system, theory, ((-0.9, 2.0), (-0.2, 0.2)))
     flow = derive_flow(theory, projection=projection, anomalous_dimension=eta, regulator_eta=regulator_eta)
     system = ColourSymmetricFlow(flow) if colour_symmetric else flow
     bounds = tuple([(-0.9, 2.0)] + [(-3.0, 3.0)] * (len(system.names) - 1))
