@@ -198,18 +198,22 @@ class WardMelonicFlow:
             eta = np.sum(grad * b0, axis=0) / denominator
         return b0, b1, eta, num * den, denominator, mu
 
+    @property
+    def pole(self) -> float:
+        """The threshold pole of the dimensionless mass (-1 for Litim): the identity's integrals end there."""
+        return -1.0 if self.regulator.counting else -float(np.min(self._P))
+
     def beta(self, couplings, t=None):
-        """Dimensionless beta functions with eta from the Ward identity."""
-        b0, b1, eta, _, _, _ = self._parts(couplings)
-        return b0 + eta * b1
+        """Dimensionless beta functions with eta from the Ward identity (NaN at and beyond the threshold pole)."""
+        b0, b1, eta, _, _, mu = self._parts(couplings)
+        return np.where(mu > self.pole, b0 + eta * b1, np.nan)
 
     def eta(self, couplings, t=None):
         return np.asarray(self._parts(couplings)[2], dtype=float)
 
     def validity(self, couplings, t=None):
         _, _, _, phi_sign, denominator, mu = self._parts(couplings)
-        pole = -1.0 if self.regulator.counting else -float(np.min(self._P))
-        return np.stack([np.broadcast_to(mu - pole, np.shape(phi_sign)), phi_sign, denominator]).astype(float)
+        return np.stack([np.broadcast_to(mu - self.pole, np.shape(phi_sign)), phi_sign, denominator]).astype(float)
 
     def beta_dimensionful(self, t, couplings):
         g = np.asarray(couplings, dtype=float)
