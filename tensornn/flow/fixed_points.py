@@ -33,7 +33,7 @@ from .._json import finite, number
 from .._random import as_generator
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .fixed_point_checks import FLAG_KINDS, boundedness_flag, mean_field_flag
-from .root_finding import batched_newton, minpack_root, supports_complex
+from .root_finding import batched_newton, minpack_root, newton, supports_complex
 from .stability import DERIVATIVES, ILL_CONDITIONED, critical_exponents, stability_matrix
 from .system import FlowSystem
 
@@ -42,6 +42,9 @@ __all__ = [
     "FixedPointSearch",
     "find_fixed_points",
     "refine_fixed_point",
+    "solve_root",
+    "describe_root",
+    "balanced_condition",
     "SEARCH_STATUSES",
     "stability_matrix",
     "critical_exponents",
@@ -262,12 +265,17 @@ class FixedPointSearch:
 # ----------------------------------------------------------------------------- search
 
 
+_CHECKED_TYPES: set = set()  # types already found to implement FlowSystem (the runtime protocol check is slow)
+
+
 def _check_system(system, t):
-    if not isinstance(system, FlowSystem):
-        raise InvalidTypeError(
-            "system must implement the FlowSystem protocol (names, autonomous, beta, beta_dimensionful, eta, "
-            f"validity), got {type(system).__name__}"
-        )
+    if type(system) not in _CHECKED_TYPES:
+        if not isinstance(system, FlowSystem):
+            raise InvalidTypeError(
+                "system must implement the FlowSystem protocol (names, autonomous, beta, beta_dimensionful, eta, "
+                f"validity), got {type(system).__name__}"
+            )
+        _CHECKED_TYPES.add(type(system))
     if not system.autonomous and t is None:
         raise InvalidArgumentError(
             "fixed points need an autonomous flow, but system.autonomous is False: its dimensionless beta functions "
@@ -519,6 +527,10 @@ def _solve_all(system, starts, n_given, t, tol, methods, derivative, early_stop=
                 if g is not None:
                     out.append(g)
         return out
+    if len(starts) == 1:  # a refinement: the lean one-start Newton first
+        g = newton(system, starts[0], t, tol=tol, complex_step=derivative == "complex", early_stop=early_stop)
+        if g is not None:
+            return [g]
     roots, converged, _ = batched_newton(system, starts, t, tol=tol, complex_step=derivative == "complex",
                                          early_stop=early_stop)
     out = []
@@ -534,14 +546,13 @@ def _solve_all(system, starts, n_given, t, tol, methods, derivative, early_stop=
     return out
 
 
-def refine_fixed_point(system: FlowSystem, start, *, t: float | None = None, tol: float = 1e-9,
-                       eta_range=(-2.0, 2.0), derivative: str = "auto") -> FixedPoint | None:
-    """Solve for one fixed point from a good ``start`` (Newton, then hybr, then lm); None if none converges.
+def solve_root(system: FlowSystem, start, *, t: float | None = None, tol: float = 1e-9,
+               derivative: str = "auto", slide: bool = True):
+    """The couplings of one root from a good ``start`` (Newton, then hybr, then lm), or None; nothing described.
 
-    The single-solve counterpart of :func:`find_fixed_points`, for continuation in a parameter
-    or in the truncation order. Newton's method runs until its steps are negligible (not only until
-    the residual is below ``tol``), so a start near a fixed point met along a marginal direction
-    slides onto it.
+    The cheap core of :func:`refine_fixed_point`, for continuations that need the root and not yet its
+    exponents. With ``slide`` Newton's method runs until its steps are negligible, so a start near a fixed
+    point met along a marginal direction slides onto it.
     """
     t = _check_system(system, t)
     x0 = check_array("start", start, ndim=1)
@@ -549,7 +560,33 @@ def refine_fixed_point(system: FlowSystem, start, *, t: float | None = None, tol
         raise InvalidArgumentError(f"start must have shape ({len(system.names)},), got {x0.shape}")
     tol = check_real("tol", tol, positive=True)
     derivative = _derivative(system, check_choice("derivative", derivative, DERIVATIVES + ("auto",)), x0, t)
-    found = _solve_all(system, x0[None, :], 1, t, tol, _ROOT_METHODS, derivative, early_stop=False)
-    if not found:
+    found = _solve_all(system, x0[None, :], 1, t, tol, _ROOT_METHODS, derivative, early_stop=not slide)
+    return found[0] if found else None
+
+
+def describe_root(system: FlowSystem, couplings, *, t: float | None = None, eta_range=(-2.0, 2.0),
+                  derivative: str = "auto") -> FixedPoint:
+    """The :class:`FixedPoint` of a known root: beta, the stability matrix, eta, validity and flags, described once.
+
+    Beta at the root and at the stencil of its stability matrix come from one batched call (the exact complex
+    step where the system's beta accepts complex couplings); eta and validity from one call each.
+    """
+    t = _check_system(system, t)
+    g = check_array("couplings", couplings, ndim=1)
+    derivative = _derivative(system, check_choice("derivative", derivative, DERIVATIVES + ("auto",)), g, t)
+    return _describe(system, g, t, eta_range=tuple(eta_range), derivative=derivative)
+
+
+def refine_fixed_point(system: FlowSystem, start, *, t: float | None = None, tol: float = 1e-9,
+                       eta_range=(-2.0, 2.0), derivative: str = "auto") -> FixedPoint | None:
+    """Solve for one fixed point from a good ``start`` (Newton, then hybr, then lm); None if none converges.
+
+    The single-solve counterpart of :func:`find_fixed_points`, for continuation in a parameter
+    or in the truncation order: :func:`solve_root` then :func:`describe_root`. Newton's method runs until
+    its steps are negligible (not only until the residual is below ``tol``), so a start near a fixed point
+    met along a marginal direction slides onto it.
+    """
+    g = solve_root(system, start, t=t, tol=tol, derivative=derivative)
+    if g is None:
         return None
-    return _describe(system, found[0], t, eta_range=tuple(eta_range), derivative=derivative)
+    return describe_root(system, g, t=t, eta_range=eta_range, derivative=derivative)

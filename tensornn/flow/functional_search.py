@@ -86,9 +86,11 @@ def relevant_direction_counts(dim: float, *, max_multicriticality: int = 64):
     count is possible: for D <= 2 + 2/(max_multicriticality - 1) the function returns None (no restriction).
     """
     dim = check_real("dim", dim, positive=True)
-    if dim <= bifurcation_dimension(max_multicriticality):
+    if dim <= 2.0 * max_multicriticality / (max_multicriticality - 1.0):
         return None
-    return tuple(n - 1 for n in range(2, max_multicriticality + 1) if dim < bifurcation_dimension(n))
+    # D < 2n/(n - 1)  <=>  n (D - 2) < D  (for D > 2)
+    top = max((n for n in range(2, max_multicriticality + 1) if n * (dim - 2.0) < dim), default=1)
+    return tuple(range(1, top))
 
 
 # ----------------------------------------------------------------------------- branch following
@@ -272,7 +274,15 @@ LARGE_N_START = 10.0
 
 
 def _branch(dim, n_components, n, resolution, n_keep, check, regulator="litim", auto=False):
-    """(fixed point or None, reason): the phi^(2n) branch followed from its Gaussian bifurcation to dim."""
+    """(fixed point or None, reason): the phi^(2n) branch followed from its Gaussian bifurcation to dim.
+
+    Wilson-Fisher is first tried from a guided start (:func:`_guided_wilson_fisher`), which saves the continuation
+    wherever the polynomial expansion around the minimum has it.
+    """
+    if n == 2:
+        guided = _guided_wilson_fisher(dim, n_components, resolution, n_keep, check, regulator, auto)
+        if guided is not None:
+            return guided, ""
     fp, reason = _branch_in_dim(dim, n_components, n, resolution, n_keep, check, regulator, auto)
     if fp is None and n == 2 and n_components > LARGE_N_START:
         other, why = _branch_in_n(dim, n_components, resolution, n_keep, check, regulator, auto)
@@ -280,6 +290,40 @@ def _branch(dim, n_components, n, resolution, n_keep, check, regulator="litim", 
             return other, ""
         reason = f"{reason}; {why}"
     return fp, reason
+
+
+#: The guided start of Wilson-Fisher: the expansion around the minimum at this order.
+GUIDE_ORDER = 6
+
+
+def _guided_wilson_fisher(dim, n_components, resolution, n_keep, check, regulator, auto):
+    """Wilson-Fisher from the polynomial expansion around the minimum (order GUIDE_ORDER), or None.
+
+    The polynomial u*'(r) = sum lambda_n (r - kappa)^(n-1)/(n-1)! is put on a grid of length 5 kappa, solved by
+    Newton's method, moved to its adapted domain and accepted only as the branch's point: one relevant
+    direction and a single zero of u*' (a minimum). Where the expansion has lost the point (below D ~ 2.9) or
+    the solve lands elsewhere, None: the caller follows the branch from its bifurcation.
+    """
+    from .potential import potential_fixed_point
+
+    if n_components > LARGE_N_START:
+        return None
+    poly = potential_fixed_point(dim, n_components, GUIDE_ORDER, regulator=regulator)
+    if poly is None or poly.spurious or poly.n_relevant != 1 or poly.couplings[0] <= 0:
+        return None
+    vd = litim_volume(dim)
+    kappa, lam = float(poly.couplings[0]), poly.couplings[1:]
+    n_cont, _ = _continuation_resolution(n_components, resolution, auto)
+    grid = ChebyshevGrid(n_cont, 5.0 * kappa / vd)
+    shift = grid.x * vd - kappa
+    w0 = sum(value * shift**j / math.factorial(j) for j, value in enumerate(lam, start=1))
+    w, _, _ = solve_lpa(w0, grid, dim, n_components, threshold=_threshold(regulator, dim))
+    if w is None or not w[0] < 0 < w[-1] or np.sum(np.diff(np.sign(w)) != 0) != 1:
+        return None
+    fp = _finish(grid, w, dim, n_components, 2, resolution, n_keep, check, regulator, auto)
+    if fp is None or fp.n_relevant != 1 or len(fp.zeros()) != 1:
+        return None
+    return fp
 
 
 def _continuation_resolution(n_components, resolution, auto):

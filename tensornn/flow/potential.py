@@ -41,7 +41,7 @@ from scipy.optimize import brentq
 from .._checks import check_choice, check_int, check_real
 from ..errors import InvalidArgumentError
 from ..theory.regulators import get_regulator
-from .fixed_points import FixedPoint, find_fixed_points, refine_fixed_point
+from .fixed_points import FixedPoint, describe_root, find_fixed_points, refine_fixed_point, solve_root
 from .threshold_functions import threshold_function
 
 __all__ = ["SymmetricPotential", "MinimumPotential", "potential_fixed_point", "exponents_by_order", "extend_order",
@@ -122,6 +122,14 @@ class _PotentialBase:
         object.__setattr__(self, "n_components", check_real("n_components", self.n_components, minimum=1.0))
         object.__setattr__(self, "order", check_int("order", self.order, minimum=self._min_order, maximum=40))
         object.__setattr__(self, "regulator", get_regulator(self.regulator).name)
+        # computed once: the loop factor, the threshold function (None for the Litim closed form) and its pole
+        threshold = threshold_function(self.regulator, self.dim)
+        object.__setattr__(self, "_vd", litim_volume(self.dim))
+        object.__setattr__(self, "_threshold", None if threshold.is_litim else threshold)
+        object.__setattr__(self, "_pole", threshold.pole)
+        object.__setattr__(self, "_fact", np.array([float(math.factorial(j)) for j in range(1, self.order)]))
+        object.__setattr__(self, "_sym", np.array([k * 2.0**k / math.factorial(2 * k)
+                                                  for k in range(1, self.order + 1)]))
 
     autonomous = True
 
@@ -136,7 +144,7 @@ class _PotentialBase:
 
     @property
     def vd(self) -> float:
-        return litim_volume(self.dim)
+        return self._vd
 
     @property
     def threshold(self):
@@ -146,7 +154,7 @@ class _PotentialBase:
     @property
     def pole(self) -> float:
         """The threshold pole: the loop diverges where a mass term w = U'/k^2 reaches it (-1 for Litim)."""
-        return self.threshold.pole
+        return self._pole
 
     def eta(self, couplings, t=None):
         """Zero: the LPA has no anomalous dimension."""
@@ -207,15 +215,13 @@ class SymmetricPotential(_PotentialBase):
         return ("1 + u2",) if self.pole == -1.0 else (f"u2 + {-self.pole:.6g} (distance to the threshold pole)",)
 
     def _factors(self, shape_tail):
-        n = np.arange(1, self.order + 1)
         # c_{n-1} = n a_n, a_n = u_{2n} 2^n / (2n)!  (U = sum a_n rho^n, rho = phi^2 / 2)
-        f = np.array([k * 2.0**k / math.factorial(2 * k) for k in n])
-        return f.reshape((-1,) + (1,) * len(shape_tail))
+        return self._sym.reshape((-1,) + (1,) * len(shape_tail))
 
     def beta(self, couplings, t=None):
         g = np.asarray(couplings)
         f = self._factors(g.shape[1:])
-        b = _w_flow(g * f, 0.0, self.dim, self.n_components, self.vd, self.threshold)
+        b = _w_flow(g * f, 0.0, self.dim, self.n_components, self._vd, self._threshold)
         return b / f
 
     def validity(self, couplings, t=None):
@@ -275,10 +281,10 @@ class MinimumPotential(_PotentialBase):
         g = np.asarray(couplings)
         kappa, lam = g[0], g[1:]  # lam[i] = lambda_{i+2}
         tail = g.shape[1:]
-        fact = np.array([float(math.factorial(j)) for j in range(1, self.order)]).reshape((-1,) + (1,) * len(tail))
+        fact = self._fact.reshape((-1,) + (1,) * len(tail))
         c = np.zeros((self.order,) + tail, dtype=g.dtype)
         c[1:] = lam / fact  # w = U' = sum_{j>=1} lambda_{j+1} x^j / j!
-        b = _w_flow(c, kappa, self.dim, self.n_components, self.vd, self.threshold)
+        b = _w_flow(c, kappa, self.dim, self.n_components, self._vd, self._threshold)
         dkappa = -b[0] / lam[0]
         lam_next = np.concatenate([lam[1:], np.zeros((1,) + tail, dtype=g.dtype)])
         dlam = fact * b[1:] + lam_next * dkappa
@@ -454,40 +460,41 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
     order = check_int("order", order, minimum=2, maximum=40)
     cls = MinimumPotential if expansion == "minimum" else SymmetricPotential
     fp = _first_order_start(dim, n_components, expansion, seed, regulator)
-    for m in range(3, order + 1):
-        if fp is None:
+    if fp is None or order == 2:
+        return fp
+    g = fp.couplings
+    for m in range(3, order + 1):  # roots only: one description at the end
+        g = _extend_couplings(cls(dim, n_components, m, regulator), g)
+        if g is None:
             return None
-        fp = extend_order(cls(dim, n_components, m, regulator), fp)
-    return fp
+    return describe_root(cls(dim, n_components, order, regulator), g)
+
+
+def _extend_couplings(system, low):
+    """The root of ``system`` (order m + 1) continued from the couplings ``low`` of order m, or None.
+
+    The new coupling enters its own beta function linearly (it multiplies lambda2 or u4 in the loop term, and
+    its scaling term), so one batched evaluation at two values gives it; couplings grow like factorials, so
+    no fixed starting bracket would do. Then one Newton solve for all couplings.
+    """
+    low = np.asarray(low, dtype=float)
+    h = max(float(np.max(np.abs(low))), 1.0)
+    pair = np.stack([np.append(low, 0.0), np.append(low, h)], axis=1)
+    with np.errstate(all="ignore"):
+        last = np.asarray(system.beta(pair), dtype=float)[-1]
+    slope = (last[1] - last[0]) / h
+    x = -last[0] / slope if np.isfinite(slope) and slope != 0 else 0.0
+    return solve_root(system, np.append(low, x if np.isfinite(x) else 0.0), slide=False)
 
 
 def extend_order(system, previous: FixedPoint) -> FixedPoint | None:
     """Continue a fixed point of order m to ``system`` (order m + 1): the new coupling from its own equation, then all.
 
-    Returns the refined :class:`~tensornn.flow.fixed_points.FixedPoint` of ``system``, or None when the
-    Newton solve from the extended start fails.
+    Returns the :class:`~tensornn.flow.fixed_points.FixedPoint` of ``system``, or None when the Newton solve from
+    the extended start fails.
     """
-    low = previous.couplings
-
-    def last(x):
-        return float(system.beta(np.append(low, x))[-1])
-
-    # The new coupling enters its own beta function linearly (it multiplies lambda2 or u4 in the
-    # loop term), so secant steps solve for it; couplings grow like factorials, so no fixed
-    # starting bracket would do.
-    x, fx, h = 0.0, last(0.0), max(float(np.max(np.abs(low))), 1.0)
-    for _ in range(3):
-        slope = (last(x + h) - fx) / h
-        if not np.isfinite(slope) or slope == 0:
-            break
-        x_new = x - fx / slope
-        f_new = last(x_new)
-        if not np.isfinite(f_new):
-            break
-        h = max(abs(x_new - x), 1.0) * 1e-3
-        x, fx = x_new, f_new
-    start = np.append(low, x)
-    return refine_fixed_point(system, start)
+    g = _extend_couplings(system, previous.couplings)
+    return None if g is None else describe_root(system, g)
 
 
 def exponents_by_order(dim: float, n_components: float, orders, *, expansion: str = "minimum", seed=0,

@@ -55,7 +55,7 @@ from .rules import loop_sequence_count
 from .thresholds import ModeCount
 from .ward import WardMelonicFlow, ward_check
 from .fixed_point_checks import ORDER_TOL, check_potential_roots
-from .fixed_points import balanced_condition, find_fixed_points, refine_fixed_point
+from .fixed_points import FixedPointSearch, balanced_condition, describe_root, find_fixed_points, refine_fixed_point
 from .potential import MinimumPotential, SymmetricPotential, potential_fixed_point
 
 __all__ = [
@@ -187,15 +187,17 @@ class FlowPreset:
         series = self._series_system()
         system = self.system if series is None else series
         factors = self._series_factors(series)
-        guided = self._guided_starts()
+        guided_point = self._guided_point() if self.name != "tensor" else None
+        guided = self._guided_starts() if guided_point is None else [guided_point.couplings]
         starts = [np.zeros(len(self.names))] + guided
         bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
         search = None
-        if n_starts is None and not exhaustive and self.name != "tensor" and guided:
-            # the guided continuation usually converges: random starts only if it did not
-            search = find_fixed_points(system, n_starts=0, starts=starts, seed=seed, tol=tol)
-            if not any(not fp.is_gaussian for fp in search.valid):
-                search = None
+        if n_starts is None and not exhaustive and guided_point is not None and guided_point.valid:
+            # the guided continuation found Wilson-Fisher (already described): no search, no random starts
+            points = (guided_point,)
+            if not isinstance(system, MinimumPotential):  # the minimum expansion has no Gaussian point (kappa > 0)
+                points += (describe_root(system, np.zeros(len(self.names))),)
+            search = FixedPointSearch(points, n_starts=len(points), n_converged=len(points))
         if search is None:
             if n_starts is None:
                 n_starts = 48 if len(self.names) <= 3 else 8
@@ -289,12 +291,17 @@ class FlowPreset:
                         g[self.names.index(name)] = value
                 starts.append(g)
             return starts
+        fp = self._guided_point()
+        return [] if fp is None else [fp.couplings]
+
+    def _guided_point(self):
+        """Wilson-Fisher of the scalar or O(N) potential expansion (series couplings), described; or None."""
+        o = self.options
         n = 1 if self.name == "scalar" else o["n_components"]
         if o["order"] < 2 or o["dim"] <= 2:
-            return []
-        fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0,
-                                   regulator=o["regulator"])
-        return [] if fp is None else [fp.couplings]
+            return None
+        return potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0,
+                                     regulator=o["regulator"])
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 from scipy.optimize import root
 
-__all__ = ["batched_newton", "minpack_root", "supports_complex", "jacobians", "XTOL"]
+__all__ = ["batched_newton", "newton", "minpack_root", "supports_complex", "jacobians", "XTOL"]
 
 #: Relative step of the central-difference Jacobians (error ~1e-10 relative for smooth beta functions).
 _STEP = 1e-7
@@ -99,9 +99,10 @@ def batched_newton(system, starts, t=None, *, tol=1e-9, max_iterations=100, comp
     complex_step : bool
         Exact Jacobians by the complex step (only for systems where :func:`supports_complex` holds).
     early_stop : bool
-        Stop a start once its residual is below 1e-3 tol. Without it, Newton's method runs on until its
-        steps are negligible: along a marginal direction (beta ~ g^2, linear convergence) the root then
-        slides all the way to the fixed point it approaches instead of stopping where beta < tol.
+        Stop a start once its residual is below 1e-3 tol. Without it, a start stops there only when its last
+        step is also below 1e-6 of its couplings: near a simple root that is one more step, but along a
+        marginal direction (beta ~ g^2, linear convergence, steps of half the distance) the root then slides
+        all the way to the fixed point it approaches instead of stopping where beta < tol.
 
     Returns
     -------
@@ -167,7 +168,10 @@ def batched_newton(system, starts, t=None, *, tol=1e-9, max_iterations=100, comp
         merit = _merit(f[idx], x[idx])
         ynorm = np.sqrt(np.sum((D * y) ** 2, axis=1))
         small = size <= 1e-12 * (1.0 + ynorm)
-        done = (merit <= tol) & ((good & small) | (early_stop & (merit <= 1e-3 * tol)))
+        # early stop: a residual far below tol; otherwise also a step below 1e-6 of the couplings (which lets a
+        # start near a fixed point met along a marginal direction slide onto it instead of stopping where beta < tol)
+        stop = (merit <= 1e-3 * tol) & (early_stop | (size <= 1e-6 * (1.0 + ynorm)))
+        done = (merit <= tol) & ((good & small) | stop)
         # at the rounding floor of the beta functions: the full Newton correction is below XTOL of the
         # couplings although the residual cannot reach tol (high-order truncations, cancelling terms)
         with np.errstate(all="ignore"):
@@ -219,6 +223,47 @@ def _dogleg(A, f, newton, radius):
                                                                   1e-300))[:, None]
         out[rest] = step
     return out
+
+
+def newton(system, start, t=None, *, tol=1e-9, max_iterations=60, complex_step=False, early_stop=True):
+    """Newton's method with backtracking from one start: the lean path of a refinement (None when it fails).
+
+    Scaled as :func:`batched_newton`; converged by the same rules (residual and step, or the rounding floor).
+    Starts it does not bring home are left to :func:`batched_newton` (the dogleg) and MINPACK by the callers.
+    """
+    x = np.array(start, dtype=float)
+    sx = np.where(np.abs(x) > 1e-6, np.abs(x), 1.0)
+    sf = 1.0 + np.abs(x)
+    f = _beta(system, x, t).real
+    if not np.all(np.isfinite(f)):
+        return None
+    merit = float(_merit(f, x))
+    for _ in range(max_iterations):
+        J = jacobians(system, x[:, None], t, complex_step=complex_step, scale=sx[:, None])[0]
+        try:
+            step = np.linalg.solve(J, -f)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(step)):
+            return None
+        relative = float(np.max(np.abs(step) / np.maximum(np.abs(x), 1e-6 * np.max(np.abs(x)) + 1e-300)))
+        if merit <= np.sqrt(tol) and relative <= XTOL and merit > tol:
+            return x  # at the rounding floor
+        lam = 1.0
+        while lam >= 1e-4:
+            trial = x + lam * step
+            ft = _beta(system, trial, t).real
+            mt = float(_merit(ft, trial)) if np.all(np.isfinite(ft)) else np.inf
+            if mt < merit or mt <= 1e-3 * tol:
+                break
+            lam /= 2
+        else:
+            return x if merit <= tol else None
+        x, f, merit = trial, ft, mt
+        small = relative * lam <= 1e-12
+        if merit <= tol and (small or (merit <= 1e-3 * tol and (early_stop or relative * lam <= 1e-6))):
+            return x
+    return x if merit <= tol else None
 
 
 def _solve_stack(J, f):
