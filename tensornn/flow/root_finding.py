@@ -247,8 +247,6 @@ def newton(system, start, t=None, *, tol=1e-9, max_iterations=60, complex_step=F
         if not np.all(np.isfinite(step)):
             return None
         relative = float(np.max(np.abs(step) / np.maximum(np.abs(x), 1e-6 * np.max(np.abs(x)) + 1e-300)))
-        if merit <= np.sqrt(tol) and relative <= XTOL and merit > tol:
-            return x  # at the rounding floor
         lam = 1.0
         while lam >= 1e-4:
             trial = x + lam * step
@@ -257,8 +255,8 @@ def newton(system, start, t=None, *, tol=1e-9, max_iterations=60, complex_step=F
             if mt < merit or mt <= 1e-3 * tol:
                 break
             lam /= 2
-        else:
-            return x if merit <= tol else None
+        else:  # no decrease: a root at tol, or at the rounding floor (the full step below XTOL of the couplings)
+            return x if merit <= tol or (merit <= np.sqrt(tol) and relative <= XTOL) else None
         x, f, merit = trial, ft, mt
         small = relative * lam <= 1e-12
         if merit <= tol and (small or (merit <= 1e-3 * tol and (early_stop or relative * lam <= 1e-6))):
