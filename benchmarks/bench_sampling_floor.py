@@ -32,8 +32,8 @@ maximum is about one such draw). The rounding of the float32 evaluation alone is
 the default is the rounding error only.
 
 Cases: ScalarNetwork Gauss-nets with d_in = 1 and 3 on 6 inputs (all 1-, 2- and 4-point tuples: 153
-statistics); the BlockGaussNetwork of ``tensornn compare`` (blocks (1, 1, 1), its input quadruple, the one
-4-tuple it measures: 15 statistics); StructuredNetwork with index sizes (3, 3, 3), CP rank 1 and dense,
+statistics); a BlockGaussNetwork with blocks (1, 1, 1) on one input quadruple (the one 4-tuple and its 1- and
+2-point tuples: 15 statistics); StructuredNetwork with index sizes (3, 3, 3), CP rank 1 and dense,
 "linear" and "gauss", on 6 inputs (153 statistics). Widths 10, 100, 1000.
 """
 
@@ -48,8 +48,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tensornn.compare import CompareConfig  # noqa: E402
-from tensornn.compare.readings import block_network, quadruple_inputs  # noqa: E402
 from tensornn.networks import BlockGaussNetwork, ScalarNetwork, StructuredNetwork  # noqa: E402
 from tensornn.networks._blas import one_blas_thread  # noqa: E402
 from tensornn.correlators import four_point  # noqa: E402
@@ -113,14 +111,14 @@ def floor_seconds(net, n_inputs, n_networks, *, dtype=np.float64, bit_generator=
 
 
 def cases(widths):
-    cfg = CompareConfig()
+    xq = np.array([[0.01, -0.02, 0.015], [0.02, 0.01, -0.01], [-0.015, 0.005, 0.02], [0.0, -0.01, -0.02]])
     x1 = np.array([0.01, -0.01, 0.02, -0.02, 0.03, -0.03])[:, None]
     x3 = np.random.default_rng(3).uniform(-0.2, 0.2, (P, 3))
     xs = np.random.default_rng(4).uniform(-0.3, 0.3, (P, *SIZES))
     for w in widths:
         yield "scalar gauss d_in=1", ScalarNetwork("gauss", 1, w, 1.0), x1, 4
         yield "scalar gauss d_in=3", ScalarNetwork("gauss", 3, w, 1.0), x3, 4
-        yield "block gauss (compare)", block_network(cfg, w), quadruple_inputs(cfg), [(0, 1, 2, 3)]
+        yield "block gauss (1, 1, 1)", BlockGaussNetwork((1, 1, 1), width=w), xq, [(0, 1, 2, 3)]
         for rank in (1, None):
             for act in ("linear", "gauss"):
                 name = f"{'CP R=1' if rank else 'dense'} {act} {SIZES}"

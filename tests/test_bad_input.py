@@ -60,7 +60,7 @@ KM = NET.kernel_matrix(X2)
 
 CASES = [
     # kernels
-    ("kernel/activation", lambda: K.kernel("tanh", [0.1], [0.2], sigma_w=1.0), r"'gauss', 'exp', 'erf', 'relu'"),
+    ("kernel/activation", lambda: K.kernel("swish", [0.1], [0.2], sigma_w=1.0), r"'gauss', 'exp', 'erf', 'relu'"),
     ("kernel/activation-type", lambda: K.kernel(3, [0.1], [0.2], sigma_w=1.0), r"activation"),
     ("kernel/x-nan", lambda: K.kernel("erf", [NAN], [0.2], sigma_w=1.0), r"\bx\b"),
     ("kernel/y-inf", lambda: K.kernel("erf", [0.1], [INF], sigma_w=1.0), r"\by\b"),
@@ -145,7 +145,7 @@ CASES = [
     ("Structured/sizes-zero", lambda: S.StructuredNetwork((2, 0)), r"index_sizes|n_c"),
     ("Structured/sizes-str", lambda: S.StructuredNetwork("22"), r"index_sizes"),
     ("Structured/rank-zero", lambda: S.StructuredNetwork((2, 2), cp_rank=0), r"cp_rank"),
-    ("Structured/activation", lambda: S.StructuredNetwork((2, 2), activation="tanh"), r"'linear'"),
+    ("Structured/activation", lambda: S.StructuredNetwork((2, 2), activation="swish"), r"'linear'"),
     ("Structured/width", lambda: S.StructuredNetwork((2, 2), width=0), r"width"),
     ("Structured/sigma_w-nan", lambda: S.StructuredNetwork((2, 2), sigma_w=NAN), r"sigma_w"),
     ("Structured/sigma_v-neg", lambda: S.StructuredNetwork((2, 2), sigma_v=-1), r"sigma_v"),
@@ -232,7 +232,7 @@ CASES = [
     ("exponents_by_order/orders", lambda: exponents_by_order(3, 1, [2, "x"]), r"orders"),
     ("litim_volume/dim", lambda: litim_volume(-1.0), r"dim"),
     # exact and couplings (maintained elsewhere; tested as they are on main)
-    ("two_point_exact/activation", lambda: E.two_point_exact("tanh", [0.1], [0.2], sigma_w=1.0), r"'gauss'"),
+    ("two_point_exact/activation", lambda: E.two_point_exact("swish", [0.1], [0.2], sigma_w=1.0), r"'gauss'"),
     ("two_point_exact/x-nan", lambda: E.two_point_exact("erf", [NAN], [0.2], sigma_w=1.0), r"\bx\b"),
     ("two_point_exact/sigma_w", lambda: E.two_point_exact("erf", [0.1], [0.2], sigma_w=-1.0), r"sigma_w"),
     ("two_point_exact/nodes", lambda: E.two_point_exact("erf", [0.1], [0.2], sigma_w=1.0, nodes=0), r"nodes"),
@@ -483,7 +483,7 @@ CLI_CASES = [
     ("no-command-args", ["ensemble"], r"required"),
     ("unknown-command", ["ensmble"], r"invalid choice"),
     ("unknown-option", ENS + ["--sigma_w", "2"], r"unrecognized arguments"),
-    ("activation", ["ensemble", "--activation", "tanh", "--widths", "2", "--inputs", "0.1"], r"'gauss'"),
+    ("activation", ["ensemble", "--activation", "swish", "--widths", "2", "--inputs", "0.1"], r"'gauss'"),
     ("width-zero", ["ensemble", "--activation", "gauss", "--widths", "0", "--inputs", "0.1"], r"width"),
     ("width-text", ["ensemble", "--activation", "gauss", "--widths", "two", "--inputs", "0.1"], r"--widths"),
     ("sigma-w-neg", ENS + ["--sigma-w", "-1"], r"sigma_w"),
@@ -523,7 +523,7 @@ CLI_CASES = [
     ("bubbles-draw-out", ["bubbles", "draw", "--rank", "3", "--order", "2"], r"--out"),
     ("couplings-widths", ["couplings", "width", "--widths", "0,10", "--activation", "gauss"], r"widths"),
     ("couplings-widths-text", ["couplings", "width", "--widths", "a,b", "--activation", "gauss"], r"--widths"),
-    ("couplings-activation", ["couplings", "width", "--widths", "10,100", "--activation", "tanh"], r"'gauss'"),
+    ("couplings-activation", ["couplings", "width", "--widths", "10,100", "--activation", "swish"], r"'gauss'"),
     ("couplings-relu-cutoff", ["couplings", "width", "--widths", "10,100", "--activation", "relu"], r"cutoff"),
     ("couplings-sigma-nan", ["couplings", "width", "--widths", "10,100", "--activation", "gauss", "--sigma-w", "nan"],
      r"sigma_w"),

@@ -49,7 +49,7 @@ def test_measured_width_scan_with_plot(capsys, tmp_path):
         (["couplings", "cutoff", "--activation", "gauss"], "Gauss-net"),
         (["couplings", "sigma-w", "--inputs", "1,2,3"], "--inputs"),
         (["couplings", "sigma-w", "--d-in", "2"], "--inputs"),
-        (["couplings", "width", "--cutoff", "3", "--activation", "tanh"], "activation"),
+        (["couplings", "width", "--cutoff", "3", "--activation", "swish"], "activation"),
         (["couplings", "width", "--cutoff", "3", "--networks", "1"], "--n-networks"),
         (["couplings", "width", "--widths", "a,b", "--cutoff", "3"], "--widths"),
     ],

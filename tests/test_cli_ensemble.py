@@ -65,7 +65,7 @@ def test_npy_inputs_and_d_in_rows(tmp_path, capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--activation", "tanh", "--inputs", "0.1"], "invalid choice: 'tanh'"),
+        (["--activation", "swish", "--inputs", "0.1"], "invalid choice: 'swish'"),
         (["--activation", "gauss", "--inputs", "0.1,abc"], "--inputs must be comma-separated numbers"),
         (["--activation", "gauss", "--inputs", "0.1", "--sigma-w", "-1"], "sigma_w must be > 0"),
         (["--activation", "gauss", "--inputs", "0.1,nan"], "finite"),

@@ -190,11 +190,20 @@ def test_g6c_exact_matches_monte_carlo(activation, width):
 
 
 def test_exact_activations_are_the_kernel_activations():
-    # every activation with a kernel has an exact oracle; one without (linear) is refused
-    for activation in SCALAR_ACTIVATIONS:
+    # every registered activation has an exact oracle (its n-point rule or quadrature); an unknown name is refused
+    for activation in activation_names():
         assert np.isfinite(g4_connected_exact(activation, *X4, width=2, sigma_w=1.0))
     with pytest.raises(InvalidArgumentError, match="activation"):
-        g4_connected_exact("linear", *X4, width=2, sigma_w=1.0)
+        g4_connected_exact("swish", *X4, width=2, sigma_w=1.0)
+
+
+def test_linear_oracle_is_twice_the_wick_sum():
+    # h = z Gaussian: 3 E(z1 z2 z3 z4) - sum_pairings s s = 2 sum_pairings s s (Isserlis), so
+    # G4c = 2 sigma_w^4 / N sum_pairings s_ab s_cd, exactly.
+    s = preactivation_covariance_matrix(X4_2D, sigma_w=1.3, sigma_b=0.4)
+    wick = s[0, 1] * s[2, 3] + s[0, 2] * s[1, 3] + s[0, 3] * s[1, 2]
+    g4 = g4_connected_exact("linear", *X4_2D, width=7, sigma_w=1.3, sigma_b=0.4)
+    assert g4 == pytest.approx(2 * 1.3**4 / 7 * wick, rel=1e-14)
 
 
 def test_bad_input_is_rejected_with_the_argument_named():
@@ -205,7 +214,7 @@ def test_bad_input_is_rejected_with_the_argument_named():
     with pytest.raises(InvalidArgumentError, match="sigma_b"):
         g4_connected_exact("erf", [0.1], [0.2], [0.3], [0.4], width=3, sigma_w=1.0, sigma_b=-0.1)
     with pytest.raises(InvalidArgumentError, match="activation"):
-        g4_connected_exact("tanh", [0.1], [0.2], [0.3], [0.4], width=3, sigma_w=1.0)
+        g4_connected_exact("swish", [0.1], [0.2], [0.3], [0.4], width=3, sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="d_in"):
         g4_connected_exact("erf", [0.1], [0.2, 0.1], [0.3], [0.4], width=3, sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="shape"):

@@ -110,5 +110,5 @@ def test_flow_health_reports_pole_and_settling():
 def test_health_rejects_wrong_types():
     with pytest.raises(InvalidTypeError, match="FixedPoint"):
         fixed_point_health("fp")
-    with pytest.raises(InvalidTypeError, match="FlowResult"):
+    with pytest.raises(InvalidTypeError, match="FlowTrajectory"):
         flow_health(None)

@@ -38,8 +38,7 @@ def records():
     net = tn.ScalarNetwork("gauss", d_in=1, width=3, sigma_w=1.0)
     return {
         "FixedPoint": find_fixed_points(flow, seed=0).valid[0],
-        "FlowResult": run_flow(flow, [0.1, 0.1], k_start=1.0, k_stop=0.5, n_points=3),
-        "Trajectory": run_from_ir(flow, {2: 1.0, 4: 0.1}, k_ir=1e-3, k_uv=1.0, n_points=3, source="exact"),
+        "FlowTrajectory": run_from_ir(flow, {2: 1.0, 4: 0.1}, k_ir=1e-3, k_uv=1.0, n_points=3, source="exact"),
         "PowerLawFit": fit_power_law([1.0, 2.0, 4.0], [1.0, 0.5, 0.25]),
         "CouplingEstimate": measure_u4(net, [[0.1], [0.2]], [(0, 0, 1, 1)], 1024, seed=0),
         "FieldNormalisation": field_normalisation(net),
@@ -51,6 +50,9 @@ def test_every_record_is_documented(records):
     assert set(records) == set(documented)
     for name, result in records.items():
         assert set(result.to_dict()) == documented[name], name
+    # every flow has the one record: a plain run_flow has the same keys as a flow from infrared data
+    flow = derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2)))
+    assert set(run_flow(flow, [0.1, 0.1], k_start=1.0, k_stop=0.5, n_points=3).to_dict()) == documented["FlowTrajectory"]
 
 
 def test_records_are_strict_json(records):

@@ -16,12 +16,15 @@ from tensornn.networks.kernels import (
 )
 from tensornn.networks.activations import activation_names
 
-SCALAR_ACTIVATIONS = activation_names(closed_kernel=True)
+SCALAR_ACTIVATIONS = activation_names()
 
 _ACT = {
     "exp": np.exp,
     "erf": erf,
     "relu": lambda z: np.maximum(z, 0.0),
+    "linear": lambda z: z,
+    "tanh": np.tanh,
+    "gelu": lambda z: 0.5 * z * (1.0 + erf(z / math.sqrt(2.0))),
 }
 
 
@@ -164,7 +167,7 @@ def test_gauss_fourier_values_and_quadratic_expansion():
 
 def test_bad_arguments_raise_clear_errors():
     with pytest.raises(InvalidArgumentError, match="valid choices are 'gauss'"):
-        kernel("tanh", [0.0], [0.0], sigma_w=1.0)
+        kernel("swish", [0.0], [0.0], sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="sigma_w must be > 0"):
         kernel("erf", [0.0], [0.0], sigma_w=-1.0)
     with pytest.raises(InvalidArgumentError, match="sigma_b must be >= 0"):

@@ -21,7 +21,7 @@ def test_is_a_network_spec_and_picklable():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(activation="tanh"), InvalidArgumentError, "valid choices are 'gauss', 'exp', 'erf', 'relu'"),
+        (dict(activation="swish"), InvalidArgumentError, "valid choices are 'gauss', 'exp', 'erf', 'relu'"),
         (dict(width=-3), InvalidArgumentError, "width must be >= 1"),
         (dict(width=0), InvalidArgumentError, "width must be >= 1"),
         (dict(width=2.5), InvalidTypeError, "width must be an integer"),

@@ -41,7 +41,7 @@ def register(subparsers):
         description="Sample one-hidden-layer networks at each width and print G2, connected G4 (and G6) "
         "with jackknife errors, GP/exact values beside them, and normalised deviations from the GP.",
     )
-    p.add_argument("--activation", required=True, choices=activation_names(closed_kernel=True))
+    p.add_argument("--activation", required=True, choices=activation_names())
     p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
     add_list(p, "--widths", kind=int, required=True, help="hidden widths (2,10,100 or 2 10 100)")
     p.add_argument("--sigma-w", type=float, default=1.0, help="first-layer weight scale (default 1)")

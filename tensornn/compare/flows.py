@@ -42,7 +42,7 @@ class ReadingFlow:
     selected : bool
         Whether the data selected this reading.
     trajectories : tuple of dict
-        :meth:`tensornn.flow.trajectory.Trajectory.to_dict` records with ``ir_source`` ("fit" or "exact"), the
+        :meth:`tensornn.flow.FlowTrajectory.to_dict` records with ``ir_source`` ("fit" or "exact"), the
         band ``u2_error``/``u4_error`` (fit source of the selected reading), the weight-scale reading ``sigma_w``
         and ``mass_unit``, the infrared mass m in the units of k.
     fixed_points : tuple of dict

@@ -19,18 +19,22 @@ cumulant of the sum is N times the cumulant of one term, whose moments are
 ``E t_1..t_{2k} = (2k-1)!! (sigma_w^2/N)^k E(h_1..h_{2k})``. The first sum runs over the 15 ways
 to split six legs into a group of four and a pair, the second over the 15 pairings.
 
-Gaussian expectations ``E prod_i act(z_i)`` are computed as follows.
+Gaussian expectations ``E prod_i act(z_i)`` use the activation's own n-point rule where it has one
+(:attr:`tensornn.networks.activations.Activation.product_moment`) and Gauss-Hermite quadrature otherwise:
 
 - Gauss-net (``act(z) = exp(z - s(x, x))``): ``exp(sum_{i<j} s_ij - sum_i s_ii / 2)``, closed form.
 - Exp-net (``act = exp``): ``exp(sum_{i<j} s_ij + sum_i s_ii / 2)`` (lognormal), closed form.
-- Erf-net: tensor-product Gauss-Hermite quadrature over the range of the covariance. The
-  covariance of n preactivations has rank <= d_in + 1, often less than n; it is diagonalised and
-  the integral runs over the r = rank directions only, ``z = V_r Lambda_r^(1/2) xi``, xi ~ N(0, I_r).
+- linear: Isserlis' theorem, the sum over pairings of products of s_ij, closed form.
 - ReLU-net: positively homogeneous of degree 1, so ``E prod relu(a_i . xi) = E[rho^n] E_omega
   prod relu(a_i . omega)`` with rho = |xi| (chi-distributed, ``E rho^n = 2^(n/2) Gamma((r+n)/2) /
   Gamma(r/2)``) and omega uniform on the sphere. For r <= 2 the angular average is done piecewise
   between the kinks with Gauss-Legendre (converged to rounding); for r > 2 Gauss-Hermite is used
   and converges only algebraically (its error estimate says how far).
+- Every other activation (erf, tanh, GELU, registered ones): tensor-product Gauss-Hermite quadrature over
+  the range of the covariance. The covariance of n preactivations has rank <= d_in + 1, often less than n;
+  it is diagonalised and the integral runs over the r = rank directions only, ``z = V_r Lambda_r^(1/2) xi``,
+  xi ~ N(0, I_r). Entire functions (erf, GELU) converge fast; tanh, whose poles sit at z = i pi/2, converges
+  more slowly at large variances, and the error estimate says so.
 
 Every quadrature also reports an error estimate, ``|Q(n) - Q(n/2)|`` for n nodes per direction.
 
@@ -47,14 +51,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy.special import gammaln
 
 from .._checks import check_array, check_choice, check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.activations import get_activation
+from ..networks.gaussian import range_factor
 from ..networks.kernels import _check_variance
-from ..networks.blocks import BlockGaussNetwork
-from ..networks.scalar import ScalarNetwork
 from .wick import pairings
 
 __all__ = [
@@ -72,8 +74,6 @@ __all__ = [
 # Gauss-Hermite nodes per direction, by the rank of the preactivation covariance: enough for the
 # erf-net to converge to ~1e-12 at s of order 1, and bounded so that n^rank stays below ~1e6.
 _DEFAULT_NODES = {1: 256, 2: 128, 3: 40, 4: 24, 5: 14, 6: 10}
-_RANK_TOLERANCE = 1e-12
-_ANGULAR_NODES = 24
 _MAX_GRID_POINTS = 4_000_000
 
 
@@ -145,24 +145,6 @@ def preactivation_covariance_matrix(inputs, *, sigma_w, sigma_b=0.0, bias=True):
     return sigma_b**2 + sigma_w**2 * np.einsum("...id,...jd->...ij", x, x) / d_in
 
 
-def _closed_form(activation, cov):
-    total = cov.sum(axis=(-1, -2))
-    diag = np.einsum("...ii->...", cov)
-    if activation == "gauss":
-        # sum_{i<j} s_ij - sum_i s_ii/2 = (total - diag)/2 - diag/2
-        return np.exp(0.5 * total - diag)
-    return np.exp(0.5 * total)
-
-
-def _range_factor(cov):
-    """Return A with cov = A A^T restricted to the non-zero eigen-directions, shape (B, n, r)."""
-    lam, vec = np.linalg.eigh(cov)
-    lam = np.clip(lam, 0.0, None)
-    scale = np.maximum(lam[..., -1:], np.finfo(float).tiny)
-    rank = int(max(1, np.max(np.sum(lam > _RANK_TOLERANCE * scale, axis=-1))))
-    return vec[..., -rank:] * np.sqrt(lam[..., None, -rank:]), rank
-
-
 def _hermite_grid(rank, nodes):
     x, w = hermegauss(nodes)
     w = w / math.sqrt(2.0 * math.pi)
@@ -171,8 +153,7 @@ def _hermite_grid(rank, nodes):
     return points, weights
 
 
-def _act(activation, z, variance):
-    act = get_activation(activation)
+def _act(act, z, variance):
     return act(z - variance if act.normalised else z.copy())
 
 
@@ -183,28 +164,6 @@ def _hermite(activation, factor, rank, nodes, variances):
         z = points @ factor[b].T  # (P, n)
         out[b] = weights @ np.prod(_act(activation, z, variances[b]), axis=-1)
     return out
-
-
-def _relu_angular(factor, rank):
-    n = factor.shape[1]
-    radial = math.exp(0.5 * n * math.log(2.0) + gammaln(0.5 * (rank + n)) - gammaln(0.5 * rank))
-    out = np.empty(factor.shape[0])
-    if rank == 1:
-        a = factor[:, :, 0]
-        out[:] = 0.5 * (np.prod(np.maximum(a, 0), axis=-1) + np.prod(np.maximum(-a, 0), axis=-1))
-        return radial * out
-    t, w = np.polynomial.legendre.leggauss(_ANGULAR_NODES)
-    for b in range(factor.shape[0]):
-        a = factor[b]
-        phase = np.arctan2(a[:, 1], a[:, 0])
-        kinks = np.mod(np.concatenate([phase + 0.5 * np.pi, phase - 0.5 * np.pi]), 2.0 * np.pi)
-        edges = np.unique(np.concatenate([[0.0, 2.0 * np.pi], kinks]))
-        lo, hi = edges[:-1], edges[1:]
-        theta = (0.5 * (hi - lo))[:, None] * t + (0.5 * (hi + lo))[:, None]
-        omega = np.stack([np.cos(theta), np.sin(theta)], axis=-1)  # (pieces, nodes, 2)
-        values = np.prod(np.maximum(omega @ a.T, 0.0), axis=-1)
-        out[b] = np.sum((0.5 * (hi - lo))[:, None] * w * values) / (2.0 * np.pi)
-    return radial * out
 
 
 def _check_covariance(cov: np.ndarray) -> None:
@@ -220,28 +179,55 @@ def _check_covariance(cov: np.ndarray) -> None:
         )
 
 
+def _expectation(act, cov, nodes, method):
+    """(value, error, rule) of E prod act(z_i): the activation's own rule where it applies, else Gauss-Hermite."""
+    if method == "auto" and act.product_moment is not None:
+        value = act.product_moment(cov)
+        if value is not None:
+            return value, np.zeros_like(value), act.product_method
+    batch = cov.shape[:-2]
+    flat = cov.reshape(-1, *cov.shape[-2:])
+    factor, rank = range_factor(flat)
+    variances = np.einsum("bii->bi", flat)
+    n = nodes if nodes is not None else _DEFAULT_NODES.get(rank, 8)
+    if n**rank > _MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            f"nodes={n} in {rank} dimensions needs {n**rank} grid points (> {_MAX_GRID_POINTS}); "
+            "pass fewer nodes or fewer input dimensions"
+        )
+    fine = _hermite(act, factor, rank, n, variances)
+    coarse = _hermite(act, factor, rank, max(2, n // 2), variances)
+    return fine.reshape(batch), np.abs(fine - coarse).reshape(batch), "gauss-hermite"
+
+
 def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     """``E prod_{i=1}^n act(z_i)`` for ``z ~ N(0, cov)``, with an error estimate.
 
     Parameters
     ----------
-    activation : {"gauss", "exp", "erf", "relu"}
-        For "gauss" the Gauss-net normalisation ``act(z_i) = exp(z_i - cov_ii)`` is used.
+    activation : str
+        A registered activation; for a normalised one ("gauss") ``act(z_i) = exp(z_i - cov_ii)``.
     cov : array_like, shape (..., n, n)
         Positive semi-definite covariance (may be singular).
     nodes : int, optional
         Gauss-Hermite nodes per direction of the covariance range (default by rank, see module doc).
-        Not used by the closed forms and the angular ReLU rule (validated all the same).
+        Not used by the activations' own rules (validated all the same).
     method : {"auto", "quadrature"}, optional
-        "auto" uses the closed forms (gauss, exp) and the angular rule (relu, rank <= 2) where they
-        apply; "quadrature" forces Gauss-Hermite for every activation (an independent check).
+        "auto" uses the activation's own rule (closed forms for gauss, exp and linear, the angular rule for
+        relu at rank <= 2) where it applies; "quadrature" forces Gauss-Hermite (an independent check).
 
     Returns
     -------
     value, error : ndarray, shape (...)
-        The expectation and an estimate of its absolute quadrature error.
+        The expectation and an estimate of its absolute quadrature error (0 for the exact rules).
+
+    Examples
+    --------
+    >>> value, error = gaussian_product_expectation("linear", np.eye(2) + 1.0)  # E z1 z2 = cov_12
+    >>> float(value), float(error)
+    (1.0, 0.0)
     """
-    activation = get_activation(activation, closed_kernel=True).name
+    act = get_activation(activation)
     cov = check_array("cov", cov)
     if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2]:
         raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
@@ -249,25 +235,8 @@ def gaussian_product_expectation(activation, cov, *, nodes=None, method="auto"):
     if nodes is not None:
         nodes = check_int("nodes", nodes, minimum=4)
     method = check_choice("method", method, ("auto", "quadrature"))
-    if activation in ("gauss", "exp") and method == "auto":
-        value = _closed_form(activation, cov)
-        return value, np.zeros_like(value)
-    batch = cov.shape[:-2]
-    flat = cov.reshape(-1, *cov.shape[-2:])
-    factor, rank = _range_factor(flat)
-    variances = np.einsum("bii->bi", flat)
-    if activation == "relu" and rank <= 2 and method == "auto":
-        value = _relu_angular(factor, rank)
-        return value.reshape(batch), np.zeros_like(value).reshape(batch)
-    n = nodes if nodes is not None else _DEFAULT_NODES.get(rank, 8)
-    if n**rank > _MAX_GRID_POINTS:
-        raise InvalidArgumentError(
-            f"nodes={n} in {rank} dimensions needs {n**rank} grid points (> {_MAX_GRID_POINTS}); "
-            "pass fewer nodes or fewer input dimensions"
-        )
-    fine = _hermite(activation, factor, rank, n, variances)
-    coarse = _hermite(activation, factor, rank, max(2, n // 2), variances)
-    return fine.reshape(batch), np.abs(fine - coarse).reshape(batch)
+    value, error, _ = _expectation(act, cov, nodes, method)
+    return value, error
 
 
 def hidden_moments(activation, inputs, *, sigma_w, sigma_b=0.0, bias=True, nodes=None) -> HiddenMoments:
@@ -304,21 +273,17 @@ def hidden_moments(activation, inputs, *, sigma_w, sigma_b=0.0, bias=True, nodes
     >>> float(m.product), float(m.second[0, 1])
     (1.0, 1.0)
     """
-    activation = get_activation(activation, closed_kernel=True).name
+    act = get_activation(activation)
     cov = preactivation_covariance_matrix(inputs, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias)
+    if nodes is not None:
+        nodes = check_int("nodes", nodes, minimum=4)
     n = cov.shape[-1]
     pairs = np.stack(
         [np.stack([cov[..., [i, j], :][..., :, [i, j]] for j in range(n)], axis=-3) for i in range(n)], axis=-4
     )  # (..., n, n, 2, 2)
-    second, second_err = gaussian_product_expectation(activation, pairs, nodes=nodes)
-    product, error = gaussian_product_expectation(activation, cov, nodes=nodes)
-    if activation in ("gauss", "exp"):
-        method = "closed form"
-    elif activation == "relu" and _range_factor(cov.reshape(-1, n, n))[1] <= 2:
-        method = "angular"
-    else:
-        method = "gauss-hermite"
-    return HiddenMoments(activation, second, product, np.maximum(error, 0.0), method)
+    second, _, _ = _expectation(act, pairs, nodes, "auto")
+    product, error, method = _expectation(act, cov, nodes, "auto")
+    return HiddenMoments(act.name, second, product, np.maximum(error, 0.0), method)
 
 
 def _stack_points(points, names):
@@ -419,19 +384,22 @@ def g6_connected_exact(activation, x1, x2, x3, x4, x5, x6, *, width, sigma_w, si
 
 
 def g4_connected_oracle(network, x1, x2, x3, x4, *, nodes=None) -> np.ndarray:
-    """The exact connected 4-point function of a network spec, where an oracle exists.
+    """The exact connected 4-point function of a network model at four points, where it has one.
 
-    - :class:`~tensornn.networks.scalar.ScalarNetwork`: :func:`g4_connected_exact`, with the read-out
-      scale: ``G4c = (sigma_v^4/N) [3 E(h1 h2 h3 h4) - sum_pairings C C]``.
-    - :class:`~tensornn.networks.blocks.BlockGaussNetwork`: the same formula with the block
-      preactivation covariance ``s_ij = sigma_b^2 + sum_c sigma_c^2 x_i^c . x_j^c / d_in`` (closed form).
+    The model answers (:meth:`~tensornn.networks.model.Model.exact_four_point`): for a
+    :class:`~tensornn.networks.scalar.ScalarNetwork` :func:`g4_connected_exact` with the read-out scale,
+    ``G4c = (sigma_v^4/N) [3 E(h1 h2 h3 h4) - sum_pairings C C]``; for a
+    :class:`~tensornn.networks.blocks.BlockGaussNetwork` the same formula with the block preactivation
+    covariance (closed form); for a linear or dense :class:`~tensornn.networks.cp.StructuredNetwork` its
+    exact cumulant.
 
     Parameters
     ----------
-    network : ScalarNetwork or BlockGaussNetwork
-    x1, x2, x3, x4 : array_like, shape (..., d_in)
+    network : model
+    x1, x2, x3, x4 : array_like, shape (..., *input_shape)
+        Broadcast against each other; ``input_shape`` is the model's (``(d_in,)`` for scalar and block networks).
     nodes : int, optional
-        Quadrature nodes (erf and relu scalar networks).
+        Quadrature nodes, passed to the model (scalar networks without a closed form).
 
     Returns
     -------
@@ -440,23 +408,31 @@ def g4_connected_oracle(network, x1, x2, x3, x4, *, nodes=None) -> np.ndarray:
     Raises
     ------
     InvalidTypeError
-        A network family without an exact oracle here (measure it by sampling instead).
+        A network without an exact oracle (``exact_four_point`` returns None): measure it by sampling instead.
     """
-    if isinstance(network, ScalarNetwork):
-        g4 = g4_connected_exact(network.activation, x1, x2, x3, x4, width=network.width, sigma_w=network.sigma_w,
-                                sigma_b=network.sigma_b, nodes=nodes)
-        return (network.sigma_v / network.sigma_w) ** 4 * g4
-    if isinstance(network, BlockGaussNetwork):
-        x = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
-        if x.shape[-1] != network.d_in:
-            raise InvalidArgumentError(f"inputs must have d_in = {network.d_in} components, got {x.shape[-1]}")
-        scales = np.repeat(np.asarray(network.sigma_blocks) ** 2, network.block_sizes) / network.d_in
-        cov = network.sigma_b**2 + np.einsum("...id,d,...jd->...ij", x, scales, x)
-        product = _closed_form("gauss", cov)
-        pair = np.exp(cov - 0.5 * (np.einsum("...ii->...i", cov)[..., :, None] + np.einsum("...ii->...i", cov)[..., None, :]))
-        wick = pair[..., 0, 1] * pair[..., 2, 3] + pair[..., 0, 2] * pair[..., 1, 3] + pair[..., 0, 3] * pair[..., 1, 2]
-        return network.sigma_v**4 / network.width * (3.0 * product - wick)
-    raise InvalidTypeError(
-        f"no exact 4-point oracle for {type(network).__name__}; estimate it from an ensemble "
-        "(tensornn.networks.sample_ensemble and tensornn.correlators.four_point)"
-    )
+    if not hasattr(network, "exact_four_point"):
+        raise InvalidTypeError(f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
+    shape = tuple(getattr(network, "input_shape", ()))
+    names = ("x1", "x2", "x3", "x4")
+    legs = [check_array(name, p) for name, p in zip(names, (x1, x2, x3, x4))]
+    for name, leg in zip(names, legs):
+        if leg.ndim < max(1, len(shape)):
+            raise InvalidArgumentError(f"{name} must have shape (..., {', '.join(map(str, shape)) or 'd_in'}), "
+                                       f"got {leg.shape}")
+    try:
+        legs = np.broadcast_arrays(*legs)
+    except ValueError:
+        shapes = ", ".join(f"{n}{a.shape}" for n, a in zip(names, legs))
+        raise InvalidArgumentError(f"inputs must broadcast against each other, got {shapes}") from None
+    core = len(shape) or 1
+    batch = legs[0].shape[:legs[0].ndim - core]
+    points = np.stack(legs, axis=len(batch)).reshape(-1, *legs[0].shape[len(batch):])
+    quadruples = np.arange(len(points)).reshape(-1, 4)
+    extra = {} if nodes is None else {"nodes": nodes}
+    values = network.exact_four_point(points, quadruples, **extra)
+    if values is None:
+        raise InvalidTypeError(
+            f"no exact 4-point oracle for {type(network).__name__}; estimate it from an ensemble "
+            "(tensornn.networks.sample_ensemble and tensornn.correlators.four_point)"
+        )
+    return np.asarray(values).reshape(batch)

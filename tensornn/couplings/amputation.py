@@ -116,7 +116,7 @@ def amputate(network, x1, x2, x3, x4, *, cutoff=None) -> np.ndarray:
 
 
 def _check_cutoff(activation, cutoff):
-    if activation == "gauss":
+    if activation.normalised:  # the Gauss-net: a Gaussian kernel, whose integral converges
         if cutoff is not None:
             raise InvalidArgumentError(
                 f"cutoff={cutoff!r} given for the Gauss-net, whose y-integral converges in closed form; "
@@ -125,7 +125,7 @@ def _check_cutoff(activation, cutoff):
         return None
     if cutoff is None:
         raise InvalidArgumentError(
-            f"the {activation!r} kernel does not decay at large |y|, so the amputation integral needs an "
+            f"the {activation.name!r} kernel does not decay at large |y|, so the amputation integral needs an "
             "input-space cutoff; pass cutoff=Lambda > 0"
         )
     return check_real("cutoff", cutoff, positive=True)
@@ -215,7 +215,8 @@ def amputation_integral(activation, x1, x2, x3, x4, *, sigma_w, sigma_b=0.0, bia
 
     Parameters
     ----------
-    activation : {"gauss", "exp", "erf", "relu"}
+    activation : str
+        A registered activation.
     x1, x2, x3, x4 : array_like, shape (..., d_in)
     sigma_w, sigma_b : float
         ``K_w = K - sigma_b^2`` (sigma_b -> 0 when ``bias=False``).
@@ -233,11 +234,11 @@ def amputation_integral(activation, x1, x2, x3, x4, *, sigma_w, sigma_b=0.0, bia
     InvalidArgumentError
         A cutoff given for the Gauss-net, missing for another kernel, or d_in > 3 with a cutoff.
     """
-    activation = get_activation(activation, closed_kernel=True).name
-    cutoff = _check_cutoff(activation, cutoff)
-    if activation == "gauss":
+    act = get_activation(activation)
+    cutoff = _check_cutoff(act, cutoff)
+    if act.normalised:
         return gauss_amputation_integral(x1, x2, x3, x4, sigma_w=sigma_w)
     sigma_w = check_scale("sigma_w", sigma_w)
     sigma_b = check_scale("sigma_b", sigma_b, allow_zero=True) if bias else 0.0
     x = _stack_points((x1, x2, x3, x4), ("x1", "x2", "x3", "x4"))
-    return _quadrature_integral(lambda a, b: kernel_w(activation, a, b, sigma_w=sigma_w, sigma_b=sigma_b), x, cutoff)
+    return _quadrature_integral(lambda a, b: kernel_w(act.name, a, b, sigma_w=sigma_w, sigma_b=sigma_b), x, cutoff)

@@ -115,7 +115,7 @@ def u4_exact(activation, x1, x2, x3, x4, *, width, sigma_w, sigma_b=0.0, bias=Tr
     >>> round(float(u10 / u20), 12)  # |u4| falls as 1/N
     2.0
     """
-    activation = get_activation(activation, closed_kernel=True).name
+    activation = get_activation(activation).name
     amputation = amputation_integral(
         activation, x1, x2, x3, x4, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias, cutoff=cutoff
     )

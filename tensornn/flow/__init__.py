@@ -17,7 +17,8 @@ from .functional_result import FunctionalFixedPoint, resolve_fixed_point
 from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
 from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
 from .equations import FlowEquations, equations_latex, equations_text, flow_equations
-from .integrate import FlowResult, run_flow
+from .integrate import run_flow, run_flows
+from .result import FlowBatch, FlowTrajectory
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
 from .pms import RegulatorScan, pms_scan
@@ -38,8 +39,10 @@ __all__ = [
     "equations_latex",
     "flow_equations",
     "FlowEquations",
-    "FlowResult",
+    "FlowTrajectory",
+    "FlowBatch",
     "run_flow",
+    "run_flows",
     "FixedPoint",
     "FixedPointSearch",
     "find_fixed_points",
@@ -82,3 +85,18 @@ __all__ = [
     "on_preset",
     "tensor_preset",
 ]
+
+
+#: Old names of this package, importable for one more release with a DeprecationWarning naming the new one.
+_DEPRECATED = {"FlowResult": ("FlowTrajectory", FlowTrajectory)}
+
+
+def __getattr__(name):
+    if name in _DEPRECATED:
+        import warnings
+
+        new, value = _DEPRECATED[name]
+        warnings.warn(f"tensornn.flow.{name} is now tensornn.flow.{new} (the one result of every flow); the old "
+                      "name goes in the next release", DeprecationWarning, stacklevel=2)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

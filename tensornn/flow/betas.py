@@ -25,6 +25,8 @@ Conventions (docs/flow.md):
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .._checks import check_choice
@@ -34,7 +36,7 @@ from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
 from .rules import PROJECTIONS, derive_terms
-from .thresholds import ModeCount
+from .thresholds import CountTable, ModeCount
 
 __all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
 
@@ -170,6 +172,8 @@ class DerivedFlow:
         self._counts = counts
         self._sets = [S for _, S in keys]
         self._thr_n = np.array([n for n, _ in keys], dtype=float)
+        self._thr_index = np.array([int(n) - 1 for n, _ in keys], dtype=np.intp)  # row of 1/(x + m)^n
+        self._thr_top = max((int(n) for n, _ in keys), default=1)
         key_index = {k: j for j, k in enumerate(keys)}
         nterms = len(self.terms)
         self._sparse = SparseTerms(self.terms, len(self.names), key_index)
@@ -191,6 +195,7 @@ class DerivedFlow:
             for r in self._eta_rows:
                 self._counts[self.terms[r].colours].log_derivative(1.0)  # raises for discrete colours
         self.autonomous = all(counts[S].power_law and abs(s * counts[S].exponent - d) < 1e-12 for S in self._sets)
+        self._prepare_thresholds()
         self._static = self._threshold_data(1.0, d) if self.autonomous else None
         if evaluation == "compiled" and not self.regulator.counting:
             raise InvalidArgumentError(
@@ -198,6 +203,25 @@ class DerivedFlow:
                 "depend on the mass at every call: use evaluation='sparse' or 'auto'")
         self.evaluation = evaluation
         self._compiled = None
+
+    #: ``beta``, ``beta_dimensionful``, ``validity`` and ``to_dimensionless`` take an array t of shape (m,), one
+    #: scale per coupling vector (the batched integrator steps every member on its own).
+    vector_scales = True
+
+    def for_batch(self, width: int) -> "DerivedFlow":
+        """This flow with the evaluation ``"auto"`` would choose for ``width`` coupling vectors, fixed.
+
+        The batched integrator evaluates every member with the same code however many members are still
+        running, so that a member's numbers do not depend on when the others stop.
+        """
+        if self.evaluation != "auto":
+            return self
+        choice = "compiled" if self._use_kernel(np.zeros((len(self.names), max(int(width), 1)))) else "sparse"
+        if choice == "compiled":
+            self._kernel  # compile once, shared with the fixed copy
+        fixed = copy.copy(self)
+        fixed.evaluation = choice
+        return fixed
 
     @property
     def _kernel(self):
@@ -228,27 +252,44 @@ class DerivedFlow:
         }
 
     # ------------------------------------------------------------------ thresholds
-    def _threshold_data(self, k, dimension):
-        """Litim: per threshold set N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+    def _prepare_thresholds(self):
+        """The counting data of every threshold key: closed forms and one joint table (:class:`CountTable`)."""
+        self._table = CountTable([self._counts[S] for S in self._sets], self.power)
+        self._no_lam = np.zeros(len(self._sets))
 
-        Smooth regulators: (None, k^s, k^(-dimension)); the sums are evaluated per call (they depend on m).
+    def breakpoints(self, t_start: float, t_stop: float) -> np.ndarray:
+        """The scales t = ln k strictly between ``t_start`` and ``t_stop`` where a threshold sum jumps.
+
+        Finite empirical spectra make N_S(k) a step function: it jumps where k^s crosses a mode sum. The
+        right-hand side is smooth between consecutive breakpoints (sorted in the direction of the flow).
+        """
+        if not self.regulator.counting:
+            return np.zeros(0)
+        lo, hi = sorted((float(t_start), float(t_stop)))
+        x = self._table.breakpoints(np.exp(self.power * lo), np.exp(self.power * hi))
+        t = np.log(x) / self.power
+        t = t[(t > lo) & (t < hi)]
+        return t if t_stop >= t_start else t[::-1]
+
+    def _threshold_data(self, k, dimension):
+        """Litim: per threshold key N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
+
+        ``k`` is a float (arrays of shape (keys,)) or an array of shape (m,), one scale per coupling
+        vector (arrays of shape (keys, m)). Smooth regulators: (None, k^s, k^(-dimension)); the sums are
+        evaluated per call (they depend on m).
         """
         x = k**self.power
         if not self.regulator.counting:
             return None, x, k**-dimension
-        nu, mu, lam = [], [], []
-        for S in self._sets:
-            count = self._counts[S]
-            if count.power_law:
-                p = count.exponent
-                nu.append(count.factor * count.prefactor * k ** (self.power * p - dimension))
-                mu.append(p / (p + 1))
-            else:
-                n, m = count.count(x)
-                nu.append(n * k**-dimension)
-                mu.append(m / (x * n) if n > 0 else 0.0)
-            lam.append(count.log_derivative(x) if self.anomalous_dimension else 0.0)
-        return np.array(nu), np.array(mu), np.array(lam)
+        nu, mu = self._table.data(k, x, dimension)
+        if not self.anomalous_dimension:
+            return nu, mu, (np.zeros(nu.shape) if nu.ndim == 2 else self._no_lam)
+        counts = [self._counts[S] for S in self._sets]
+        if nu.ndim == 2:
+            lam = np.array([[c.log_derivative(float(v)) for v in x] for c in counts])
+        else:
+            lam = np.array([c.log_derivative(x) for c in counts])
+        return nu, mu, lam
 
     # ------------------------------------------------------------------ core
     def _check(self, couplings):
@@ -262,6 +303,10 @@ class DerivedFlow:
 
     def _rhs(self, g, x, data):
         if self._use_kernel(g):
+            if g.ndim == 2 and g.shape[1] == 1:  # one vector as a column: the scalar arithmetic, as a column
+                column = [v[:, 0] if np.ndim(v) == 2 else v for v in data]
+                out, eta, b, mass = self._rhs(g[:, 0], x[0] if np.ndim(x) else x, column)
+                return out[:, None], np.atleast_1d(eta), np.atleast_1d(b), np.atleast_1d(mass)
             out, eta, b, mass = self._kernel(g, x, *data)
             if self.anomalous_dimension:
                 out = out + (self._half_legs if g.ndim == 1 else self._half_legs[:, None]) * eta * g
@@ -287,17 +332,18 @@ class DerivedFlow:
         sparse = self._sparse
         m = G.shape[1]
         mass = self.mass_factor * G[self.mass_index] if self.mass_index is not None else np.zeros(m)
-        loop0, loop1, der0, der1 = self._loops(data, x, mass)  # (J, m) each
         rows = self._sparse_eta_rows
         if self.anomalous_dimension and rows.size:
+            loop0, loop1, der0, der1 = self._loops(data, x, mass)  # (J, m) each
             w = self._sparse_eta_weight[:, None] * sparse.monomials(G, rows)
             thr = sparse.thr[rows]
             a = np.sum(w * der0[thr], axis=0)
             b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
             eta = -a / (1.0 + b)
+            loops = loop0 + eta[None, :] * loop1 if self._eta_in_regulator else loop0
         else:
             eta, b = np.zeros(m), np.zeros(m)
-        loops = loop0 + eta[None, :] * loop1 if self._eta_in_regulator else loop0
+            loops = self._loops(data, x, mass, lpa=True)
         values = sparse.monomials(G)
         values *= loops[sparse.thr]
         out = sparse.reduce(values)
@@ -305,19 +351,38 @@ class DerivedFlow:
             out += (self.n_legs[:, None] / 2) * eta[None, :] * G
         return out, eta, b, mass / x
 
-    def _loops(self, data, x, mass):
-        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for every threshold key; shape (J, m) each."""
-        n = self._thr_n[:, None]
+    def _loops(self, data, x, mass, keys=None, lpa=False):
+        """eta^0 and eta^1 parts of L_n^S and of dL_n^S/de for the threshold keys ``keys`` (default: all).
+
+        Shape (J, m) each (the eta^0 part of L_n^S alone when ``lpa``). ``x`` is a float or one value per
+        coupling vector (shape (m,)), and so are the columns of ``data`` (:meth:`_threshold_data`).
+        """
         if self.regulator.counting:
-            nu, mu, lam = data
-            powers = (1.0 / (x + mass))[None, :] ** n  # (J, m)
-            base = nu[:, None] * powers
+            nu, mu, lam = data if keys is None else (part[keys] for part in data)
+            exponents = self._thr_index if keys is None else self._thr_index[keys]
+            if np.ndim(nu) != 2:
+                nu, mu, lam = nu[:, None], mu[:, None], lam[:, None]
+            inverse = 1.0 / (x + mass)
+            powers = [inverse]
+            for _ in range(self._thr_top - 1):  # 1/(x + m)^n by products, as the straight-line code
+                powers.append(powers[-1] * inverse)
+            base = nu * np.array(powers)[exponents]
             s = self.power
-            return (s * x * base, -x * (1.0 - mu[:, None]) * base, -s * lam[:, None] * base, base)
+            if lpa:
+                return s * x * base
+            return (s * x * base, -x * (1.0 - mu) * base, -s * lam * base, base)
+        n = self._thr_n[:, None] if keys is None else self._thr_n[keys, None]
+        if lpa:
+            return self._loops(data, x, mass, keys)[0]
         _, x_modes, scale = data  # modes enter as u = E / k^s; x is 1 for the dimensionless flow
+        if np.ndim(x_modes):  # one scale per coupling vector: the mode sums column by column
+            columns = [self._loops((None, float(xm), float(sc)), float(xc), mass[i:i + 1], keys)
+                       for i, (xm, sc, xc) in enumerate(np.broadcast(x_modes, scale, x))]
+            return tuple(np.concatenate([c[j] for c in columns], axis=1) for j in range(4))
         w = mass / x
+        key_list = self._threshold_keys if keys is None else [self._threshold_keys[j] for j in keys]
         parts = np.array([self._counts[S].regulated_sums(self.regulator, x_modes, w, int(m), self.power)
-                          for m, S in self._threshold_keys])  # (J, 4, m)
+                          for m, S in key_list])  # (J, 4, m)
         if parts.size == 0:
             zero = np.zeros((0, mass.size))
             return zero, zero, zero, zero
@@ -326,6 +391,25 @@ class DerivedFlow:
         der = x ** (-n)
         return loop * parts[:, 0], loop * parts[:, 1], der * parts[:, 2], der * parts[:, 3]
 
+    def _eta_parts(self, G, x, data):
+        """(A, B) of eta = -A/(1 + B) from the two-point terms alone, shape (m,) each (zeros in the LPA).
+
+        Only the tadpoles of the mass coupling that carry the external strand are evaluated, at their own
+        threshold keys: the cheap part of the right-hand side that eta and the validity of LPA' need.
+        """
+        m = G.shape[1]
+        rows = self._sparse_eta_rows
+        if not (self.anomalous_dimension and rows.size):
+            return np.zeros(m), np.zeros(m)
+        sparse = self._sparse
+        mass = self.mass_factor * G[self.mass_index]
+        keys, thr = np.unique(sparse.thr[rows], return_inverse=True)
+        _, _, der0, der1 = self._loops(data, x, mass, keys)
+        w = self._sparse_eta_weight[:, None] * sparse.monomials(G, rows)
+        a = np.sum(w * der0[thr], axis=0)
+        b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
+        return a, b
+
     def _data_at(self, t, dimensionless):
         if self.autonomous and dimensionless:
             return self._static
@@ -333,7 +417,7 @@ class DerivedFlow:
             raise InvalidArgumentError(
                 "this flow is not autonomous (its counting functions are not all power laws k^d); pass t = ln k"
             )
-        return self._threshold_data(float(np.exp(t)), self.loop_dimension if dimensionless else 0.0)
+        return self._threshold_data(_scale(t), self.loop_dimension if dimensionless else 0.0)
 
     # ------------------------------------------------------------------ FlowSystem
     def beta(self, couplings, t=None):
@@ -345,7 +429,7 @@ class DerivedFlow:
     def beta_dimensionful(self, t, couplings):
         """d g_I/dt of the dimensionful (Z-rescaled in LPA') couplings at k = exp(t)."""
         g = self._check(couplings)
-        return self._rhs(g, float(np.exp(t)) ** self.power, self._data_at(t, False))[0]
+        return self._rhs(g, _scale(t) ** self.power, self._data_at(t, False))[0]
 
     def beta_dimensionful_with(self, t, couplings, *, window: float, weight: float):
         """d g_I/dt (dimensionful, LPA) with the Litim window values k^s -> ``window``, s k^s -> ``weight``.
@@ -359,19 +443,43 @@ class DerivedFlow:
                                        "an anomalous dimension or another regulator")
         g = self._check(couplings)
         nu, mu, lam = self._data_at(t, False)
+        if np.ndim(window) or np.ndim(weight):  # one scale per coupling vector
+            window, weight = np.asarray(window, dtype=float), np.asarray(weight, dtype=float)
+            nu = (nu if np.ndim(nu) == 2 else nu[:, None]) * (weight / (self.power * window))
+            mu, lam = (np.broadcast_to(v if np.ndim(v) == 2 else v[:, None], nu.shape) for v in (mu, lam))
+            return self._rhs(g, window, (nu, mu, lam))[0]
         return self._rhs(g, float(window), (nu * (float(weight) / (self.power * float(window))), mu, lam))[0]
 
     def eta(self, couplings, t=None):
         """Anomalous dimension eta = -d_t ln Z at dimensionless couplings (0 in the LPA); shape () or (m,)."""
         g = self._check(couplings)
-        eta = self._rhs(g, 1.0, self._data_at(t, True))[1]
-        return np.broadcast_to(np.asarray(eta, dtype=float), g.shape[1:]).copy()
+        if not self.anomalous_dimension:
+            return np.zeros(g.shape[1:])
+        G = g[:, None] if g.ndim == 1 else g
+        a, b = self._eta_parts(G, 1.0, self._data_at(t, True))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            eta = -a / (1.0 + b)
+        return eta[0] if g.ndim == 1 else eta
+
     def validity(self, couplings, t=None):
-        """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside."""
+        """[1 + m~ (threshold denominator), 1 + B (distance to the pole of eta)]; positive inside.
+
+        Cheap functions of the couplings: the mass coupling, and the two-point tadpoles of B in LPA' with
+        eta in the regulator (B = 0 otherwise), not the whole right-hand side.
+        """
         g = self._check(couplings)
-        _, _, b, mass = self._rhs(g, 1.0, self._data_at(t, True))
         shape = g.shape[1:]
-        return np.stack([np.broadcast_to(1.0 + mass, shape), np.broadcast_to(1.0 + b, shape)]).astype(float)
+        mass = self.mass_factor * g[self.mass_index] if self.mass_index is not None else np.zeros(shape)
+        if self._eta_in_regulator and self._sparse_eta_rows.size:
+            G = g[:, None] if g.ndim == 1 else g
+            b = self._eta_parts(G, 1.0, self._data_at(t, True))[1]
+            b = b[0] if g.ndim == 1 else b
+        else:
+            b = 0.0
+        out = np.empty((2,) + shape)
+        out[0] = 1.0 + mass
+        out[1] = 1.0 + b
+        return out
 
     @property
     def validity_names(self) -> tuple[str, ...]:
@@ -381,6 +489,8 @@ class DerivedFlow:
     def to_dimensionless(self, t, couplings):
         """g~_I = g_I k^(-[g_I]) at k = exp(t) (lets ``run_flow`` check the validity of dimensionful flows)."""
         g = self._check(couplings)
+        if np.ndim(t):  # one scale per coupling vector
+            return g * np.exp(-np.asarray(t, dtype=float)[None, :] * self.dimensions[:, None])
         scale = np.exp(-float(t) * self.dimensions)
         return g * (scale if g.ndim == 1 else scale[:, None])
 
@@ -433,6 +543,11 @@ class DerivedFlow:
         return (f"DerivedFlow(names={self.names}, terms={len(self.terms)}, projection={self.projection!r}, "
                 f"anomalous_dimension={self.anomalous_dimension}, autonomous={self.autonomous}, "
                 f"evaluation={self.evaluation!r})")
+
+
+def _scale(t):
+    """k = exp(t): a float for a float t, an array (one scale per coupling vector) for an array t."""
+    return np.exp(np.asarray(t, dtype=float)) if np.ndim(t) else float(np.exp(t))
 
 
 def _loop_dimension(theory):

@@ -36,7 +36,6 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.integrate import BDF, Radau
 
 from .._checks import check_choice, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -45,7 +44,8 @@ from .functional import boundary_decay, check_dim, lpa_residual
 from .functional_flow_result import FunctionalFlowResult
 from .functional_result import FunctionalFixedPoint
 from .functional_search import default_resolution
-from .integrate import _locate, _record_until
+from .result import FlowTrajectory
+from .integrate import Event, Problem, integrate
 from .kinetic import kinetic_function
 from .potential import litim_volume
 
@@ -305,93 +305,49 @@ def functional_flow(dim: float, n_components: float = 1, initial=None, *, k_star
     place = "r" if frame_dimensionless else "rho"
     unit = vd if frame_dimensionless else 1.0
 
-    def bad(t, y):
-        """(kind, detail) when (t, y) is outside the accepted region, else None."""
-        if not np.all(np.isfinite(y)) or np.max(np.abs(y)) >= blowup:
-            return ("diverged", None)
-        a, _ = ab(t)
-        ak = a if frame_dimensionless else a / math.exp(2 * t)
-        radial = 1.0 + ak * (y + 2.0 * x * (d1 @ y))
-        if np.min(radial) <= 0:
-            return ("pole", (0, float(x[np.argmin(radial)]) * unit))
-        if n_components != 1:
-            goldstone = 1.0 + ak * y
-            if np.min(goldstone) <= 0:
-                return ("pole", (1, float(x[np.argmin(goldstone)]) * unit))
-        return None
-
     def edge(t, y):
         return _edge(y, grid, dim, n_components, frame_dimensionless, math.exp(t))
 
+    def denominators(t, Y):
+        """The radial (and Goldstone) threshold denominators at every grid point, shape (k, points) each."""
+        a = np.array([ab(float(ti))[0] for ti in t])
+        ak = a if frame_dimensionless else a / np.exp(2 * np.asarray(t, dtype=float))
+        radial = 1.0 + ak[:, None] * (Y + 2.0 * x * (Y @ d1.T))
+        return radial, (1.0 + ak[:, None] * Y if n_components != 1 else None)
+
+    def events(t, Y):
+        Y = np.asarray(Y, dtype=float)
+        bound = np.where(np.all(np.isfinite(Y), axis=1), 1.0 - np.max(np.abs(Y), axis=1) / blowup, -1.0)
+        radial, goldstone = denominators(t, Y)
+        rows = [bound, np.min(radial, axis=1)] + ([] if goldstone is None else [np.min(goldstone, axis=1)])
+        rows.append(np.array([edge(float(ti), yi) for ti, yi in zip(t, Y)]) - EDGE_LIMIT)
+        return np.array(rows)
+
+    def pole_name(component):
+        def name(t, y):
+            values = denominators(np.array([t]), np.asarray(y, dtype=float)[None])[component][0]
+            return f"{_VALIDITY_NAMES[component]} at {place} = {float(x[np.argmin(values)]) * unit:.4g}"
+        return name
+
+    specs = [Event("blowup", "initial_blowup"), Event("threshold", "initial_threshold", pole_name(0), True)]
+    if n_components != 1:
+        specs.append(Event("threshold", "initial_threshold", pole_name(1), True))
+    specs.append(Event("grid_edge", "grid_edge", f"{place}_max = {grid.length * unit:.4g}"))
+    problem = Problem(rhs, None, events, specs, blowup, {"jac": jac})
+    (outcome,) = integrate(problem, y0[None], t0, t1, method=method, rtol=rtol, atol=atol, n_points=n_points,
+                           max_step=None, max_steps=max_steps)
+    values = outcome.y.T
     diagnostics = {"edge_start": edge(t0, y0)}
-
-    def finish(ts, ys, status, message, violated, nfev):
-        values = np.array(ys, dtype=float).T
-        last = values[:, -1]
-        if np.all(np.isfinite(last)):
-            with np.errstate(all="ignore"):
-                diagnostics["edge_end"] = edge(ts[-1], last)
-            coef = np.abs(grid.coefficients(last))
-            diagnostics["chebyshev_tail"] = float(np.max(coef[-max(2, grid.n // 10):]) / max(np.max(coef), 1e-300))
-        ts = np.array(ts, dtype=float)
-        return FunctionalFlowResult(
-            dim=dim, n_components=n_components, kinetic=kin.name, dimensionless=frame_dimensionless, t=ts,
-            k=np.exp(ts), points=grid.x * unit, values=values, status=status, message=message,
-            k_stop_reached=float(np.exp(ts[-1])), violated=violated, nfev=int(nfev), diagnostics=diagnostics)
-
-    def pole_name(detail):
-        return f"{_VALIDITY_NAMES[detail[0]]} at {place} = {detail[1]:.4g}"
-
-    first = bad(t0, y0)
-    if first is not None:
-        if first[0] == "pole":
-            return finish([t0], [y0], "pole", f"the initial potential lies beyond a threshold pole: "
-                          f"{pole_name(first[1])} <= 0", pole_name(first[1]), 0)
-        return finish([t0], [y0], "diverged", "the initial potential is not finite or exceeds the blow-up bound",
-                      None, 0)
-
-    solver_cls = BDF if method == "BDF" else Radau
-    ts, ys = [t0], [y0]
-    t_eval = np.linspace(t0, t1, n_points)
-    next_eval, direction = 1, np.sign(t1 - t0)
-    nfev = 0
-    try:
+    last = values[:, -1]
+    if np.all(np.isfinite(last)):
         with np.errstate(all="ignore"):
-            solver = solver_cls(rhs, t0, y0, t1, rtol=rtol, atol=atol, jac=jac)
-            for _ in range(max_steps):
-                t_old = solver.t
-                message = solver.step()
-                nfev = solver.nfev
-                if solver.status == "failed":
-                    return finish(ts + [solver.t], ys + [solver.y], "failed",
-                                  f"the integrator failed at k = {math.exp(solver.t):.6g}: {message}", None, nfev)
-                dense = solver.dense_output()
-                hit = bad(solver.t, solver.y)
-                t_stop = solver.t
-                if hit is not None:
-                    t_stop, hit = _locate(bad, dense, t_old, t_stop, hit)
-                next_eval = _record_until(ts, ys, dense, t_eval, next_eval, t_stop, direction)
-                if hit is not None:
-                    ts.append(t_stop)
-                    ys.append(dense(t_stop))
-                    kind, detail = hit
-                    if kind == "pole":
-                        return finish(ts, ys, "pole", f"a threshold denominator reached zero at k = "
-                                      f"{math.exp(t_stop):.6g}: {pole_name(detail)}", pole_name(detail), nfev)
-                    return finish(ts, ys, "diverged", f"the potential exceeded the blow-up bound {blowup:.3g} (or "
-                                  f"became non-finite) at k = {math.exp(t_stop):.6g}", None, nfev)
-                if edge(solver.t, solver.y) < EDGE_LIMIT:
-                    ts.append(solver.t)
-                    ys.append(solver.y)
-                    return finish(ts, ys, "failed", f"the potential's structure reached the end of the grid "
-                                  f"({place}_max = {grid.length * unit:.4g}) at k = {math.exp(solver.t):.6g}: the "
-                                  "loops are not negligible there; pass a larger grid_max", None, nfev)
-                if solver.status == "finished":
-                    if ts[-1] != t1:
-                        ts.append(t1)
-                        ys.append(solver.y)
-                    return finish(ts, ys, "completed", "the flow reached k_stop", None, nfev)
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
-        return finish(ts, ys, "failed", f"the integrator stopped with an error: {exc}", None, nfev)
-    return finish(ts, ys, "failed", f"no result after max_steps = {max_steps} steps (k = {math.exp(ts[-1]):.6g})",
-                  None, nfev)
+            diagnostics["edge_end"] = edge(outcome.t[-1], last)
+        coef = np.abs(grid.coefficients(last))
+        diagnostics["chebyshev_tail"] = float(np.max(coef[-max(2, grid.n // 10):]) / max(np.max(coef), 1e-300))
+    names = tuple(f"{'w' if frame_dimensionless else 'W'}({place}_{i})" for i in range(len(x)))
+    trajectory = FlowTrajectory(t=outcome.t, values=values, names=names, reason=outcome.reason,
+                                dimensionless=frame_dimensionless, violated=outcome.violated,
+                                detail=dict(outcome.detail, what="the potential"), nfev=outcome.nfev,
+                                k_start=k_start, k_stop=k_stop)
+    return FunctionalFlowResult(dim=dim, n_components=n_components, kinetic=kin.name, points=grid.x * unit,
+                                trajectory=trajectory, diagnostics=diagnostics)

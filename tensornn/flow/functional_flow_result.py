@@ -11,36 +11,28 @@ from .._json import finite
 from .._checks import check_int
 from .chebyshev import ChebyshevGrid
 from .potential import litim_volume
+from .result import FlowTrajectory
 
 __all__ = ["FunctionalFlowResult"]
 
 
 @dataclass(frozen=True, repr=False)
 class FunctionalFlowResult:
-    """A flow of the full LPA potential and how it ended.
+    """A flow of the full LPA potential: its :class:`~tensornn.flow.result.FlowTrajectory` seen as a potential.
+
+    The trajectory records U'(rho) (or u'(r)) at the grid points; this view adds the grid and reads
+    the couplings at rho = 0 and the potential in either frame. Status, message and scales are those
+    of the trajectory.
 
     Attributes
     ----------
     dim, n_components : float
     kinetic : str
         Name of the kinetic function ("p2", "gauss", "custom").
-    dimensionless : bool
-        The frame of the grid: True for w(r) on a fixed grid in r = k^(2-D) rho, False for
-        W(rho) = U'(rho) on a fixed grid in rho.
-    t, k : ndarray, shape (m,)
-        RG times t = ln k and scales, in the direction of integration; the last entry is where the
-        flow stopped.
     points : ndarray, shape (n + 1,)
         The grid: r (dimensionless frame) or rho (dimensionful frame).
-    values : ndarray, shape (n + 1, m)
-        w(r) = U'/k^2 or W(rho) = U'(rho) at the grid points along the flow.
-    status : str
-        "completed", "pole", "diverged" or "failed" (as :class:`~tensornn.flow.FlowResult`).
-    message : str
-    k_stop_reached : float
-    violated : str or None
-        The threshold denominator that reached zero (status "pole"), with the place where it did.
-    nfev : int
+    trajectory : FlowTrajectory
+        The integrated grid values (``values`` of shape (n + 1, m)), status, reason and message.
     diagnostics : dict
         ``edge_start``, ``edge_end``: 1 + U''/k^2 at the end of the grid (dimensionful frame)
         or ``boundary_decay`` (dimensionless) at both ends of the flow; ``chebyshev_tail`` at the end.
@@ -49,21 +41,53 @@ class FunctionalFlowResult:
     dim: float
     n_components: float
     kinetic: str
-    dimensionless: bool
-    t: np.ndarray
-    k: np.ndarray
     points: np.ndarray
-    values: np.ndarray
-    status: str
-    message: str
-    k_stop_reached: float
-    violated: str | None = None
-    nfev: int = 0
+    trajectory: FlowTrajectory
     diagnostics: dict = field(default_factory=dict)
 
     @property
+    def dimensionless(self) -> bool:
+        """The frame of the grid: True for w(r) on a fixed grid in r = k^(2-D) rho, False for W(rho) = U'(rho)."""
+        return self.trajectory.dimensionless
+
+    @property
+    def t(self) -> np.ndarray:
+        """RG times t = ln k, in the direction of integration; the last entry is where the flow stopped."""
+        return self.trajectory.t
+
+    @property
+    def k(self) -> np.ndarray:
+        return self.trajectory.k
+
+    @property
+    def values(self) -> np.ndarray:
+        """w(r) = U'/k^2 or W(rho) = U'(rho) at the grid points along the flow, shape (n + 1, m)."""
+        return self.trajectory.values
+
+    @property
+    def status(self) -> str:
+        return self.trajectory.status
+
+    @property
+    def message(self) -> str:
+        return self.trajectory.message
+
+    @property
+    def violated(self) -> str | None:
+        """The threshold denominator that reached zero (status "pole"), with the place where it did."""
+        return self.trajectory.violated if self.status == "pole" else None
+
+    @property
+    def k_stop_reached(self) -> float:
+        return self.trajectory.k_stop_reached
+
+    @property
+    def nfev(self) -> int:
+        return self.trajectory.nfev
+
+    @property
     def success(self) -> bool:
-        return self.status == "completed"
+        return self.trajectory.success
 
     @property
     def grid(self) -> ChebyshevGrid:

@@ -27,7 +27,7 @@ from .._checks import check_int, check_real
 from ..errors import InvalidTypeError
 from .stability import ILL_CONDITIONED
 from .fixed_points import FixedPoint
-from .integrate import FlowResult
+from .result import FlowTrajectory
 
 __all__ = ["Health", "fixed_point_health", "exponent_convergence", "potential_convergence", "flow_health"]
 
@@ -173,12 +173,12 @@ def potential_convergence(dim: float, n_components: float, orders, *, expansion:
     return exponent_convergence(exponents_by_order(dim, n_components, orders, expansion=expansion, seed=seed), tol=tol)
 
 
-def flow_health(result: FlowResult, *, n_last: int = 5, tol: float = 1e-6, scale: float = 1e-12) -> Health:
+def flow_health(result: FlowTrajectory, *, n_last: int = 5, tol: float = 1e-6, scale: float = 1e-12) -> Health:
     """Status of a flow, where it stopped, and how much it still moved at the end.
 
     Parameters
     ----------
-    result : FlowResult
+    result : FlowTrajectory
     n_last : int
         Number of recorded steps before the last one that are compared with it.
     tol : float
@@ -196,8 +196,8 @@ def flow_health(result: FlowResult, *, n_last: int = 5, tol: float = 1e-6, scale
         values: status, k_stop_reached, t_stop, n_points, max_relative_change, settled;
         flags: the status and message when not completed, non-finite couplings.
     """
-    if not isinstance(result, FlowResult):
-        raise InvalidTypeError(f"result must be a FlowResult, got {type(result).__name__}")
+    if not isinstance(result, FlowTrajectory):
+        raise InvalidTypeError(f"result must be a FlowTrajectory, got {type(result).__name__}")
     n_last = check_int("n_last", n_last, minimum=1)
     tol = check_real("tol", tol, positive=True)
     scale = check_real("scale", scale, positive=True)

@@ -32,6 +32,7 @@ Halverson, Maiti, Stoner, arXiv:2008.08601 (the Gauss-net inverse kernel).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -270,7 +271,20 @@ class KineticFlow:
         """Those of the engine's flow it regulates with the kinetic function."""
         return self.flow.conventions
 
+    #: Takes an array t of shape (m,), one scale per coupling vector (see :class:`~tensornn.flow.betas.DerivedFlow`).
+    vector_scales = True
+
+    def for_batch(self, width: int) -> "KineticFlow":
+        """This flow with the engine's evaluation fixed for ``width`` coupling vectors (:meth:`DerivedFlow.for_batch`)."""
+        fixed = copy.copy(self)
+        fixed.flow = self.flow.for_batch(width)
+        return fixed
+
     def _window(self, t):
+        if np.ndim(t):
+            k = np.exp(np.asarray(t, dtype=float))
+            window = np.asarray(self.kinetic.window(k), dtype=float)
+            return window, window * np.asarray(self.kinetic.log_derivative(k), dtype=float)
         k = math.exp(float(t))
         window = float(self.kinetic.window(k))
         weight = window * float(self.kinetic.log_derivative(k))
@@ -290,7 +304,10 @@ class KineticFlow:
                                        "(the kinetic function has a scale); pass t = ln k")
         g = np.asarray(couplings, dtype=float)
         dims = self.dimensions if g.ndim == 1 else self.dimensions[:, None]
-        scale = np.exp(float(t) * dims)
+        if np.ndim(t):
+            scale = np.exp(np.asarray(t, dtype=float)[None, :] * dims)
+        else:
+            scale = np.exp(float(t) * dims)
         return self.beta_dimensionful(t, g * scale) / scale - dims * g
 
     def eta(self, couplings, t=None):
@@ -303,7 +320,10 @@ class KineticFlow:
         mass = self.flow.mass_factor * g[self.flow.mass_index]
         if t is None or self.kinetic.is_p2:
             return (1.0 + mass)[None, ...]
-        inv_p = float(self.kinetic.dimensionless(math.exp(float(t)))[0])
+        if np.ndim(t):
+            inv_p = np.asarray(self.kinetic.dimensionless(np.exp(np.asarray(t, dtype=float)))[0], dtype=float)
+        else:
+            inv_p = float(self.kinetic.dimensionless(math.exp(float(t)))[0])
         return (1.0 + mass * inv_p)[None, ...]
 
     def to_dimensionless(self, t, couplings):

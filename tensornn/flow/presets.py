@@ -28,6 +28,7 @@ References: Litim hep-th/0005245; Benedetti, Ben Geloun, Oriti 1411.3180 (U(1)^d
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
 from dataclasses import dataclass, field, replace
@@ -372,6 +373,21 @@ class ColourSymmetricFlow:
     def conventions(self) -> dict:
         """The conventions of the underlying flow (regulator, eta in d_t R, LPA or LPA', projection)."""
         return self.flow.conventions
+
+    @property
+    def vector_scales(self) -> bool:
+        """Whether t may be an array, one scale per coupling vector (as the underlying flow)."""
+        return getattr(self.flow, "vector_scales", False)
+
+    def for_batch(self, width: int) -> "ColourSymmetricFlow":
+        """The reduction of the underlying flow fixed for ``width`` coupling vectors (:meth:`DerivedFlow.for_batch`)."""
+        fixed = copy.copy(self)
+        fixed.flow = self.flow.for_batch(width)
+        return fixed
+
+    def breakpoints(self, t_start, t_stop):
+        """Scales where the threshold sums jump (:meth:`DerivedFlow.breakpoints`)."""
+        return self.flow.breakpoints(t_start, t_stop)
 
     @property
     def leading_set(self):

@@ -38,9 +38,12 @@ from scipy.special import roots_jacobi, roots_laguerre
 from ..errors import InvalidArgumentError
 from ..theory.colours import ContinuumColour, EmpiricalColour, FlatColour, _ball_factor
 
-__all__ = ["ModeCount", "QUADRATURE_NODES", "MAX_GRID"]
+__all__ = ["ModeCount", "CountTable", "QUADRATURE_NODES", "MAX_GRID"]
 
 _MAX_TABLE = 1 << 20  # finite empirical spectra with at most this many mode sums are tabulated once
+
+#: Largest joint table (distinct mode sums x tabulated sets) of :class:`CountTable` (32 MB of float64 per array).
+MAX_JOINT_TABLE = 4_000_000
 
 #: Quadrature nodes on each of [0, 1] (Gauss-Jacobi, weight v^(p-1)) and [1, inf) (Gauss-Laguerre) for
 #: continuum colours with a smooth regulator (tests/test_regulators.py compares with adaptive quadrature).
@@ -100,6 +103,11 @@ class ModeCount:
                 values, weights = values[order], weights[order]
                 self._table = (values, np.concatenate([[0.0], np.cumsum(weights)]),
                                np.concatenate([[0.0], np.cumsum(weights * values)]))
+
+    @property
+    def tabulated(self) -> bool:
+        """True when (N_S, M_S) are read from a table of the sorted mode sums (finite empirical spectra)."""
+        return self._table is not None
 
     @property
     def power_law(self) -> bool:
@@ -232,6 +240,125 @@ class ModeCount:
         kernels = np.broadcast_to(kernels, (4,) + u.shape + w.shape)
         expression = _expression(axes, tuple(len(g) for g in operands), kernels.shape)
         return tuple(scale * expression(*operands, kernels))
+
+
+class CountTable:
+    """The Litim threshold data of many keys at once: N_S k^-d and M_S/(x N_S) for every key.
+
+    Power-law sets use their closed form N_S = B x^p. The counting functions of finite empirical
+    spectra are step functions of x = k^s that jump at the mode sums: the keys whose sets share a
+    zero-mode offset share one sorted array of all their mode sums, and for each interval between
+    consecutive sums the table holds every key's cumulative count and energy, so one ``searchsorted``
+    gives all of them (instead of one per key and call). The values are those of :meth:`ModeCount.count`
+    to the last bit (the same cumulative sums and products); the sets that are not tabulated (lattice
+    and SU(2) colours, continuum colours with discrete ones) are counted key by key.
+
+    Parameters
+    ----------
+    counts : sequence of ModeCount
+        One per threshold key, in the order of the returned arrays (sets may repeat).
+    power : float
+        s of x = k^s.
+    """
+
+    def __init__(self, counts, power: float):
+        self.counts = list(counts)
+        self.power = float(power)
+        tabulated = [j for j, c in enumerate(self.counts) if c.tabulated]
+        # sets of flat colours and zero modes only (N_S constant) ride along as constant columns of a table
+        constant = [j for j, c in enumerate(self.counts) if c.power_law and c.exponent == 0.0] if tabulated else []
+        law = [j for j, c in enumerate(self.counts) if c.power_law and j not in constant]
+        self._powers = {}
+        self._groups = []  # (offset, merged sums, columns, N_S, M_S and N_S or inf tables (c, i))
+        self._other = [j for j, c in enumerate(self.counts) if not (c.power_law or c.tabulated)]
+        by_offset = {}
+        for j in tabulated:
+            by_offset.setdefault(self.counts[j].offset, []).append(j)
+        for offset, columns in by_offset.items():
+            if constant:
+                columns, constant = columns + constant, []
+            merged = np.unique(np.concatenate([self.counts[j]._table[0] for j in columns if self.counts[j].tabulated]))
+            if (merged.size + 1) * len(columns) > MAX_JOINT_TABLE:
+                self._other.extend(j for j in columns if self.counts[j].tabulated)
+                law.extend(j for j in columns if not self.counts[j].tabulated)
+                continue
+            n_table = np.empty((merged.size + 1, len(columns)))
+            e_table = np.empty_like(n_table)
+            factors = np.empty(len(columns))
+            for c, j in enumerate(columns):
+                count = self.counts[j]
+                if count.tabulated:
+                    values, cumulative_n, cumulative_e = count._table
+                    index = np.concatenate([[0], np.searchsorted(values, merged, side="right")])
+                    n_table[:, c], e_table[:, c] = cumulative_n[index], cumulative_e[index]
+                    factors[c] = count.factor
+                else:  # N_S = factor x prefactor, M_S = 0 (a constant column)
+                    n_table[:, c], e_table[:, c] = count.prefactor, 0.0
+                    factors[c] = count.factor
+            count_table = factors * n_table  # N_S and M_S per interval: the products of ModeCount.count
+            energy_table = factors * (e_table + offset * n_table)
+            # M_S/(x N_S) is 0 where N_S = 0: dividing by x * inf gives it without a branch
+            divisor_table = np.where(count_table > 0, count_table, np.inf)
+            self._groups.append((offset, merged, np.array(columns, dtype=np.intp),
+                                 *(np.ascontiguousarray(a.T) for a in (count_table, energy_table, divisor_table))))
+        law.sort()
+        self._law = np.array(law, dtype=np.intp)
+        self._law_constant = np.array([self.counts[j].factor * self.counts[j].prefactor for j in law])
+        self._law_exponent = np.array([self.counts[j].exponent for j in law])
+        self._law_mu = self._law_exponent / (self._law_exponent + 1)
+        self._other.sort()
+        # one table holding every key in order: its rows are the answer
+        self._whole = (not self._other and not len(self._law) and len(self._groups) == 1
+                       and np.array_equal(self._groups[0][2], np.arange(len(self.counts))))
+
+    def breakpoints(self, x_low: float, x_high: float) -> np.ndarray:
+        """The values of x in (x_low, x_high) where a tabulated N_S jumps (sorted; shifted mode sums)."""
+        out = [merged + offset for offset, merged, *_ in self._groups]
+        x = np.unique(np.concatenate(out)) if out else np.zeros(0)
+        return x[(x > x_low) & (x < x_high)]
+
+    def data(self, k, x, dimension: float):
+        """(nu, mu) = (N_S k^-dimension, M_S/(x N_S)) of every key at scale k (x = k^s).
+
+        Shape (keys,) for a float k, (keys, m) for an array k of shape (m,), one scale per coupling vector.
+        """
+        batch = isinstance(k, np.ndarray) and k.ndim > 0
+        if self._whole:
+            offset, merged, _, count_table, energy_table, divisor_table = self._groups[0]
+            i = merged.searchsorted(x - offset if offset else x, side="right")
+            count = count_table[:, i]
+            return (count if not dimension else count * k**-dimension), energy_table[:, i] / (x * divisor_table[:, i])
+        shape = (len(self.counts), k.shape[0]) if batch else (len(self.counts),)
+        nu, mu = np.empty(shape), np.empty(shape)
+        if self._law.size:
+            exponent = self._powers.get(dimension)
+            if exponent is None:
+                exponent = self._powers[dimension] = self.power * self._law_exponent - dimension
+            if not exponent.any():  # k^0: the constant itself (zero-mode loops of a dimensionful flow)
+                nu[self._law] = self._law_constant[:, None] if batch else self._law_constant
+            elif batch:
+                nu[self._law] = self._law_constant[:, None] * k[None, :] ** exponent[:, None]
+            else:
+                nu[self._law] = self._law_constant * k**exponent
+            mu[self._law] = self._law_mu[:, None] if batch else self._law_mu
+        scale = k**-dimension if dimension else None  # k^0 = 1: N_S itself
+        for offset, merged, columns, count_table, energy_table, divisor_table in self._groups:
+            i = merged.searchsorted(x - offset if offset else x, side="right")
+            count = count_table[:, i]  # (c,) or (c, m)
+            nu[columns] = count if scale is None else count * scale
+            mu[columns] = energy_table[:, i] / (x * divisor_table[:, i])
+        for j in self._other:
+            if batch:
+                pairs = [self.counts[j].count(float(v)) for v in x]
+                count = np.array([p[0] for p in pairs])
+                energy = np.array([p[1] for p in pairs])
+                nu[j] = count if scale is None else count * scale
+                mu[j] = np.divide(energy, x * count, out=np.zeros_like(count), where=count > 0)
+            else:
+                count, energy = self.counts[j].count(x)
+                nu[j] = count if scale is None else count * scale
+                mu[j] = energy / (x * count) if count > 0 else 0.0
+        return nu, mu
 
 
 @lru_cache(maxsize=256)

@@ -11,24 +11,26 @@ does that for any :class:`~tensornn.flow.betas.DerivedFlow`:
 - when a mass ``unit`` is given (autonomous flows only), scales and couplings are integrated in units of
   it (``k/unit``, ``g_I unit^(-[g_I])``), so the blow-up bound of :func:`~tensornn.flow.integrate.run_flow`
   does not depend on the network's scale;
-- the result records the dimensionful and dimensionless couplings, the anomalous dimension along the
-  flow and the potential couplings ``u_n(k)`` summed per number of legs.
+- the result (:class:`~tensornn.flow.result.FlowTrajectory`) records the couplings with their units and
+  canonical dimensions (dimensionful, dimensionless, and the potential couplings ``u_n(k)`` summed per number
+  of legs), the anomalous dimension along the flow and the initial data;
+- :func:`run_from_ir_batch` runs many sets of IR data at once (Monte-Carlo draws of fitted couplings).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
 
 from .._checks import check_flow_points, check_int, check_real
-from .._json import finite
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .integrate import run_flow
+from .result import FlowBatch, FlowTrajectory
 
-__all__ = ["Trajectory", "initial_couplings", "run_from_ir"]
+__all__ = ["initial_couplings", "run_from_ir", "run_from_ir_batch"]
 
 
 def initial_couplings(flow, ir) -> np.ndarray:
@@ -60,73 +62,42 @@ def initial_couplings(flow, ir) -> np.ndarray:
     return g
 
 
-@dataclass(frozen=True, repr=False)
-class Trajectory:
-    """A flow run upward from infrared data.
-
-    Attributes
-    ----------
-    names : tuple of str
-    n_legs : tuple of int
-    k : ndarray, shape (m,)
-        Scales, from ``k_ir`` to where the flow stopped.
-    couplings, dimensionless : ndarray, shape (n, m)
-        Engine couplings g_I (dimensionful) and ``g_I k^-[g_I]``.
-    eta : ndarray, shape (m,)
-        Anomalous dimension along the flow (zeros in LPA).
-    status, message, violated
-        As :class:`~tensornn.flow.integrate.FlowResult`.
-    k_ir, k_uv, k_stop_reached : float
-    initial : dict
-        The engine couplings at ``k_ir``, by name.
-    source : str
-        Where the IR data came from ("fit", "exact", "measured", ...), as the caller says.
-    """
-
-    names: tuple
-    n_legs: tuple
-    k: np.ndarray
-    couplings: np.ndarray
-    dimensionless: np.ndarray
-    eta: np.ndarray
-    status: str
-    message: str
-    violated: str | None
-    k_ir: float
-    k_uv: float
-    k_stop_reached: float
-    initial: dict = field(default_factory=dict)
-    source: str = ""
-
-    @property
-    def success(self) -> bool:
-        return self.status == "completed"
-
-    def potential(self, n_legs: int) -> np.ndarray:
-        """``u_n(k) = n! sum_{I: n legs} g_I(k)``: the coefficient of ``phi^n/n!`` on a constant field."""
-        rows = np.asarray(self.n_legs) == n_legs
-        return math.factorial(n_legs) * self.couplings[rows].sum(axis=0)
-
-    def to_dict(self) -> dict:
-        legs = sorted(set(self.n_legs))
-        return {
-            "source": self.source, "status": self.status, "message": self.message, "violated": self.violated,
-            "k_ir": finite(self.k_ir), "k_uv": finite(self.k_uv), "k_stop_reached": finite(self.k_stop_reached),
-            "k": self.k.tolist(),
-            "couplings": {n: [finite(v) for v in row] for n, row in zip(self.names, self.couplings)},
-            "dimensionless": {n: [finite(v) for v in row] for n, row in zip(self.names, self.dimensionless)},
-            "potential": {f"u{n}": [finite(v) for v in self.potential(n)] for n in legs},
-            "eta": [finite(v) for v in self.eta],
-            "initial": {n: finite(v) for n, v in self.initial.items()},
-        }
-
-    def __repr__(self) -> str:
-        return (f"Trajectory(source={self.source!r}, status={self.status!r}, k: {self.k_ir:.4g} -> "
-                f"{self.k_stop_reached:.4g}, {len(self.k)} points)")
+def _units(flow, unit):
+    dims = np.asarray(flow.dimensions, dtype=float)
+    if unit is None:
+        return 1.0, np.ones_like(dims)
+    scale = check_real("unit", unit, positive=True)
+    if not flow.autonomous:
+        raise InvalidArgumentError("unit rescaling needs an autonomous flow (power-law mode counts); pass unit=None")
+    return scale, scale**dims
 
 
-def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None, n_points: int = 400,
-                rtol: float = 1e-9, atol: float = 1e-12, source: str = "") -> Trajectory:
+def _check_scales(k_ir, k_uv):
+    k_ir = check_real("k_ir", k_ir, positive=True)
+    k_uv = check_real("k_uv", k_uv, positive=True)
+    if not k_ir < k_uv:
+        raise InvalidArgumentError(
+            f"k_ir must be below k_uv (flows from IR data run upward), got k_ir={k_ir}, k_uv={k_uv}; swap them")
+    return k_ir, k_uv
+
+
+def _finish(flow, res, g0, *, scale, unit_name, k_ir, k_uv, source):
+    """The trajectory in the caller's units, with eta along the flow and the initial data."""
+    res = replace(res, unit=scale, unit_name=unit_name if scale != 1.0 else "", k_start=k_ir, k_stop=k_uv,
+                  initial={n: float(v) for n, v in zip(flow.names, g0)}, source=source)
+    t = np.log(res.k)
+    if not getattr(flow, "anomalous_dimension", False):
+        eta = np.zeros(t.size)
+    elif flow.autonomous:
+        eta = np.asarray(flow.eta(res.dimensionless_couplings(), None), dtype=float).reshape(-1)
+    else:  # the threshold sums depend on t: one scale at a time
+        dimless = res.dimensionless_couplings()
+        eta = np.array([float(flow.eta(dimless[:, i], float(ti))) for i, ti in enumerate(t)])
+    return replace(res, eta=eta)
+
+
+def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None, unit_name: str = "unit",
+                n_points: int = 400, rtol: float = 1e-9, atol: float = 1e-12, source: str = "") -> FlowTrajectory:
     """Integrate ``flow`` from IR data at ``k_ir`` up to ``k_uv``.
 
     Parameters
@@ -138,7 +109,10 @@ def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None
     k_ir, k_uv : float
         Start and end scales (``0 < k_ir < k_uv``).
     unit : float, optional
-        A mass scale; when given (autonomous flows only) the integration runs in units of it.
+        A mass scale; when given (autonomous flows only) the integration runs in units of it, and the
+        trajectory records it (messages say "k/<unit_name> = ...").
+    unit_name : str, default "unit"
+        The name of ``unit`` in messages.
     n_points : int
         Recorded points, equally spaced in ln k.
     rtol, atol : float
@@ -148,8 +122,11 @@ def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None
 
     Returns
     -------
-    Trajectory
-        A pole or a divergence is a status with the scale where the flow stopped, never an exception.
+    FlowTrajectory
+        Scales and couplings in absolute units (``k``, ``couplings``: dimensionful engine couplings;
+        ``dimensionless_couplings()``, ``potential(n)``), the anomalous dimension ``eta`` along the
+        flow, the initial couplings; a pole or a divergence is a status with the scale where the flow
+        stopped, never an exception.
 
     Examples
     --------
@@ -160,35 +137,78 @@ def run_from_ir(flow, ir, *, k_ir: float, k_uv: float, unit: float | None = None
     >>> traj.status, float(traj.potential(2)[-1])
     ('completed', 1.0)
     """
-    k_ir = check_real("k_ir", k_ir, positive=True)
-    k_uv = check_real("k_uv", k_uv, positive=True)
-    if not k_ir < k_uv:
-        raise InvalidArgumentError(
-            f"k_ir must be below k_uv (flows from IR data run upward), got k_ir={k_ir}, k_uv={k_uv}; swap them")
+    k_ir, k_uv = _check_scales(k_ir, k_uv)
     n_points = check_flow_points("n_points", n_points)
     g0 = initial_couplings(flow, ir)
-    dims = np.asarray(flow.dimensions, dtype=float)
-    if unit is None:
-        scale, to_units = 1.0, np.ones_like(dims)
-    else:
-        scale = check_real("unit", unit, positive=True)
-        if not flow.autonomous:
-            raise InvalidArgumentError("unit rescaling needs an autonomous flow (power-law mode counts); pass unit=None")
-        to_units = scale**dims
+    scale, to_units = _units(flow, unit)
     res = run_flow(flow, g0 / to_units, k_start=k_ir / scale, k_stop=k_uv / scale, n_points=n_points,
                    rtol=rtol, atol=atol)
-    g = res.couplings * to_units[:, None]
-    k = res.k * scale
-    t = np.log(k)
-    dimless = g * np.exp(-dims[:, None] * t[None, :])
-    if not getattr(flow, "anomalous_dimension", False):
-        eta = np.zeros(t.size)
-    elif flow.autonomous:
-        eta = np.asarray(flow.eta(dimless, None), dtype=float).reshape(-1)
-    else:  # the threshold sums depend on t: one scale at a time
-        eta = np.array([float(flow.eta(dimless[:, i], float(ti))) for i, ti in enumerate(t)])
-    message = res.message if unit is None else res.message.replace("k = ", "k/unit = ")
-    return Trajectory(names=tuple(flow.names), n_legs=tuple(int(n) for n in flow.n_legs), k=k, couplings=g,
-                      dimensionless=dimless, eta=eta, status=res.status, message=message, violated=res.violated,
-                      k_ir=k_ir, k_uv=k_uv, k_stop_reached=res.k_stop_reached * scale,
-                      initial={n: float(v) for n, v in zip(flow.names, g0)}, source=source)
+    return _finish(flow, res, g0, scale=scale, unit_name=unit_name, k_ir=k_ir, k_uv=k_uv, source=source)
+
+
+def run_from_ir_batch(flow, irs, *, k_ir: float, k_uv: float, unit: float | None = None, unit_name: str = "unit",
+                      n_points: int = 400, method: str = "RK45", rtol: float = 1e-9, atol: float = 1e-12,
+                      source: str = "", executor=None, chunk_size: int | None = None) -> FlowBatch:
+    """:func:`run_from_ir` for many sets of IR data at once (:func:`~tensornn.flow.run_flows`).
+
+    Every member runs as it would alone (its own steps, status and stopping scale); with the explicit
+    Runge-Kutta methods the members are evaluated together, so a batch of Monte-Carlo draws of the
+    IR couplings costs a small multiple of one flow.
+
+    Parameters
+    ----------
+    flow : DerivedFlow
+    irs : sequence of mappings, or array_like of shape (B, n)
+        The IR data of every member, as for :func:`run_from_ir`, or the engine couplings directly
+        (rows ordered as ``flow.names``).
+    method : str, default "RK45"
+        An integration method (:data:`~tensornn.flow.integrate.METHODS`); RK23, RK45 and DOP853 are
+        vectorised over the batch.
+    executor, chunk_size
+        Distribute the batch in chunks of members (:func:`~tensornn.flow.run_flows`); the numbers do not
+        depend on it.
+    k_ir, k_uv, unit, unit_name, n_points, rtol, atol, source
+        As :func:`run_from_ir`.
+
+    Returns
+    -------
+    FlowBatch
+        One trajectory per member, each as :func:`run_from_ir` returns it.
+
+    Examples
+    --------
+    >>> from tensornn.flow import derive_flow
+    >>> from tensornn.theory import ContinuumColour, Theory, scalar_truncation
+    >>> flow = derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(2)))
+    >>> batch = run_from_ir_batch(flow, [{2: 1.0, 4: 0.5}, {2: 1.0, 4: 50.0}], k_ir=1e-3, k_uv=10.0)
+    >>> batch.status.tolist()
+    ['completed', 'diverged']
+    """
+    from .integrate import run_flows
+
+    k_ir, k_uv = _check_scales(k_ir, k_uv)
+    n_points = check_flow_points("n_points", n_points)
+    if isinstance(irs, np.ndarray) and irs.ndim == 2:
+        G0 = np.array(irs, dtype=float)
+    else:
+        if isinstance(irs, Mapping) or not isinstance(irs, (list, tuple)):
+            raise InvalidTypeError("irs must be a sequence of IR data (mappings) or an array of shape (B, n), got "
+                                   f"{type(irs).__name__}")
+        G0 = np.array([initial_couplings(flow, ir) for ir in irs]).reshape(len(irs), len(flow.names))
+    scale, to_units = _units(flow, unit)
+    batch = run_flows(flow, G0 / to_units, k_start=k_ir / scale, k_stop=k_uv / scale, n_points=n_points,
+                      method=method, rtol=rtol, atol=atol, executor=executor, chunk_size=chunk_size)
+    members = tuple(_finish(flow, res, g0, scale=scale, unit_name=unit_name, k_ir=k_ir, k_uv=k_uv, source=source)
+                    for res, g0 in zip(batch, G0))
+    return FlowBatch(members, batch.grid)
+
+
+def __getattr__(name):
+    if name == "Trajectory":
+        import warnings
+
+        warnings.warn("tensornn.flow.trajectory.Trajectory is now tensornn.flow.FlowTrajectory (the one result of every "
+                      "flow; its dimensionless couplings are dimensionless_couplings(), its bool dimensionless the "
+                      "frame); the old name goes in the next release", DeprecationWarning, stacklevel=2)
+        return FlowTrajectory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,10 @@
 """Network ensembles: activations and kernels, the scalar, block and CP networks, sampling and checkpoints.
 
 One vocabulary for every family (:mod:`.spec`): ``sigma_w`` the first layer, ``sigma_v`` the read-out
-(default sigma_w), biases present exactly when ``sigma_b > 0``, ``width`` N and ``n_networks``.
+(default sigma_w), biases present exactly when ``sigma_b > 0``, ``width`` N and ``n_networks``. Every family is
+a model (:mod:`.model`): it samples and answers for its theory (kernel, exact and leading G4c, pattern space,
+exact couplings, moments), and the registry ``get_model(name, **params)`` builds it by name. Every activation
+carries its kernel map (:mod:`.activations`).
 """
 
 from .._lazy import attach
@@ -13,6 +16,18 @@ __getattr__, __dir__, __all__ = attach(
         "ACTIVATIONS": ".activations",
         "activation_names": ".activations",
         "get_activation": ".activations",
+        "register_activation": ".activations",
+        "unregister_activation": ".activations",
+        "pair_expectation": ".gaussian",
+        "gaussian_expectation": ".gaussian",
+        "quadrature_kernel_map": ".gaussian",
+        "Model": ".model",
+        "ModelBase": ".model",
+        "MODELS": ".model",
+        "get_model": ".model",
+        "model_names": ".model",
+        "register_model": ".model",
+        "unregister_model": ".model",
         "kernel": ".kernels",
         "kernel_w": ".kernels",
         "preactivation_covariance": ".kernels",

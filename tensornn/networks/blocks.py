@@ -18,11 +18,17 @@ In momentum space (Fourier transform in each block, p = (p_1..p_d))
 
 Equal sigma_c = sigma_v = sigma_w give the plain Gauss-net (docs/theory/nn_qft.md): a_c = Z and
 A = Z m^2 with m^2 = 2 sigma_w^2 / d_in. One block is the scalar Gauss-net itself.
+
+:class:`BlockGaussNetwork` is a model (:mod:`tensornn.networks.model`, registered as "block-gauss"): its exact
+G4c is the scalar formula with the block pre-activation covariance s_ij = sigma_b^2 + sum_c sigma_c^2
+x_i^c . x_j^c / d_in, G4c = (sigma_v^4/N) [3 E(h1 h2 h3 h4) - sum_pairings C C] with
+E(h1..h4) = exp(sum_{i<j} s_ij - sum_i s_ii / 2) and C_ij = exp(s_ij - (s_ii + s_jj)/2), in closed form.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +37,7 @@ from .._checks import check_count, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .layers import dense_sampler
+from .model import ModelBase, _check_order, quadruple_legs
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
 
@@ -136,7 +143,7 @@ def block_kinetic_coefficients(*, block_sizes, sigma_blocks, sigma_v: float = 1.
 
 
 @dataclass(frozen=True)
-class BlockGaussNetwork:
+class BlockGaussNetwork(ModelBase):
     """Gauss-net whose input is split into colour blocks with their own first-layer scales.
 
     Parameters
@@ -173,6 +180,8 @@ class BlockGaussNetwork:
     bias: bool | None = None
     sigma_v: float | None = None
 
+    one_hidden_layer = True
+
     def __post_init__(self):
         object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
         sigma_blocks = self.sigma_blocks
@@ -192,10 +201,24 @@ class BlockGaussNetwork:
     def d_in(self) -> int:
         return sum(self.block_sizes)
 
-    def kernel(self, x, y) -> np.ndarray:
-        """The exact 2-point function :func:`block_gauss_kernel` of this network."""
-        return block_gauss_kernel(x, y, block_sizes=self.block_sizes, sigma_blocks=self.sigma_blocks,
-                                  sigma_v=self.sigma_v, sigma_b=self.sigma_b)
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """(d_in,), the shape of one input."""
+        return (self.d_in,)
+
+    def kernel(self, inputs, y=None) -> np.ndarray:
+        """The (P, P) kernel K(x_a, x_b) on ``inputs`` (P, d_in): the exact 2-point function at every width.
+
+        The two-argument form ``kernel(x, y)`` (broadcast pairs) is deprecated: use ``kernel_w(x, y) + sigma_b**2``
+        or :func:`block_gauss_kernel`.
+        """
+        if y is not None:
+            warnings.warn("BlockGaussNetwork.kernel(x, y) is deprecated: kernel(inputs) is the (P, P) kernel of the "
+                          "model contract; for pairs use kernel_w(x, y) + sigma_b**2 or block_gauss_kernel(x, y, ...)",
+                          DeprecationWarning, stacklevel=2)
+            return block_gauss_kernel(inputs, y, block_sizes=self.block_sizes, sigma_blocks=self.sigma_blocks,
+                                      sigma_v=self.sigma_v, sigma_b=self.sigma_b)
+        return self.kernel_matrix(inputs)
 
     def kernel_w(self, x, y) -> np.ndarray:
         """K_w = K - sigma_b^2."""
@@ -205,7 +228,39 @@ class BlockGaussNetwork:
     def kernel_matrix(self, inputs) -> np.ndarray:
         """The (P, P) matrix K(x_a, x_b), equal to the exact 2-point function at every width."""
         x = self.check_inputs(inputs)
-        return self.kernel(x[:, None, :], x[None, :, :])
+        return block_gauss_kernel(x[:, None, :], x[None, :, :], block_sizes=self.block_sizes,
+                                  sigma_blocks=self.sigma_blocks, sigma_v=self.sigma_v, sigma_b=self.sigma_b)
+
+    def exact_four_point(self, inputs, quadruples) -> np.ndarray:
+        """The exact G4c at the quadruples (Q, 4) of the inputs, in closed form (module docstring)."""
+        x = np.stack(quadruple_legs(self.check_inputs(inputs), quadruples), axis=-2)  # (Q, 4, d_in)
+        scales = np.repeat(np.asarray(self.sigma_blocks) ** 2, self.block_sizes) / self.d_in
+        cov = self.sigma_b**2 + np.einsum("...id,d,...jd->...ij", x, scales, x)
+        gauss = get_activation("gauss")
+        product = gauss.product_moment(cov)
+        diag = np.einsum("...ii->...i", cov)
+        pair = gauss.kernel_map(diag[..., :, None], diag[..., None, :], cov)
+        wick = pair[..., 0, 1] * pair[..., 2, 3] + pair[..., 0, 2] * pair[..., 1, 3] + pair[..., 0, 3] * pair[..., 1, 2]
+        return self.sigma_v**4 / self.width * (3.0 * product - wick)
+
+    def pattern_space(self):
+        """The Gauss product space of the blocks (a_c = sigma_c^2 / (2 d_in), amplitude sigma_v^2)."""
+        from ..readings.patterns import GaussProductSpace
+
+        return GaussProductSpace.from_blocks(self.block_sizes, self.sigma_blocks, self.sigma_v)
+
+    def moment_problem(self, order: int = 4) -> str | None:
+        """None: Gaussian pre-activations, so every moment of the output is finite."""
+        _check_order(order)
+        return None
+
+    def describe(self) -> str:
+        return f"block Gauss-net, blocks {list(self.block_sizes)}, N = {self.width}"
+
+    def to_dict(self) -> dict:
+        return {"model": "block-gauss", "block_sizes": list(self.block_sizes), "sigma_blocks": list(self.sigma_blocks),
+                "width": self.width, "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias,
+                "sigma_v": self.sigma_v}
 
     def gauss_kernel_widths(self) -> np.ndarray:
         """alpha_i with K_w(x, y) = sigma_v^2 exp(-sum_i alpha_i (x_i - y_i)^2): sigma_c^2/(2 d_in) on block c."""

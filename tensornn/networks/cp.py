@@ -12,6 +12,22 @@ dense layer W_a iid N(0, sigma_w^2/n) (the R -> infinity limit). The output is
 with sigma_v = sigma_w unless given and b0, b1 ~ N(0, sigma_b^2) when sigma_b > 0 (the vocabulary of
 :mod:`tensornn.networks.spec`; docs/theory/structured_inputs.md). The law of f is invariant under rotations
 O(n_1) x ... x O(n_d) of the input indices (and, for dense weights, under all of O(n)).
+
+:class:`StructuredNetwork` is a model (:mod:`tensornn.networks.model`, registered as "cp" and "dense"). Its
+theory face: the kernel K = sigma_b^2 + sigma_v^2 k(s(x,x), s(y,y), s(x,y)), s(x, y) = sigma_b^2 + sigma_w^2
+<x, y>/n and k the activation's kernel map, wherever the pre-activation is Gaussian (dense weights, one index)
+or the activation is linear (only second moments enter); the exact G4c of the linear bias-free layer
+(:func:`tensornn.structured.linear_four_point`) and of Gaussian pre-activations (the scalar formula); the index
+space of its readings; the exact couplings of the linear layer.
+
+Moments. A CP weight tensor of rank R on d >= 2 indices makes the pre-activation a sum of R products of d
+Gaussians, z = c sum_r x(u^{r,1}, ..., u^{r,d}) + b0 with c = sigma_w / sqrt(n R). For an activation growing
+like exp(z), E|f|^k is finite exactly when E exp(k z) is (the Gaussian read-out cannot cancel it). For d = 2,
+E exp(t u^T X v) = prod_i (1 - t^2 sigma_i(X)^2)^(-1/2) when t sigma_max(X) < 1 and infinite beyond (for one
+factor pair, E exp(t g1 g2) = (1 - t^2)^(-1/2)); so the k-th moments are finite exactly when
+k sigma_w sigma_max(x) < sqrt(n R) at every input. For d >= 3, conditioning on the third factor leaves a
+bilinear form whose matrix grows without bound, so E exp(t z) is infinite for every t != 0 and every nonzero
+input (E exp(t g1 g2 g3) = infinity): even the mean diverges. :meth:`StructuredNetwork.moment_problem` says so.
 """
 
 from __future__ import annotations
@@ -25,6 +41,7 @@ from .._checks import check_count, check_index_sizes, check_int, check_scale
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import activation_names, get_activation
 from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
+from .model import ModelBase, _check_order, quadruple_legs
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
 
@@ -84,7 +101,7 @@ def _index_sizes(value) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class StructuredNetwork:
+class StructuredNetwork(ModelBase):
     """One-hidden-layer network on tensor inputs with a CP-structured (or dense) first layer.
 
     Parameters
@@ -93,8 +110,8 @@ class StructuredNetwork:
         (n_1, ..., n_d), the sizes of the input indices (colours); every n_c >= 1.
     cp_rank : int or None
         The CP rank R >= 1 of every first-layer weight tensor; None gives dense weights.
-    activation : {"gauss", "exp", "erf", "relu", "linear"}
-        "linear" is the identity. "gauss" is exp normalised per input as for the scalar Gauss-net, with
+    activation : str
+        A registered activation; "linear" is the identity. "gauss" is exp normalised per input as for the scalar Gauss-net, with
         the structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), computed in log space.
     width : int
         N >= 1, the number of hidden units.
@@ -134,6 +151,8 @@ class StructuredNetwork:
     sigma_b: float = 0.0
     bias: bool | None = None
 
+    one_hidden_layer = True
+
     def __post_init__(self):
         object.__setattr__(self, "index_sizes", _index_sizes(self.index_sizes))
         if self.cp_rank is not None:
@@ -161,6 +180,139 @@ class StructuredNetwork:
     def dense(self) -> bool:
         """True for dense first-layer weights (``cp_rank=None``)."""
         return self.cp_rank is None
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """(n_1, ..., n_d), the shape of one input."""
+        return self.index_sizes
+
+    @property
+    def gaussian_preactivation(self) -> bool:
+        """True when the pre-activation is Gaussian: dense weights, or one index (a sum of Gaussians)."""
+        return self.dense or self.order == 1
+
+    @property
+    def _linear(self) -> bool:
+        return self.activation == "linear"
+
+    # ------------------------------------------------------------------ the model's theory face
+    def kernel(self, inputs) -> np.ndarray | None:
+        """K(x_a, x_b) = sigma_b^2 + sigma_v^2 k(s_aa, s_bb, s_ab), shape (P, P), or None.
+
+        Exact (at every width) where the pre-activation is Gaussian or the activation linear; None for a
+        nonlinear CP layer on d >= 2 indices, whose pre-activation is not Gaussian.
+
+        Examples
+        --------
+        >>> net = StructuredNetwork((2, 2), cp_rank=1, sigma_w=2.0)   # linear: K = sigma_v^2 sigma_w^2 <x, y> / n
+        >>> float(net.kernel(np.ones((1, 2, 2)))[0, 0])
+        16.0
+        """
+        if not (self._linear or self.gaussian_preactivation):
+            return None
+        x = self.check_inputs(inputs).reshape(-1, self.n_components)
+        s = self.sigma_b**2 + self.sigma_w**2 * (x @ x.T) / self.n_components
+        diag = np.diagonal(s)
+        with np.errstate(over="ignore", under="ignore"):
+            return self.sigma_b**2 + self.sigma_v**2 * get_activation(self.activation).kernel_map(
+                diag[:, None], diag[None, :], s)
+
+    def exact_four_point(self, inputs, quadruples, *, nodes=None) -> np.ndarray | None:
+        """The exact G4c at the quadruples, shape (Q,), or None.
+
+        The linear bias-free layer (any rank): its exact cumulant (:func:`tensornn.structured.linear_four_point`).
+        Gaussian pre-activations (dense, or one index): the scalar network on the flattened input, (sigma_v /
+        sigma_w)^4 times :func:`tensornn.correlators.exact.g4_connected_exact`. Otherwise None.
+        """
+        if self._linear and not self.bias:
+            from ..structured.cumulants import linear_four_point
+
+            return linear_four_point(self, inputs, quadruples)
+        if not self.gaussian_preactivation:
+            return None
+        from ..correlators.exact import g4_connected_exact
+
+        flat = self.check_inputs(inputs).reshape(-1, self.n_components)
+        ratio = (self.sigma_v / self.sigma_w) ** 4
+        return ratio * g4_connected_exact(self.activation, *quadruple_legs(flat, quadruples), width=self.width,
+                                          sigma_w=self.sigma_w, sigma_b=self.sigma_b, bias=self.bias, nodes=nodes)
+
+    def pattern_space(self):
+        """The index space (n_1, ..., n_d) with propagator scale s^2 = sigma_v^2 sigma_w^2 / n."""
+        from ..readings.patterns import IndexSpace
+
+        return IndexSpace(self.index_sizes, self.sigma_v**2 * self.sigma_w**2 / self.n_components)
+
+    def exact_couplings(self, classes) -> dict | None:
+        """{class name: lambda_V} of the linear bias-free layer, else None.
+
+        The bubbles carry lambda_B = -W_B / (4! N s^4) (:func:`tensornn.structured.linear_tensor_action`) in the
+        normalisation of :mod:`tensornn.readings.patterns`; local and mixed classes are absent (0). A class whose
+        members' couplings differ (a colour-merged class of unequal bubbles) makes the answer None.
+        """
+        if not self._linear or self.bias:
+            return None
+        from ..structured.content import linear_tensor_action
+
+        action = linear_tensor_action(self)
+        out = {}
+        for c in classes:
+            values = [action.couplings.get(name, 0.0) for name in c.members]
+            if max(values) - min(values) > 1e-12 * max(1.0, max(abs(v) for v in values)):
+                return None
+            out[c.name] = float(sum(values))
+        return out
+
+    def moment_problem(self, order: int = 4, *, inputs=None) -> str | None:
+        """None when E|f|^order is finite, else the reason (module docstring, "Moments").
+
+        Only a CP layer on d >= 2 indices with an activation growing like exp has a problem. For d = 2 the answer
+        depends on the inputs: pass ``inputs`` (P, n_1, n_2) to decide, else the condition is returned.
+
+        Examples
+        --------
+        >>> StructuredNetwork((2, 2, 2), cp_rank=1, activation="exp").moment_problem(4)[:27]
+        'E|f|^4 is infinite at every'
+        >>> print(StructuredNetwork((2, 2), cp_rank=1, activation="exp").moment_problem(4, inputs=0.1 * np.ones((1, 2, 2))))
+        None
+        """
+        order = _check_order(order)
+        if get_activation(self.activation).growth != "exponential" or self.gaussian_preactivation:
+            return None
+        x = None if inputs is None else self.check_inputs(inputs).reshape(-1, *self.index_sizes)
+        if x is not None and not np.any(x):
+            return None
+        rank, n = self.cp_rank, self.n_components
+        if self.order >= 3:
+            return (f"E|f|^{order} is infinite at every nonzero input: the CP layer of rank {rank} on {self.order} "
+                    f"indices makes the pre-activation a sum of products of {self.order} Gaussians, and "
+                    f"E exp(t g1 g2 g3) is infinite for every t != 0, so the {self.activation!r} activation (growing "
+                    "like exp) has no finite moments; use a bounded or linear activation, or dense weights")
+        bound = np.sqrt(n * rank) / (order * self.sigma_w)
+        condition = (f"E|f|^{order} is finite only at inputs whose largest singular value sigma_max(x) (x read as "
+                     f"a {self.index_sizes[0]} x {self.index_sizes[1]} matrix) is below sqrt(n R) / ({order} sigma_w) = "
+                     f"{bound:.4g}: the pre-activation is a bilinear form of Gaussians, and E exp(t g1 g2) = "
+                     "(1 - t^2)^(-1/2) is infinite for |t| >= 1")
+        if x is None:
+            return condition + "; pass inputs to decide"
+        largest = np.linalg.norm(x, ord=2, axis=(1, 2))
+        worst = int(np.argmax(largest))
+        if largest[worst] < bound:
+            return None
+        return condition + f"; input {worst} has sigma_max = {largest[worst]:.4g}"
+
+    def describe(self) -> str:
+        if self.dense:
+            return f"dense layer (the CP layer's twin), {self.activation}, N = {self.width}"
+        return f"CP-structured layer, rank {self.cp_rank}, {self.activation}, N = {self.width}"
+
+    def to_dict(self) -> dict:
+        out = {"model": "dense" if self.dense else "cp", "index_sizes": list(self.index_sizes)}
+        if not self.dense:
+            out["cp_rank"] = self.cp_rank
+        out.update(activation=self.activation, width=self.width, sigma_w=self.sigma_w, sigma_v=self.sigma_v,
+                   sigma_b=self.sigma_b, bias=self.bias)
+        return out
 
     # ------------------------------------------------------------------ NetworkSpec
     def check_inputs(self, inputs) -> np.ndarray:

@@ -11,9 +11,12 @@ The biases exist exactly when sigma_b > 0. The Gauss-net is act(z(x)) = exp(z(x)
 s(x, x) = sigma_b^2 + sigma_w^2 |x|^2 / d_in, evaluated in log space so that sigma_w ~ 100 does not
 overflow.
 
-Besides sampling, the spec supplies what the one measurement path of :mod:`tensornn.couplings`
-needs: its kernel (the exact 2-point function), the Gaussian widths of the Gauss-net kernel (for
-the closed-form amputation) and, for the Gauss-net, its kinetic coefficients.
+It is a model (:mod:`tensornn.networks.model`, registered as "scalar"). Besides sampling it answers for its
+theory: the kernel (the exact 2-point function at every width), the exact G4c (which, for one hidden layer,
+is exactly the leading 1/N term), the Gauss product space of the Gauss-net's readings, and what the one
+measurement path of :mod:`tensornn.couplings` needs: the Gaussian widths of the Gauss-net kernel (for the
+closed-form amputation) and its kinetic coefficients. Its pre-activations are Gaussian, so every moment of
+its output is finite.
 
 References
 ----------
@@ -32,6 +35,7 @@ from .activations import get_activation
 from .blocks import BlockKinetic, block_kinetic_coefficients
 from .kernels import _check_variance, kernel_w
 from .layers import dense_sampler
+from .model import ModelBase, _check_order, quadruple_legs
 from .spec import resolve_bias, resolve_readout, via_block_sampler
 from .streams import sampling_dtype
 
@@ -39,13 +43,14 @@ __all__ = ["ScalarNetwork"]
 
 
 @dataclass(frozen=True)
-class ScalarNetwork:
+class ScalarNetwork(ModelBase):
     """A one-hidden-layer network family with Gaussian parameter laws.
 
     Parameters
     ----------
-    activation : {"gauss", "exp", "erf", "relu"}
-        Hidden activation (:mod:`tensornn.networks.activations`); "gauss" is the Gauss-net.
+    activation : str
+        A registered hidden activation (:mod:`tensornn.networks.activations`: "gauss" is the Gauss-net,
+        "exp", "erf", "relu", "linear", "tanh", "gelu", or one added with ``register_activation``).
     d_in : int
         Input dimension, >= 1.
     width : int
@@ -80,8 +85,10 @@ class ScalarNetwork:
     bias: bool | None = None
     sigma_v: float | None = None
 
+    one_hidden_layer = True
+
     def __post_init__(self):
-        get_activation(self.activation, closed_kernel=True)
+        get_activation(self.activation)
         object.__setattr__(self, "d_in", check_int("d_in", self.d_in, minimum=1))
         object.__setattr__(self, "width", check_count("width", self.width))
         object.__setattr__(self, "sigma_w", check_scale("sigma_w", self.sigma_w))
@@ -94,6 +101,11 @@ class ScalarNetwork:
     def effective_sigma_b(self) -> float:
         """The bias scale of the ensemble (0 without biases); kept for compatibility, equal to sigma_b."""
         return self.sigma_b
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """(d_in,), the shape of one input."""
+        return (self.d_in,)
 
     @property
     def _readout_ratio2(self) -> float:
@@ -143,7 +155,7 @@ class ScalarNetwork:
         alpha_i = sigma_w^2 / (2 d_in) for every component. The amputation of :mod:`tensornn.couplings`
         uses it to integrate in closed form; other kernels are integrated numerically.
         """
-        if self.activation != "gauss":
+        if not get_activation(self.activation).normalised:
             return None
         return np.full(self.d_in, self.sigma_w**2 / (2.0 * self.d_in))
 
@@ -155,12 +167,61 @@ class ScalarNetwork:
         InvalidArgumentError
             For activations other than "gauss", whose kernels are not translation invariant.
         """
-        if self.activation != "gauss":
+        if not get_activation(self.activation).normalised:
             raise InvalidArgumentError(
                 f"kinetic coefficients exist for the translation-invariant Gauss-net only, got activation="
                 f"{self.activation!r}; use activation='gauss'"
             )
         return block_kinetic_coefficients(block_sizes=(self.d_in,), sigma_blocks=(self.sigma_w,), sigma_v=self.sigma_v)
+
+    # ------------------------------------------------------------------ the model's theory face
+    def kernel(self, inputs) -> np.ndarray:
+        """The (P, P) kernel K(x_a, x_b), the exact 2-point function at every width (:meth:`kernel_matrix`)."""
+        return self.kernel_matrix(inputs)
+
+    def exact_four_point(self, inputs, quadruples, *, nodes=None) -> np.ndarray:
+        """The exact G4c at the quadruples (Q, 4) of the inputs, shape (Q,), at width N.
+
+        ``G4c = (sigma_v^4 / N) [3 E(h1 h2 h3 h4) - (C12 C34 + C13 C24 + C14 C23)]``
+        (:func:`tensornn.correlators.exact.g4_connected_exact`, with the read-out scale); ``nodes`` are the
+        Gauss-Hermite nodes of activations without an n-point rule.
+
+        Examples
+        --------
+        >>> net = ScalarNetwork("linear", d_in=1, width=5, sigma_w=1.0)
+        >>> round(float(net.exact_four_point([[1.0]], [[0, 0, 0, 0]])[0]), 12)  # (1/5)(3 E z^4 - 3 (E z^2)^2) = 6/5
+        1.2
+        """
+        from ..correlators.exact import g4_connected_exact
+
+        legs = quadruple_legs(self.check_inputs(inputs), quadruples)
+        g4 = g4_connected_exact(self.activation, *legs, width=self.width, sigma_w=self.sigma_w,
+                                sigma_b=self.sigma_b, nodes=nodes)
+        return self._readout_ratio2**2 * g4
+
+    def pattern_space(self):
+        """The Gauss-net's fields live on one continuum colour R^{d_in} (a Gauss product space); other
+        activations have no closed-form amputation patterns (None)."""
+        if not get_activation(self.activation).normalised:
+            return None
+        from ..readings.patterns import GaussProductSpace
+
+        return GaussProductSpace.from_blocks((self.d_in,), (self.sigma_w,), self.sigma_v)
+
+    def moment_problem(self, order: int = 4) -> str | None:
+        """None: the pre-activations are Gaussian, so E|f|^k is finite for every k (lognormal for exp)."""
+        _check_order(order)
+        return None
+
+    def describe(self) -> str:
+        bias = f", sigma_b = {self.sigma_b:g}" if self.bias else ""
+        readout = "" if self.sigma_v == self.sigma_w else f", sigma_v = {self.sigma_v:g}"
+        return (f"one-hidden-layer {self.activation} network, d_in = {self.d_in}, N = {self.width}, "
+                f"sigma_w = {self.sigma_w:g}{bias}{readout}")
+
+    def to_dict(self) -> dict:
+        return {"model": "scalar", "activation": self.activation, "d_in": self.d_in, "width": self.width,
+                "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
 
     # ------------------------------------------------------------------ sampling
     def block_sampler(self, inputs, *, dtype=np.float64):

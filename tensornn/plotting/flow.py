@@ -10,7 +10,7 @@ __all__ = ["flow_figure", "potentials_figure"]
 
 
 def flow_figure(result):
-    """The couplings of a :class:`~tensornn.flow.integrate.FlowResult` against ln k, legend outside the data."""
+    """The couplings of a :class:`~tensornn.flow.FlowTrajectory` against ln k, legend outside the data."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, row in zip(result.names, result.couplings):

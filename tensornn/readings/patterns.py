@@ -38,9 +38,7 @@ import opt_einsum
 
 from .._checks import check_array, check_index_sizes, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
-from ..networks.blocks import BlockGaussNetwork
-from ..networks.cp import StructuredNetwork
-from ..networks.scalar import ScalarNetwork
+from ..networks.model import quadruple_legs
 from ..structured.cumulants import PAIRINGS
 from .classes import LOCAL
 
@@ -66,17 +64,6 @@ def _index_expression(t: tuple[int, ...], index_sizes: tuple[int, ...], batch: i
                 legs[v].append(letter)
     shape = (batch, *index_sizes)
     return opt_einsum.contract_expression(",".join("".join(leg) for leg in legs) + "->Z", *([shape] * 4))
-
-
-def _legs(inputs: np.ndarray, quadruples) -> list[np.ndarray]:
-    q = np.asarray(quadruples)
-    if q.ndim != 2 or q.shape[1] != 4 or not np.issubdtype(q.dtype, np.integer):
-        raise InvalidArgumentError(f"quadruples must be an int array of shape (Q, 4), got {q.dtype} {q.shape}")
-    if q.size and (q.min() < 0 or q.max() >= inputs.shape[0]):
-        raise InvalidArgumentError(
-            f"quadruples index the inputs 0..{inputs.shape[0] - 1}, got entries {q.min()}..{q.max()}"
-        )
-    return [inputs[q[:, i]] for i in range(4)]
 
 
 @dataclass(frozen=True)
@@ -115,7 +102,7 @@ class IndexSpace:
 
     def tuple_patterns(self, tuples, inputs, quadruples) -> np.ndarray:
         """The labelled contractions prod_c shape_c(t_c) for every tuple, shape (Q, len(tuples))."""
-        legs = _legs(self.check_inputs(inputs), quadruples)
+        legs = quadruple_legs(self.check_inputs(inputs), quadruples)
         batch = legs[0].shape[0]
         return np.stack([_index_expression(tuple(int(p) for p in t), self.index_sizes, batch)(*legs)
                          for t in tuples], axis=1)
@@ -196,7 +183,7 @@ class GaussProductSpace:
 
     def tuple_patterns(self, tuples, inputs, quadruples) -> np.ndarray:
         """prod_c shape_c(t_c) for every tuple, shape (Q, len(tuples))."""
-        legs = _legs(self.check_inputs(inputs), quadruples)
+        legs = quadruple_legs(self.check_inputs(inputs), quadruples)
         shapes = self._shapes(legs)
         cols = []
         for t in tuples:
@@ -240,17 +227,21 @@ def amputation_patterns(space, classes, inputs, quadruples) -> np.ndarray:
 
 
 def pattern_space(network):
-    """The space of a network's fields: IndexSpace for a StructuredNetwork, GaussProductSpace for a block
-    Gauss-net or a scalar Gauss-net (one block); other networks have no closed-form patterns."""
+    """The space of a network's fields, where its readings amputate: the model's ``pattern_space()``.
 
-    if isinstance(network, StructuredNetwork):
-        return IndexSpace(network.index_sizes, network.sigma_v**2 * network.sigma_w**2 / network.n_components)
-    if isinstance(network, BlockGaussNetwork):
-        return GaussProductSpace.from_blocks(network.block_sizes, network.sigma_blocks, network.sigma_v)
-    if isinstance(network, ScalarNetwork) and network.activation == "gauss":
-        return GaussProductSpace.from_blocks((network.d_in,), (network.sigma_w,), network.sigma_v)
-    raise InvalidTypeError(
-        f"no amputation patterns for {type(network).__name__}"
-        + (f" with activation {network.activation!r}" if hasattr(network, "activation") else "")
-        + "; supported: StructuredNetwork (index space), BlockGaussNetwork, ScalarNetwork('gauss')"
-    )
+    An IndexSpace for a StructuredNetwork, a GaussProductSpace for a block Gauss-net or a scalar Gauss-net (one
+    block); a model without closed-form patterns answers None, and this function then refuses it.
+
+    Raises
+    ------
+    InvalidTypeError
+        Not a model, or a model without amputation patterns.
+    """
+    space = network.pattern_space() if hasattr(network, "pattern_space") else None
+    if space is None:
+        what = network.describe() if hasattr(network, "describe") else type(network).__name__
+        raise InvalidTypeError(
+            f"no amputation patterns for {type(network).__name__} ({what}): its pattern_space() is None; patterns "
+            "exist on index spaces and for Gauss product kernels: StructuredNetwork (index space), "
+            "BlockGaussNetwork, ScalarNetwork('gauss')")
+    return space

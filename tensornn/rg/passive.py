@@ -29,7 +29,8 @@ agree as k/m0 -> 0.
 
 The integration is :func:`tensornn.flow.trajectory.run_from_ir` in units of the infrared mass m0 (k/m0 and
 u_n m0^{-[u_n]}, with the canonical dimensions of the engine), so that the blow-up bound does not depend on
-sigma_w0; the range of validity is checked along the way and a pole is a status, never an exception.
+sigma_w0; the resulting :class:`~tensornn.flow.FlowTrajectory` records m0 as its unit (its messages say
+"k/m0 = ..."). The range of validity is checked along the way and a pole is a status, never an exception.
 
 References
 ----------
@@ -40,7 +41,7 @@ arXiv:2008.08601; Erbin, Lahoche, Ousmane Samary, arXiv:2108.01403.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -51,6 +52,7 @@ from ..couplings.normalisation import engine_coupling, potential_coupling, sigma
 from ..errors import InvalidArgumentError
 from ..flow.betas import derive_flow
 from ..flow.kinetic import KineticFlow, kinetic_function
+from ..flow.result import FlowTrajectory
 from ..flow.trajectory import run_from_ir
 from ..networks.blocks import block_kinetic_coefficients
 from ..theory.colours import ContinuumColour
@@ -73,6 +75,9 @@ def scalar_flow(d_in: int):
 class PassiveFlow:
     """An upward LPA flow from Gauss-net infrared data, and its weight-scale reading.
 
+    A view of the flow's :class:`~tensornn.flow.FlowTrajectory` (integrated in units of the network's mass
+    m0, which it records as its unit): status, message and scales are the trajectory's.
+
     Attributes
     ----------
     d_in : int
@@ -82,26 +87,22 @@ class PassiveFlow:
     u2_ir, u4_ir, u6_ir : float
         Initial data at ``k_IR``: ``m^2 = 2 sigma_w0^2/d_in`` and the Z-normalised u4, u6
         (``phi^4/4!``, ``phi^6/6!`` normalisation).
-    k : ndarray, shape (m,)
-        Scales from ``k_IR`` upward; the last entry is where the flow stopped.
-    u2, u4, u6 : ndarray, shape (m,)
-        Dimensionful couplings of ``U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!``.
-    sigma_w : ndarray, shape (m,)
-        ``sqrt(d_in u2/2)`` (nan where u2 < 0).
-    status, message, violated
-        As :class:`tensornn.flow.FlowResult` ("completed", "pole", "diverged", "failed").
-    k_ir, k_uv : float
-        Requested scales; ``k_stop_reached`` is where the flow ended.
     kinetic : str
         "gauss" (the network's kinetic function m0^2 (exp(p^2/m0^2) - 1)) or "p2".
+    trajectory : FlowTrajectory
+        The engine's couplings along the flow, in units of m0 (``unit`` = m0, ``unit_name`` = "m0").
 
     Notes
     -----
-    Derived along the flow: ``u2_dimensionless = u2/k^2``, ``u4_dimensionless = u4 k^(D - 4)``,
+    Read along the flow: ``k`` (scales from ``k_IR`` upward, the last where the flow stopped), ``u2``,
+    ``u4``, ``u6`` (dimensionful couplings of ``U = u2 phi^2/2 + u4 phi^4/4! + u6 phi^6/6!``), ``sigma_w``
+    (``sqrt(d_in u2/2)``, nan where u2 < 0); ``u2_dimensionless = u2/k^2``, ``u4_dimensionless = u4 k^(D - 4)``,
     ``u6_dimensionless = u6 k^(2D - 6)`` (units of k); ``u4_mass_units = u4/u2^((4 - D)/2)`` (units of the
     running mass, the combination that does not move along the active family); ``local_slopes()``, the
     slope ``d ln|u4|/d ln sigma_w = -12 u2/(P_kin + u2) + 2 u2 u6/u4^2`` (:mod:`tensornn.rg.structural`);
-    ``at_sigma_w(sigma)`` reads the flow as a function of the weight scale.
+    ``at_sigma_w(sigma)`` reads the flow as a function of the weight scale. ``status`` ("completed",
+    "pole", "diverged", "failed"), ``message``, ``violated``, ``k_ir``, ``k_uv`` and ``k_stop_reached``
+    are the trajectory's.
     """
 
     d_in: int
@@ -109,17 +110,55 @@ class PassiveFlow:
     u2_ir: float
     u4_ir: float
     u6_ir: float
-    k: np.ndarray
-    u2: np.ndarray
-    u4: np.ndarray
-    u6: np.ndarray
-    status: str
-    message: str
-    k_ir: float
-    k_uv: float
-    k_stop_reached: float
-    violated: str | None = None
-    kinetic: str = "p2"
+    kinetic: str
+    trajectory: FlowTrajectory
+
+    def _coupling(self, n_legs: int) -> np.ndarray:
+        """u_n in absolute units: n! g (in units of m0) times m0^[g] (the engine's canonical dimension)."""
+        traj = self.trajectory
+        rows = np.asarray(traj.n_legs) == n_legs
+        unit = traj.unit ** traj.dimensions[rows][0]
+        return math.factorial(n_legs) * traj.values[rows].sum(axis=0) * unit
+
+    @property
+    def k(self) -> np.ndarray:
+        return self.trajectory.k
+
+    @property
+    def u2(self) -> np.ndarray:
+        return self._coupling(2)
+
+    @property
+    def u4(self) -> np.ndarray:
+        return self._coupling(4)
+
+    @property
+    def u6(self) -> np.ndarray:
+        return self._coupling(6)
+
+    @property
+    def status(self) -> str:
+        return self.trajectory.status
+
+    @property
+    def message(self) -> str:
+        return self.trajectory.message
+
+    @property
+    def violated(self) -> str | None:
+        return self.trajectory.violated
+
+    @property
+    def k_ir(self) -> float:
+        return self.trajectory.k_start
+
+    @property
+    def k_uv(self) -> float:
+        return self.trajectory.k_stop
+
+    @property
+    def k_stop_reached(self) -> float:
+        return self.trajectory.k_stop_reached
 
     @property
     def success(self) -> bool:
@@ -329,12 +368,9 @@ def passive_flow(d_in, sigma_w0, u4_ir, *, u6_ir=0.0, u2_ir=None, k_ir_ratio=1e-
     m0 = math.sqrt(mass2)
     unit = m0 ** np.asarray(scalar_flow(d_in).dimensions)  # canonical dimensions of u2, u4, u6: 2, 4 - D, 6 - 2D
     u2 = mass2 if u2_ir is None else check_real("u2_ir", u2_ir)
-    # in units of m0 the Gauss-net's mass is 1
+    # in units of m0 the Gauss-net's mass is 1: the flow is integrated in units of m0, and says so
     traj = run_from_ir(_system(d_in, kinetic, 1.0), {2: u2 / unit[0], 4: u4_ir / unit[1], 6: u6_ir / unit[2]},
                        k_ir=k_ir_ratio, k_uv=k_uv_ratio, n_points=n_points, rtol=rtol, atol=atol)
-    return PassiveFlow(
-        d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, k=traj.k * m0,
-        u2=traj.potential(2) * unit[0], u4=traj.potential(4) * unit[1], u6=traj.potential(6) * unit[2],
-        status=traj.status, message=traj.message.replace("k = ", "k/m0 = "), k_ir=k_ir_ratio * m0,
-        k_uv=k_uv_ratio * m0, k_stop_reached=traj.k_stop_reached * m0, violated=traj.violated, kinetic=kinetic,
-    )
+    traj = replace(traj, unit=m0, unit_name="m0", k_start=k_ir_ratio * m0, k_stop=k_uv_ratio * m0)
+    return PassiveFlow(d_in=d_in, sigma_w0=sigma_w0, u2_ir=u2, u4_ir=u4_ir, u6_ir=u6_ir, kinetic=kinetic,
+                       trajectory=traj)
