@@ -41,6 +41,7 @@ hep-th/9410141 (LPA fixed points by shooting); Litim, hep-th/0203006 (LPA expone
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import scipy.linalg
@@ -160,6 +161,16 @@ def _regulated_residual(w, grid, dim, n_components, threshold, jacobian):
     return F, scale, _assemble(grid, dim, dw, dw1, dw2)
 
 
+@lru_cache(maxsize=64)
+def _outer_half(n: int, length: float, nodes: int = 48):
+    """Gauss-Legendre nodes and weights on [L/2, L] and the interpolation matrices of w, w', w'' there."""
+    grid = ChebyshevGrid(n, length)
+    t, weights = np.polynomial.legendre.leggauss(nodes)
+    x = length * (3 + t) / 4
+    m0 = grid.interpolation_matrix(x)
+    return x, weights * length / 4, m0, m0 @ grid.d1, m0 @ grid.d2
+
+
 def coefficients(w, grid: ChebyshevGrid, dim: float, n_components: float, threshold=None, points=None):
     """(A, E) at ``points`` (default the grid): the coefficients of w' and w'' in the linearised equation.
 
@@ -170,9 +181,12 @@ def coefficients(w, grid: ChebyshevGrid, dim: float, n_components: float, thresh
         x, w0, w1, w2 = grid.x, w, grid.d1 @ w, grid.d2 @ w
     else:
         x = np.asarray(points, dtype=float)
-        w0 = grid.interpolate(w, x)
-        w1 = grid.interpolate(grid.d1 @ w, x)
-        w2 = grid.interpolate(grid.d2 @ w, x)
+        m = grid.interpolation_matrix(x)
+        w0, w1, w2 = m @ w, m @ (grid.d1 @ w), m @ (grid.d2 @ w)
+    return _coefficients(x, w0, w1, w2, dim, n_components, threshold)
+
+
+def _coefficients(x, w0, w1, w2, dim, n_components, threshold):
     h = w0 + 2.0 * x * w1
     s = 3.0 * w1 + 2.0 * x * w2
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -193,8 +207,8 @@ def solve_lpa(start, grid: ChebyshevGrid, dim: float, n_components: float, *, ma
     """Newton's method with backtracking for F[w] = 0 from ``start`` (values at the grid points).
 
     Converged when the relative residual is below ``tol``, or, on fine grids whose differentiation
-    matrices amplify rounding (the residual then stalls near 1e-11 to 1e-10 for n >= 144), when it is below
-    :data:`FLOOR_TOL` and the full Newton step is below 1e-10 of max |w| (the solution no longer moves).
+    matrices amplify rounding (the residual then stalls near 1e-11 to 1e-10 for n >= 144), when no step
+    decreases it any more, it is below :data:`FLOOR_TOL` and the full Newton step is below 1e-10 of max |w|.
 
     Returns
     -------
@@ -217,8 +231,6 @@ def solve_lpa(start, grid: ChebyshevGrid, dim: float, n_components: float, *, ma
             return None, it, math.inf
         if not np.all(np.isfinite(step)):
             return None, it, math.inf
-        if merit < FLOOR_TOL and np.max(np.abs(step)) <= 1e-10 * (1.0 + np.max(np.abs(w))):
-            return w, it, merit  # at the rounding floor
         lam = 1.0
         while lam > 1e-4:
             trial = w + lam * step
@@ -227,8 +239,9 @@ def solve_lpa(start, grid: ChebyshevGrid, dim: float, n_components: float, *, ma
             if np.isfinite(m_t) and (m_t < (1 - 1e-4 * lam) * merit or m_t < tol):
                 break
             lam /= 2
-        else:
-            return (w, it, merit) if merit < FLOOR_TOL else (None, it, math.inf)
+        else:  # no decrease: converged, or at the rounding floor of a fine grid (the full step is negligible)
+            at_floor = merit < FLOOR_TOL and np.max(np.abs(step)) <= 1e-10 * (1.0 + np.max(np.abs(w)))
+            return (w, it, merit) if merit < tol or at_floor else (None, it, math.inf)
         small = np.max(np.abs(lam * step)) <= 1e-13 * (1.0 + np.max(np.abs(w)))
         w, merit = trial, m_t
         if merit < tol and (small or lam == 1.0 and merit < 1e-3 * tol):
@@ -241,16 +254,17 @@ def solve_lpa(start, grid: ChebyshevGrid, dim: float, n_components: float, *, ma
 def boundary_decay(w, grid: ChebyshevGrid, dim: float, n_components: float, threshold=None) -> float:
     """I(L/2) = int_{L/2}^{L} A/E dx, the damping exponent of the boundary condition's error in [0, L/2].
 
+    The integral is taken with 48 Gauss-Legendre nodes on [L/2, L] (interpolation matrices cached per grid).
+
     Near x = L the linearised equation is E v'' + A v' + ... with E = 2 x / h^2 (h = 1 + w + 2 x w')
     and A = (D - 2) x - (N - 1)/(1 + w)^2 - 3/h^2 + 4 x (3 w' + 2 x w'')/h^3 (Litim; :func:`coefficients`
     for any regulator); the mode that the boundary condition controls grows like exp(int A/E) towards L
     (WKB), so an error made at L is damped by exp(-I) in the inner half of the domain.
     """
-    fine = np.linspace(grid.length / 2, grid.length, 801)
-    a, e = coefficients(w, grid, dim, n_components, threshold, fine)
+    x, weights, m0, m1, m2 = _outer_half(grid.n, grid.length)
+    a, e = _coefficients(x, m0 @ w, m1 @ w, m2 @ w, dim, n_components, threshold)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = a / e
-    return float(np.sum((ratio[1:] + ratio[:-1]) * np.diff(fine)) / 2)
+        return float(np.sum(weights * a / e))
 
 
 def spectrum(J: np.ndarray, n_keep: int):

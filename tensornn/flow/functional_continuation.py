@@ -88,7 +88,7 @@ def parameter_derivative(w, grid: ChebyshevGrid, dim: float, n_components: float
     return out
 
 
-def _decay_table(w, grid, dim, n_components, threshold, reach=3.0, points=4001):
+def _decay_table(w, grid, dim, n_components, threshold, reach=3.0, points=601):
     """x and the cumulative integral of A/E on [0, reach L]: beyond L, w continued by its local power law."""
     length = grid.length
     x = np.linspace(length * 1e-3, reach * length, points)
@@ -274,8 +274,8 @@ def _corrector(grid, w_pred, p_pred, tw, tp, which, fixed, regulator, max_iterat
             return None
         if not np.all(np.isfinite(step)):
             return None
-        if merit < FLOOR_TOL and it > 1 and np.max(np.abs(step[:m])) <= 1e-10 * (1.0 + np.max(np.abs(w))):
-            return w, p, it  # at the rounding floor of a fine grid
+        if merit < FLOOR_TOL and it > 2 and np.max(np.abs(step[:m])) <= 1e-10 * (1.0 + np.max(np.abs(w))):
+            return w + step[:m], p + float(step[m]), it  # at the rounding floor of a fine grid
         w = w + step[:m]
         p = p + float(step[m])
         if np.max(np.abs(step[:m])) <= 1e-13 * (1.0 + np.max(np.abs(w))) and merit < 10 * NEWTON_TOL:

@@ -292,38 +292,31 @@ def _branch(dim, n_components, n, resolution, n_keep, check, regulator="litim", 
     return fp, reason
 
 
-#: The guided start of Wilson-Fisher: the expansion around the minimum at this order.
-GUIDE_ORDER = 6
-
-
 def _guided_wilson_fisher(dim, n_components, resolution, n_keep, check, regulator, auto):
-    """Wilson-Fisher from the polynomial expansion around the minimum (order GUIDE_ORDER), or None.
+    """Wilson-Fisher from the lowest truncation around the minimum, or None.
 
-    The polynomial u*'(r) = sum lambda_n (r - kappa)^(n-1)/(n-1)! is put on a grid of length 5 kappa, solved by
-    Newton's method, moved to its adapted domain and accepted only as the branch's point: one relevant
-    direction and a single zero of u*' (a minimum). Where the expansion has lost the point (below D ~ 2.9) or
-    the solve lands elsewhere, None: the caller follows the branch from its bifurcation.
+    The closed-form order-2 point (kappa, lambda2) of :mod:`~tensornn.flow.potential` gives the start
+    u*'(r) = lambda2 (r - kappa) on a grid of length 5 kappa, which Newton's method solves; it is moved to its
+    adapted domain and accepted only as the branch's point: one relevant direction and a single zero of u*'
+    (a minimum). Where the truncation has no such point or the solve lands elsewhere, None: the caller follows
+    the branch from its bifurcation.
     """
-    from .potential import potential_fixed_point
+    from .potential import _lowest_order_guesses
 
     if n_components > LARGE_N_START:
         return None
-    poly = potential_fixed_point(dim, n_components, GUIDE_ORDER, regulator=regulator)
-    if poly is None or poly.spurious or poly.n_relevant != 1 or poly.couplings[0] <= 0:
-        return None
     vd = litim_volume(dim)
-    kappa, lam = float(poly.couplings[0]), poly.couplings[1:]
+    threshold = _threshold(regulator, dim)
     n_cont, _ = _continuation_resolution(n_components, resolution, auto)
-    grid = ChebyshevGrid(n_cont, 5.0 * kappa / vd)
-    shift = grid.x * vd - kappa
-    w0 = sum(value * shift**j / math.factorial(j) for j, value in enumerate(lam, start=1))
-    w, _, _ = solve_lpa(w0, grid, dim, n_components, threshold=_threshold(regulator, dim))
-    if w is None or not w[0] < 0 < w[-1] or np.sum(np.diff(np.sign(w)) != 0) != 1:
-        return None
-    fp = _finish(grid, w, dim, n_components, 2, resolution, n_keep, check, regulator, auto)
-    if fp is None or fp.n_relevant != 1 or len(fp.zeros()) != 1:
-        return None
-    return fp
+    for kappa, lambda2 in _lowest_order_guesses(dim, n_components, "minimum", regulator):
+        grid = ChebyshevGrid(n_cont, 5.0 * kappa / vd)
+        w, _, _ = solve_lpa(lambda2 * (grid.x * vd - kappa), grid, dim, n_components, threshold=threshold)
+        if w is None or not w[0] < 0 < w[-1] or np.sum(np.diff(np.sign(w)) != 0) != 1:
+            continue
+        fp = _finish(grid, w, dim, n_components, 2, resolution, n_keep, check, regulator, auto)
+        if fp is not None and fp.n_relevant == 1 and len(fp.zeros()) == 1:
+            return fp
+    return None
 
 
 def _continuation_resolution(n_components, resolution, auto):

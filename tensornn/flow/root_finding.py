@@ -37,8 +37,22 @@ def _beta(system, points, t):
         return np.asarray(system.beta(points, t))
 
 
+_COMPLEX: dict = {}  # system type -> whether its beta functions take complex couplings
+
+
 def supports_complex(system, point, t=None) -> bool:
-    """True when ``system.beta`` accepts complex couplings and returns their complex images (complex step)."""
+    """True when ``system.beta`` accepts complex couplings and returns their complex images (complex step).
+
+    Probed once per system type with a complex point.
+    """
+    known = _COMPLEX.get(type(system))
+    if known is not None:
+        return known
+    _COMPLEX[type(system)] = answer = _probe_complex(system, point, t)
+    return answer
+
+
+def _probe_complex(system, point, t) -> bool:
     g = np.asarray(point, dtype=float)
     probe = (g + 1e-30j)[:, None]
     try:
