@@ -448,7 +448,10 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
     Returns
     -------
     FixedPoint or None
-        With ``nu`` and ``omega``; None when the continuation loses the fixed point.
+        With ``nu`` and ``omega``; None when the continuation loses the fixed point or ends on a root that is not
+        Wilson-Fisher (no single relevant direction, or nu below the mean-field 1/2; the lowest truncation may
+        still seed the continuation with such a root, as the exponential regulator's order 2 around the minimum
+        does).
 
     Examples
     --------
@@ -460,14 +463,19 @@ def potential_fixed_point(dim: float, n_components: float, order: int, *, expans
     order = check_int("order", order, minimum=2, maximum=40)
     cls = MinimumPotential if expansion == "minimum" else SymmetricPotential
     fp = _first_order_start(dim, n_components, expansion, seed, regulator)
-    if fp is None or order == 2:
-        return fp
-    g = fp.couplings
-    for m in range(3, order + 1):  # roots only: one description at the end
-        g = _extend_couplings(cls(dim, n_components, m, regulator), g)
-        if g is None:
-            return None
-    return describe_root(cls(dim, n_components, order, regulator), g)
+    if fp is not None and order > 2:
+        g = fp.couplings
+        for m in range(3, order + 1):  # roots only: one description at the end
+            g = _extend_couplings(cls(dim, n_components, m, regulator), g)
+            if g is None:
+                return None
+        fp = describe_root(cls(dim, n_components, order, regulator), g)
+    return fp if _is_wilson_fisher_like(fp) else None
+
+
+def _is_wilson_fisher_like(fp) -> bool:
+    """A continued root that can be Wilson-Fisher: one relevant direction and nu above the mean-field 1/2."""
+    return _is_wilson_fisher(fp) and "below mean field" not in fp.flag_kinds
 
 
 def _extend_couplings(system, low):
@@ -504,6 +512,8 @@ def exponents_by_order(dim: float, n_components: float, orders, *, expansion: st
     Returns
     -------
     list of (order, FixedPoint or None)
+        None at the orders where the continued root is not Wilson-Fisher (lost, several relevant directions, or
+        nu below the mean-field 1/2).
     """
     expansion = check_choice("expansion", expansion, ("minimum", "zero"))
     orders = sorted(check_int("orders", o, minimum=2, maximum=40) for o in orders)
@@ -514,5 +524,5 @@ def exponents_by_order(dim: float, n_components: float, orders, *, expansion: st
         if m > 2 and fp is not None:
             fp = extend_order(cls(dim, n_components, m, regulator), fp)
         if m in orders:
-            out.append((m, fp))
+            out.append((m, fp if _is_wilson_fisher_like(fp) else None))
     return out
