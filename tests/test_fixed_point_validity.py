@@ -120,3 +120,20 @@ def test_order_stability_and_status_on_the_series_form():
     gaussian_only = check_potential_roots(
         type(search)(tuple(fp for fp in search if fp.is_gaussian), 1, 1), system)
     assert gaussian_only.status == "incomplete"
+
+
+@pytest.mark.parametrize("options", [dict(field="real"), pytest.param(dict(field="real", order=3), marks=pytest.mark.slow),
+                                     dict(field="complex")])
+def test_tensor_preset_finds_every_root_that_minpack_finds_from_its_starts(options):
+    # Independent path: hybr and lm from every random start of the preset's box (the exhaustive search), against the
+    # default search (batched Newton from the Gaussian point, the melonic-region grid and the same random starts).
+    # Without the grid the real rank-3 LPA point (mu* = -0.3, g4* = 0.00254648) fell into the Gaussian basin.
+    preset = make_preset("tensor", rank=3, kinetic_power=2, **options)
+    default = preset.fixed_points()
+    minpack = find_fixed_points(preset.system, n_starts=48, bounds=preset.bounds, starts=np.zeros(len(preset.names)),
+                                seed=0, methods=("hybr", "lm"))
+    wanted = [fp.couplings for fp in minpack.valid if not fp.is_gaussian]
+    got = [fp.couplings for fp in default.valid if not fp.is_gaussian]
+    assert wanted
+    for g in wanted:
+        assert any(np.allclose(g, h, rtol=1e-9, atol=1e-12) for h in got), g

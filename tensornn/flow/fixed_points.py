@@ -33,7 +33,7 @@ from .._json import finite, number
 from .._random import as_generator
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .fixed_point_checks import FLAG_KINDS, boundedness_flag, mean_field_flag
-from .root_finding import batched_newton, minpack_root, newton, supports_complex
+from .root_finding import batched_newton, minpack_root, newton, polish_roots, supports_complex
 from .stability import DERIVATIVES, ILL_CONDITIONED, critical_exponents, stability_matrix
 from .system import FlowSystem
 
@@ -409,6 +409,7 @@ def find_fixed_points(
     eta_range=(-2.0, 2.0),
     dedup_tol: float = 1e-6,
     derivative: str = "auto",
+    retry: int | None = None,
 ) -> FixedPointSearch:
     """Find the fixed points of the dimensionless flow of ``system`` by multi-start root finding.
 
@@ -416,7 +417,7 @@ def find_fixed_points(
     ``starts``, tried first). With ``"batch"`` in ``methods`` (default) all starts run Newton's
     method together (:func:`~tensornn.flow.root_finding.batched_newton`: one batched call of the beta
     functions per step for every start), and the given starts it does not bring home are retried
-    with the MINPACK methods of ``methods`` (:func:`scipy.optimize.root`, hybrid Powell ``"hybr"``,
+    with the MINPACK methods of ``methods`` (the first ``retry`` of them, default all; :func:`scipy.optimize.root`, hybrid Powell ``"hybr"``,
     Levenberg-Marquardt ``"lm"``); without ``"batch"`` every start runs every MINPACK method. Converged
     roots (max_i |beta_i| / (1 + |g_i|) <= ``tol``, a residual relative to the size of each coupling,
     since couplings of high-order truncations grow like factorials) are deduplicated
@@ -455,6 +456,10 @@ def find_fixed_points(
         How the stability matrix is differentiated; ``"auto"`` takes the exact complex step when the
         system's beta functions accept complex couplings (the potential expansions), central
         differences otherwise.
+    retry : int, optional
+        How many of the given ``starts`` (the first ones) are retried with the MINPACK methods when
+        Newton's method does not converge from them; default all. The others are treated like random
+        starts (a grid of starts over a region, say).
 
     Returns
     -------
@@ -503,12 +508,15 @@ def find_fixed_points(
     random_starts = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((n_starts, n))
     all_starts = np.vstack([given, random_starts])
     derivative = _derivative(system, derivative, all_starts[0], t)
-    found = _solve_all(system, all_starts, len(given), t, tol, methods, derivative)
+    n_retry = len(given) if retry is None else min(len(given), check_starts("retry", retry))
+    found = _solve_all(system, all_starts, n_retry, t, tol, methods, derivative)
     roots: list[np.ndarray] = []
     for g in found:
         scale = 1.0 + np.max(np.abs(g))
         if not any(np.max(np.abs(g - r)) <= dedup_tol * scale for r in roots):
             roots.append(g)
+    if roots:  # the searches stop at 1e-3 tol; two batched Newton steps take the distinct roots to rounding
+        roots = list(polish_roots(system, np.array(roots), t, complex_step=derivative == "complex"))
     notes = () if system.autonomous else (f"root of beta(g, t) at the frozen scale t = {t}; not a fixed point",)
     points = [_describe(system, g, t, eta_range=eta_range, derivative=derivative, notes=notes) for g in roots]
     points.sort(key=lambda fp: (fp.spurious, fp.n_relevant, float(np.linalg.norm(fp.couplings))))

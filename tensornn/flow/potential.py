@@ -285,7 +285,8 @@ class MinimumPotential(_PotentialBase):
         c = np.zeros((self.order,) + tail, dtype=g.dtype)
         c[1:] = lam / fact  # w = U' = sum_{j>=1} lambda_{j+1} x^j / j!
         b = _w_flow(c, kappa, self.dim, self.n_components, self._vd, self._threshold)
-        dkappa = -b[0] / lam[0]
+        with np.errstate(divide="ignore", invalid="ignore"):  # lambda2 = 0: no minimum, beta is not finite
+            dkappa = -b[0] / lam[0]
         lam_next = np.concatenate([lam[1:], np.zeros((1,) + tail, dtype=g.dtype)])
         dlam = fact * b[1:] + lam_next * dkappa
         return np.concatenate([dkappa[None, ...], dlam])

@@ -165,10 +165,15 @@ class FlowPreset:
         Wilson-Fisher (2 < D < 4). Every root also carries the flags of :func:`find_fixed_points` (range of
         validity, unbounded potential, nu below mean field).
 
+        Tensor presets also start from a grid where the melonic points lie (mass in -0.8..-0.2, g4 in
+        1e-3..1e-2; :data:`MELONIC_REGION_MASSES`), since uniform random starts mostly fall into the
+        Gaussian point's basin.
+
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
-        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
-        max |g| < 1e-3 that a solve at tol = 1e-16 pulls at least 100 times closer to 0 is dropped
-        as the Gaussian point (which is always among the results).
+        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal``, when the Gaussian
+        point has a marginal exponent (|theta| < 1e-6), a root with max |g| < 1e-3 is dropped as the
+        Gaussian point (which is always among the results): near it beta = J g + O(g^2), so a tiny
+        root can only lie along the kernel of J.
 
         Returns
         -------
@@ -190,7 +195,8 @@ class FlowPreset:
         factors = self._series_factors(series)
         guided_point = self._guided_point() if self.name != "tensor" else None
         guided = self._guided_starts() if guided_point is None else [guided_point.couplings]
-        starts = [np.zeros(len(self.names))] + guided
+        region = _melonic_region_starts(self.names) if self.name == "tensor" and self.system.autonomous else []
+        starts = [np.zeros(len(self.names))] + guided + region
         bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
         search = None
         if n_starts is None and not exhaustive and guided_point is not None and guided_point.valid:
@@ -202,9 +208,11 @@ class FlowPreset:
         if search is None:
             if n_starts is None:
                 n_starts = 48 if len(self.names) <= 3 else 8
-            search = find_fixed_points(system, n_starts=n_starts, bounds=bounds, starts=starts, seed=seed, tol=tol)
+            search = find_fixed_points(system, n_starts=n_starts, bounds=bounds, starts=starts, seed=seed, tol=tol,
+                                       retry=1 + len(guided))
         if merge_marginal:
-            search = replace(search, fixed_points=tuple(fp for fp in search if not _marginal_gaussian(system, fp)))
+            marginal = _gaussian_is_marginal(search)
+            search = replace(search, fixed_points=tuple(fp for fp in search if not (marginal and _tiny(fp))))
         if series is not None:
             search = check_potential_roots(search, series, order_tol=order_tol)
             if series is not self.system:
@@ -309,12 +317,47 @@ class FlowPreset:
         return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
 
 
-def _marginal_gaussian(system, fp) -> bool:
-    size = float(np.max(np.abs(fp.couplings)))
-    if fp.is_gaussian or size >= 1e-3:
-        return False
-    tight = refine_fixed_point(system, fp.couplings, tol=1e-16)
-    return tight is not None and float(np.max(np.abs(tight.couplings))) < 1e-2 * size
+#: Where the tensor fixed points of the registry's truncations lie: the dimensionless mass between the pole of
+#: the threshold denominators (-1) and 0, a small positive quartic coupling (every melonic LPA and LPA' point
+#: has mu* in (-0.9, -0.1) and g4* in (1e-3, 2e-2)). A grid of starts there finds them, where Newton's method
+#: from uniform random starts in the preset's box (g4 in (-3, 3)) mostly falls into the Gaussian point's basin.
+MELONIC_REGION_MASSES = (-0.8, -0.6, -0.4, -0.2)
+MELONIC_REGION_QUARTICS = (1e-3, 3e-3, 1e-2)
+
+
+def _melonic_region_starts(names) -> list:
+    """Guided tensor starts on the grid MELONIC_REGION_MASSES x MELONIC_REGION_QUARTICS, other couplings 0."""
+    if "mass" not in names or "g4" not in names:
+        return []
+    i, j = names.index("mass"), names.index("g4")
+    starts = []
+    for mass in MELONIC_REGION_MASSES:
+        for quartic in MELONIC_REGION_QUARTICS:
+            g = np.zeros(len(names))
+            g[i], g[j] = mass, quartic
+            starts.append(g)
+    return starts
+
+
+#: Exponents of the Gaussian point below this are marginal; roots with every |g| below MARGINAL_SIZE are then
+#: the Gaussian point approached along the marginal direction.
+MARGINAL_THETA = 1e-6
+MARGINAL_SIZE = 1e-3
+
+
+def _gaussian_is_marginal(search) -> bool:
+    """True when the Gaussian point of the search has a marginal exponent (|theta| < MARGINAL_THETA)."""
+    return any(fp.is_gaussian and np.any(np.abs(fp.exponents) < MARGINAL_THETA) for fp in search)
+
+
+def _tiny(fp) -> bool:
+    """A non-Gaussian root with every coupling below MARGINAL_SIZE.
+
+    Near the Gaussian point beta = J g + O(g^2): where J is regular 0 is the only root nearby, so a tiny root
+    lies along the kernel of J, where beta ~ g^2 and a solve stops wherever |beta| < tol (at |g| ~ sqrt(tol)):
+    such a root is the Gaussian point, not a new one.
+    """
+    return not fp.is_gaussian and float(np.max(np.abs(fp.couplings))) < MARGINAL_SIZE
 
 
 def potential_to_engine(u) -> np.ndarray:
