@@ -17,7 +17,7 @@ from _timing import best_time
 
 from tensornn.data import synthetic_kronecker
 from tensornn.readings import read_network
-from tensornn.structured import StructuredNetwork
+from tensornn.networks import StructuredNetwork
 
 
 def baseline():

@@ -16,7 +16,7 @@ import opt_einsum
 
 from tensornn.networks._blas import one_blas_thread
 from tensornn.networks.cp import cp_weight_matrix
-from tensornn.structured import StructuredNetwork
+from tensornn.networks import StructuredNetwork
 
 LETTERS = "abcdefghijkl"
 

@@ -33,7 +33,7 @@ from tensornn.readings import (
     quartic_classes,
     read_network,
 )
-from tensornn.structured import BlockGaussNetwork, StructuredNetwork
+from tensornn.networks import BlockGaussNetwork, StructuredNetwork
 
 WIDTH = 8
 

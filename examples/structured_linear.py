@@ -13,14 +13,10 @@ import itertools
 import numpy as np
 
 from tensornn.readings import QuadrupleDesign, read_network
-from tensornn.structured import (
-    StructuredNetwork,
-    estimate_correlators,
-    linear_four_point,
-    linear_tensor_action,
-    linear_two_point,
-    quartic_content,
-)
+from tensornn.correlators.cp_cumulants import linear_four_point, linear_two_point
+from tensornn.networks import StructuredNetwork
+from tensornn.readings.content import linear_tensor_action, quartic_content
+from tensornn.structured import estimate_correlators
 
 
 def deviations(sizes, rank, width, n_networks, seed=7):

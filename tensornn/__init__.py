@@ -1,12 +1,13 @@
 """tensornn: neural-network ensembles as random (tensor) field theories.
 
 The package follows the data, one stage per subpackage: ``data`` (inputs with several indices,
-their spectra) and ``networks`` (architectures, kernels, ensemble sampling) -> ``correlators``
-(estimators with errors, exact oracles) -> ``couplings`` (amputation, normalisation, scans) and
-``readings`` (the quartic action measured in a basis: which reading a network has) -> ``bubbles`` and
-``theory`` (interactions, colours, truncations) -> ``flow`` (Wetterich/LPA flows, fixed points) ->
-``structured`` (structured-input networks read as tensor theories), ``rg`` (passive flows and the
-active/passive experiment) -> ``compare`` (the main job) -> ``plotting`` and ``cli`` at the edge.
+their spectra) and ``networks`` (network families as models, activations with their kernel maps, ensemble
+sampling) -> ``correlators`` (estimators with errors, exact oracles) -> ``couplings`` (amputation,
+normalisation, scans) and ``readings`` (the quartic action measured in a basis: which reading a network has)
+-> ``bubbles`` and ``theory`` (interactions, colours, truncations) -> ``flow`` (Wetterich/LPA flows, fixed
+points) -> ``rg`` (passive flows and the active/passive experiment) -> ``compare`` (the main job) ->
+``plotting`` and ``cli`` at the edge. ``structured`` keeps the Monte-Carlo measurement of structured
+networks; docs/contributing.md describes the layout.
 
 Names are loaded on first use (PEP 562), so ``import tensornn`` is cheap.
 """

@@ -64,15 +64,18 @@ def format_bytes(n: float) -> str:
 
 
 def sampling_task_bytes(block_size: int, width: int, n_inputs: int, input_size: int, n_products: int,
-                        blocks_per_task: int = 1, n_statistics: int = 0) -> float:
+                        blocks_per_task: int = 1, n_statistics: int = 0, *, per_network: float | None = None) -> float:
     """Estimated peak memory of one sampling task: a block's weights, activations and products, and the task's sums.
 
-    ``8 * (block_size * (width * (input_size + 2 * n_inputs) + n_products) + blocks_per_task * n_statistics)``
-    bytes: the first-layer weights (width x input_size per network), the pre-activations and activations
-    (width x P each), the largest table of output products (one column per statistic of one order), and the
-    per-block sums of every statistic that the task returns.
+    ``8 * (block_size * (per_network + n_products) + blocks_per_task * n_statistics)`` bytes: the floats one
+    network holds while it is evaluated (for one hidden layer ``per_network = width * (input_size + 2 * n_inputs)``:
+    the first-layer weights, width x input_size, and the pre-activations and activations, width x P each; a model
+    with other layers says its own through ``floats_per_network``), the largest table of output products (one
+    column per statistic of one order), and the per-block sums of every statistic that the task returns.
     """
-    return 8.0 * (block_size * (width * (input_size + 2.0 * n_inputs) + n_products) + blocks_per_task * n_statistics)
+    if per_network is None:
+        per_network = width * (input_size + 2.0 * n_inputs)
+    return 8.0 * (block_size * (per_network + n_products) + blocks_per_task * n_statistics)
 
 
 def n_sorted_tuples(n_inputs: int, order: int) -> int:
@@ -95,8 +98,9 @@ def check_sampling_memory(network, x, block_size: int, blocks_per_task: int, tup
         what = f"{n_products} 2-point products"
     n_statistics = sum(n_sorted_tuples(len(x), k) for k in orders)
     width = getattr(network, "width", 1)
+    own = getattr(network, "floats_per_network", None)  # a model with other layers than one says its own
     needed = sampling_task_bytes(block_size, width, len(x), int(np.prod(x.shape[1:])), n_products,
-                                 blocks_per_task, n_statistics)
+                                 blocks_per_task, n_statistics, per_network=None if own is None else own(len(x)))
     if needed > MAX_TASK_BYTES:
         raise InvalidArgumentError(
             f"a sampling task of {blocks_per_task} block(s) of {block_size} networks (width {width}, {len(x)} inputs, "

@@ -1,8 +1,9 @@
-"""Old module paths of tensornn 0.1, importable for one more release with a DeprecationWarning.
+"""Old module paths, importable for one more release with a DeprecationWarning.
 
-tensornn 0.2 groups the modules by pipeline stage (docs/changelog.md lists every move). Importing an
-old path (``import tensornn.ensemble``) returns the module at its new place and warns once, saying
-where it is now. The finder handles these names only and is installed by ``tensornn/__init__.py``.
+tensornn 0.2 groups the modules by pipeline stage, and then dissolves most of ``tensornn.structured`` into the
+stages (docs/changelog.md lists every move). Importing an old path (``import tensornn.ensemble``) returns the
+module at its new place and warns once, saying where it is now. The finder handles these names only and is
+installed by ``tensornn/__init__.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ MOVED = {
     "tensornn.rg_results": "tensornn.rg.results",
     "tensornn.structured.networks": "tensornn.networks.cp",
     "tensornn.structured.blocks": "tensornn.networks.blocks",
+    "tensornn.structured.cumulants": "tensornn.correlators.cp_cumulants",
+    "tensornn.structured.content": "tensornn.readings.content",
+    "tensornn.structured.spectra": "tensornn.data.spectra",
 }
 
 

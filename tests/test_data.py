@@ -132,7 +132,8 @@ def test_unfolding_and_partial_trace_agree_on_data():
 
 
 def test_old_import_of_colour_spectra_still_works():
-    from tensornn.structured import ColourSpectra, colour_spectra as old
+    with pytest.warns(DeprecationWarning, match="has moved to tensornn.data.spectra"):
+        from tensornn.structured import ColourSpectra, colour_spectra as old
 
     assert old is colour_spectra and ColourSpectra.__module__ == "tensornn.data.spectra"
 

@@ -114,7 +114,7 @@ def test_flows_at_extreme_starts_end_with_a_status(start, status, word):
 
 def test_structured_networks_at_large_sigma_w():
     """Structured Gauss-net stays finite (log space); the structured Exp-net overflow is reported."""
-    from tensornn.structured import StructuredNetwork
+    from tensornn.networks import StructuredNetwork
 
     x = np.full((2, 2, 3), 5.0)
     x[1] *= -1

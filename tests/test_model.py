@@ -23,19 +23,20 @@ from tensornn.networks.model import (
 )
 from tensornn.readings import GaussProductSpace, IndexSpace, quartic_classes
 from tensornn.readings.oracles import block_gauss_four_point_factorised, has_oracle
-from tensornn.structured.cumulants import linear_four_point, linear_two_point
+from tensornn.correlators.cp_cumulants import linear_four_point, linear_two_point
 
 RNG = np.random.default_rng(8)
 X1 = RNG.normal(size=(5, 2))
 XT = RNG.normal(size=(5, 2, 3))
 QUADS = np.array([[0, 1, 2, 3], [0, 0, 1, 1], [4, 2, 2, 0]])
 
+# (the covariances of the nonlinear examples have rank <= 2 at every quadruple, so their quadratures are quick)
 EXAMPLES = [
-    get_model("scalar", activation="erf", d_in=2, width=3, sigma_w=1.2, sigma_b=0.3),
+    get_model("scalar", activation="exp", d_in=1, width=3, sigma_w=1.2, sigma_b=0.3),
     get_model("scalar", activation="tanh", d_in=2, width=3, sigma_w=0.8, sigma_v=1.5),
     get_model("block-gauss", block_sizes=(1, 1), sigma_blocks=(0.7, 1.3), width=4),
     get_model("cp", index_sizes=(2, 3), cp_rank=2, activation="linear", width=5, sigma_w=1.1),
-    get_model("dense", index_sizes=(2, 3), activation="relu", width=5, sigma_b=0.2),
+    get_model("dense", index_sizes=(1, 2), activation="relu", width=5),
 ]
 
 
@@ -45,7 +46,7 @@ def test_every_family_is_a_model_that_rebuilds_from_its_dict(model):
     assert get_model(**model.to_dict()) == model
     assert isinstance(model.describe(), str) and model.describe()
     assert model.moment_problem(4) is None
-    x = X1 if model.input_shape == (2,) else XT
+    x = RNG.normal(size=(5, *model.input_shape))
     k = model.kernel(x)
     assert k.shape == (5, 5) and np.allclose(k, k.T)
     g4 = model.exact_four_point(x, QUADS)
@@ -80,11 +81,12 @@ def test_a_factory_must_return_a_model():
 
 
 def test_scalar_theory_face_is_the_exact_one_layer_theory():
-    net = ScalarNetwork("erf", d_in=2, width=7, sigma_w=1.3, sigma_b=0.4, sigma_v=0.9)
-    np.testing.assert_array_equal(net.kernel(X1), net.kernel_matrix(X1))
-    legs = [X1[QUADS[:, i]] for i in range(4)]
-    direct = (0.9 / 1.3) ** 4 * g4_connected_exact("erf", *legs, width=7, sigma_w=1.3, sigma_b=0.4)
-    np.testing.assert_array_equal(net.exact_four_point(X1, QUADS), direct)
+    net = ScalarNetwork("relu", d_in=1, width=7, sigma_w=1.3, sigma_b=0.4, sigma_v=0.9)
+    x = RNG.normal(size=(5, 1))
+    np.testing.assert_array_equal(net.kernel(x), net.kernel_matrix(x))
+    legs = [x[QUADS[:, i]] for i in range(4)]
+    direct = (0.9 / 1.3) ** 4 * g4_connected_exact("relu", *legs, width=7, sigma_w=1.3, sigma_b=0.4)
+    np.testing.assert_array_equal(net.exact_four_point(x, QUADS), direct)
     np.testing.assert_array_equal(g4_connected_oracle(net, *legs), direct)  # the oracle asks the model
     assert net.pattern_space() is None and net.exact_couplings(quartic_classes(1)) is None
     gauss = ScalarNetwork("gauss", d_in=2, width=7, sigma_w=1.3)
@@ -115,12 +117,13 @@ def test_structured_kernel_and_oracles():
     assert cp.exact_couplings(quartic_classes(2)) is None
     # dense weights, or one index: the scalar network on the flattened input with the read-out scale
     flat = XT.reshape(5, 6)
+    pairs = np.array([[0, 0, 1, 1], [2, 3, 2, 3]])  # covariance rank 2 with the bias: the angular rule, exact
     scalar = ScalarNetwork("relu", d_in=6, width=4, sigma_w=1.0, sigma_b=0.5, sigma_v=2.0)
     for net in (StructuredNetwork((2, 3), cp_rank=None, activation="relu", width=4, sigma_b=0.5, sigma_v=2.0),
                 StructuredNetwork((6,), cp_rank=3, activation="relu", width=4, sigma_b=0.5, sigma_v=2.0)):
         x = flat.reshape(5, *net.index_sizes)
         np.testing.assert_allclose(net.kernel(x), scalar.kernel(flat), rtol=1e-14, atol=1e-15)
-        np.testing.assert_allclose(net.exact_four_point(x, QUADS), scalar.exact_four_point(flat, QUADS), rtol=1e-12)
+        np.testing.assert_allclose(net.exact_four_point(x, pairs), scalar.exact_four_point(flat, pairs), rtol=1e-12)
         assert has_oracle(net)
 
 
@@ -153,3 +156,21 @@ def test_the_bilinear_moment_generating_function():
     t = 0.6
     value = np.sum(weights * np.exp(0.5 * t**2 * nodes**2)) / math.sqrt(2 * math.pi)
     assert value == pytest.approx((1 - t**2) ** -0.5, rel=1e-10)
+
+
+def test_a_hidden_layer_hands_its_values_to_a_deeper_network():
+    # activations() gives act(z) of the same draws evaluate() reads out: reading them out by hand agrees to rounding
+    from tensornn.networks.activations import get_activation
+    from tensornn.networks.layers import HiddenLayer
+
+    for k in (2, 7):  # the biases folded into the product (small k) and added afterwards
+        x = RNG.normal(size=(5, k))
+        layer = HiddenLayer(x, width=6, activation=get_activation("tanh"), bias_scale=0.3, readout_scale=0.5)
+        layer.prepare(300)
+        rng = np.random.default_rng(1)
+        for target in (layer.first_layer(), layer.bias0(), layer.readout(), layer.bias1()):
+            rng.standard_normal(out=target)
+        h = layer.activations()
+        by_hand = 0.5 * np.einsum("mpj,mj->mp", h, layer.readout()) + 0.3 * layer.bias1()[:, None]
+        np.testing.assert_allclose(layer.evaluate(), by_hand, rtol=1e-13, atol=1e-15)
+        assert h.shape == (300, 5, 6) and np.all(np.abs(h) < 1)

@@ -13,7 +13,7 @@ from tensornn.networks.sampling import sample_ensemble
 from tensornn.flow import derive_flow
 from tensornn.networks.kernels import kernel
 from tensornn.networks.scalar import ScalarNetwork
-from tensornn.structured import StructuredNetwork
+from tensornn.networks import StructuredNetwork
 from tensornn.theory import FlatColour, Theory, Truncation, full_truncation, melonic_truncation
 from tensornn.networks.activations import activation_names
 

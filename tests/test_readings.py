@@ -1,7 +1,7 @@
 """The quartic classes, their amputation patterns, designs, oracles and exact fits of the readings.
 
 References: the class counts are orbit counts of S3 acting on ({local} u P4)^d (4^d labelled tuples; the
-pure-pairing classes must coincide with tensornn.structured.quartic_content, whose grouping uses bubble
+pure-pairing classes must coincide with tensornn.readings.content.quartic_content, whose grouping uses bubble
 canonical forms); the linear CP layer has the exact first-order couplings lambda_B = -W_B/(4! N s^4)
 with W_B = 6 : 18 : 18 : 18 : 18 for R = 1, d = 3 (18/R off the diagonal for rank R, 0 for dense);
 the Gauss shapes are closed-form Gaussian integrals checked against scipy quadrature; the block
@@ -36,14 +36,9 @@ from tensornn.readings import (
     read_network,
     reading_classes,
 )
-from tensornn.structured import (
-    PAIRINGS,
-    BlockGaussNetwork,
-    StructuredNetwork,
-    contraction,
-    linear_tensor_action,
-    quartic_content,
-)
+from tensornn.correlators.cp_cumulants import PAIRINGS, contraction
+from tensornn.networks import BlockGaussNetwork, StructuredNetwork
+from tensornn.readings.content import linear_tensor_action, quartic_content
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Monte-Carlo readings of the linear CP layer and its dense twin on the embedded data.
 
 Default size (2^17 networks in 128 groups, 40 quadruples of 10 points, width 8), fixed seeds. The exact
-couplings are known (tensornn.structured.linear_tensor_action), so every fitted coupling is compared with
+couplings are known (tensornn.readings.content.linear_tensor_action), so every fitted coupling is compared with
 its exact value in units of its cross-fitted standard error (3 sigma). The verdicts: the CP layer's
 tensor reading fits (p > 0.01) and its vector reading fails (p < 1e-6); the dense twin's vector reading
 fits and its pillow and tetrahedron couplings are within 3 errors of zero. The slow test repeats the
@@ -14,7 +14,7 @@ import pytest
 
 from tensornn.data import synthetic_kronecker
 from tensornn.readings import read_network
-from tensornn.structured import StructuredNetwork
+from tensornn.networks import StructuredNetwork
 
 BUBBLES = ("pillow(1)", "pillow(2)", "pillow(3)", "tetrahedron")
 

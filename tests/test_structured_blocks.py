@@ -8,13 +8,9 @@ from scipy.integrate import quad
 
 from tensornn.networks.kernels import gauss_fourier, kernel
 from tensornn.networks import NetworkSpec
-from tensornn.structured import (
-    BlockGaussNetwork,
-    block_gauss_kernel,
-    block_kinetic_coefficients,
-    colour_spectra,
-    estimate_correlators,
-)
+from tensornn.data.spectra import colour_spectra
+from tensornn.networks import BlockGaussNetwork, block_gauss_kernel, block_kinetic_coefficients
+from tensornn.structured import estimate_correlators
 
 
 def test_monte_carlo_two_point_function_matches_the_factorised_kernel():

@@ -1,7 +1,8 @@
 """The structured-content command prints the bubble table and the tensor action computed by the library."""
 
 from tensornn.cli.main import main
-from tensornn.structured import StructuredNetwork, linear_tensor_action
+from tensornn.networks import StructuredNetwork
+from tensornn.readings.content import linear_tensor_action
 
 
 def test_content_table_for_rank_three(capsys):

@@ -6,16 +6,9 @@ import numpy as np
 import pytest
 
 from tensornn import Bubble
-from tensornn.structured import (
-    StructuredNetwork,
-    contraction,
-    hermite_trace,
-    linear_tensor_action,
-    pairing_bubble,
-    pairing_tuples,
-    quartic_content,
-    tuple_weight,
-)
+from tensornn.correlators.cp_cumulants import contraction, pairing_tuples, tuple_weight
+from tensornn.networks import StructuredNetwork
+from tensornn.readings.content import hermite_trace, linear_tensor_action, pairing_bubble, quartic_content
 
 
 def _stirling2(n, k):

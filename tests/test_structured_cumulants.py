@@ -10,15 +10,15 @@ import itertools
 import numpy as np
 import pytest
 
-from tensornn.structured import (
-    StructuredNetwork,
+from tensornn.correlators.cp_cumulants import (
     contraction,
-    estimate_correlators,
     linear_four_point,
     linear_two_point,
     pairing_tuples,
     tuple_weight,
 )
+from tensornn.networks import StructuredNetwork
+from tensornn.structured import estimate_correlators
 
 QUADRUPLES = np.array([[0, 1, 2, 3], [0, 0, 1, 1], [0, 1, 0, 1], [2, 2, 2, 2], [0, 1, 2, 2], [1, 3, 3, 3]])
 

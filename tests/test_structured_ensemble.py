@@ -12,7 +12,9 @@ from tensornn.networks.sampling import sample_ensemble
 from _structured_design import design
 
 from tensornn.readings import amputation_patterns, exact_couplings, fit_readings, pattern_space, quartic_classes
-from tensornn.structured import StructuredNetwork, four_point_from_moments, linear_four_point
+from tensornn.correlators.cp_cumulants import linear_four_point
+from tensornn.networks import StructuredNetwork
+from tensornn.structured import four_point_from_moments
 
 
 def test_quadruple_reader_agrees_with_the_correlators_module():

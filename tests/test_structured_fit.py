@@ -11,7 +11,8 @@ import pytest
 from _structured_design import design
 
 from tensornn.readings import QuadrupleDesign, read_network
-from tensornn.structured import StructuredNetwork, linear_tensor_action
+from tensornn.networks import StructuredNetwork
+from tensornn.readings.content import linear_tensor_action
 
 
 def _design(sizes):

@@ -8,7 +8,9 @@ from scipy.stats import ortho_group
 
 from tensornn.networks.sampling import sample_ensemble
 from tensornn.networks import NetworkSpec
-from tensornn.structured import StructuredNetwork, estimate_correlators, linear_four_point
+from tensornn.correlators.cp_cumulants import linear_four_point
+from tensornn.networks import StructuredNetwork
+from tensornn.structured import estimate_correlators
 
 QUADRUPLES = np.array([[0, 1, 2, 3], [0, 0, 1, 1], [0, 0, 0, 0], [1, 2, 3, 3]])
 
@@ -20,7 +22,8 @@ QUADRUPLES = np.array([[0, 1, 2, 3], [0, 0, 1, 1], [0, 0, 0, 0], [1, 2, 3, 3]])
         (dict(index_sizes=()), "at least one index"),
         (dict(index_sizes=(2, 2), cp_rank=0), "cp_rank must be >= 1, got 0"),
         (dict(index_sizes=(2, 2), width=0), "width must be >= 1, got 0"),
-        (dict(index_sizes=(2, 2), activation="swish"), "unknown activation 'swish'; valid choices are 'gauss'.*'linear'"),
+        (dict(index_sizes=(2, 2), activation="swish"),
+         "unknown activation 'swish'; valid choices are 'gauss'.*'linear'"),
         (dict(index_sizes=(2, 2), sigma_b=0.5, bias=False), "sigma_b=0.5 has no effect with bias=False"),
         (dict(index_sizes=(2, 2), bias=True), "bias=True needs sigma_b > 0"),
         (dict(index_sizes=(2, 2), sigma_w=-1.0), "sigma_w must be > 0"),

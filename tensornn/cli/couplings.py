@@ -26,7 +26,7 @@ def _quadruple(text, d_in):
 
 def _add_common(p, *, activation=True):
     if activation:
-        p.add_argument("--activation", default="relu", help="gauss, exp, erf or relu (default relu)")
+        p.add_argument("--activation", default="relu", help="a registered activation: gauss, exp, erf, relu, linear, tanh, gelu (default relu)")
     p.add_argument("--d-in", type=int, default=1, help="input dimension (default 1)")
     p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale (default 0)")
     p.add_argument("--no-bias", action="store_true", help="networks without biases")

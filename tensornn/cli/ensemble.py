@@ -116,10 +116,10 @@ def _checkpoint(args, width):
 def _measure_width(args, x, width, executor):
     from ..correlators.estimators import correlator_table, normalised_deviation
     from ..networks.sampling import sample_ensemble
-    from ..networks.scalar import ScalarNetwork
+    from ..networks.model import get_model
 
-    net = ScalarNetwork(args.activation, args.d_in, width, args.sigma_w, args.sigma_b,
-                        bias=False if args.no_bias else None, sigma_v=args.sigma_v)
+    net = get_model("scalar", activation=args.activation, d_in=args.d_in, width=width, sigma_w=args.sigma_w,
+                    sigma_b=args.sigma_b, bias=False if args.no_bias else None, sigma_v=args.sigma_v)
     x = net.check_inputs(x)
     moments = sample_ensemble(
         net,

@@ -9,7 +9,8 @@ __all__ = ["register"]
 
 
 def _run(args) -> int:
-    from ..structured import StructuredNetwork, linear_tensor_action, quartic_content
+    from ..networks.model import get_model
+    from ..readings.content import linear_tensor_action, quartic_content
 
     rank = None if args.dense else args.rank
     if args.sizes is None:
@@ -18,7 +19,9 @@ def _run(args) -> int:
     sizes = tuple(args.sizes)
     if args.order is not None and args.order != len(sizes):
         raise InvalidArgumentError(f"--order {args.order} disagrees with --sizes {args.sizes} ({len(sizes)} indices); drop one")
-    net = StructuredNetwork(sizes, cp_rank=rank, width=args.width, sigma_w=args.sigma_w, sigma_v=args.sigma_v)
+    shape = {"index_sizes": sizes} if args.dense else {"index_sizes": sizes, "cp_rank": rank}
+    net = get_model("dense" if args.dense else "cp", **shape, width=args.width, sigma_w=args.sigma_w,
+                    sigma_v=args.sigma_v)
     action = linear_tensor_action(net)
     print(action.content.table())
     print(f"\ns^2 = sigma_v^2 sigma_w^2 / n = {action.s2:.6g};  S[T] = (mass/2)|T|^2 + sum_B lambda_B B(T) + const")

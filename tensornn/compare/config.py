@@ -19,20 +19,26 @@ from .._checks import (check_choice, check_count, check_flow_points, check_int, 
                        check_starts)
 from ..errors import ConfigError, InvalidArgumentError, InvalidTypeError
 from ..networks.activations import activation_names
+from ..networks.model import model_names
 
 __all__ = ["CompareConfig", "NETWORK_KINDS", "load_config", "config_keys"]
 
-#: The network kinds a comparison reads: the CP-structured layer, its dense twin, the block Gauss-net.
+#: The built-in network kinds a comparison reads: the CP-structured layer, its dense twin, the block Gauss-net.
+#: Any model of the registry that reads tensor data is accepted (tensornn.compare.networks).
 NETWORK_KINDS = ("cp", "dense", "block-gauss")
 _METHODS = ("monte-carlo", "exact", "auto")
 
 
 def _kinds(value) -> tuple[str, ...]:
+    from .networks import data_shape_parameter
+
     if isinstance(value, str):
         value = (value,)
     if not hasattr(value, "__iter__"):
         raise InvalidTypeError(f"networks must be a list of network kinds, got {value!r}")
-    kinds = tuple(check_choice("networks", v, NETWORK_KINDS) for v in value)
+    kinds = tuple(check_choice("networks", v, model_names()) for v in value)
+    for kind in kinds:
+        data_shape_parameter(kind)
     if not kinds:
         raise ConfigError(f"networks must name at least one of {', '.join(NETWORK_KINDS)}, got an empty list")
     if len(set(kinds)) != len(kinds):
@@ -51,10 +57,12 @@ class CompareConfig:
         8x8 digits, the ``data`` extra) or the path of a ``.npy`` file with an array (P, n_1, ..., n_d).
     data_seed : int
         Seed of the synthetic data (>= 0).
-    networks : list of {"cp", "dense", "block-gauss"}
-        The networks to read, each on the same data: the CP-structured layer of rank ``cp_rank``, the dense
-        layer with the same second moment, and the block Gauss-net whose colour blocks are the data's
-        per-colour marginals (one block of size n_c per colour).
+    networks : list of str
+        The networks to read, each on the same data, by their names in the model registry
+        (:func:`tensornn.networks.model_names`): "cp" the CP-structured layer of rank ``cp_rank``, "dense" the
+        dense layer with the same second moment, "block-gauss" the block Gauss-net whose colour blocks are the
+        data's per-colour marginals (one block of size n_c per colour), or any registered model whose factory
+        takes ``index_sizes`` or ``block_sizes``.
     cp_rank : int
         CP rank R >= 1 of the "cp" network.
     activation : str

@@ -1,14 +1,17 @@
-"""The networks a comparison reads, built from its configuration and the data.
+"""The networks a comparison reads, built through the model registry from its configuration and the data.
 
-- "cp": the CP-structured layer of rank ``cp_rank`` on the data's index shape;
-- "dense": its dense twin (the same second moment, no tie between the colours of a weight);
-- "block-gauss": the block Gauss-net whose colour blocks are the data's per-colour marginals
-  (:meth:`tensornn.data.TensorData.colour_marginals`: block c has D_c = n_c components).
+Every name of ``config.networks`` is a registered model (:mod:`tensornn.networks.model`): "cp" (the CP-structured
+layer of rank ``cp_rank``), "dense" (its dense twin: the same second moment, no tie between the colours of a
+weight), "block-gauss" (the block Gauss-net), or one registered later. A model reads data with several indices
+when its factory takes ``index_sizes`` (it reads the tensors) or ``block_sizes`` (one block per index, of size
+n_c); what it makes of the data is its ``view_data`` (the block Gauss-net reads the per-colour marginals,
+:meth:`tensornn.data.TensorData.colour_marginals`). The other network keys of the configuration go to the factories
+that take them, so "block-gauss" ignores ``activation`` and ``cp_rank``.
 
 Each comes with the exponent p of its infrared mass, m^2 ∝ sigma_w^p at fixed other scales, which turns the
-running mass of a flow into a weight scale: sigma_w(k) = sigma_w0 (u2(k) / u2(k_IR))^(1/p)
-(docs/compare.md). For the linear layers m^2 = 1/(s^2 lambda_max) with s^2 = sigma_v^2 sigma_w^2 / n, so
-p = -4 when the read-out scale follows sigma_w and p = -2 when it is fixed; for the block Gauss-net
+running mass of a flow into a weight scale: sigma_w(k) = sigma_w0 (u2(k) / u2(k_IR))^(1/p) (docs/compare.md).
+Its pattern space knows it: on an index space m^2 = 1/(s^2 lambda_max) with s^2 = sigma_v^2 sigma_w^2 / n, so
+p = -4 when the read-out scale follows sigma_w and p = -2 when it is fixed; for a Gauss product kernel
 m^2 = 2 sigma_w^2 / d_in, p = 2.
 """
 
@@ -19,16 +22,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.tensors import TensorData
-from ..networks.blocks import BlockGaussNetwork
-from ..networks.cp import StructuredNetwork
+from ..errors import ConfigError
+from ..networks.model import get_model, model_entry
 from .config import CompareConfig
 
-__all__ = ["ComparedNetwork", "compared_networks", "sigma_w_map"]
+__all__ = ["ComparedNetwork", "compared_networks", "sigma_w_map", "NETWORK_KEYS", "data_shape_parameter"]
+
+#: The configuration keys passed to the models whose factories take them.
+NETWORK_KEYS = ("activation", "cp_rank", "width", "sigma_w", "sigma_v", "sigma_b")
+_SHAPES = ("index_sizes", "block_sizes")
 
 
 @dataclass(frozen=True)
 class ComparedNetwork:
-    """One network of a comparison: its label, spec, the data it reads and its mass exponent."""
+    """One network of a comparison: its label, model, the data it reads and its mass exponent."""
 
     label: str
     network: object
@@ -37,29 +44,42 @@ class ComparedNetwork:
     description: str
 
 
-def _describe(label, net, config) -> str:
-    if label == "cp":
-        return f"CP-structured layer, rank {net.cp_rank}, {net.activation}, N = {net.width}"
-    if label == "dense":
-        return f"dense layer (the CP layer's twin), {net.activation}, N = {net.width}"
-    return f"block Gauss-net, blocks {list(net.block_sizes)} (the colour marginals), N = {net.width}"
+def data_shape_parameter(name: str) -> str:
+    """The parameter through which the model ``name`` takes the data's index sizes ("index_sizes" or "block_sizes").
+
+    Raises
+    ------
+    ConfigError
+        The model's factory takes neither: it cannot read data with several indices.
+    """
+    accepted = model_entry(name, argument="network").parameters()
+    for shape in _SHAPES:
+        if accepted is None or shape in accepted:
+            return shape
+    raise ConfigError(f"the model {name!r} cannot read data with several indices (its factory takes neither "
+                      f"index_sizes nor block_sizes; its parameters are {', '.join(accepted)}); choose a network "
+                      "that reads tensors, e.g. 'cp', 'dense' or 'block-gauss'")
+
+
+def _parameters(name: str, config: CompareConfig, data: TensorData) -> dict:
+    accepted = model_entry(name).parameters()
+    params = {data_shape_parameter(name): data.index_sizes}
+    params.update({key: getattr(config, key) for key in NETWORK_KEYS if accepted is None or key in accepted})
+    return params
 
 
 def compared_networks(config: CompareConfig, data: TensorData) -> tuple[ComparedNetwork, ...]:
-    """The networks of ``config.networks`` on ``data``, in order."""
+    """The networks of ``config.networks`` on ``data``, in order, built with :func:`tensornn.networks.get_model`."""
     out = []
-    tied = config.sigma_v is None
     for label in config.networks:
-        if label in ("cp", "dense"):
-            net = StructuredNetwork(data.index_sizes, cp_rank=config.cp_rank if label == "cp" else None,
-                                    activation=config.activation, width=config.width, sigma_w=config.sigma_w,
-                                    sigma_v=config.sigma_v, sigma_b=config.sigma_b)
-            inputs, exponent = data, (-4.0 if tied else -2.0)
-        else:
-            net = BlockGaussNetwork(data.index_sizes, width=config.width, sigma_w=config.sigma_w,
-                                    sigma_v=config.sigma_v, sigma_b=config.sigma_b)
-            inputs, exponent = data.colour_marginals(), 2.0
-        out.append(ComparedNetwork(label, net, inputs, exponent, _describe(label, net, config)))
+        net = get_model(label, **_parameters(label, config, data))
+        inputs = net.view_data(data) if hasattr(net, "view_data") else data
+        space = net.pattern_space()
+        if space is None:
+            raise ConfigError(f"the network {label!r} ({net.describe()}) has no amputation patterns, so no reading "
+                              "can be fitted for it; choose a network with a pattern space")
+        description = net.describe() if inputs is data else f"{net.describe()}, reading {inputs.name}"
+        out.append(ComparedNetwork(label, net, inputs, space.mass_exponent(config.sigma_v is None), description))
     return tuple(out)
 
 

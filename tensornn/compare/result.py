@@ -22,10 +22,6 @@ from .config import CompareConfig
 
 __all__ = ["NetworkResult", "CompareResult"]
 
-_PREDICTION_BLOCK = ("its hidden units factorise over the blocks, so G4c has only an all-local part and an "
-                     "all-paired-alike part: no pillow and no tetrahedron, a scalar theory seen through colours")
-
-
 def _p(x) -> str:
     if x is None or not math.isfinite(x):
         return "n/a"
@@ -40,7 +36,8 @@ def _quality(fit) -> str:
 
 @dataclass(frozen=True)
 class NetworkResult:
-    """One network: its readings fit (:class:`tensornn.readings.ReadingsResult`) and the flow of each reading."""
+    """One network: its readings fit (:class:`tensornn.readings.ReadingsResult`) and the flow of each reading;
+    ``prediction`` is what the network's law says in advance about its readings (or None)."""
 
     label: str
     description: str
@@ -48,6 +45,7 @@ class NetworkResult:
     readings: object
     flows: dict
     mass_exponent: float
+    prediction: str | None = None
 
     @property
     def selected(self) -> str | None:
@@ -77,11 +75,11 @@ class NetworkResult:
             f"{name} {c.value:.4g} +- {c.error:.2g}" + ("" if c.exact is None else f" (exact {c.exact:.4g})")
             for name, c in sel.couplings.items())
         parts.append(f"Fitted couplings lambda_V: {couplings}.")
-        if self.label == "block-gauss":
+        if self.prediction is not None:  # what the network's law says in advance (its reading_prediction)
             ref = r.reference_fit
             described = "" if ref is None else (f" The amputated first-order basis describes its G4c to a relative "
                                                 f"residual of {ref.relative_residual:.3g} (all classes together).")
-            parts.append(f"Expected for the block Gauss-net: {_PREDICTION_BLOCK}.{described}")
+            parts.append(f"{self.prediction}.{described}")
         flow = self.flows.get(r.selected)
         if flow is not None:
             traj = flow.trajectory("fit")

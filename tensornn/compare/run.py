@@ -34,6 +34,12 @@ from .theories import reading_theories
 __all__ = ["run_compare"]
 
 
+def _prediction(network) -> str | None:
+    """The model's own sentence about its readings (``reading_prediction``, optional in the model contract)."""
+    predict = getattr(network, "reading_prediction", None)
+    return None if predict is None else predict()
+
+
 def _say(progress, text):
     if progress:
         print(f"tensornn compare: {text}", file=sys.stderr, flush=True)
@@ -85,8 +91,7 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
         timings[f"fit {item.label}"] = time.perf_counter() - t0
         flows = {}
         if readings.success:
-            theories = reading_theories(item.network, pattern_space(item.network),
-                                        summary.spectra if item.label != "block-gauss" else None,
+            theories = reading_theories(item.network, pattern_space(item.network), summary.spectra,
                                         anomalous_dimension=config.anomalous_dimension)
             t0 = time.perf_counter()
             for theory in theories.values():
@@ -103,6 +108,6 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
                                            selected=name == readings.selected, cache=cache)
             timings["flows"] = timings.get("flows", 0.0) + time.perf_counter() - t0
         results.append(NetworkResult(item.label, item.description, repr(item.network), readings, flows,
-                                     item.mass_exponent))
+                                     item.mass_exponent, _prediction(item.network)))
         _say(progress, f"{item.label}: selected {readings.selected!r} ({readings.status})")
     return CompareResult(config, summary, tuple(results), timings, time.perf_counter() - start)

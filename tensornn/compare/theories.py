@@ -42,7 +42,7 @@ import numpy as np
 from ..couplings.normalisation import field_normalisation
 from ..errors import InvalidArgumentError
 from ..readings.patterns import GaussProductSpace, IndexSpace
-from ..structured.content import quartic_content
+from ..readings.content import quartic_content
 from ..theory.colours import ContinuumColour, EmpiricalColour
 from ..theory.field_theory import Theory
 from ..theory.truncations import full_truncation, melonic_truncation, scalar_truncation, vector_truncation

@@ -1,4 +1,5 @@
-"""Correlators of network ensembles: estimators with jackknife errors, Wick (GP) values, exact oracles."""
+"""Correlators of network ensembles: estimators with jackknife errors, Wick (GP) values, exact oracles, and the
+exact cumulants of the linear CP-structured layer (``cp_cumulants``)."""
 
 from .._lazy import attach
 
@@ -23,5 +24,11 @@ __getattr__, __dir__, __all__ = attach(
         "g4_connected_exact": ".exact",
         "g6_connected_exact": ".exact",
         "g4_connected_oracle": ".exact",
+        "PAIRINGS": ".cp_cumulants",
+        "pairing_tuples": ".cp_cumulants",
+        "tuple_weight": ".cp_cumulants",
+        "contraction": ".cp_cumulants",
+        "linear_two_point": ".cp_cumulants",
+        "linear_four_point": ".cp_cumulants",
     },
 )

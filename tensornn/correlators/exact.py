@@ -411,7 +411,8 @@ def g4_connected_oracle(network, x1, x2, x3, x4, *, nodes=None) -> np.ndarray:
         A network without an exact oracle (``exact_four_point`` returns None): measure it by sampling instead.
     """
     if not hasattr(network, "exact_four_point"):
-        raise InvalidTypeError(f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
+        raise InvalidTypeError(
+            f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
     shape = tuple(getattr(network, "input_shape", ()))
     names = ("x1", "x2", "x3", "x4")
     legs = [check_array(name, p) for name, p in zip(names, (x1, x2, x3, x4))]

@@ -21,9 +21,10 @@ import numpy as np
 
 import warnings
 
-from .._checks import check_array, check_choice, check_count, check_int
+from .._checks import check_array, check_count, check_int
 from .._random import child_seed, root_entropy
 from ..errors import InvalidArgumentError
+from ..networks.activations import get_activation
 from ..networks.scalar import ScalarNetwork
 from .fits import PowerLawFit, fit_power_law
 from .normalisation import inputs_from_rescaled, u4_field_normalised
@@ -162,7 +163,8 @@ def scan_width(activation, quadruple, widths, *, sigma_w, sigma_b=0.0, bias=True
 
     Parameters
     ----------
-    activation : {"gauss", "exp", "erf", "relu"}
+    activation : str
+        A registered activation.
     quadruple : array_like, shape (4, d_in) (or (4,) for d_in = 1)
     widths : sequence of int >= 1
     sigma_w, sigma_b, bias, cutoff
@@ -223,21 +225,24 @@ def scan_sigma_w(rescaled_quadruple, sigma_ws, *, width, sigma_b=0.0, bias=True,
 
 
 def scan_cutoff(activation, quadruple, cutoffs, *, width, sigma_w, sigma_b=0.0, bias=True) -> CouplingScan:
-    """Exact u4 against the input-space cutoff Lambda (expected slope -(d_in + 4) at large Lambda).
+    """Exact u4 against the input-space cutoff Lambda.
 
     The cutoff only enters the amputation integral, so the scan is exact; the fit over the given
-    range shows the approach to the asymptotic slope (corrections of order |x|/Lambda).
+    range shows the approach to the asymptotic slope (corrections of order |x|/Lambda). For an activation
+    that grows linearly (relu, gelu, linear) K_w grows like |y|, the integral like Lambda^(d_in + 4), and the
+    expected slope is -(d_in + 4); for the others no slope is expected.
     """
-    if activation == "gauss":
+    act = get_activation(activation)
+    if act.normalised:
         raise InvalidArgumentError(
             "the Gauss-net amputation integral converges without a cutoff, so it cannot be scanned against one; "
-            "use activation 'exp', 'erf' or 'relu'"
+            "use another activation, e.g. 'relu'"
         )
-    activation = check_choice("activation", activation, ("exp", "erf", "relu"))
+    activation = act.name
     q = _check_quadruple(quadruple)
     cutoffs = _values("cutoffs", cutoffs)
     u4 = np.array([float(u4_exact(activation, *q, width=width, sigma_w=sigma_w, sigma_b=sigma_b, bias=bias,
                                   cutoff=c)) for c in cutoffs])
     fit, message = _fit(cutoffs, u4, np.zeros_like(u4), False)
-    expected = float(-(q.shape[1] + 4)) if activation == "relu" else None
+    expected = float(-(q.shape[1] + 4)) if act.growth == "linear" else None
     return CouplingScan("cutoff", cutoffs, u4, np.zeros_like(u4), fit, expected, "exact", message)

@@ -17,7 +17,7 @@ Sigma = Sigma_1 (x) ... (x) Sigma_d one has C_c = Sigma_c mbar / m_c (m_c = tr S
 exactly; for other data the distance between the full and the product spectrum is one measure of how
 far the data are from Kronecker form (:mod:`tensornn.data.kronecker` gives the other).
 
-``colour_spectra`` (also importable from ``tensornn.structured``) gives the per-colour eigenvalues with
+``colour_spectra`` gives the per-colour eigenvalues with
 the kinetic eigenvalues e_c(i) = 1/lambda_i - 1/lambda_max >= 0 (the most variable mode is the zero mode).
 """
 

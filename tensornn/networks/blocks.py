@@ -257,6 +257,23 @@ class BlockGaussNetwork(ModelBase):
     def describe(self) -> str:
         return f"block Gauss-net, blocks {list(self.block_sizes)}, N = {self.width}"
 
+    def view_data(self, data):
+        """Tensor data (:class:`tensornn.data.TensorData`) whose index sizes are the blocks are read through their
+        colour marginals (block c holds the average over the other indices, D_c = n_c); arrays as they are."""
+        sizes = getattr(data, "index_sizes", None)
+        if sizes is not None:
+            if tuple(sizes) != self.block_sizes:
+                raise InvalidArgumentError(
+                    f"data with index sizes {tuple(sizes)} do not match block_sizes={self.block_sizes}; "
+                    "build the network with block_sizes equal to the data's index sizes")
+            return data.colour_marginals()
+        return data
+
+    def reading_prediction(self) -> str:
+        return ("Expected for the block Gauss-net: its hidden units factorise over the blocks, so G4c has only an "
+                "all-local part and an all-paired-alike part: no pillow and no tetrahedron, a scalar theory seen "
+                "through colours")
+
     def to_dict(self) -> dict:
         return {"model": "block-gauss", "block_sizes": list(self.block_sizes), "sigma_blocks": list(self.sigma_blocks),
                 "width": self.width, "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias,

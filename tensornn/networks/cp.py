@@ -17,8 +17,8 @@ O(n_1) x ... x O(n_d) of the input indices (and, for dense weights, under all of
 theory face: the kernel K = sigma_b^2 + sigma_v^2 k(s(x,x), s(y,y), s(x,y)), s(x, y) = sigma_b^2 + sigma_w^2
 <x, y>/n and k the activation's kernel map, wherever the pre-activation is Gaussian (dense weights, one index)
 or the activation is linear (only second moments enter); the exact G4c of the linear bias-free layer
-(:func:`tensornn.structured.linear_four_point`) and of Gaussian pre-activations (the scalar formula); the index
-space of its readings; the exact couplings of the linear layer.
+(:func:`tensornn.correlators.cp_cumulants.linear_four_point`) and of Gaussian pre-activations (the scalar
+formula); the index space of its readings; the exact couplings of the linear layer.
 
 Moments. A CP weight tensor of rank R on d >= 2 indices makes the pre-activation a sum of R products of d
 Gaussians, z = c sum_r x(u^{r,1}, ..., u^{r,d}) + b0 with c = sigma_w / sqrt(n R). For an activation growing
@@ -111,8 +111,8 @@ class StructuredNetwork(ModelBase):
     cp_rank : int or None
         The CP rank R >= 1 of every first-layer weight tensor; None gives dense weights.
     activation : str
-        A registered activation; "linear" is the identity. "gauss" is exp normalised per input as for the scalar Gauss-net, with
-        the structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), computed in log space.
+        A registered activation; "linear" is the identity. "gauss" is exp normalised per input as for the scalar
+        Gauss-net, with the structured second moment: exp(z - sigma_b^2 - sigma_w^2 |x|^2 / n), in log space.
     width : int
         N >= 1, the number of hidden units.
     sigma_w : float
@@ -220,12 +220,13 @@ class StructuredNetwork(ModelBase):
     def exact_four_point(self, inputs, quadruples, *, nodes=None) -> np.ndarray | None:
         """The exact G4c at the quadruples, shape (Q,), or None.
 
-        The linear bias-free layer (any rank): its exact cumulant (:func:`tensornn.structured.linear_four_point`).
+        The linear bias-free layer (any rank): its exact cumulant
+        (:func:`tensornn.correlators.cp_cumulants.linear_four_point`).
         Gaussian pre-activations (dense, or one index): the scalar network on the flattened input, (sigma_v /
         sigma_w)^4 times :func:`tensornn.correlators.exact.g4_connected_exact`. Otherwise None.
         """
         if self._linear and not self.bias:
-            from ..structured.cumulants import linear_four_point
+            from ..correlators.cp_cumulants import linear_four_point
 
             return linear_four_point(self, inputs, quadruples)
         if not self.gaussian_preactivation:
@@ -246,13 +247,13 @@ class StructuredNetwork(ModelBase):
     def exact_couplings(self, classes) -> dict | None:
         """{class name: lambda_V} of the linear bias-free layer, else None.
 
-        The bubbles carry lambda_B = -W_B / (4! N s^4) (:func:`tensornn.structured.linear_tensor_action`) in the
+        The bubbles carry lambda_B = -W_B / (4! N s^4) (:func:`tensornn.readings.content.linear_tensor_action`) in the
         normalisation of :mod:`tensornn.readings.patterns`; local and mixed classes are absent (0). A class whose
         members' couplings differ (a colour-merged class of unequal bubbles) makes the answer None.
         """
         if not self._linear or self.bias:
             return None
-        from ..structured.content import linear_tensor_action
+        from ..readings.content import linear_tensor_action
 
         action = linear_tensor_action(self)
         out = {}
@@ -273,7 +274,8 @@ class StructuredNetwork(ModelBase):
         --------
         >>> StructuredNetwork((2, 2, 2), cp_rank=1, activation="exp").moment_problem(4)[:27]
         'E|f|^4 is infinite at every'
-        >>> print(StructuredNetwork((2, 2), cp_rank=1, activation="exp").moment_problem(4, inputs=0.1 * np.ones((1, 2, 2))))
+        >>> net = StructuredNetwork((2, 2), cp_rank=1, activation="exp")
+        >>> print(net.moment_problem(4, inputs=0.1 * np.ones((1, 2, 2))))
         None
         """
         order = _check_order(order)
@@ -289,9 +291,9 @@ class StructuredNetwork(ModelBase):
                     f"E exp(t g1 g2 g3) is infinite for every t != 0, so the {self.activation!r} activation (growing "
                     "like exp) has no finite moments; use a bounded or linear activation, or dense weights")
         bound = np.sqrt(n * rank) / (order * self.sigma_w)
+        n1, n2 = self.index_sizes
         condition = (f"E|f|^{order} is finite only at inputs whose largest singular value sigma_max(x) (x read as "
-                     f"a {self.index_sizes[0]} x {self.index_sizes[1]} matrix) is below sqrt(n R) / ({order} sigma_w) = "
-                     f"{bound:.4g}: the pre-activation is a bilinear form of Gaussians, and E exp(t g1 g2) = "
+                     f"a {n1} x {n2} matrix) is below sqrt(n R) / ({order} sigma_w) = {bound:.4g}: the pre-activation is a bilinear form of Gaussians, and E exp(t g1 g2) = "
                      "(1 - t^2)^(-1/2) is infinite for |t| >= 1")
         if x is None:
             return condition + "; pass inputs to decide"

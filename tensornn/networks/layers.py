@@ -21,7 +21,9 @@ block after block of networks with the same buffers:
 - the activation is applied in place (:mod:`tensornn.networks.activations`);
 - the read-out is one batched product (m, P, N) x (m, N, 1).
 
-Everything runs in the layer's dtype (float64 or float32).
+Everything runs in the layer's dtype (float64 or float32). A network with more layers uses a HiddenLayer as its
+first layer and takes the hidden values themselves (:meth:`HiddenLayer.activations`, shape (n, P, N)) to the next
+layer instead of the read-out.
 """
 
 from __future__ import annotations
@@ -160,6 +162,40 @@ class HiddenLayer:
         return self._b1
 
     # ------------------------------------------------------------------ evaluation
+    def _hidden(self, start, stop, weights):
+        """act(z) of networks start..stop-1 as a (P, m N) view of the z buffer."""
+        width, n_inputs, k = self.width, self.n_inputs, self.k
+        c0, c1 = start * width, stop * width
+        z = self._z[: n_inputs * (c1 - c0)].reshape(n_inputs, c1 - c0)
+        if self.augment:
+            rows = self._rows[:, c0:c1]
+            if k and weights is not None:
+                rows[:k] = weights(start, stop)
+            np.matmul(self._matrix, rows, out=z)
+        else:
+            wt = self._weights[:, c0:c1] if weights is None else weights(start, stop)
+            np.matmul(self._matrix, wt, out=z)
+            if self._shift is not None:
+                z -= self._shift
+            if self._b0 is not None:
+                z += self.bias_scale * self._b0[c0:c1]
+        return self.activation(z)
+
+    def activations(self, weights=None, out=None) -> np.ndarray:
+        """The hidden values act(z) of the prepared networks, shape (n, P, N), for a network with more layers.
+
+        The draws and the arithmetic are those of :meth:`evaluate` up to the read-out. ``weights`` as there;
+        ``out`` an array (n, P, N) of the layer's dtype to fill (a new one when None).
+        """
+        width, n_inputs, n = self.width, self.n_inputs, self.n
+        out = np.empty((n, n_inputs, width), self.dtype) if out is None else out
+        with np.errstate(invalid="ignore", over="ignore"):
+            for start in range(0, n, self._sub):
+                stop = min(n, start + self._sub)
+                h = self._hidden(start, stop, weights)
+                out[start:stop] = h.reshape(n_inputs, stop - start, width).transpose(1, 0, 2)
+        return out
+
     def evaluate(self, weights=None) -> np.ndarray:
         """The outputs f of the prepared networks, shape (n, P) (a view, overwritten by the next call).
 
@@ -167,26 +203,13 @@ class HiddenLayer:
         (k, m N) component-major matrix instead of the buffer (e.g. built from CP factors one sub-chunk at
         a time).
         """
-        width, n_inputs, k, n = self.width, self.n_inputs, self.k, self.n
+        width, n_inputs, n = self.width, self.n_inputs, self.n
         out = self._out
         with np.errstate(invalid="ignore", over="ignore"):  # overflowed Exp-nets give inf/NaN, reported by status
             for start in range(0, n, self._sub):
                 stop = min(n, start + self._sub)
-                m, c0, c1 = stop - start, start * width, stop * width
-                z = self._z[: n_inputs * (c1 - c0)].reshape(n_inputs, c1 - c0)
-                if self.augment:
-                    rows = self._rows[:, c0:c1]
-                    if k and weights is not None:
-                        rows[:k] = weights(start, stop)
-                    np.matmul(self._matrix, rows, out=z)
-                else:
-                    wt = self._weights[:, c0:c1] if weights is None else weights(start, stop)
-                    np.matmul(self._matrix, wt, out=z)
-                    if self._shift is not None:
-                        z -= self._shift
-                    if self._b0 is not None:
-                        z += self.bias_scale * self._b0[c0:c1]
-                h = self.activation(z)
+                m = stop - start
+                h = self._hidden(start, stop, weights)
                 np.matmul(h.reshape(n_inputs, m, width).transpose(1, 0, 2), self._readout[start:stop, :, None],
                           out=out[start:stop, :, None])
             if self.readout_scale != 1.0:

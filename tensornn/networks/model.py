@@ -17,7 +17,12 @@ theory face (None means "not known for this family", never "zero"):
     ``describe()`` -> one line for reports; ``to_dict()`` -> its parameters with ``"model"``, the registry name,
     so that ``get_model(**model.to_dict())`` rebuilds it.
 
-:class:`ModelBase` gives the "not known" answers, so a new family implements what it knows. The registry maps
+Optional, with defaults in :class:`ModelBase`: ``input_shape`` (the shape of one input), ``view_data(data)`` (what
+the model makes of tensor data in a comparison), ``reading_prediction()`` (a sentence its law says in advance
+about its readings, for reports) and ``floats_per_network(n_inputs)`` (the floats one network holds while it is
+evaluated, for the memory bound of :mod:`tensornn._limits`; None means one hidden layer of ``width`` units).
+:class:`ModelBase` gives the "not known" answers, so a new family implements what it knows. Whether
+``exact_four_point`` answers None depends on the family only, never on the inputs. The registry maps
 a name to a factory (:func:`register_model`, :func:`get_model`, :func:`model_names`); the compare configuration
 and the command line choose networks through it.
 
@@ -138,6 +143,14 @@ class ModelBase:
         """The data as this model reads them (default: unchanged); :mod:`tensornn.compare` uses it."""
         return data
 
+    def reading_prediction(self) -> str | None:
+        """What the family's law says in advance about its readings, as a sentence for reports (or None)."""
+        return None
+
+    #: ``floats_per_network(n_inputs) -> float``: the floats one network holds while it is evaluated; None (the
+    #: default) means one hidden layer of ``width`` units, width x (input components + 2 n_inputs).
+    floats_per_network = None
+
 
 @dataclass(frozen=True)
 class ModelEntry:
@@ -216,7 +229,8 @@ def register_model(name, factory, *, description: str = "", replace: bool = Fals
     if not isinstance(name, str) or not name.strip() or name != name.strip():
         raise InvalidArgumentError(f"name must be a non-empty string without surrounding spaces, got {name!r}")
     if not callable(factory):
-        raise InvalidTypeError(f"factory must be callable (keyword parameters -> a model), got {type(factory).__name__}")
+        raise InvalidTypeError(
+            f"factory must be callable (keyword parameters -> a model), got {type(factory).__name__}")
     if name in _BUILT_IN:
         raise InvalidArgumentError(f"{name!r} is a built-in model and cannot be replaced; choose another name")
     if name in MODELS and not replace:
@@ -281,8 +295,9 @@ def get_model(model, **params):
                 f"unknown parameter(s) {', '.join(map(repr, unknown))} of the model {model!r}; "
                 f"valid parameters are {', '.join(map(repr, accepted))}")
         sig = inspect.signature(entry.factory)
+        named = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         missing = [p.name for p in sig.parameters.values()
-                   if p.default is p.empty and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in params]
+                   if p.default is p.empty and p.kind in named and p.name not in params]
         if missing:
             raise InvalidArgumentError(f"the model {model!r} needs the parameter(s) {', '.join(map(repr, missing))}")
     built = entry.factory(**params)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..bubbles.draw import draw_bubble
-from ..structured.content import quartic_content
+from ..readings.content import quartic_content
 from .figures import pyplot
 
 __all__ = ["fits_figure", "couplings_figure", "flows_figure"]

@@ -13,7 +13,7 @@ the orbits. An orbit is fixed by the set L of local colours and by the partition
 colours into at most three blocks of equal pairing. Names:
 
 - L = all colours: "local" (the scalar phi^4 vertex);
-- L empty: the quartic bubbles, named as :func:`tensornn.structured.quartic_content` names them:
+- L empty: the quartic bubbles, named as :func:`tensornn.readings.content.quartic_content` names them:
   "double trace" (one block), "pillow(c)" (two blocks; c the smaller block), "tetrahedron"
   (three blocks, d = 3) or "tetrahedral(...)" (three blocks, d > 3);
 - mixed: "local(1)+paired(2,3)" (colours 2 and 3 pair alike), "local(1)+paired(2|3)" (they pair
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .._checks import check_int
 from ..errors import InvalidTypeError
-from ..structured.content import quartic_content
+from .content import quartic_content
 
 __all__ = ["LOCAL", "QuarticPatternClass", "quartic_classes", "class_names"]
 
@@ -125,7 +125,7 @@ def quartic_classes(order: int, *, colour_symmetric: bool = False) -> tuple[Quar
     Returns
     -------
     tuple of QuarticPatternClass
-        Ordered: "local", then the bubbles in the order of :func:`tensornn.structured.quartic_content`
+        Ordered: "local", then the bubbles in the order of :func:`tensornn.readings.content.quartic_content`
         (double trace, pillows, tetrahedral), then the mixed classes by number of local colours.
 
     Examples

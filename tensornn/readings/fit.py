@@ -447,7 +447,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     Examples
     --------
     >>> from tensornn.data import synthetic_kronecker
-    >>> from tensornn.structured import StructuredNetwork
+    >>> from tensornn.networks import StructuredNetwork
     >>> data = synthetic_kronecker((2, 2, 2), 200, seed=0)
     >>> result = read_network(StructuredNetwork((2, 2, 2), cp_rank=1, width=4), data, n_quadruples=24)
     >>> result.method, result.selected

@@ -2,8 +2,8 @@
 
 Each model answers for itself (:mod:`tensornn.networks.model`): ``exact_four_point`` and ``exact_couplings``.
 
-- Linear StructuredNetwork without biases (any CP rank, dense): :func:`tensornn.structured.linear_four_point`;
-  its first-order tensor action (:func:`tensornn.structured.linear_tensor_action`) gives the exact
+- Linear StructuredNetwork without biases (any CP rank, dense):
+  :func:`tensornn.correlators.cp_cumulants.linear_four_point`; its first-order tensor action (:func:`tensornn.readings.content.linear_tensor_action`) gives the exact
   couplings of the bubbles, and the local and mixed classes have coupling 0.
 - StructuredNetwork with Gaussian pre-activations (dense weights, one index) and any other activation: the
   scalar network on the flattened input (d_in = n) with the read-out scale sigma_v in place of sigma_w, so
@@ -24,14 +24,15 @@ import numpy as np
 
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.model import quadruple_legs
-from ..structured.cumulants import PAIRINGS
+from ..correlators.cp_cumulants import PAIRINGS
 
 __all__ = ["exact_four_point", "exact_couplings", "block_gauss_four_point_factorised", "has_oracle"]
 
 
 def _model(network):
     if not hasattr(network, "exact_four_point"):
-        raise InvalidTypeError(f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
+        raise InvalidTypeError(
+            f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
     return network
 
 
@@ -74,5 +75,6 @@ def exact_couplings(network, classes) -> dict | None:
     ``exact_couplings`` (for the linear bias-free StructuredNetwork lambda_B = -W_B / (4! N s^4), in the
     normalisation of :mod:`tensornn.readings.patterns`)."""
     if not hasattr(network, "exact_couplings"):
-        raise InvalidTypeError(f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
+        raise InvalidTypeError(
+            f"network must be a network model (tensornn.networks.model), got {type(network).__name__}")
     return network.exact_couplings(classes)

@@ -10,8 +10,8 @@ The per-colour shapes depend on the space the field lives on.
 Index space (a CP-structured or dense layer on tensor inputs, the linear propagator G(x, a) = s^2 x_a):
 colour c indices of the four input tensors are identified along pi_c (pairing) or all four are set
 equal (local), and all indices are summed. For tuples without local colours this is the contraction
-I_pi of :func:`tensornn.structured.contraction`; the all-local tuple gives sum_a x1_a x2_a x3_a x4_a.
-The propagator scale is s^2 (for :class:`~tensornn.structured.StructuredNetwork`, s^2 = sigma_v^2 sigma_w^2 / n,
+I_pi of :func:`tensornn.correlators.cp_cumulants.contraction`; the all-local tuple gives sum_a x1_a x2_a x3_a x4_a.
+The propagator scale is s^2 (for :class:`~tensornn.networks.cp.StructuredNetwork`, s^2 = sigma_v^2 sigma_w^2 / n,
 the exact G2 / <x, y> of the linear network; for other activations it is a convention that fixes the
 units of the couplings, not the readings).
 
@@ -39,7 +39,7 @@ import opt_einsum
 from .._checks import check_array, check_index_sizes, check_int, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
 from ..networks.model import quadruple_legs
-from ..structured.cumulants import PAIRINGS
+from ..correlators.cp_cumulants import PAIRINGS
 from .classes import LOCAL
 
 __all__ = ["IndexSpace", "GaussProductSpace", "amputation_patterns", "pattern_space"]
@@ -90,6 +90,11 @@ class IndexSpace:
     @property
     def order(self) -> int:
         return len(self.index_sizes)
+
+    def mass_exponent(self, readout_follows_sigma_w: bool) -> float:
+        """p in m^2 ~ sigma_w^p: m^2 = 1/(s^2 lambda_max) with s^2 = sigma_v^2 sigma_w^2 / n, so p = -4 when the
+        read-out scale follows sigma_w and -2 when it is fixed."""
+        return -4.0 if readout_follows_sigma_w else -2.0
 
     def check_inputs(self, inputs) -> np.ndarray:
         x = check_array("inputs", inputs)
@@ -145,6 +150,10 @@ class GaussProductSpace:
     @property
     def order(self) -> int:
         return len(self.block_sizes)
+
+    def mass_exponent(self, readout_follows_sigma_w: bool) -> float:
+        """p in m^2 ~ sigma_w^p: m^2 = A/Z = 2 sigma_c^2 / d_in whatever the read-out scale, so p = 2."""
+        return 2.0
 
     @property
     def propagator_scale(self) -> float:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .._checks import check_index_sizes, check_int
 from ..bubbles import Bubble
 from ..errors import InvalidArgumentError
-from .cumulants import PAIRINGS, pairing_tuples, tuple_weight
+from ..correlators.cp_cumulants import PAIRINGS, pairing_tuples, tuple_weight
 
 __all__ = [
     "QuarticClass",
