@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import inspect
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -182,10 +183,16 @@ class FlowPreset:
         Raises
         ------
         InvalidArgumentError
-            ``exhaustive=True`` together with ``n_starts`` (which already fixes the random starts).
+            ``exhaustive=True`` together with ``n_starts`` (which already fixes the random starts); a scalar or
+            O(N) preset with dim < 2.
         """
         if not isinstance(exhaustive, bool):
             raise InvalidTypeError(f"exhaustive must be True or False, got {exhaustive!r}")
+        if self.name != "tensor" and self.options["dim"] < 2:
+            raise InvalidArgumentError(
+                f"dim must be >= 2 for the fixed points of the {self.name} preset (the guided search continues the "
+                f"Wilson-Fisher point of 2 < D < 4), got {self.options['dim']!r}; "
+                "flows (run_flow, 'tensornn flow run') take any dim > 0")
         if exhaustive and n_starts is not None:
             raise InvalidArgumentError(
                 f"give either n_starts (exactly that many random starts, got {n_starts!r}) or exhaustive=True "
@@ -193,8 +200,8 @@ class FlowPreset:
         series = self._series_system()
         system = self.system if series is None else series
         factors = self._series_factors(series)
-        guided_point = self._guided_point() if self.name != "tensor" else None
-        guided = self._guided_starts() if guided_point is None else [guided_point.couplings]
+        guided = self._guided_starts()
+        guided_point = self._guided_point() if self.name != "tensor" and guided else None
         region = _melonic_region_starts(self.names) if self.name == "tensor" and self.system.autonomous else []
         starts = [np.zeros(len(self.names))] + guided + region
         bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
@@ -204,7 +211,9 @@ class FlowPreset:
             points = (guided_point,)
             if not isinstance(system, MinimumPotential):  # the minimum expansion has no Gaussian point (kappa > 0)
                 points += (describe_root(system, np.zeros(len(self.names))),)
-            search = FixedPointSearch(points, n_starts=len(points), n_converged=len(points))
+            # two starts, the Gaussian point and the guided one (the Gaussian start is no root of the minimum
+            # expansion, where kappa = 0 leaves beta undefined, so it is not solved there)
+            search = FixedPointSearch(points, n_starts=len(starts), n_converged=len(points))
         if search is None:
             if n_starts is None:
                 n_starts = 48 if len(self.names) <= 3 else 8
@@ -309,12 +318,17 @@ class FlowPreset:
         n = 1 if self.name == "scalar" else o["n_components"]
         if o["order"] < 2 or o["dim"] <= 2:
             return None
-        return potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0,
-                                     regulator=o["regulator"])
+        return _wilson_fisher_point(o["dim"], n, o["order"], o["expansion"], o["regulator"])
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
+
+
+@lru_cache(maxsize=32)
+def _wilson_fisher_point(dim, n_components, order, expansion, regulator):
+    """The guided Wilson-Fisher point of a potential expansion (computed once per options; FixedPoint is frozen)."""
+    return potential_fixed_point(dim, n_components, order, expansion=expansion, seed=0, regulator=regulator)
 
 
 #: Where the tensor fixed points of the registry's truncations lie: the dimensionless mass between the pole of
