@@ -91,7 +91,7 @@ class ThresholdFunction:
     >>> lam.derivatives(0.5, 3).tolist()   # 1/(1 + w), -1/(1 + w)^2, 2/(1 + w)^3 at w = 1/2
     [0.6666666666666666, -0.4444444444444444, 0.5925925925925926]
     >>> round(float(ThresholdFunction("exponential", 3.0)(0.0)), 10)
-    2.674939787
+    2.6749397869
     """
 
     def __init__(self, regulator="litim", dim: float = 3.0, nodes: int = QUADRATURE_NODES):
