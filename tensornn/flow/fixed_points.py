@@ -417,8 +417,9 @@ def find_fixed_points(
     ``starts``, tried first). With ``"batch"`` in ``methods`` (default) all starts run Newton's
     method together (:func:`~tensornn.flow.root_finding.batched_newton`: one batched call of the beta
     functions per step for every start), and the given starts it does not bring home are retried
-    with the MINPACK methods of ``methods`` (the first ``retry`` of them, default all; :func:`scipy.optimize.root`, hybrid Powell ``"hybr"``,
-    Levenberg-Marquardt ``"lm"``); without ``"batch"`` every start runs every MINPACK method. Converged
+    with the MINPACK methods of ``methods`` (the first ``retry`` of them, default all;
+    :func:`scipy.optimize.root`, hybrid Powell ``"hybr"``, Levenberg-Marquardt ``"lm"``); without
+    ``"batch"`` every start runs every MINPACK method. Converged
     roots (max_i |beta_i| / (1 + |g_i|) <= ``tol``, a residual relative to the size of each coupling,
     since couplings of high-order truncations grow like factorials) are deduplicated
     (max_i |g_i - g'_i| <= dedup_tol (1 + max|g|)) and each is described by a :class:`FixedPoint` from one

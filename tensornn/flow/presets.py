@@ -31,7 +31,6 @@ from __future__ import annotations
 import copy
 import inspect
 import math
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -55,10 +54,11 @@ from ..theory import (
 from .betas import REGULATOR_ETA, derive_flow
 from .rules import loop_sequence_count
 from .thresholds import ModeCount
-from .ward import WardMelonicFlow, ward_check
+from .ward import WardMelonicFlow
+from .preset_search import melonic_region_starts, merge_marginal_roots, ward_notes, wilson_fisher_point
 from .fixed_point_checks import ORDER_TOL, check_potential_roots
-from .fixed_points import FixedPointSearch, balanced_condition, describe_root, find_fixed_points, refine_fixed_point
-from .potential import MinimumPotential, SymmetricPotential, potential_fixed_point
+from .fixed_points import FixedPointSearch, balanced_condition, describe_root, find_fixed_points
+from .potential import MinimumPotential, SymmetricPotential
 
 __all__ = [
     "FlowPreset",
@@ -167,8 +167,8 @@ class FlowPreset:
         validity, unbounded potential, nu below mean field).
 
         Tensor presets also start from a grid where the melonic points lie (mass in -0.8..-0.2, g4 in
-        1e-3..1e-2; :data:`MELONIC_REGION_MASSES`), since uniform random starts mostly fall into the
-        Gaussian point's basin.
+        1e-3..1e-2; :func:`~tensornn.flow.preset_search.melonic_region_starts`), since uniform random
+        starts mostly fall into the Gaussian point's basin.
 
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
         stops at tiny non-zero points where |beta| < tol; with ``merge_marginal``, when the Gaussian
@@ -202,7 +202,7 @@ class FlowPreset:
         factors = self._series_factors(series)
         guided = self._guided_starts()
         guided_point = self._guided_point() if self.name != "tensor" and guided else None
-        region = _melonic_region_starts(self.names) if self.name == "tensor" and self.system.autonomous else []
+        region = melonic_region_starts(self.names) if self.name == "tensor" and self.system.autonomous else []
         starts = [np.zeros(len(self.names))] + guided + region
         bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
         search = None
@@ -220,42 +220,12 @@ class FlowPreset:
             search = find_fixed_points(system, n_starts=n_starts, bounds=bounds, starts=starts, seed=seed, tol=tol,
                                        retry=1 + len(guided))
         if merge_marginal:
-            marginal = _gaussian_is_marginal(search)
-            search = replace(search, fixed_points=tuple(fp for fp in search if not (marginal and _tiny(fp))))
+            search = merge_marginal_roots(search)
         if series is not None:
             search = check_potential_roots(search, series, order_tol=order_tol)
             if series is not self.system:
                 search = replace(search, fixed_points=tuple(self._to_engine(fp, series) for fp in search))
-        return self._ward_notes(search)
-
-    def _ward_notes(self, search):
-        """Notes on the LPA' roots of the complex melonic quartic theory: how they stand with the Ward identity."""
-        o = self.options
-        if self.name != "tensor" or o.get("ward") or not o["eta"] or not o["melonic"] or o["order"] != 2 \
-                or o["field"] != "complex" or o["colours"] != "continuum" or not o["colour_symmetric"]:
-            return search
-        p = ModeCount(self.theory.ordered_colours, range(1, o["rank"])).exponent
-        if p >= 2.0:
-            note = (f"Ward identity: its strand sums (N ~ k^(s p), p = (d - 1)/s = {p:g}) grow with the UV cutoff, "
-                    "so the identity fixes lambda I_0 = 1 only at lambda -> 0: no LPA' fixed point but the Gaussian "
-                    "is compatible with it")
-            return replace(search, fixed_points=tuple(
-                fp if fp.is_gaussian else replace(fp, notes=fp.notes + (note,)) for fp in search))
-        ward = tensor_preset(**dict(o, ward=True)).system
-        points = []
-        for fp in search:
-            if not fp.is_gaussian and fp.valid:
-                check = ward_check(ward, fp.couplings, float(fp.eta))
-                need = "1 - lambda I_0 = 0 (Z_0/Z_k -> infinity)" if fp.eta < 0 else "1 + lambda I_1 = 0 (Z_0/Z_k -> 0)"
-                state = "satisfies" if check["compatible"] else "violates"
-                note = (f"Ward identity: the point {state} it (eta = {float(fp.eta):.4g} needs {need}; here "
-                        f"1 - lambda I_0 = {check['ward_minus']:.4g}, 1 + lambda I_1 = {check['ward_plus']:.4g}); "
-                        "the Ward-constrained flow is ward=True")
-                fp = replace(fp, notes=fp.notes + (note,), checks=dict(fp.checks, **{
-                    "ward_minus": check["ward_minus"], "ward_plus": check["ward_plus"],
-                    "ward_compatible": check["compatible"]}))
-            points.append(fp)
-        return replace(search, fixed_points=tuple(points))
+        return ward_notes(self, search)
 
     def _series_system(self):
         """The series form of a scalar or O(N) potential flow (None for tensors, and for D <= 2)."""
@@ -318,60 +288,11 @@ class FlowPreset:
         n = 1 if self.name == "scalar" else o["n_components"]
         if o["order"] < 2 or o["dim"] <= 2:
             return None
-        return _wilson_fisher_point(o["dim"], n, o["order"], o["expansion"], o["regulator"])
+        return wilson_fisher_point(o["dim"], n, o["order"], o["expansion"], o["regulator"])
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
-
-
-@lru_cache(maxsize=32)
-def _wilson_fisher_point(dim, n_components, order, expansion, regulator):
-    """The guided Wilson-Fisher point of a potential expansion (computed once per options; FixedPoint is frozen)."""
-    return potential_fixed_point(dim, n_components, order, expansion=expansion, seed=0, regulator=regulator)
-
-
-#: Where the tensor fixed points of the registry's truncations lie: the dimensionless mass between the pole of
-#: the threshold denominators (-1) and 0, a small positive quartic coupling (every melonic LPA and LPA' point
-#: has mu* in (-0.9, -0.1) and g4* in (1e-3, 2e-2)). A grid of starts there finds them, where Newton's method
-#: from uniform random starts in the preset's box (g4 in (-3, 3)) mostly falls into the Gaussian point's basin.
-MELONIC_REGION_MASSES = (-0.8, -0.6, -0.4, -0.2)
-MELONIC_REGION_QUARTICS = (1e-3, 3e-3, 1e-2)
-
-
-def _melonic_region_starts(names) -> list:
-    """Guided tensor starts on the grid MELONIC_REGION_MASSES x MELONIC_REGION_QUARTICS, other couplings 0."""
-    if "mass" not in names or "g4" not in names:
-        return []
-    i, j = names.index("mass"), names.index("g4")
-    starts = []
-    for mass in MELONIC_REGION_MASSES:
-        for quartic in MELONIC_REGION_QUARTICS:
-            g = np.zeros(len(names))
-            g[i], g[j] = mass, quartic
-            starts.append(g)
-    return starts
-
-
-#: Exponents of the Gaussian point below this are marginal; roots with every |g| below MARGINAL_SIZE are then
-#: the Gaussian point approached along the marginal direction.
-MARGINAL_THETA = 1e-6
-MARGINAL_SIZE = 1e-3
-
-
-def _gaussian_is_marginal(search) -> bool:
-    """True when the Gaussian point of the search has a marginal exponent (|theta| < MARGINAL_THETA)."""
-    return any(fp.is_gaussian and np.any(np.abs(fp.exponents) < MARGINAL_THETA) for fp in search)
-
-
-def _tiny(fp) -> bool:
-    """A non-Gaussian root with every coupling below MARGINAL_SIZE.
-
-    Near the Gaussian point beta = J g + O(g^2): where J is regular 0 is the only root nearby, so a tiny root
-    lies along the kernel of J, where beta ~ g^2 and a solve stops wherever |beta| < tol (at |g| ~ sqrt(tol)):
-    such a root is the Gaussian point, not a new one.
-    """
-    return not fp.is_gaussian and float(np.max(np.abs(fp.couplings))) < MARGINAL_SIZE
 
 
 def potential_to_engine(u) -> np.ndarray:
