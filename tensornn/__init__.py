@@ -73,6 +73,7 @@ __getattr__, __dir__, _names = attach(
         "potential_fixed_point": ".flow.potential",
         "functional_fixed_point": ".flow.functional_search",
         "functional_fixed_points": ".flow.functional_search",
+        "derivative_expansion_fixed_point": ".flow.derivative_expansion_solve",
         "functional_flow": ".flow.functional_flow",
         "make_preset": ".flow.presets",
         # RG experiment and comparison

@@ -162,6 +162,20 @@ def test_lpa_prime_colour_symmetric_batch():
         np.testing.assert_allclose(batch[i].couplings[:, -1], ref.couplings[:, -1], rtol=1e-6)
 
 
+@pytest.mark.parametrize("options", [dict(regulator="exponential", colours="lattice", cutoff=6),
+                                     dict(regulator="exponential", colours="lattice", cutoff=6, eta=True)])
+def test_batch_of_a_smooth_regulator_on_exact_sums(options):
+    # smooth-regulator sums depend on the mass: a batch evaluates them member by member at its own scale, and agrees
+    # with LSODA runs to the solver tolerance
+    system = tensor_preset(order=2, **options).system
+    G0 = np.array([[0.05, 0.002], [0.1, -0.001]])
+    batch = run_flows(system, G0, k_start=6.0, k_stop=1.0, rtol=1e-9, atol=1e-12, n_points=5)
+    for i in range(2):
+        ref = run_flow(system, G0[i], k_start=6.0, k_stop=1.0, rtol=1e-11, atol=1e-14, n_points=5)
+        assert batch[i].status == ref.status == "completed"
+        np.testing.assert_allclose(batch[i].couplings[:, -1], ref.couplings[:, -1], rtol=1e-7, atol=1e-12)
+
+
 def test_executor_gives_the_serial_numbers():
     flow = _spectra_flow("auto")
     rng = np.random.default_rng(5)

@@ -7,6 +7,7 @@ Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACT
     tensornn flow fixed-points scalar --dim 3 --order 2 --json
     tensornn flow fixed-points on --N 3 --dim 3 --order 10 --expansion minimum
     tensornn flow fixed-points scalar --functional --dim 2.5 --plot potentials.png
+    tensornn flow fixed-points on --N 2 --dim 3 --derivative-expansion d2 --regulator exponential
     tensornn flow run scalar --functional --set g2=0.3 --set g4=0.1 --k-start 1 --k-stop 0.1 --json
     tensornn flow fixed-points tensor --rank 3 --field complex --kinetic-power 2 --order 2 --melonic --eta
     tensornn flow fixed-points tensor --rank 3 --kinetic-power 1 --eta --regulator-eta omit --regulator exponential
@@ -52,9 +53,10 @@ def _model_options(parser, model):
         parser.add_argument("--expansion", choices=("zero", "minimum"), default=None,
                             help="around phi = 0 (engine flow of g2, g4, ...) or around the running minimum "
                                  "(kappa, lambda2, ...) (default zero)")
-        parser.add_argument("--regulator", default="litim",
-                            help="regulator: litim (default), exponential (R = Z p^2/(exp(p^2/k^2) - 1)) or a member "
-                                 "of its family, 'exponential(alpha=A)'")
+        parser.add_argument("--regulator", default=None,
+                            help="regulator of the truncation, the functional LPA or the derivative expansion: litim "
+                                 "(default), exponential (R = Z p^2/(exp(p^2/k^2) - 1)) or a member of its family, "
+                                 "'exponential(alpha=A)'")
     else:
         parser.add_argument("--rank", type=int, default=3, help="tensor rank d (default 3)")
         parser.add_argument("--field", choices=("complex", "real"), default="complex")
@@ -96,6 +98,14 @@ def _functional_options(parser, action):
         group.add_argument("--max-multicriticality", type=int, default=None, metavar="n",
                            help="look for the phi^(2n) points up to this n (default: every n with D < 2n/(n-1), "
                                 "at most 12)")
+        de = parser.add_argument_group("derivative expansion (Wilson-Fisher point with Z(rho), Y(rho); D in (2, 4))")
+        de.add_argument("--derivative-expansion", choices=("lpa", "lpa_prime", "d2"), default=None,
+                        dest="derivative_expansion", metavar="ORDER",
+                        help="the functional fixed point at this order: d2 (Z(rho), Y(rho)), lpa_prime (Z independent "
+                             "of rho, eta from the two-point function at the minimum) or lpa; --resolution applies")
+        de.add_argument("--normalisation", choices=("minimum", "origin"), default=None,
+                        help="with --derivative-expansion: where z = 1 fixes eta, at the minimum of the potential "
+                             "(default) or at rho = 0 (d2 only)")
     else:
         group.add_argument("--grid-max", type=float, default=None,
                            help="end of the grid in rho (in r with --dimensionless); default: where the initial "
@@ -262,7 +272,7 @@ def _preset(args):
     from ..flow.presets import make_preset
 
     if args.model in ("scalar", "on"):
-        options = dict(dim=args.dim, order=args.order, expansion=args.expansion, regulator=args.regulator)
+        options = dict(dim=args.dim, order=args.order, expansion=args.expansion, regulator=args.regulator or "litim")
         if args.model == "on":
             options["n_components"] = args.n_components
     else:
@@ -287,6 +297,11 @@ def _conventions_line(system) -> str:
 # ----------------------------------------------------------------------------- actions
 def fixed_points_command(args) -> int:
     """``tensornn flow fixed-points MODEL``: every root found, valid ones first, with exponents."""
+    if getattr(args, "derivative_expansion", None) is not None:
+        return _derivative_expansion_fixed_point(args)
+    if args.model != "tensor" and args.normalisation is not None:
+        raise InvalidArgumentError("--normalisation belongs to the derivative expansion; add --derivative-expansion "
+                                   "ORDER")
     if getattr(args, "functional", False):
         return _functional_fixed_points(args)
     _polynomial(args)
@@ -329,7 +344,8 @@ def _functional_fixed_points(args) -> int:
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
     search = functional_fixed_points(args.dim, n, resolution=args.resolution,
-                                     max_multicriticality=args.max_multicriticality, regulator=args.regulator)
+                                     max_multicriticality=args.max_multicriticality,
+                                     regulator=args.regulator or "litim")
     if args.plot is not None:
         save_figure(potentials_figure(search), args.plot)
     if args.json:
@@ -341,6 +357,37 @@ def _functional_fixed_points(args) -> int:
         _emit(repr(search), args.output)
     if search.status != "complete":
         return failure(f"flow fixed-points --functional: {search.message}")
+    return 0
+
+
+def _derivative_expansion_fixed_point(args) -> int:
+    """``--derivative-expansion ORDER``: the Wilson-Fisher point of the derivative expansion (exit 1 if none)."""
+    from ..flow.derivative_expansion_solve import derivative_expansion_fixed_point
+
+    given = [f"--{name.replace('_', '-')}" for name in ("order", "expansion", "n_starts", "seed",
+                                                          "max_multicriticality", "at_k", "plot")
+             if getattr(args, name, None) is not None]
+    given += [flag for flag, name in (("--functional", "functional"), ("--valid-only", "valid_only"),
+                                      ("--exhaustive", "exhaustive")) if getattr(args, name, False)]
+    if given:
+        raise InvalidArgumentError(
+            f"{', '.join(given)} do(es) not apply to --derivative-expansion (one functional fixed point, no polynomial "
+            "truncation or random starts): drop them")
+    n = 1 if args.model == "scalar" else args.n_components
+    fp = derivative_expansion_fixed_point(args.dim, n, regulator=args.regulator or "litim",
+                                          order=args.derivative_expansion,
+                                          normalisation=args.normalisation or "minimum", resolution=args.resolution)
+    if args.json:
+        _emit(dumps_json([fp.to_dict()]), args.output)
+    else:
+        lines = [repr(fp)]
+        for key, against in (("resolution_change", "3/4 of the points"), ("domain_change", "a 1.25 times longer domain")):
+            if fp.diagnostics.get(key):
+                changes = ", ".join(f"{k} {v:.1g}" for k, v in fp.diagnostics[key].items())
+                lines.append(f"  change against {against}: {changes}")
+        _emit("\n".join(lines), args.output)
+    if fp.status == "failed":
+        return failure(f"flow fixed-points: no derivative-expansion fixed point: {fp.message}")
     return 0
 
 
@@ -422,7 +469,7 @@ def _functional_run(args) -> int:
     from ..plotting.flow import flow_figure
 
     _functional(args)
-    if args.regulator != "litim":
+    if args.regulator not in (None, "litim"):
         raise InvalidArgumentError(
             f"--regulator {args.regulator}: the functional flow (run --functional) uses the Litim regulator and its "
             "spectrally adjusted kinetic functions; drop --regulator, or use the engine's flow (--expansion zero)")

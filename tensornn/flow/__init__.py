@@ -1,5 +1,6 @@
 """Wetterich flows in the local potential approximation: one-loop rules, thresholds, integration, fixed points,
-and the functional LPA of the scalar and O(N) models (the full potential on a Chebyshev grid)."""
+the functional LPA of the scalar and O(N) models (the full potential on a Chebyshev grid), and their derivative
+expansion at order d^2 (LPA', Z(rho) and Y(rho))."""
 
 from .fixed_points import (
     FixedPoint,
@@ -11,6 +12,8 @@ from .fixed_points import (
 )
 from .betas import REGULATOR_ETA, DerivedFlow, derive_flow
 from .chebyshev import ChebyshevGrid
+from .derivative_expansion_result import DerivativeExpansionFixedPoint
+from .derivative_expansion_solve import derivative_expansion_fixed_point
 from .functional_flow import functional_flow
 from .functional_flow_result import FunctionalFlowResult
 from .functional_result import FunctionalFixedPoint, resolve_fixed_point
@@ -66,6 +69,8 @@ __all__ = [
     "functional_fixed_point",
     "functional_fixed_points",
     "resolve_fixed_point",
+    "DerivativeExpansionFixedPoint",
+    "derivative_expansion_fixed_point",
     "FunctionalFlowResult",
     "functional_flow",
     "KINETIC_FUNCTIONS",

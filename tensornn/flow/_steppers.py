@@ -294,7 +294,11 @@ class RungeKutta:
                 y = y + F[:, i]
                 y = y * (x[:, None] if (F.shape[1] - 1 - i) % 2 == 0 else (1 - x)[:, None])
             return y + self.y_old[members]
-        Q = (self._stages[members][..., None] * self.P).sum(axis=-2)  # (k, n, order): the stages times P
-        powers = np.cumprod(np.repeat(x[:, None], self.P.shape[1], axis=1), axis=1)  # x, x^2, ...
-        y = (Q * powers[:, None, :]).sum(axis=-1)
+        # y = y_old + h sum_s K_s w_s(x), w_s(x) = sum_j P[s, j] x^(j+1): scipy's dense output, weights first
+        power = x[:, None]
+        weights = power * self.P[:, 0]
+        for j in range(1, self.P.shape[1]):
+            power = power * x[:, None]
+            weights = weights + power * self.P[:, j]
+        y = (self._stages[members] * weights[:, None, :]).sum(axis=-1)
         return y * self.h[members][:, None] + self.y_old[members]

@@ -35,7 +35,7 @@ from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
-from .rules import PROJECTIONS, derive_terms
+from .rules import PROJECTIONS, Term, derive_terms
 from .thresholds import CountTable, ModeCount
 
 __all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
@@ -108,11 +108,22 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     check_choice("projection", projection, PROJECTIONS)
     if not isinstance(anomalous_dimension, bool):
         raise InvalidTypeError(f"anomalous_dimension must be True or False, got {anomalous_dimension!r}")
+    if anomalous_dimension and not any(c.role == "pairing" and not isinstance(c, FlatColour)
+                                       for c in theory.ordered_colours):
+        raise InvalidArgumentError(
+            "anomalous_dimension=True needs a tadpole whose external strand carries a kinetic value (a pairing "
+            "colour with modes, as in tensor theories); this theory has only local colours and flat internal "
+            "indices (scalar or O(N)), whose eta comes from the momentum dependence of the two-point function, "
+            "which the zero-momentum rules cannot generate (it would be 0 identically). Use "
+            "tensornn.flow.derivative_expansion_fixed_point(dim, n_components, order='lpa_prime') for the LPA' "
+            "or order='d2' for the derivative expansion, or anomalous_dimension=False")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
-    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection)
+    orbits = []
+    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
                        evaluation=evaluation)
+    flow.colour_orbits = tuple(orbits) if orbits else None
     if flow.frozen and not allow_constant:
         raise TruncationError(
             f"no one-loop term generates the coupling(s) {', '.join(flow.frozen)} in the {projection!r} projection, so "
@@ -142,7 +153,7 @@ class DerivedFlow:
     """
 
     def __init__(self, theory, terms, projection, anomalous_dimension, dimensions=None, regulator_eta="include",
-                 evaluation="auto"):
+                 evaluation="auto", layout=None):
         self.theory = theory
         self.projection = projection
         self.anomalous_dimension = anomalous_dimension
@@ -151,15 +162,21 @@ class DerivedFlow:
         self._eta_in_regulator = anomalous_dimension and regulator_eta == "include"
         self.terms = list(terms)
         trunc = theory.truncation
-        self.names = trunc.names
         colours = theory.ordered_colours
         self.power = s = theory.power
-        self.n_legs = np.array([m.n_legs for m in trunc.interactions], dtype=float)
-        quadratic = [i for i, m in enumerate(trunc.interactions) if m.n_legs == 2]
+        self.loop_dimension = d = _loop_dimension(theory)
+        if layout is None:  # one coupling per member of the truncation
+            self.names = trunc.names
+            self.n_legs = np.array([m.n_legs for m in trunc.interactions], dtype=float)
+            dims = d - self.n_legs / 2 * (d - s)
+        else:  # the couplings of a reduced system (one per colour orbit): names, legs, dimensions
+            names, legs, dims = layout
+            self.names = tuple(names)
+            self.n_legs = np.array(legs, dtype=float)
+            dims = np.array(dims, dtype=float)
+        quadratic = [i for i, n in enumerate(self.n_legs) if n == 2]
         self.mass_index = quadratic[0] if quadratic else None
         self.mass_factor = 2.0 if theory.field == "real" else 1.0
-        self.loop_dimension = d = _loop_dimension(theory)
-        dims = d - self.n_legs / 2 * (d - s)
         if dimensions is not None:
             for name, value in dict(dimensions).items():
                 dims[trunc.index(name)] = float(value)
@@ -203,6 +220,52 @@ class DerivedFlow:
                 "depend on the mass at every call: use evaluation='sparse' or 'auto'")
         self.evaluation = evaluation
         self._compiled = None
+        self.colour_orbits = None  # orbit of every member under the colour permutations, when the derivation found it
+
+    def reduced(self, orbit_of, representatives, names) -> "DerivedFlow":
+        """The flow of one coupling per orbit of the colour permutations, derived from this one.
+
+        For a theory whose pairing colours are interchangeable, the symmetric couplings (g_I = g_O for
+        every member I of orbit O) are kept by the flow, and d_t g_O is the beta function of any member. Its
+        terms are those of the representative: every factor replaced by its orbit coupling, and every threshold
+        set S by the first |S| pairing colours (L_n^S depends on S only through its size); like terms merged.
+
+        Parameters
+        ----------
+        orbit_of : array_like of int, shape (members,)
+            Orbit of every member of the truncation (orbits numbered 0, 1, ...).
+        representatives : array_like of int
+            One member per orbit.
+        names : sequence of str
+            The orbit couplings' names.
+
+        Returns
+        -------
+        DerivedFlow
+            Evaluated on the orbit couplings (its ``names``; legs and canonical dimensions of the
+            representatives), with this flow's theory, regulator, projection and anomalous dimension.
+        """
+        orbit_of = np.asarray(orbit_of, dtype=np.intp)
+        representatives = np.asarray(representatives, dtype=np.intp)
+        orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
+        n_pairing = self.theory.n_pairing
+        canonical = {}
+        merged = {}
+        for T in self.terms:
+            o = orbit_of_rep.get(T.target)
+            if o is None:
+                continue
+            S = canonical.get(T.colours)
+            if S is None:
+                size = sum(1 for c in T.colours if c < n_pairing)
+                S = canonical[T.colours] = frozenset(range(size)) | frozenset(c for c in T.colours if c >= n_pairing)
+            key = (o, tuple(sorted(int(orbit_of[f]) for f in T.factors)), T.n, S)
+            merged[key] = merged.get(key, 0) + T.coefficient
+        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c != 0]
+        terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
+        layout = (tuple(names), self.n_legs[representatives], self.dimensions[representatives])
+        return DerivedFlow(self.theory, terms, self.projection, self.anomalous_dimension,
+                           regulator_eta=self.regulator_eta, evaluation=self.evaluation, layout=layout)
 
     #: ``beta``, ``beta_dimensionful``, ``validity`` and ``to_dimensionless`` take an array t of shape (m,), one
     #: scale per coupling vector (the batched integrator steps every member on its own).
@@ -222,6 +285,12 @@ class DerivedFlow:
         fixed = copy.copy(self)
         fixed.evaluation = choice
         return fixed
+
+    def __getstate__(self):
+        """Pickled without the compiled kernel (generated code; compiled again on first use where it is loaded)."""
+        state = dict(self.__dict__)
+        state["_compiled"] = None
+        return state
 
     @property
     def _kernel(self):
@@ -271,19 +340,23 @@ class DerivedFlow:
         t = t[(t > lo) & (t < hi)]
         return t if t_stop >= t_start else t[::-1]
 
-    def _threshold_data(self, k, dimension):
+    def _threshold_data(self, k, dimension, x=None):
         """Litim: per threshold key N_S(k) k^(-dimension), M_S/(x N_S), x N_S'/N_S at x = k^s.
 
         ``k`` is a float (arrays of shape (keys,)) or an array of shape (m,), one scale per coupling
-        vector (arrays of shape (keys, m)). Smooth regulators: (None, k^s, k^(-dimension)); the sums are
-        evaluated per call (they depend on m).
+        vector (arrays of shape (keys, m)). M_S/(x N_S) enters only with eta in the regulator, x N_S'/N_S
+        only in LPA': otherwise they are zeros of shape (keys,). Smooth regulators: (None, k^s,
+        k^(-dimension)); the sums are evaluated per call (they depend on m).
         """
-        x = k**self.power
+        if x is None:
+            x = k**self.power
         if not self.regulator.counting:
             return None, x, k**-dimension
-        nu, mu = self._table.data(k, x, dimension)
+        nu, mu = self._table.data(k, x, dimension, energy=self._eta_in_regulator)
+        if mu is None:
+            mu = self._no_lam
         if not self.anomalous_dimension:
-            return nu, mu, (np.zeros(nu.shape) if nu.ndim == 2 else self._no_lam)
+            return nu, mu, self._no_lam
         counts = [self._counts[S] for S in self._sets]
         if nu.ndim == 2:
             lam = np.array([[c.log_derivative(float(v)) for v in x] for c in counts])
@@ -316,6 +389,8 @@ class DerivedFlow:
     def _rhs_arrays(self, g, x, data):
         """Index-array evaluation (:mod:`tensornn.flow._sparse`): large truncations, smooth regulators, cross-checks."""
         vector = g.ndim == 1
+        if vector and not self.anomalous_dimension and self.regulator.counting and np.ndim(x) == 0:
+            return self._rhs_vector(g, x, data)
         G = g[:, None] if vector else g
         m = G.shape[1]
         step = self._sparse.chunk(m)
@@ -327,6 +402,29 @@ class DerivedFlow:
         if vector:
             return out[:, 0], eta[0], b[0], mass[0]
         return out, eta, b, mass
+
+    def _rhs_vector(self, g, x, data):
+        """One coupling vector of an LPA flow with the Litim regulator: the index arrays on 1-D arrays.
+
+        The operations of :meth:`_rhs_chunk` on one column, to the last bit (the same products and the same
+        segmented sums).
+        """
+        sparse = self._sparse
+        mass = self.mass_factor * g[self.mass_index] if self.mass_index is not None else np.float64(0.0)
+        inverse = np.divide(1.0, x + mass)  # numpy's division: inf at the pole, as for the columns
+        powers = [inverse]
+        for _ in range(self._thr_top - 1):
+            powers.append(powers[-1] * inverse)
+        loops = self.power * x * (data[0] * np.array(powers)[self._thr_index])
+        gext = np.append(g, 1.0)
+        values = sparse.coef * gext[sparse.factors[:, 0]]
+        for column in range(1, sparse.factors.shape[1]):
+            values *= gext[sparse.factors[:, column]]
+        values *= loops[sparse.thr]
+        out = np.zeros(sparse.n_couplings)
+        if len(sparse):
+            out[sparse.targets] = np.add.reduceat(values, sparse.starts)
+        return out, 0.0, 0.0, mass / x
 
     def _rhs_chunk(self, G, x, data):
         sparse = self._sparse
@@ -360,8 +458,7 @@ class DerivedFlow:
         if self.regulator.counting:
             nu, mu, lam = data if keys is None else (part[keys] for part in data)
             exponents = self._thr_index if keys is None else self._thr_index[keys]
-            if np.ndim(nu) != 2:
-                nu, mu, lam = nu[:, None], mu[:, None], lam[:, None]
+            nu, mu, lam = (v if np.ndim(v) == 2 else v[:, None] for v in (nu, mu, lam))
             inverse = 1.0 / (x + mass)
             powers = [inverse]
             for _ in range(self._thr_top - 1):  # 1/(x + m)^n by products, as the straight-line code
@@ -410,14 +507,14 @@ class DerivedFlow:
         b = np.sum(w * der1[thr], axis=0) if self._eta_in_regulator else np.zeros(m)
         return a, b
 
-    def _data_at(self, t, dimensionless):
+    def _data_at(self, t, dimensionless, x=None):
         if self.autonomous and dimensionless:
             return self._static
         if t is None:
             raise InvalidArgumentError(
                 "this flow is not autonomous (its counting functions are not all power laws k^d); pass t = ln k"
             )
-        return self._threshold_data(_scale(t), self.loop_dimension if dimensionless else 0.0)
+        return self._threshold_data(_scale(t), self.loop_dimension if dimensionless else 0.0, x)
 
     # ------------------------------------------------------------------ FlowSystem
     def beta(self, couplings, t=None):
@@ -429,7 +526,8 @@ class DerivedFlow:
     def beta_dimensionful(self, t, couplings):
         """d g_I/dt of the dimensionful (Z-rescaled in LPA') couplings at k = exp(t)."""
         g = self._check(couplings)
-        return self._rhs(g, _scale(t) ** self.power, self._data_at(t, False))[0]
+        x = _scale(t) ** self.power
+        return self._rhs(g, x, self._data_at(t, False, x))[0]
 
     def beta_dimensionful_with(self, t, couplings, *, window: float, weight: float):
         """d g_I/dt (dimensionful, LPA) with the Litim window values k^s -> ``window``, s k^s -> ``weight``.
@@ -529,7 +627,9 @@ class DerivedFlow:
         values = dict(values or {}, **named)
         g = np.zeros(len(self.names))
         for name, value in values.items():
-            g[self.theory.truncation.index(name)] = float(value)
+            if name not in self.names:
+                raise TruncationError(f"no coupling named {name!r} in the flow; valid names: {', '.join(self.names)}")
+            g[self.names.index(name)] = float(value)
         return g
 
     def equations(self, format: str = "text", dimensionless: bool = False) -> str:

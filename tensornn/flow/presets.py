@@ -311,6 +311,12 @@ class ColourSymmetricFlow:
     g_I = g_O for every member I of the orbit O; d_t g_O is the beta function of any member (all
     members agree on the symmetric subspace of a colour-symmetric theory). Implements FlowSystem.
 
+    The beta functions are those of the reduced system (:meth:`DerivedFlow.reduced`, the attribute
+    ``reduced``): the terms of one representative per orbit, with the factors replaced by their orbit
+    couplings and every threshold set by one of its size (the pairing colours are interchangeable), like
+    terms merged. It is evaluated as any derived flow, at the cost of its own terms (at melonic order 8
+    of rank 3, 13 286 instead of the 88 617 of the members' equations).
+
     Parameters
     ----------
     flow : DerivedFlow
@@ -325,27 +331,36 @@ class ColourSymmetricFlow:
                 "a colour-symmetric reduction needs interchangeable pairing colours (same kind, size, power and "
                 f"density), got {', '.join(c.describe() for c in pairing)}; keep one coupling per bubble")
         trunc = flow.theory.truncation
-        orbit_of = list(trunc.colour_orbits())
-        n_orbits = max(orbit_of) + 1
-        self._orbit_of = np.array(orbit_of, dtype=np.intp)
-        self._reps = np.array([orbit_of.index(o) for o in range(n_orbits)], dtype=np.intp)
+        found = getattr(flow, "colour_orbits", None)  # found by the derivation, else computed from canonical forms
+        orbit_of = np.array(found if found is not None else trunc.colour_orbits(), dtype=np.intp)
+        n_orbits = int(orbit_of.max()) + 1
+        self._orbit_of = orbit_of
+        _, first = np.unique(orbit_of, return_index=True)  # orbits are numbered by their first member
+        self._reps = first.astype(np.intp)
+        member_names = trunc.names  # computed once (a property of the truncation)
         orders = [trunc.interactions[i].bubble.order for i in self._reps]
+        per_order = {}
+        for o, order in enumerate(orders):
+            per_order.setdefault(order, []).append(o)
+        position = {o: k for group in per_order.values() for k, o in enumerate(group)}
         names = []
         for o, i in enumerate(self._reps):
             if trunc.interactions[i].n_legs == 2:
-                names.append(trunc.names[i])
+                names.append(member_names[i])
                 continue
-            same = [p for p in range(n_orbits) if orders[p] == orders[o]]
             label = f"g{2 * orders[o]}"
-            names.append(label if len(same) == 1 else f"{label}_{same.index(o) + 1}")
+            names.append(label if len(per_order[orders[o]]) == 1 else f"{label}_{position[o] + 1}")
         self.names = tuple(names)
-        self.orbit_sizes = np.bincount(self._orbit_of, minlength=n_orbits)
-        self.members = {n: tuple(trunc.names[i] for i in np.nonzero(self._orbit_of == o)[0])
-                        for o, n in enumerate(self.names)}
+        self.orbit_sizes = np.bincount(orbit_of, minlength=n_orbits)
+        grouped = {o: [] for o in range(n_orbits)}
+        for i, o in enumerate(orbit_of):
+            grouped[int(o)].append(member_names[i])
+        self.members = {n: tuple(grouped[o]) for o, n in enumerate(self.names)}
         self.autonomous = flow.autonomous
         self.dimensions = flow.dimensions[self._reps]
         self.validity_names = flow.validity_names
         self.theory = flow.theory
+        self.reduced = flow.reduced(orbit_of, self._reps, self.names)
 
     @property
     def conventions(self) -> dict:
@@ -358,14 +373,14 @@ class ColourSymmetricFlow:
         return getattr(self.flow, "vector_scales", False)
 
     def for_batch(self, width: int) -> "ColourSymmetricFlow":
-        """The reduction of the underlying flow fixed for ``width`` coupling vectors (:meth:`DerivedFlow.for_batch`)."""
+        """The reduced system's evaluation fixed for ``width`` coupling vectors (:meth:`DerivedFlow.for_batch`)."""
         fixed = copy.copy(self)
-        fixed.flow = self.flow.for_batch(width)
+        fixed.reduced = self.reduced.for_batch(width)
         return fixed
 
     def breakpoints(self, t_start, t_stop):
         """Scales where the threshold sums jump (:meth:`DerivedFlow.breakpoints`)."""
-        return self.flow.breakpoints(t_start, t_stop)
+        return self.reduced.breakpoints(t_start, t_stop)
 
     @property
     def leading_set(self):
@@ -386,19 +401,21 @@ class ColourSymmetricFlow:
         return g[self._orbit_of]
 
     def beta(self, couplings, t=None):
-        return self.flow.beta(self.expand(couplings), t)[self._reps]
+        """Dimensionless beta functions of the orbit couplings (the reduced system)."""
+        return self.reduced.beta(couplings, t)
 
     def beta_dimensionful(self, t, couplings):
-        return self.flow.beta_dimensionful(t, self.expand(couplings))[self._reps]
+        """Dimensionful beta functions of the orbit couplings (the reduced system)."""
+        return self.reduced.beta_dimensionful(t, couplings)
 
     def eta(self, couplings, t=None):
-        return self.flow.eta(self.expand(couplings), t)
+        return self.reduced.eta(couplings, t)
 
     def validity(self, couplings, t=None):
-        return self.flow.validity(self.expand(couplings), t)
+        return self.reduced.validity(couplings, t)
 
     def to_dimensionless(self, t, couplings):
-        return self.flow.to_dimensionless(t, self.expand(couplings))[self._reps]
+        return self.reduced.to_dimensionless(t, couplings)
 
     def equations(self, format: str = "text", dimensionless: bool = False) -> str:
         """The reduced system in the orbit couplings (:mod:`tensornn.flow.equations`), "text" or "latex"."""

@@ -63,37 +63,33 @@ class Term:
     coefficient: Fraction
 
 
-@dataclass(frozen=True)
 class _Insertion:
-    member: int
-    kinds: tuple
-    adjacency: tuple
-    u: int
-    w: int
-    weight: int
-    passing: frozenset  # pairing colours (0-based) joining u and w
-    added_legs: int
+    """One orbit of cut pairs (u, w) of a member, with its strand tables.
 
-    def __post_init__(self):
-        # Strand tables, computed once per insertion instead of once per loop through it:
-        # kept: the legs other than u, w (in order); exits[i][c]: where colour c leads from kept leg i
-        # (>= 0: the kept leg of that index; -1: into w, on to the next insertion; -2: into u, back to the
-        # previous one); through_u[c] / through_w[c]: entering at u (w), the kept leg reached, or -1 when the
-        # strand passes straight on to w (u).
-        kept = [a for a in range(len(self.kinds)) if a not in (self.u, self.w)]
-        rank = {a: i for i, a in enumerate(kept)}
-        d = len(self.adjacency[0]) if self.adjacency else 0
+    Strand tables, computed once per insertion instead of once per loop through it: ``kept``, the legs other than
+    u, w (in order); ``exits[i][c]``, where colour c leads from kept leg i (>= 0: the kept leg of that index; -1:
+    into w, on to the next insertion; -2: into u, back to the previous one); ``through_u[c]`` / ``through_w[c]``:
+    entering at u (w), the kept leg reached, or -1 when the strand passes straight on to w (u).
+    """
 
-        exits = tuple(tuple(-1 if self.adjacency[a][c] == self.w else -2 if self.adjacency[a][c] == self.u
-                            else rank[self.adjacency[a][c]] for c in range(d)) for a in kept)
-        through_u = tuple(-1 if self.adjacency[self.u][c] == self.w else rank[self.adjacency[self.u][c]]
-                          for c in range(d))
-        through_w = tuple(-1 if self.adjacency[self.w][c] == self.u else rank[self.adjacency[self.w][c]]
-                          for c in range(d))
-        object.__setattr__(self, "kept_kinds", tuple(self.kinds[a] for a in kept))
-        object.__setattr__(self, "exits", exits)
-        object.__setattr__(self, "through_u", through_u)
-        object.__setattr__(self, "through_w", through_w)
+    __slots__ = ("member", "kinds", "adjacency", "u", "w", "weight", "passing", "added_legs", "kept_kinds", "exits",
+                 "through_u", "through_w")
+
+    def __init__(self, member, kinds, adjacency, u, w, weight, passing, added_legs):
+        self.member, self.kinds, self.adjacency, self.u, self.w = member, kinds, adjacency, u, w
+        self.weight, self.passing, self.added_legs = weight, passing, added_legs
+        rank = {}
+        kept_kinds = []
+        for a in range(len(kinds)):
+            if a != u and a != w:
+                rank[a] = len(kept_kinds)
+                kept_kinds.append(kinds[a])
+        rank[w], rank[u] = -1, -2
+        self.kept_kinds = tuple(kept_kinds)
+        self.exits = tuple(tuple(rank[b] for b in adjacency[a]) for a in range(len(kinds)) if a != u and a != w)
+        rank[w], rank[u] = -1, -1  # through u a strand meeting w goes straight on (and through w meeting u)
+        self.through_u = tuple(rank[b] for b in adjacency[u])
+        self.through_w = tuple(rank[b] for b in adjacency[w])
 
 
 def _component_roots(adjacency, kinds, marked):
@@ -324,6 +320,19 @@ def _colour_action(truncation, insertions, index, labellings=None):
     return [group[sigma] for sigma in sorted(group) if sigma != identity[0]]
 
 
+def _member_orbits(n_members, actions):
+    """Orbit of every member under the colour permutations (numbered by their first member)."""
+    orbit = [-1] * n_members
+    count = 0
+    for i in range(n_members):
+        if orbit[i] < 0:
+            orbit[i] = count
+            for _, member_map, _ in actions:
+                orbit[member_map[i]] = count
+            count += 1
+    return orbit
+
+
 def _rotation_weight(seq):
     """Number of distinct rotations if seq is the smallest of its rotations, else 0."""
     n = len(seq)
@@ -423,7 +432,16 @@ def loop_sequence_count(truncation, projection: str = "full") -> int:
 
 
 def _smallest_rotation(seq):
-    return min(seq[r:] + seq[:r] for r in range(len(seq)))
+    """The smallest rotation of seq: it starts at an occurrence of the smallest element."""
+    low = min(seq)
+    first = seq.index(low)
+    best = seq[first:] + seq[:first]
+    for r in range(first + 1, len(seq)):
+        if seq[r] == low:
+            rot = seq[r:] + seq[:r]
+            if rot < best:
+                best = rot
+    return best
 
 
 def _images(seq, actions, lows=None):
@@ -440,13 +458,12 @@ def _images(seq, actions, lows=None):
         lows = [min(action[2][k] for k in seq) for action in actions]
         if any(low < first for low in lows):
             return []
-    for low, action in zip(lows, actions):
-        if low == first and _smallest_rotation(tuple(action[2][k] for k in seq)) < seq:
-            return []
     seen = {seq}
     out = [(None, None)]
-    for sigma, member_map, insertion_map in actions:
-        image = _smallest_rotation(tuple(insertion_map[k] for k in seq))
+    for low, (sigma, member_map, insertion_map) in zip(lows, actions):
+        image = _smallest_rotation(tuple([insertion_map[k] for k in seq]))
+        if low == first and image < seq:
+            return []
         if image not in seen:
             seen.add(image)
             out.append((sigma, member_map))
@@ -454,7 +471,7 @@ def _images(seq, actions, lows=None):
 
 
 def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex_field: bool | None = None,
-                 symmetric: bool = True):
+                 symmetric: bool = True, orbits: list | None = None):
     """All one-loop terms of the truncation's beta functions.
 
     Parameters
@@ -469,6 +486,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         Enumerate loops up to permutations of the pairing colours when the truncation allows it (connected
         members, closed under colour permutations, d_p! <= 120): one loop of each colour orbit is generated
         and its term is permuted; the result is the same, about d_p! times faster.
+    orbits : list, optional
+        When given and the colour permutations were used, receives the orbit of every member under them
+        (orbits numbered by their first member, as :meth:`Truncation.colour_orbits`), found on the way.
 
     Returns
     -------
@@ -493,6 +513,8 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     labellings = {}
     insertions = _insertions(truncation, projection, index, labellings)
     actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
+    if orbits is not None and actions is not None:
+        orbits[:] = _member_orbits(len(truncation), actions)
     local = frozenset(range(d_p, d_p + n_local))
     all_pairing = frozenset(range(d_p))
     acc = {}
@@ -500,13 +522,23 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     following = {"all": by_legs, None: by_legs}
     for kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
         following[kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != kind]
-    # the same candidates grouped by the legs they add, each group sorted by index (for the bisection below)
+    maps = [action[2] for action in actions] if actions is not None else []
+    image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
+    # the smallest insertion of each insertion's colour orbit: a loop is the smallest of its colour orbit only if
+    # none of its insertions has an image below its first one (a rotation representative starts with its
+    # smallest insertion), so below a first insertion f only the insertions whose orbit starts at f or later
+    # can follow
+    orbit_low = [min(k, *images) if images else k for k, images in enumerate(image_of)]
+    # the candidates grouped by the legs they add, each group sorted by orbit_low (admissible ones: a suffix)
     groups = {}
     for kind, listed in following.items():
         by_added = {}
         for k, a in listed:
             by_added.setdefault(a, []).append(k)
-        groups[kind] = sorted((a, sorted(ks)) for a, ks in by_added.items())
+        groups[kind] = []
+        for a, ks in sorted(by_added.items()):
+            ks = sorted(ks, key=lambda k: (orbit_low[k], k))
+            groups[kind].append((a, ks, [orbit_low[k] for k in ks]))
 
     known = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
@@ -520,13 +552,8 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             known[table] = target
         return target
 
-    maps = [action[2] for action in actions] if actions is not None else []
-    image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
-
     def visit(seq, legs, lows):
-        # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation. A loop whose
-        # image has an insertion below its first one is not the smallest of its colour orbit (a rotation
-        # representative starts with its smallest insertion), and neither is any extension of it: pruned.
+        # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
         if seq and legs in target_legs:
             L = len(seq)
             last, first = insertions[seq[-1]], insertions[seq[0]]
@@ -555,22 +582,20 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         if seq:
             prev = insertions[seq[-1]]
             candidates = groups[prev.kinds[prev.w]] if complex_field else groups[None]
+            start = seq[0]
         else:
             candidates = groups["all"]
-        start = seq[0] if seq else 0
-        for added, ks in candidates:
+            start = 0
+        for added, ks, lows_of in candidates:
             if legs + added > max_legs:
                 break  # groups are sorted by the legs they add
-            # the first insertion is the smallest of the loop (rotation representative)
-            for k in ks[bisect_left(ks, start):]:
-                if maps:
-                    new = tuple(map(min, lows, image_of[k])) if seq else image_of[k]
-                    if min(new) < (seq[0] if seq else k):
-                        continue
-                else:
-                    new = lows
+            if seq:  # the first insertion is the smallest of the loop and of its colour images
+                admissible = ks[bisect_left(lows_of, start):]
+            else:  # a loop starts with the smallest insertion of its colour orbit
+                admissible = [k for k in ks if orbit_low[k] == k]
+            for k in admissible:
                 seq.append(k)
-                visit(seq, legs + added, new)
+                visit(seq, legs + added, tuple(map(min, lows, image_of[k])) if seq[1:] else image_of[k])
                 seq.pop()
 
     visit([], 0, ())

@@ -317,8 +317,8 @@ class CountTable:
         x = np.unique(np.concatenate(out)) if out else np.zeros(0)
         return x[(x > x_low) & (x < x_high)]
 
-    def data(self, k, x, dimension: float):
-        """(nu, mu) = (N_S k^-dimension, M_S/(x N_S)) of every key at scale k (x = k^s).
+    def data(self, k, x, dimension: float, energy: bool = True):
+        """(nu, mu) = (N_S k^-dimension, M_S/(x N_S)) of every key at scale k (x = k^s); mu is None unless ``energy``.
 
         Shape (keys,) for a float k, (keys, m) for an array k of shape (m,), one scale per coupling vector.
         """
@@ -327,7 +327,8 @@ class CountTable:
             offset, merged, _, count_table, energy_table, divisor_table = self._groups[0]
             i = merged.searchsorted(x - offset if offset else x, side="right")
             count = count_table[:, i]
-            return (count if not dimension else count * k**-dimension), energy_table[:, i] / (x * divisor_table[:, i])
+            nu = count if not dimension else count * k**-dimension
+            return nu, (energy_table[:, i] / (x * divisor_table[:, i]) if energy else None)
         shape = (len(self.counts), k.shape[0]) if batch else (len(self.counts),)
         nu, mu = np.empty(shape), np.empty(shape)
         if self._law.size:
@@ -346,19 +347,20 @@ class CountTable:
             i = merged.searchsorted(x - offset if offset else x, side="right")
             count = count_table[:, i]  # (c,) or (c, m)
             nu[columns] = count if scale is None else count * scale
-            mu[columns] = energy_table[:, i] / (x * divisor_table[:, i])
+            if energy:
+                mu[columns] = energy_table[:, i] / (x * divisor_table[:, i])
         for j in self._other:
             if batch:
                 pairs = [self.counts[j].count(float(v)) for v in x]
                 count = np.array([p[0] for p in pairs])
-                energy = np.array([p[1] for p in pairs])
+                summed = np.array([p[1] for p in pairs])
                 nu[j] = count if scale is None else count * scale
-                mu[j] = np.divide(energy, x * count, out=np.zeros_like(count), where=count > 0)
+                mu[j] = np.divide(summed, x * count, out=np.zeros_like(count), where=count > 0)
             else:
-                count, energy = self.counts[j].count(x)
+                count, summed = self.counts[j].count(x)
                 nu[j] = count if scale is None else count * scale
-                mu[j] = energy / (x * count) if count > 0 else 0.0
-        return nu, mu
+                mu[j] = summed / (x * count) if count > 0 else 0.0
+        return nu, (mu if energy else None)
 
 
 @lru_cache(maxsize=256)
