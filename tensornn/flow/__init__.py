@@ -25,6 +25,9 @@ from .integrate import run_flow, run_flows
 from .result import FlowBatch, FlowTrajectory
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .pms import RegulatorScan, pms_scan
+from .threshold_functions import ThresholdFunction, threshold_function
+from .ward import WardMelonicFlow, ward_check
 from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
 from .system import FlowSystem
@@ -57,6 +60,12 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "ThresholdFunction",
+    "threshold_function",
+    "RegulatorScan",
+    "pms_scan",
+    "WardMelonicFlow",
+    "ward_check",
     "ChebyshevGrid",
     "FunctionalFixedPoint",
     "FunctionalSearch",

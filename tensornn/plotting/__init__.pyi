@@ -6,6 +6,7 @@ from .ensemble import deviation_figure as deviation_figure
 from .couplings import scan_figure as scan_figure
 from .flow import flow_figure as flow_figure
 from .flow import potentials_figure as potentials_figure
+from .regulators import pms_figure as pms_figure
 from .data import spectra_figure as spectra_figure
 from .rg import plot_result as plot_result
 from .compare import fits_figure as fits_figure
@@ -20,6 +21,7 @@ __all__ = [
     "scan_figure",
     "flow_figure",
     "potentials_figure",
+    "pms_figure",
     "spectra_figure",
     "plot_result",
     "fits_figure",
