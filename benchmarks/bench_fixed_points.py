@@ -1,47 +1,86 @@
-"""Time fixed-point searches with exponents, as ratios to one root solve from a good start.
+"""Fixed-point searches against scipy.optimize.root, as ratios measured in the same run.
 
-Baseline: one :func:`refine_fixed_point` solve (hybr from a start 0.1% off the fixed point) of the
-broken-phase LPA expansion at order 8 (D = 3, N = 1), measured in the same run. Timed:
+Three groups, each with its baseline measured in the same process (the machine is shared, so ratios count):
 
-- ``potential_fixed_point`` (multi-start search at the lowest order, then order-by-order
-  continuation, then stability matrix and exponents) for the expansion around the minimum and
-  around rho = 0 at several orders;
-- ``find_fixed_points`` with 64 random starts (hybr and lm each) on the order-4 minimum expansion;
-- ``find_fixed_points`` with 64 random starts on the hand-written melonic tensor LPA' system
-  (tests/_handwritten_flows.py).
-
-Then two before/after pairs measured in the same run, as ratios before / after:
-
-- the lowest truncation of the continuation solved from its closed form (one refine) against the
-  24-start search that used to find it;
-- the power-series arithmetic of one beta-function evaluation of the O(3) minimum expansion at
-  order 8 (a batch of 17 points, as for a central-difference Jacobian): the radial and Goldstone
-  reciprocals inverted as one batch against one reciprocal each with the former loop
-  (``np.sum`` per order).
+- scalar and O(N) polynomial presets: ``FlowPreset.fixed_points()`` (the guided continuation of the
+  potential expansion, the roots from the Gaussian and the guided start, their linearisation, the checks
+  against the next order and the functional spectrum) against ``scipy.optimize.root`` (hybr, its own
+  finite-difference Jacobian) on ``preset.system.beta`` from two starts: the Gaussian point and the lowest
+  truncation's closed-form Wilson-Fisher point padded with zeros. Target: ratio <= 5. "after" is a cold call
+  (the cache of guided Wilson-Fisher points is cleared before each one); "cached" a repeated call with the same
+  options, which reuses the guided point. "before" is the former
+  search on the engine's flow from the same guided start (MINPACK hybr and lm from every start, a
+  central-difference Newton polish, one full RHS per quantity of each root), in the same run.
+- the tensor preset (complex rank 3, s = 2, melonic LPA'): ``FlowPreset.fixed_points()`` (the Gaussian point and
+  48 random starts solved together by the batched trust-region Newton method) in ms, target < 50 ms; against
+  scipy.optimize.root (hybr) from the same 49 starts, and the former search (hybr and lm from every start).
+- the lowest truncation from its closed form against a 24-start search (kept from the former benchmark).
 
 Run: python benchmarks/bench_fixed_points.py [--repeat 3]
 """
 
 import argparse
-import math
-import pathlib
-import sys
 
 import numpy as np
+from scipy.optimize import root
 
-from tensornn.flow.fixed_points import find_fixed_points, refine_fixed_point
-from tensornn.flow.potential import (
-    MinimumPotential,
-    SymmetricPotential,
-    _first_order_start,
-    _w_flow,
-    litim_volume,
-    potential_fixed_point,
-)
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
-from _handwritten_flows import TensorMelonic  # noqa: E402
 from _timing import best_time  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
+from tensornn.flow import find_fixed_points, make_preset, potential_fixed_point
+from tensornn.flow.preset_search import wilson_fisher_point
+from tensornn.flow.potential import _first_order_start, _lowest_order_guesses
+from tensornn.flow.presets import potential_to_engine
+
+CASES = [
+    ("scalar", dict(dim=3, order=2)),
+    ("scalar", dict(dim=3, order=6)),
+    ("scalar", dict(dim=3, order=10)),
+    ("scalar", dict(dim=3, order=8, expansion="minimum")),
+    ("on", dict(n_components=3, dim=3, order=2)),
+    ("on", dict(n_components=3, dim=3, order=6)),
+    ("on", dict(n_components=3, dim=3, order=8, expansion="minimum")),
+]
+
+
+def _two_starts(preset):
+    """The Gaussian point and the lowest truncation's closed-form Wilson-Fisher point padded with zeros."""
+    o = preset.options
+    n = 1 if preset.name == "scalar" else o["n_components"]
+    guess = _lowest_order_guesses(o["dim"], n, o["expansion"])[0]
+    if o["expansion"] == "zero":
+        guess = potential_to_engine(guess)
+    start = np.zeros(len(preset.names))
+    start[:2] = guess
+    return [np.zeros(len(preset.names)), start]
+
+
+def _scipy_root(system, starts):
+    roots = []
+    for x0 in starts:
+        sol = root(lambda g: system.beta(g), x0, method="hybr")
+        roots.append(sol.x if sol.success else None)
+    return roots
+
+
+def _former_search(preset):
+    """The former FlowPreset.fixed_points: the guided start converted, MINPACK from each start, central polish."""
+    o = preset.options
+    n = 1 if preset.name == "scalar" else o["n_components"]
+    fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"])
+    guided = fp.couplings if o["expansion"] == "minimum" else potential_to_engine(fp.couplings)
+    return find_fixed_points(preset.system, n_starts=0, starts=[np.zeros(len(preset.names)), guided],
+                             methods=("hybr", "lm"), derivative="central")
+
+
+def _cold(preset):
+    """FlowPreset.fixed_points() without the cached guided Wilson-Fisher point of an earlier call."""
+    wilson_fisher_point.cache_clear()
+    return preset.fixed_points()
+
+
+def _describe_search(search):
+    wf = [fp for fp in search.valid if not fp.is_gaussian and fp.n_relevant == 1]
+    return f"{len(search)} roots, {len(search.valid)} valid" + (f", nu={wf[0].nu:.6f}" if wf else "")
 
 
 def main():
@@ -49,106 +88,54 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    system8 = MinimumPotential(3, 1, 8)
-    fp8 = potential_fixed_point(3, 1, 8)
-    start = fp8.couplings * 1.001
-    base, fp = best_time(lambda: refine_fixed_point(system8, start), args.repeat)
-    assert fp is not None and np.allclose(fp.couplings, fp8.couplings, rtol=1e-8)
-    print(f"baseline: one root solve from a good start (minimum expansion, order 8): {base * 1e3:.2f} ms\n")
-    print(f"{'task':<58} {'time [s]':>9} {'ratio':>8}  result")
+    print("scalar and O(N) presets: fixed_points() against scipy.optimize.root from two starts (target <= 5)")
+    print(f"{'preset':<52} {'root x2 [ms]':>12} {'after [ms]':>11} {'ratio':>6} {'cached':>7} {'before [ms]':>12} "
+          f"{'ratio':>6}  result")
+    for name, options in CASES:
+        preset = make_preset(name, **options)
+        starts = _two_starts(preset)
+        base, _ = best_time(lambda: _scipy_root(preset.system, starts), args.repeat)
+        after, search = best_time(lambda: _cold(preset), args.repeat)
+        cached, _ = best_time(lambda: preset.fixed_points(), args.repeat)
+        before, _ = best_time(lambda: _former_search(preset), args.repeat)
+        label = f"{name} " + " ".join(f"{k}={v}" for k, v in options.items())
+        print(f"{label:<52} {base * 1e3:>12.2f} {after * 1e3:>11.2f} {after / base:>6.1f} {cached / base:>7.1f} "
+              f"{before * 1e3:>12.2f} {before / base:>6.1f}  {_describe_search(search)}")
 
-    def report(label, seconds, result):
-        print(f"{label:<58} {seconds:>9.4f} {seconds / base:>8.1f}  {result}")
+    print("\ntensor preset (complex rank 3, s = 2, melonic LPA', 49 starts): target < 50 ms")
+    tensor = make_preset("tensor", kinetic_power=2.0, eta=True)
+    rng = np.random.default_rng(0)
+    box = np.array(tensor.bounds)
+    starts = np.vstack([np.zeros(2), box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((48, 2))])
+    base, _ = best_time(lambda: _scipy_root(tensor.system, starts), args.repeat)
+    after, search = best_time(lambda: tensor.fixed_points(), args.repeat)
+    before, old = best_time(lambda: find_fixed_points(tensor.system, n_starts=0, starts=starts, methods=("hybr", "lm"),
+                                                      derivative="central"), args.repeat)
+    build, _ = best_time(lambda: make_preset("tensor", kinetic_power=2.0, eta=True), args.repeat)
+    print(f"  building the preset (derivation): {build * 1e3:.1f} ms")
+    print(f"  scipy.optimize.root (hybr) from the 49 starts: {base * 1e3:.1f} ms")
+    print(f"  fixed_points(): {after * 1e3:.1f} ms (ratio {after / base:.2f}); {_describe_search(search)}")
+    print(f"  former search (hybr and lm from every start): {before * 1e3:.1f} ms (ratio {before / base:.2f}); "
+          f"{_describe_search(old)}")
 
-    for expansion in ("minimum", "zero"):
-        for order in (4, 8, 12):
-            seconds, fp = best_time(lambda: potential_fixed_point(3, 1, order, expansion=expansion), args.repeat)
-            report(f"potential_fixed_point D=3 N=1 {expansion} order {order}", seconds,
-                   f"nu={fp.nu:.6f} omega={fp.omega:.6f}")
-    seconds, fp = best_time(lambda: potential_fixed_point(3, 1000, 8), args.repeat)
-    report("potential_fixed_point D=3 N=1000 minimum order 8", seconds, f"nu={fp.nu:.6f}")
-
-    system4 = MinimumPotential(3, 1, 4)
-    bounds = [(0.0, 0.1), (0.0, 20.0), (-200.0, 200.0), (-3000.0, 3000.0)]
-    seconds, search = best_time(lambda: find_fixed_points(system4, n_starts=64, bounds=bounds, seed=0), args.repeat)
-    report("find_fixed_points minimum order 4, 64 starts", seconds,
-           f"{len(search)} roots, {len(search.valid)} valid, {search.n_converged} converged solves")
-
-    tensor = TensorMelonic(d=3, s=1.5, lpa_prime=True)
-    seconds, search = best_time(
-        lambda: find_fixed_points(tensor, n_starts=64, bounds=[(-0.9, 3.0), (-3.0, 3.0)], seed=0), args.repeat)
-    report("find_fixed_points tensor melonic LPA' (d=3, s=1.5), 64 starts", seconds,
-           f"{len(search)} roots, {len(search.valid)} valid, {search.n_converged} converged solves")
-
-    print("\nbefore / after in the same run")
-    _lowest_order(args.repeat)
-    _series(args.repeat)
-
-
-def _searched_first_order(dim, n_components, expansion):
-    """The former way to the lowest truncation: a 24-start search for the valid non-Gaussian root."""
-    if expansion == "zero":
-        system = SymmetricPotential(dim, n_components, 2)
-        bounds = [(-0.9, 0.0), (0.0, 50.0 * n_components * system.vd + 1.0)]
-    else:
-        system = MinimumPotential(dim, n_components, 2)
-        bounds = [(0.0, 2.0 * n_components * system.vd + 0.1), (0.0, 20.0)]
-    for fp in find_fixed_points(system, n_starts=24, bounds=bounds, seed=0).valid:
-        if fp.n_relevant == 1 and not fp.is_gaussian:
-            return fp
-    return None
-
-
-def _lowest_order(repeat):
+    print("\nlowest truncation: closed form against the 24-start search it replaced")
     for n_components in (1, 3):
         for expansion in ("zero", "minimum"):
-            after, fp = best_time(lambda: _first_order_start(3, n_components, expansion, 0), repeat)
-            before, old = best_time(lambda: _searched_first_order(3, n_components, expansion), repeat)
-            print(f"lowest truncation D=3 N={n_components} {expansion:<8} closed form {after * 1e3:7.2f} ms, "
-                  f"24-start search {before * 1e3:7.2f} ms, ratio {before / after:6.1f}, "
-                  f"|d nu| = {abs(fp.nu - old.nu):.1e}")
+            after, fp = best_time(lambda: _first_order_start(3, n_components, expansion, 0), args.repeat)
+            preset = make_preset("on", n_components=max(n_components, 1), dim=3, order=2, expansion=expansion) \
+                if n_components > 1 else make_preset("scalar", dim=3, order=2, expansion=expansion)
+            system = preset.system if expansion == "minimum" else None
+            if system is None:
+                from tensornn.flow import SymmetricPotential
 
-
-def _loop_reciprocal(a):
-    r = np.zeros_like(a)
-    r[0] = 1.0 / a[0]
-    for j in range(1, len(a)):
-        r[j] = -np.sum(a[1 : j + 1] * r[j - 1 :: -1][:j], axis=0) * r[0]
-    return r
-
-
-def _loop_w_flow(c, rho0, dim, n_components, vd):
-    """The series arithmetic of the beta functions with the former per-series reciprocal."""
-    L = c.shape[0]
-    cc = np.concatenate([c, np.zeros((1,) + c.shape[1:], dtype=c.dtype)])
-    dw = np.zeros_like(cc)
-    dw[:-1] = np.arange(1, L + 1).reshape((-1,) + (1,) * (c.ndim - 1)) * cc[1:]
-    rho_dw = rho0 * dw
-    rho_dw[1:] += dw[:-1]
-    radial = cc + 2.0 * rho_dw
-    radial[0] += 1.0
-    loop = _loop_reciprocal(radial)
-    if n_components != 1:
-        goldstone = cc.copy()
-        goldstone[0] += 1.0
-        loop = loop + (n_components - 1) * _loop_reciprocal(goldstone)
-    dloop = np.arange(1, L + 1).reshape((-1,) + (1,) * (c.ndim - 1)) * loop[1:]
-    return -2.0 * c + (dim - 2.0) * rho_dw[:L] + vd * dloop
-
-
-def _series(repeat):
-    fp = potential_fixed_point(3, 3, 8)
-    rng = np.random.default_rng(0)
-    lam = fp.couplings[1:, None] * (1 + 1e-3 * rng.normal(size=(7, 17)))
-    c = np.zeros((8, 17))
-    c[1:] = lam / np.array([math.factorial(j) for j in range(1, 8)])[:, None]
-    vd, kappa = litim_volume(3), fp.couplings[0]
-    calls = 200
-    after, new = best_time(lambda: [_w_flow(c, kappa, 3.0, 3.0, vd) for _ in range(calls)][-1], repeat)
-    before, old = best_time(lambda: [_loop_w_flow(c, kappa, 3.0, 3.0, vd) for _ in range(calls)][-1], repeat)
-    print(f"series arithmetic (O(3) minimum order 8, 17 points): batched {1e6 * after / calls:7.1f} us, "
-          f"former loop {1e6 * before / calls:7.1f} us, ratio {before / after:5.2f}, "
-          f"max relative difference {np.max(np.abs(new - old) / np.maximum(np.abs(old), 1e-300)):.1e}")
+                system = SymmetricPotential(3, n_components, 2)
+                bounds = [(-0.9, 0.0), (0.0, 50.0 * n_components * system.vd + 1.0)]
+            else:
+                bounds = [(0.0, 2.0 * n_components * system.vd + 0.1), (0.0, 20.0)]
+            before, old = best_time(lambda: find_fixed_points(system, n_starts=24, bounds=bounds, seed=0),
+                                    args.repeat)
+            print(f"  D=3 N={n_components} {expansion:<8} closed form {after * 1e3:7.2f} ms, 24-start search "
+                  f"{before * 1e3:7.2f} ms, ratio {before / after:6.1f}")
 
 
 if __name__ == "__main__":

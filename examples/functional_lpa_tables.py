@@ -2,8 +2,10 @@
 
 Tables: (1) resolution study and (2) domain study of the Ising Wilson-Fisher point in D = 3; (3) nu and omega of
 the O(N) models in D = 3 against the polynomial expansion around the minimum and the literature; (4) non-integer
-D, where the polynomial expansion loses Wilson-Fisher below D ~ 2.85; (5) every fixed point found at D = 2.5, 2.8
-and 2.3 (N = 1) and at D = 2.5 for N = 10, with the exponents and the branches whose continuation failed; (6) the approach to the spherical limit nu -> 1/(D - 2). The figure shows the
+D, where the polynomial expansion loses Wilson-Fisher below D ~ 2.85; (5) Wilson-Fisher near D = 2 with the
+digits of its convergence; (6) every fixed point found at D = 2.5, 2.8 and 2.3 (N = 1) and at D = 2.5 for N = 10,
+with the exponents and the branches whose continuation failed; (7) the approach to the spherical limit
+nu -> 1/(D - 2); (8) the exponential regulator family against the minimum expansion. The figure shows the
 fixed-point potentials at D = 2.5.
 
 Run: python examples/functional_lpa_tables.py [--figure docs/figures/functional_fixed_points.png] [--quick]
@@ -71,6 +73,33 @@ def dimension_table(quick):
         poly = [p for _, p in exponents_by_order(dim, 1, [8, 12, 16])]
         text = " / ".join("lost" if p is None else f"{p.nu:.6f}" for p in poly)
         rows.append(f"| {dim:g} | {fp.nu:.10f} | {fp.omega:.8f} | {len(fp.flags)} | {text} |")
+    return "\n".join(rows)
+
+
+def near_two_table(quick):
+    rows = ["| D | resolution | nu | omega | theta_3 | digits nu / omega / theta_3 | r_max | flags |",
+            "|---|---|---|---|---|---|---|---|"]
+    for dim, resolution in ((2.2, None),) if quick else ((2.2, None), (2.2, 128), (2.1, None)):
+        fp = functional_fixed_point(dim, 1, resolution=resolution)
+        d = fp.digits
+        rows.append(f"| {dim:g} | {fp.resolution}{' (asked)' if resolution else ''} | {fp.nu:.10f} | {fp.omega:.10f} | "
+                    f"{np.real(fp.exponents[2]):.10f} | {d['nu']} / {d['omega']} / {d['theta_3']} | "
+                    f"{fp.r_max:.4f} | {len(fp.flags)} |")
+    return "\n".join(rows)
+
+
+def regulator_table(quick):
+    rows = ["| regulator | nu (functional) | omega (functional) | digits nu / omega | "
+            "nu (minimum exp., order 12 / 16) | omega (order 12 / 16) |", "|---|---|---|---|---|---|"]
+    members = ("litim", "exponential") if quick else ("litim", "exponential(alpha=0.5)", "exponential",
+                                                      "exponential(alpha=2)", "exponential(alpha=6)")
+    for regulator in members:
+        fp = functional_fixed_point(3.0, 1, regulator=regulator)
+        (_, p12), (_, p16) = exponents_by_order(3, 1, [12, 16], regulator=regulator)
+        text = " / ".join("lost" if p is None else f"{p.nu:.9f}" for p in (p12, p16))
+        omega = " / ".join("lost" if p is None else f"{p.omega:.9f}" for p in (p12, p16))
+        rows.append(f"| {regulator} | {fp.nu:.10f} | {fp.omega:.10f} | {fp.digits['nu']} / {fp.digits['omega']} | "
+                    f"{text} | {omega} |")
     return "\n".join(rows)
 
 
@@ -148,11 +177,15 @@ def main(argv=None):
     print(on_table(args.quick))
     print("\n## Non-integer D (N = 1)\n")
     print(dimension_table(args.quick))
+    print("\n## Near D = 2 (N = 1)\n")
+    print(near_two_table(args.quick))
     table, searches = multicritical_table(((2.5, 1),) if args.quick else ((2.5, 1), (2.8, 1), (2.3, 1), (2.5, 10)))
     print("\n## Every fixed point\n")
     print(table)
     print("\n## Large N\n")
     print(large_n_table(args.quick))
+    print("\n## Regulators (D = 3, N = 1)\n")
+    print(regulator_table(args.quick))
     if args.figure:
         figure(searches[0], args.figure)
         print(f"\nfigure: {args.figure}")

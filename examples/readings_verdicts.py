@@ -106,7 +106,7 @@ def calibration_section(data, n_networks, seeds):
             cross.append(pulls)
             plain = monte_carlo_fit(measurement, matrix[:, tensor_idx], cross_fit=False)
             truth = np.array([exact[classes[k].name] for k in tensor_idx])
-            same.append((-plain.coefficients - truth) / plain.standard_errors)
+            same.append((-plain.coefficients - truth) / plain.error)
             passing = [f for f in fits.values() if f.fits]  # the selection rule of read_network
             if passing:
                 selected.append(min(passing, key=lambda f: (len(f.classes), f.aic)).reading)

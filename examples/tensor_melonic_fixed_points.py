@@ -26,10 +26,10 @@ def family_fixed_points(d, s, *, n_starts=48, seed=0):
     out = []
     for fp in preset.fixed_points(n_starts=n_starts, seed=seed, merge_marginal=False):
         size = float(np.max(np.abs(fp.couplings)))
-        if fp.spurious:
-            reason = "; ".join(f.split(":")[0] for f in fp.flags)
-        elif 0 < size < MARGINAL:
+        if 0 < size < MARGINAL:
             reason = f"Gaussian point approached along the marginal coupling (|g| = {size:.1e}, beta ~ g^2 < tol)"
+        elif fp.spurious:
+            reason = "; ".join(f.split(":")[0] for f in fp.flags)
         else:
             reason = None
         out.append((fp, reason))

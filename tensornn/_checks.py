@@ -39,7 +39,7 @@ def check_int(name: str, value, *, minimum: int | None = None, maximum: int | No
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
-            value = int(value)
+            value = int(float(value))
         else:
             raise InvalidTypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
     value = int(value)

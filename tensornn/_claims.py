@@ -39,7 +39,7 @@ from .errors import OutputBusyError, OutputError
 try:  # POSIX advisory locks; elsewhere the lock file is created exclusively (O_EXCL) instead
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # no module: the O_EXCL fallback below tests for None
 
 __all__ = ["REPORT_MARKER", "Claim", "claim", "held_claim", "resolve", "is_special", "temporary_name",
            "check_report_destination", "read_marker"]
@@ -163,7 +163,7 @@ class Claim:
     def __init__(self, path: Path, kind: str, label: str, overwrite: bool):
         self.path, self.kind, self.label, self.overwrite = path, kind, label, overwrite
         self.direct = kind == "file" and is_special(path)
-        self._fd = None
+        self._fd: int | None = None
         self._lock = path.with_name(f".{path.name}.tensornn-lock")
 
     def _acquire(self) -> None:

@@ -3,6 +3,11 @@
 Results serialise themselves with ``to_dict()`` into plain Python values through :func:`to_jsonable`;
 :func:`dumps_json` writes strict JSON (no NaN). NaN and infinities become ``null`` (JSON has no
 representation for them), complex numbers ``{"real": ..., "imag": ...}``.
+
+Every JSON document tensornn writes (a report's report.json, every ``--json`` output) is built by
+:func:`document`: it starts with ``schema`` (its name, ``tensornn/<kind>``), ``schema_version`` and, for whole
+documents, ``metadata`` (:func:`tensornn.report.metadata`: versions, time, seed, configuration). The JSON Schema
+of each kind is shipped in ``tensornn/schemas`` (:mod:`tensornn.schemas`, docs/json.md).
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ import numpy as np
 
 from .errors import InvalidArgumentError
 
-__all__ = ["finite", "number", "to_jsonable", "dumps_json"]
+__all__ = ["finite", "number", "to_jsonable", "dumps_json", "document", "SCHEMA_VERSION"]
+
+#: Version of the layout of every JSON document (raised when a key is renamed, removed or changes meaning).
+SCHEMA_VERSION = 1
 
 
 def finite(x) -> float | None:
@@ -74,3 +82,34 @@ def dumps_json(data, *, indent: int | None = 2) -> str:
     return json.dumps(to_jsonable(data), indent=indent, allow_nan=False, sort_keys=False)
 
 
+def document(kind: str, body, *, config=None, seed=None, metadata: bool = True) -> dict:
+    """The JSON document of kind ``kind``: ``{"schema": "tensornn/<kind>", "schema_version", "metadata", **body}``.
+
+    Parameters
+    ----------
+    kind : str
+        The document kind, one of :data:`tensornn.schemas.KINDS` (its schema is ``tensornn/schemas/<kind>.json``).
+    body : mapping
+        The content (a result's ``to_dict()``); its keys follow the header.
+    config, seed
+        Recorded in the metadata.
+    metadata : bool
+        False for the records of a JSON Lines stream (one header line per record would repeat itself).
+
+    Examples
+    --------
+    >>> doc = document("bubbles-count", {"count": 4}, metadata=False)
+    >>> doc
+    {'schema': 'tensornn/bubbles-count', 'schema_version': 1, 'count': 4}
+    """
+    if not isinstance(body, Mapping):
+        raise InvalidArgumentError(f"body must be a mapping of keys to values, got {type(body).__name__}")
+    head: dict = {"schema": f"tensornn/{kind}", "schema_version": SCHEMA_VERSION}
+    if metadata:
+        from .report import metadata as provenance
+
+        head["metadata"] = provenance(config, seed)
+    clash = sorted(set(head) & set(body))
+    if clash:
+        raise InvalidArgumentError(f"body must not contain the header keys {clash}")
+    return {**head, **body}

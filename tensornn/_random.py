@@ -22,6 +22,22 @@ from .errors import InvalidArgumentError, InvalidTypeError
 __all__ = ["root_entropy", "as_generator", "child_seed"]
 
 
+def _entropy_int(entropy) -> int:
+    """A SeedSequence's entropy as one int: a sequence of 32-bit words is read little-endian, as numpy reads it.
+
+    >>> seq = np.random.SeedSequence([5, 7])
+    >>> np.random.SeedSequence(_entropy_int(seq.entropy)).generate_state(2).tolist() == seq.generate_state(2).tolist()
+    True
+    """
+    if isinstance(entropy, numbers.Integral):
+        return int(entropy)
+    words = [int(w) for w in entropy]
+    if any(not 0 <= w < 2**32 for w in words):
+        raise InvalidArgumentError("seed: a SeedSequence whose entropy is a sequence needs 32-bit words (0 <= w < "
+                                   f"2**32), got {list(entropy)!r}; pass an int entropy instead")
+    return sum(w << (32 * i) for i, w in enumerate(words))
+
+
 def root_entropy(seed) -> int:
     """The root entropy (a non-negative int) behind ``seed``, for seeding independent streams.
 
@@ -32,10 +48,10 @@ def root_entropy(seed) -> int:
     if isinstance(seed, np.random.SeedSequence):
         if seed.spawn_key:
             raise InvalidArgumentError("seed must be a root SeedSequence (no spawn_key); pass its entropy instead")
-        return int(seed.entropy)
+        return _entropy_int(seed.entropy)
     if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return _entropy_int(np.random.SeedSequence().entropy)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
         return int(seed)
     return int(as_generator(seed).integers(0, 2**63))  # a Generator, or a clear error for anything else
 

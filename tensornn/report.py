@@ -26,6 +26,7 @@ import numpy as np
 from . import _claims
 from ._claims import REPORT_MARKER
 from ._version import __version__
+from ._versions import versions
 from .errors import InvalidArgumentError
 
 __all__ = ["claim_output", "atomic_write", "atomic_write_text", "markdown_table", "write_report", "metadata",
@@ -33,12 +34,14 @@ __all__ = ["claim_output", "atomic_write", "atomic_write_text", "markdown_table"
 
 
 def metadata(config: Mapping | None = None, seed=None) -> dict:
-    """The provenance block every report carries: package version, time, seed and configuration."""
+    """The provenance block every output carries: package version, time, seed, configuration and the versions of
+    Python, numpy and scipy (:func:`tensornn._versions.versions`)."""
     return {
         "tensornn_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "config": dict(config) if config is not None else None,
+        "versions": versions(),
     }
 
 
@@ -118,7 +121,10 @@ def atomic_write(path, writer: Callable[[Path], None]) -> Path:
 
 def atomic_write_text(path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (:func:`atomic_write`)."""
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return atomic_write(path, write)
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence], *, digits: int = 6) -> str:

@@ -122,6 +122,11 @@ class TensorMelonic:
             return np.stack([1 + g[0], 1 - self._a(g)])
         return (1 + g[0])[None, ...]
 
+    def potential_coefficients(self, g):
+        """Along a rank-one tensor each of the d pillows equals |f|^4: the quartic coefficient is d lam / 2."""
+        quartic = self.d * float(np.asarray(g)[1]) / 2
+        return ("lam", "lam"), quartic, quartic
+
     def closed_form_fixed_point(self):
         """eta = 0: mu* = c / (s - c), c = d (d - 1 - 2s) / 2; lam* = -(d - 1 - 2s)(1 + mu*)^3 / (2 s B)."""
         d, s, B = self.d, self.s, self.B

@@ -40,7 +40,7 @@ def test_draw_writes_a_png(tmp_path, capsys):
         (["bubbles", "count", "--rank", "0", "--order", "2"], "--rank"),
         (["bubbles", "count", "--rank", "3", "--order", "x"], "--order"),
         (["bubbles", "count", "--rank", "3", "--order", "2", "--field", "quaternion"], "invalid choice"),
-        (["bubbles", "draw", "--rank", "3", "--order", "2", "--out", "x.pdf"], ".png"),
+        (["bubbles", "draw", "--rank", "3", "--order", "2", "--out", "x.jpg"], ".pdf"),
         (["bubbles", "list", "--rank", "3"], "required"),
     ],
 )

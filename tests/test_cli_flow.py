@@ -1,6 +1,7 @@
 """``tensornn flow``: fixed points, runs and equations of the presets through the command line."""
 
 import csv
+import importlib.util
 import re
 import io
 import json
@@ -10,13 +11,18 @@ import pytest
 from _handwritten_flows import TensorMelonic
 
 from tensornn.cli.main import main
+from tensornn.schemas import validate
 from tensornn.flow import potential_fixed_point, refine_fixed_point, run_flow
 from tensornn.flow.presets import make_preset
 
 
 def _json(capsys, argv, code=0):
+    """The command's JSON document, checked against its schema; for fixed points, the list of fixed points."""
     assert main(argv) == code
-    return json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    if importlib.util.find_spec("jsonschema") is not None:
+        validate(document)
+    return document["fixed_points"] if "fixed_points" in document else document
 
 
 def _wilson_fisher(points):

@@ -146,10 +146,10 @@ def test_gauss_net_underflow_is_flagged_never_printed_as_a_number(tmp_path, caps
     assert main(args + ["--json", str(tmp_path / "o.json")]) == 0
     rows = {(r["name"], r["indices"]): r for r in json.loads((tmp_path / "o.json").read_text())["rows"]}
     bad = rows[("G2", "0 0")]
-    assert bad["value"] is None and bad["stderr"] is None and bad["flags"] == "underflow" and not bad["success"]
+    assert bad["value"] is None and bad["error"] is None and bad["flags"] == "underflow" and not bad["success"]
     assert rows[("G4c", "0 0 0 0")]["exact"] is None and "exact_overflow" in rows[("G4c", "0 0 0 0")]["flags"]
     good = rows[("G2", "1 1")]
-    assert good["success"] and abs(good["value"] - 1.0) < 5 * good["stderr"]  # K(x, x) = 1 at sigma_w = 1
+    assert good["success"] and abs(good["value"] - 1.0) < 5 * good["error"]  # K(x, x) = 1 at sigma_w = 1
 
 
 def test_a_row_whose_gp_value_is_zero_is_undefined_and_the_rest_kept(tmp_path, capsys):

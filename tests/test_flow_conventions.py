@@ -73,7 +73,7 @@ def test_the_convention_is_carried_by_flows_fixed_points_runs_and_json(capsys):
     argv = ["flow", "fixed-points", "tensor", "--kinetic-power", "1", "--eta", "--regulator-eta", "omit",
             "--n-starts", "4", "--json"]
     assert main(argv) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["fixed_points"]
     assert records and all(r["conventions"]["regulator_eta"] == "omit" for r in records)
     assert main(["flow", "run", "tensor", "--eta", "--set", "g4=0.001", "--k-stop", "0.5", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["conventions"]["regulator_eta"] == "include"

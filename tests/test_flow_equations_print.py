@@ -1,5 +1,6 @@
 """The printed flow equations: the hand derivation of docs/flow.md term by term, solvable as printed, with legends."""
 
+import math
 import re
 from math import gamma, sqrt
 from pathlib import Path
@@ -33,9 +34,22 @@ def _equations(text):
     return out
 
 
+_CONSTANT = re.compile(r"\((?=[^()]*(?:\d|pi))(?:[\d\s./^*+\-]|pi)+\)")
+
+
+def _numeric(rhs):
+    """Exact prefactors (1/(3 pi^2), (2 pi), (2/3)) as decimals, so exact and decimal forms compare equal."""
+    while True:
+        new = _CONSTANT.sub(lambda m: format(eval(_python(m.group())), ".15g"), rhs)
+        if new == rhs:
+            break
+        rhs = new
+    return re.sub(r"(?<![\w.])pi(?![\w(])", format(math.pi, ".15g"), rhs)
+
+
 def _terms(rhs):
     """Signed top-level terms of a right-hand side: {('+' or '-', body)}, decimals to 12 digits (B is irrational)."""
-    rhs = re.sub(r"\d+\.\d+", lambda m: f"{float(m.group()):.12g}", rhs)
+    rhs = re.sub(r"\d+\.\d+(e-?\d+)?", lambda m: f"{float(m.group()):.12g}", _numeric(rhs))
     parts, depth, current, sign = [], 0, "", "+"
     i = 0
     if rhs.startswith("-"):
@@ -58,7 +72,7 @@ def _python(expr):
     """The printed notation as Python: thresholds become names, ^ a power, a space between factors a product."""
     expr = re.sub(r"(l'|l)_(\d+)\^\{([\d,]*)\}", lambda m: ("d" if "'" in m.group(1) else "") + "l" + m.group(2)
                   + "_" + m.group(3).replace(",", ""), expr)
-    expr = expr.replace("^", "**")
+    expr = re.sub(r"(?<![\w.])pi(?![\w])", repr(math.pi), expr.replace("^", "**"))
     return re.sub(r"(?<=[\w)])\s+(?=[\w(])", "*", expr)
 
 

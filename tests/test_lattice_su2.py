@@ -111,5 +111,5 @@ def test_frozen_scale_roots_from_the_cli(capsys):
     argv = ["flow", "fixed-points", "tensor", "--colours", "lattice", "--cutoff", "8", "--at-k", "4", "--n-starts",
             "2", "--json"]
     assert main(argv) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["fixed_points"]
     assert records and all("frozen scale" in " ".join(r["notes"]) for r in records)

@@ -45,7 +45,7 @@ def test_hotelling_p_values_are_uniform_and_couplings_unbiased_for_a_true_model(
         fit = monte_carlo_fit(_measurement(groups), a)
         assert fit.reference == "hotelling" and fit.shrinkage == 0.0
         p_values.append(fit.p_value)
-        pulls.append((fit.coefficients - beta) / fit.standard_errors)
+        pulls.append((fit.coefficients - beta) / fit.error)
     p_values, pulls = np.array(p_values), np.array(pulls)
     band = 3 * math.sqrt(0.05 * 0.95 / reps)  # binomial 3 sigma
     assert abs(np.mean(p_values < 0.05) - 0.05) < band

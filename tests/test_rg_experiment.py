@@ -153,7 +153,7 @@ def test_active_slope_matches_theory_1_4(small):
         assert case.active.predicted_slope == pytest.approx(predicted, rel=1e-10)
         fit = case.active.fit
         # fitted slope of independent MC points: within 3 of its standard errors
-        assert abs(fit.slope - predicted) < 3 * fit.slope_error
+        assert abs(fit.slope - predicted) < 3 * fit.error
 
 
 def test_overlay_numbers_are_consistent(small):

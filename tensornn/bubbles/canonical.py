@@ -124,6 +124,8 @@ def _component_minimum(adjacency, kinds, vertices) -> tuple[Code, int]:
             best, hits = code, 1
         elif code == best:
             hits += 1
+    if best is None:
+        raise ValueError("a component needs at least one vertex")
     return best, hits
 
 

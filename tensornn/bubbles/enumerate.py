@@ -71,7 +71,8 @@ def perfect_matchings(points) -> Iterator[list[tuple[int, int]]]:
 
 
 def _cycle_representative(partition) -> list[int]:
-    perm, start = [], 0
+    perm: list[int] = []
+    start = 0
     for part in partition:
         perm.extend(start + (i + 1) % part for i in range(part))
         start += part
@@ -193,7 +194,8 @@ def _connected_mask(tables: np.ndarray) -> np.ndarray:
 
 
 def _union_representative(partition) -> list[tuple[int, int]]:
-    pairs, start = [], 0
+    pairs: list[tuple[int, int]] = []
+    start = 0
     for part in partition:
         size = 2 * part
         pairs.extend((start + (2 * i + 1), start + (2 * i + 2) % size) for i in range(part))

@@ -24,7 +24,7 @@ __all__ = ["bubble_equation", "evaluate_bubble", "bubble_expression"]
 
 
 def _equation(adjacency, rank: int) -> str:
-    letters = {}
+    letters: dict = {}
     for v, row in enumerate(adjacency):
         for c, w in enumerate(row):
             if v < w:

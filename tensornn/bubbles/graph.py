@@ -302,7 +302,7 @@ class Bubble:
         perm = list(permutation)
         if sorted(perm) != list(range(self.n_vertices)):
             raise BubbleError(f"permutation must be a permutation of range({self.n_vertices}), got {perm!r}")
-        table = [()] * self.n_vertices
+        table: list[tuple[int, ...]] = [()] * self.n_vertices
         kinds = [0] * self.n_vertices
         for v, row in enumerate(self._table()):
             table[perm[v]] = tuple(perm[w] for w in row)
@@ -341,7 +341,8 @@ def _validated_table(nodes, edges, rank: int, field: str):
     ``nodes`` yields (label, kind or None) pairs, ``edges`` (u, v, colour) triples.
     """
     allowed_kinds = KINDS[field]
-    mapping, kinds = {}, []
+    mapping: dict = {}
+    kinds: list[int] = []
     for v, kind in nodes:
         if kind is None and field == "real":
             kind = "real"

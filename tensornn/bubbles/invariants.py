@@ -97,7 +97,7 @@ def gurau_degree(bubble: Bubble) -> Fraction:
     total = Fraction(0)
     for jacket in jackets(bubble.rank):
         cyclic = list(jacket) + [jacket[0]]
-        f_j = sum(per_pair[tuple(sorted((a, b)))] for a, b in zip(cyclic, cyclic[1:]))
+        f_j = sum(per_pair[(min(a, b), max(a, b))] for a, b in zip(cyclic, cyclic[1:]))
         total += Fraction(2 * n_components - vertices + edges - f_j, 2)
     return total
 

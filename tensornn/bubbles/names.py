@@ -72,7 +72,7 @@ def _quartic_name(bubble: Bubble) -> str:
     adjacency = bubble.adjacency
     if bubble.field == "complex":
         black = bubble.kinds.index("black")
-        classes = {}
+        classes: dict[int, list[int]] = {}
         for c in range(d):
             classes.setdefault(adjacency[black][c], []).append(c + 1)
     else:

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import InvalidArgumentError
 
 __all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "write_text",
-           "progress_wanted", "failure"]
+           "progress_wanted", "failure", "vars_config"]
 
 #: The destination that means standard output.
 STDOUT = "-"
@@ -133,3 +133,13 @@ def failure(reason: str) -> int:
     """Print why a command failed (one line on stderr) and return the exit status 1."""
     print(f"tensornn: {reason}", file=sys.stderr, flush=True)
     return 1
+
+
+def vars_config(args) -> dict:
+    """The options of a parsed command line as a JSON-ready dict (the configuration recorded in metadata)."""
+    out = {}
+    for key, value in sorted(vars(args).items()):
+        if callable(value) or key in ("handler", "debug"):
+            continue
+        out[key] = str(value) if isinstance(value, Path) else value
+    return out

@@ -67,7 +67,9 @@ def register(subparsers) -> None:
     listing.set_defaults(handler=_list)
     draw = commands.add_parser("draw", help="draw the listed bubbles as a grid (PNG)")
     _common(draw)
-    draw.add_argument("--out", required=True, help="output file, must end in .png")
+    draw.add_argument("--out", required=True, help="output file ending in .png, .svg (one file per page of 24 "
+                      "bubbles: NAME-1.png, ...) or .pdf (one page per 24 bubbles)")
+    draw.add_argument("--dpi", type=float, default=None, help="resolution of PNG files (default 200)")
     draw.set_defaults(handler=_draw)
 
 
@@ -108,7 +110,10 @@ def _count(args) -> int:
               "connected": args.connected or args.melonic, "melonic": args.melonic, "source": source}
     if args.melonic and args.field == "complex":
         record["rooted_count_fuss_catalan"] = fuss_catalan(args.rank, args.order)
-    print(json.dumps(record) if args.json else count)
+    from .._json import document
+    from ._common import vars_config
+
+    print(json.dumps(document("bubbles-count", record, config=vars_config(args))) if args.json else count)
     return 0
 
 
@@ -131,10 +136,12 @@ def _describe(bubble) -> dict:
 
 
 def _list(args) -> int:
+    from .._json import document
+
     for i, bubble in enumerate(_listed(args)):
         info = _describe(bubble)
         if args.json:
-            print(json.dumps({"index": i, **info}))
+            print(json.dumps(document("bubbles-list", {"index": i, **info}, metadata=False)))
         else:
             print(f"{i:5d}  |Aut|={info['aut']:<4d} faces={info['faces']:<3d} degree={info['gurau_degree']} "
                   f"melonic={info['melonic']} connected={info['connected']} edges={info['edges']}")
@@ -142,19 +149,17 @@ def _list(args) -> int:
 
 
 def _draw(args) -> int:
-    from ..report import atomic_write
+    from ..plotting.figures import figure_format
 
     out = Path(args.out)
-    if out.suffix.lower() != ".png":
-        raise InvalidArgumentError(f"--out must name a .png file, got {args.out!r}")
+    figure_format(out, argument="--out")
     with claimed_outputs([("--out", out)]):
         bubbles = list(_listed(args))
         if len(bubbles) > 200:
             raise InvalidArgumentError(
                 f"{len(bubbles)} bubbles are too many to draw in one grid (at most 200); lower --order")
-        from ..bubbles.draw import draw_bubble_grid
+        from ..bubbles.draw import save_bubble_drawings
 
-        fig = draw_bubble_grid(bubbles)
-        atomic_write(out, lambda tmp: fig.savefig(tmp, dpi=100))
-    print(f"wrote {len(bubbles)} bubbles to {out}", file=sys.stderr)
+        written = save_bubble_drawings(bubbles, out, dpi=args.dpi)
+    print(f"wrote {len(bubbles)} bubbles to {', '.join(map(str, written))}", file=sys.stderr)
     return 0

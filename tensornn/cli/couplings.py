@@ -120,14 +120,15 @@ def _run_cutoff(args):
 
 
 def _report(scan, args, label):
-    from .._json import dumps_json
+    from .._json import document, dumps_json
+    from ._common import vars_config
     from ..plotting.couplings import scan_figure
     from ..plotting.figures import save_figure
 
     if args.plot:
         save_figure(scan_figure(scan, label), args.plot)
     if args.json:
-        print(dumps_json(scan.to_dict()))
+        print(dumps_json(document("couplings-scan", scan.to_dict(), config=vars_config(args))))
         return 0 if scan.success else failure(f"couplings: no power-law fit: {scan.message}")
     print(f"u4 against {label} ({scan.mode}; {_NORMALISATION})")
     print(f"{label:>12}  {'u4':>14}  {'stderr':>10}")
@@ -136,10 +137,10 @@ def _report(scan, args, label):
     if scan.fit is None:
         print(f"no fit: {scan.message}")
         return failure(f"couplings: no power-law fit: {scan.message}")
-    print(f"slope {scan.fit.slope:.5g} +- {scan.fit.slope_error:.2g} (expected {scan.expected_slope}), "
+    print(f"slope {scan.fit.slope:.5g} +- {scan.fit.error:.2g} (expected {scan.expected_slope}), "
           f"chi2/dof = {scan.fit.chi2:.3g}/{scan.fit.dof}")
     if scan.normalised_fit is not None:
-        print(f"Z^-2 u4 slope {scan.normalised_fit.slope:.5g} +- {scan.normalised_fit.slope_error:.2g} "
+        print(f"Z^-2 u4 slope {scan.normalised_fit.slope:.5g} +- {scan.normalised_fit.error:.2g} "
               f"(expected {-scan.expected_slope})")
     if args.plot:
         print(f"plot written to {args.plot}")

@@ -49,7 +49,7 @@ def _usage(parser) -> int:
 
 
 def _run_summary(args) -> int:
-    from .._json import dumps_json
+    from .._json import SCHEMA_VERSION, dumps_json
     from ..data import load_data, summarise_data
     from ..plotting.data import spectra_figure
     from ..plotting.figures import save_figure
@@ -60,7 +60,8 @@ def _run_summary(args) -> int:
     if args.plot:
         save_figure(spectra_figure(summary), args.plot)
     if args.json:
-        text = dumps_json({"metadata": metadata({"data": args.data, "centre": not args.no_centre}, seed=args.seed),
+        text = dumps_json({"schema": "tensornn/data-summary", "schema_version": SCHEMA_VERSION,
+                           "metadata": metadata({"data": args.data, "centre": not args.no_centre}, seed=args.seed),
                            **summary.to_dict()})
         if args.json == "-":
             sys.stdout.write(text + "\n")

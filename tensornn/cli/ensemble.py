@@ -162,14 +162,14 @@ def _rows(results):
                 "name": e.name,
                 "indices": " ".join(map(str, e.indices)),
                 "value": _value(e, e.value),
-                "stderr": _value(e, e.stderr),
+                "error": _value(e, e.stderr),
                 "gp": None if "gp overflow" in e.flags else e.gp,
                 "exact": None if "exact overflow" in e.flags else e.exact,
                 "noise_dominated": e.noise_dominated,
                 "success": e.success,
                 "flags": " ".join(f.replace(" ", "_") for f in e.flags),
                 "deviation": d.value if shown else None,
-                "deviation_stderr": d.stderr if shown else None,
+                "deviation_error": d.stderr if shown else None,
                 "background": d.background if shown else None,
                 "deviation_defined": None if d is None else d.defined,
             }
@@ -274,7 +274,7 @@ def _check_checkpoint_folder(args) -> None:
 
 def run(args) -> int:
     """Handler of ``tensornn ensemble``."""
-    from .._json import dumps_json
+    from .._json import SCHEMA_VERSION, dumps_json
     from ..plotting.ensemble import deviation_figure
     from ..plotting.figures import save_figure
     from ..report import metadata
@@ -299,7 +299,8 @@ def run(args) -> int:
         if args.json or args.csv:
             meta = metadata(_config(args, x), seed=args.seed)
         if args.json:
-            write_text(args.json, dumps_json({"metadata": meta, "rows": rows}, indent=1))
+            write_text(args.json, dumps_json({"schema": "tensornn/ensemble", "schema_version": SCHEMA_VERSION,
+                                              "metadata": meta, "rows": rows}, indent=1))
         elif args.csv:
             version, config = meta["tensornn_version"], json.dumps(meta["config"], sort_keys=True)
             buffer = io.StringIO(newline="")

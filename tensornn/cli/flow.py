@@ -15,6 +15,11 @@ Layout: ``tensornn flow ACTION MODEL [model options] [action options]`` with ACT
     tensornn flow run tensor --group su2 --colours lattice --cutoff 8 --set mass=0.5 --set g4=0.001 --k-start 4 --k-stop 1
     tensornn flow equations tensor --rank 3 --kinetic-power 1 --eta --dimensionless
     tensornn flow equations tensor --rank 3 --latex
+    tensornn flow fixed-points scalar --dim 3 --order 8 --expansion minimum --regulator exponential
+    tensornn flow pms scalar --dim 3 --functional --regulator exponential --parameters 1,2,4,8,16 --json -
+
+A search that misses a fixed point it should find (Wilson-Fisher for scalar and O(N) in 2 < D < 4) writes its
+output and exits with status 1 and the reason on stderr.
 """
 
 from __future__ import annotations
@@ -23,13 +28,14 @@ import argparse
 import csv
 import io
 import math
+import sys
 from pathlib import Path
 
-from .._json import dumps_json
+from .._json import document, dumps_json
 from ..errors import InvalidArgumentError
-from ._common import claimed_outputs, failure, write_text
+from ._common import add_list, claimed_outputs, failure, progress_wanted, vars_config, write_text
 
-__all__ = ["register", "fixed_points_command", "run_command", "equations_command"]
+__all__ = ["register", "fixed_points_command", "run_command", "equations_command", "pms_command"]
 
 MODELS = ("scalar", "on", "tensor")
 
@@ -47,6 +53,10 @@ def _model_options(parser, model):
         parser.add_argument("--expansion", choices=("zero", "minimum"), default=None,
                             help="around phi = 0 (engine flow of g2, g4, ...) or around the running minimum "
                                  "(kappa, lambda2, ...) (default zero)")
+        parser.add_argument("--regulator", default=None,
+                            help="regulator of the truncation, the functional LPA or the derivative expansion: litim "
+                                 "(default), exponential (R = Z p^2/(exp(p^2/k^2) - 1)) or a member of its family, "
+                                 "'exponential(alpha=A)'")
     else:
         parser.add_argument("--rank", type=int, default=3, help="tensor rank d (default 3)")
         parser.add_argument("--field", choices=("complex", "real"), default="complex")
@@ -72,6 +82,9 @@ def _model_options(parser, model):
                                  "multiple of 1/2); default: every mode")
         parser.add_argument("--no-colour-symmetric", action="store_false", dest="colour_symmetric",
                             help="keep one coupling per bubble instead of one per colour-permutation orbit")
+        parser.add_argument("--ward", action="store_true",
+                            help="with --eta: eta from the Ward identity of the unitary symmetry (the Ward-constrained "
+                                 "melonic flow of the quartic theory) instead of the tadpole")
 
 
 def _functional_options(parser, action):
@@ -90,9 +103,6 @@ def _functional_options(parser, action):
                         dest="derivative_expansion", metavar="ORDER",
                         help="the functional fixed point at this order: d2 (Z(rho), Y(rho)), lpa_prime (Z independent "
                              "of rho, eta from the two-point function at the minimum) or lpa; --resolution applies")
-        de.add_argument("--regulator", default=None,
-                        help="with --derivative-expansion: litim (default) or a smooth regulator of the registry, "
-                             "e.g. exponential (R = Z q^2/(exp(q^2/k^2) - 1))")
         de.add_argument("--normalisation", choices=("minimum", "origin"), default=None,
                         help="with --derivative-expansion: where z = 1 fixes eta, at the minimum of the potential "
                              "(default) or at rho = 0 (d2 only)")
@@ -168,13 +178,57 @@ def register(subparsers) -> None:
                 _functional_options(mp, action)
             mp.set_defaults(handler=_claiming(handler), model=model)
         ap.set_defaults(handler=_missing("model", MODELS))
-    flow.set_defaults(handler=_missing("action", tuple(handlers)))
+    _register_pms(actions, type(flow))
+    flow.set_defaults(handler=_missing("action", tuple(handlers) + ("pms",)))
+
+
+def _register_pms(actions, parser_class) -> None:
+    """``flow pms MODEL``: nu of the Wilson-Fisher point along a regulator family and its stationary point."""
+    text = "nu(regulator parameter) of the Wilson-Fisher point and its stationary point (principle of minimal sensitivity)"
+    ap = actions.add_parser("pms", help=text, description=text)
+    models = ap.add_subparsers(dest="model", metavar="MODEL", parser_class=parser_class)
+    for model in ("scalar", "on"):
+        mp = models.add_parser(model, help=f"the {model} preset")
+        if model == "on":
+            mp.add_argument("--N", type=int, default=3, dest="n_components", help="number of components (default 3)")
+        mp.add_argument("--dim", type=float, default=3.0, help="dimension D in (2, 4) (default 3)")
+        mp.add_argument("--regulator", default="exponential",
+                        help="regulator family with a parameter (default exponential: R = alpha Z p^2/(exp(p^2/k^2) - 1))")
+        add_list(mp, "--parameters", default=None,
+                 help="parameter values, comma-separated (default: 22 values from 0.25 to 32, evenly spaced in log)")
+        mp.add_argument("--functional", action="store_true",
+                        help="the functional LPA (default when --expansion is not given)")
+        mp.add_argument("--expansion", choices=("minimum", "zero"), default=None,
+                        help="a polynomial truncation instead of the functional LPA")
+        mp.add_argument("--order", type=int, default=None, help="order of the polynomial truncation (default 12)")
+        mp.add_argument("--no-refine", action="store_false", dest="refine",
+                        help="report the sampled values only, without refining the stationary point")
+        mp.add_argument("--json", type=Path, default=None, metavar="FILE",
+                        help="write the scan as JSON to FILE ('-' is standard output)")
+        mp.add_argument("--csv", type=Path, default=None, metavar="FILE",
+                        help="write the scan as CSV to FILE ('-' is standard output)")
+        mp.add_argument("--plot", type=Path, metavar="FILE.png", help="plot nu against the parameter (needs matplotlib)")
+        mp.add_argument("--output", type=Path, metavar="FILE",
+                        help="write the text summary to FILE instead of standard output ('-' is standard output)")
+        mp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show progress on stderr (default: when stderr is a terminal)")
+        mp.set_defaults(handler=_claiming_pms(pms_command), model=model)
+    ap.set_defaults(handler=_missing("model", ("scalar", "on")))
 
 
 def _claiming(handler):
     """Claim --output and --plot before the work (a file that cannot be written is refused first)."""
     def claimed(args):
         with claimed_outputs([("--plot", getattr(args, "plot", None))], text=[("--output", args.output)]):
+            return handler(args)
+    return claimed
+
+
+def _claiming_pms(handler):
+    """Claim --output, --json, --csv and --plot before the scan."""
+    def claimed(args):
+        text = [("--output", args.output), ("--json", args.json), ("--csv", args.csv)]
+        with claimed_outputs([("--plot", args.plot)], text=text):
             return handler(args)
     return claimed
 
@@ -218,7 +272,7 @@ def _preset(args):
     from ..flow.presets import make_preset
 
     if args.model in ("scalar", "on"):
-        options = dict(dim=args.dim, order=args.order, expansion=args.expansion)
+        options = dict(dim=args.dim, order=args.order, expansion=args.expansion, regulator=args.regulator or "litim")
         if args.model == "on":
             options["n_components"] = args.n_components
     else:
@@ -228,7 +282,7 @@ def _preset(args):
         options = dict(rank=args.rank, field=args.field, kinetic_power=args.kinetic_power, order=args.order,
                        melonic=args.melonic, eta=args.eta, colours=args.colours,
                        colour_symmetric=args.colour_symmetric, group=args.group, cutoff=cutoff,
-                       regulator=args.regulator, regulator_eta=args.regulator_eta)
+                       regulator=args.regulator, regulator_eta=args.regulator_eta, ward=args.ward)
     return make_preset(args.model, **options)
 
 
@@ -245,9 +299,9 @@ def fixed_points_command(args) -> int:
     """``tensornn flow fixed-points MODEL``: every root found, valid ones first, with exponents."""
     if getattr(args, "derivative_expansion", None) is not None:
         return _derivative_expansion_fixed_point(args)
-    if args.model != "tensor" and (args.regulator, args.normalisation) != (None, None):
-        raise InvalidArgumentError("--regulator and --normalisation of the scalar and O(N) models belong to the "
-                                   "derivative expansion; add --derivative-expansion ORDER")
+    if args.model != "tensor" and args.normalisation is not None:
+        raise InvalidArgumentError("--normalisation belongs to the derivative expansion; add --derivative-expansion "
+                                   "ORDER")
     if getattr(args, "functional", False):
         return _functional_fixed_points(args)
     _polynomial(args)
@@ -266,12 +320,18 @@ def fixed_points_command(args) -> int:
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in points]), args.output)
-        return 0
-    lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
-    for fp in points:
-        lines.append(repr(fp) + "".join(f"\n  note: {note}" for note in fp.notes))
-    _emit("\n".join(lines), args.output)
+        payload = {"status": search.status, "message": search.message,
+                   "fixed_points": [fp.to_dict() for fp in points]}
+        _emit(dumps_json(document("fixed-points", payload, config=vars_config(args), seed=args.seed)), args.output)
+    else:
+        lines = [f"{preset!r}: {len(points)} {what}", _conventions_line(preset.system)]
+        if search.status != "complete":
+            lines.append(f"status: {search.status}: {search.message}")
+        for fp in points:
+            lines.append(repr(fp) + "".join(f"\n  note: {note}" for note in fp.notes))
+        _emit("\n".join(lines), args.output)
+    if search.status != "complete":
+        return failure(f"flow fixed-points: {search.message}")
     return 0
 
 
@@ -283,13 +343,18 @@ def _functional_fixed_points(args) -> int:
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
     search = functional_fixed_points(args.dim, n, resolution=args.resolution,
-                                     max_multicriticality=args.max_multicriticality)
+                                     max_multicriticality=args.max_multicriticality,
+                                     regulator=args.regulator or "litim")
     if args.plot is not None:
         save_figure(potentials_figure(search), args.plot)
     if args.json:
-        _emit(dumps_json([fp.to_dict() for fp in search] + [{"failed": f} for f in search.failures]), args.output)
-        return 0
-    _emit(repr(search), args.output)
+        payload = {"status": search.status, "message": search.message,
+                   "fixed_points": [fp.to_dict() for fp in search], "failures": list(search.failures)}
+        _emit(dumps_json(document("functional-fixed-points", payload, config=vars_config(args))), args.output)
+    else:
+        _emit(repr(search), args.output)
+    if search.status != "complete":
+        return failure(f"flow fixed-points --functional: {search.message}")
     return 0
 
 
@@ -311,7 +376,8 @@ def _derivative_expansion_fixed_point(args) -> int:
                                           order=args.derivative_expansion,
                                           normalisation=args.normalisation or "minimum", resolution=args.resolution)
     if args.json:
-        _emit(dumps_json([fp.to_dict()]), args.output)
+        _emit(dumps_json(document("derivative-expansion-fixed-points", {"fixed_points": [fp.to_dict()]},
+                                  config=vars_config(args))), args.output)
     else:
         lines = [repr(fp)]
         for key, against in (("resolution_change", "3/4 of the points"), ("domain_change", "a 1.25 times longer domain")):
@@ -358,7 +424,7 @@ def run_command(args) -> int:
         record = res.to_dict()
         if d_eff is not None:
             record["effective_dimension"] = {"colours": leading, "values": [float(v) for v in d_eff]}
-        _emit(dumps_json(record), args.output)
+        _emit(dumps_json(document("flow-run", record, config=vars_config(args))), args.output)
     elif args.csv:
         comments = [f"status: {res.status}", f"message: {res.message}", _conventions_line(preset.system)]
         columns = dict(zip(res.names, res.couplings))
@@ -402,6 +468,10 @@ def _functional_run(args) -> int:
     from ..plotting.flow import flow_figure
 
     _functional(args)
+    if args.regulator not in (None, "litim"):
+        raise InvalidArgumentError(
+            f"--regulator {args.regulator}: the functional flow (run --functional) uses the Litim regulator and its "
+            "spectrally adjusted kinetic functions; drop --regulator, or use the engine's flow (--expansion zero)")
     n = 1 if args.model == "scalar" else args.n_components
     initial = _assignments(args.set) or {"g2": 0.0}
     res = functional_flow(args.dim, n, initial, k_start=args.k_start, k_stop=args.k_stop,
@@ -415,7 +485,7 @@ def _functional_run(args) -> int:
     if args.plot is not None:
         save_figure(flow_figure(view), args.plot)
     if args.json:
-        _emit(dumps_json(res.to_dict()), args.output)
+        _emit(dumps_json(document("functional-flow-run", res.to_dict(), config=vars_config(args))), args.output)
     elif args.csv:
         comments = [f"status: {res.status}", f"message: {res.message}"]
         _emit(_trajectory_csv(comments, res.t, res.k, dict(zip(res.names, g))), args.output)
@@ -462,3 +532,46 @@ def equations_command(args) -> int:
     _emit(system.equations("latex" if args.latex else "text", dimensionless=args.dimensionless), args.output)
     return 0
 
+
+
+def pms_command(args) -> int:
+    """``tensornn flow pms MODEL``: nu along a regulator family and its stationary point; status 1 without one."""
+    from ..flow.pms import pms_scan
+
+    if args.functional and args.expansion is not None:
+        raise InvalidArgumentError("give --functional or --expansion, not both")
+    if args.expansion is None and args.order is not None:
+        raise InvalidArgumentError("--order belongs to the polynomial truncations; add --expansion minimum or zero")
+    method = args.expansion or "functional"
+    n = 1 if args.model == "scalar" else args.n_components
+    show = progress_wanted(args.progress)
+
+    def progress(done, total):
+        print(f"\rtensornn flow pms: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    scan = pms_scan(args.dim, n, family=args.regulator, parameters=args.parameters, method=method,
+                    order=12 if args.order is None else args.order, refine=args.refine,
+                    progress=progress if show else None)
+    if args.plot is not None:
+        from ..plotting.figures import save_figure
+        from ..plotting.regulators import pms_figure
+
+        save_figure(pms_figure(scan), args.plot)
+    if args.json is not None:
+        write_text(args.json, dumps_json(scan.to_dict()))
+    if args.csv is not None:
+        buf = io.StringIO()
+        buf.write(f"# status: {scan.status}\n")
+        if scan.stationary is not None:
+            buf.write(f"# stationary: {scan.parameter_name} = {scan.stationary['parameter']!r}, "
+                      f"nu = {scan.stationary['nu']!r}, omega = {scan.stationary['omega']!r}\n")
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([scan.parameter_name, "nu", "omega"])
+        for a, nu, omega in zip(scan.parameters, scan.nu, scan.omega):
+            writer.writerow([repr(float(a)), repr(float(nu)), repr(float(omega))])
+        write_text(args.csv, buf.getvalue())
+    if args.output is not None or (args.json is None and args.csv is None):
+        _emit(repr(scan), args.output)
+    if scan.status != "stationary":
+        return failure(f"flow pms: {scan.message}")
+    return 0

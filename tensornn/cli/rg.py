@@ -61,7 +61,8 @@ def _fmt(v, spec=".3g"):
 
 
 def _run(args):
-    from .._json import dumps_json
+    from .._json import document, dumps_json
+    from ._common import vars_config
     from ..plotting.figures import save_figure
     from ..plotting.rg import plot_result
     from ..rg.experiment import active_passive_experiment
@@ -78,12 +79,13 @@ def _run(args):
                 result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
         else:
             result = active_passive_experiment(args.d_in, args.widths, **kwargs)
+        record = document("rg-experiment", result.to_dict(), config=vars_config(args), seed=args.seed)
         if args.json == "-":
-            write_text("-", dumps_json(result.to_dict(), indent=1))
+            write_text("-", dumps_json(record, indent=1))
         else:
             _print_table(result)
             if args.json:
-                write_text(args.json, dumps_json(result.to_dict(), indent=1))
+                write_text(args.json, dumps_json(record, indent=1))
                 print(f"JSON written to {args.json}")
         if args.plot:
             save_figure(plot_result(result), args.plot, dpi=120)

@@ -130,6 +130,7 @@ def idealised_fixed_points(theory: ReadingTheory, config, cache: dict | None = N
         return cache[key]
     flow = derive_flow(theory.idealised, projection=theory.idealised_projection,
                        anomalous_dimension=theory.idealised_eta)
+    out: tuple[dict, ...]
     if not flow.autonomous:
         out = ()
     else:

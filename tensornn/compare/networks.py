@@ -57,7 +57,7 @@ def data_shape_parameter(name: str) -> str:
         if accepted is None or shape in accepted:
             return shape
     raise ConfigError(f"the model {name!r} cannot read data with several indices (its factory takes neither "
-                      f"index_sizes nor block_sizes; its parameters are {', '.join(accepted)}); choose a network "
+                      f"index_sizes nor block_sizes; its parameters are {', '.join(accepted or ())}); choose a network "
                       "that reads tensors, e.g. 'cp', 'dense' or 'block-gauss'")
 
 

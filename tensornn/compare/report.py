@@ -20,11 +20,15 @@ from ..report import markdown_table, write_report
 __all__ = ["summary_markdown", "report_files", "write_compare_report"]
 
 FIGURES = {
-    "fits.png": "measured G4c per quadruple against each reading's fit, with the residuals in standard errors",
-    "couplings.png": "the bubble classes and each network's fitted tensor-reading couplings, exact values beside",
-    "flows.png": "u4(k) of every reading from the fitted couplings (band: the fit's errors), and the sigma_W map",
-    "spectra.png": "the data's full, product and per-colour covariance spectra",
+    "fits": "measured G4c per quadruple against each reading's fit, with the residuals in standard errors",
+    "couplings": "the bubble classes and each network's fitted tensor-reading couplings, exact values beside",
+    "flows": "u4(k) of every reading from the fitted couplings (band: the fit's errors, markers: where a flow stops)"
+             ", and the sigma_W map",
+    "spectra": "the data's full, product and per-colour covariance spectra",
 }
+
+#: Every figure is written in each of these formats (PNG to look at, PDF for a paper).
+FIGURE_FORMATS = ("png", "pdf")
 
 
 def _n(x, digits=4):
@@ -132,7 +136,7 @@ def summary_markdown(result, figures_note: str = "") -> str:
             markdown_table(["stage", "seconds"], [[key, f"{v:.2f}"] for key, v in result.timings.items()]
                            + [["total", f"{result.runtime:.2f}"]]),
             "\n## Figures\n",
-            "\n".join(f"- {name}: {text}" for name, text in FIGURES.items()) + "\n" + figures_note + "\n"]
+            "\n".join(f"- {name}.png ({', '.join(FIGURE_FORMATS[1:])} beside): {text}" for name, text in FIGURES.items()) + "\n" + figures_note + "\n"]
     return "\n".join(out)
 
 
@@ -141,10 +145,11 @@ def report_files(result) -> dict:
     files = {}
     note = ""
     if figures_available():
-        files["fits.png"] = figure_writer(fits_figure(result))
-        files["couplings.png"] = figure_writer(couplings_figure(result))
-        files["flows.png"] = figure_writer(flows_figure(result))
-        files["spectra.png"] = figure_writer(spectra_figure(result.data))
+        figures = {"fits": fits_figure(result), "couplings": couplings_figure(result), "flows": flows_figure(result),
+                   "spectra": spectra_figure(result.data)}
+        for name, fig in figures.items():
+            for fmt in FIGURE_FORMATS:
+                files[f"{name}.{fmt}"] = figure_writer(fig, close=fmt == FIGURE_FORMATS[-1])
     else:
         note = "matplotlib is not installed: no figures were drawn (install the 'plot' extra)."
     files["report.json"] = dumps_json(result.to_dict())

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .._json import finite
+from .._json import SCHEMA_VERSION, finite
 from ..report import metadata
 from .config import CompareConfig
+
+if TYPE_CHECKING:
+    from ..data.summary import DataSummary
+    from ..readings.fit import ReadingsResult
 
 __all__ = ["NetworkResult", "CompareResult"]
 
@@ -42,7 +47,7 @@ class NetworkResult:
     label: str
     description: str
     spec: str
-    readings: object
+    readings: ReadingsResult
     flows: dict
     mass_exponent: float
     prediction: str | None = None
@@ -108,7 +113,7 @@ class CompareResult:
     """Everything a comparison computed (see the module docstring for the JSON contract)."""
 
     config: CompareConfig
-    data: object
+    data: DataSummary
     networks: tuple
     timings: dict = field(default_factory=dict)
     runtime: float = 0.0
@@ -123,6 +128,8 @@ class CompareResult:
 
     def to_dict(self) -> dict:
         return {
+            "schema": "tensornn/report",
+            "schema_version": SCHEMA_VERSION,
             "metadata": metadata(self.config.to_dict(), self.config.seed),
             "conclusion": self.conclusion(),
             "verdict": [n.verdict() for n in self.networks],

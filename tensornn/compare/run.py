@@ -76,7 +76,9 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
     data = load_data(config.data, seed=config.data_seed)
     summary = summarise_data(data)
     timings["data"] = time.perf_counter() - t0
-    designs, cache, results = {}, {}, []
+    designs: dict = {}
+    cache: dict = {}
+    results: list = []
     for i, item in enumerate(compared_networks(config, data)):
         t0 = time.perf_counter()
         key = item.data.name

@@ -421,7 +421,7 @@ def g4_connected_oracle(network, x1, x2, x3, x4, *, nodes=None) -> np.ndarray:
             raise InvalidArgumentError(f"{name} must have shape (..., {', '.join(map(str, shape)) or 'd_in'}), "
                                        f"got {leg.shape}")
     try:
-        legs = np.broadcast_arrays(*legs)
+        legs = list(np.broadcast_arrays(*legs))
     except ValueError:
         shapes = ", ".join(f"{n}{a.shape}" for n, a in zip(names, legs))
         raise InvalidArgumentError(f"inputs must broadcast against each other, got {shapes}") from None

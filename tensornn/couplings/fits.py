@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_array
+from .._deprecate import renamed
 from .._json import finite
 from ..errors import InvalidArgumentError
 
@@ -22,17 +23,30 @@ __all__ = ["PowerLawFit", "fit_power_law"]
 class PowerLawFit:
     """Weighted least-squares fit of ``log|y| = intercept + slope log x``.
 
-    ``prefactor = sign exp(intercept)``; errors are one standard error. ``chi2``/``dof`` judge the
-    fit when errors were given; without them the slope error comes from the residual scatter.
+    ``prefactor = sign exp(intercept)``; ``error`` is the standard error of the slope and ``intercept_error``
+    that of the intercept. ``chi2``/``dof`` judge the fit when errors were given; without them the errors come
+    from the residual scatter.
+
+    Attributes
+    ----------
+    slope, error : float
+        The slope and its standard error (``slope_error``, deprecated, is the old name of ``error``).
+    intercept, intercept_error : float
+    chi2 : float
+    dof : int
+    sign : int
+        +1 or -1, the sign of y.
     """
 
     slope: float
-    slope_error: float
+    error: float
     intercept: float
     intercept_error: float
     chi2: float
     dof: int
     sign: int
+
+    slope_error = renamed("slope_error", "error")
 
     @property
     def prefactor(self) -> float:
@@ -41,14 +55,14 @@ class PowerLawFit:
 
     def to_dict(self) -> dict:
         """JSON-ready fields (non-finite values as None), with the prefactor."""
-        return {"slope": finite(self.slope), "slope_error": finite(self.slope_error),
+        return {"slope": finite(self.slope), "error": finite(self.error),
                 "intercept": finite(self.intercept), "intercept_error": finite(self.intercept_error),
                 "prefactor": finite(self.prefactor), "chi2": finite(self.chi2), "dof": int(self.dof),
                 "sign": int(self.sign)}
 
     def __repr__(self) -> str:
         return (
-            f"PowerLawFit(slope={self.slope:.5g} +- {self.slope_error:.2g}, "
+            f"PowerLawFit(slope={self.slope:.5g} +- {self.error:.2g}, "
             f"intercept={self.intercept:.5g} +- {self.intercept_error:.2g}, chi2/dof={self.chi2:.3g}/{self.dof})"
         )
 

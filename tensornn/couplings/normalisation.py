@@ -47,7 +47,7 @@ def _legs(n_legs) -> np.ndarray:
     return legs.astype(int)
 
 
-def _factorial(legs: np.ndarray) -> np.ndarray:
+def _factorial(legs: np.ndarray) -> np.ndarray | float:
     return np.vectorize(math.factorial, otypes=[float])(legs) if legs.ndim else float(math.factorial(int(legs)))
 
 

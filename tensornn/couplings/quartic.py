@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._frames import repr_html, to_frame
 from .._checks import check_array, check_choice, check_count
 from ..correlators.estimators import _warn_few_groups, four_point
 from ..correlators.exact import g4_connected_exact, g4_connected_oracle
@@ -83,6 +84,21 @@ class CouplingEstimate:
     def noise_dominated(self) -> np.ndarray:
         """``|u4| < 2 error``, or a non-finite error: the measurement does not resolve the sign of u4."""
         return ~np.isfinite(self.error) | (np.abs(self.value) < 2.0 * self.error)
+
+    def _table(self):
+        columns = {"u4": np.ravel(self.value), "error": np.ravel(self.error)}
+        if self.exact is not None:
+            columns.update(exact=np.ravel(self.exact), pull=np.ravel(self.pull))
+        columns.update(delta_g4=np.ravel(self.delta_g4), delta_g4_error=np.ravel(self.delta_g4_error),
+                       amputation=np.ravel(self.amputation))
+        return columns, None
+
+    def to_frame(self):
+        """One row per quadruple: u4, its error, the exact value and pull where known as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
 
     def to_dict(self) -> dict:
         """JSON-ready values (lists), in the f^4/4! normalisation."""

@@ -21,6 +21,7 @@ import numpy as np
 
 import warnings
 
+from .._frames import repr_html, to_frame
 from .._checks import check_array, check_count, check_int
 from .._random import child_seed, root_entropy
 from ..errors import InvalidArgumentError
@@ -70,6 +71,16 @@ class CouplingScan:
     def success(self) -> bool:
         return self.fit is not None
 
+    def _table(self):
+        return {self.parameter: self.values, "u4": self.u4, "u4_error": self.u4_error}, self.parameter
+
+    def to_frame(self):
+        """One row per scanned value (the index): u4 and its standard error as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
     def to_dict(self) -> dict:
         """A JSON-ready dictionary."""
 
@@ -91,7 +102,7 @@ class CouplingScan:
         return out
 
     def __repr__(self) -> str:
-        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.5g} +- {self.fit.slope_error:.2g}"
+        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.5g} +- {self.fit.error:.2g}"
         return (
             f"CouplingScan({self.parameter}, {self.mode}, {len(self.values)} points, {fit}, "
             f"expected {self.expected_slope}{', ' + self.message if self.message else ''})"

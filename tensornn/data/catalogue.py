@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InvalidArgumentError, InvalidTypeError
@@ -12,7 +13,7 @@ from .tensors import TensorData, load_npy
 __all__ = ["DATA_SETS", "load_data"]
 
 #: Built-in data sets by name: the seeded synthetic Kronecker data and the scikit-learn digits.
-DATA_SETS = {
+DATA_SETS: dict[str, Callable[[], TensorData]] = {
     "synthetic": synthetic_kronecker,
     "digits": load_digits_data,
 }

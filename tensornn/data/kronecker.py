@@ -218,11 +218,11 @@ def nearest_kronecker(covariance, index_sizes, *, tol: float = 1e-13, max_iter: 
             sign = -sign
     factors[0] = sign * factors[0]
     scale = abs(sigma) ** (1.0 / d)
-    factors = tuple(scale * (f + f.T) / 2 for f in factors)
+    symmetric = tuple(scale * (f + f.T) / 2 for f in factors)
     status, message = ("ok", f"nearest product of {d} factor(s) by {method}") if converged else (
         "not converged", f"ALS did not converge in {max_iter} sweeps (last relative change above tol={tol:g}); "
                          "raise max_iter")
-    return KroneckerFit(sizes, distance, factors, tuple(colour_distances), noise_floor, method, iterations,
+    return KroneckerFit(sizes, distance, symmetric, tuple(colour_distances), noise_floor, method, iterations,
                         converged, status, message)
 
 

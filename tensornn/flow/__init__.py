@@ -20,10 +20,14 @@ from .functional_result import FunctionalFixedPoint, resolve_fixed_point
 from .functional_search import FunctionalSearch, functional_fixed_point, functional_fixed_points
 from .kinetic import KINETIC_FUNCTIONS, KineticFlow, KineticFunction, kinetic_function
 from .equations import FlowEquations, equations_latex, equations_text, flow_equations
+from .symbolic import SymbolicFlow, symbolic_flow
 from .integrate import run_flow, run_flows
 from .result import FlowBatch, FlowTrajectory
 from .health import Health, exponent_convergence, fixed_point_health, flow_health, potential_convergence
 from .potential import MinimumPotential, SymmetricPotential, exponents_by_order, litim_volume, potential_fixed_point
+from .pms import RegulatorScan, pms_scan
+from .threshold_functions import ThresholdFunction, threshold_function
+from .ward import WardMelonicFlow, ward_check
 from .presets import PRESETS, ColourSymmetricFlow, FlowPreset, make_preset, on_preset, scalar_preset, tensor_preset
 from .rules import Term, derive_terms
 from .system import FlowSystem
@@ -37,6 +41,8 @@ __all__ = [
     "derive_terms",
     "equations_text",
     "equations_latex",
+    "symbolic_flow",
+    "SymbolicFlow",
     "flow_equations",
     "FlowEquations",
     "FlowTrajectory",
@@ -54,6 +60,12 @@ __all__ = [
     "potential_fixed_point",
     "exponents_by_order",
     "litim_volume",
+    "ThresholdFunction",
+    "threshold_function",
+    "RegulatorScan",
+    "pms_scan",
+    "WardMelonicFlow",
+    "ward_check",
     "ChebyshevGrid",
     "FunctionalFixedPoint",
     "FunctionalSearch",

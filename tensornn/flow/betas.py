@@ -119,7 +119,7 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
             "or order='d2' for the derivative expansion, or anomalous_dimension=False")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
-    orbits = []
+    orbits: list = []
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
                        evaluation=evaluation)
@@ -249,8 +249,8 @@ class DerivedFlow:
         representatives = np.asarray(representatives, dtype=np.intp)
         orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
         n_pairing = self.theory.n_pairing
-        canonical = {}
-        merged = {}
+        canonical: dict = {}
+        merged: dict = {}
         for T in self.terms:
             o = orbit_of_rep.get(T.target)
             if o is None:
@@ -529,7 +529,7 @@ class DerivedFlow:
         x = _scale(t) ** self.power
         return self._rhs(g, x, self._data_at(t, False, x))[0]
 
-    def beta_dimensionful_with(self, t, couplings, *, window: float, weight: float):
+    def beta_dimensionful_with(self, t, couplings, *, window: float | np.ndarray, weight: float | np.ndarray):
         """d g_I/dt (dimensionful, LPA) with the Litim window values k^s -> ``window``, s k^s -> ``weight``.
 
         The hook of the spectrally adjusted Litim regulator (:mod:`tensornn.flow.kinetic`): inside the

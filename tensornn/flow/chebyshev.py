@@ -108,6 +108,11 @@ class ChebyshevGrid:
         out = _cheb.chebval(self.to_xi(points), self._transform @ values)
         return np.moveaxis(out, 0, -1) if values.ndim == 2 else out
 
+    def interpolation_matrix(self, points) -> np.ndarray:
+        """M with M @ values = the interpolant at ``points`` (shape (len(points), n + 1)): reuse it for many functions."""
+        points = np.asarray(points, dtype=float)
+        return _cheb.chebvander(self.to_xi(points), self.n) @ self._transform
+
     def integrate(self, values, points) -> np.ndarray:
         """int_0^x f(y) dy at ``points`` for the interpolant of ``values`` (one function), exactly."""
         values = self._check_values(values)

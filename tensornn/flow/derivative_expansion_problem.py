@@ -250,7 +250,7 @@ class CollocationProblem:
         """
         f, eta, _ = self.unpack(v)
         fine = np.linspace(self.grid.length / 2, self.grid.length, n_points)
-        loc = {k: np.zeros(n_points) for k in LOCALS}
+        loc: dict[str, np.ndarray] = {k: np.zeros(n_points) for k in LOCALS}  # complex probes below
         loc["z"] = loc["z"] + 1.0
         for name, values in f.items():
             d1 = self.grid.d1 @ values

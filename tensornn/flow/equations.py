@@ -30,9 +30,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..bubbles.names import bubble_contraction, bubble_name
+from ..errors import InvalidArgumentError
 from .thresholds import ModeCount
+
+if TYPE_CHECKING:
+    from .betas import DerivedFlow
 
 __all__ = ["colour_labels", "EquationTerm", "FlowEquations", "flow_equations", "equations_text", "equations_latex"]
 
@@ -74,7 +79,7 @@ class FlowEquations:
         For a colour-symmetric flow: orbit coupling -> the bubbles' couplings it stands for.
     """
 
-    flow: object
+    flow: DerivedFlow
     names: tuple
     n_legs: tuple
     dimensions: tuple
@@ -134,7 +139,7 @@ def flow_equations(system) -> FlowEquations:
                             Fraction(T.coefficient)))
     merged = _merge(entries)
     names = tuple(system.names)
-    terms = [[] for _ in names]
+    terms: list[list[EquationTerm]] = [[] for _ in names]
     for (target, factors, n, colours), c in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1],
                                                                                    kv[0][3])):
         if c != 0:
@@ -173,6 +178,37 @@ def _num(x) -> str:
     if x == round(x) and abs(x) < 1e15:
         return str(int(round(x)))
     return format(x, ".15g")
+
+
+def _exact_prefactor(flow, S):
+    """B_S as a SymPy expression (pi, Gamma functions), or None without SymPy or a closed form."""
+    import importlib.util
+
+    if importlib.util.find_spec("sympy") is None:
+        return None
+    from .symbolic import threshold_prefactor
+
+    try:
+        return threshold_prefactor(flow.theory, S)
+    except InvalidArgumentError:
+        return None
+
+
+def _exact_text(value, latex: bool) -> str:
+    """A SymPy number in the notation of the equations ('1/(6 pi^2)', or LaTeX); integers without a point."""
+    import sympy as sp
+
+    if latex:
+        return sp.latex(value)
+
+    def plain(part):
+        return sp.sstr(part).replace("**", "^").replace("*", " ")
+
+    numerator, denominator = sp.fraction(sp.factor(value))
+    if denominator == 1:
+        return plain(numerator)
+    bottom = plain(denominator)
+    return f"{plain(numerator)}/{f'({bottom})' if ' ' in bottom or '/' in bottom else bottom}"
 
 
 def _fraction(c: Fraction, latex: bool) -> str:
@@ -302,19 +338,29 @@ def _threshold_line(style, n, S, derivative):
     if flow.regulator.counting and count.power_law:
         p = count.exponent
         B = count.factor * count.prefactor
+        exact = _exact_prefactor(flow, S)
         glue = r"\, " if style.latex else " "
+
+        def number(value, multiplier):
+            if exact is None:
+                return _num(value)
+            from .symbolic import _exact
+
+            text = _exact_text(exact * _exact(multiplier), style.latex)
+            return f"({text})" if not style.latex and not re.fullmatch(r"-?\d+", text) else text
+
         if not derivative:
             amplitude = B * s
             kp = "" if style.dimensionless else _k_power(style, s * (p + 1))
-            body = _num(amplitude) if amplitude != 1 or not kp else ""
+            body = number(amplitude, s) if amplitude != 1 or not kp else ""
             if eta_in:
                 body += ("" if not body else glue) + f"(1 - {eta}/{_num(s * (p + 1))})"
         else:
             kp = "" if style.dimensionless else _k_power(style, s * p)
             if eta_in:
-                body = f"{_num(B)}{glue}({eta} - {_num(s * p)})" if B != 1 else f"({eta} - {_num(s * p)})"
+                body = f"{number(B, 1)}{glue}({eta} - {_num(s * p)})" if B != 1 else f"({eta} - {_num(s * p)})"
             else:
-                body = _num(-B * s * p)
+                body = number(-B * s * p, -s * p)
         if kp:
             body = f"{body}{glue}{kp}" if body else kp
         return f"{lhs} = {_over(style, body or '1', den, n)}"
@@ -362,11 +408,18 @@ def _solved_eta(style):
             return None
         B = count.factor * count.prefactor
         p = count.exponent
+        exact = _exact_prefactor(flow, T.colours)
+        if exact is not None:  # exact arithmetic: the coefficient is a rational, B_S a closed form
+            from .symbolic import _exact
+
+            c, B, p, power = _exact(T.coefficient), exact, _exact(p), _exact(flow.power)
+        else:
+            c, power = float(T.coefficient), flow.power
         mono = tuple(sorted(T.factors))
         key = (T.n, mono)
-        parts_a[key] = parts_a.get(key, 0.0) + float(T.coefficient) * (-B * flow.power * p)
+        parts_a[key] = parts_a.get(key, 0) + c * (-B * power * p)
         if flow._eta_in_regulator:
-            parts_b[key] = parts_b.get(key, 0.0) + float(T.coefficient) * B
+            parts_b[key] = parts_b.get(key, 0) + c * B
     den = _mass_text(style, "1")
 
     def render(parts):
@@ -376,7 +429,9 @@ def _solved_eta(style):
                 continue
             glue = r"\, " if style.latex else " "
             factors = glue.join(style.monomial(mono))
-            head = _num(abs(value))
+            head = _num(abs(value)) if isinstance(value, float) else _exact_text(abs(value), style.latex)
+            if not style.latex and not isinstance(value, float) and not re.fullmatch(r"\d+", head):
+                head = f"({head})"
             body = f"{head}{glue}{factors}" if factors and head != "1" else (factors or head)
             signed.append(("-" if value < 0 else "+", _over(style, body, den, n)))
         return style.join(signed)

@@ -23,6 +23,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from .chebyshev import ChebyshevGrid
 from .functional import boundary_decay, lpa_residual, regrid, solve_lpa, spectrum
 from .potential import litim_volume
+from .threshold_functions import threshold_function
 
 __all__ = ["CHECK_TOL", "MIN_DECAY", "N_TAYLOR", "FunctionalFixedPoint", "resolve_fixed_point"]
 
@@ -94,6 +95,8 @@ class FunctionalFixedPoint:
         Polynomial degree n.
     r_max : float
         Right end of the domain in r.
+    regulator : str
+        The regulator (a name of :data:`~tensornn.theory.REGULATORS` or a family member).
     """
 
     dim: float
@@ -112,8 +115,25 @@ class FunctionalFixedPoint:
     notes: tuple[str, ...] = ()
     resolution: int = 0
     r_max: float = 0.0
+    regulator: str = "litim"
 
     eta = 0.0
+
+    @property
+    def threshold(self):
+        """The regulator's threshold function (None for Litim, whose closed form the solver uses)."""
+        return None if self.regulator == "litim" else threshold_function(self.regulator, self.dim)
+
+    @property
+    def conventions(self) -> dict:
+        """The choices behind the numbers: the regulator, the LPA (eta = 0), the functional potential."""
+        return {"regulator": self.regulator, "regulator_eta": "include", "anomalous_dimension": "LPA (eta = 0)",
+                "projection": "functional (no truncation)"}
+
+    @property
+    def digits(self) -> dict:
+        """Correct digits of nu, omega and theta_3 estimated from the resolution and domain checks (if run)."""
+        return dict(self.diagnostics.get("digits", {}))
 
     # ------------------------------------------------------------------ scalars
     @property
@@ -212,11 +232,15 @@ class FunctionalFixedPoint:
         return self.grid.interpolate(self.w, np.asarray(r, dtype=float) / litim_volume(self.dim))
 
     def u(self, r) -> np.ndarray:
-        """u*(r) itself: u*(0) = V_D N / (D (1 + w*(0))) (the fixed-point equation at r = 0) plus int_0^r w*."""
+        """u*(r) itself: u*(0) = V_D N lambda(w*(0)) / D (the fixed-point equation at r = 0; lambda = 1/(1 + w) for
+        Litim) plus int_0^r w*."""
         r = np.asarray(r, dtype=float)
         vd = litim_volume(self.dim)
         integral = self.grid.integrate(self.w, r / vd)
-        u0 = vd * self.n_components / (self.dim * (1.0 + self.w[0]))
+        if self.threshold is None:
+            u0 = vd * self.n_components / (self.dim * (1.0 + self.w[0]))
+        else:
+            u0 = vd * self.n_components * float(self.threshold(self.w[0])) / self.dim
         return u0 + vd * integral
 
     def eigenfunction(self, i: int, r) -> np.ndarray:
@@ -244,12 +268,15 @@ class FunctionalFixedPoint:
             "omega": finite(self.omega),
             "n_relevant": self.n_relevant,
             "valid": True,
+            "regulator": self.regulator,
+            "digits": {k: int(v) for k, v in self.digits.items()},
             "status": self.status,
             "message": self.message,
             "flags": list(self.flags),
             "notes": list(self.notes),
             "residual": finite(self.residual),
-            "diagnostics": {k: (finite(v) if isinstance(v, float) else v) for k, v in self.diagnostics.items()},
+            "diagnostics": {k: (finite(v) if isinstance(v, float) else v) for k, v in self.diagnostics.items()
+                            if k != "digits"},
             "resolution": self.resolution,
             "r_max": finite(self.r_max),
             "r": [finite(v) for v in self.r],
@@ -259,9 +286,14 @@ class FunctionalFixedPoint:
     def __repr__(self) -> str:
         theta = ", ".join(_fmt(t) for t in self.exponents[: min(4, len(self.exponents))])
         state = self.status if not self.flags else f"{self.status}, FLAGGED: " + "; ".join(self.flags)
-        return (f"FunctionalFixedPoint({self.label}, D={self.dim:g}, N={self.n_components:g}: w*(0)={self.sigma:.10g}, "
-                f"theta=[{theta}, ...], nu={self.nu:.10g}, omega={self.omega:.10g}, relevant={self.n_relevant}, "
-                f"residual={self.residual:.2g}, n={self.resolution}, r_max={self.r_max:.4g}, {state})")
+        digits = self.digits
+        shown = f", digits nu/omega/theta_3={digits.get('nu')}/{digits.get('omega')}/{digits.get('theta_3')}" \
+            if digits else ""
+        regulator = "" if self.regulator == "litim" else f", {self.regulator}"
+        return (f"FunctionalFixedPoint({self.label}, D={self.dim:g}, N={self.n_components:g}{regulator}: "
+                f"w*(0)={self.sigma:.10g}, theta=[{theta}, ...], nu={self.nu:.10g}, omega={self.omega:.10g}, "
+                f"relevant={self.n_relevant}, residual={self.residual:.2g}, n={self.resolution}, r_max={self.r_max:.4g}"
+                f"{shown}, {state})")
 
 
 def _fmt(x) -> str:
@@ -278,45 +310,84 @@ def _exponent_change(a, b, k):
     return float(np.max(np.abs(np.asarray(a[:k]) - np.asarray(b[:k])))) if k else 0.0
 
 
-def describe_fixed_point(w, grid, dim, n_components, n, n_keep, check, iterations) -> FunctionalFixedPoint:
-    """The FunctionalFixedPoint of a solution w on ``grid``: spectrum, eigenfunctions, diagnostics and flags."""
+def _digits(value, others) -> int:
+    """Agreeing significant digits of ``value`` with the finite values of ``others`` (at most 15)."""
+    changes = [abs(value - o) for o in others if math.isfinite(o)]
+    if not changes or not math.isfinite(value) or value == 0:
+        return 0
+    change = max(changes)
+    return 15 if change == 0 else int(max(0, min(15, math.floor(-math.log10(change / abs(value))))))
+
+
+def _headline(theta):
+    """nu, omega, theta_3 of a sorted spectrum (NaN where missing)."""
+    re = np.real(np.asarray(theta))
+    nu = float(1.0 / re.max()) if np.any(re > 1e-8) else math.nan
+    irrelevant = -re[re < -1e-8]
+    omega = float(irrelevant.min()) if irrelevant.size else math.nan
+    theta3 = float(re[2]) if len(re) > 2 else math.nan
+    return {"nu": nu, "omega": omega, "theta_3": theta3}
+
+
+def describe_fixed_point(w, grid, dim, n_components, n, n_keep, check, iterations,
+                         regulator="litim") -> FunctionalFixedPoint:
+    """The FunctionalFixedPoint of a solution w on ``grid``: spectrum, eigenfunctions, diagnostics and flags.
+
+    With ``check`` the exponents are compared with a solve on 3/4 of the points and one on a longer domain
+    (where the boundary decay I(L/2) is 2.5 times larger): ``diagnostics`` gets ``resolution_change``,
+    ``domain_change``, ``nu_resolution_change``, ``converged`` (both changes within :data:`CHECK_TOL`) and
+    ``digits`` (the agreeing digits of nu, omega and theta_3 across the three solves).
+    """
+    from .functional_continuation import target_length
+
     vd = litim_volume(dim)
-    n_keep = min(max(n_keep, n + 1), grid.n + 1)
-    F, scale, J = lpa_residual(w, grid, dim, n_components, jacobian=True)
+    threshold = None if regulator == "litim" else threshold_function(regulator, dim)
+    n_keep = min(max(n_keep, n + 1, 4), grid.n + 1)
+    F, scale, J = lpa_residual(w, grid, dim, n_components, jacobian=True, threshold=threshold)
     residual = float(np.max(np.abs(F) / scale))
     theta, vectors = spectrum(J, n_keep)
     eigenfunctions = np.array([_normalise(vectors[:, i]) for i in range(vectors.shape[1])])
     coef = np.abs(grid.coefficients(w))
     tail = float(np.max(coef[-max(2, grid.n // 10):]) / max(np.max(coef), 1e-300)) if np.any(w) else 0.0
     mid = grid.length * (1 + np.cos(np.pi * (np.arange(grid.n) + 0.5) / grid.n)[1:-1]) / 2
-    between = _residual_between(w, grid, dim, n_components, mid)
+    between = _residual_between(w, grid, dim, n_components, mid, threshold)
+    decay = boundary_decay(w, grid, dim, n_components, threshold)
     diagnostics = {"newton_iterations": int(iterations), "chebyshev_tail": tail, "residual_between_nodes": between,
-                   "boundary_decay": boundary_decay(w, grid, dim, n_components)}
+                   "boundary_decay": decay}
     flags, notes = [], []
-    k_check = int(np.sum(np.real(theta) > -1e-8)) + 1
+    k_check = max(int(np.sum(np.real(theta) > -1e-8)) + 1, 3)
     if check:
         coarse = ChebyshevGrid(max(8, round(0.75 * grid.n)), grid.length)
-        longer = ChebyshevGrid(grid.n, 1.25 * grid.length)
+        longer = ChebyshevGrid(grid.n, max(1.05 * grid.length, target_length(w, grid, dim, n_components, regulator,
+                                                                             2.5 * max(decay, MIN_DECAY))))
+        headline, others = _headline(theta), []
+        converged = True
         for key, other in (("resolution_change", coarse), ("domain_change", longer)):
-            sol, _, _ = solve_lpa(regrid(w, grid, other, dim), other, dim, n_components)
+            sol, _, _ = solve_lpa(regrid(w, grid, other, dim), other, dim, n_components, threshold=threshold)
             if sol is None:
                 diagnostics[key] = math.inf
+                converged = False
                 flags.append(f"{key.replace('_', ' ')}: the re-solve on {other!r} failed")
                 continue
-            th = spectrum(lpa_residual(sol, other, dim, n_components, jacobian=True)[2], k_check)[0]
+            th = spectrum(lpa_residual(sol, other, dim, n_components, jacobian=True, threshold=threshold)[2],
+                          k_check)[0]
             diagnostics[key] = _exponent_change(theta, th, k_check)
+            others.append(_headline(th))
             if key == "resolution_change":
-                re = np.real(th)
-                nu_other = 1.0 / re.max() if np.any(re > 1e-8) else math.nan
-                nu = 1.0 / np.real(theta).max() if np.any(np.real(theta) > 1e-8) else math.nan
-                diagnostics["nu_resolution_change"] = abs(nu - nu_other) if math.isfinite(nu) else 0.0
+                diagnostics["nu_resolution_change"] = (abs(headline["nu"] - others[-1]["nu"])
+                                                       if math.isfinite(headline["nu"]) else 0.0)
             if not diagnostics[key] <= CHECK_TOL * (1 + np.max(np.abs(theta[:k_check]))):
+                converged = False
+                advice = "raise the resolution" if key == "resolution_change" else "lengthen the domain"
                 flags.append(f"the exponents change by {diagnostics[key]:.2g} against {other!r} "
-                             f"(tolerance {CHECK_TOL:g}): raise the resolution or the domain")
+                             f"(tolerance {CHECK_TOL:g}): {advice}")
+        diagnostics["converged"] = converged
+        diagnostics["digits"] = {k: _digits(v, [o[k] for o in others]) for k, v in headline.items()
+                                 if math.isfinite(v)}
     if residual > 1e-9:
         flags.append(f"residual {residual:.2g} above 1e-9")
-    if diagnostics["boundary_decay"] < MIN_DECAY:
-        flags.append(f"boundary_decay = {diagnostics['boundary_decay']:.3g} < {MIN_DECAY:g}: the boundary condition "
+    if decay < MIN_DECAY:
+        flags.append(f"boundary_decay = {decay:.3g} < {MIN_DECAY:g}: the boundary condition "
                      "is not damped in the inner half of the domain; pass a larger length")
     marginal = np.abs(np.real(theta)) < 1e-6
     if np.any(marginal):
@@ -328,16 +399,24 @@ def describe_fixed_point(w, grid, dim, n_components, n, n_keep, check, iteration
     return FunctionalFixedPoint(
         dim=dim, n_components=n_components, label=label_of(n), multicriticality=n, r=grid.x * vd, w=np.array(w),
         exponents=theta, eigenfunctions=eigenfunctions, residual=residual, status=status, message=message,
-        diagnostics=diagnostics, flags=tuple(flags), notes=tuple(notes), resolution=grid.n, r_max=grid.length * vd)
+        diagnostics=diagnostics, flags=tuple(flags), notes=tuple(notes), resolution=grid.n, r_max=grid.length * vd,
+        regulator=regulator)
 
 
-def _residual_between(w, grid, dim, n_components, points):
+def _residual_between(w, grid, dim, n_components, points, threshold=None):
     """Relative residual of the interior equation at off-grid points (interpolated w, w', w'')."""
     w0 = grid.interpolate(w, points)
     w1 = grid.interpolate(grid.d1 @ w, points)
     w2 = grid.interpolate(grid.d2 @ w, points)
-    h = 1.0 + w0 + 2 * points * w1
-    F = -2 * w0 + (dim - 2) * points * w1 - (n_components - 1) * w1 / (1 + w0) ** 2 - (3 * w1 + 2 * points * w2) / h**2
+    if threshold is None:
+        h = 1.0 + w0 + 2 * points * w1
+        F = (-2 * w0 + (dim - 2) * points * w1 - (n_components - 1) * w1 / (1 + w0) ** 2
+             - (3 * w1 + 2 * points * w2) / h**2)
+    else:
+        l1h = threshold.derivatives(w0 + 2 * points * w1, 2)[1]
+        l1w = threshold.derivatives(w0, 2)[1]
+        F = (-2 * w0 + (dim - 2) * points * w1 + (n_components - 1) * l1w * w1
+             + l1h * (3 * w1 + 2 * points * w2))
     return float(np.max(np.abs(F) / (1 + np.abs(2 * w0) + np.abs((dim - 2) * points * w1))))
 
 
@@ -372,8 +451,8 @@ def resolve_fixed_point(fp: FunctionalFixedPoint, *, resolution: int | None = No
     n_keep = len(fp.exponents) if n_exponents is None else check_int("n_exponents", n_exponents, minimum=1)
     vd = litim_volume(fp.dim)
     new = ChebyshevGrid(resolution, r_max / vd)
-    sol, it, _ = solve_lpa(regrid(fp.w, fp.grid, new, fp.dim), new, fp.dim, fp.n_components)
+    sol, it, _ = solve_lpa(regrid(fp.w, fp.grid, new, fp.dim), new, fp.dim, fp.n_components, threshold=fp.threshold)
     if sol is None:
         return None
     return describe_fixed_point(sol, new, fp.dim, fp.n_components, fp.multicriticality, min(n_keep, resolution + 1),
-                                check, it)
+                                check, it, regulator=fp.regulator)

@@ -13,7 +13,9 @@ potential on a grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.integrate import BDF, DOP853, LSODA, RK23, RK45, Radau
@@ -89,13 +91,13 @@ class Problem:
         ``breakpoints(t0, t1)``: scales where ``fun`` jumps (used by the vectorised methods).
     """
 
-    fun: object
-    fun_batch: object
-    events: object
+    fun: Callable[..., Any]
+    fun_batch: Callable[..., Any] | None
+    events: Callable[..., Any]
     event_specs: list
     blowup: float
     solver_options: dict = field(default_factory=dict)
-    breakpoints: object = None
+    breakpoints: Callable[..., Any] | None = None
 
 
 @dataclass
@@ -135,14 +137,15 @@ def integrate(problem: Problem, Y0, t0: float, t1: float, *, method: str, rtol: 
     specs = problem.event_specs
     outcomes: list[Outcome | None] = [None] * members
     starts = np.full(members, float(t0))
-    vectorised = method in VECTORISED_METHODS
+    fun_batch = problem.fun_batch if method in VECTORISED_METHODS else None
+    vectorised = fun_batch is not None
 
     # the starting points: outside the range of validity, beyond the bound or non-finite is a result too
     try:
         with np.errstate(all="ignore"):
             values0 = np.asarray(problem.events(starts, Y0), dtype=float).reshape(len(specs), members)
-            if vectorised:
-                F0 = np.asarray(problem.fun_batch(starts, Y0), dtype=float).reshape(members, n)
+            if fun_batch is not None:
+                F0 = np.asarray(fun_batch(starts, Y0), dtype=float).reshape(members, n)
             else:
                 F0 = np.array([np.asarray(problem.fun(float(t0), y), dtype=float) for y in Y0]).reshape(members, n)
     except (OverflowError, ZeroDivisionError):  # powers of k beyond float64 (e.g. k_start = 1e300)
@@ -157,12 +160,13 @@ def integrate(problem: Problem, Y0, t0: float, t1: float, *, method: str, rtol: 
             outcomes[b] = Outcome(np.array([t0]), Y0[b:b + 1], "initial_nonfinite", None, {}, 1)
     active = np.array([b for b in range(members) if outcomes[b] is None], dtype=np.intp)
     if not active.size:
-        return outcomes
+        return [o for o in outcomes if o is not None]  # every member stopped at its start
 
     max_step_value = np.inf if max_step is None else float(max_step)
-    if vectorised:
+    stepper: RungeKutta | SolverSteppers
+    if fun_batch is not None:
         breaks = np.zeros(0) if problem.breakpoints is None else np.asarray(problem.breakpoints(t0, t1), dtype=float)
-        stepper = RungeKutta(_SOLVERS[method], problem.fun_batch, t0, Y0, t1, rtol, atol, max_step_value, F0,
+        stepper = RungeKutta(_SOLVERS[method], fun_batch, t0, Y0, t1, rtol, atol, max_step_value, F0,
                              breaks)
     else:
         options = dict(problem.solver_options, rtol=rtol, atol=atol)
@@ -268,20 +272,20 @@ def integrate(problem: Problem, Y0, t0: float, t1: float, *, method: str, rtol: 
                     n_tiny[done] = np.where(short, n_tiny[done] + 1, 0)
                     n_tiny_any = bool(n_tiny.any())
                 if n_tiny_any or (t_new == t1).any() or steps[done].max() >= max_steps:
-                    for i in range(done.size):
-                        b = done[i]
-                        if not alive[b]:
+                    for j in range(done.size):
+                        member = done[j]
+                        if not alive[member]:
                             continue
-                        if t_new[i] == t1:
-                            alive[b] = False
-                            finish(b, "reached", stop=(float(t1), y_new[i].copy()))
-                        elif n_tiny[b] >= _TINY_STEPS:
-                            alive[b] = False
-                            stops[b] = (float(t_new[i]), y_new[i].copy())
-                            stalled(b, t_new[i], y_new[i], {"cause": "step_collapse"})
-                        elif steps[b] >= max_steps:
-                            alive[b] = False
-                            finish(b, "max_steps", None, {"max_steps": max_steps})
+                        if t_new[j] == t1:
+                            alive[member] = False
+                            finish(member, "reached", stop=(float(t1), y_new[j].copy()))
+                        elif n_tiny[member] >= _TINY_STEPS:
+                            alive[member] = False
+                            stops[member] = (float(t_new[j]), y_new[j].copy())
+                            stalled(member, t_new[j], y_new[j], {"cause": "step_collapse"})
+                        elif steps[member] >= max_steps:
+                            alive[member] = False
+                            finish(member, "max_steps", None, {"max_steps": max_steps})
                 if inside is not None or not alive[done].all():
                     active = active[alive[active]]
                     continue

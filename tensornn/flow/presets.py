@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import copy
 import inspect
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -52,8 +54,13 @@ from ..theory import (
 )
 from .betas import REGULATOR_ETA, derive_flow
 from .rules import loop_sequence_count
-from .fixed_points import find_fixed_points, refine_fixed_point
-from .potential import MinimumPotential, potential_fixed_point
+from .thresholds import ModeCount
+from .ward import WardMelonicFlow
+from .preset_search import melonic_region_starts, merge_marginal_roots, ward_notes, wilson_fisher_point
+from .fixed_point_checks import ORDER_TOL, check_potential_roots
+from .fixed_points import FixedPoint, FixedPointSearch, balanced_condition, describe_root, find_fixed_points
+from .potential import MinimumPotential, SymmetricPotential
+from .system import FlowSystem
 
 __all__ = [
     "FlowPreset",
@@ -116,8 +123,8 @@ class FlowPreset:
 
     name: str
     options: dict
-    system: object
-    theory: object = None
+    system: FlowSystem
+    theory: Theory | None = None
     bounds: tuple = field(default=())
 
     @property
@@ -135,13 +142,13 @@ class FlowPreset:
         return g
 
     def fixed_points(self, *, n_starts: int | None = None, seed=0, tol: float = 1e-9, merge_marginal: bool = True,
-                     exhaustive: bool = False):
-        """The fixed points found by :func:`find_fixed_points` from the preset's starts (and random ones when needed).
+                     exhaustive: bool = False, order_tol: float = ORDER_TOL):
+        """The fixed points from the preset's starts (and random ones when needed), checked and with a status.
 
-        The starts are the Gaussian point, the Wilson-Fisher continuation of the potential expansions
-        (:func:`potential_fixed_point`, converted to the engine's couplings) for the scalar and O(N)
-        presets, and the valid roots one order lower (new couplings at 0) for tensors. Random starts,
-        uniform in :attr:`bounds`, search for further roots:
+        The starts are the Gaussian point and guided ones: the Wilson-Fisher continuation of the potential
+        expansions (:func:`potential_fixed_point`) for the scalar and O(N) presets, the valid roots one order
+        lower (new couplings at 0) for tensors. Random starts, uniform in :attr:`bounds`, search for further
+        roots:
 
         - by default, for the scalar and O(N) presets only when the guided continuation does not
           converge to a valid non-Gaussian root (then 48 for up to three couplings, else 8); for
@@ -150,10 +157,26 @@ class FlowPreset:
           or spurious points) besides the Gaussian and Wilson-Fisher ones;
         - with ``n_starts``, exactly that many, always.
 
+        Scalar and O(N) (D > 2): the roots are found and linearised on the series form of the same potential
+        flow (:class:`SymmetricPotential` for ``expansion="zero"``, whose beta functions equal the engine's
+        after g_2n = u_2n/(2n)! and are evaluated without the engine's cancellations at high order; the
+        minimum expansion is its own series form), reported in the preset's couplings, and checked
+        (:func:`~tensornn.flow.fixed_point_checks.check_potential_roots`): every root is continued to the next
+        order (flagged "unstable with order" when it is lost there, changes its number of relevant directions
+        or moves nu by more than ``order_tol``), its number of relevant directions is compared with the
+        functional spectrum ("spurious"), and the search's ``status`` is "incomplete" when no valid root is
+        Wilson-Fisher (2 < D < 4). Every root also carries the flags of :func:`find_fixed_points` (range of
+        validity, unbounded potential, nu below mean field).
+
+        Tensor presets also start from a grid where the melonic points lie (mass in -0.8..-0.2, g4 in
+        1e-3..1e-2; :func:`~tensornn.flow.preset_search.melonic_region_starts`), since uniform random
+        starts mostly fall into the Gaussian point's basin.
+
         With a marginal coupling (the just-renormalisable tensor flows, beta ~ g^2) the solver also
-        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal`` a root with
-        max |g| < 1e-3 that a solve at tol = 1e-13 pulls at least 100 times closer to 0 is dropped
-        as the Gaussian point (which is always among the results).
+        stops at tiny non-zero points where |beta| < tol; with ``merge_marginal``, when the Gaussian
+        point has a marginal exponent (|theta| < 1e-6), a root with max |g| < 1e-3 is dropped as the
+        Gaussian point (which is always among the results): near it beta = J g + O(g^2), so a tiny
+        root can only lie along the kernel of J.
 
         Returns
         -------
@@ -162,35 +185,90 @@ class FlowPreset:
         Raises
         ------
         InvalidArgumentError
-            ``exhaustive=True`` together with ``n_starts`` (which already fixes the random starts).
+            ``exhaustive=True`` together with ``n_starts`` (which already fixes the random starts); a scalar or
+            O(N) preset with dim < 2.
         """
         if not isinstance(exhaustive, bool):
             raise InvalidTypeError(f"exhaustive must be True or False, got {exhaustive!r}")
+        if self.name != "tensor" and self.options["dim"] < 2:
+            raise InvalidArgumentError(
+                f"dim must be >= 2 for the fixed points of the {self.name} preset (the guided search continues the "
+                f"Wilson-Fisher point of 2 < D < 4), got {self.options['dim']!r}; "
+                "flows (run_flow, 'tensornn flow run') take any dim > 0")
         if exhaustive and n_starts is not None:
             raise InvalidArgumentError(
                 f"give either n_starts (exactly that many random starts, got {n_starts!r}) or exhaustive=True "
                 "(the default number of random starts), not both")
+        series = self._series_system()
+        system = self.system if series is None else series
+        factors = self._series_factors(series)
         guided = self._guided_starts()
-        starts = [np.zeros(len(self.names))] + guided
+        guided_point = self._guided_point() if self.name != "tensor" and guided else None
+        region = melonic_region_starts(self.names) if self.name == "tensor" and self.system.autonomous else []
+        starts = [np.zeros(len(self.names))] + guided + region
+        bounds = [(low * f, high * f) for (low, high), f in zip(self.bounds, factors)]
         search = None
-        if n_starts is None and not exhaustive and self.name != "tensor" and guided:
-            # the guided continuation usually converges: random starts only if it did not
-            search = find_fixed_points(self.system, n_starts=0, starts=starts, seed=seed, tol=tol)
-            if not any(not fp.is_gaussian for fp in search.valid):
-                search = None
+        if n_starts is None and not exhaustive and guided_point is not None and guided_point.valid:
+            # the guided continuation found Wilson-Fisher (already described): no search, no random starts
+            points: tuple[FixedPoint, ...] = (guided_point,)
+            if not isinstance(system, MinimumPotential):  # the minimum expansion has no Gaussian point (kappa > 0)
+                points += (describe_root(system, np.zeros(len(self.names))),)
+            # two starts, the Gaussian point and the guided one (the Gaussian start is no root of the minimum
+            # expansion, where kappa = 0 leaves beta undefined, so it is not solved there)
+            search = FixedPointSearch(points, n_starts=len(starts), n_converged=len(points))
         if search is None:
             if n_starts is None:
                 n_starts = 48 if len(self.names) <= 3 else 8
-            search = find_fixed_points(self.system, n_starts=n_starts, bounds=list(self.bounds), starts=starts,
-                                       seed=seed, tol=tol)
-        if not merge_marginal:
-            return search
-        kept = tuple(fp for fp in search if not _marginal_gaussian(self.system, fp))
-        return replace(search, fixed_points=kept)
+            search = find_fixed_points(system, n_starts=n_starts, bounds=bounds, starts=starts, seed=seed, tol=tol,
+                                       retry=1 + len(guided))
+        if merge_marginal:
+            search = merge_marginal_roots(search)
+        if series is not None:
+            search = check_potential_roots(search, series, order_tol=order_tol)
+            if series is not self.system:
+                search = replace(search, fixed_points=tuple(self._to_engine(fp, series) for fp in search))
+        return ward_notes(self, search)
+
+    def _series_system(self):
+        """The series form of a scalar or O(N) potential flow (None for tensors, and for D <= 2)."""
+        if self.name == "tensor":
+            return None
+        if isinstance(self.system, (SymmetricPotential, MinimumPotential)):
+            return self.system
+        o = self.options
+        if o["dim"] <= 2:
+            return None
+        n = 1 if self.name == "scalar" else o["n_components"]
+        return SymmetricPotential(o["dim"], n, o["order"], o["regulator"])
+
+    def _series_factors(self, series) -> np.ndarray:
+        """u = factors * g: (2n)! for the engine's couplings in series form, 1 otherwise."""
+        if series is None or series is self.system:
+            return np.ones(len(self.names))
+        return np.array([float(math.factorial(2 * n)) for n in range(1, len(self.names) + 1)])
+
+    def _to_engine(self, fp, series):
+        """A FixedPoint of the series form in the engine's couplings g = u/(2n)! (exponents unchanged)."""
+        factors = self._series_factors(series)
+        g = fp.couplings / factors
+        matrix = fp.matrix * factors[None, :] / factors[:, None]  # S M S^-1 with S = diag(1/(2n)!)
+        with np.errstate(all="ignore"):
+            residual = float(np.max(np.abs(np.asarray(self.system.beta(g), dtype=float))))
+        note = (f"found and linearised on the series form of this potential flow ({type(series).__name__}); the "
+                f"engine's beta functions at the root: max |beta| = {residual:.2g}")
+        cond = balanced_condition(matrix) if np.all(np.isfinite(matrix)) else float("inf")
+        return replace(fp, couplings=g, names=self.names, matrix=matrix, residual=residual, condition_number=cond,
+                       notes=fp.notes + (note,), conventions=dict(self.system.conventions))
 
     def _guided_starts(self):
         o = self.options
         if self.name == "tensor":
+            if o.get("ward"):  # the LPA and LPA' roots of the same truncation
+                roots = []
+                for lpa in (False, True):
+                    other = tensor_preset(**dict(o, ward=False, eta=lpa))
+                    roots += [fp.couplings for fp in other.fixed_points(seed=0).valid]
+                return roots
             if o["order"] <= 2 or not self.system.autonomous:
                 return []
             # continuation: the valid roots one order lower, new couplings at 0
@@ -203,27 +281,20 @@ class FlowPreset:
                         g[self.names.index(name)] = value
                 starts.append(g)
             return starts
+        fp = self._guided_point()
+        return [] if fp is None else [fp.couplings]
+
+    def _guided_point(self):
+        """Wilson-Fisher of the scalar or O(N) potential expansion (series couplings), described; or None."""
+        o = self.options
         n = 1 if self.name == "scalar" else o["n_components"]
-        if o["order"] < 2:
-            return []
-        fp = potential_fixed_point(o["dim"], n, o["order"], expansion=o["expansion"], seed=0)
-        if fp is None:
-            return []
-        if o["expansion"] == "minimum":
-            return [fp.couplings]
-        return [potential_to_engine(fp.couplings)]
+        if o["order"] < 2 or o["dim"] <= 2:
+            return None
+        return wilson_fisher_point(o["dim"], n, o["order"], o["expansion"], o["regulator"])
 
     def __repr__(self):
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"FlowPreset({self.name}: {opts}; couplings {self.names})"
-
-
-def _marginal_gaussian(system, fp) -> bool:
-    size = float(np.max(np.abs(fp.couplings)))
-    if fp.is_gaussian or size >= 1e-3:
-        return False
-    tight = refine_fixed_point(system, fp.couplings, tol=1e-13)
-    return tight is not None and float(np.max(np.abs(tight.couplings))) < 1e-2 * size
 
 
 def potential_to_engine(u) -> np.ndarray:
@@ -232,7 +303,7 @@ def potential_to_engine(u) -> np.ndarray:
     U = sum_n u_{2n} phi_1^{2n}/(2n)! along one component equals sum_n g_{2n} (phi.phi)^n there.
     """
     u = np.asarray(u, dtype=float)
-    fact = np.array([float(np.prod(np.arange(1, 2 * n + 1))) for n in range(1, u.shape[0] + 1)])
+    fact = np.array([float(math.factorial(2 * n)) for n in range(1, u.shape[0] + 1)])
     return u / (fact if u.ndim == 1 else fact[:, None])
 
 
@@ -366,44 +437,50 @@ def _check_dim(dim):
     return int(dim) if dim.is_integer() else dim
 
 
-def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """One real scalar in ``dim`` dimensions (any real D > 0), LPA, Litim, up to phi^(2 order).
+def scalar_preset(dim: float = 3, order: int = 2, expansion: str = "zero", regulator: str = "litim") -> FlowPreset:
+    """One real scalar in ``dim`` dimensions (any real D > 0), LPA, up to phi^(2 order).
 
     ``expansion="zero"``: the engine's flow of g2, g4, ... (U = sum g_{2n} phi^{2n}, g_{2n} = u_{2n}/(2n)!;
     m^2 = 2 g2). ``"minimum"``: :class:`MinimumPotential` (kappa, lambda2, ..., lambda_order), D > 2.
     The volume factor V_D of a non-integer D is the analytic continuation of the unit ball's volume.
+    ``regulator``: a name of :data:`~tensornn.theory.REGULATORS` or a family member
+    ("exponential(alpha=2)"); Litim by default.
     """
     dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "scalar", expansion)
-    options = dict(dim=dim, order=order, expansion=expansion)
+    regulator = get_regulator(regulator).name
+    options = dict(dim=dim, order=order, expansion=expansion, regulator=regulator)
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, 1, order)
-        return FlowPreset("scalar", options, system, None, _minimum_bounds(system))
-    theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order))
+        minimum = MinimumPotential(dim, 1, order, regulator)
+        return FlowPreset("scalar", options, minimum, None, _minimum_bounds(minimum))
+    theory = Theory((ContinuumColour(dim),), "real", scalar_truncation(order), regulator)
     system = derive_flow(theory)
     return FlowPreset("scalar", options, system, theory, _zero_bounds(order))
 
 
-def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero") -> FlowPreset:
-    """N real scalars with O(N) symmetry in ``dim`` dimensions (any real D > 0), LPA, Litim, up to (phi.phi)^order.
+def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: str = "zero",
+              regulator: str = "litim") -> FlowPreset:
+    """N real scalars with O(N) symmetry in ``dim`` dimensions (any real D > 0), LPA, up to (phi.phi)^order.
 
     ``expansion="zero"``: the engine's flow (one local colour, one flat pairing colour of size N;
     couplings g_{2n} of (phi.phi)^n). ``"minimum"``: :class:`MinimumPotential` with ``n_components=N``.
+    ``regulator`` as for :func:`scalar_preset`.
     """
     n_components = check_int("n_components", n_components, minimum=1)
     dim = _check_dim(dim)
     expansion = check_choice("expansion", expansion, EXPANSIONS)
     order = _check_order(order, "on", expansion)
-    options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion)
+    regulator = get_regulator(regulator).name
+    options = dict(n_components=n_components, dim=dim, order=order, expansion=expansion, regulator=regulator)
     if expansion == "minimum":
         if dim <= 2:
             raise InvalidArgumentError(f"the minimum expansion needs dim > 2, got dim={dim}; use expansion='zero'")
-        system = MinimumPotential(dim, n_components, order)
-        return FlowPreset("on", options, system, None, _minimum_bounds(system))
-    theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order))
+        minimum = MinimumPotential(dim, n_components, order, regulator)
+        return FlowPreset("on", options, minimum, None, _minimum_bounds(minimum))
+    theory = Theory((FlatColour(n_components), ContinuumColour(dim)), "real", vector_truncation(order), regulator)
     system = derive_flow(theory)
     return FlowPreset("on", options, system, theory, _zero_bounds(order))
 
@@ -411,7 +488,7 @@ def on_preset(n_components: int = 3, dim: float = 3, order: int = 2, expansion: 
 def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 2.0, order: int = 2,
                   melonic: bool = True, eta: bool = False, colours: str = "continuum",
                   colour_symmetric: bool = True, group: str = "u1", cutoff=None, regulator: str = "litim",
-                  regulator_eta: str = "include") -> FlowPreset:
+                  regulator_eta: str = "include", ward: bool = False) -> FlowPreset:
     """Rank-d tensor field whose d strands are the modes of a group, e = sum_c e(p_c).
 
     Parameters
@@ -444,6 +521,10 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
         A name of :data:`~tensornn.theory.REGULATORS`.
     regulator_eta : {"include", "omit"}
         Eta in the regulator derivative or not (:func:`~tensornn.flow.derive_flow`).
+    ward : bool
+        The Ward-constrained LPA' flow (:class:`~tensornn.flow.ward.WardMelonicFlow`): eta from the Ward identity of
+        the unitary symmetry instead of the tadpole's strand derivative. Complex melonic quartic theory with
+        continuum strands whose count N_perp ~ k^(s p) has p = (d - 1)/s < 2; needs ``eta=True``.
 
     Raises
     ------
@@ -459,7 +540,7 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
     group = check_choice("group", group, GROUPS)
     regulator = get_regulator(regulator).name
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
-    for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric)):
+    for label, flag in (("melonic", melonic), ("eta", eta), ("colour_symmetric", colour_symmetric), ("ward", ward)):
         if not isinstance(flag, bool):
             raise InvalidTypeError(f"{label} must be True or False, got {flag!r}")
     if melonic and rank < 2:
@@ -472,9 +553,16 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
         raise InvalidArgumentError(
             f"cutoff={cutoff!r} bounds the modes of exact sums; it needs colours='lattice' (the continuum "
             "approximation has no cutoff)")
+    if ward and not (eta and melonic and field_ == "complex" and order == 2 and colours == "continuum"
+                     and colour_symmetric):
+        raise InvalidArgumentError(
+            "ward=True is the Ward-constrained LPA' flow of the complex melonic quartic theory on continuum strands: "
+            f"it needs eta=True, melonic=True, field='complex', order=2, colours='continuum' and colour_symmetric=True; "
+            f"got eta={eta}, melonic={melonic}, field={field_!r}, order={order}, colours={colours!r}, "
+            f"colour_symmetric={colour_symmetric}")
     options = dict(rank=rank, field=field_, kinetic_power=s, order=order, melonic=melonic, eta=eta,
                    colours=colours, colour_symmetric=colour_symmetric, group=group, cutoff=cutoff,
-                   regulator=regulator, regulator_eta=regulator_eta)
+                   regulator=regulator, regulator_eta=regulator_eta, ward=ward)
     strand = _strand(group, colours, s, cutoff)
     _check_tensor_size(rank, order, field_, melonic)
     truncation = (melonic_truncation if melonic else full_truncation)(rank, order, field_)
@@ -487,6 +575,10 @@ def tensor_preset(rank: int = 3, field: str = "complex", kinetic_power: float = 
             "of the presets (minutes of work); lower the rank or order, use the melonic truncation, or call "
             "tensornn.flow.derive_flow directly")
     theory = Theory((strand,) * rank, field_, truncation, regulator)
+    if ward:
+        count = ModeCount(theory.ordered_colours, range(1, rank))  # the d - 1 strands of a colour-1 tadpole
+        ward_flow = WardMelonicFlow(rank, s, (count.factor * count.prefactor, count.exponent), regulator, regulator_eta)
+        return FlowPreset("tensor", options, ward_flow, theory, ((-0.9, 2.0), (-0.2, 0.2)))
     flow = derive_flow(theory, projection=projection, anomalous_dimension=eta, regulator_eta=regulator_eta)
     system = ColourSymmetricFlow(flow) if colour_symmetric else flow
     bounds = tuple([(-0.9, 2.0)] + [(-3.0, 3.0)] * (len(system.names) - 1))
@@ -527,7 +619,7 @@ def _minimum_bounds(system):
                  + [(-200.0, 200.0)] * (len(system.names) - 2))
 
 
-PRESETS = {"scalar": scalar_preset, "on": on_preset, "tensor": tensor_preset}
+PRESETS: dict[str, Callable[..., FlowPreset]] = {"scalar": scalar_preset, "on": on_preset, "tensor": tensor_preset}
 
 
 def make_preset(name: str, **options) -> FlowPreset:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._frames import repr_html, to_frame
 from .._json import finite
 from ..errors import InvalidArgumentError
 
@@ -218,6 +219,17 @@ class FlowTrajectory:
         return math.factorial(n_legs) * g[rows].sum(axis=0)
 
     # ------------------------------------------------------------------ records
+    def _table(self):
+        return {"t": self.t, "k": self.k, **dict(zip(self.names, self.couplings))}, "k"
+
+    def to_frame(self):
+        """One row per recorded scale: t = ln k, k (the index) and every coupling, as a pandas DataFrame (needs
+        pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
     def to_dict(self) -> dict:
         """JSON-ready record (non-finite values as None)."""
         couplings = {n: [finite(v) for v in row] for n, row in zip(self.names, self.couplings)}

@@ -504,25 +504,25 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         )
     complex_field = truncation.field == "complex" if complex_field is None else complex_field
     targets, signatures = {}, set()
-    for index, member in enumerate(truncation.interactions):
+    for position, member in enumerate(truncation.interactions):
         kinds, adj = member.tables()
-        targets[_code(adj, kinds)] = index
+        targets[_code(adj, kinds)] = position
         signatures.add(_signature(kinds, adj, d_p))
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
-    index = {}
-    labellings = {}
+    index: dict = {}
+    labellings: dict = {}
     insertions = _insertions(truncation, projection, index, labellings)
     actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
     if orbits is not None and actions is not None:
         orbits[:] = _member_orbits(len(truncation), actions)
     local = frozenset(range(d_p, d_p + n_local))
     all_pairing = frozenset(range(d_p))
-    acc = {}
+    acc: dict = {}
     by_legs = sorted(((k, x.added_legs) for k, x in enumerate(insertions)), key=lambda kx: kx[1])
-    following = {"all": by_legs, None: by_legs}
-    for kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
-        following[kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != kind]
+    following: dict[str | int | None, list] = {"all": by_legs, None: by_legs}
+    for cut_kind in (0, 1):  # after a cut leg w of this type the next u must have the other type
+        following[cut_kind] = [(k, a) for k, a in by_legs if insertions[k].kinds[insertions[k].u] != cut_kind]
     maps = [action[2] for action in actions] if actions is not None else []
     image_of = list(zip(*maps)) if maps else [()] * len(insertions)  # image_of[k][i]: k under permutation i
     # the smallest insertion of each insertion's colour orbit: a loop is the smallest of its colour orbit only if
@@ -531,9 +531,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # can follow
     orbit_low = [min(k, *images) if images else k for k, images in enumerate(image_of)]
     # the candidates grouped by the legs they add, each group sorted by orbit_low (admissible ones: a suffix)
-    groups = {}
+    groups: dict = {}
     for kind, listed in following.items():
-        by_added = {}
+        by_added: dict = {}
         for k, a in listed:
             by_added.setdefault(a, []).append(k)
         groups[kind] = []
@@ -541,7 +541,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             ks = sorted(ks, key=lambda k: (orbit_low[k], k))
             groups[kind].append((a, ks, [orbit_low[k] for k in ks]))
 
-    known = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
+    known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
     def identify(table):
         target = known.get(table, -1)

@@ -28,8 +28,11 @@ class FlowSystem(Protocol):
         only then are fixed points meaningful.
     """
 
-    names: tuple[str, ...]
-    autonomous: bool
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    @property
+    def autonomous(self) -> bool: ...
 
     def beta(self, couplings: np.ndarray, t: float | None = None) -> np.ndarray:
         """Dimensionless beta functions d g_i / d t.

@@ -280,10 +280,10 @@ class CountTable:
         # sets of flat colours and zero modes only (N_S constant) ride along as constant columns of a table
         constant = [j for j, c in enumerate(self.counts) if c.power_law and c.exponent == 0.0] if tabulated else []
         law = [j for j, c in enumerate(self.counts) if c.power_law and j not in constant]
-        self._powers = {}
+        self._powers: dict = {}
         self._groups = []  # (offset, merged sums, columns, N_S, M_S and N_S or inf tables (c, i))
         self._other = [j for j, c in enumerate(self.counts) if not (c.power_law or c.tabulated)]
-        by_offset = {}
+        by_offset: dict = {}
         for j in tabulated:
             by_offset.setdefault(self.counts[j].offset, []).append(j)
         for offset, columns in by_offset.items():

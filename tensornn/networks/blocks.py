@@ -173,12 +173,12 @@ class BlockGaussNetwork(ModelBase):
     """
 
     block_sizes: tuple
-    sigma_blocks: tuple | None = None
+    sigma_blocks: tuple = None  # type: ignore[assignment]  # None means sigma_w per block, resolved in __post_init__
     width: int = 1
     sigma_w: float = 1.0
     sigma_b: float = 0.0
     bias: bool | None = None
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
 
     one_hidden_layer = True
 
@@ -236,10 +236,12 @@ class BlockGaussNetwork(ModelBase):
         x = np.stack(quadruple_legs(self.check_inputs(inputs), quadruples), axis=-2)  # (Q, 4, d_in)
         scales = np.repeat(np.asarray(self.sigma_blocks) ** 2, self.block_sizes) / self.d_in
         cov = self.sigma_b**2 + np.einsum("...id,d,...jd->...ij", x, scales, x)
-        gauss = get_activation("gauss")
-        product = gauss.product_moment(cov)
+        product_moment = get_activation("gauss").product_moment
+        if product_moment is None:
+            raise InvalidArgumentError("the registered 'gauss' activation has no product moment (its closed form)")
+        product = product_moment(cov)
         diag = np.einsum("...ii->...i", cov)
-        pair = gauss.kernel_map(diag[..., :, None], diag[..., None, :], cov)
+        pair = get_activation("gauss").kernel_map(diag[..., :, None], diag[..., None, :], cov)
         wick = pair[..., 0, 1] * pair[..., 2, 3] + pair[..., 0, 2] * pair[..., 1, 3] + pair[..., 0, 3] * pair[..., 1, 2]
         return self.sigma_v**4 / self.width * (3.0 * product - wick)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._versions import versions
 from ..errors import ConfigError
 from ..report import atomic_write
 from .streams import STREAM_VERSION
@@ -33,7 +34,8 @@ _CHECKPOINT_VERSION = 1
 
 def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tuples, *, precision="float64",
                 bit_generator="pcg64") -> dict:
-    """What determines the numbers of a run (compared field by field when resuming), with the stream version."""
+    """What determines the numbers of a run (compared field by field when resuming): the stream version and the
+    versions of Python, numpy and scipy (a numpy release may change its Generator streams)."""
     digest = hashlib.sha256(np.ascontiguousarray(inputs, dtype=float).tobytes()).hexdigest()
     tuples_digest = hashlib.sha256(repr(tuple(tuples)).encode()).hexdigest()
     return {
@@ -48,6 +50,7 @@ def fingerprint(network, inputs, entropy, n_networks, block_size, n_groups, tupl
         "stream_version": STREAM_VERSION,
         "precision": precision,
         "bit_generator": bit_generator,
+        "versions": {k: v for k, v in versions().items() if k != "tensornn"},
     }
 
 

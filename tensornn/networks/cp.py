@@ -147,7 +147,7 @@ class StructuredNetwork(ModelBase):
     activation: str = "linear"
     width: int = 1
     sigma_w: float = 1.0
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
     sigma_b: float = 0.0
     bias: bool | None = None
 
@@ -285,6 +285,8 @@ class StructuredNetwork(ModelBase):
         if x is not None and not np.any(x):
             return None
         rank, n = self.cp_rank, self.n_components
+        if rank is None:  # dense weights: Gaussian pre-activations, every moment finite (returned above)
+            return None
         if self.order >= 3:
             return (f"E|f|^{order} is infinite at every nonzero input: the CP layer of rank {rank} on {self.order} "
                     f"indices makes the pre-activation a sum of products of {self.order} Gaussians, and "
@@ -309,7 +311,7 @@ class StructuredNetwork(ModelBase):
         return f"CP-structured layer, rank {self.cp_rank}, {self.activation}, N = {self.width}"
 
     def to_dict(self) -> dict:
-        out = {"model": "dense" if self.dense else "cp", "index_sizes": list(self.index_sizes)}
+        out: dict = {"model": "dense" if self.dense else "cp", "index_sizes": list(self.index_sizes)}
         if not self.dense:
             out["cp_rank"] = self.cp_rank
         out.update(activation=self.activation, width=self.width, sigma_w=self.sigma_w, sigma_v=self.sigma_v,

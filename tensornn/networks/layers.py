@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import InvalidArgumentError
+
 __all__ = ["HiddenLayer", "dense_sampler", "readout_bias_sampler", "prefix_buffer", "SUBCHUNK_ELEMENTS"]
 
 #: Elements of z (or of the weights) of one sub-chunk of networks.
@@ -145,20 +147,21 @@ class HiddenLayer:
         self.n = n
 
     # ------------------------------------------------------------------ draw targets (views of the buffers)
-    def first_layer(self) -> np.ndarray:
-        """The first-layer weights of the prepared networks, shape (k, n N), component-major."""
+    def first_layer(self) -> np.ndarray | None:
+        """The first-layer weights of the prepared networks, shape (k, n N), component-major (None when the
+        weights are not buffered: :meth:`evaluate` then takes them from its ``weights`` callable)."""
         return self._rows[: self.k] if self.augment else self._weights
 
-    def bias0(self) -> np.ndarray:
-        """b0 of the prepared networks, shape (n N,), in the order (network, unit)."""
+    def bias0(self) -> np.ndarray | None:
+        """b0 of the prepared networks, shape (n N,), in the order (network, unit); None without biases."""
         return self._rows[self.k] if self.augment else self._b0
 
     def readout(self) -> np.ndarray:
         """The read-out weights v, shape (n, N)."""
         return self._readout
 
-    def bias1(self) -> np.ndarray:
-        """b1, shape (n,)."""
+    def bias1(self) -> np.ndarray | None:
+        """b1, shape (n,); None without biases."""
         return self._b1
 
     # ------------------------------------------------------------------ evaluation
@@ -173,7 +176,13 @@ class HiddenLayer:
                 rows[:k] = weights(start, stop)
             np.matmul(self._matrix, rows, out=z)
         else:
-            wt = self._weights[:, c0:c1] if weights is None else weights(start, stop)
+            if weights is not None:
+                wt = weights(start, stop)
+            elif self._weights is not None:
+                wt = self._weights[:, c0:c1]
+            else:
+                raise InvalidArgumentError("the first-layer weights are not buffered in this layout: pass "
+                                           "weights(start, stop) to evaluate")
             np.matmul(self._matrix, wt, out=z)
             if self._shift is not None:
                 z -= self._shift

@@ -20,7 +20,7 @@ The products are formed and summed in float64 whatever the precision of the outp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,6 +68,11 @@ class ProductPlan:
     """
 
     tuples: tuple
+    halves: tuple = field(init=False, repr=False)
+    blocks: tuple = field(init=False, repr=False)
+    _has_empty: bool = field(init=False, repr=False)
+    _singles: tuple = field(init=False, repr=False)
+    _steps: tuple = field(init=False, repr=False)
 
     def __post_init__(self):
         tuples = tuple(tuple(int(a) for a in t) for t in self.tuples)

@@ -164,6 +164,7 @@ class EnsembleMoments:
     entropy: int
     block_size: int
     config: dict = field(default_factory=dict)
+    _index: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_index", {t: i for i, t in enumerate(self.tuples)})
@@ -440,7 +441,7 @@ def sample_ensemble(
         if update is not None:
             update(int(sum(min(block_size, n_networks - b * block_size) for b in chunk)))
 
-    pending = deque()
+    pending: deque = deque()
     try:
         if executor is None:
             for chunk in chunks:

@@ -83,7 +83,7 @@ class ScalarNetwork(ModelBase):
     sigma_w: float
     sigma_b: float = 0.0
     bias: bool | None = None
-    sigma_v: float | None = None
+    sigma_v: float = None  # type: ignore[assignment]  # None means sigma_w, resolved in __post_init__
 
     one_hidden_layer = True
 

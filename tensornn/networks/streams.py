@@ -36,7 +36,7 @@ STREAM_VERSION = 2
 BIT_GENERATORS = {"pcg64": np.random.PCG64, "sfc64": np.random.SFC64}
 
 #: Sampling precisions, name -> numpy dtype.
-PRECISIONS = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
+PRECISIONS: dict[str, np.dtype] = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
 
 
 def _check_name(argument, value, registry) -> str:

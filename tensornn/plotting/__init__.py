@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = attach(
         "scan_figure": ".couplings",
         "flow_figure": ".flow",
         "potentials_figure": ".flow",
+        "pms_figure": ".regulators",
         "spectra_figure": ".data",
         "plot_result": ".rg",
         "fits_figure": ".compare",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .figures import pyplot
+from .figures import figure_function, pyplot
 
 __all__ = ["deviation_figure"]
 
 
+@figure_function
 def deviation_figure(results):
     """Mean |normalised deviation| of the 4- and 6-point functions against the width, with the background.
 
@@ -30,12 +31,12 @@ def deviation_figure(results):
                 mean_abs.append(np.mean([abs(d.value) for d in devs]))
                 background.append(np.mean([d.background for d in devs]))
         if mean_abs:
-            ax.plot(widths, mean_abs, marker=marker, label=f"mean |delta_{order}|")
-            ax.plot(widths, background, marker=marker, linestyle="--", label=f"background {order}-pt")
+            ax.plot(widths, mean_abs, marker=marker, label=f"mean $|\\delta_{order}|$")
+            ax.plot(widths, background, marker=marker, linestyle="--", label=f"background, {order}-point")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("width N")
-    ax.set_ylabel("normalised deviation from GP")
-    ax.legend(loc="best")
+    ax.set_xlabel("width $N$")
+    ax.set_ylabel("normalised deviation from the Gaussian process")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig

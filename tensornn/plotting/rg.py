@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..errors import InvalidArgumentError
+from .figures import figure_function
 
 __all__ = ["plot_els_reproduction", "plot_result"]
 
@@ -67,7 +68,7 @@ def _legend(fig_or_ax, result, kinetics, *, below=True):
     if below:
         return fig_or_ax.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=8,
                                 frameon=False)
-    return fig_or_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False)
+    return fig_or_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
 
 
 def _style_axis(a, xlabel, ylabel):
@@ -96,21 +97,22 @@ def _panels(result, axes, d_ins, *, dimensionless):
         for case in cases:
             _draw_case(a, case, colours[widths.index(case.width) % len(colours)], dimensionless=dimensionless)
         if dimensionless:
-            _style_axis(a, "sigma_w", f"(u4/m^{4 - d}) / its exact active value at sigma_w0")
+            _style_axis(a, r"$\sigma_w$", f"$(u_4/m^{{{4 - d}}})$ / its exact active value at $\\sigma_{{w0}}$")
             dims = cases[0].primary.structural.active_dimensionless if cases else 0
             a.set_title(f"d_in = {d}, in units of the mass: active slope {dims} (exact), passive at k_IR "
                         f"{_num(cases[0].primary.structural.passive_dimensionless_ir, '.1f') if cases else 'n/a'}",
                         fontsize=8)
         else:
             unit = "Z^-2 u4_f, phi^4/4!" if conv == "tensornn" else "raw u4_f, f^4/4!"
-            _style_axis(a, "sigma_w  (active: network; passive: sqrt(d_in u2(k)/2))", f"|u4|  ({unit})")
+            _style_axis(a, r"$\sigma_w$ (active: network; passive: $\sqrt{d_{in} u_2(k)/2}$)", f"$|u_4|$ ({unit})")
             slopes = "\n".join(
                 f"N={c.width}: active {_num(c.row()['active_slope'])} +- {_num(c.row()['active_slope_error'])}, passive "
                 + ", ".join(f"{k.kinetic} {_num(k.passive_slope)}" for k in c.comparisons) for c in cases)
             a.set_title(f"d_in = {d}, slopes d ln|u4|/d ln sigma_w (structural active "
-                        f"{cases[0].active.structural_slope if cases else 'n/a'})\n{slopes}", fontsize=7)
+                        f"{cases[0].active.structural_slope if cases else 'n/a'})\n{slopes}", fontsize=8)
 
 
+@figure_function
 def plot_result(result, ax=None):
     """Draw an :class:`~tensornn.rg.results.ActivePassiveResult` (see its ``plot``).
 
@@ -146,13 +148,13 @@ def plot_result(result, ax=None):
         colours = _colours()
         for i, case in enumerate(result.cases):
             _draw_case(ax, case, colours[i % len(colours)], normalised=True, kinetics=kinetics[:1])
-        _style_axis(ax, "sigma_w / sigma_w0", "|u4| / |u4(IR)|")
+        _style_axis(ax, r"$\sigma_w/\sigma_{w0}$", r"$|u_4|/|u_4(\mathrm{IR})|$")
         ax.set_title(f"active (points) vs passive (line, kinetic {kinetics[0] if kinetics else 'n/a'})", fontsize=9)
         from matplotlib.lines import Line2D
 
         ax.legend(handles=[Line2D([], [], color=colours[i % len(colours)], lw=3, label=f"d_in={c.d_in}, N={c.width}")
                            for i, c in enumerate(result.cases)], loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                  fontsize=7, frameon=False)
+                  fontsize=8, frameon=False)
         return ax
     axes = list(ax)
     if len(axes) == len(d_ins):
@@ -168,6 +170,7 @@ def plot_result(result, ax=None):
     return axes
 
 
+@figure_function
 def plot_els_reproduction(reproduction, ax=None):
     """Draw an :class:`~tensornn.rg.els.ELSReproduction`: u4 against sigma_w (passive lines, active points).
 
@@ -215,7 +218,7 @@ def plot_els_reproduction(reproduction, ax=None):
                for i, c in enumerate(reproduction.curves)]
     handles += [Line2D([], [], color="k", marker="o", ls="", ms=3, label="active"),
                 Line2D([], [], color="k", lw=1.8, label="passive flow")]
-    b.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False)
+    b.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     if fig is not None:
         fig.tight_layout()
         return fig

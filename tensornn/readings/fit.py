@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._frames import repr_html, to_frame
 from .._checks import check_choice, check_real
+from .._deprecate import renamed
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .classes import QuarticPatternClass, quartic_classes
 from .design import (
@@ -194,7 +196,7 @@ def _reading_fit(name, classes, matrix, values, linear: LinearFit, exact, alpha,
     for k, c in enumerate(classes):
         value = -float(linear.coefficients[k])
         contribution = -value * matrix[:, k]
-        couplings[c.name] = Coupling(value, float(linear.standard_errors[k]),
+        couplings[c.name] = Coupling(value, float(linear.error[k]),
                                      None if exact is None else exact.get(c.name),
                                      float(contribution @ values / norm2) if norm2 > 0 else math.nan)
     if linear.reference == "none":
@@ -227,7 +229,7 @@ class ReadingsResult:
     design : QuadrupleDesign
     values : ndarray, shape (Q,)
         The G4c that was fitted.
-    errors : ndarray or None
+    error : ndarray or None
         Jackknife standard errors (Monte Carlo).
     readings : dict
         {"scalar"|"vector"|"tensor": ReadingFit}, those that were fitted.
@@ -252,7 +254,7 @@ class ReadingsResult:
     method: str
     design: QuadrupleDesign
     values: np.ndarray
-    errors: np.ndarray | None
+    error: np.ndarray | None
     readings: dict
     reference_fit: ReadingFit | None
     selected: str | None
@@ -267,6 +269,25 @@ class ReadingsResult:
     status: str = "ok"
     message: str = ""
 
+    errors = renamed("errors", "error")
+
+    def _table(self):
+        quads = np.asarray(self.design.quadruples)
+        columns = {"quadruple": [" ".join(map(str, q)) for q in quads], "G4c": self.values}
+        if self.error is not None:
+            columns["error"] = self.error
+        for name, fit in self.readings.items():
+            columns[f"{name}_fit"] = fit.fitted
+            columns[f"{name}_residual"] = fit.residuals
+        return columns, "quadruple"
+
+    def to_frame(self):
+        """One row per quadruple: the measured G4c, its error, each reading's fit and residual as a pandas DataFrame (needs pandas: ``pip install 'tensornn[pandas]'``)."""
+        return to_frame(self)
+
+    def _repr_html_(self) -> str:
+        return repr_html(self)
+
     def verdict(self) -> dict:
         """{network, selected, selected_fits, readings: {NAME: {chi2, dof, p_value, aic, relative_residual, fits}}}."""
         return {"network": self.network, "selected": self.selected, "selected_fits": self.selected_fits,
@@ -280,7 +301,7 @@ class ReadingsResult:
     def to_dict(self) -> dict:
         return {
             "network": self.network, "space": self.space, "method": self.method, "design": self.design.to_dict(),
-            "values": self.values.tolist(), "errors": None if self.errors is None else self.errors.tolist(),
+            "values": self.values.tolist(), "error": None if self.error is None else self.error.tolist(),
             "verdict": self.verdict(), "readings": {k: v.to_dict() for k, v in self.readings.items()},
             "reference": None if self.reference_fit is None else self.reference_fit.to_dict(),
             "alpha": self.alpha, "exact_rtol": self.exact_rtol, "n_networks": self.n_networks,
@@ -470,7 +491,10 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     seed_value = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None
     start = time.perf_counter()
     if use_exact:
-        values, measurement, errors = exact_four_point(network, inputs, design.quadruples), None, None
+        exact = exact_four_point(network, inputs, design.quadruples)
+        if exact is None:
+            raise InvalidArgumentError(f"{type(network).__name__} {network!r} has no exact G4c; use method='monte-carlo'")
+        values, measurement, errors = exact, None, None
         n_networks_used, n_groups_used = None, None
     else:
         measurement = measure_four_point(network, design, n_networks, seed=seed, n_groups=n_groups,
@@ -479,7 +503,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
         n_networks_used, n_groups_used = measurement.n_networks, measurement.n_groups
     measured = time.perf_counter()
     common = dict(network=repr(network), space=space.kind, method="exact" if use_exact else "monte-carlo",
-                  design=design, values=np.asarray(values, dtype=float), errors=errors, alpha=alpha,
+                  design=design, values=np.asarray(values, dtype=float), error=errors, alpha=alpha,
                   exact_rtol=exact_rtol, n_networks=n_networks_used, n_groups=n_groups_used, seed=seed_value)
     if not np.all(np.isfinite(values)):
         return ReadingsResult(readings={}, reference_fit=None, selected=None, selected_fits=False,

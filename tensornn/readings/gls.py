@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .._deprecate import renamed
 from .._checks import check_real
 from ..errors import InvalidArgumentError
 
@@ -138,8 +139,11 @@ class LinearFit:
     n_groups: int | None
 
     @property
-    def standard_errors(self) -> np.ndarray:
+    def error(self) -> np.ndarray:
+        """Standard errors of the coefficients, sqrt(diag(covariance)), shape (K,)."""
         return np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
+
+    standard_errors = renamed("standard_errors", "error")
 
 
 def _scaled_lstsq(a: np.ndarray, y: np.ndarray):

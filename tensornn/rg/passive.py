@@ -117,7 +117,7 @@ class PassiveFlow:
         """u_n in absolute units: n! g (in units of m0) times m0^[g] (the engine's canonical dimension)."""
         traj = self.trajectory
         rows = np.asarray(traj.n_legs) == n_legs
-        unit = traj.unit ** traj.dimensions[rows][0]
+        unit = traj.unit ** traj._dimensions()[rows][0]
         return math.factorial(n_legs) * traj.values[rows].sum(axis=0) * unit
 
     @property
@@ -149,11 +149,11 @@ class PassiveFlow:
         return self.trajectory.violated
 
     @property
-    def k_ir(self) -> float:
+    def k_ir(self) -> float | None:
         return self.trajectory.k_start
 
     @property
-    def k_uv(self) -> float:
+    def k_uv(self) -> float | None:
         return self.trajectory.k_stop
 
     @property

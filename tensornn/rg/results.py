@@ -106,7 +106,7 @@ class ActiveSeries:
                 "pulls_vs_exact": _nums(self.pulls), "seeds": list(self.seeds), "message": self.message}
 
     def __repr__(self):
-        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.4g} +- {self.fit.slope_error:.2g}"
+        fit = "no fit" if self.fit is None else f"slope {self.fit.slope:.4g} +- {self.fit.error:.2g}"
         return (f"ActiveSeries(d_in={self.d_in}, N={self.width}, {self.convention}, {len(self.sigma_ws)} sigma_w in "
                 f"[{self.sigma_ws[0]:.4g}, {self.sigma_ws[-1]:.4g}], {fit}, predicted {self.predicted_slope:.4g}, "
                 f"structural {self.structural_slope})")
@@ -273,8 +273,8 @@ class ActivePassiveCase:
         top = n - 1
         finite_exact = c.ratio_exact[np.isfinite(c.ratio_exact)]  # the exact flow may stop short
         slope_gap = float("nan")
-        if fit is not None and fit.slope_error > 0:
-            slope_gap = (c.passive_slope - fit.slope) / fit.slope_error
+        if fit is not None and fit.error > 0:
+            slope_gap = (c.passive_slope - fit.slope) / fit.error
         flow_dim = c.structural.flow_dimension
         ls = np.log(c.passive.sigma_w[np.isfinite(c.passive.sigma_w) & (c.passive.sigma_w > 0)])
         reach = float(np.exp(ls.max() - ls[0])) if ls.size else float("nan")
@@ -288,7 +288,7 @@ class ActivePassiveCase:
             # slopes d ln|u4| / d ln sigma_w: structural (any network) and measured
             "structural_slope": c.structural.active, "predicted_slope": self.active.predicted_slope,
             "active_slope": fit.slope if fit else float("nan"),
-            "active_slope_error": fit.slope_error if fit else float("nan"),
+            "active_slope_error": fit.error if fit else float("nan"),
             "passive_slope": c.passive_slope, "passive_slope_ir": c.structural.passive_ir,
             "passive_slope_uv": c.passive_slope_uv, "structural_gap_ir": c.structural.gap_ir,
             "u6_closing_ir": c.structural.u6_closing, "slope_gap_in_errors": slope_gap,

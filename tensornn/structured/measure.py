@@ -115,11 +115,11 @@ def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=N
         g2, g4c = _block_cumulants(f, q, centred)
         g2s.append(g2)
         g4s.append(g4c)
-    g2s, g4s = np.array(g2s), np.array(g4s)
+    g2a, g4a = np.array(g2s), np.array(g4s)
     root = np.sqrt(n_blocks)
-    return BlockCorrelators(g2=g2s.mean(0), g2_error=g2s.std(0, ddof=1) / root, g4c=g4s.mean(0),
-                              g4c_error=g4s.std(0, ddof=1) / root,
-                              g4c_covariance=np.cov(g4s, rowvar=False, ddof=1).reshape(len(q), len(q)) / n_blocks,
+    return BlockCorrelators(g2=g2a.mean(0), g2_error=g2a.std(0, ddof=1) / root, g4c=g4a.mean(0),
+                              g4c_error=g4a.std(0, ddof=1) / root,
+                              g4c_covariance=np.cov(g4a, rowvar=False, ddof=1).reshape(len(q), len(q)) / n_blocks,
                               n_networks=block * n_blocks, n_blocks=n_blocks)
 
 
@@ -161,12 +161,13 @@ class FourPointMeasurement:
         replicas : ndarray, shape (len(groups), Q)
             The estimate with each group of ``groups`` left out in turn.
         """
-        if self.group_sums is None:
+        group_sums, group_counts = self.group_sums, self.group_counts
+        if group_sums is None or group_counts is None:
             raise InvalidArgumentError("this measurement keeps no group sums; build it with four_point_from_moments")
         groups = np.arange(self.n_groups) if groups is None else np.asarray(groups, dtype=int)
         if groups.ndim != 1 or groups.size < 2 or groups.min() < 0 or groups.max() >= self.n_groups:
             raise InvalidArgumentError(f"groups must list at least 2 group numbers in 0..{self.n_groups - 1}")
-        sums, counts = self.group_sums[groups], self.group_counts[groups]
+        sums, counts = group_sums[groups], group_counts[groups]
         total, n = sums.sum(axis=0), counts.sum()
         values = _g4c_of_means(total / n)
         replicas = _g4c_of_means((total[None] - sums) / (n - counts)[:, None, None])

@@ -313,7 +313,7 @@ class ContinuumColour(Colour):
     dimension: float = 1
     power: float = 2.0
     scale: float = 1.0
-    density: float | None = None
+    density: float = None  # type: ignore[assignment]  # None means 1/(2 pi)^D, resolved in __post_init__
     role: str = "local"
     kind: str = field(default="continuum", init=False)
 
@@ -370,6 +370,7 @@ class EmpiricalColour(Colour):
     role: str = "pairing"
     dimension: float = 1.0
     kind: str = field(default="empirical", init=False)
+    _spectrum: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         ev = np.sort(np.asarray(self.values, dtype=float).ravel())

@@ -66,7 +66,7 @@ class Theory:
     @property
     def regulator_object(self) -> Regulator:
         """The :class:`~tensornn.theory.regulators.Regulator` named by ``regulator``."""
-        return REGULATORS[self.regulator]
+        return get_regulator(self.regulator)
 
     @property
     def pairing_colours(self) -> tuple:

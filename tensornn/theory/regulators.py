@@ -28,16 +28,26 @@ Registry (:data:`REGULATORS`, :func:`get_regulator`):
   u + r = 1: every loop is a mode count, L_n = [s x N - eta (x N - M)] / (x + m)^n with N the number
   of modes with E <= x and M their summed E (closed forms for continuum colours, exact counts for
   discrete ones). ``counting = True``.
-- ``"exponential"``: r(u) = u / (e^u - 1), i.e. R_k = Z E / (exp(E/k^s) - 1). Smooth; the sums are
-  real sums over the modes (u <= ``support``), or integrals for continuum colours.
+- ``"exponential"``: r(u) = alpha u / (e^u - 1), i.e. R_k = alpha Z E / (exp(E/k^s) - 1), alpha = 1 by
+  default. Smooth; the sums are real sums over the modes (u <= ``support``), or integrals for continuum
+  colours. ``alpha`` makes it a one-parameter family for studies of the regulator dependence (the
+  principle of minimal sensitivity): the member ``"exponential(alpha=2)"`` is looked up by that name, or
+  built with :meth:`Regulator.with_parameter`.
+
+Every smooth regulator provides its shape with the derivatives r', r'' (:meth:`Regulator.shape_derivatives`)
+and r''' (:meth:`Regulator.shape_third_derivative`); the threshold functions of the scalar and O(N)
+potential (:mod:`tensornn.flow.threshold_functions`) integrate them.
 
 References: Litim, hep-th/0005245 (optimised regulator); Berges, Tetradis, Wetterich,
-hep-ph/0005122 (exponential regulator).
+hep-ph/0005122 (exponential regulator); Canet, Delamotte, Mouhanna, Vidal, hep-th/0211055 (the
+family alpha E / (exp(E/k^2) - 1) and the principle of minimal sensitivity).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -67,6 +77,9 @@ class Regulator:
     support : float
         Modes with u = E / k^s above ``support`` are left out of the sums (their summands are
         below ~1e-14 of the leading ones).
+
+    A family member carries its parameter (:attr:`parameter_name`, :attr:`parameter`) in its name,
+    e.g. ``"exponential(alpha=2)"``; the default member has the plain registry name.
     """
 
     name: str
@@ -77,6 +90,37 @@ class Regulator:
     dt_omit: str
     counting: bool
     support: float
+
+    #: Name of the family parameter (None: a single regulator).
+    parameter_name: ClassVar[str | None] = None
+
+    @property
+    def family(self) -> str:
+        """The registry name of the family (``name`` without the parameter)."""
+        return self.name.split("(")[0]
+
+    @property
+    def parameter(self):
+        """The value of the family parameter (None for a regulator without one)."""
+        return None if self.parameter_name is None else getattr(self, self.parameter_name)
+
+    def with_parameter(self, value) -> "Regulator":
+        """The member of this regulator's family with parameter ``value``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            For a regulator without a parameter, or a value outside the family's range.
+        """
+        if self.parameter_name is None:
+            families = ", ".join(n for n, r in REGULATORS.items() if r.parameter_name)
+            raise InvalidArgumentError(
+                f"the {self.family} regulator has no parameter; families with one: {families or 'none'}")
+        return replace(REGULATORS[self.family], **{self.parameter_name: value})
+
+    def shape_third_derivative(self, u):
+        """r'''(u), for expansions beyond the LPA."""
+        raise NotImplementedError
 
     def dt_formula(self, regulator_eta: str = "include") -> str:
         """d_t R_k in plain text for ``regulator_eta`` "include" or "omit"."""
@@ -186,9 +230,27 @@ def _exponential_shape(u):
     return np.where(small, r_s, r_l), np.where(small, r1_s, r1_l), np.where(small, r2_s, r2_l)
 
 
+def _exponential_third(u):
+    """r''' of r(u) = u / (e^u - 1), stable for small and large u."""
+    u = np.asarray(u, dtype=float)
+    small = u < 0.05
+    us = np.where(small, u, 0.0)
+    r3_s = -us / 30 + us**3 / 252 - us**5 / 3600 + us**7 / 66528
+    ul = np.where(small, 1.0, u)
+    a = np.exp(-ul) / -np.expm1(-ul)  # 1/(e^u - 1)
+    # a' = -a(1 + a), a'' = a(1 + a)(1 + 2a), a''' = -a(1 + a)(1 + 6a + 6a^2), and r = u a: r''' = 3 a'' + u a'''
+    r3_l = 3 * a * (1 + a) * (1 + 2 * a) - ul * a * (1 + a) * (1 + 6 * a + 6 * a * a)
+    return np.where(small, r3_s, r3_l)
+
+
 @dataclass(frozen=True)
 class ExponentialRegulator(Regulator):
-    """R_k = Z E / (exp(E/k^s) - 1), i.e. r(u) = u / (e^u - 1): smooth, sums over all modes."""
+    """R_k = alpha Z E / (exp(E/k^s) - 1), i.e. r(u) = alpha u / (e^u - 1): smooth, sums over all modes.
+
+    ``alpha`` (> 0, default 1) is the family parameter: alpha = 1 is the registry's ``"exponential"``,
+    other members are named ``"exponential(alpha=<value>)"``. The propagator shape u + r(u) is
+    smallest at u = 0, where it equals alpha for alpha <= 2: the threshold pole lies at m/k^s = -alpha.
+    """
 
     name: str = "exponential"
     formula: str = "R_k = Z E / (exp(E/k^s) - 1)"
@@ -198,37 +260,82 @@ class ExponentialRegulator(Regulator):
     dt_omit: str = "d_t R_k = Z k^s s (r - u r')(u), u = E/k^s"
     counting: bool = False
     support: float = 40.0
+    alpha: float = 1.0
+
+    parameter_name: ClassVar[str | None] = "alpha"
+
+    def __post_init__(self):
+        alpha = self.alpha
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(alpha) or alpha <= 0:
+            raise InvalidArgumentError(
+                f"alpha of the exponential regulator must be a finite number > 0 (r(0) = alpha), got {alpha!r}")
+        object.__setattr__(self, "alpha", float(alpha))
+        if self.alpha != 1.0:
+            a = f"{self.alpha:.12g}"
+            object.__setattr__(self, "name", f"exponential(alpha={a})")
+            object.__setattr__(self, "formula", f"R_k = {a} Z E / (exp(E/k^s) - 1)")
+            object.__setattr__(self, "shape_formula", f"r(u) = {a} u / (e^u - 1)")
+            object.__setattr__(self, "latex", rf"R_k = \frac{{{a}\, Z E}}{{e^{{E/k^s}} - 1}}")
 
     def shape(self, u):
-        return _exponential_shape(u)[0]
+        return self.shape_derivatives(u)[0]
 
     def shape_derivatives(self, u):
-        return _exponential_shape(u)
+        r = _exponential_shape(u)
+        return r if self.alpha == 1.0 else tuple(self.alpha * f for f in r)
+
+    def shape_third_derivative(self, u):
+        return self.alpha * _exponential_third(u)
 
 
 REGULATORS = {"litim": LitimRegulator(), "exponential": ExponentialRegulator()}
 """Registry name -> :class:`Regulator`."""
 
 
+_MEMBER = re.compile(r"^\s*([a-z_]+)\s*\(\s*([a-z_]+)\s*=\s*([^)]+?)\s*\)\s*$")
+
+
 def get_regulator(regulator) -> Regulator:
-    """The registered regulator ``regulator`` (a name, or a Regulator of the registry).
+    """The registered regulator ``regulator``: a name, a family member's name, or a Regulator of the registry.
+
+    A family member is named ``"family(parameter=value)"``, e.g. ``"exponential(alpha=2)"``.
 
     Raises
     ------
     InvalidArgumentError
-        For an unknown name; the message lists the valid names.
+        For an unknown name (the message lists the valid names), a parameter the family does not
+        have, or a value outside its range.
 
     Examples
     --------
     >>> get_regulator("litim").counting
     True
+    >>> get_regulator("exponential(alpha=2)").alpha
+    2.0
     """
     if isinstance(regulator, Regulator):
-        if REGULATORS.get(regulator.name) != regulator:
+        base = REGULATORS.get(regulator.family)
+        if base is None or type(base) is not type(regulator) or (base.parameter_name is None and base != regulator):
             raise InvalidArgumentError(
                 f"regulator {regulator.name!r} is not in the registry; valid names: {', '.join(REGULATORS)}")
         return regulator
+    if isinstance(regulator, str) and regulator not in REGULATORS and (match := _MEMBER.match(regulator)):
+        family, key, value = match.groups()
+        if family in REGULATORS:
+            base = REGULATORS[family]
+            if key != base.parameter_name:
+                has = f"the parameter {base.parameter_name!r}" if base.parameter_name else "no parameter"
+                raise InvalidArgumentError(f"regulator {regulator!r}: the {family} regulator has {has}, not {key!r}")
+            try:
+                number = float(value)
+            except ValueError:
+                raise InvalidArgumentError(
+                    f"regulator {regulator!r}: the value {value!r} of {key} is not a number") from None
+            member = base.with_parameter(number)
+            return base if member == base else member
     if not isinstance(regulator, str) or regulator not in REGULATORS:
         raise InvalidArgumentError(
-            f"unknown regulator {regulator!r}; valid names: {', '.join(repr(k) for k in REGULATORS)}")
+            f"unknown regulator {regulator!r}; valid names: {', '.join(repr(k) for k in REGULATORS)} "
+            "(a member of a family as 'exponential(alpha=2)')")
     return REGULATORS[regulator]

@@ -147,7 +147,7 @@ class Truncation:
                 a, b = root(i), root(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        labels = {}
+        labels: dict[int, int] = {}
         return tuple(labels.setdefault(root(i), len(labels)) for i in range(len(members)))
 
     def __repr__(self):
