@@ -82,7 +82,7 @@ def kappa_table(n_max, seed, widths_grid, depths):
                 sigma = kappa_standard_error(activation, widths, n_networks)[-1]
                 z = (m.kappa[-1, 0] - exact) / sigma
                 rows.append(f"| {activation} | {n} | {depth} | {depth / n:.3g} | {exact:.4g} | {lead:.4g} | "
-                            f"{m.kappa[-1, 0]:.4g} +- {m.kappa_err[-1, 0]:.2g} | {sigma:.2g} | {z:+.2f} | "
+                            f"{m.kappa[-1, 0]:.4g} +- {m.kappa_error[-1, 0]:.2g} | {sigma:.2g} | {z:+.2f} | "
                             f"{n_networks} | {needed:.1e} |")
     return "\n".join(rows)
 

@@ -140,7 +140,7 @@ def test_deep_kernels_agree_with_monte_carlo(activation, depth):
     kernels = net.layer_kernels(x)[:, 0, 0]
     k1 = kernels[0]
     delta = kernel_correction(activation, k1, net.weight_variances, net.bias_variance, net.layer_widths)
-    z = (m.g2[:, 0] - kernels - delta) / m.g2_err[:, 0]
+    z = (m.g2[:, 0] - kernels - delta) / m.g2_error[:, 0]
     assert np.all(np.abs(z[1:]) < 4), z
 
 

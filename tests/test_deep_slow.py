@@ -87,7 +87,7 @@ def test_leading_four_point_recursion_on_several_inputs_agrees_with_monte_carlo(
     net = DeepNetwork(activation, (64, 64, 64), 2, sigma_w=1.3, sigma_b=0.3)
     m = measure_layer_four_point(net, x, quads, 40_000, seed=3)
     lead = net.leading_four_point(x, quads)
-    assert np.all(np.abs(m.g4c[-1] - lead) < 4 * m.g4c_err[-1] + 0.05 * np.abs(lead)), (m.g4c[-1], lead)
+    assert np.all(np.abs(m.g4c[-1] - lead) < 4 * m.g4c_error[-1] + 0.05 * np.abs(lead)), (m.g4c[-1], lead)
 
 
 @pytest.mark.parametrize("activation", ["relu", "erf"])
@@ -102,7 +102,7 @@ def test_deep_kernels_on_several_inputs_differ_from_monte_carlo_by_a_one_over_wi
     for n in (32, 128):
         net = DeepNetwork(activation, (n,) * 5, 2, sigma_w=1.5, sigma_b=0.2)
         m = measure_layer_four_point(net, x, [[0, 0, 0, 0]], 20_000, seed=5)
-        scaled.append((n * (m.g2[-1] - net.kernel(x)), n * m.g2_err[-1]))
+        scaled.append((n * (m.g2[-1] - net.kernel(x)), n * m.g2_error[-1]))
     (d1, e1), (d2, e2) = scaled
     assert np.all(np.abs(d1 - d2) < 4 * np.hypot(e1, e2) + 0.25 * np.maximum(np.abs(d1), np.abs(d2)))
 

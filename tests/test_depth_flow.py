@@ -6,6 +6,7 @@ V* = C_W^2 [E phi^4 - (E phi^2)^2] / (1 - chi_par^2), tanh's K ~ 1/(2l) at criti
 library's.
 """
 
+import importlib.util
 import json
 import math
 
@@ -88,6 +89,11 @@ def test_depth_command_prints_layers_and_the_critical_point(capsys, tmp_path):
     target = tmp_path / "depth.json"
     assert main(["depth", "--activation", "tanh", "--widths", "8,8", "--networks", "0", "--json", str(target)]) == 0
     data = json.loads(target.read_text())
+    if importlib.util.find_spec("jsonschema") is not None:
+        from tensornn.schemas import validate
+
+        validate(data)
+    assert data["schema"] == "tensornn/depth"
     assert data["critical_points"][0]["sigma_w"] == pytest.approx(1.0, abs=1e-9)
     assert [r["layer"] for r in data["layers"]] == [1, 2, 3] and data["layers"][2]["kappa_measured"] is None
     study = depth_study(DeepNetwork("tanh", (8, 8)), np.ones((1, 1)), criticality=False)

@@ -104,8 +104,8 @@ def format_study(study) -> str:
                  f"{'kappa exact':>12} {'kappa measured':>22} {'chi_par':>8} {'chi_perp':>8}  flag")
     for r in study.rows():
         lines.append(f"{r['layer']:>5} {r['input']:>5} {r['depth_over_width']:>8.3g} {_fmt(r['kernel']):>11} "
-                     f"{_pm(r['g2_measured'], r['g2_stderr']):>20} {_fmt(r['kappa_leading']):>13} "
-                     f"{_fmt(r['kappa_exact']):>12} {_pm(r['kappa_measured'], r['kappa_stderr']):>22} "
+                     f"{_pm(r['g2_measured'], r['g2_error']):>20} {_fmt(r['kappa_leading']):>13} "
+                     f"{_fmt(r['kappa_exact']):>12} {_pm(r['kappa_measured'], r['kappa_error']):>22} "
                      f"{_fmt(r['chi_par'], '.4g'):>8} {_fmt(r['chi_perp'], '.4g'):>8}  "
                      f"{'leading order fails' if r['leading_order_fails'] else ''}")
     lines.append("# flag: the exact kappa differs from the leading order by more than 10 %, or (no exact value) the "
@@ -134,9 +134,8 @@ def format_study(study) -> str:
 
 def run(args) -> int:
     """Handler of ``tensornn depth``."""
-    from .._json import dumps_json
+    from .._json import document, dumps_json
     from ..networks.deep import deep_model
-    from ..report import metadata
     from ..rg.depth_study import depth_study
 
     if args.n_networks < 0:
@@ -151,7 +150,7 @@ def run(args) -> int:
         if args.json:
             config = {"command": "depth", **network.to_dict(), "widths": list(widths), "inputs": x.tolist(),
                       "n_networks": args.n_networks, "seed": args.seed}
-            write_text(args.json, dumps_json({"metadata": metadata(config, seed=args.seed), **study.to_dict()},
+            write_text(args.json, dumps_json(document("depth", study.to_dict(), config=config, seed=args.seed),
                                              indent=1))
         elif args.output:
             write_text(args.output, format_study(study))

@@ -24,6 +24,8 @@ from .cp_cumulants import tuple_weight as tuple_weight
 from .cp_cumulants import contraction as contraction
 from .cp_cumulants import linear_two_point as linear_two_point
 from .cp_cumulants import linear_four_point as linear_four_point
+from .depth import LayerMeasurement as LayerMeasurement
+from .depth import measure_layers as measure_layers
 
 __all__ = [
     "pairings",
@@ -50,4 +52,6 @@ __all__ = [
     "contraction",
     "linear_two_point",
     "linear_four_point",
+    "LayerMeasurement",
+    "measure_layers",
 ]

@@ -1,8 +1,8 @@
 """Per-layer measurements of deep networks: the kernel, the connected four-point function and kappa at every layer.
 
-The networks are sampled once through their :class:`~tensornn.networks.layer_probe.LayerProbe` (unit 0 of every layer and
-the output, streamed and seeded by :func:`~tensornn.networks.sampling.sample_ensemble`), and for every layer l and
-input x
+The networks are sampled once through their layer probe (:class:`~tensornn.networks.layer_probe.LayerProbe`: unit 0 of
+every layer and the output, streamed and seeded by :func:`~tensornn.networks.sampling.sample_ensemble`), and for every
+layer l and input x
 
     G2^(l)(x) = E[z^(l)(x)^2],   G4c^(l)(x) = E[z^(l)(x)^4] - 3 G2^(l)(x)^2,   kappa^(l)(x) = G4c / (3 G2^2),
 
@@ -40,21 +40,21 @@ class LayerMeasurement:
 
     Attributes
     ----------
-    g2, g2_err : ndarray, shape (L + 1, P)
-    g4c, g4c_err : ndarray, shape (L + 1, P)
+    g2, g2_error : ndarray, shape (L + 1, P)
+    g4c, g4c_error : ndarray, shape (L + 1, P)
         G4c(x, x, x, x) of unit 0 of each layer.
-    kappa, kappa_err : ndarray, shape (L + 1, P)
+    kappa, kappa_error : ndarray, shape (L + 1, P)
     n_networks, n_groups : int
     moments : EnsembleMoments
         The sums behind the numbers (columns of the layer probe).
     """
 
     g2: np.ndarray
-    g2_err: np.ndarray
+    g2_error: np.ndarray
     g4c: np.ndarray
-    g4c_err: np.ndarray
+    g4c_error: np.ndarray
     kappa: np.ndarray
-    kappa_err: np.ndarray
+    kappa_error: np.ndarray
     n_networks: int
     n_groups: int
     moments: EnsembleMoments = field(compare=False)
@@ -66,7 +66,7 @@ class LayerMeasurement:
 
     def __repr__(self):
         rows = ", ".join(f"l={l + 1}: {k:.4g}+-{e:.2g}" for l, (k, e) in enumerate(zip(self.kappa[:, 0],
-                                                                                       self.kappa_err[:, 0])))
+                                                                                       self.kappa_error[:, 0])))
         return f"LayerMeasurement(n_networks={self.n_networks}, kappa at input 0: {rows})"
 
 
@@ -81,7 +81,7 @@ def _jackknife(moments: EnsembleMoments, fn):
 
 
 def layer_statistics(moments: EnsembleMoments, n_layers: int, record: str = "variances"):
-    """(g2, g2_err, g4c, g4c_err, kappa, kappa_err), each (n_layers, P), from the sums of a layer probe.
+    """(g2, g2_error, g4c, g4c_error, kappa, kappa_error), each (n_layers, P), from the sums of a layer probe.
 
     ``record`` says what the probe's columns hold (:class:`~tensornn.networks.layer_probe.LayerProbe`): units z (E z^2,
     E z^4) or, from layer 2 on, conditional variances Ghat (E z^2 = E Ghat, E z^4 = 3 E Ghat^2).
@@ -140,7 +140,7 @@ def measure_layers(network: DeepNetwork, inputs, n_networks: int, *, seed=None, 
     >>> m = measure_layers(net, [[1.0]], 4096, seed=0, block_size=256, n_groups=16)
     >>> m.kappa.shape   # layers 1, 2 and the output, one input
     (3, 1)
-    >>> bool(abs(m.kappa[2, 0] - 1.640625) < 4 * m.kappa_err[2, 0])   # exact (1 + 5/8)^2 - 1 (leading order: 1.25)
+    >>> bool(abs(m.kappa[2, 0] - 1.640625) < 4 * m.kappa_error[2, 0])   # exact (1 + 5/8)^2 - 1 (leading order: 1.25)
     True
     """
     if not isinstance(network, DeepNetwork):
@@ -152,8 +152,9 @@ def measure_layers(network: DeepNetwork, inputs, n_networks: int, *, seed=None, 
     tuples = [(c, c, c, c) for c in range(columns) if probe.record == "units" or c < p]
     moments = sample_ensemble(probe, inputs, n_networks, seed=seed, executor=executor, progress=progress,
                               tuples=tuples, block_size=block_size, n_groups=n_groups, checkpoint=checkpoint)
-    stats = layer_statistics(moments, probe.n_layers, probe.record)
-    return LayerMeasurement(*stats, n_networks=moments.n_networks, n_groups=moments.n_groups, moments=moments)
+    g2, g2_error, g4c, g4c_error, kappa, kappa_error = layer_statistics(moments, probe.n_layers, probe.record)
+    return LayerMeasurement(g2, g2_error, g4c, g4c_error, kappa, kappa_error, n_networks=moments.n_networks,
+                            n_groups=moments.n_groups, moments=moments)
 
 
 @dataclass(frozen=True, repr=False)
@@ -163,8 +164,8 @@ class LayerFourPoint:
     Attributes
     ----------
     quadruples : ndarray, shape (Q, 4)
-    g2, g2_err : ndarray, shape (L + 1, P, P)
-    g4c, g4c_err : ndarray, shape (L + 1, Q)
+    g2, g2_error : ndarray, shape (L + 1, P, P)
+    g4c, g4c_error : ndarray, shape (L + 1, Q)
         G4c(x_a, x_b, x_c, x_d) of one unit of each layer (0 at layer 1, which is Gaussian given the inputs).
     n_networks : int
     moments : EnsembleMoments
@@ -172,9 +173,9 @@ class LayerFourPoint:
 
     quadruples: np.ndarray
     g2: np.ndarray
-    g2_err: np.ndarray
+    g2_error: np.ndarray
     g4c: np.ndarray
-    g4c_err: np.ndarray
+    g4c_error: np.ndarray
     n_networks: int
     moments: EnsembleMoments = field(compare=False)
 
@@ -187,8 +188,8 @@ def measure_layer_four_point(network: DeepNetwork, inputs, quadruples, n_network
                              n_groups: int = DEFAULT_N_GROUPS) -> LayerFourPoint:
     """G2 and G4c of every layer at several inputs, from the conditional covariances of the layers.
 
-    Given layer l - 1 the units of layer l are Gaussian with covariance Ghat^(l) (:class:`~tensornn.networks.layer_probe.
-    LayerProbe`, ``record="covariances"``), so G2 = E[Ghat] and
+    Given layer l - 1 the units of layer l are Gaussian with covariance Ghat^(l) (the layer probe,
+    :class:`~tensornn.networks.layer_probe.LayerProbe` with ``record="covariances"``), so G2 = E[Ghat] and
 
         G4c(abcd) = Cov(Ghat_ab, Ghat_cd) + Cov(Ghat_ac, Ghat_bd) + Cov(Ghat_ad, Ghat_bc),
 
@@ -232,10 +233,9 @@ def measure_layer_four_point(network: DeepNetwork, inputs, quadruples, n_network
         return moments.column(tuple(layer * m + pair[q] for q in pairs))
 
     first = np.array([[column(l, (a, b)) for a, b in zip(*upper)] for l in range(layers)])
-    second = [[[(column(l, (a, b), (c, d)), column(l, (a, b)), column(l, (c, d))) for (a, b), (c, d) in
-                (((q[0], q[1]), (q[2], q[3])), ((q[0], q[2]), (q[1], q[3])), ((q[0], q[3]), (q[1], q[2])))]
-               for q in quads] for l in range(layers)]
-    second = np.array(second)  # (layers, Q, 3 pairings, 3 columns)
+    second = np.array([[[(column(l, (a, b), (c, d)), column(l, (a, b)), column(l, (c, d))) for (a, b), (c, d) in
+                         (((q[0], q[1]), (q[2], q[3])), ((q[0], q[2]), (q[1], q[3])), ((q[0], q[3]), (q[1], q[2])))]
+                        for q in quads] for l in range(layers)])  # (layers, Q, 3 pairings, 3 columns)
 
     def parts(means):
         covariances = means[second[..., 0]] - means[second[..., 1]] * means[second[..., 2]]
@@ -251,7 +251,7 @@ def measure_layer_four_point(network: DeepNetwork, inputs, quadruples, n_network
         return out
 
     g4c = value[n_first:].reshape(layers, len(quads))
-    g4c_err = error[n_first:].reshape(layers, len(quads))
-    g4c[0], g4c_err[0] = 0.0, 0.0  # the first layer is Gaussian given the inputs (its Ghat is K^(1))
-    return LayerFourPoint(quads, square(value[:n_first]), square(error[:n_first]), g4c, g4c_err,
+    g4c_error = error[n_first:].reshape(layers, len(quads))
+    g4c[0], g4c_error[0] = 0.0, 0.0  # the first layer is Gaussian given the inputs (its Ghat is K^(1))
+    return LayerFourPoint(quads, square(value[:n_first]), square(error[:n_first]), g4c, g4c_error,
                           moments.n_networks, moments)

@@ -34,6 +34,25 @@ from .sampling import EnsembleMoments as EnsembleMoments
 from .sampling import default_tuples as default_tuples
 from .sampling import DEFAULT_BLOCK_SIZE as DEFAULT_BLOCK_SIZE
 from .sampling import DEFAULT_N_GROUPS as DEFAULT_N_GROUPS
+from .deep import DeepNetwork as DeepNetwork
+from .layer_probe import LayerProbe as LayerProbe
+from .deep import deep_model as deep_model
+from .input_layers import DenseInput as DenseInput
+from .input_layers import BlockInput as BlockInput
+from .input_layers import CPInput as CPInput
+from .deep_recursions import kernel_recursion as kernel_recursion
+from .deep_recursions import four_point_recursion as four_point_recursion
+from .deep_recursions import FourPointRecursion as FourPointRecursion
+from .deep_recursions import kernel_correction as kernel_correction
+from .deep_recursions import single_input_kappa as single_input_kappa
+from .deep_exact import scale_invariant_kappa as scale_invariant_kappa
+from .deep_exact import kappa_standard_error as kappa_standard_error
+from .criticality import fixed_point as fixed_point
+from .criticality import FixedPoint as FixedPoint
+from .criticality import critical_line as critical_line
+from .criticality import CriticalLine as CriticalLine
+from .criticality import find_critical_points as find_critical_points
+from .criticality import CriticalPoint as CriticalPoint
 
 __all__ = [
     "Activation",
@@ -70,4 +89,23 @@ __all__ = [
     "default_tuples",
     "DEFAULT_BLOCK_SIZE",
     "DEFAULT_N_GROUPS",
+    "DeepNetwork",
+    "LayerProbe",
+    "deep_model",
+    "DenseInput",
+    "BlockInput",
+    "CPInput",
+    "kernel_recursion",
+    "four_point_recursion",
+    "FourPointRecursion",
+    "kernel_correction",
+    "single_input_kappa",
+    "scale_invariant_kappa",
+    "kappa_standard_error",
+    "fixed_point",
+    "FixedPoint",
+    "critical_line",
+    "CriticalLine",
+    "find_critical_points",
+    "CriticalPoint",
 ]

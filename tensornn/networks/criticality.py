@@ -298,7 +298,7 @@ def find_critical_points(activation, *, k_max: float = 1e4) -> list[CriticalPoin
 
     roots = _roots(d, grid, slope - g1, 1e-12 * max(1.0, float(np.max(np.abs(g1)))))
     line = len(roots) > 1 and all(abs(d(k)) <= 1e-12 * max(1.0, float(np.max(np.abs(g1)))) for k in grid)
-    found = []
+    found: list[CriticalPoint] = []
     for k in roots:
         gk, sk, g1k = (float(v[0]) for v in _single_input_maps(phi, np.array([k])))
         if not g1k > 0:

@@ -38,7 +38,7 @@ from .._limits import MAX_SCALE
 from ..errors import InvalidArgumentError, InvalidTypeError
 from .activations import get_activation
 from .deep_recursions import four_point_from_vertex, four_point_recursion, kernel_recursion
-from .input_layers import BlockInput, CPInput, DenseInput, as_input_layer
+from .input_layers import BlockInput, CPInput, DenseInput, InputLayer, as_input_layer
 from .layers import prefix_buffer
 from .model import ModelBase, _check_order
 from .spec import resolve_bias, resolve_readout, via_block_sampler
@@ -72,8 +72,9 @@ class DeepNetwork(ModelBase):
         Any registered activation (:mod:`tensornn.networks.activations`), the same at every layer.
     widths : int or tuple of int
         (n_1, ..., n_L); L = len(widths) is the depth (an int is one hidden layer).
-    input_layer : int, DenseInput, BlockInput, CPInput or dict
-        How the first layer reads the input; an int is d_in of a dense layer (default 1).
+    input_layer : DenseInput, BlockInput, CPInput, int or dict
+        How the first layer reads the input; an int is d_in of a dense layer (default ``DenseInput(1)``), a dict
+        the ``to_dict()`` form of a layer.
     sigma_w : float
         Weight scale of every layer but the read-out: W^(l) ~ N(0, sigma_w^2 / n_{l-1}) (C_W = sigma_w^2).
     sigma_b : float
@@ -100,7 +101,7 @@ class DeepNetwork(ModelBase):
 
     activation: str
     widths: tuple = (1,)
-    input_layer: object = 1
+    input_layer: InputLayer = DenseInput(1)
     sigma_w: float = 1.0
     sigma_b: float = 0.0
     bias: bool | None = None
@@ -115,6 +116,7 @@ class DeepNetwork(ModelBase):
         object.__setattr__(self, "sigma_b", sigma_b)
         object.__setattr__(self, "bias", bias)
         object.__setattr__(self, "sigma_v", resolve_readout(self.sigma_v, self.sigma_w))
+        object.__setattr__(self, "one_hidden_layer", len(self.widths) == 1)  # L = 1: the exact G4c is of order 1/N
 
     # ------------------------------------------------------------------ shape and scales
     @property
@@ -135,7 +137,12 @@ class DeepNetwork(ModelBase):
     @property
     def weight_variances(self) -> tuple[float, ...]:
         """C_W^(2), ..., C_W^(L+1): sigma_w^2 for the hidden layers, sigma_v^2 for the read-out."""
-        return (self.sigma_w**2,) * (self.depth - 1) + (self.sigma_v**2,)
+        return (self.sigma_w**2,) * (self.depth - 1) + (self._readout**2,)
+
+    @property
+    def _readout(self) -> float:
+        """sigma_v (resolved to a float by __post_init__)."""
+        return float(self.sigma_w if self.sigma_v is None else self.sigma_v)
 
     @property
     def bias_variance(self) -> float:
@@ -146,11 +153,6 @@ class DeepNetwork(ModelBase):
     def input_shape(self) -> tuple[int, ...]:
         """The shape of one input: (d_in,) for dense and block layers, (n_1, ..., n_d) for a CP layer."""
         return tuple(getattr(self.input_layer, "index_sizes", (self.input_layer.n_components,)))
-
-    @property
-    def one_hidden_layer(self) -> bool:
-        """L = 1: the exact G4c is then exactly the leading 1/N term."""
-        return self.depth == 1
 
     @property
     def symmetry(self) -> str:
@@ -249,7 +251,9 @@ class DeepNetwork(ModelBase):
         if kernels is None:
             return None
         quads = _check_quadruples(quadruples, kernels.shape[1])
-        cache, by_subset, out = {}, {}, np.empty(len(quads))
+        cache: dict = {}
+        by_subset: dict = {}
+        out = np.empty(len(quads))
         for i, q in enumerate(quads):
             subset = tuple(sorted(set(int(a) for a in q)))
             if subset not in by_subset:
@@ -291,7 +295,8 @@ class DeepNetwork(ModelBase):
         Examples
         --------
         >>> net = DeepNetwork("relu", (4,), 1, sigma_w=2 ** 0.5)
-        >>> round(float(net.exact_collinear_four_point([[1.0], [2.0]], [[0, 0, 1, 1]])[0]), 10)   # (1/4) 3 K^2 5/4, K = 8
+        >>> g4c = net.exact_collinear_four_point([[1.0], [2.0]], [[0, 0, 1, 1]])
+        >>> round(float(g4c[0]), 10)   # (1/4) 3 K^2 5/4 with K = 8
         60.0
         """
         from .deep_exact import SCALE_INVARIANT, scale_invariant_moments
@@ -347,8 +352,8 @@ class DeepNetwork(ModelBase):
             return None
         from ..readings.deep_patterns import DeepIndexSpace
 
-        return DeepIndexSpace(layer.index_sizes, self.sigma_w ** (2 * self.depth) * self.sigma_v**2 / layer.n_components,
-                              self.depth)
+        scale = self.sigma_w ** (2 * self.depth) * self._readout**2 / layer.n_components
+        return DeepIndexSpace(layer.index_sizes, scale, self.depth)
 
     def describe(self) -> str:
         """One line: architecture, scales and the symmetry of the law."""
@@ -356,7 +361,8 @@ class DeepNetwork(ModelBase):
         layer = self.input_layer
         first = {"dense": f"dense input (d_in={layer.n_components})",
                  "block": f"block input {getattr(layer, 'block_sizes', '')}",
-                 "cp": f"CP input {getattr(layer, 'index_sizes', '')} rank {getattr(layer, 'cp_rank', None)}"}[layer.kind]
+                 "cp": f"CP input {getattr(layer, 'index_sizes', '')} rank {getattr(layer, 'cp_rank', None)}",
+                 }[layer.kind]
         return (f"deep {self.activation} network, {self.depth} hidden layer(s) of widths {list(self.widths)}, {first}, "
                 f"sigma_w={self.sigma_w:g}, sigma_v={self.sigma_v:g}, {bias}; law invariant under {self.symmetry}")
 
@@ -402,7 +408,7 @@ class DeepNetwork(ModelBase):
         shifts = self._shifts(x)
         bias = self.bias
         cb = self.bias_variance
-        readout = (self.sigma_w**2,) * (depth - 1) + (self.sigma_v**2,)
+        readout = (self.sigma_w**2,) * (depth - 1) + (self._readout**2,)
         chunk = self._chunk()
         store = {}
 
@@ -455,7 +461,7 @@ class DeepNetwork(ModelBase):
                 v = buffer("readout", (m, 1, widths[-1]))
                 rng.standard_normal(out=v, dtype=dtype)
                 f = np.matmul(v, h)[:, 0, :]
-                f *= self.sigma_v / math.sqrt(widths[-1])
+                f *= self._readout / math.sqrt(widths[-1])
                 if bias:
                     b = buffer("bout", (m,))
                     rng.standard_normal(out=b, dtype=dtype)
@@ -550,6 +556,7 @@ def deep_model(*, activation, widths=None, width=None, depth=None, d_in=None, in
              if value is not None]
     if len(given) > 1:
         raise InvalidArgumentError(f"give one input layer (d_in, index_sizes or block_sizes), got {', '.join(given)}")
+    layer: InputLayer
     if index_sizes is not None:
         layer = CPInput(index_sizes, cp_rank)
     elif block_sizes is not None:

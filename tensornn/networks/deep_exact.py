@@ -218,9 +218,9 @@ def kappa_standard_error(activation, widths, n_networks: int, estimator: str = "
         moments[0] = raw_m[0]  # layer 1 is measured raw
     else:
         raise InvalidArgumentError(f"estimator must be 'conditional' or 'raw', got {estimator!r}")
-    c = np.full(len(moments), c)
-    c[0] = 3.0
+    factor = np.full(len(moments), c)
+    factor[0] = 3.0
     m1, m2, m3, m4 = moments.T
-    g1, g2 = -2.0 * m2 / (c * m1**3), 1.0 / (c * m1**2)
+    g1, g2 = -2.0 * m2 / (factor * m1**3), 1.0 / (factor * m1**2)
     var = g1**2 * (m2 - m1**2) + 2 * g1 * g2 * (m3 - m1 * m2) + g2**2 * (m4 - m2**2)
     return np.sqrt(var / int(n_networks))

@@ -290,9 +290,8 @@ def single_input_recursion(activation, k1, weight_variances, bias_variance, widt
         kernels.append(k)
         vertices.append(v)
         errors.append(c**2 * float(fourth.error))
-    kernels = np.array(kernels)[:, None, None]
-    vertices = np.array(vertices)[:, None, None, None, None]
-    return FourPointRecursion(kernels, vertices, widths, np.array(errors))
+    return FourPointRecursion(np.array(kernels)[:, None, None], np.array(vertices)[:, None, None, None, None], widths,
+                              np.array(errors))
 
 
 def single_input_kappa(activation, k1, weight_variances, bias_variance, widths) -> np.ndarray:

@@ -29,7 +29,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from .cp import cp_weight_matrix
 from .layers import prefix_buffer
 
-__all__ = ["DenseInput", "BlockInput", "CPInput", "as_input_layer"]
+__all__ = ["DenseInput", "BlockInput", "CPInput", "InputLayer", "as_input_layer"]
 
 
 def _inputs_2d(inputs, d_in: int) -> np.ndarray:
@@ -51,13 +51,19 @@ class _DenseWeights:
 
     gaussian = True
 
+    def _blocks(self) -> tuple[int, ...]:
+        raise NotImplementedError
+
+    def _sigmas(self, sigma_w: float) -> tuple[float, ...]:
+        raise NotImplementedError
+
     @property
     def n_components(self) -> int:
-        return self.d_in
+        return sum(self._blocks())
 
     def check_inputs(self, inputs) -> np.ndarray:
         """Inputs as a float array (P, d_in) (a 1-d array is P scalars when d_in = 1, one input otherwise)."""
-        return _inputs_2d(inputs, self.d_in)
+        return _inputs_2d(inputs, self.n_components)
 
     def flat(self, x) -> np.ndarray:
         return np.asarray(x, dtype=float).reshape(len(x), -1)
@@ -65,17 +71,18 @@ class _DenseWeights:
     def first_kernel(self, x, *, sigma_w: float, sigma_b: float = 0.0) -> np.ndarray:
         """K^(1)(x_a, x_b) = sigma_b^2 + E[<W, x_a><W, x_b>] = sigma_b^2 + sum_c sigma_c^2 x^c.y^c / d_in, (P, P)."""
         flat = self.flat(x)
-        total = 0.0
+        total = np.zeros((len(flat), len(flat)))
         start = 0
         for size, sigma in zip(self._blocks(), self._sigmas(sigma_w)):
             part = flat[:, start:start + size]
-            total = total + sigma**2 * np.einsum("ai,bi->ab", part, part) / self.d_in
+            total = total + sigma**2 * np.einsum("ai,bi->ab", part, part) / self.n_components
             start += size
         return sigma_b**2 + total
 
     def scales(self, sigma_w: float) -> np.ndarray:
         """The standard deviation of W_k per input component, shape (n_0,)."""
-        return np.repeat(np.asarray(self._sigmas(sigma_w), dtype=float), self._blocks()) / math.sqrt(self.d_in)
+        sigmas = np.array(self._sigmas(sigma_w), dtype=np.float64)
+        return np.repeat(sigmas, self._blocks()) / math.sqrt(self.n_components)
 
     def draw(self, rng, m: int, width: int, dtype, store: dict) -> np.ndarray:
         """Standard-normal weights (n_0, m width), component-major (the scales are folded into the inputs)."""
@@ -105,10 +112,10 @@ class DenseInput(_DenseWeights):
     def symmetry(self) -> str:
         return f"O({self.d_in})"
 
-    def _blocks(self):
+    def _blocks(self) -> tuple[int, ...]:
         return (self.d_in,)
 
-    def _sigmas(self, sigma_w):
+    def _sigmas(self, sigma_w: float) -> tuple[float, ...]:
         return (sigma_w,)
 
     def to_dict(self) -> dict:
@@ -144,7 +151,8 @@ class BlockInput(_DenseWeights):
             try:
                 sigmas = tuple(self.sigma_blocks)
             except TypeError:
-                raise InvalidTypeError(f"sigma_blocks must be a sequence of scales, got {self.sigma_blocks!r}") from None
+                raise InvalidTypeError(
+                    f"sigma_blocks must be a sequence of scales, got {self.sigma_blocks!r}") from None
             if len(sigmas) != len(sizes):
                 raise InvalidArgumentError(
                     f"sigma_blocks needs one scale per colour block: block_sizes {sizes} has {len(sizes)}, "
@@ -162,11 +170,11 @@ class BlockInput(_DenseWeights):
             return f"O({self.d_in})"
         return " x ".join(f"O({d})" for d in self.block_sizes)
 
-    def _blocks(self):
-        return self.block_sizes
+    def _blocks(self) -> tuple[int, ...]:
+        return tuple(self.block_sizes)
 
-    def _sigmas(self, sigma_w):
-        return self.sigma_blocks or (sigma_w,) * len(self.block_sizes)
+    def _sigmas(self, sigma_w: float) -> tuple[float, ...]:
+        return tuple(self.sigma_blocks or (sigma_w,) * len(self.block_sizes))
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "block_sizes": list(self.block_sizes),
@@ -252,7 +260,11 @@ class CPInput:
         return {"kind": self.kind, "index_sizes": list(self.index_sizes), "cp_rank": self.cp_rank}
 
 
-def as_input_layer(value):
+#: The input layers a deep network may start with.
+InputLayer = DenseInput | BlockInput | CPInput
+
+
+def as_input_layer(value) -> InputLayer:
     """An input layer from an int (d_in: :class:`DenseInput`), a layer object, or its ``to_dict()`` form.
 
     Raises

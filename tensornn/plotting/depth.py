@@ -28,7 +28,7 @@ def depth_study_figure(study, input_index: int = 0):
         ax_k.plot(layer, flow.kappa_exact, "s--", color="C1", label="exact, finite width")
     m = study.measurement
     if m is not None:
-        ax_k.errorbar(layer, m.kappa[:, input_index], yerr=m.kappa_err[:, input_index], fmt="D", color="C3",
+        ax_k.errorbar(layer, m.kappa[:, input_index], yerr=m.kappa_error[:, input_index], fmt="D", color="C3",
                       capsize=3, label=f"measured ({m.n_networks} networks)")
     ax_k.set_xlabel("layer l")
     ax_k.set_ylabel(r"$\kappa^{(l)} = G_4^c / (3 G_2^2)$ (dimensionless)")
@@ -36,7 +36,7 @@ def depth_study_figure(study, input_index: int = 0):
     ax_kernel.plot(layer, flow.kernel, "o-", color="C0", label=r"$K^{(l)}$ (infinite width)")
     ax_kernel.plot(layer, flow.g2, "s--", color="C2", label=r"$K + \delta$ (order 1/n)")
     if m is not None:
-        ax_kernel.errorbar(layer, m.g2[:, input_index], yerr=m.g2_err[:, input_index], fmt="D", color="C3",
+        ax_kernel.errorbar(layer, m.g2[:, input_index], yerr=m.g2_error[:, input_index], fmt="D", color="C3",
                            capsize=3, label="measured")
     ax_kernel.set_xlabel("layer l")
     ax_kernel.set_ylabel(r"$G_2^{(l)}(x, x)$")

@@ -19,6 +19,12 @@ from .structural import closing_u6 as closing_u6
 from .els import ELSCurve as ELSCurve
 from .els import ELSReproduction as ELSReproduction
 from .els import els_reproduction as els_reproduction
+from .depth_flow import DepthFlow as DepthFlow
+from .depth_flow import depth_flow as depth_flow
+from .depth_flow import LayerWetterichFlow as LayerWetterichFlow
+from .depth_flow import layer_wetterich_flow as layer_wetterich_flow
+from .depth_study import DepthStudy as DepthStudy
+from .depth_study import depth_study as depth_study
 
 __all__ = [
     "PassiveFlow",
@@ -40,4 +46,10 @@ __all__ = [
     "ELSCurve",
     "ELSReproduction",
     "els_reproduction",
+    "DepthFlow",
+    "depth_flow",
+    "LayerWetterichFlow",
+    "layer_wetterich_flow",
+    "DepthStudy",
+    "depth_study",
 ]

@@ -72,10 +72,10 @@ class DepthStudy:
                 row = {"layer": int(layer), "input": p, "depth_over_width": float(depth_over_width[i]),
                        "kernel": float(flow.kernel[i]), "g2_leading": float(flow.g2[i]), "kappa_leading": lead,
                        "kappa_exact": exact, "chi_par": float(flow.chi_par[i]), "chi_perp": float(flow.chi_perp[i]),
-                       "g2_measured": None, "g2_stderr": None, "kappa_measured": None, "kappa_stderr": None}
+                       "g2_measured": None, "g2_error": None, "kappa_measured": None, "kappa_error": None}
                 if m is not None:
-                    row.update(g2_measured=float(m.g2[i, p]), g2_stderr=float(m.g2_err[i, p]),
-                               kappa_measured=float(m.kappa[i, p]), kappa_stderr=float(m.kappa_err[i, p]))
+                    row.update(g2_measured=float(m.g2[i, p]), g2_error=float(m.g2_error[i, p]),
+                               kappa_measured=float(m.kappa[i, p]), kappa_error=float(m.kappa_error[i, p]))
                 row["leading_order_fails"] = _fails(row)
                 out.append(row)
         return out
@@ -99,7 +99,7 @@ def _fails(row) -> bool:
     lead, exact = row["kappa_leading"], row["kappa_exact"]
     if exact is not None:
         return bool(abs(exact - lead) > LEADING_ORDER_TOLERANCE * abs(exact)) if exact else bool(lead != 0)
-    measured, err = row["kappa_measured"], row["kappa_stderr"]
+    measured, err = row["kappa_measured"], row["kappa_error"]
     if measured is None or not err or not np.isfinite(err):
         return False
     return bool(abs(measured - lead) > _Z_FAIL * err)

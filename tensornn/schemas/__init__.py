@@ -25,7 +25,7 @@ __all__ = ["KINDS", "SCHEMA_VERSION", "schema", "validate", "kind_of"]
 
 #: The document kinds, one schema file each.
 KINDS = ("report", "data-summary", "ensemble", "flow-run", "functional-flow-run", "fixed-points",
-         "functional-fixed-points", "derivative-expansion-fixed-points", "bubbles-count", "bubbles-list", "couplings-scan", "rg-experiment")
+         "functional-fixed-points", "derivative-expansion-fixed-points", "bubbles-count", "bubbles-list", "couplings-scan", "rg-experiment", "depth")
 
 
 @lru_cache(maxsize=None)
