@@ -19,15 +19,15 @@ def test_lost_wilson_fisher_exits_1_with_the_status(capsys):
     assert captured.err.startswith("tensornn: flow fixed-points:") and "--functional" in captured.err
     code = main(["flow", "fixed-points", "scalar", "--dim", "2.5", "--order", "6", "--expansion", "minimum",
                  "--json"])
-    records = json.loads(capsys.readouterr().out)
-    assert code == 1 and records[-1]["status"] == "incomplete"
-    assert all(not r["valid"] for r in records[:-1])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1 and document["status"] == "incomplete"
+    assert document["fixed_points"] and all(not r["valid"] for r in document["fixed_points"])
 
 
 def test_scalar_preset_with_the_exponential_regulator(capsys):
     assert main(["flow", "fixed-points", "scalar", "--order", "6", "--expansion", "minimum", "--regulator",
                  "exponential", "--json"]) == 0
-    points = json.loads(capsys.readouterr().out)
+    points = json.loads(capsys.readouterr().out)["fixed_points"]
     wf = [p for p in points if p["valid"] and p["n_relevant"] == 1][0]
     assert wf["conventions"]["regulator"] == "exponential"
     assert wf["nu"] == pytest.approx(potential_fixed_point(3, 1, 6, regulator="exponential").nu, rel=1e-12)
@@ -36,7 +36,7 @@ def test_scalar_preset_with_the_exponential_regulator(capsys):
 def test_functional_search_with_a_regulator_family_member(capsys):
     assert main(["flow", "fixed-points", "scalar", "--functional", "--regulator", "exponential(alpha=2)",
                  "--max-multicriticality", "2", "--json"]) == 0
-    points = json.loads(capsys.readouterr().out)
+    points = json.loads(capsys.readouterr().out)["fixed_points"]
     assert points[1]["regulator"] == "exponential(alpha=2)" and points[1]["digits"]["nu"] >= 10
     expected = functional_fixed_point(3.0, 1, regulator="exponential(alpha=2)", check=False).nu
     assert points[1]["nu"] == pytest.approx(expected, abs=1e-10)
@@ -46,7 +46,7 @@ def test_functional_search_with_a_regulator_family_member(capsys):
 
 def test_ward_constrained_tensor_flow(capsys):
     assert main(["flow", "fixed-points", "tensor", "--eta", "--ward", "--json"]) == 0
-    points = json.loads(capsys.readouterr().out)
+    points = json.loads(capsys.readouterr().out)["fixed_points"]
     valid = [p for p in points if p["valid"] and p["couplings"]["g4"] != 0]
     assert len(valid) == 1 and valid[0]["couplings"]["mass"] == pytest.approx(-0.6, rel=1e-10)
     assert valid[0]["conventions"]["anomalous_dimension"] == "LPA' (eta from the Ward identity)"
