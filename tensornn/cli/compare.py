@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
+from ._scheduler import add_scheduler_option, cluster_executor
 
 __all__ = ["register"]
 
@@ -30,6 +31,7 @@ def register(subparsers):
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing report folder (only an empty one or a tensornn report)")
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
+    add_scheduler_option(p)
     p.add_argument("--quiet", action="store_true", help="do not print the progress of each stage")
     p.set_defaults(handler=_run)
 
@@ -49,7 +51,10 @@ def _run(args):
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
     # The folder is claimed (and checked) before any sampling, and held until the report is in place.
     with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite):
-        if args.workers and args.workers > 1:
+        if args.scheduler:
+            with cluster_executor(args.scheduler) as ex:
+                result = run_compare(config, executor=ex, progress=not args.quiet)
+        elif args.workers and args.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(args.workers) as ex:
