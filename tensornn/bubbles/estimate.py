@@ -228,7 +228,8 @@ def check_enumeration(rank: int, order: int, field: str = "complex", *, connecte
     if max_bubbles is not None and estimate.bubbles > max_bubbles:
         raise EnumerationTooLargeError(
             f"{names['max_bubbles']}: listing {subject} means {estimate.describe()} (counted by formula, nothing "
-            f"listed yet), more than the listing bound of {max_bubbles:,}; lower {names['order']}, or raise {names['max_bubbles']}"
+            f"listed yet), more than the listing bound of {max_bubbles:,}; lower {names['order']}, or raise "
+            f"{names['max_bubbles']}"
             + (f" to {estimate.bubbles:,}" if estimate.exact and estimate.bubbles < 10**9 else "")
             + " to list them anyway")
     if max_memory is not None:

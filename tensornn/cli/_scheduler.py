@@ -73,7 +73,7 @@ class ClusterExecutor(Executor):
         return len(self.client.scheduler_info().get("workers", {}))
 
 
-def cluster_executor(address: str, *, timeout: float | None = None) -> ClusterExecutor:
+def cluster_executor(address: str, *, timeout: float | None = None) -> Executor:
     """Connect to the dask scheduler at ``address`` and return its executor (``--scheduler``).
 
     Raises
@@ -102,7 +102,8 @@ def cluster_executor(address: str, *, timeout: float | None = None) -> ClusterEx
     except Exception as exc:  # noqa: BLE001 - whatever answered is not a usable scheduler: one line, not a traceback
         _discard(client)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        what = (f"no dask scheduler answered at {address} within {timeout:g} s" if isinstance(exc, (OSError, TimeoutError))
+        timed_out = isinstance(exc, (OSError, TimeoutError))
+        what = (f"no dask scheduler answered at {address} within {timeout:g} s" if timed_out
                 else f"what answers at {address} is not a dask scheduler")
         raise InvalidArgumentError(
             f"--scheduler: {what} ({reason}); start one (`dask scheduler`, then `dask worker ADDRESS` on the compute "

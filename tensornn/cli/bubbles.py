@@ -95,7 +95,7 @@ def _formula_count(args):
 
 
 def _checked(args, *, max_bubbles=None):
-    """The enumeration's estimate, after checking it against ``--max-bubbles`` and ``--max-memory`` (nothing runs before)."""
+    """The enumeration's estimate, checked against ``--max-bubbles`` and ``--max-memory`` (nothing runs before)."""
     from ..bubbles.estimate import check_enumeration
 
     return check_enumeration(args.rank, args.order, args.field, connected=args.connected or args.melonic,
@@ -247,7 +247,8 @@ def _draw(args) -> int:
                                          melonic=args.melonic, max_bubbles=None, max_memory=None))
         if len(bubbles) > MAX_DRAWN:  # a melonic estimate is a lower bound
             raise InvalidArgumentError(
-                f"--order: {len(bubbles)} bubbles are too many to draw in one file (at most {MAX_DRAWN}); lower --order")
+                f"--order: {len(bubbles)} bubbles are too many to draw in one file (at most {MAX_DRAWN}); "
+                "lower --order")
         from ..bubbles.draw import save_bubble_drawings
 
         show = progress_wanted()

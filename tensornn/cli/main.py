@@ -115,7 +115,7 @@ def _parser_for(argv) -> argparse.ArgumentParser:
     command = _selected_command(argv)
     known = {module for module, _ in COMMANDS.values()}
     unlisted = [name for name in _module_names() if name not in known]
-    entries = [(name, module, text) for name, (module, text) in COMMANDS.items()]
+    entries: list[tuple[str | None, str, str | None]] = [(n, module, text) for n, (module, text) in COMMANDS.items()]
     entries += [(None, name, None) for name in unlisted]
     for name, module, text in sorted(entries, key=lambda e: e[1]):
         if name is None or name == command:

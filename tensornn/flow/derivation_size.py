@@ -71,7 +71,8 @@ def derivation_estimate(truncation, projection: str = "full") -> DerivationEstim
     return DerivationEstimate(sequences, sequences * _SECONDS_PER_SEQUENCE)
 
 
-def check_derivation_size(truncation, projection: str = "full", *, max_sequences: int | None = None) -> DerivationEstimate:
+def check_derivation_size(truncation, projection: str = "full", *,
+                          max_sequences: int | None = None) -> DerivationEstimate:
     """Refuse a derivation whose loop sequences exceed ``max_sequences`` (default :data:`MAX_DERIVATION_SEQUENCES`).
 
     Raises
