@@ -170,17 +170,45 @@ class _EdgeText:
         return np.concatenate(codes, axis=1)
 
     def join(self, heads, tables, tail: str) -> str:
-        """Lines ``head + "[" + edges + "]" + tail``, one per table, as one string."""
+        """Lines ``heads + "[" + edges + "]" + tail``, one per table, as one string.
+
+        ``heads`` is a list of columns of text (each a sequence with one entry per table), put side by side.
+        """
         import numpy as np
 
         codes = self.codes(tables)
         m, n_edges = codes.shape
-        cells = np.empty((m, n_edges + 2), dtype=object)
-        cells[:, 0] = [head + "[" for head in heads]
-        cells[:, 1] = self.first[codes[:, 0]]
-        cells[:, 2:-1] = self.rest[codes[:, 1:]]
+        width = len(heads)
+        cells = np.empty((m, width + n_edges + 1), dtype=object)
+        for k, column in enumerate(heads):
+            cells[:, k] = column
+        cells[:, width] = self.first[codes[:, 0]]
+        cells[:, width + 1 : -1] = self.rest[codes[:, 1:]]
         cells[:, -1] = "]" + tail
         return "".join(cells.ravel().tolist())
+
+
+def _middles(columns, degrees) -> "object":
+    """The text between a line's index and its edges, made once per distinct (|Aut|, faces, degree, melonic,
+    connected) and looked up for every bubble (an object array)."""
+    import numpy as np
+
+    twice = columns.twice_degree if columns.twice_degree is not None else np.full(len(columns.aut), -1)
+    aut_bits, face_bits, degree_bits = (max(1, int(v.max()).bit_length()) for v in (columns.aut, columns.faces,
+                                                                                      twice + 1))
+    if aut_bits + face_bits + degree_bits + 2 <= 62:  # one integer per combination: a 1-d unique
+        keys = ((((columns.aut.astype(np.int64) << face_bits | columns.faces) << degree_bits | (twice + 1)) << 2)
+                | columns.melonic.astype(np.int64) << 1 | columns.connected)
+    else:
+        keys = np.stack([columns.aut, columns.faces, twice, columns.melonic, columns.connected], axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True, axis=None if keys.ndim == 1 else 0)
+    aut, faces = columns.aut.tolist(), columns.faces.tolist()
+    mel, con = columns.melonic.tolist(), columns.connected.tolist()
+    text = np.empty(len(first), dtype=object)
+    for u, r in enumerate(first.tolist()):
+        text[u] = (f"{aut[r]:<4d} faces={faces[r]:<3d} degree={degrees[r]} melonic={mel[r]} connected={con[r]} "
+                   "edges=[")
+    return text[inverse.ravel()]
 
 
 def _degree_values(columns, m):
@@ -200,15 +228,14 @@ def _list(args) -> int:
     for tables, kinds, aut in _chunks(args, show):
         columns = describe_tables(tables, kinds, args.rank, args.field, aut)
         m = len(tables)
-        rows = zip(range(index, index + m), columns.aut.tolist(), columns.faces.tolist(), _degree_values(columns, m),
-                   columns.melonic.tolist(), columns.connected.tolist())
+        degrees = _degree_values(columns, m)
         if args.json:
-            heads = _json_heads(args, tables, kinds, rows)
-            write(edges.join(heads, tables, "}\n"))
+            rows = zip(range(index, index + m), columns.aut.tolist(), columns.faces.tolist(), degrees,
+                       columns.melonic.tolist(), columns.connected.tolist())
+            write(edges.join([_json_heads(args, tables, kinds, rows)], tables, "}\n"))
         else:
-            heads = [f"{i:5d}  |Aut|={a:<4d} faces={f:<3d} degree={d} melonic={mel} connected={con} edges="
-                     for i, a, f, d, mel, con in rows]
-            write(edges.join(heads, tables, "\n"))
+            indices = [f"{i:5d}  |Aut|=" for i in range(index, index + m)]
+            write(edges.join([indices, _middles(columns, degrees)], tables, "\n"))
         index += m
     return 0
 
@@ -225,7 +252,7 @@ def _json_heads(args, tables, kinds, rows) -> list[str]:
         certificate = json.dumps(repr(bubble.canonical_form()[2]))
         heads.append(f'{start}{i}, "certificate": {certificate}, "aut": {a}, "faces": {f}, '
                      f'"gurau_degree": {json.dumps(d)}, "melonic": {json.dumps(mel)}, '
-                     f'"connected": {json.dumps(con)}, "edges": ')
+                     f'"connected": {json.dumps(con)}, "edges": [')
     return heads
 
 
