@@ -1,6 +1,20 @@
 """Monte-Carlo estimates of the 2- and connected 4-point functions of a network on given input points.
 
-Two paths that must agree:
+One estimator of G4c on quadruples (:func:`four_point_from_group_sums`): from per-group sums of a fourth
+moment and of the six pair products it forms G4c = E4 - (E12 E34 + E13 E24 + E14 E23) and its delete-one-group
+jackknife (errors and covariance across quadruples), in a :class:`FourPointMeasurement`. The sums come from
+one of two samplers of the same networks:
+
+- ``"outputs"`` (:func:`four_point_from_moments`): the outputs f themselves, streamed by
+  :func:`tensornn.networks.sampling.sample_ensemble`;
+- ``"conditional"`` (:func:`conditional_four_point`, Rao-Blackwell): for a network whose output is Gaussian given
+  its hidden layer (a Gaussian read-out), the conditional covariance K_W (the network's
+  ``block_sampler(..., conditional=True)``) replaces the outputs: E[f_a f_b | W] = K_W(a, b) and
+  E[f_a f_b f_c f_d | W] = K_W(a,b) K_W(c,d) + K_W(a,c) K_W(b,d) + K_W(a,d) K_W(b,c). The read-out weights are
+  integrated analytically, so the estimate has the same expectation and a smaller variance (the read-out's
+  share of the fluctuation is gone).
+
+A third, small direct estimator for tests and examples:
 
 - :func:`four_point_from_moments` reads G4c on a list of quadruples, with jackknife errors and the
   jackknife covariance across quadruples, from the streamed ensemble of
@@ -24,7 +38,8 @@ from .._random import child_seed, root_entropy
 from ..networks.sampling import EnsembleMoments
 from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["BlockCorrelators", "FourPointMeasurement", "estimate_correlators", "four_point_from_moments"]
+__all__ = ["BlockCorrelators", "FourPointMeasurement", "estimate_correlators", "four_point_from_moments",
+           "four_point_from_group_sums", "conditional_four_point", "supports_conditional"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,9 @@ class FourPointMeasurement:
         f_i f_j, f_k f_l, f_i f_k, f_j f_l, f_i f_l, f_j f_k of every quadruple (i, j, k, l): enough to
         re-estimate G4c on any subset of groups (:meth:`estimates`).
     group_counts : ndarray of int, shape (n_groups,), optional
+    estimator : str
+        "outputs" (the sampled outputs) or "conditional" (the read-out integrated given the hidden layer);
+        the group sums then hold the conditional moments.
     """
 
     quadruples: np.ndarray
@@ -151,6 +169,12 @@ class FourPointMeasurement:
     n_groups: int
     group_sums: np.ndarray | None = None
     group_counts: np.ndarray | None = None
+    estimator: str = "outputs"
+
+    @property
+    def error(self) -> np.ndarray:
+        """The jackknife standard errors (the one name of an estimate's error; ``errors`` is the same array)."""
+        return self.errors
 
     def estimates(self, groups=None) -> tuple[np.ndarray, np.ndarray]:
         """G4c from the networks of ``groups`` (default all) and its delete-one-group replicas.
@@ -174,13 +198,63 @@ class FourPointMeasurement:
         return values, replicas
 
     def __repr__(self):
-        return f"FourPointMeasurement(Q={len(self.values)}, n_networks={self.n_networks}, n_groups={self.n_groups})"
+        return (f"FourPointMeasurement(Q={len(self.values)}, n_networks={self.n_networks}, n_groups={self.n_groups}, "
+                f"estimator={self.estimator!r})")
 
 
 def _g4c_of_means(means: np.ndarray) -> np.ndarray:
     """G4c from means of shape (..., 7, Q): the fourth moment minus the three products of pair means."""
     return means[..., 0, :] - (means[..., 1, :] * means[..., 2, :] + means[..., 3, :] * means[..., 4, :]
                                + means[..., 5, :] * means[..., 6, :])
+
+
+#: The legs of the seven columns of the group sums: the fourth moment and the six pair products.
+_LEGS = ((0, 1, 2, 3), (0, 1), (2, 3), (0, 2), (1, 3), (0, 3), (1, 2))
+
+
+def _check_quadruples(quadruples) -> np.ndarray:
+    q = np.asarray(quadruples)
+    if q.ndim != 2 or q.shape[1] != 4 or not np.issubdtype(q.dtype, np.integer):
+        raise InvalidArgumentError(f"quadruples must be an int array of shape (Q, 4), got {q.dtype} {q.shape}")
+    return q.astype(np.intp)
+
+
+def four_point_from_group_sums(quadruples, group_sums, group_counts, *, estimator: str = "outputs"
+                               ) -> FourPointMeasurement:
+    """The G4c estimator: plug-in value and delete-one-group jackknife from per-group sums.
+
+    Parameters
+    ----------
+    quadruples : int array, shape (Q, 4)
+    group_sums : array, shape (G, 7, Q)
+        Per group, the sums over its networks of the fourth moment and of the six pair products of every
+        quadruple (the columns of :data:`_LEGS`).
+    group_counts : int array, shape (G,)
+        Networks per group (G >= 2).
+    estimator : str
+        Recorded in the result ("outputs" or "conditional").
+
+    Returns
+    -------
+    FourPointMeasurement
+        values = G4c of the pooled means; covariance = (G - 1)/G sum_g (r_g - rbar)(r_g - rbar)^T over the
+        leave-one-group-out replicas r_g; errors its diagonal's square root.
+    """
+    q = _check_quadruples(quadruples)
+    sums = np.asarray(group_sums, dtype=float)
+    counts = np.asarray(group_counts)
+    g = counts.shape[0] if counts.ndim == 1 else 0
+    if sums.shape != (g, 7, len(q)):
+        raise InvalidArgumentError(f"group_sums must have shape (G, 7, Q) = ({g}, 7, {len(q)}), got {sums.shape}")
+    if g < 2:
+        raise InvalidArgumentError("errors need at least 2 groups of networks; pass n_groups >= 2")
+    total, n = sums.sum(axis=0), int(counts.sum())
+    values = _g4c_of_means(total / n)
+    replicas = _g4c_of_means((total[None] - sums) / (n - counts)[:, None, None])
+    centred = replicas - replicas.mean(axis=0)
+    covariance = (g - 1) / g * centred.T @ centred
+    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, n, g, sums,
+                                counts.astype(np.int64), estimator)
 
 
 def four_point_from_moments(moments, quadruples) -> FourPointMeasurement:
@@ -196,21 +270,99 @@ def four_point_from_moments(moments, quadruples) -> FourPointMeasurement:
     Returns
     -------
     FourPointMeasurement
+        :func:`four_point_from_group_sums` of the ensemble's group sums (estimator "outputs").
     """
     if not isinstance(moments, EnsembleMoments):
         raise InvalidTypeError(f"moments must be an EnsembleMoments from sample_ensemble, got {type(moments).__name__}")
-    q = np.asarray(quadruples, dtype=int)
-    if q.ndim != 2 or q.shape[1] != 4:
-        raise InvalidArgumentError(f"quadruples must have shape (Q, 4), got {q.shape}")
-    legs = [(0, 1, 2, 3), (0, 1), (2, 3), (0, 2), (1, 3), (0, 3), (1, 2)]
-    columns = np.array([[moments.column(row[list(leg)]) for row in q] for leg in legs])  # (7, Q)
-    g = moments.n_groups
-    if g < 2:
+    q = _check_quadruples(quadruples)
+    columns = np.array([[moments.column(row[list(leg)]) for row in q] for leg in _LEGS])  # (7, Q)
+    if moments.n_groups < 2:
         raise InvalidArgumentError("errors need at least 2 groups of networks; pass n_groups >= 2 to sample_ensemble")
-    group_sums = moments.group_sums[:, columns]  # (g, 7, Q)
-    values = _g4c_of_means(moments.sums[columns] / moments.n_networks)
-    replicas = _g4c_of_means(moments.leave_one_group_out_means()[:, columns])
-    centred = replicas - replicas.mean(axis=0)
-    covariance = (g - 1) / g * centred.T @ centred
-    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, moments.n_networks, g,
-                                group_sums, np.asarray(moments.group_counts))
+    return four_point_from_group_sums(q, moments.group_sums[:, columns], np.asarray(moments.group_counts))
+
+
+def _conditional_block_sums(network, inputs, quadruples, entropy, block_size, n_networks, blocks):
+    """Per block: the seven columns summed over its networks from the conditional covariances, (len(blocks), 7, Q)."""
+    from ..networks._blas import one_blas_thread
+    from ..networks.streams import block_generator
+
+    q = quadruples
+    out = np.empty((len(blocks), 7, len(q)))
+    with one_blas_thread():
+        sample = network.block_sampler(inputs, conditional=True)
+        for i, block in enumerate(blocks):
+            count = min(block_size, n_networks - block * block_size)
+            k = np.asarray(sample(count, block_generator(entropy, block)), dtype=float)
+            if k.shape != (count, len(inputs), len(inputs)):
+                raise InvalidArgumentError(f"{type(network).__name__}.block_sampler(conditional=True) returned shape "
+                                           f"{k.shape}, expected {(count, len(inputs), len(inputs))}")
+            pairs = [k[:, q[:, a], q[:, b]] for a, b in _LEGS[1:]]  # six (count, Q)
+            out[i, 0] = np.sum(pairs[0] * pairs[1] + pairs[2] * pairs[3] + pairs[4] * pairs[5], axis=0)
+            for c, p in enumerate(pairs, start=1):
+                out[i, c] = p.sum(axis=0)
+    return out
+
+
+def supports_conditional(network) -> bool:
+    """Whether ``network`` can give the covariance of its outputs given its hidden layer (a Gaussian read-out):
+    its ``block_sampler`` takes ``conditional``."""
+    import inspect
+
+    sampler = getattr(network, "block_sampler", None)
+    if sampler is None:
+        return False
+    try:
+        return "conditional" in inspect.signature(sampler).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def conditional_four_point(network, inputs, quadruples, n_networks: int, *, seed=0, n_groups: int = 32,
+                           block_size: int = 1024, executor=None) -> FourPointMeasurement:
+    """G4c with the read-out integrated analytically given the hidden layer (the Rao-Blackwell estimator).
+
+    The networks are those :func:`tensornn.networks.sampling.sample_ensemble` draws with the same seed and
+    block size (block b from its own generator, block b in group b mod n_groups), so the two estimators are
+    paired. Their expectations are equal; the variance of this one is smaller.
+
+    Parameters
+    ----------
+    network : a network whose ``block_sampler`` takes ``conditional`` (:func:`supports_conditional`)
+    inputs : array, shape (P, ...)
+    quadruples : int array, shape (Q, 4)
+    n_networks, seed, n_groups, block_size
+        As :func:`tensornn.networks.sampling.sample_ensemble`.
+    executor : concurrent.futures.Executor, optional
+        Where the chunks of blocks run; the numbers do not depend on it.
+
+    Returns
+    -------
+    FourPointMeasurement
+        With estimator "conditional".
+    """
+    if not supports_conditional(network):
+        raise InvalidArgumentError(f"{type(network).__name__} has no conditional sampler (block_sampler with "
+                                   "conditional=True): its read-out cannot be integrated; use the outputs estimator")
+    x = network.check_inputs(inputs)
+    q = _check_quadruples(quadruples)
+    if q.size and (q.min() < 0 or q.max() >= len(x)):
+        raise InvalidArgumentError(f"quadruples index the {len(x)} inputs, got entries {q.min()}..{q.max()}")
+    n_networks = check_int("n_networks", n_networks, minimum=2)
+    block_size = check_int("block_size", block_size, minimum=1)
+    n_blocks = -(-n_networks // block_size)
+    n_groups = min(check_int("n_groups", n_groups, minimum=2), n_blocks)
+    entropy = root_entropy(seed)
+    per_task = 16 if executor is None else max(1, -(-n_blocks // (4 * (getattr(executor, "_max_workers", 2) or 2))))
+    chunks = [range(s, min(s + per_task, n_blocks)) for s in range(0, n_blocks, per_task)]
+    args = (network, x, q, entropy, block_size, n_networks)
+    if executor is None:
+        results = [_conditional_block_sums(*args, c) for c in chunks]
+    else:
+        results = [f.result() for f in [executor.submit(_conditional_block_sums, *args, c) for c in chunks]]
+    group_sums = np.zeros((n_groups, 7, len(q)))
+    group_counts = np.zeros(n_groups, dtype=np.int64)
+    for chunk, sums in zip(chunks, results):
+        for b, row in zip(chunk, sums):
+            group_sums[b % n_groups] += row
+            group_counts[b % n_groups] += min(block_size, n_networks - b * block_size)
+    return four_point_from_group_sums(q, group_sums, group_counts, estimator="conditional")
