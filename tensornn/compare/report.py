@@ -22,8 +22,9 @@ __all__ = ["summary_markdown", "report_files", "write_compare_report"]
 FIGURES = {
     "fits": "measured G4c per quadruple against each reading's fit, with the residuals in standard errors",
     "couplings": "the bubble classes and each network's fitted tensor-reading couplings, exact values beside",
-    "flows": "u4(k) of every reading from the fitted couplings (band: the fit's errors, markers: where a flow stops)"
-             ", and the sigma_W map",
+    "flows": "u4(k) of every reading from the fitted couplings (bands: 16-84% and 5-95% of the Monte-Carlo draws "
+             "over the fit's covariance that reach k_UV; ticks: where draws stop; markers: where a flow stops), and "
+             "the sigma_W map",
     "spectra": "the data's full, product and per-colour covariance spectra",
 }
 
@@ -84,6 +85,31 @@ def _flow_rows(result):
     return rows
 
 
+def _q(mc, name, q):
+    values = mc.band(name, q)
+    return None if values is None else float(values[-1])
+
+
+def _uncertainty_rows(result):
+    rows = []
+    for net in result.networks:
+        for name, flow in net.flows.items():
+            mc = flow.uncertainty
+            if mc is None:
+                continue
+            stops = mc.stop_quantiles()
+            lo_hi = mc.stop_range()
+            fate = {"completes": "completes", "undecided": "undecided",
+                    "stops": "stops" if lo_hi is None else f"stops at k/m {lo_hi[0]:.3g}-{lo_hi[1]:.3g}"}[mc.fate]
+            band = lambda key: (f"{_n(_q(mc, key, 0.5))} [{_n(_q(mc, key, 0.05))}, {_n(_q(mc, key, 0.95))}]"  # noqa: E731
+                                if mc.bands is not None else "n/a")
+            rows.append([net.label, name, mc.n_draws, f"{mc.completed_fraction:.0%}",
+                         ", ".join(f"{c} {s}" for s, c in mc.counts.items() if s != "completed") or "none",
+                         "n/a" if stops is None else f"{stops['q05']:.3g} / {stops['q50']:.3g} / {stops['q95']:.3g}",
+                         f"{fate} ({mc.fate_fraction:.0%})", band("u2"), band("u4"), band("sigma_w")])
+    return rows
+
+
 def _fixed_point_rows(result):
     rows, seen = [], set()
     for net in result.networks:
@@ -129,6 +155,13 @@ def summary_markdown(result, figures_note: str = "") -> str:
             "the exact couplings where the network has them. k in units of the infrared mass m; u2, u4 at the last scale.\n",
             markdown_table(["network", "reading", "IR source", "status", "k_stop/m", "u2", "u4", "sigma_W"],
                            _flow_rows(result)),
+            "\n## The selected flows over the fit's uncertainty\n",
+            f"Each selected reading's flow is run from {c.flow_draws} Monte-Carlo draws of its fitted couplings (their "
+            "full covariance). 'completed': the share that reaches k_UV; the stopping scale k/m of the others "
+            "(5% / 50% / 95%); the fate at least 90% of the draws share (a divergence is the network's only when at "
+            "least 95% diverge); u2, u4 and sigma_W at k_UV: median [5%, 95%] of the completed draws.\n",
+            markdown_table(["network", "reading", "draws", "completed", "stopped", "k_stop/m (5/50/95%)", "fate",
+                            "u2(k_UV)", "u4(k_UV)", "sigma_W(k_UV)"], _uncertainty_rows(result)),
             "\n## Fixed points of the continuum idealisations\n",
             markdown_table(["reading", "idealisation", "nu", "eta", "theta", "relevant", "couplings"],
                            _fixed_point_rows(result)),

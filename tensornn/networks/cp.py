@@ -355,7 +355,7 @@ class StructuredNetwork(ModelBase):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n_networks, rng)
 
-    def block_sampler(self, inputs, *, dtype=np.float64, conditional: bool = False):
+    def block_sampler(self, inputs, *, dtype=np.float64, conditional=False):
         """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P), with
         reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`.
 
