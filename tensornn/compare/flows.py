@@ -18,9 +18,9 @@ import numpy as np
 
 from .._json import finite
 from ..flow.betas import derive_flow
-from ..flow.fixed_points import find_fixed_points
 from .networks import sigma_w_map
 from .theories import ReadingTheory
+from .idealisation import Idealisation, idealisation, non_gaussian, scheme_fixed_points
 from .uncertainty import FlowUncertainty, flow_uncertainty, run_flow_batch
 
 __all__ = ["ReadingFlow", "reading_flow", "idealised_fixed_points", "RTOL", "ATOL"]
@@ -52,6 +52,9 @@ class ReadingFlow:
         What the idealisation is, or why the reading has none.
     uncertainty : FlowUncertainty or None
         The Monte-Carlo draws of the flow over the fit's covariance (the selected reading).
+    idealised : Idealisation or None
+        The idealisation labelled by its truncation, its fixed point in every scheme, the comparison with the
+        measured couplings.
     """
 
     reading: str
@@ -62,13 +65,11 @@ class ReadingFlow:
     fixed_points: tuple
     idealisation: str
     uncertainty: FlowUncertainty | None = None
+    idealised: Idealisation | None = None
 
     def non_gaussian(self) -> dict | None:
         """The valid fixed point with a nonzero quartic coupling and the fewest relevant directions."""
-        cands = [fp for fp in self.fixed_points
-                 if fp["valid"] and any(abs(v or 0.0) > 1e-8 for n, v in fp["couplings"].items() if n not in
-                                        ("mass", "g2"))]
-        return min(cands, key=lambda fp: (fp["n_relevant"], -(fp["nu"] or 0.0))) if cands else None
+        return non_gaussian(self.fixed_points)
 
     def trajectory(self, source: str = "fit") -> dict | None:
         return next((t for t in self.trajectories if t["ir_source"] == source), None)
@@ -78,7 +79,8 @@ class ReadingFlow:
                 "selected": self.selected, "idealisation": self.idealisation,
                 "fixed_points": list(self.fixed_points), "non_gaussian": self.non_gaussian(),
                 "trajectories": list(self.trajectories),
-                "uncertainty": None if self.uncertainty is None else self.uncertainty.to_dict()}
+                "uncertainty": None if self.uncertainty is None else self.uncertainty.to_dict(),
+                "idealised": None if self.idealised is None else self.idealised.to_dict()}
 
 
 def _record(traj, config, exponent, unit) -> dict:
@@ -89,38 +91,13 @@ def _record(traj, config, exponent, unit) -> dict:
     return {"ir_source": traj.source, **traj.to_dict(), "mass_unit": unit, "sigma_w": [finite(x) for x in sw]}
 
 
-def _symmetric_starts(flow) -> np.ndarray:
-    """Colour-symmetric starting points (all couplings with the same number of legs equal) on a small grid."""
-    legs = np.asarray(flow.n_legs)
-    starts = []
-    for mass in (-0.3, -0.1, 0.0):
-        for quartic in (0.05, 0.2, 0.5):
-            g = np.zeros(legs.size)
-            g[legs == 2] = mass
-            g[legs == 4] = quartic
-            starts.append(g)
-    return np.array(starts)
-
-
 def idealised_fixed_points(theory: ReadingTheory, config, cache: dict | None = None) -> tuple:
-    """FixedPoint records of the reading's continuum idealisation, valid ones first (cached by theory)."""
+    """FixedPoint records of the reading's continuum idealisation in the configured scheme, valid ones first
+    (cached by theory)."""
     if theory.idealised is None:
         return ()
-    key = (theory.reading, repr(theory.idealised), theory.idealised_projection, theory.idealised_eta)
-    if cache is not None and key in cache:
-        return cache[key]
-    flow = derive_flow(theory.idealised, projection=theory.idealised_projection,
-                       anomalous_dimension=theory.idealised_eta)
-    out: tuple[dict, ...]
-    if not flow.autonomous:
-        out = ()
-    else:
-        search = find_fixed_points(flow, n_starts=config.fixed_point_starts, seed=config.seed,
-                                   starts=_symmetric_starts(flow))
-        out = tuple(sorted((fp.to_dict() for fp in search.fixed_points), key=lambda d: (not d["valid"], d["n_relevant"])))
-    if cache is not None:
-        cache[key] = out
-    return out
+    return scheme_fixed_points(theory.idealised, theory.idealised_projection, theory.idealised_eta, "include", config,
+                               cache)
 
 
 def reading_flow(theory: ReadingTheory, fit, config, *, exponent: float, exact: dict | None = None,
@@ -162,4 +139,5 @@ def reading_flow(theory: ReadingTheory, fit, config, *, exponent: float, exact: 
     records = [_record(traj, config, exponent, theory.unit) | {"ir_source": source, "source": source}
                for traj, source in zip(trajectories, sources)]
     return ReadingFlow(theory.reading, theory.description, bool(fit.fits), selected, tuple(records),
-                       idealised_fixed_points(theory, config, cache), theory.idealised_note, uncertainty)
+                       idealised_fixed_points(theory, config, cache), theory.idealised_note, uncertainty,
+                       idealisation(theory, config, dict(zip(names, values)), cache))

@@ -114,18 +114,42 @@ def _fixed_point_rows(result):
     rows, seen = [], set()
     for net in result.networks:
         for name, flow in net.flows.items():
-            if (name, flow.idealisation) in seen:
+            ideal = flow.idealised
+            if ideal is None or (name, ideal.truncation) in seen:
                 continue
-            seen.add((name, flow.idealisation))
-            if not flow.fixed_points:
-                rows.append([name, flow.idealisation, "none", "", "", "", ""])
-            for fp in flow.fixed_points:
-                if not fp["valid"]:
-                    continue
-                rows.append([name, flow.idealisation, _n(fp["nu"]), _n(fp["eta"]), _theta_text(fp["theta"]),
-                             fp["n_relevant"], ", ".join(f"{k}={v:.4g}" for k, v in fp["couplings"].items()
-                                                         if v is not None)])
+            seen.add((name, ideal.truncation))
+            if not ideal.schemes:
+                rows.append([name, ideal.note, "", "none", "", "", "", ""])
+            for scheme in ideal.schemes:
+                couplings = scheme["couplings"] or {}
+                rows.append([name, ideal.truncation.rsplit(", ", 1)[0], scheme["scheme"] + (" (reported)" if
+                             scheme["configured"] else ""), _n(scheme["nu"]), _n(scheme["eta"]),
+                             "n/a" if scheme["n_relevant"] is None else scheme["n_relevant"],
+                             ", ".join(f"{k}={v:.4g}" for k, v in couplings.items() if v is not None) or "n/a",
+                             "yes" if scheme["nu"] is not None else "no non-Gaussian fixed point"])
+            f = ideal.functional_lpa
+            if f is not None:
+                rows.append([name, f["label"], "functional LPA", _n(f["nu"]), _n(f["eta"]),
+                             "n/a" if f["n_relevant"] is None else f["n_relevant"], "the whole potential", f["status"]])
     return rows
+
+
+def _idealisation_notes(result):
+    notes, seen = [], set()
+    for net in result.networks:
+        for name, flow in net.flows.items():
+            ideal = flow.idealised
+            if ideal is None or not ideal.schemes:
+                continue
+            spread = ideal.spread()
+            text = (f"- {net.label}, {name}: " + (f"nu spans {spread[0]:.4g}-{spread[1]:.4g} over the schemes. "
+                                                   if spread else "")
+                    + (f"{ideal.comparison[0].upper()}{ideal.comparison[1:]}. " if ideal.comparison else "")
+                    + (f"{ideal.continuum}." if ideal.continuum else ""))
+            if text not in seen:
+                seen.add(text)
+                notes.append(text)
+    return notes
 
 
 def summary_markdown(result, figures_note: str = "") -> str:
@@ -163,8 +187,14 @@ def summary_markdown(result, figures_note: str = "") -> str:
             markdown_table(["network", "reading", "draws", "completed", "stopped", "k_stop/m (5/50/95%)", "fate",
                             "u2(k_UV)", "u4(k_UV)", "sigma_W(k_UV)"], _uncertainty_rows(result)),
             "\n## Fixed points of the continuum idealisations\n",
-            markdown_table(["reading", "idealisation", "nu", "eta", "theta", "relevant", "couplings"],
-                           _fixed_point_rows(result)),
+            "Each reading's idealisation makes every colour a continuum of modes with kinetic p^2; it is labelled by "
+            "its truncation and scheme and does not depend on the data (the same for every data set and network). "
+            "The phi^4 polynomial truncation is not the LPA: the functional LPA (the whole potential) is shown beside "
+            "it. Every scheme the package has is shown: LPA' with eta in or out of the regulator derivative d_t R, "
+            "and LPA.\n",
+            markdown_table(["reading", "idealisation", "scheme", "nu", "eta", "relevant", "couplings",
+                            "non-Gaussian"], _fixed_point_rows(result)),
+            "\n" + "\n".join(_idealisation_notes(result)) + "\n",
             "\n## Time per stage (s)\n",
             markdown_table(["stage", "seconds"], [[key, f"{v:.2f}"] for key, v in result.timings.items()]
                            + [["total", f"{result.runtime:.2f}"]]),

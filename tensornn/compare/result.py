@@ -195,13 +195,8 @@ class NetworkResult:
         flow = self.flows.get(sel) if sel is not None else None
         if flow is not None:
             parts.append(flow_sentence(flow))
-            ng = flow.non_gaussian()
-            if ng is not None:
-                parts.append(f"Its continuum idealisation ({flow.idealisation}) has a non-Gaussian fixed point with "
-                             f"nu = {ng['nu']:.4g}, eta = {ng['eta']:.4g} and {ng['n_relevant']} relevant "
-                             f"direction(s).")
-            else:
-                parts.append(f"No fixed point to compare: {flow.idealisation}.")
+            if flow.idealised is not None:
+                parts.append(flow.idealised.sentence())
         return " ".join(parts)
 
     def to_dict(self) -> dict:

@@ -27,7 +27,8 @@ from ..readings.design import quadruple_design
 from ..readings.fit import read_network
 from ..readings.patterns import pattern_space
 from .config import CompareConfig
-from .flows import idealised_fixed_points, reading_flow
+from .flows import reading_flow
+from .idealisation import idealisation
 from .networks import compared_networks
 from .result import CompareResult, NetworkResult
 from .theories import reading_theories
@@ -119,8 +120,8 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
             theories = reading_theories(item.network, pattern_space(item.network), summary.spectra,
                                         anomalous_dimension=config.anomalous_dimension)
             t0 = time.perf_counter()
-            for theory in theories.values():
-                idealised_fixed_points(theory, config, cache)
+            for theory in theories.values():  # every scheme of every idealisation, searched once per theory
+                idealisation(theory, config, None, cache)
             timings["fixed points"] = timings.get("fixed points", 0.0) + time.perf_counter() - t0
             t0 = time.perf_counter()
             _say(progress, f"{item.label}: flows of the {', '.join(readings.readings)} readings")
