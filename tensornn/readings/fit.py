@@ -255,7 +255,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     else:
         measurement = measure_four_point(network, design, n_networks, seed=seed, n_groups=n_groups,
                                          executor=executor, estimator=estimator)
-        values, errors = measurement.values, measurement.errors
+        values, errors = measurement.values, measurement.error
         n_networks_used, n_groups_used = measurement.n_networks, measurement.n_groups
     measured = time.perf_counter()
     common = dict(network=repr(network), space=space.kind, method="exact" if use_exact else "monte-carlo",

@@ -19,9 +19,10 @@ A third, small direct estimator for tests and examples:
 - :func:`four_point_from_moments` reads G4c on a list of quadruples, with jackknife errors and the
   jackknife covariance across quadruples, from the streamed ensemble of
   :func:`tensornn.networks.sampling.sample_ensemble` (the general machinery: seeded blocks, executors).
-- :func:`estimate_correlators` is a small direct estimator: networks are drawn in ``n_blocks``
-  independent blocks (block b seeded by ``child_seed(seed, b)``), the plug-in joint cumulant is computed per block
-  and the blocks give the mean and its standard error (std / sqrt(n_blocks)).
+- :func:`estimate_correlators` is a small direct sampler for tests and examples: networks are drawn in
+  ``n_blocks`` independent blocks (block b seeded by ``child_seed(seed, b)``), G2 is the mean of the block
+  estimates with its standard error (std / sqrt(n_blocks)), and G4c is the one estimator above with the blocks as
+  its groups.
 
 Both give the covariance of the G4c estimates across quadruples, which the bubble fit needs: all
 quadruples are measured on the same networks, so their errors are strongly correlated.
@@ -34,7 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_int
+from .._deprecate import renamed
 from .._random import child_seed, root_entropy
+from ..correlators.estimators import connected_four_point, jackknife_covariance, jackknife_error
 from ..networks.sampling import EnsembleMoments
 from ..errors import InvalidArgumentError, InvalidTypeError
 
@@ -51,10 +54,11 @@ class BlockCorrelators:
     g2, g2_error : ndarray, shape (P, P)
         Connected 2-point function (covariance of outputs) and its standard error.
     g4c, g4c_error : ndarray, shape (Q,)
-        Connected 4-point function (joint fourth cumulant) at the quadruples and its standard error.
+        Connected 4-point function (joint fourth cumulant) at the quadruples and its jackknife standard error
+        (:func:`four_point_from_group_sums`, the blocks as groups).
     g4c_covariance : ndarray, shape (Q, Q)
-        Covariance of the G4c estimates across quadruples (block covariance / n_blocks); they are
-        strongly correlated because all quadruples use the same networks.
+        Jackknife covariance of the G4c estimates across quadruples; they are strongly correlated because all
+        quadruples use the same networks.
     n_networks : int
     n_blocks : int
     """
@@ -72,15 +76,17 @@ class BlockCorrelators:
                 f"n_networks={self.n_networks}, n_blocks={self.n_blocks})")
 
 
-def _block_cumulants(f: np.ndarray, quadruples: np.ndarray, centred: bool):
+def _block_sums(f: np.ndarray, quadruples: np.ndarray, centred: bool):
+    """G2 of one block and the sums over its networks of the seven columns (:data:`_LEGS`) of every quadruple."""
     if centred:
         f = f - f.mean(axis=0)
     g2 = f.T @ f / f.shape[0]
-    a, b, c, d = (f[:, quadruples[:, i]] for i in range(4))
-    m4 = np.mean(a * b * c * d, axis=0)
-    i, j, k, l = quadruples.T
-    g4c = m4 - g2[i, j] * g2[k, l] - g2[i, k] * g2[j, l] - g2[i, l] * g2[j, k]
-    return g2, g4c
+    legs = [f[:, quadruples[:, i]] for i in range(4)]
+    sums = np.empty((7, len(quadruples)))
+    sums[0] = np.sum(legs[0] * legs[1] * legs[2] * legs[3], axis=0)
+    for c, (a, b) in enumerate(_LEGS[1:], start=1):
+        sums[c] = np.sum(legs[a] * legs[b], axis=0)
+    return g2, sums
 
 
 def _child_generators(seed, n: int) -> list[np.random.Generator]:
@@ -108,7 +114,7 @@ def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=N
         Total number of networks, split into ``n_blocks`` equal blocks (the remainder is dropped).
     seed : None, int, SeedSequence or Generator
     n_blocks : int
-        >= 2; the standard errors are the spread of the block estimates / sqrt(n_blocks).
+        >= 2; G2 errors are the spread of the block estimates / sqrt(n_blocks), G4c errors the jackknife over blocks.
 
     Returns
     -------
@@ -124,18 +130,15 @@ def estimate_correlators(network, inputs, quadruples, n_networks: int, *, seed=N
     n_networks = check_int("n_networks", n_networks, minimum=n_blocks)
     block = n_networks // n_blocks
     children = _child_generators(seed, n_blocks)
-    g2s, g4s = [], []
-    for child in children:
-        f = network.sample_outputs(x, block, child)
-        g2, g4c = _block_cumulants(f, q, centred)
+    g2s, group_sums = [], np.empty((n_blocks, 7, len(q)))
+    for b, child in enumerate(children):
+        g2, group_sums[b] = _block_sums(network.sample_outputs(x, block, child), q, centred)
         g2s.append(g2)
-        g4s.append(g4c)
-    g2a, g4a = np.array(g2s), np.array(g4s)
-    root = np.sqrt(n_blocks)
-    return BlockCorrelators(g2=g2a.mean(0), g2_error=g2a.std(0, ddof=1) / root, g4c=g4a.mean(0),
-                              g4c_error=g4a.std(0, ddof=1) / root,
-                              g4c_covariance=np.cov(g4a, rowvar=False, ddof=1).reshape(len(q), len(q)) / n_blocks,
-                              n_networks=block * n_blocks, n_blocks=n_blocks)
+    g2a = np.array(g2s)
+    four = four_point_from_group_sums(q, group_sums, np.full(n_blocks, block, dtype=np.int64))
+    return BlockCorrelators(g2=g2a.mean(0), g2_error=g2a.std(0, ddof=1) / np.sqrt(n_blocks), g4c=four.values,
+                            g4c_error=four.error, g4c_covariance=four.covariance, n_networks=block * n_blocks,
+                            n_blocks=n_blocks)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class FourPointMeasurement:
     Attributes
     ----------
     quadruples : ndarray, shape (Q, 4)
-    values, errors : ndarray, shape (Q,)
+    values, error : ndarray, shape (Q,)
         Plug-in G4c = E f_i f_j f_k f_l - (E f_i f_j E f_k f_l + 2 perms) (zero-mean networks) and
         the delete-one-group jackknife standard errors.
     covariance : ndarray, shape (Q, Q)
@@ -163,7 +166,7 @@ class FourPointMeasurement:
 
     quadruples: np.ndarray
     values: np.ndarray
-    errors: np.ndarray
+    error: np.ndarray
     covariance: np.ndarray
     n_networks: int
     n_groups: int
@@ -171,10 +174,7 @@ class FourPointMeasurement:
     group_counts: np.ndarray | None = None
     estimator: str = "outputs"
 
-    @property
-    def error(self) -> np.ndarray:
-        """The jackknife standard errors (the one name of an estimate's error; ``errors`` is the same array)."""
-        return self.errors
+    errors = renamed("errors", "error")
 
     def estimates(self, groups=None) -> tuple[np.ndarray, np.ndarray]:
         """G4c from the networks of ``groups`` (default all) and its delete-one-group replicas.
@@ -203,9 +203,8 @@ class FourPointMeasurement:
 
 
 def _g4c_of_means(means: np.ndarray) -> np.ndarray:
-    """G4c from means of shape (..., 7, Q): the fourth moment minus the three products of pair means."""
-    return means[..., 0, :] - (means[..., 1, :] * means[..., 2, :] + means[..., 3, :] * means[..., 4, :]
-                               + means[..., 5, :] * means[..., 6, :])
+    """G4c from means of shape (..., 7, Q) (the columns of :data:`_LEGS`), by the one formula."""
+    return connected_four_point(*(means[..., c, :] for c in range(7)))
 
 
 #: The legs of the seven columns of the group sums: the fourth moment and the six pair products.
@@ -251,9 +250,7 @@ def four_point_from_group_sums(quadruples, group_sums, group_counts, *, estimato
     total, n = sums.sum(axis=0), int(counts.sum())
     values = _g4c_of_means(total / n)
     replicas = _g4c_of_means((total[None] - sums) / (n - counts)[:, None, None])
-    centred = replicas - replicas.mean(axis=0)
-    covariance = (g - 1) / g * centred.T @ centred
-    return FourPointMeasurement(q, values, np.sqrt(np.diag(covariance)), covariance, n, g, sums,
+    return FourPointMeasurement(q, values, jackknife_error(replicas), jackknife_covariance(replicas), n, g, sums,
                                 counts.astype(np.int64), estimator)
 
 
