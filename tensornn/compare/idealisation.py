@@ -146,7 +146,8 @@ def scheme_fixed_points(idealised, projection: str, anomalous_dimension: bool, r
 def non_gaussian(fixed_points) -> dict | None:
     """The valid fixed point with a nonzero quartic coupling and the fewest relevant directions."""
     cands = [fp for fp in fixed_points
-             if fp["valid"] and any(abs(v or 0.0) > 1e-8 for n, v in fp["couplings"].items() if n not in ("mass", "g2"))]
+             if fp["valid"] and any(abs(v or 0.0) > 1e-8 for n, v in fp["couplings"].items()
+                                    if n not in ("mass", "g2"))]
     return min(cands, key=lambda fp: (fp["n_relevant"], -(fp["nu"] or 0.0))) if cands else None
 
 
@@ -216,7 +217,8 @@ def _comparison(theory, head, measured: dict | None) -> str:
         if fp is None:
             continue
         value = theory.coupling_scale * measured[cls]
-        parts.append(f"{cls} {fp:+.3g} against {value:+.3g}" + ("" if np.sign(fp) == np.sign(value) else " (opposite sign)"))
+        sign = "" if np.sign(fp) == np.sign(value) else " (opposite sign)"
+        parts.append(f"{cls} {fp:+.3g} against {value:+.3g}{sign}")
     text = ""
     if parts:
         text = ("its quartic couplings at the fixed point against the measured ones (g = s^4 lambda, units of m): "

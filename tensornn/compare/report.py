@@ -60,6 +60,33 @@ def _verdict_rows(result):
     return rows
 
 
+def _nested_rows(result):
+    rows = []
+    for net in result.networks:
+        d = getattr(net.readings, "decision", None)
+        for t in getattr(d, "nested", ()) or ():
+            df = f"{t.df1}, {t.df2}" if t.df2 is not None else f"{t.df1}"
+            rows.append([net.label, f"{t.smaller} -> {t.larger}", f"{t.reference}({df})", _n(t.statistic),
+                         _n(t.p_value, 3), _n(getattr(t, "power", None), 3), _n(getattr(t, "size", None), 3),
+                         _n(getattr(t, "detectable", None), 3)])
+    return rows
+
+
+def _verdict_lines(result):
+    lines = []
+    for net in result.networks:
+        d = getattr(net.readings, "decision", None)
+        if d is None:
+            continue
+        extra = [f"p = {_n(d.p_value, 3)}" if d.p_value is not None else "",
+                 f"power {d.power:.2f}" if d.power is not None else "",
+                 f"about {d.networks_needed} networks would resolve it" if d.networks_needed else ""]
+        said = "; ".join(e for e in extra if e)
+        reason = d.reason[:1].upper() + d.reason[1:]
+        lines.append(f"- **{net.label}: {d.selected}**" + (f" ({said})" if said else "") + f". {reason}.")
+    return lines
+
+
 def _coupling_rows(result):
     rows = []
     for net in result.networks:
@@ -166,11 +193,22 @@ def summary_markdown(result, figures_note: str = "") -> str:
             f"of its covariance from the nearest Kronecker product is {k.distance:.3g}{floor}: {plausible}, so a "
             f"reading with one kinetic spectrum per colour is {'plausible' if d.kronecker_plausible else 'an approximation'}.\n",
             "## Readings (fits of G4c on the quartic classes)\n",
-            f"Method: {result.networks[0].readings.method if result.networks else c.method}; a reading fits when "
-            f"p >= {c.alpha} (Monte Carlo) or its relative residual is below the exact tolerance; among those that fit "
-            "the one with the fewest classes is selected. 'full' is every class together, a reference for the basis.\n",
+            f"Method: {result.networks[0].readings.method if result.networks else c.method}. The verdict is the smallest "
+            f"reading that the nested tests (the classes a larger reading adds, at alpha = {c.alpha}) do not reject, "
+            "provided the test that requires it rejects its sub-model, the test against the next reading has power "
+            ">= 0.8, and the reading fits; otherwise it is 'undetermined' (too little power to tell the readings "
+            "apart) or 'none' (no reading fits). The p-value of each goodness of fit is against its reference "
+            "distribution (Hotelling's T^2 for Monte-Carlo fits). 'full' is every class together, a reference for the "
+            "basis.\n",
+            "\n".join(_verdict_lines(result)) + "\n",
             markdown_table(["network", "reading", "chi^2/dof", "p", "AIC", "rel. residual", "status"],
                            _verdict_rows(result)),
+            "\n### Nested tests\n",
+            "Each test asks whether the data need the classes the larger model adds ('empty': G4c = 0). power: at the "
+            "reference coupling size ('size', an added class half as visible as what the smaller model fits); "
+            "detectable: the coupling size resolved at power 0.8.\n",
+            markdown_table(["network", "test", "reference", "statistic", "p", "power", "size", "detectable"],
+                           _nested_rows(result)),
             "\n## Fitted couplings\n",
             "lambda_V multiplies the vertex V[phi] of the quartic action (docs/readings.md); pull = (fit - exact)/error.\n",
             markdown_table(["network", "reading", "class", "fit", "error", "exact", "pull"], _coupling_rows(result)),
