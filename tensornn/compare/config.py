@@ -111,7 +111,7 @@ class CompareConfig:
     n_groups: int = 128
     method: str = "monte-carlo"
     n_points: int = 10
-    n_quadruples: int = 60
+    n_quadruples: int = 40
     alpha: float = 0.01
     seed: int = 0
     k_ir_ratio: float = 1e-3
