@@ -139,3 +139,24 @@ def test_summary_names_no_theory_when_the_data_do_not_decide(exact_result, selec
     assert opening in verdict_sentence(readings)
     record = undecided.verdict()
     assert record["selected"] == selected and record["power"] == 0.42 and record["p_value"] is None
+
+
+def test_flows_figure_draws_the_bands_and_where_draws_stop(exact_result):
+    pytest.importorskip("matplotlib")
+    from tensornn.plotting.compare import flows_figure
+
+    net, flow = _tensor(exact_result)
+    stopped = _fake(["completed"] * 6 + ["diverged"] * 6, [100.0] * 6 + [1.0, 1.1, 1.2, 1.3, 1.4, 1.5])
+    bands = {name: np.tile(np.asarray(flow.uncertainty.band(name, 0.5)), (len(QUANTILES), 1))
+             for name in ("u2", "u4", "sigma_w")}
+    mc = dataclasses.replace(stopped, k=flow.uncertainty.k, bands=bands)
+    flows = dict(net.flows, tensor=dataclasses.replace(flow, uncertainty=mc))
+    result = dataclasses.replace(exact_result, networks=(dataclasses.replace(net, flows=flows),))
+    fig = flows_figure(result)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "6 of 12 draws stop" in labels
+    legend = [t.get_text() for ax in fig.axes for lg in ([ax.get_legend()] if ax.get_legend() else [])
+              for t in lg.get_texts()]
+    assert any("5-95% of 12 draws" in t for t in legend)
+    titles = [ax.get_title() for ax in fig.axes] + [ax.get_xlabel() for ax in fig.axes[:2]]
+    assert all("nan" not in t for t in titles) and all(ax.get_xlabel() for ax in fig.axes if ax.get_title())
