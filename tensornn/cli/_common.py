@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "write_text",
+__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths",
+           "Terminated", "write_text",
            "progress_wanted", "failure", "vars_config"]
 
 #: The destination that means standard output.
@@ -75,8 +79,71 @@ def is_stdout(path) -> bool:
     return path is not None and str(path) == STDOUT
 
 
+class Terminated(SystemExit):
+    """SIGTERM during a run that holds output claims: unwinds like Ctrl-C (temporaries and locks removed),
+    then ends the process with exit status 143 (128 + SIGTERM), as a tool ended by the signal."""
+
+    def __init__(self):
+        super().__init__(128 + signal.SIGTERM)
+
+
+def _on_sigterm(signum, frame):
+    print("tensornn: terminated", file=sys.stderr, flush=True)
+    raise Terminated()
+
+
 @contextlib.contextmanager
-def claimed_outputs(files=(), *, report=None, overwrite=False, text=()):
+def _sigterm_unwinds():
+    """While the block runs, SIGTERM raises :class:`Terminated` (main thread only; elsewhere unchanged)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check_paths(outputs, inputs=()) -> None:
+    """Refuse, before any work, an empty path, two outputs naming one file and an output that is an input.
+
+    ``outputs`` and ``inputs`` are (option, path) pairs; None paths and ``-`` are skipped. An input
+    inside an output report folder counts as that output's input (``--overwrite`` would replace it).
+    """
+    from .._claims import same_path
+
+    named = []
+    for option, path in outputs:
+        if path is None:
+            continue
+        if str(path) == "":
+            raise InvalidArgumentError(f"{option} is empty; give a file name (or '-' for standard output where "
+                                       "the option allows it)")
+        if not is_stdout(path):
+            named.append((option, Path(path)))
+    for i, (option, path) in enumerate(named):
+        for other, earlier in named[:i]:
+            if same_path(path, earlier):
+                raise InvalidArgumentError(f"{other} and {option} name the same file {path}; one file cannot hold "
+                                           "two outputs: give each its own path")
+    for in_option, source in inputs:
+        if source is None or str(source) in ("", STDOUT) or not os.path.exists(source):
+            continue
+        real = os.path.realpath(source)
+        for option, path in named:
+            inside = os.path.commonpath([real, os.path.realpath(path)]) == os.path.realpath(path)
+            if same_path(source, path) or (inside and os.path.isdir(path)):
+                raise InvalidArgumentError(f"{option} {path} would replace the input {in_option} {source}; write "
+                                           "the output to another path")
+
+
+@contextlib.contextmanager
+def claimed_outputs(files=(), *, report=None, overwrite=False, text=(), inputs=()):
     """Claim every output destination before the work starts; release them all at the end.
 
     Parameters
@@ -87,24 +154,32 @@ def claimed_outputs(files=(), *, report=None, overwrite=False, text=()):
         A report folder (``overwrite`` as given).
     text : iterable of (option, path)
         Text files: ``-`` is standard output (nothing to claim), None skipped.
+    inputs : iterable of (option, path)
+        The command's input files: an output that would replace one is refused (:func:`check_paths`).
+
+    While the claims are held, SIGTERM unwinds like Ctrl-C (no temporary or lock left) and ends the
+    process with exit status 143.
     """
     from ..report import claim_output
 
-    with contextlib.ExitStack() as stack:
+    files, text = list(files), list(text)
+    outputs = files + text + ([report] if report is not None else [])
+    for option, path in files:
+        if is_stdout(path):
+            raise InvalidArgumentError(
+                f"{option} writes a PNG image and needs a file name; '-' (standard output) is for text outputs")
+    if report is not None and is_stdout(report[1]):
+        raise InvalidArgumentError(f"{report[0]} is a report folder; '-' (standard output) cannot hold one")
+    check_paths(outputs, inputs)
+    with _sigterm_unwinds(), contextlib.ExitStack() as stack:
         for option, path in files:
-            if path is None:
-                continue
-            if is_stdout(path):
-                raise InvalidArgumentError(
-                    f"{option} writes a PNG image and needs a file name; '-' (standard output) is for text outputs")
-            stack.enter_context(claim_output(path, kind="file", label=option))
+            if path is not None:
+                stack.enter_context(claim_output(path, kind="file", label=option))
         for option, path in text:
             if path is not None and not is_stdout(path):
                 stack.enter_context(claim_output(path, kind="file", label=option))
         if report is not None:
             option, path = report
-            if is_stdout(path):
-                raise InvalidArgumentError(f"{option} is a report folder; '-' (standard output) cannot hold one")
             stack.enter_context(claim_output(path, kind="report", overwrite=overwrite, label=option))
         yield
 

@@ -34,21 +34,45 @@ def register(subparsers):
     p.set_defaults(handler=_run)
 
 
+_NAMED_DATA = ("synthetic", "digits")
+
+
+def _load(path):
+    """The configuration file, its data path resolved against the file's folder (not the working directory)."""
+    from dataclasses import replace
+
+    from ..compare.config import load_config
+
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidArgumentError(f"--config {path} is a folder; give the TOML file (e.g. {path / 'compare.toml'})")
+    if not path.exists():
+        raise InvalidArgumentError(f"--config {path} does not exist; give the path of a TOML file")
+    config = load_config(path)
+    data = config.data
+    if isinstance(data, str) and data not in _NAMED_DATA and not Path(data).expanduser().is_absolute():
+        config = replace(config, data=str(path.parent / Path(data)))
+    return config
+
+
 def _run(args):
     from dataclasses import replace
 
-    from ..compare.config import CompareConfig, load_config
+    from ..compare.config import CompareConfig
     from ..compare.report import write_compare_report
     from ..compare.run import run_compare
     from ._common import claimed_outputs, failure
 
-    config = load_config(args.config) if args.config else CompareConfig()
+    config = _load(args.config) if args.config else CompareConfig()
     if args.data is not None:
         config = replace(config, data=args.data)
     if args.workers is not None and args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
+    inputs = [("--config", args.config)]
+    if config.data not in _NAMED_DATA:
+        inputs.append(("--data" if args.data is not None else "the configuration's data", config.data))
     # The folder is claimed (and checked) before any sampling, and held until the report is in place.
-    with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite):
+    with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite, inputs=inputs):
         if args.workers and args.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 

@@ -144,7 +144,8 @@ def run(args) -> int:
     network = deep_model(activation=args.activation, widths=widths, d_in=args.d_in, sigma_w=args.sigma_w,
                          sigma_b=args.sigma_b, sigma_v=args.sigma_v)
     x = network.check_inputs(_inputs(args))
-    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json), ("--output", args.output)]):
+    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json), ("--output", args.output)],
+                         inputs=[("--inputs-file", args.inputs_file)]):
         study = depth_study(network, x, args.n_networks, seed=args.seed, progress=progress_wanted(args.progress),
                             criticality=not args.no_criticality)
         if args.json:

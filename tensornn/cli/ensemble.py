@@ -284,7 +284,8 @@ def run(args) -> int:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
     _check_checkpoint_folder(args)
     checkpoints = [(f"--checkpoint ({w})", _checkpoint(args, w)) for w in args.widths]
-    with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)]):
+    with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)],
+                         inputs=[("--inputs-file", args.inputs_file)]):
         executor = None
         if args.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
