@@ -564,6 +564,14 @@ def _npy(array) -> bytes:
 
 # Files of the user's that exist before a command runs: path -> text or bytes, None for a folder.
 USER_FOLDER = {"out/": None, "out/notes.txt": "mine"}
+USER_FOLDER_PNG = {"out.png/": None, "out.png/notes.txt": "mine"}
+
+
+def _set(argv, option, value):
+    """``argv`` with the value of ``option`` replaced (options may be given once)."""
+    i = argv.index(option)
+    return argv[:i + 1] + [value] + argv[i + 2:]
+
 USER_REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report",
                "out/notes.txt": "mine"}
 REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report"}
@@ -576,9 +584,9 @@ CLI_CASES += [
     ("ens-sigma-b-huge", ENS + ["--sigma-b", "1e200"], r"sigma_b must be <= 1e\+50"),
     ("ens-sigma-v-zero", ENS + ["--sigma-v", "0"], r"sigma_v must be > 0"),
     ("ens-inputs-huge", ENS[:-2] + ["--inputs", "1e200,0.1"], r"inputs: the preactivation variance .* above 1e\+100"),
-    ("ens-networks-huge", ENS + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
-    ("ens-width-huge", ENS + ["--widths", "100000000000000000000"], r"width must be <= 2\*\*53"),
-    ("ens-many-inputs", ENS + ["--inputs", ",".join(["0.1"] * 300)], r"GiB"),
+    ("ens-networks-huge", _set(ENS, "--networks", "100000000000000000000"), r"n_networks must be <= 2\*\*53"),
+    ("ens-width-huge", _set(ENS, "--widths", "100000000000000000000"), r"width must be <= 2\*\*53"),
+    ("ens-many-inputs", _set(ENS, "--inputs", ",".join(["0.1"] * 300)), r"GiB"),
     ("ens-inputs-negative-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs", "-0.1,abc"],
      r"--inputs must be comma-separated numbers"),
     ("ens-inputs-file-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs-file", "x.npy"],
@@ -587,7 +595,7 @@ CLI_CASES += [
     ("ens-json-folder", ENS + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
     ("ens-csv-folder", ENS + ["--csv", "out"], r"--csv .*out is a folder", USER_FOLDER),
     ("ens-plot-stdout", ENS + ["--plot", "-"], r"--plot writes a PNG"),
-    ("ens-plot-folder", ENS + ["--plot", "out"], r"--plot .*out is a folder", USER_FOLDER),
+    ("ens-plot-folder", ENS + ["--plot", "out.png"], r"--plot .*out\.png is a folder", USER_FOLDER_PNG),
     ("ens-checkpoint-file", ENS + ["--checkpoint", "ckpt"], r"--checkpoint ckpt is a file", {"ckpt": "mine"}),
     ("compare-out-file", COMPARE + ["--overwrite"], r"--out .*out is a file, not a folder", {"out": "mine"}),
     ("compare-out-user-folder", COMPARE + ["--overwrite"], r"not a tensornn report", USER_FOLDER),
@@ -605,15 +613,15 @@ CLI_CASES += [
     ("structured-sigma-v-zero", ["structured-content", "--sizes", "2,2", "--sigma-v", "0"], r"sigma_v must be > 0"),
     ("flow-n-points", FLOW + ["--n-points", "100000000"], r"n_points must be <= 1000000"),
     ("flow-k-start-inf", ["flow", "run", "scalar", "--k-start", "1e400"], r"k_start must be finite"),
-    ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"couplings0"),
+    ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"--set .*finite"),
     ("flow-output-folder", FLOW + ["--output", "out"], r"--output .*out is a folder", USER_FOLDER),
     ("flow-plot-stdout", FLOW + ["--plot", "-"], r"--plot writes a PNG"),
     ("flow-fp-n-starts", ["flow", "fixed-points", "scalar", "--n-starts", "100000000"], r"n_starts must be <= 100000"),
     ("rg-n-sigma-huge", RG + ["--n-sigma", "100000000"], r"n_sigma must be <= 1000"),
     ("flow-fp-output-folder", ["flow", "fixed-points", "scalar", "--output", "out"], r"out is a folder", USER_FOLDER),
     ("rg-sigma-huge", RG + ["--sigma-w-min", "1e200"], r"sigma_w_min must be <= 1e\+50"),
-    ("rg-widths-huge", RG + ["--widths", "100000000000000000000"], r"widths must be <= 2\*\*53"),
-    ("rg-networks-huge", RG + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
+    ("rg-widths-huge", _set(RG, "--widths", "100000000000000000000"), r"widths must be <= 2\*\*53"),
+    ("rg-networks-huge", _set(RG, "--networks", "100000000000000000000"), r"n_networks must be <= 2\*\*53"),
     ("rg-json-folder", RG + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
     ("rg-plot-stdout", RG + ["--plot", "-"], r"--plot writes a PNG"),
     ("couplings-networks-huge", ["couplings", "width", "--activation", "gauss", "--n-networks",
@@ -621,8 +629,8 @@ CLI_CASES += [
     ("couplings-sigma-ws-huge", ["couplings", "sigma-w", "--sigma-ws", "1,1e60"], r"sigma_w must be <= 1e\+50"),
     ("couplings-inputs-negative", ["couplings", "width", "--activation", "gauss", "--inputs", "-0.1,0.2"],
      r"--inputs must give 4 inputs"),
-    ("couplings-plot-folder", ["couplings", "cutoff", "--activation", "relu", "--plot", "out"],
-     r"--plot .*out is a folder", USER_FOLDER),
+    ("couplings-plot-folder", ["couplings", "cutoff", "--activation", "relu", "--plot", "out.png"],
+     r"--plot .*out\.png is a folder", USER_FOLDER_PNG),
     ("bubbles-draw-folder", ["bubbles", "draw", "--rank", "3", "--order", "2", "--out", "b.png"],
      r"--out .*b\.png is a folder", {"b.png/": None}),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -21,38 +22,110 @@ from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths",
-           "Terminated", "write_text",
+__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths", "parse_number", "cli_words", "speaks_cli", "distinct",
+           "Terminated", "harden", "write_text",
            "progress_wanted", "failure", "vars_config"]
 
 #: The destination that means standard output.
 STDOUT = "-"
 
 
+def parse_number(item: str, kind):
+    """One number of a list or an option: no underscores (``1_0`` is a typo, not ten), no empty text."""
+    text = item.strip()
+    if not text or "_" in text:
+        raise ValueError(item)
+    return kind(text)
+
+
 def parse_numbers(text: str, option: str, kind=float) -> list:
-    """Comma-separated numbers of ``kind`` (float or int); the message names ``option``."""
+    """Comma-separated numbers of ``kind`` (float or int); the message names ``option``.
+
+    Empty items (``0.1,,0.2``, a trailing comma) and underscores in numbers (``1_0``) are refused: a
+    typo is an error, never a guess.
+    """
     noun = "whole numbers" if kind is int else "numbers"
-    try:
-        values = [kind(v) for v in str(text).split(",") if v.strip()]
-    except ValueError:
-        raise InvalidArgumentError(f"{option} must be comma-separated {noun}, got {text!r}") from None
-    if not values:
+    items = str(text).split(",")
+    if not str(text).strip():
         raise InvalidArgumentError(f"{option} must list at least one number, got {text!r}")
+    if any(not item.strip() for item in items):
+        raise InvalidArgumentError(f"{option} has an empty item in {text!r} (two commas in a row, or a comma at "
+                                   "an end); remove the extra comma")
+    try:
+        values = [parse_number(v, kind) for v in items]
+    except ValueError:
+        raise InvalidArgumentError(f"{option} must be comma-separated {noun} (without '_'), got {text!r}") from None
     return values
 
 
 class ListAction(argparse.Action):
-    """``nargs="+"`` whose every argument may itself be a comma-separated list; the values are concatenated."""
+    """``nargs="+"`` whose every argument may itself be a comma-separated list; the values are concatenated.
+
+    The option may be given once: a second ``--widths`` would silently replace the first."""
 
     def __init__(self, option_strings, dest, kind=float, **kwargs):
         self.kind = kind
+        self._seen = None
         super().__init__(option_strings, dest, nargs="+", **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
+        _once(self, namespace, option_string)
         items = []
         for value in values:
             items.extend(parse_numbers(value, option_string or self.dest, self.kind))
         setattr(namespace, self.dest, items)
+
+
+def _once(action, namespace, option_string) -> None:
+    if action._seen is namespace:
+        raise argparse.ArgumentError(action, "given more than once; give it once (a second value would silently "
+                                             "replace the first)")
+    action._seen = namespace
+
+
+class _StoreOnce(argparse._StoreAction):
+    """A single-valued option that refuses to be given twice (the second value would silently win)."""
+
+    _seen = None
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _once(self, namespace, option_string)
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _strict(kind):
+    """An argparse ``type`` for int or float that refuses underscores (``1_0``) and empty text."""
+    noun = "a whole number" if kind is int else "a number"
+
+    def convert(text):
+        try:
+            return parse_number(text, kind)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {noun} (without '_'), got {text!r}") from None
+
+    convert.__name__ = kind.__name__
+    return convert
+
+
+_STRICT = {int: _strict(int), float: _strict(float)}
+
+
+def harden(parser) -> None:
+    """Make ``parser`` (and its sub-commands) strict: single-valued options may be given once, and numbers
+    with underscores are refused; library errors are worded in CLI options (:func:`speaks_cli`). Every
+    command module calls it on the parser it registers."""
+    handler = parser._defaults.get("handler")
+    if callable(handler) and not getattr(handler, "_speaks_cli", False):
+        parser._defaults["handler"] = speaks_cli(handler)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                harden(sub)
+            continue
+        if action.type in _STRICT:
+            action.type = _STRICT[action.type]
+        if type(action) is argparse._StoreAction and action.nargs is None:
+            action.__class__ = _StoreOnce
 
 
 def add_list(parser, *flags, kind=float, **kwargs):
@@ -170,6 +243,11 @@ def claimed_outputs(files=(), *, report=None, overwrite=False, text=(), inputs=(
                 f"{option} writes a PNG image and needs a file name; '-' (standard output) is for text outputs")
     if report is not None and is_stdout(report[1]):
         raise InvalidArgumentError(f"{report[0]} is a report folder; '-' (standard output) cannot hold one")
+    for option, path in files:
+        if path is not None and option.startswith("--plot"):
+            from ..plotting.figures import figure_format
+
+            figure_format(path, argument=option)  # the suffix chooses the format: refused before the work
     check_paths(outputs, inputs)
     with _sigterm_unwinds(), contextlib.ExitStack() as stack:
         for option, path in files:
@@ -182,6 +260,61 @@ def claimed_outputs(files=(), *, report=None, overwrite=False, text=(), inputs=(
             option, path = report
             stack.enter_context(claim_output(path, kind="report", overwrite=overwrite, label=option))
         yield
+
+
+#: API phrases that reach the command line through library errors, and their command-line spelling.
+_CLI_WORDS = [
+    (re.compile(r"\bpass cutoff=Lambda > 0\b"), "pass --cutoff LAMBDA (> 0)"),
+    (re.compile(r"\bpass cutoff=None\b"), "drop --cutoff"),
+    (re.compile(r"\bcutoff=Lambda\b"), "--cutoff LAMBDA"),
+    (re.compile(r"\bcutoff=(?=[-+0-9.])"), "--cutoff "),
+    (re.compile(r"\bdrop bias=False\b"), "drop --no-bias"),
+    (re.compile(r"\bwith bias=False\b"), "with --no-bias"),
+    (re.compile(r"\bbias=False\b"), "--no-bias"),
+    (re.compile(r"\bpass sigma_b=0\.0\b"), "drop --sigma-b"),
+    (re.compile(r"\bsigma_b=(?=[-+0-9.])"), "--sigma-b "),
+    (re.compile(r"\bcouplings0\b"), "the starting couplings (--set)"),
+    (re.compile(r"\bpass t=<value>"), "add --at-k K"),
+]
+
+
+def cli_words(text: str) -> str:
+    """``text`` (a library message) with the API phrases above in command-line spelling."""
+    for pattern, words in _CLI_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def speaks_cli(handler):
+    """Wrap a command handler: library errors that name API arguments are re-worded with the CLI options."""
+    import functools
+
+    from ..errors import TensorNNError
+
+    @functools.wraps(handler)
+    def run(args):
+        try:
+            return handler(args)
+        except TensorNNError as exc:
+            if exc.args and isinstance(exc.args[0], str):
+                exc.args = (cli_words(exc.args[0]),) + exc.args[1:]
+            raise
+
+    run._speaks_cli = True  # type: ignore[attr-defined]
+    return run
+
+
+def distinct(option: str, values, *, at_least: int = 2) -> list:
+    """``values`` of a scan option, refused up front when a value repeats or fewer than ``at_least`` are given."""
+    values = list(values)
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in repeated)
+        raise InvalidArgumentError(f"{option} repeats {shown}; a scan needs distinct values (each is one point of "
+                                   "the fit): remove the repeats")
+    if len(values) < at_least:
+        raise InvalidArgumentError(f"{option} needs at least {at_least} distinct values for a fit, got {len(values)}")
+    return values
 
 
 def write_text(path, text: str) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
+from ._common import harden as _harden
+
 __all__ = ["register"]
 
 DEFAULT_OUT = "tensornn-report"
@@ -32,6 +34,7 @@ def register(subparsers):
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
     p.add_argument("--quiet", action="store_true", help="do not print the progress of each stage")
     p.set_defaults(handler=_run)
+    _harden(p)
 
 
 _NAMED_DATA = ("synthetic", "digits")

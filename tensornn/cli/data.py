@@ -15,6 +15,8 @@ from __future__ import annotations
 import sys
 
 
+from ._common import harden as _harden
+
 __all__ = ["register"]
 
 
@@ -41,6 +43,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", metavar="FILE|-", help="write the summary as JSON to FILE ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="plot the full, product and per-colour spectra")
     p.set_defaults(handler=_run_summary)
+    _harden(parser)
 
 
 def _usage(parser) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..networks.activations import activation_names
 from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
+from ._common import harden as _harden
 
 __all__ = ["register", "run"]
 
@@ -57,6 +58,7 @@ def register(subparsers):
     out.add_argument("--output", metavar="FILE", help="write the text report to FILE ('-' for standard output)")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="plot kappa and the kernel against the layer")
     p.set_defaults(handler=run)
+    _harden(p)
 
 
 def _widths(args) -> tuple[int, ...]:

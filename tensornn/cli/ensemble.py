@@ -29,6 +29,7 @@ from ..networks.activations import activation_names
 from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 from ..networks.streams import BIT_GENERATORS, PRECISIONS
 from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
+from ._common import harden as _harden
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -81,6 +82,7 @@ def register(subparsers):
         "(bitwise the same result); another configuration with the same DIR is an error",
     )
     p.set_defaults(handler=run)
+    _harden(p)
 
 
 def _read_inputs(args):

@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from ..errors import InvalidArgumentError
 from ._common import add_list, claimed_outputs, failure, progress_wanted, write_text
+from ._common import harden as _harden
 
 __all__ = ["register"]
 
@@ -52,6 +53,7 @@ def register(subparsers):
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="save the overlay (one panel per d_in)")
     p.set_defaults(handler=_run)
+    _harden(p)
 
 
 def _fmt(v, spec=".3g"):
