@@ -14,7 +14,7 @@ import numpy as np
 from .._checks import check_array
 from ..errors import InvalidArgumentError
 
-__all__ = ["pairings", "wick_sum"]
+__all__ = ["pairings", "wick_sum", "check_kernel_matrix"]
 
 
 @lru_cache(maxsize=None)
@@ -44,6 +44,19 @@ def _splits_4_2(n: int = 6):
     return tuple(
         (tuple(i for i in range(n) if i not in pair), pair) for pair in itertools.combinations(range(n), 2)
     )
+
+
+def check_kernel_matrix(kernel_matrix, n_inputs: int) -> None:
+    """Refuse a kernel matrix that does not describe ``n_inputs`` inputs (the inputs of the moments it is compared with).
+
+    A kernel of other inputs (more of them, or a different set) would be read at the wrong entries and report
+    deviations that are not there.
+    """
+    shape = np.shape(kernel_matrix)
+    if len(shape) < 2 or shape[-2:] != (n_inputs, n_inputs):
+        raise InvalidArgumentError(
+            f"kernel_matrix must have shape (P, P) = ({n_inputs}, {n_inputs}) for the {n_inputs} inputs of the "
+            f"moments, got shape {shape}; pass network.kernel_matrix(moments.inputs)")
 
 
 def wick_sum(kernel_matrix, indices) -> np.ndarray:
