@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths", "parse_number", "cli_words", "speaks_cli", "distinct",
+__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths", "parse_number", "cli_words", "speaks_cli", "distinct", "worker_pool", "input_file", "read_inputs_file",
            "Terminated", "harden", "write_text",
            "progress_wanted", "failure", "vars_config"]
 
@@ -137,7 +137,11 @@ def add_list(parser, *flags, kind=float, **kwargs):
 def parse_inputs(text: str, d_in: int, option: str = "--inputs") -> list[list[float]]:
     """Inputs: ``'a,b,c'`` (d_in = 1: one number per input) or ``'x1;x2;...'`` with comma-separated components."""
     if ";" in text or d_in > 1:
-        rows = [parse_numbers(row, option) for row in text.split(";") if row.strip()]
+        parts = text.split(";")
+        if len(parts) > 1 and any(not row.strip() for row in parts):
+            raise InvalidArgumentError(f"{option} has an empty input in {text!r} (two ';' in a row, or one at an "
+                                       "end); remove the extra ';'")
+        rows = [parse_numbers(row, option) for row in parts]
     else:
         rows = [[v] for v in parse_numbers(text, option)]
     if not rows or any(len(r) != d_in for r in rows):
@@ -300,7 +304,7 @@ def speaks_cli(handler):
                 exc.args = (cli_words(exc.args[0]),) + exc.args[1:]
             raise
 
-    run._speaks_cli = True  # type: ignore[attr-defined]
+    run._speaks_cli = True
     return run
 
 
@@ -314,6 +318,84 @@ def distinct(option: str, values, *, at_least: int = 2) -> list:
                                    "the fit): remove the repeats")
     if len(values) < at_least:
         raise InvalidArgumentError(f"{option} needs at least {at_least} distinct values for a fit, got {len(values)}")
+    return values
+
+
+def _quiet_worker() -> None:
+    """Initializer of worker processes: Ctrl-C is the parent's to handle (workers print no tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not run the parent's SIGTERM handler
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int | None):
+    """A process pool of ``workers`` processes (None for 0 or 1: serial), shut down quietly on Ctrl-C.
+
+    The workers ignore SIGINT, so an interrupt reaches only this process: it cancels the pending tasks,
+    stops the workers and propagates (the command then ends with "tensornn: interrupted", exit 130),
+    instead of every worker printing its own traceback.
+    """
+    if not workers or workers <= 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, initializer=_quiet_worker)
+    try:
+        yield pool
+    except BaseException:
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        raise
+    pool.shutdown()
+
+
+def input_file(option: str, path) -> Path:
+    """An input file of the command line: refused by name when missing (exit 1), a folder or empty (exit 2)."""
+    from ..errors import MissingFileError
+
+    path = Path(path)
+    if str(path) == "":
+        raise InvalidArgumentError(f"{option} is empty; give a file name")
+    if path.is_dir():
+        raise InvalidArgumentError(f"{option} {path} is a folder; give a file")
+    if not path.exists():
+        raise MissingFileError(f"{option} {path} does not exist; check the path")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InvalidArgumentError(f"{option} {path} is empty (0 bytes)")
+    return path
+
+
+def read_inputs_file(option: str, path):
+    """Inputs (one per row) from a ``.npy`` (numpy.save) or ``.csv`` file; every failure names the file and option."""
+    import numpy as np
+
+    if Path(path).suffix not in (".npy", ".csv"):
+        raise InvalidArgumentError(f"{option} must end in .npy or .csv, got {Path(path).name!r}")
+    path = input_file(option, path)
+    try:
+        if path.suffix == ".npy":
+            values = np.load(path, allow_pickle=False)
+            if not isinstance(values, np.ndarray):  # numpy.savez archive named .npy
+                names = list(values.files)
+                values.close()
+                raise InvalidArgumentError(f"{option} {path} is a .npz archive (numpy.savez, arrays {names}) named "
+                                           ".npy; save the inputs with numpy.save")
+        else:
+            values = np.loadtxt(path, delimiter=",", ndmin=2)
+    except InvalidArgumentError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "pickled" in why:
+            why = "it is not an array written by numpy.save (tensornn does not load pickled objects)"
+        raise InvalidArgumentError(f"{option} {path} cannot be read as a {path.suffix} file of numbers: {why}") from None
+    if values.size == 0:
+        raise InvalidArgumentError(f"{option} {path} holds no inputs (an array of shape {values.shape})")
     return values
 
 

@@ -46,12 +46,12 @@ def _load(path):
 
     from ..compare.config import load_config
 
+    from ._common import input_file
+
     path = Path(path)
     if path.is_dir():
         raise InvalidArgumentError(f"--config {path} is a folder; give the TOML file (e.g. {path / 'compare.toml'})")
-    if not path.exists():
-        raise InvalidArgumentError(f"--config {path} does not exist; give the path of a TOML file")
-    config = load_config(path)
+    config = load_config(input_file("--config", path))
     data = config.data
     if isinstance(data, str) and data not in _NAMED_DATA and not Path(data).expanduser().is_absolute():
         config = replace(config, data=str(path.parent / Path(data)))
@@ -64,7 +64,7 @@ def _run(args):
     from ..compare.config import CompareConfig
     from ..compare.report import write_compare_report
     from ..compare.run import run_compare
-    from ._common import claimed_outputs, failure
+    from ._common import claimed_outputs, failure, worker_pool
 
     config = _load(args.config) if args.config else CompareConfig()
     if args.data is not None:
@@ -76,13 +76,8 @@ def _run(args):
         inputs.append(("--data" if args.data is not None else "the configuration's data", config.data))
     # The folder is claimed (and checked) before any sampling, and held until the report is in place.
     with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite, inputs=inputs):
-        if args.workers and args.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(args.workers) as ex:
-                result = run_compare(config, executor=ex, progress=not args.quiet)
-        else:
-            result = run_compare(config, progress=not args.quiet)
+        with worker_pool(args.workers) as ex:
+            result = run_compare(config, executor=ex, progress=not args.quiet)
         folder = write_compare_report(result, Path(args.out), overwrite=args.overwrite)
     print(f"wrote {folder}/ (report.json, summary.md, figures) in {result.runtime:.1f} s")
     for net in result.networks:

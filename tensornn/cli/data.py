@@ -58,9 +58,11 @@ def _run_summary(args) -> int:
     from ..plotting.figures import save_figure
     from ..report import metadata
 
-    from ._common import claimed_outputs, write_text
+    from ._common import claimed_outputs, input_file, write_text
 
     source = None if args.data in ("synthetic", "digits") else ("--data", args.data)
+    if source is not None and args.data.endswith(".npy"):
+        input_file("--data", args.data)
     with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)], inputs=[source] if source else ()):
         data = load_data(args.data, seed=args.seed)
         summary = summarise_data(data, centre=not args.no_centre)

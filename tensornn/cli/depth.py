@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..networks.activations import activation_names
-from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
+from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, read_inputs_file, write_text
 from ._common import harden as _harden
 
 __all__ = ["register", "run"]
@@ -79,12 +79,7 @@ def _inputs(args):
     if args.inputs is not None:
         return np.array(parse_inputs(args.inputs, args.d_in))
     if args.inputs_file is not None:
-        path = args.inputs_file
-        if path.suffix == ".npy":
-            return np.load(path)
-        if path.suffix == ".csv":
-            return np.loadtxt(path, delimiter=",", ndmin=2)
-        raise InvalidArgumentError(f"--inputs-file must end in .npy or .csv, got {path.name!r}")
+        return read_inputs_file("--inputs-file", args.inputs_file)
     return np.ones((1, args.d_in))
 
 

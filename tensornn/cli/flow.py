@@ -452,7 +452,7 @@ def run_command(args) -> int:
 
 
 def _assignments(assignments) -> dict:
-    values = {}
+    values: dict[str, float] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._checks import check_array
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = ["pairings", "wick_sum", "check_kernel_matrix"]
 
@@ -90,6 +90,9 @@ def wick_sum(kernel_matrix, indices) -> np.ndarray:
                                    "give an infinite GP value)")
     if k.ndim < 2 or k.shape[-1] != k.shape[-2]:
         raise InvalidArgumentError(f"kernel_matrix must have shape (..., P, P), got {k.shape}")
+    if isinstance(indices, (str, bytes)) or not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+                                                    for a in indices):
+        raise InvalidTypeError(f"indices must be a sequence of integers (input indices), got {indices!r}")
     idx = tuple(int(a) for a in indices)
     if any(a < 0 or a >= k.shape[-1] for a in idx):
         raise InvalidArgumentError(f"indices {idx} out of range for a kernel matrix of {k.shape[-1]} inputs")

@@ -243,8 +243,10 @@ def load_npy(path, *, name: str | None = None, max_components: int | None = None
     try:
         values = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
-        raise InvalidArgumentError(f"cannot read {str(path)!r} as a numpy array (numpy.save format): "
-                                   f"{str(exc) or type(exc).__name__}") from None
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "pickled" in why:
+            why = "it is not an array written by numpy.save (pickled objects are not loaded)"
+        raise InvalidArgumentError(f"cannot read {str(path)!r} as a numpy array (numpy.save format): {why}") from None
     if not isinstance(values, np.ndarray):  # an archive of numpy.savez, renamed .npy
         names = list(values.files)
         values.close()
