@@ -80,11 +80,11 @@ def test_overwrite_refuses_a_report_whose_listed_file_became_a_folder(tmp_path, 
 
 
 @pytest.mark.parametrize("argv", [
-    ENS + ["--inputs", "0.1,0.2", "--json", "x.out", "--plot", "x.out"],
-    ENS + ["--inputs", "0.1,0.2", "--json", "x.out", "--plot", "./sub/../x.out"],
-    ["data", "summary", "--json", "x.out", "--plot", "x.out"],
-    ["flow", "run", "scalar", "--k-start", "1", "--k-stop", "0.5", "--output", "x.out", "--plot", "x.out"],
-    ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "4096", "--json", "x.out", "--plot", "x.out"],
+    ENS + ["--inputs", "0.1,0.2", "--json", "x.png", "--plot", "x.png"],
+    ENS + ["--inputs", "0.1,0.2", "--json", "x.png", "--plot", "./sub/../x.png"],
+    ["data", "summary", "--json", "x.png", "--plot", "x.png"],
+    ["flow", "run", "scalar", "--k-start", "1", "--k-stop", "0.5", "--output", "x.png", "--plot", "x.png"],
+    ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "4096", "--json", "x.png", "--plot", "x.png"],
 ], ids=["ensemble", "ensemble-spelled-differently", "data", "flow", "rg-experiment"])
 def test_two_outputs_of_one_command_may_not_name_one_file(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
@@ -109,11 +109,12 @@ def test_an_output_may_not_replace_the_input(tmp_path, monkeypatch, capsys):
     np.save(tmp_path / "x.npy", np.array([[0.1], [0.2]]))
     np.save(tmp_path / "d.npy", np.random.default_rng(0).normal(size=(40, 2, 2)))
     (tmp_path / "c.toml").write_text('data = "d.npy"\n')
+    (tmp_path / "sub").mkdir()
     before = _tree(tmp_path)
     cases = [
         (ENS + ["--inputs-file", "x.npy", "--json", "x.npy"], r"--json x\.npy would replace the input --inputs-file"),
         (["data", "summary", "--data", "d.npy", "--json", "d.npy"], r"would replace the input --data d\.npy"),
-        (["data", "summary", "--data", "d.npy", "--plot", "./d.npy"], r"would replace the input --data"),
+        (["data", "summary", "--data", "d.npy", "--json", "./sub/../d.npy"], r"would replace the input --data"),
         (["compare", "--config", "c.toml", "--out", ".", "--overwrite", "--quiet"], r"would replace the input"),
     ]
     for argv, pattern in cases:
