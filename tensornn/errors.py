@@ -17,6 +17,7 @@ __all__ = [
     "MissingDependencyError",
     "OutputError",
     "OutputBusyError",
+    "UnsupportedReadingError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
     "UnreliableErrorWarning",
@@ -45,6 +46,12 @@ class ConfigError(InvalidArgumentError):
 
 class TruncationError(InvalidArgumentError):
     """A truncation or interaction does not fit the theory it is used with."""
+
+
+class UnsupportedReadingError(InvalidArgumentError):
+    """A network whose G4c the readings cannot amputate honestly (no basis built on its own propagator), or whose
+    fourth moments are infinite so that G4c cannot be estimated; the message names the network, its activation
+    and the reason."""
 
 
 class MissingDependencyError(TensorNNError, ImportError):
