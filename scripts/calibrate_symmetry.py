@@ -8,7 +8,7 @@ Kolmogorov-Smirnov p-value of the p-values against the uniform law (null rows), 
 not invariant / undecided, and the median detectable relative change.
 
     python scripts/calibrate_symmetry.py                 # null rows, small sizes (about 2 minutes)
-    python scripts/calibrate_symmetry.py --power         # power at the default size of tensornn compare
+    python scripts/calibrate_symmetry.py --power         # the default size of tensornn compare (about 20 minutes)
 """
 
 from __future__ import annotations
@@ -80,14 +80,16 @@ def main(argv=None) -> int:
     else:
         seeds = args.seeds or 20
         default = dict(sizes=(4, 4, 4), seeds=seeds, n_networks=131_072, n_groups=128, n_points=10, n_quadruples=40,
-                       n_rotations=2, alpha=0.01, width=8, null=False)
-        print("power rows: the default of tensornn compare: index sizes (4, 4, 4), width 8, 2^17 networks in 128 "
-              "groups, 10 points, 40 quadruples, 2 rotations, alpha = 0.01")
+                       n_rotations=1, alpha=0.01, width=8, null=False)
+        print("default rows: the default of tensornn compare: index sizes (4, 4, 4), width 8, 2^17 networks in 128 "
+              "groups, 10 points, 40 quadruples, 1 rotation, alpha = 0.01")
         print(header)
         for act in ("linear", "relu", "erf"):
             print(run(f"CP rank 1 {act}", cp(act), "O(n)", **default), flush=True)
-        for act in ("relu",):
+        for act in ACTIVATIONS:
             print(run(f"dense {act}", dense(act), "O(n)", **{**default, "null": True}), flush=True)
+        print(run("dense gauss, 2^19 networks", dense("gauss"), "O(n)",
+                  **{**default, "null": True, "n_networks": 1 << 19}), flush=True)
     return 0
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import inspect
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,8 +47,9 @@ __all__ = ["SymmetryTest", "symmetry_test", "check_estimable", "haar_rotation", 
 
 #: The rotation groups: all of O(n) on the flattened input, or the product group colour by colour.
 GROUPS = ("O(n)", "colour-wise")
-#: Random rotations per test.
-DEFAULT_N_ROTATIONS = 2
+#: Random rotations per test: one (p = Q components) had the most power against the CP layer at the default size
+#: (docs/symmetry.md); more rotations add components and use fewer quadruples each.
+DEFAULT_N_ROTATIONS = 1
 #: Largest relative change of G4c the test must resolve (power 0.8) before it may call a law invariant.
 DEFAULT_MAX_DETECTABLE = 0.25
 #: The power at which ``detectable`` is quoted.
@@ -118,15 +120,13 @@ def haar_rotation(n: int, rng: np.random.Generator) -> np.ndarray:
     return q * np.sign(np.diag(r))
 
 
-def _colours(network, shape: tuple[int, ...]) -> list[tuple[str, object]]:
-    """The colours of an input shape: its axes (tensor inputs), or the blocks of a block network, or one colour."""
-    if len(shape) >= 2:
-        return [("axis", c) for c in range(len(shape))]
+def _blocks(network, shape: tuple[int, ...]) -> list[tuple[int, int]] | None:
+    """The (start, stop) ranges of the colours of one-axis inputs of a block network, else None."""
     blocks = getattr(network, "block_sizes", None)
-    if blocks is not None and len(blocks) >= 2:
-        edges = np.cumsum((0, *blocks))
-        return [("block", (int(edges[c]), int(edges[c + 1]))) for c in range(len(blocks))]
-    return [("axis", 0)]
+    if len(shape) != 1 or blocks is None or len(blocks) < 2:
+        return None
+    edges = np.cumsum((0, *blocks))
+    return [(int(edges[c]), int(edges[c + 1])) for c in range(len(blocks))]
 
 
 def rotate_inputs(inputs: np.ndarray, rotations) -> np.ndarray:
@@ -149,19 +149,17 @@ def _draw(network, shape, group, rng) -> tuple[object, str, tuple[int, ...]]:
     n = math.prod(shape)
     if group == "O(n)":
         return haar_rotation(n, rng), "O(n)", (n,)
-    colours = _colours(network, shape)
-    if len(colours) < 2:
+    if len(shape) >= 2:
+        return [haar_rotation(m, rng) for m in shape], "O(n_1)x...xO(n_d)", tuple(shape)
+    blocks = _blocks(network, shape)
+    if blocks is None:
         raise InvalidArgumentError(
             f"group='colour-wise' needs inputs with several colours (tensor axes or blocks); inputs of shape {shape} "
             "have one, whose rotations are all of O(n): use group='O(n)'")
-    if colours[0][0] == "axis":
-        return [haar_rotation(m, rng) for m in shape], "O(n_1)x...xO(n_d)", tuple(shape)
     g = np.zeros((n, n))
-    sizes = []
-    for _, (start, stop) in colours:  # type: ignore[misc]
+    for start, stop in blocks:
         g[start:stop, start:stop] = haar_rotation(stop - start, rng)
-        sizes.append(stop - start)
-    return g, "O(n_1)x...xO(n_d)", tuple(sizes)
+    return g, "O(n_1)x...xO(n_d)", tuple(stop - start for start, stop in blocks)
 
 
 @dataclass(frozen=True)
@@ -324,7 +322,8 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     per_rotation = min(design.n_quadruples, max(1, (nu // 2) // n_rotations))
     quads = np.asarray(design.quadruples)[:per_rotation]
     m = len(inputs)
-    copies, label, dims = [inputs], "O(n)", (math.prod(inputs.shape[1:]),)
+    copies, label = [inputs], "O(n)"
+    dims: tuple[int, ...] = (math.prod(inputs.shape[1:]),)
     for _ in range(n_rotations):
         g, label, dims = _draw(network, inputs.shape[1:], group, rotation_rng)
         copies.append(rotate_inputs(inputs, g))
@@ -340,7 +339,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     rep = np.concatenate([replicas[:, r * q:(r + 1) * q] - rep_original for r in range(1, n_rotations + 1)], axis=1)
     p = len(d)
     seed_value = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None
-    common = dict(group=label, dimensions=dims, n_rotations=n_rotations, n_quadruples=q,
+    common: dict[str, Any] = dict(group=label, dimensions=dims, n_rotations=n_rotations, n_quadruples=q,
                   n_networks=measurement.n_networks, n_groups=measurement.n_groups, alpha=alpha,
                   max_detectable=max_detectable, seed=seed_value)
     if not (np.all(np.isfinite(d)) and np.all(np.isfinite(rep))):
