@@ -71,6 +71,13 @@ class NetworkResult:
         head = f"**{self.description}.**"
         if not r.success:
             return f"{head} No reading: {r.message}."
+        if r.selected not in r.readings:  # "undetermined" or "none": the verdict names no theory
+            parts = [f"{head} Verdict: **{r.selected}** ({r.decision.reason if r.decision else r.message})."]
+            if self.prediction is not None:
+                ref = r.reference_fit
+                parts.append(f"{self.prediction}." + ("" if ref is None else f" The amputated first-order basis "
+                             f"describes its G4c to a relative residual of {ref.relative_residual:.3g}."))
+            return " ".join(parts)
         sel = r.readings[r.selected]
         others = "; ".join(f"the {name} reading {'fits' if f.fits else 'fails'} ({_quality(f)})"
                            for name, f in r.readings.items() if name != r.selected)
