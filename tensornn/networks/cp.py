@@ -265,9 +265,13 @@ class StructuredNetwork(ModelBase):
         raise UnsupportedReadingError(self.reading_problem())
 
     def reading_problem(self) -> str | None:
-        """None when the readings can amputate this network with its own propagator, else the reason."""
+        """None when the readings can amputate this network with its own propagator, else the reason (infinite
+        moments first: then G4c itself does not exist)."""
         if self._linear or self.gaussian_preactivation:
             return None
+        moments = self.moment_problem(4)
+        if moments is not None and "pass inputs" not in moments:
+            return f"no reading of the CP layer of rank {self.cp_rank} with the {self.activation!r} activation: {moments}"
         return (f"no reading of the CP layer of rank {self.cp_rank} on {self.order} indices with the "
                 f"{self.activation!r} activation: its pre-activation is a sum of products of {self.order} Gaussians, "
                 "not Gaussian, so its kernel E[phi(z_x) phi(z_y)] is neither the Gaussian kernel map of <x, y> nor a "
