@@ -54,6 +54,9 @@ __all__ = ["enumerate_bubbles", "perfect_matchings", "table_chunks"]
 
 #: Bubbles turned into tables at once (bounds the memory of the table arrays).
 _CHUNK = 4096
+#: Deduplicated (real) classes stacked at once by :func:`table_chunks`: they come slowly, so a listing shows them
+#: in small batches.
+_STREAM_CHUNK = 256
 #: Centralisers up to this order use all their elements as generators (no generating-set search).
 _SMALL_GROUP = 16
 
@@ -420,7 +423,7 @@ def table_chunks(rank: int, order: int, field: str = "complex", *, connected: bo
     batch: list = []
     for item in source:
         batch.append(item)
-        if len(batch) == _CHUNK:
+        if len(batch) == _STREAM_CHUNK:
             yield _stacked(batch)
             batch = []
     if batch:
