@@ -94,12 +94,12 @@ def _formula_count(args):
     return counter(args.rank, args.order, args.field)
 
 
-def _checked(args, *, max_bubbles=None):
+def _checked(args):
     """The enumeration's estimate, checked against ``--max-bubbles`` and ``--max-memory`` (nothing runs before)."""
     from ..bubbles.estimate import check_enumeration
 
     return check_enumeration(args.rank, args.order, args.field, connected=args.connected or args.melonic,
-                             melonic=args.melonic, max_bubbles=max_bubbles or args.max_bubbles,
+                             melonic=args.melonic, max_bubbles=args.max_bubbles,
                              max_memory=args.max_memory * 2**30, names=_OPTION_NAMES)
 
 
@@ -242,9 +242,10 @@ def _list(args) -> int:
 
 def _json_heads(args, tables, kinds, rows) -> list[str]:
     """The JSON Lines records up to their edges: the columns, and the canonical certificate (found one by one)."""
+    from .._json import SCHEMA_VERSION
     from ..bubbles.graph import Bubble
 
-    start = '{"schema": "tensornn/bubbles-list", "schema_version": 1, "index": '
+    start = f'{{"schema": "tensornn/bubbles-list", "schema_version": {SCHEMA_VERSION}, "index": '
     heads = []
     for r, (i, a, f, d, mel, con) in enumerate(rows):
         bubble = Bubble._from_table(tuple(map(tuple, tables[r].tolist())), tuple(kinds[r].tolist()), args.rank,
