@@ -20,7 +20,7 @@ MAX_MEMORY_GIB = 2.0
 #: checked by formula before anything is enumerated.
 MAX_BUBBLES = 200_000
 
-#: Most bubbles ``draw`` puts in one file (about a second of layout each).
+#: Most bubbles ``draw`` puts in one file (a page of 24 takes seconds: layouts, then matplotlib's).
 MAX_DRAWN = 200
 
 #: How the bounds' messages name the arguments on the command line.
@@ -266,7 +266,7 @@ def _draw(args) -> int:
     if estimate.bubbles > MAX_DRAWN:
         raise InvalidArgumentError(
             f"--order: {estimate.bubbles:,} bubbles (counted by formula) are too many to draw in one file (at most "
-            f"{MAX_DRAWN}, about a second each); lower --order, or add --connected or --melonic")
+            f"{MAX_DRAWN}, 24 to a page); lower --order, or add --connected or --melonic")
     with claimed_outputs([("--out", out)]):
         from ..bubbles.enumerate import enumerate_bubbles
         from ._common import progress_wanted
@@ -281,7 +281,7 @@ def _draw(args) -> int:
 
         show = progress_wanted()
         if show and len(bubbles) > 10:
-            print(f"tensornn bubbles draw: drawing {len(bubbles)} bubbles, about a second each", file=sys.stderr)
+            print(f"tensornn bubbles draw: drawing {len(bubbles)} bubbles, 24 to a page", file=sys.stderr)
         written = save_bubble_drawings(bubbles, out, dpi=args.dpi, progress=show)
     print(f"wrote {len(bubbles)} bubbles to {', '.join(map(str, written))}", file=sys.stderr)
     return 0
