@@ -10,6 +10,7 @@ Run: python examples/bubbles_enumerate_and_draw.py [--out quartic.png]
 4. Draw the quartic bubbles in a grid.
 """
 
+import sys
 import argparse
 
 import numpy as np
@@ -25,6 +26,7 @@ from tensornn.bubbles import (
     is_melonic,
 )
 from tensornn.bubbles.draw import draw_bubble_grid
+from tensornn.errors import MissingDependencyError
 
 
 def main():
@@ -65,4 +67,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

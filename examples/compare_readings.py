@@ -16,9 +16,11 @@ The story (docs/compare.md):
    the fixed points of the readings' continuum idealisations.
 """
 
+import sys
 import argparse
 
 from tensornn.compare import CompareConfig, run_compare, write_compare_report
+from tensornn.errors import MissingDependencyError
 
 
 def main(argv=None):
@@ -38,4 +40,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

@@ -7,6 +7,7 @@ markdown table. Run: python examples/deep_structured_readings.py [--networks 655
 (about half a minute by default).
 """
 
+import sys
 import argparse
 import time
 
@@ -14,6 +15,7 @@ from tensornn.data import synthetic_kronecker
 from tensornn.networks.deep import DeepNetwork
 from tensornn.networks.input_layers import CPInput
 from tensornn.readings.fit import read_network
+from tensornn.errors import MissingDependencyError
 
 
 def main():
@@ -40,4 +42,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

@@ -9,6 +9,7 @@ quadrature studies, the approach to D = 4, the large-N sequence (minutes), and t
 Run: python examples/derivative_expansion_tables.py [--full] [--figure docs/figures/derivative_expansion_z.png]
 """
 
+import sys
 import argparse
 import os
 
@@ -20,6 +21,7 @@ import numpy as np  # noqa: E402
 from tensornn.flow import derivative_expansion_fixed_point  # noqa: E402
 from tensornn.flow.derivative_expansion import loop_terms, momentum_quadrature  # noqa: E402
 from tensornn.flow.potential import litim_volume  # noqa: E402
+from tensornn.errors import MissingDependencyError
 
 REGULATORS = ("litim", "exponential")
 
@@ -167,4 +169,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

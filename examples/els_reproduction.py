@@ -9,9 +9,11 @@ Their set-up (tensornn.rg.els): Gauss-nets in d_in = 1 with biases (sigma_b = 1)
 u4 = u4_f(sigma_w = 1) and u6 = 50 and run to k = 99.99 (passive). Every number printed is computed here.
 """
 
+import sys
 import argparse
 
 from tensornn.rg.els import els_reproduction
+from tensornn.errors import MissingDependencyError
 
 
 def main(argv=None):
@@ -50,4 +52,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

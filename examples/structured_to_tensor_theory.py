@@ -13,6 +13,7 @@ field with one continuum colour per block (docs/theory/structured_inputs.md). Th
    and prints its beta functions and the flow upward from k_IR.
 """
 
+import sys
 import argparse
 
 import numpy as np
@@ -23,6 +24,7 @@ from tensornn.flow import derive_flow
 from tensornn.flow.trajectory import run_from_ir
 from tensornn.networks import BlockGaussNetwork, block_gauss_kernel, sample_ensemble
 from tensornn.theory import ContinuumColour, Theory, melonic_truncation
+from tensornn.errors import MissingDependencyError
 
 BLOCKS, SIGMAS = (1, 2), (0.8, 1.3)
 
@@ -72,4 +74,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

@@ -20,12 +20,14 @@ Run: python examples/tensor_melonic_conventions.py
 
 from __future__ import annotations
 
+import sys
 import argparse
 from math import gamma, sqrt
 
 import numpy as np
 
 from tensornn.flow import find_fixed_points, tensor_preset
+from tensornn.errors import MissingDependencyError
 
 FAMILY = ((3, 1.0), (3, 2.0), (4, 2.0), (5, 2.0))
 CONVENTIONS = ("include", "omit")
@@ -159,4 +161,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

@@ -45,3 +45,18 @@ def test_worker_pool_initializer_ignores_sigint():
     assert handler == signal.SIG_IGN
     with worker_pool(1) as pool:
         assert pool is None
+
+
+def test_an_example_without_its_optional_extra_is_one_line(monkeypatch, capsys, tmp_path):
+    """matplotlib missing: the example ends with one line naming the extra to install, not a traceback."""
+    import runpy
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    script = ROOT / "examples" / "bubbles_enumerate_and_draw.py"
+    monkeypatch.setattr(sys, "argv", [script.name, "--max-order", "2", "--out", str(tmp_path / "q.png")])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(script), run_name="__main__")
+    message = str(info.value.code)
+    assert "pip install 'tensornn[plot]'" in message and "\n" not in message, message
+    assert not (tmp_path / "q.png").exists()
