@@ -8,6 +8,8 @@ Run: python examples/bubbles_enumerate_and_draw.py [--out quartic.png]
 3. Evaluate each quartic bubble on a random tensor and confirm the value does not change when
    every index is rotated by an orthogonal matrix: bubbles are O(N)^3 invariants.
 4. Draw the quartic bubbles in a grid.
+
+Runtime: about 50 s (drawing every quartic and sextic bubble); --max-order 3: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
 import sys

@@ -9,6 +9,8 @@ nu -> 1/(D - 2); (8) the exponential regulator family against the minimum expans
 fixed-point potentials at D = 2.5.
 
 Run: python examples/functional_lpa_tables.py [--figure docs/figures/functional_fixed_points.png] [--quick]
+
+Runtime: about 30 s; --quick: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
 import sys

@@ -12,6 +12,8 @@ term (the plain Litim flow) and once with the network's kinetic function P_kin =
 and draws both flows (docs/figures/kinetic_passive_flow.png).
 
 Run: python examples/kinetic_passive_flow.py [--figure docs/figures/kinetic_passive_flow.png] [--width 10]
+
+Runtime: about 10 s; --quick: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
 import sys

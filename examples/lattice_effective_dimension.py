@@ -11,6 +11,8 @@ continuum approximation of the same preset. The table shows the mean and largest
 flow, and how the flow ended.
 
 Run: python examples/lattice_effective_dimension.py
+
+Runtime: about 25 s (measured by default on a shared, loaded 2-core machine).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Prints, for each polynomial truncation, the Wilson-Fisher fixed point's nu and omega, for the
 expansion around the running minimum (converges) and around rho = 0 (oscillates), as markdown
 tables. Run: python examples/lpa_exponents_table.py [--dim 3] [--n 1] [--max-order 12]
+
+Runtime: about 5 s (measured by default on a shared, loaded 2-core machine).
 """
 
 import sys

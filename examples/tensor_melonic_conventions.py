@@ -16,6 +16,8 @@ melonic projection, LPA'. Two tables in markdown:
    a fixed point with g4* > 0 there shows up as a few such cells.
 
 Run: python examples/tensor_melonic_conventions.py
+
+Runtime: about 35 s (measured by default on a shared, loaded 2-core machine).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ Litim regulator with eta inside d_t R. Every root found by ``find_fixed_points``
 engine-derived flow is listed: kept roots first, then the discarded ones with the reason.
 
 Run: python examples/tensor_melonic_fixed_points.py
+
+Runtime: about 5 s (measured by default on a shared, loaded 2-core machine).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Each failure is one line naming the file, the option or the argument, with no tr
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,3 +61,14 @@ def test_an_example_without_its_optional_extra_is_one_line(monkeypatch, capsys, 
     message = str(info.value.code)
     assert "pip install 'tensornn[plot]'" in message and "\n" not in message, message
     assert not (tmp_path / "q.png").exists()
+
+
+def test_every_example_states_its_runtime():
+    """Examples say how long they run (and finish in under a minute by default; --full for the long version)."""
+    pending = {"readings_verdicts.py"}  # rewritten with the verdicts of this release; its runtime line comes with it
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        if script.name in pending:
+            continue
+        text = script.read_text()
+        doc = text[text.index('"""') + 3:text.index('"""', text.index('"""') + 3)]
+        assert re.search(r"^Runtime: .*\b(s|seconds|minute)\b", doc, re.M), f"{script.name} states no runtime"
