@@ -531,15 +531,24 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # can follow
     orbit_low = [min(k, *images) if images else k for k, images in enumerate(image_of)]
     # the candidates grouped by the legs they add, each group sorted by orbit_low (admissible ones: a suffix)
+    # a loop whose insertions miss different colours generates a disconnected interaction when every insertion
+    # misses exactly one colour (a strand of colour c only joins insertions that miss c, so insertions missing
+    # different colours are never joined): with connected members only, such loops are not followed at all
+    missing = [all_pairing - x.passing for x in insertions]
+    one_colour = (d_p >= 2 and bool(insertions) and all(len(m) == 1 for m in missing)
+                  and all(len(components(m.tables()[1])) == 1 for m in truncation.interactions))
+    strand = [min(m) if one_colour else None for m in missing]
     groups: dict = {}
     for kind, listed in following.items():
-        by_added: dict = {}
-        for k, a in listed:
-            by_added.setdefault(a, []).append(k)
-        groups[kind] = []
-        for a, ks in sorted(by_added.items()):
-            ks = sorted(ks, key=lambda k: (orbit_low[k], k))
-            groups[kind].append((a, ks, [orbit_low[k] for k in ks]))
+        for colour in set(strand):
+            by_added: dict = {}
+            for k, a in listed:
+                if strand[k] == colour:
+                    by_added.setdefault(a, []).append(k)
+            groups[kind, colour] = []
+            for a, ks in sorted(by_added.items()):
+                ks = sorted(ks, key=lambda k: (orbit_low[k], k))
+                groups[kind, colour].append((a, ks, [orbit_low[k] for k in ks]))
 
     known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
@@ -582,22 +591,26 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         acc[key] = acc.get(key, 0) + value
         if seq:
             prev = insertions[seq[-1]]
-            candidates = groups[prev.kinds[prev.w]] if complex_field else groups[None]
+            candidates = groups[prev.kinds[prev.w] if complex_field else None, strand[seq[0]]]
             start = seq[0]
-        else:
-            candidates = groups["all"]
-            start = 0
-        for added, ks, lows_of in candidates:
-            if legs + added > max_legs:
-                break  # groups are sorted by the legs they add
-            if seq:  # the first insertion is the smallest of the loop and of its colour images
-                admissible = ks[bisect_left(lows_of, start):]
-            else:  # a loop starts with the smallest insertion of its colour orbit
-                admissible = [k for k in ks if orbit_low[k] == k]
-            for k in admissible:
-                seq.append(k)
-                visit(seq, legs + added, tuple(map(min, lows, image_of[k])) if seq[1:] else image_of[k])
-                seq.pop()
+            for added, ks, lows_of in candidates:
+                if legs + added > max_legs:
+                    break  # groups are sorted by the legs they add
+                # the first insertion is the smallest of the loop and of its colour images
+                for k in ks[bisect_left(lows_of, start):]:
+                    seq.append(k)
+                    visit(seq, legs + added, tuple(map(min, lows, image_of[k])))
+                    seq.pop()
+            return
+        for colour in set(strand):
+            for added, ks, lows_of in groups["all", colour]:
+                if legs + added > max_legs:
+                    break
+                for k in ks:  # a loop starts with the smallest insertion of its colour orbit
+                    if orbit_low[k] == k:
+                        seq.append(k)
+                        visit(seq, legs + added, image_of[k])
+                        seq.pop()
 
     visit([], 0, ())
     terms = [Term(t, f, n, S, Fraction(c, 2)) for (t, f, n, S), c in acc.items() if c != 0]
