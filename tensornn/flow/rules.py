@@ -66,7 +66,8 @@ class Term:
 class _Insertion:
     """One orbit of cut pairs (u, w) of a member, with its strand tables.
 
-    Strand tables, computed once per insertion instead of once per loop through it: ``kept``, the legs other than
+    Strand tables, computed on the first loop through the insertion (most insertions of a large truncation start
+    no loop that is the smallest of its colour orbit) and kept: ``kept_kinds``, the kinds of the legs other than
     u, w (in order); ``exits[i][c]``, where colour c leads from kept leg i (>= 0: the kept leg of that index; -1:
     into w, on to the next insertion; -2: into u, back to the previous one); ``through_u[c]`` / ``through_w[c]``:
     entering at u (w), the kept leg reached, or -1 when the strand passes straight on to w (u).
@@ -78,15 +79,24 @@ class _Insertion:
     def __init__(self, member, kinds, adjacency, u, w, weight, passing, added_legs):
         self.member, self.kinds, self.adjacency, self.u, self.w = member, kinds, adjacency, u, w
         self.weight, self.passing, self.added_legs = weight, passing, added_legs
-        rank = {}
-        kept_kinds = []
-        for a in range(len(kinds)):
-            if a != u and a != w:
-                rank[a] = len(kept_kinds)
-                kept_kinds.append(kinds[a])
+        self.exits = None
+
+    def build(self):
+        """Compute the strand tables (once)."""
+        kinds, adjacency, u, w = self.kinds, self.adjacency, self.u, self.w
+        rank = list(range(len(kinds)))
+        for a in range(max(u, w) + 1, len(kinds)):
+            rank[a] -= 2
+        if u < w:
+            for a in range(u + 1, w):
+                rank[a] -= 1
+        else:
+            for a in range(w + 1, u):
+                rank[a] -= 1
+        kept = [a for a in range(len(kinds)) if a != u and a != w]
+        self.kept_kinds = tuple([kinds[a] for a in kept])
         rank[w], rank[u] = -1, -2
-        self.kept_kinds = tuple(kept_kinds)
-        self.exits = tuple([tuple([rank[b] for b in adjacency[a]]) for a in range(len(kinds)) if a != u and a != w])
+        self.exits = tuple([tuple([rank[b] for b in adjacency[a]]) for a in kept])
         rank[w], rank[u] = -1, -1  # through u a strand meeting w goes straight on (and through w meeting u)
         self.through_u = tuple([rank[b] for b in adjacency[u]])
         self.through_w = tuple([rank[b] for b in adjacency[w]])
@@ -122,25 +132,43 @@ def _marked_key(adj, kinds, u, w):
     return _code(adj, tuple(marked), roots=_component_roots(adj, marked, u))
 
 
-def _insertions(truncation, projection, index=None, labellings=None):
+class _Members:
+    """The members of a truncation as the derivation needs them, computed once.
+
+    ``tables[i]``: (kinds, adjacency); ``profiles[i]``: the vertex profiles (:func:`_profiles`); ``connected[i]``;
+    ``labellings[i]``: (code, breadth-first order, |Aut|) of a connected member, else None; ``code[i]``: the
+    canonical code (:func:`_code`; for a connected member the 1-tuple of its labelling's code).
+    """
+
+    def __init__(self, truncation):
+        self.tables = [m.tables() for m in truncation.interactions]
+        self.profiles, self.connected, self.labellings, self.codes = [], [], [], []
+        for kinds, adj in self.tables:
+            profiles = _profiles(adj, kinds)
+            connected = len(components(adj)) == 1 if adj and adj[0] else len(kinds) == 1
+            labelling = _labelling(adj, kinds, count=True, profiles=profiles) if connected else None
+            self.profiles.append(profiles)
+            self.connected.append(connected)
+            self.labellings.append(labelling)
+            self.codes.append((labelling[0],) if connected else _code(adj, kinds, profiles=profiles))
+
+
+def _insertions(truncation, projection, index=None, members=None):
     """One insertion per orbit of ordered cut pairs (u, w) of every member.
 
     ``index`` (a dict, optional) receives (member, u, w) -> position of the insertion of that pair's orbit, for
-    every ordered pair kept; ``labellings`` (a dict, optional) the canonical labelling of every connected member.
+    every ordered pair kept; ``members``: the truncation's :class:`_Members`, when already computed.
     """
     d_p = truncation.rank
+    members = members or _Members(truncation)
     out = []
     for member_index, member in enumerate(truncation.interactions):
         if member.n_legs <= 2:
             continue
-        kinds, adj = member.tables()
+        kinds, adj = members.tables[member_index]
         # without automorphisms every cut pair is an orbit of its own: no marked codes needed
-        asymmetric = False
-        if d_p > 0 and len(components(adj)) == 1:
-            code, order, hits = _labelling(adj, kinds, count=True)
-            asymmetric = hits == 1
-            if labellings is not None:
-                labellings[member_index] = (code, order)
+        labelling = members.labellings[member_index]
+        asymmetric = d_p > 0 and labelling is not None and labelling[2] == 1
         orbits = {}
         for u in range(len(kinds)):
             row = adj[u]
@@ -172,7 +200,8 @@ def _rooted(adjacency, kinds, root, best):
     colour- and kind-preserving isomorphism maps one root to the other; comparing entry by entry with the best
     code so far stops a worse root early.
     """
-    label = {root: 0}
+    label = [-1] * len(kinds)
+    label[root] = 0
     order = [root]
     code = []
     position = 0
@@ -182,10 +211,11 @@ def _rooted(adjacency, kinds, root, best):
         v = order[i]
         code.append(kinds[v])
         for w in adjacency[v]:
-            if w not in label:
-                label[w] = len(order)
+            b = label[w]
+            if b < 0:
+                b = label[w] = len(order)
                 order.append(w)
-            code.append(label[w])
+            code.append(b)
         if best is not None:
             while position < len(code):
                 if position >= limit:
@@ -201,25 +231,61 @@ def _rooted(adjacency, kinds, root, best):
     return tuple(code)
 
 
-def _code(adjacency, kinds, roots=None):
-    """Canonical code of a coloured graph: the sorted codes of its components, each the smallest over its roots.
+def _profiles(adjacency, kinds):
+    """Per vertex an isomorphism invariant: its kind and the length of its face of every colour pair.
 
-    Roots are the vertices of the smallest kind in each component (an invariant choice), or the given ``roots``
-    (a vertex marked by a kind of its own is a root by itself). Used for the interactions of a truncation and
-    the ones loops generate, so both sides of a lookup are coded the same way.
+    The faces of colours (i, j) are the cycles alternating between the two colours; every vertex lies on exactly
+    one. An isomorphism preserves the profiles, so the roots of a canonical code may be restricted to the
+    vertices of the smallest profile (usually one or two instead of every vertex of the smallest kind), and the
+    sorted profiles are a cheap necessary condition for two graphs to be isomorphic.
     """
     n = len(kinds)
+    d_p = len(adjacency[0]) if n else 0
+    profiles = [[k] for k in kinds]
+    for i in range(d_p):
+        for j in range(i + 1, d_p):
+            seen = [False] * n
+            for v in range(n):
+                if seen[v]:
+                    continue
+                cycle = []
+                w = v
+                while not seen[w]:  # alternate i, j: two steps per round
+                    seen[w] = True
+                    cycle.append(w)
+                    x = adjacency[w][i]
+                    seen[x] = True
+                    cycle.append(x)
+                    w = adjacency[x][j]
+                length = len(cycle)
+                for x in cycle:
+                    profiles[x].append(length)
+    return [tuple(p) for p in profiles]
+
+
+def _code(adjacency, kinds, roots=None, profiles=None):
+    """Canonical code of a coloured graph: the sorted codes of its components, each the smallest over its roots.
+
+    Roots are the vertices of the smallest profile (:func:`_profiles`) in each component (an invariant choice),
+    or the given ``roots`` (a vertex marked by a kind of its own is a root by itself). Used for the interactions
+    of a truncation and the ones loops generate, so both sides of a lookup are coded the same way.
+    """
+    n = len(kinds)
+    if roots is None and profiles is None:
+        profiles = _profiles(adjacency, kinds)
     seen = [False] * n
     codes = []
     for start in range(n):
         if seen[start]:
             continue
         members = _reach(adjacency, start, seen)
-        lowest = min(kinds[v] for v in members)
+        if roots is None:
+            lowest = min([profiles[v] for v in members])
+            candidates = [v for v in members if profiles[v] == lowest]
+        else:
+            candidates = [r for r in roots if seen[r] and r in members]
         best = None
-        for root in members if roots is None else [r for r in roots if seen[r] and r in members]:
-            if roots is None and kinds[root] != lowest:
-                continue
+        for root in candidates:
             code = _rooted(adjacency, kinds, root, best)
             if code is not None and (best is None or code < best):
                 best = code
@@ -227,16 +293,19 @@ def _code(adjacency, kinds, roots=None):
     return tuple(sorted(codes))
 
 
-def _labelling(adjacency, kinds, count=False):
+def _labelling(adjacency, kinds, count=False, profiles=None):
     """(code, vertex order) of a connected graph: the breadth-first order from the root of the smallest code.
 
-    With ``count`` also the number of roots that reach it, |Aut| of the graph (automorphisms of a connected
-    coloured graph act freely on the roots of one kind).
+    The roots are the vertices of the smallest profile, as in :func:`_code` (the same code). With ``count`` also
+    the number of roots that reach it, |Aut| of the graph (automorphisms of a connected coloured graph act freely
+    on the vertices and preserve the profiles).
     """
-    lowest = min(kinds)
+    if profiles is None:
+        profiles = _profiles(adjacency, kinds)
+    lowest = min(profiles)
     best, order, hits = None, None, 0
     for root in range(len(kinds)):
-        if kinds[root] != lowest:
+        if profiles[root] != lowest:
             continue
         code = _rooted(adjacency, kinds, root, best)
         if code is not None and best is not None and code == best:
@@ -259,7 +328,7 @@ def _labelling(adjacency, kinds, count=False):
 MAX_SYMMETRY_GROUP = 120
 
 
-def _colour_action(truncation, insertions, index, labellings=None):
+def _colour_action(truncation, insertions, index, members):
     """The permutations of the pairing colours as maps on members and insertions, or None when not applicable.
 
     For sigma in S_d (sigma != identity): ``colour`` (c -> sigma(c)), ``member`` (the member whose bubble is the
@@ -272,21 +341,24 @@ def _colour_action(truncation, insertions, index, labellings=None):
     d_p = truncation.rank
     if d_p < 2 or factorial(d_p) > MAX_SYMMETRY_GROUP:
         return None
-    tables = [m.tables() for m in truncation.interactions]
-    if any(len(components(adj)) != 1 for _, adj in tables):
+    tables = members.tables
+    if not all(members.connected):
         return None
-    labellings = labellings or {}
-    labelled = [labellings.get(i) or _labelling(adj, kinds) for i, (kinds, adj) in enumerate(tables)]
-    member_of = {code: i for i, (code, _) in enumerate(labelled)}
+    labelled = members.labellings
+    member_of = {labelling[0]: i for i, labelling in enumerate(labelled)}
+    pairs = [(i, j) for i in range(d_p) for j in range(i + 1, d_p)]
 
     def generator(c):
         """The action of the transposition of colours c and c + 1, from canonical labellings."""
         sigma = list(range(d_p))
         sigma[c], sigma[c + 1] = c + 1, c
+        # the profile of a vertex of the moved bubble: its face of colours (i, j) is the one of (sigma i, sigma j)
+        moved_pairs = [0] + [1 + pairs.index(tuple(sorted((sigma[i], sigma[j])))) for i, j in pairs]
         member_map, vertex_maps = [], []
-        for kinds, adj in tables:
+        for (kinds, adj), profiles in zip(tables, members.profiles):
             moved = tuple(row[:c] + (row[c + 1], row[c]) + row[c + 2:] for row in adj)
-            code, order = _labelling(moved, kinds)
+            moved_profiles = [tuple([p[k] for k in moved_pairs]) for p in profiles]
+            code, order = _labelling(moved, kinds, profiles=moved_profiles)
             j = member_of.get(code)
             if j is None:
                 return None  # not closed under colour permutations
@@ -346,30 +418,6 @@ def _rotation_weight(seq):
     return n
 
 
-def _signature(kinds, adjacency, d_p):
-    """Cheap isomorphism invariant: leg counts, faces per colour pair, connected components.
-
-    Used to skip the canonical code of generated interactions that cannot be in the truncation.
-    """
-    n = len(kinds)
-    faces = []
-    for i in range(d_p):
-        for j in range(i + 1, d_p):
-            seen = [False] * n
-            count = 0
-            for v in range(n):
-                if seen[v]:
-                    continue
-                count += 1
-                w, colour = v, i
-                while not seen[w]:
-                    seen[w] = True
-                    w = adjacency[w][colour]
-                    colour = j if colour == i else i
-            faces.append(count)
-    return n, sum(kinds), tuple(faces), len(components(adjacency)) if d_p else n
-
-
 def _generated(sequence, insertions, d_p):
     """Kinds and pairing adjacency of the interaction generated by a loop of insertions.
 
@@ -378,6 +426,9 @@ def _generated(sequence, insertions, d_p):
     """
     L = len(sequence)
     ins = [insertions[i] for i in sequence]
+    for x in ins:
+        if x.exits is None:
+            x.build()
     base, kinds = [], []
     for x in ins:
         base.append(len(kinds))
@@ -503,17 +554,14 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             f"the melonic projection needs at least 2 pairing colours, the truncation has {d_p}; use projection='full'"
         )
     complex_field = truncation.field == "complex" if complex_field is None else complex_field
-    targets, signatures = {}, set()
-    for position, member in enumerate(truncation.interactions):
-        kinds, adj = member.tables()
-        targets[_code(adj, kinds)] = position
-        signatures.add(_signature(kinds, adj, d_p))
+    members = _Members(truncation)
+    targets = {code: position for position, code in enumerate(members.codes)}
+    signatures = {tuple(sorted(profiles)) for profiles in members.profiles}
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
     index: dict = {}
-    labellings: dict = {}
-    insertions = _insertions(truncation, projection, index, labellings)
-    actions = _colour_action(truncation, insertions, index, labellings) if symmetric else None
+    insertions = _insertions(truncation, projection, index, members)
+    actions = _colour_action(truncation, insertions, index, members) if symmetric else None
     if orbits is not None and actions is not None:
         orbits[:] = _member_orbits(len(truncation), actions)
     local = frozenset(range(d_p, d_p + n_local))
@@ -536,7 +584,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # different colours are never joined): with connected members only, such loops are not followed at all
     missing = [all_pairing - x.passing for x in insertions]
     one_colour = (d_p >= 2 and bool(insertions) and all(len(m) == 1 for m in missing)
-                  and all(len(components(m.tables()[1])) == 1 for m in truncation.interactions))
+                  and all(members.connected))
     strand = [min(m) if one_colour else None for m in missing]
     groups: dict = {}
     for kind, listed in following.items():
@@ -550,6 +598,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                 ks = sorted(ks, key=lambda k: (orbit_low[k], k))
                 groups[kind, colour].append((a, ks, [orbit_low[k] for k in ks]))
 
+    permuted: dict = {}  # (sigma, S) -> sigma(S)
     known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
 
     def identify(table):
@@ -557,8 +606,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
         if target == -1:
             kinds, adj = table
             target = None
-            if _signature(kinds, adj, d_p) in signatures:
-                target = targets.get(_code(adj, kinds))
+            profiles = _profiles(adj, kinds)  # sorted, a necessary condition for a member: skips most codes
+            if tuple(sorted(profiles)) in signatures:
+                target = targets.get(_code(adj, kinds, profiles=profiles))
             known[table] = target
         return target
 
@@ -584,10 +634,12 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                     members = [insertions[i].member for i in seq]
                     for sigma, member_map in images:
                         if sigma is None:
-                            key = (target, tuple(sorted(members)), L + 1, passing | local)
+                            key = (target, tuple(sorted(members)), L + 1, passing)
                         else:
-                            key = (member_map[target], tuple(sorted(member_map[m] for m in members)), L + 1,
-                                   frozenset(sigma[c] for c in passing) | local)
+                            moved = permuted.get((sigma, passing))
+                            if moved is None:
+                                moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
+                            key = (member_map[target], tuple(sorted([member_map[m] for m in members])), L + 1, moved)
                         acc[key] = acc.get(key, 0) + value
         if seq:
             prev = insertions[seq[-1]]
@@ -613,6 +665,27 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         seq.pop()
 
     visit([], 0, ())
-    terms = [Term(t, f, n, S, Fraction(c, 2)) for (t, f, n, S), c in acc.items() if c != 0]
-    terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
+    return _terms(acc, local)
+
+
+def _terms(acc, local):
+    """The accumulated coefficients (target, factors, n, pairing S) -> 2 c as sorted terms, S with the local colours."""
+    halves: dict = {}  # the few distinct coefficients, each made a Fraction once
+    colour_sets: dict = {}  # S -> (S with the local colours, its sorted tuple for the order)
+    keyed = []
+    for (t, f, n, S), c in acc.items():
+        if c == 0:
+            continue
+        full = colour_sets.get(S)
+        if full is None:
+            with_local = S | local
+            full = colour_sets[S] = (with_local, tuple(sorted(with_local)))
+        keyed.append(((t, n, f, full[1]), t, f, n, full[0], c))
+    keyed.sort(key=lambda entry: entry[0])
+    terms = []
+    for _, t, f, n, S, c in keyed:
+        half = halves.get(c)
+        if half is None:
+            half = halves[c] = Fraction(c, 2)
+        terms.append(Term(t, f, n, S, half))
     return terms
