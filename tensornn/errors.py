@@ -14,6 +14,7 @@ __all__ = [
     "BubbleError",
     "ConfigError",
     "TruncationError",
+    "SizeLimitError",
     "MissingDependencyError",
     "OutputError",
     "OutputBusyError",
@@ -45,6 +46,11 @@ class ConfigError(InvalidArgumentError):
 
 class TruncationError(InvalidArgumentError):
     """A truncation or interaction does not fit the theory it is used with."""
+
+
+class SizeLimitError(InvalidArgumentError):
+    """Work refused up front: its estimated size exceeds a bound (the message names the size, the bound and how
+    to lift it)."""
 
 
 class MissingDependencyError(TensorNNError, ImportError):
