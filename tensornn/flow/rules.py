@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import permutations
 from math import factorial
 from typing import NamedTuple
 
@@ -343,6 +344,10 @@ def _colour_action(truncation, insertions, index, members):
     colour-permuted one) and ``insertion`` (the insertion orbit the permuted cut pair falls in). Needs connected
     members (the canonical labelling gives the vertex map) and a truncation closed under colour permutations;
     used only when d_p! <= MAX_SYMMETRY_GROUP.
+
+    The images are labelled for one member per orbit only (d_p! - 1 labellings per orbit of up to d_p! members):
+    with j = rho(r) for the orbit's first member r, reached by the vertex map phi_rho, the image sigma(j) is
+    (sigma rho)(r), and phi_(sigma rho) phi_rho^-1 maps j onto it.
     """
     d_p = truncation.rank
     if d_p < 2 or factorial(d_p) > MAX_SYMMETRY_GROUP:
@@ -352,51 +357,52 @@ def _colour_action(truncation, insertions, index, members):
         return None
     labelled = members.labellings
     member_of = {labelling[0]: i for i, labelling in enumerate(labelled)}
-    pairs = [(i, j) for i in range(d_p) for j in range(i + 1, d_p)]
-
-    def generator(c):
-        """The action of the transposition of colours c and c + 1, from canonical labellings."""
-        sigma = list(range(d_p))
-        sigma[c], sigma[c + 1] = c + 1, c
-        # the profile of a vertex of the moved bubble: its face of colours (i, j) is the one of (sigma i, sigma j)
-        moved_pairs = [0] + [1 + pairs.index(tuple(sorted((sigma[i], sigma[j])))) for i, j in pairs]
-        member_map, vertex_maps = [], []
-        for (kinds, adj), profiles in zip(tables, members.profiles):
-            moved = tuple(row[:c] + (row[c + 1], row[c]) + row[c + 2:] for row in adj)
-            moved_profiles = [tuple([p[k] for k in moved_pairs]) for p in profiles]
-            code, order = _labelling(moved, kinds, profiles=moved_profiles)
+    pairs = [(a, b) for a in range(d_p) for b in range(a + 1, d_p)]
+    group = sorted(permutations(range(d_p)))  # the identity first
+    identity = group[0]
+    inverse = {sigma: tuple(sorted(range(d_p), key=lambda c: sigma[c])) for sigma in group}
+    # the profile of a vertex of a colour-permuted bubble: its face of colours (a, b) is the one of (s^-1 a, s^-1 b)
+    moved_pairs = {sigma: [0] + [1 + pairs.index(tuple(sorted((inverse[sigma][a], inverse[sigma][b]))))
+                                 for a, b in pairs] for sigma in group}
+    n = len(tables)
+    reached: list = [None] * n  # reached[j] = (r, rho, phi): j = rho(r) for the first member r of j's orbit
+    via: dict = {}  # (r, sigma) -> (sigma(r), the vertex map r -> sigma(r))
+    for i in range(n):
+        if reached[i] is not None:
+            continue
+        kinds, adj = tables[i]
+        profiles = members.profiles[i]
+        reached[i] = (i, identity, list(range(len(kinds))))
+        via[i, identity] = reached[i][::2]
+        for sigma in group[1:]:
+            back = inverse[sigma]
+            moved = tuple([tuple([row[back[c]] for c in range(d_p)]) for row in adj])
+            code, order = _labelling(moved, kinds, profiles=[tuple([p[k] for k in moved_pairs[sigma]])
+                                                              for p in profiles])
             j = member_of.get(code)
             if j is None:
                 return None  # not closed under colour permutations
-            member_map.append(j)
             phi = [0] * len(kinds)
             for a, b in zip(order, labelled[j][1]):
                 phi[a] = b
-            vertex_maps.append(phi)
-        insertion_map = []
-        for x in insertions:
-            j, phi = member_map[x.member], vertex_maps[x.member]
-            insertion_map.append(index[(j, phi[x.u], phi[x.w])])
-        return tuple(sigma), tuple(member_map), tuple(insertion_map)
-
-    generators = [generator(c) for c in range(d_p - 1)]
-    if any(g is None for g in generators):
-        return None
-    # the whole group by composing the generators' maps (breadth first from the identity)
-    identity = (tuple(range(d_p)), tuple(range(len(tables))), tuple(range(len(insertions))))
-    group = {identity[0]: identity}
-    frontier = [identity]
-    while frontier:
-        following = []
-        for sigma, members, maps in frontier:
-            for g_sigma, g_members, g_maps in generators:
-                composed = (tuple(g_sigma[c] for c in sigma), tuple(g_members[m] for m in members),
-                            tuple(g_maps[k] for k in maps))
-                if composed[0] not in group:
-                    group[composed[0]] = composed
-                    following.append(composed)
-        frontier = following
-    return [group[sigma] for sigma in sorted(group) if sigma != identity[0]]
+            via[i, sigma] = (j, phi)
+            if reached[j] is None:
+                reached[j] = (i, sigma, phi)
+    actions = []
+    for sigma in group[1:]:
+        member_map, vertex_maps = [], []
+        for j in range(n):
+            r, rho, phi = reached[j]
+            image, chi = via[r, tuple([sigma[c] for c in rho])]
+            psi = [0] * len(phi)  # j -> sigma(j): chi after phi^-1
+            for a, b in zip(phi, chi):
+                psi[a] = b
+            member_map.append(image)
+            vertex_maps.append(psi)
+        insertion_map = tuple([index[(member_map[x.member], vertex_maps[x.member][x.u], vertex_maps[x.member][x.w])]
+                               for x in insertions])
+        actions.append((sigma, tuple(member_map), insertion_map))
+    return actions
 
 
 def _member_orbits(n_members, actions):
