@@ -202,22 +202,18 @@ def _insertions(truncation, projection, index=None, members=None):
 
 
 def _rooted(adjacency, kinds, root, best):
-    """Code of the component of ``root`` labelled by breadth-first search in colour order, or None once it exceeds ``best``.
+    """Code of the component of ``root`` labelled by breadth-first search in colour order, or None if above ``best``.
 
     The code lists, vertex by vertex in the order of the search, its kind and the labels of its neighbours (a
     neighbour met for the first time gets the next label). Two rooted components have equal codes exactly when a
-    colour- and kind-preserving isomorphism maps one root to the other; comparing entry by entry with the best
-    code so far stops a worse root early.
+    colour- and kind-preserving isomorphism maps one root to the other. (The roots are few, restricted by the
+    vertex profiles, so the code is built whole and compared once.)
     """
     label = [-1] * len(kinds)
     label[root] = 0
     order = [root]
     code = []
-    position = 0
-    i = 0
-    limit = len(best) if best is not None else 0
-    while i < len(order):
-        v = order[i]
+    for v in order:  # grows while it is read: the breadth-first queue
         code.append(kinds[v])
         for w in adjacency[v]:
             b = label[w]
@@ -225,19 +221,8 @@ def _rooted(adjacency, kinds, root, best):
                 b = label[w] = len(order)
                 order.append(w)
             code.append(b)
-        if best is not None:
-            while position < len(code):
-                if position >= limit:
-                    return None
-                a, b = code[position], best[position]
-                if a != b:
-                    if a > b:
-                        return None
-                    best = None  # strictly smaller: no more comparisons needed
-                    break
-                position += 1
-        i += 1
-    return tuple(code)
+    result = tuple(code)
+    return None if best is not None and result > best else result
 
 
 def _profiles(adjacency, kinds):
@@ -250,26 +235,24 @@ def _profiles(adjacency, kinds):
     """
     n = len(kinds)
     d_p = len(adjacency[0]) if n else 0
-    profiles = [[k] for k in kinds]
+    columns = [kinds]
     for i in range(d_p):
         for j in range(i + 1, d_p):
-            seen = [False] * n
+            lengths = [0] * n
             for v in range(n):
-                if seen[v]:
+                if lengths[v]:
                     continue
-                cycle = []
-                w = v
-                while not seen[w]:  # alternate i, j: two steps per round
-                    seen[w] = True
+                cycle = [v]
+                w = adjacency[adjacency[v][i]][j]  # two steps (colour i, then j) per turn of the face
+                while w != v:
                     cycle.append(w)
-                    x = adjacency[w][i]
-                    seen[x] = True
-                    cycle.append(x)
-                    w = adjacency[x][j]
-                length = len(cycle)
+                    w = adjacency[adjacency[w][i]][j]
+                length = 2 * len(cycle)
                 for x in cycle:
-                    profiles[x].append(length)
-    return [tuple(p) for p in profiles]
+                    lengths[x] = length
+                    lengths[adjacency[x][i]] = length
+            columns.append(lengths)
+    return list(zip(*columns))
 
 
 def _code(adjacency, kinds, roots=None, profiles=None):
@@ -480,10 +463,12 @@ def _sequence_count(insertions, max_legs):
     """Number of insertion sequences with at most ``max_legs`` added legs (an upper bound of the loops visited)."""
     ways = [0] * (max_legs + 1)
     ways[0] = 1
-    added = [x.added_legs for x in insertions]
+    added: dict = {}  # legs added -> number of insertions adding them
+    for x in insertions:
+        added[x.added_legs] = added.get(x.added_legs, 0) + 1
     for legs in range(1, max_legs + 1):
-        ways[legs] = sum(ways[legs - a] for a in added if 0 < a <= legs)
-    zero = sum(1 for a in added if a == 0)
+        ways[legs] = sum(ways[legs - a] * count for a, count in added.items() if 0 < a <= legs)
+    zero = added.get(0, 0)
     return sum(ways[1:]) + zero  # an insertion that adds no leg closes a loop on its own (tadpoles of 2-leg targets)
 
 
