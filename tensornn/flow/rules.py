@@ -767,23 +767,22 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
 
 
 def _terms(acc, local):
-    """The accumulated coefficients (target, factors, n, pairing S) -> 2 c as sorted terms, S with the local colours."""
-    halves: dict = {}  # the few distinct coefficients, each made a Fraction once
-    colour_sets: dict = {}  # S -> (S with the local colours, its sorted tuple for the order)
-    keyed = []
-    for (t, f, n, S), c in acc.items():
+    """The accumulated coefficients (target, factors, n, pairing S) -> 2 c as sorted terms, S with the local colours.
+
+    Sorted by (target, n, factors, sorted S); the few distinct colour sets and coefficients are converted once.
+    """
+    sets = {S for (_, _, _, S) in acc}
+    ordered = sorted(sets, key=lambda S: sorted(S | local))
+    rank = {S: r for r, S in enumerate(ordered)}
+    full = {S: S | local for S in sets}
+    items = sorted(acc.items(), key=lambda item: (item[0][0], item[0][2], item[0][1], rank[item[0][3]]))
+    halves: dict = {}
+    terms = []
+    for (t, f, n, S), c in items:
         if c == 0:
             continue
-        full = colour_sets.get(S)
-        if full is None:
-            with_local = S | local
-            full = colour_sets[S] = (with_local, tuple(sorted(with_local)))
-        keyed.append(((t, n, f, full[1]), t, f, n, full[0], c))
-    keyed.sort(key=lambda entry: entry[0])
-    terms = []
-    for _, t, f, n, S, c in keyed:
         half = halves.get(c)
         if half is None:
             half = halves[c] = Fraction(c, 2)
-        terms.append(Term(t, f, n, S, half))
+        terms.append(Term(t, f, n, full[S], half))
     return terms
