@@ -14,10 +14,11 @@ __all__ = [
     "BubbleError",
     "ConfigError",
     "TruncationError",
-    "SizeLimitError",
     "MissingDependencyError",
     "OutputError",
     "OutputBusyError",
+    "MissingFileError",
+    "UnsupportedReadingError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
     "UnreliableErrorWarning",
@@ -48,9 +49,10 @@ class TruncationError(InvalidArgumentError):
     """A truncation or interaction does not fit the theory it is used with."""
 
 
-class SizeLimitError(InvalidArgumentError):
-    """Work refused up front: its estimated size exceeds a bound (the message names the size, the bound and how
-    to lift it)."""
+class UnsupportedReadingError(InvalidArgumentError):
+    """A network whose G4c the readings cannot amputate honestly (no basis built on its own propagator), or whose
+    fourth moments are infinite so that G4c cannot be estimated; the message names the network, its activation
+    and the reason."""
 
 
 class MissingDependencyError(TensorNNError, ImportError):
@@ -65,6 +67,10 @@ class OutputError(InvalidArgumentError):
 
 class OutputBusyError(TensorNNError):
     """Another tensornn run holds the claim on an output path (it is writing there now)."""
+
+
+class MissingFileError(TensorNNError, FileNotFoundError):
+    """An input file named on the command line does not exist (exit status 1, as for any missing file)."""
 
 
 class NoisyEstimateWarning(UserWarning):

@@ -86,7 +86,7 @@ def test_result_dictionary_carries_the_verdict_contract(data):
     for entry in d["verdict"]["readings"].values():
         assert {"chi2", "dof", "p_value", "aic"} <= set(entry)
     coupling = d["readings"]["tensor"]["couplings"]["tetrahedron"]
-    assert set(coupling) == {"value", "error", "exact", "share"} and coupling["exact"] is not None
+    assert set(coupling) == {"value", "error", "exact", "share", "z", "significant"} and coupling["exact"] is not None
     assert len(d["readings"]["tensor"]["fitted"]) == 20 and d["readings"]["tensor"]["p_value_reference"] == "chi2"
     assert result.readings["tensor"].shrinkage > 0  # 32 groups for 20 quadruples: shrunk, chi^2 reference
     np.testing.assert_allclose(result.readings["tensor"].fitted + result.readings["tensor"].residuals, result.values)

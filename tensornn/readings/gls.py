@@ -48,7 +48,7 @@ from .._checks import check_real
 from ..errors import InvalidArgumentError
 
 __all__ = ["LinearFit", "exact_fit", "monte_carlo_fit", "jackknife_covariance", "shrinkage_intensity",
-           "shrunk_covariance"]
+           "shrunk_covariance", "fit_covariance", "hotelling_p_value", "hotelling_mean", "gls_minimum"]
 
 
 def jackknife_covariance(replicas) -> np.ndarray:
@@ -122,6 +122,9 @@ class LinearFit:
     reference : str
         "hotelling" (T^2 with nu = G - 1), "chi2" or "none" (exact).
     n_groups : int or None
+    expected_chi2 : float
+        The mean of ``chi2`` under the model: Hotelling's nu dof/(nu - dof - 1), dof for the chi^2
+        reference, NaN for an exact fit.
     """
 
     coefficients: np.ndarray
@@ -137,6 +140,7 @@ class LinearFit:
     shrinkage: float
     reference: str
     n_groups: int | None
+    expected_chi2: float = math.nan
 
     @property
     def error(self) -> np.ndarray:
@@ -144,6 +148,23 @@ class LinearFit:
         return np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
 
     standard_errors = renamed("standard_errors", "error")
+
+
+def hotelling_p_value(t2: float, dim: int, nu: int) -> float:
+    """P(T^2 >= t2) for Hotelling's T^2 of a ``dim``-vector with a covariance on ``nu`` degrees of freedom.
+
+    T^2 (nu - dim + 1)/(nu dim) ~ F(dim, nu - dim + 1); needs nu >= dim.
+    """
+    if dim <= 0 or nu - dim + 1 <= 0:
+        return math.nan
+    return float(stats.f.sf(t2 * (nu - dim + 1) / (nu * dim), dim, nu - dim + 1))
+
+
+def hotelling_mean(dim: int, nu: int) -> float:
+    """E[T^2] = nu dim / (nu - dim - 1) under the null (not ``dim``: the covariance is estimated); inf for nu <= dim + 1."""
+    if dim <= 0:
+        return 0.0
+    return nu * dim / (nu - dim - 1) if nu - dim - 1 > 0 else math.inf
 
 
 def _scaled_lstsq(a: np.ndarray, y: np.ndarray):
@@ -191,6 +212,44 @@ def _positive_definite(cov: np.ndarray) -> bool:
     return True
 
 
+def gls_minimum(matrix, values, covariance) -> float:
+    """min_beta (y - A beta)^T C^-1 (y - A beta); y^T C^-1 y for a matrix with no columns."""
+    a = np.asarray(matrix, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if a.ndim == 2 and a.shape[1] == 0:
+        chol_inv = np.linalg.inv(np.linalg.cholesky(covariance))
+        yw = chol_inv @ y
+        return float(yw @ yw)
+    return _gls(a, y, covariance)[1]
+
+
+def fit_covariance(measurement, *, shrinkage="auto") -> tuple[np.ndarray, np.ndarray, float]:
+    """The values, the covariance every goodness of fit uses and its shrinkage intensity (module docstring).
+
+    Returns
+    -------
+    values : ndarray, shape (Q,)
+    covariance : ndarray, shape (Q, Q)
+        The jackknife covariance of the values, shrunk when G - 1 < 2 Q ("auto") or as forced, and
+        made positive definite.
+    intensity : float
+        0 when unshrunk (then Hotelling's T^2 with nu = G - 1 is the reference).
+    """
+    g = measurement.n_groups
+    y, replicas = measurement.estimates()
+    q = len(y)
+    raw = jackknife_covariance(replicas)
+    if shrinkage == "auto":
+        intensity = 0.0 if g - 1 >= 2 * q else shrinkage_intensity(replicas)
+    else:
+        intensity = check_real("shrinkage", shrinkage, minimum=0.0, maximum=1.0)
+    cov = shrunk_covariance(raw, intensity)
+    if not _positive_definite(cov):
+        intensity = max(intensity, shrinkage_intensity(replicas), 1e-3)
+        cov = shrunk_covariance(raw, intensity)
+    return y, cov, intensity
+
+
 def monte_carlo_fit(measurement, matrix, *, shrinkage="auto", cross_fit: bool = True) -> LinearFit:
     """Cross-fitted couplings and the GLS goodness of fit of a Monte-Carlo G4c (module docstring).
 
@@ -222,30 +281,22 @@ def monte_carlo_fit(measurement, matrix, *, shrinkage="auto", cross_fit: bool = 
                                    "raise n_groups (and n_networks) of the sampler")
     if q != len(measurement.values):
         raise InvalidArgumentError(f"the matrix has {q} rows for {len(measurement.values)} measured quadruples")
-    y, replicas = measurement.estimates()
-    raw = jackknife_covariance(replicas)
-    if shrinkage == "auto":
-        intensity = 0.0 if g - 1 >= 2 * q else shrinkage_intensity(replicas)
-    else:
-        intensity = check_real("shrinkage", shrinkage, minimum=0.0, maximum=1.0)
-    cov = shrunk_covariance(raw, intensity)
-    if not _positive_definite(cov):
-        intensity = max(intensity, shrinkage_intensity(replicas), 1e-3)
-        cov = shrunk_covariance(raw, intensity)
+    y, cov, intensity = fit_covariance(measurement, shrinkage=shrinkage)
     beta_same, chi2, w_same = _gls(a, y, cov)
     dof = q - k
     nu = g - 1
     if intensity == 0.0 and nu - dof + 1 > 0 and dof > 0:
-        p_value = float(stats.f.sf(chi2 * (nu - dof + 1) / (nu * dof), dof, nu - dof + 1))
-        reference = "hotelling"
+        p_value = hotelling_p_value(chi2, dof, nu)
+        reference, expected = "hotelling", hotelling_mean(dof, nu)
     else:
         p_value = float(stats.chi2.sf(chi2, dof)) if dof > 0 else math.nan
-        reference = "chi2"
+        reference, expected = "chi2", float(dof)
     if not cross_fit:
         fitted = a @ beta_same
+        raw = jackknife_covariance(measurement.estimates()[1])
         return LinearFit(beta_same, w_same @ raw @ w_same.T, fitted, y - fitted, chi2, dof, p_value, chi2 + 2 * k,
                          float(np.linalg.norm(y - fitted) / np.linalg.norm(y)), _scaled_lstsq(a, y)[1], intensity,
-                         reference, g)
+                         reference, g, expected)
     halves = [np.arange(g)[h::2] for h in (0, 1)]
     parts = [measurement.estimates(h) for h in halves]
     weights_cov = []
@@ -267,4 +318,4 @@ def monte_carlo_fit(measurement, matrix, *, shrinkage="auto", cross_fit: bool = 
     fitted = a @ beta
     return LinearFit(beta, beta_cov, fitted, y - fitted, chi2, dof, p_value, chi2 + 2 * k,
                      float(np.linalg.norm(y - fitted) / np.linalg.norm(y)), _scaled_lstsq(a, y)[1], intensity,
-                     reference, g)
+                     reference, g, expected)
