@@ -27,7 +27,9 @@ def register(subparsers):
             "conclusion first), fits.png, couplings.png, flows.png, spectra.png. Without --config: the embedded "
             "synthetic data (shape (4, 4, 4), Kronecker covariance), a linear CP rank-1 network and its dense twin."),
     )
-    p.add_argument("--config", metavar="FILE.toml", help="the comparison (flat TOML keys; see docs/compare.md)")
+    p.add_argument("--config", metavar="FILE.toml",
+                   help="the comparison (flat TOML keys; see docs/compare.md); a relative data path in it is read "
+                   "from the file's folder")
     p.add_argument("--data", metavar="SOURCE", help="override the data: synthetic, digits or FILE.npy")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"report folder (default ./{DEFAULT_OUT})")
     p.add_argument("--overwrite", action="store_true",
