@@ -59,7 +59,7 @@ def _run_summary(args) -> int:
     from ..plotting.figures import save_figure
     from ..report import metadata
 
-    from ._common import claimed_outputs, input_file, write_text
+    from ._common import claimed_outputs, input_file, working, write_text
 
     if args.seed is not None and args.data != "synthetic":
         raise InvalidArgumentError(f"--seed applies to the synthetic data only, not to --data {args.data}; drop it")
@@ -69,7 +69,8 @@ def _run_summary(args) -> int:
         input_file("--data", args.data)
     with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)], inputs=[source] if source else ()):
         data = load_data(args.data, seed=seed)
-        summary = summarise_data(data, centre=not args.no_centre)
+        with working(f"spectra and Kronecker fit of {data.name} (index sizes {data.index_sizes})"):
+            summary = summarise_data(data, centre=not args.no_centre)
         if args.plot:
             save_figure(spectra_figure(summary), args.plot)
         if args.json:
