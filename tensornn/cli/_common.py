@@ -108,7 +108,15 @@ def _strict(kind):
     return convert
 
 
-_STRICT = {int: _strict(int), float: _strict(float)}
+def _path(text: str) -> Path:
+    """An argparse ``type`` for paths that refuses the empty string (``Path("")`` would silently be ``.``)."""
+    if not str(text).strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return Path(text)
+
+
+_path.__name__ = "path"
+_STRICT = {int: _strict(int), float: _strict(float), Path: _path}
 
 
 def harden(parser) -> None:

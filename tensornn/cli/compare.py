@@ -52,6 +52,8 @@ def _load(path):
 
     from ._common import input_file
 
+    if not str(path).strip():
+        raise InvalidArgumentError("--config is empty; give the path of a TOML file")
     path = Path(path)
     if path.is_dir():
         raise InvalidArgumentError(f"--config {path} is a folder; give the TOML file (e.g. {path / 'compare.toml'})")
@@ -70,7 +72,7 @@ def _run(args):
     from ..compare.run import run_compare
     from ._common import claimed_outputs, failure, worker_pool
 
-    config = _load(args.config) if args.config else CompareConfig()
+    config = _load(args.config) if args.config is not None else CompareConfig()
     if args.data is not None:
         config = replace(config, data=args.data)
     if args.workers is not None and args.workers < 1:
