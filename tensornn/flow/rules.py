@@ -622,10 +622,33 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             known[table] = target
         return target
 
+    def accumulate(seq, rotations, images, target):
+        L = len(seq)
+        passing = all_pairing
+        weight = rotations
+        for i in seq:
+            passing = passing & insertions[i].passing
+            weight *= insertions[i].weight
+        value = -weight if L % 2 else weight  # (-1)^L weight; the 1/2 is applied at the end
+        members = [insertions[i].member for i in seq]
+        for sigma, member_map in images:
+            if sigma is None:
+                key = (target, tuple(sorted(members)), L + 1, passing)
+            else:
+                moved = permuted.get((sigma, passing))
+                if moved is None:
+                    moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
+                key = (member_map[target], tuple(sorted([member_map[m] for m in members])), L + 1, moved)
+            acc[key] = acc.get(key, 0) + value
+
+    # with one missing colour per insertion and connected members every loop followed generates a connected
+    # interaction: the loops are collected and their interactions built and coded in batches (numpy)
+    batched = one_colour and _batch_codes_fit(max_legs, d_p)
+    pending: list = []
+
     def visit(seq, legs, lows):
         # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
         if seq and legs in target_legs:
-            L = len(seq)
             last, first = insertions[seq[-1]], insertions[seq[0]]
             closes = not complex_field or last.kinds[last.w] != first.kinds[first.u]
             rotations = _rotation_weight(tuple(seq)) if closes else 0
@@ -633,24 +656,12 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             if rotations and actions is not None:
                 images = _images(tuple(seq), actions, lows)
             if rotations and images:
-                target = identify(_generated(seq, insertions, d_p))
-                if target is not None:
-                    passing = all_pairing
-                    weight = rotations
-                    for i in seq:
-                        passing = passing & insertions[i].passing
-                        weight *= insertions[i].weight
-                    value = -weight if L % 2 else weight  # (-1)^L weight; the 1/2 is applied at the end
-                    members = [insertions[i].member for i in seq]
-                    for sigma, member_map in images:
-                        if sigma is None:
-                            key = (target, tuple(sorted(members)), L + 1, passing)
-                        else:
-                            moved = permuted.get((sigma, passing))
-                            if moved is None:
-                                moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
-                            key = (member_map[target], tuple(sorted([member_map[m] for m in members])), L + 1, moved)
-                        acc[key] = acc.get(key, 0) + value
+                if batched:
+                    pending.append((tuple(seq), rotations, images))
+                else:
+                    target = identify(_generated(seq, insertions, d_p))
+                    if target is not None:
+                        accumulate(seq, rotations, images, target)
         if seq:
             prev = insertions[seq[-1]]
             candidates = groups[prev.kinds[prev.w] if complex_field else None, strand[seq[0]]]
@@ -675,7 +686,59 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         seq.pop()
 
     visit([], 0, ())
+    if pending:
+        found = _identify_loops([p[0] for p in pending], insertions, members, d_p, targets, identify)
+        for (seq, rotations, images), target in zip(pending, found):
+            if target is not None:
+                accumulate(seq, rotations, images, target)
     return _terms(acc, local)
+
+
+def _batch_codes_fit(max_legs, d_p):
+    """Whether the batched profiles fit int64: (max_legs + 1)^(colour pairs) times 2."""
+    return 2 * (max_legs + 1) ** (d_p * (d_p - 1) // 2 + 1) < 2**62
+
+
+def _identify_loops(sequences, insertions, members, d_p, targets, identify):
+    """The member each loop generates (or None), with the interactions built and coded in batches.
+
+    Loops are grouped by length, their interactions built at once (:func:`_batch_codes.generated_tables`), then
+    grouped by size and coded at once (:func:`_batch_codes.labellings`, the codes of :func:`_labelling`). A
+    disconnected interaction (none when every insertion misses one colour) goes through ``identify``.
+    """
+    import numpy as np
+
+    from ._batch_codes import generated_tables, insertion_tables, labellings
+
+    tables = insertion_tables(insertions, members.tables, d_p)
+    found: list = [None] * len(sequences)
+    by_length: dict = {}
+    for position, seq in enumerate(sequences):
+        by_length.setdefault(len(seq), []).append(position)
+    flat_kinds, flat_adjacency, starts, owners, shift = [], [], [], [], 0
+    for L, positions in by_length.items():
+        loops = np.array([sequences[p] for p in positions], dtype=np.int64).reshape(len(positions), L)
+        kinds, adjacency, bounds = generated_tables(loops, tables)
+        flat_kinds.append(kinds)
+        flat_adjacency.append(adjacency)
+        starts.append(bounds + shift)
+        owners.extend(positions)
+        shift += int(bounds[-1])
+    kinds = np.concatenate(flat_kinds)
+    adjacency = np.concatenate(flat_adjacency)
+    bounds = np.concatenate([b[:-1] for b in starts] + [np.array([shift])])
+    legs = np.diff(bounds)
+    for n in np.unique(legs):
+        chosen = np.flatnonzero(legs == n)
+        where = bounds[chosen][:, None] + np.arange(n)
+        codes, _, _, connected = labellings(kinds[where], adjacency[where])
+        for row, (loop, code) in enumerate(zip(chosen.tolist(), codes.tolist())):
+            if connected[row]:
+                found[owners[loop]] = targets.get((tuple(code),))
+            else:
+                table = (tuple(kinds[where[row]].tolist()), tuple(map(tuple, adjacency[where[row]].tolist())))
+                found[owners[loop]] = identify(table)
+    return found
 
 
 def _terms(acc, local):
