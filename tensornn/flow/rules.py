@@ -28,7 +28,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import permutations
 from math import factorial
 
 from .._checks import check_choice
@@ -137,22 +136,55 @@ def _marked_key(adj, kinds, u, w):
 class _Members:
     """The members of a truncation as the derivation needs them, computed once.
 
-    ``tables[i]``: (kinds, adjacency); ``profiles[i]``: the vertex profiles (:func:`_profiles`); ``connected[i]``;
-    ``labellings[i]``: (code, breadth-first order, |Aut|) of a connected member, else None; ``code[i]``: the
-    canonical code (:func:`_code`; for a connected member the 1-tuple of its labelling's code).
+    ``tables[i]``: (kinds, adjacency); ``connected[i]``; ``labellings[i]``: (code, breadth-first order, |Aut|) of a
+    connected member, else None; ``codes[i]``: the canonical code (:func:`_code`; for a connected member the 1-tuple
+    of its labelling's code); ``profiles[i]`` (on first use): the vertex profiles (:func:`_profiles`). With two or
+    more pairing colours the labellings are computed in numpy batches (:func:`_batch_codes.labellings`, the same
+    codes).
     """
 
     def __init__(self, truncation):
         self.tables = [m.tables() for m in truncation.interactions]
-        self.profiles, self.connected, self.labellings, self.codes = [], [], [], []
-        for kinds, adj in self.tables:
-            profiles = _profiles(adj, kinds)
+        n_members = len(self.tables)
+        d_p = truncation.rank
+        self._profiles = None
+        self.connected = [False] * n_members
+        self.labellings: list = [None] * n_members
+        self.codes: list = [None] * n_members
+        largest = max(len(kinds) for kinds, _ in self.tables)
+        if d_p >= 2 and _batch_codes_fit(largest, d_p):
+            import numpy as np
+
+            from ._batch_codes import labellings
+
+            by_size: dict = {}
+            for i, (kinds, _) in enumerate(self.tables):
+                by_size.setdefault(len(kinds), []).append(i)
+            for n, group in by_size.items():
+                kinds = np.array([self.tables[i][0] for i in group], dtype=np.int64).reshape(len(group), n)
+                adjacency = np.array([self.tables[i][1] for i in group], dtype=np.int64).reshape(len(group), n, d_p)
+                codes, orders, hits, connected = labellings(kinds, adjacency)
+                for i, code, order, count, joined in zip(group, codes.tolist(), orders.tolist(), hits.tolist(),
+                                                         connected.tolist()):
+                    if joined:
+                        self.connected[i] = True
+                        self.labellings[i] = (tuple(code), order, count)
+                        self.codes[i] = (tuple(code),)
+        for i, (kinds, adj) in enumerate(self.tables):
+            if self.codes[i] is not None:
+                continue
             connected = len(components(adj)) == 1 if adj and adj[0] else len(kinds) == 1
+            profiles = _profiles(adj, kinds)
             labelling = _labelling(adj, kinds, count=True, profiles=profiles) if connected else None
-            self.profiles.append(profiles)
-            self.connected.append(connected)
-            self.labellings.append(labelling)
-            self.codes.append((labelling[0],) if connected else _code(adj, kinds, profiles=profiles))
+            self.connected[i] = connected
+            self.labellings[i] = labelling
+            self.codes[i] = (labelling[0],) if connected else _code(adj, kinds, profiles=profiles)
+
+    @property
+    def profiles(self) -> list:
+        if self._profiles is None:
+            self._profiles = [_profiles(adj, kinds) for kinds, adj in self.tables]
+        return self._profiles
 
 
 def _insertions(truncation, projection, index=None, members=None):
@@ -326,10 +358,14 @@ def _colour_action(truncation, insertions, index, members):
     members (the canonical labelling gives the vertex map) and a truncation closed under colour permutations;
     used only when d_p! <= MAX_SYMMETRY_GROUP.
 
-    The images are labelled for one member per orbit only (d_p! - 1 labellings per orbit of up to d_p! members):
-    with j = rho(r) for the orbit's first member r, reached by the vertex map phi_rho, the image sigma(j) is
-    (sigma rho)(r), and phi_(sigma rho) phi_rho^-1 maps j onto it.
+    The d - 1 adjacent transpositions act on every member through the canonical labellings of the members with two
+    colours swapped (numpy batches of all members of a size, :func:`_batch_codes.labellings`); the other
+    permutations by composing their maps.
     """
+    import numpy as np
+
+    from ._batch_codes import labellings
+
     d_p = truncation.rank
     if d_p < 2 or factorial(d_p) > MAX_SYMMETRY_GROUP:
         return None
@@ -338,52 +374,56 @@ def _colour_action(truncation, insertions, index, members):
         return None
     labelled = members.labellings
     member_of = {labelling[0]: i for i, labelling in enumerate(labelled)}
-    pairs = [(a, b) for a in range(d_p) for b in range(a + 1, d_p)]
-    group = sorted(permutations(range(d_p)))  # the identity first
-    identity = group[0]
-    inverse = {sigma: tuple(sorted(range(d_p), key=lambda c: sigma[c])) for sigma in group}
-    # the profile of a vertex of a colour-permuted bubble: its face of colours (a, b) is the one of (s^-1 a, s^-1 b)
-    moved_pairs = {sigma: [0] + [1 + pairs.index(tuple(sorted((inverse[sigma][a], inverse[sigma][b]))))
-                                 for a, b in pairs] for sigma in group}
-    n = len(tables)
-    reached: list = [None] * n  # reached[j] = (r, rho, phi): j = rho(r) for the first member r of j's orbit
-    via: dict = {}  # (r, sigma) -> (sigma(r), the vertex map r -> sigma(r))
-    for i in range(n):
-        if reached[i] is not None:
-            continue
-        kinds, adj = tables[i]
-        profiles = members.profiles[i]
-        reached[i] = (i, identity, list(range(len(kinds))))
-        via[i, identity] = reached[i][::2]
-        for sigma in group[1:]:
-            back = inverse[sigma]
-            moved = tuple([tuple([row[back[c]] for c in range(d_p)]) for row in adj])
-            code, order = _labelling(moved, kinds, profiles=[tuple([p[k] for k in moved_pairs[sigma]])
-                                                              for p in profiles])
-            j = member_of.get(code)
-            if j is None:
-                return None  # not closed under colour permutations
-            phi = [0] * len(kinds)
-            for a, b in zip(order, labelled[j][1]):
-                phi[a] = b
-            via[i, sigma] = (j, phi)
-            if reached[j] is None:
-                reached[j] = (i, sigma, phi)
-    actions = []
-    for sigma in group[1:]:
-        member_map, vertex_maps = [], []
-        for j in range(n):
-            r, rho, phi = reached[j]
-            image, chi = via[r, tuple([sigma[c] for c in rho])]
-            psi = [0] * len(phi)  # j -> sigma(j): chi after phi^-1
-            for a, b in zip(phi, chi):
-                psi[a] = b
-            member_map.append(image)
-            vertex_maps.append(psi)
-        insertion_map = tuple([index[(member_map[x.member], vertex_maps[x.member][x.u], vertex_maps[x.member][x.w])]
-                               for x in insertions])
-        actions.append((sigma, tuple(member_map), insertion_map))
-    return actions
+    by_size: dict = {}
+    for i, (kinds, _) in enumerate(tables):
+        by_size.setdefault(len(kinds), []).append(i)
+    arrays = {n: (np.array([tables[i][0] for i in group], dtype=np.int64).reshape(len(group), n),
+                  np.array([tables[i][1] for i in group], dtype=np.int64).reshape(len(group), n, d_p))
+              for n, group in by_size.items()}
+
+    def generator(c):
+        """The action of the transposition of colours c and c + 1, from canonical labellings."""
+        sigma = list(range(d_p))
+        sigma[c], sigma[c + 1] = c + 1, c
+        swap = np.array(sigma)
+        member_map, vertex_maps = [0] * len(tables), [None] * len(tables)
+        for n, group in by_size.items():
+            kinds, adjacency = arrays[n]
+            codes, orders, _, _ = labellings(kinds, adjacency[:, :, swap])
+            for i, code, order in zip(group, codes.tolist(), orders.tolist()):
+                j = member_of.get(tuple(code))
+                if j is None:
+                    return None  # not closed under colour permutations
+                member_map[i] = j
+                phi = [0] * n
+                for a, b in zip(order, labelled[j][1]):
+                    phi[a] = b
+                vertex_maps[i] = phi
+        insertion_map = []
+        for x in insertions:
+            j, phi = member_map[x.member], vertex_maps[x.member]
+            insertion_map.append(index[(j, phi[x.u], phi[x.w])])
+        return tuple(sigma), tuple(member_map), tuple(insertion_map)
+
+    generators = [generator(c) for c in range(d_p - 1)]
+    if any(g is None for g in generators):
+        return None
+    # the whole group by composing the generators' maps (breadth first from the identity)
+    identity = (tuple(range(d_p)), tuple(range(len(tables))), tuple(range(len(insertions))))
+    group = {identity[0]: identity}
+    frontier = [identity]
+    while frontier:
+        following = []
+        for sigma, member_map, maps in frontier:
+            for g_sigma, g_members, g_maps in generators:
+                composed_sigma = tuple([g_sigma[c] for c in sigma])
+                if composed_sigma not in group:
+                    composed = (composed_sigma, tuple([g_members[m] for m in member_map]),
+                                tuple([g_maps[k] for k in maps]))
+                    group[composed_sigma] = composed
+                    following.append(composed)
+        frontier = following
+    return [group[sigma] for sigma in sorted(group) if sigma != identity[0]]
 
 
 def _member_orbits(n_members, actions):
@@ -566,7 +606,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     complex_field = truncation.field == "complex" if complex_field is None else complex_field
     members = _Members(truncation)
     targets = {code: position for position, code in enumerate(members.codes)}
-    signatures = {tuple(sorted(profiles)) for profiles in members.profiles}
+    signatures: set = set()  # the members' sorted profiles, on the first interaction identified one at a time
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
     index: dict = {}
@@ -617,6 +657,8 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             kinds, adj = table
             target = None
             profiles = _profiles(adj, kinds)  # sorted, a necessary condition for a member: skips most codes
+            if not signatures:
+                signatures.update(tuple(sorted(p)) for p in members.profiles)
             if tuple(sorted(profiles)) in signatures:
                 target = targets.get(_code(adj, kinds, profiles=profiles))
             known[table] = target
