@@ -728,12 +728,65 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         seq.pop()
 
     visit([], 0, ())
-    if pending:
+    if batched:
         found = _identify_loops([p[0] for p in pending], insertions, members, d_p, targets, identify)
-        for (seq, rotations, images), target in zip(pending, found):
-            if target is not None:
-                accumulate(seq, rotations, images, target)
+        return _accumulate_loops(pending, found, insertions, actions, d_p, len(truncation), local)
     return _terms(acc, local)
+
+
+def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local):
+    """The terms of the collected loops (seq, rotations, colour images) with their generated members ``found``.
+
+    As ``accumulate`` in :func:`derive_terms`, for all loops of a length at once: every colour image of a loop
+    gives the key (target, sorted factors, n, S) with the images' member and colour maps applied as arrays
+    (colour sets as bit masks), like keys are merged by a sort (``np.unique``) and their coefficients summed.
+    """
+    import numpy as np
+
+    actions = actions or []
+    identity = len(actions)
+    sigmas = [action[0] for action in actions] + [tuple(range(d_p))]
+    maps = np.array([action[1] for action in actions] + [list(range(n_members))],
+                    dtype=np.int64).reshape(identity + 1, n_members)
+    which = {sigma: g for g, sigma in enumerate(sigmas)}
+    moved_mask = np.array([[sum(1 << sigma[c] for c in range(d_p) if mask >> c & 1) for mask in range(1 << d_p)]
+                           for sigma in sigmas], dtype=np.int64)
+    member = np.array([x.member for x in insertions], dtype=np.int64)
+    weight = np.array([x.weight for x in insertions], dtype=np.int64)
+    passing = np.array([sum(1 << c for c in x.passing) for x in insertions], dtype=np.int64)
+    by_length: dict = {}
+    for (seq, rotations, images), target in zip(pending, found):
+        if target is not None:
+            by_length.setdefault(len(seq), []).append(
+                (seq, rotations, target, [identity if sigma is None else which[sigma] for sigma, _ in images]))
+    rows = []
+    for L, loops in by_length.items():
+        sequences = np.array([loop[0] for loop in loops], dtype=np.int64).reshape(len(loops), L)
+        value = np.array([loop[1] for loop in loops], dtype=np.int64) * np.prod(weight[sequences], axis=1)
+        value = -value if L % 2 else value  # (-1)^L weight; the 1/2 is applied at the end
+        mask = np.bitwise_and.reduce(passing[sequences], axis=1)
+        images = np.array([g for loop in loops for g in loop[3]], dtype=np.int64)
+        owner = np.repeat(np.arange(len(loops)), [len(loop[3]) for loop in loops])
+        targets = maps[images, np.array([loop[2] for loop in loops], dtype=np.int64)[owner]]
+        factors = np.sort(maps[images[:, None], member[sequences[owner]]], axis=1)
+        keys = np.column_stack([targets, factors, moved_mask[images, mask[owner]]])
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        sums = np.zeros(len(unique), dtype=np.int64)
+        np.add.at(sums, inverse.reshape(-1), value[owner])
+        for key, c in zip(unique.tolist(), sums.tolist()):
+            if c:
+                rows.append((key[0], L + 1, tuple(key[1:-1]), key[-1], c))
+    colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
+    ordered = {mask: tuple(sorted(S)) for mask, S in colour_sets.items()}
+    rows.sort(key=lambda row: (row[0], row[1], row[2], ordered[row[3]]))
+    halves: dict = {}
+    terms = []
+    for t, n, f, mask, c in rows:
+        half = halves.get(c)
+        if half is None:
+            half = halves[c] = Fraction(c, 2)
+        terms.append(Term(t, f, n, colour_sets[mask], half))
+    return terms
 
 
 def _batch_codes_fit(max_legs, d_p):
