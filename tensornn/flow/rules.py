@@ -759,7 +759,10 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
         if target is not None:
             by_length.setdefault(len(seq), []).append(
                 (seq, rotations, target, [identity if sigma is None else which[sigma] for sigma, _ in images]))
-    rows = []
+    colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
+    rank = np.zeros(1 << d_p, dtype=np.int64)  # masks in the order of their sorted colour sets
+    rank[sorted(colour_sets, key=lambda mask: sorted(colour_sets[mask]))] = np.arange(1 << d_p)
+    blocks = []
     for L, loops in by_length.items():
         sequences = np.array([loop[0] for loop in loops], dtype=np.int64).reshape(len(loops), L)
         value = np.array([loop[1] for loop in loops], dtype=np.int64) * np.prod(weight[sequences], axis=1)
@@ -770,23 +773,27 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
         targets = maps[images, np.array([loop[2] for loop in loops], dtype=np.int64)[owner]]
         factors = np.sort(maps[images[:, None], member[sequences[owner]]], axis=1)
         keys = np.column_stack([targets, factors, moved_mask[images, mask[owner]]])
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        sums = np.zeros(len(unique), dtype=np.int64)
-        np.add.at(sums, inverse.reshape(-1), value[owner])
-        for key, c in zip(unique.tolist(), sums.tolist()):
-            if c:
-                rows.append((key[0], L + 1, tuple(key[1:-1]), key[-1], c))
-    colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
-    ordered = {mask: tuple(sorted(S)) for mask, S in colour_sets.items()}
-    rows.sort(key=lambda row: (row[0], row[1], row[2], ordered[row[3]]))
+        # sorted by (target, factors, sorted S) within the length (the lengths merged by (target, n) below), like
+        # keys adjacent: merged by a segmented sum
+        order = np.lexsort([rank[keys[:, -1]]] + [keys[:, k] for k in range(L, -1, -1)])
+        keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+        sums = np.add.reduceat(value[owner][order], starts)
+        kept = sums != 0
+        blocks.append((L + 1, keys[starts][kept], sums[kept]))
+    if not blocks:
+        return []
+    top = max(block[0] for block in blocks) + 1
+    order = np.argsort(np.concatenate([block[1][:, 0] * top + block[0] for block in blocks]), kind="stable")
     halves: dict = {}
-    terms = []
-    for t, n, f, mask, c in rows:
-        half = halves.get(c)
-        if half is None:
-            half = halves[c] = Fraction(c, 2)
-        terms.append(Term(t, f, n, colour_sets[mask], half))
-    return terms
+    flat = []
+    for n, unique, sums in blocks:
+        for key, c in zip(unique.tolist(), sums.tolist()):
+            half = halves.get(c)
+            if half is None:
+                half = halves[c] = Fraction(c, 2)
+            flat.append(Term(key[0], tuple(key[1:-1]), n, colour_sets[key[-1]], half))
+    return [flat[i] for i in order.tolist()]
 
 
 def _batch_codes_fit(max_legs, d_p):
