@@ -84,3 +84,42 @@ def test_order_5_full_projection_equals_the_previous_derivation():
     truncation = melonic_truncation(3, 5)
     assert derive_terms(truncation, projection="full") == reference.derive_terms(truncation, projection="full")
 
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_batched_and_one_at_a_time_codes_give_the_same_terms(batched, monkeypatch):
+    """Large truncations code their members and loops in numpy batches, small ones one at a time: both paths."""
+    from tensornn.flow import rules
+
+    bound = 0 if batched else 10**9
+    monkeypatch.setattr(rules, "BATCH_MIN_INSERTIONS", bound)
+    monkeypatch.setattr(rules, "BATCH_MIN_MEMBERS", bound)
+    for truncation in (melonic_truncation(3, 5), melonic_truncation(4, 4)):
+        assert derive_terms(truncation, projection="melonic") == reference.derive_terms(truncation,
+                                                                                        projection="melonic")
+
+
+def test_batched_codes_are_the_codes_of_one_graph_at_a_time():
+    """The numpy labellings (code, breadth-first order, |Aut|) against _labelling, graph by graph."""
+    import numpy as np
+
+    from tensornn.flow._batch_codes import labellings
+    from tensornn.flow.rules import _labelling
+
+    for truncation in (melonic_truncation(3, 5), full_truncation(3, 3), full_truncation(3, 3, "real")):
+        tables = [m.tables() for m in truncation.interactions]
+        for n in sorted({len(kinds) for kinds, _ in tables}):
+            group = [(kinds, adj) for kinds, adj in tables if len(kinds) == n]
+            codes, orders, hits, connected = labellings(
+                np.array([k for k, _ in group]).reshape(len(group), n),
+                np.array([a for _, a in group]).reshape(len(group), n, truncation.rank))
+            for (kinds, adj), code, order, count, joined in zip(group, codes.tolist(), orders.tolist(),
+                                                               hits.tolist(), connected.tolist()):
+                from tensornn.bubbles.canonical import components
+
+                assert joined == (len(components(adj)) == 1)
+                if joined:
+                    best, _, aut = _labelling(adj, kinds, count=True)
+                    assert tuple(code) == best and count == aut
+                    # the order is a breadth-first order from a root reaching the best code
+                    assert sorted(order) == list(range(n))

@@ -152,7 +152,7 @@ class _Members:
         self.labellings: list = [None] * n_members
         self.codes: list = [None] * n_members
         largest = max(len(kinds) for kinds, _ in self.tables)
-        if d_p >= 2 and _batch_codes_fit(largest, d_p):
+        if d_p >= 2 and n_members >= BATCH_MIN_MEMBERS and _batch_codes_fit(largest, d_p):
             import numpy as np
 
             from ._batch_codes import labellings
@@ -345,6 +345,11 @@ def _labelling(adjacency, kinds, count=False, profiles=None):
                 i += 1
     return (best, order, hits) if count else (best, order)
 
+
+#: Truncations with at least this many insertions (members) have their loops' interactions (their members) coded
+#: in numpy batches; below, one at a time in Python is faster (the batches' fixed cost is a few milliseconds).
+BATCH_MIN_INSERTIONS = 1000
+BATCH_MIN_MEMBERS = 100
 
 #: Colour symmetry is used to enumerate loops up to colour permutations when d_p! is at most this.
 MAX_SYMMETRY_GROUP = 120
@@ -685,7 +690,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
 
     # with one missing colour per insertion and connected members every loop followed generates a connected
     # interaction: the loops are collected and their interactions built and coded in batches (numpy)
-    batched = one_colour and _batch_codes_fit(max_legs, d_p)
+    batched = one_colour and len(insertions) >= BATCH_MIN_INSERTIONS and _batch_codes_fit(max_legs, d_p)
     pending: list = []
 
     def visit(seq, legs, lows):
