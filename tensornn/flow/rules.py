@@ -28,6 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from math import factorial
 
 from .._checks import check_choice
@@ -196,22 +197,29 @@ def _insertions(truncation, projection, index=None, members=None):
     d_p = truncation.rank
     members = members or _Members(truncation)
     out = []
+    colours = range(d_p)
+    sets: dict = {}  # the colours joining u to w, as a tuple of flags -> one shared frozenset
+    melonic = projection == "melonic"
     for member_index, member in enumerate(truncation.interactions):
         if member.n_legs <= 2:
             continue
         kinds, adj = members.tables[member_index]
+        n = len(kinds)
         # without automorphisms every cut pair is an orbit of its own: no marked codes needed
         labelling = members.labellings[member_index]
         asymmetric = d_p > 0 and labelling is not None and labelling[2] == 1
         orbits = {}
-        for u in range(len(kinds)):
+        for u in range(n):
             row = adj[u]
-            if projection == "melonic":  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
-                partners = sorted(w for w in set(row) if row.count(w) == d_p - 1)
+            if melonic:  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
+                partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
             else:
-                partners = [w for w in range(len(kinds)) if w != u]
+                partners = [w for w in range(n) if w != u]
             for w in partners:
-                passing = frozenset(c for c in range(d_p) if row[c] == w)
+                flags = tuple([b == w for b in row])
+                passing = sets.get(flags)
+                if passing is None:
+                    passing = sets[flags] = frozenset([c for c in colours if flags[c]])
                 if asymmetric:
                     key = (u, w)
                 elif d_p == 0:  # local legs: every permutation of the legs of one kind is an automorphism
@@ -540,9 +548,9 @@ def _smallest_rotation(seq):
 
 
 def _images(seq, actions, lows=None):
-    """[(sigma, member map)] of the distinct colour images of a loop if it is the smallest of them, else [].
+    """Indices (into ``actions``) of the distinct colour images of a loop if it is the smallest of them, else [].
 
-    The identity comes first as (None, None). A loop and its images under the colour permutations give the
+    The identity comes first as None. A loop and its images under the colour permutations give the
     colour-permuted terms, so only the smallest (as rotation representatives) is generated. A rotation
     representative starts with its smallest insertion, so an image whose smallest insertion is below seq[0]
     rejects the loop at once, and one whose smallest insertion is above it cannot be smaller; ``lows`` (the
@@ -553,17 +561,18 @@ def _images(seq, actions, lows=None):
         lows = [min(action[2][k] for k in seq) for action in actions]
         if any(low < first for low in lows):
             return []
-    out = [(None, None)]
+    out: list = [None]
     L = len(seq)
     if L == 1:  # the image of a single insertion is itself; smaller images are excluded by ``lows``
         seen_one = {first}
-        for low, (sigma, member_map, _) in zip(lows, actions):
+        for g, low in enumerate(lows):
             if low not in seen_one:
                 seen_one.add(low)
-                out.append((sigma, member_map))
+                out.append(g)
         return out
     seen = {seq}
-    for low, (sigma, member_map, insertion_map) in zip(lows, actions):
+    for g, (low, action) in enumerate(zip(lows, actions)):
+        insertion_map = action[2]
         if L == 2:
             a, b = insertion_map[seq[0]], insertion_map[seq[1]]
             image = (a, b) if a <= b else (b, a)
@@ -573,7 +582,7 @@ def _images(seq, actions, lows=None):
             return []
         if image not in seen:
             seen.add(image)
-            out.append((sigma, member_map))
+            out.append(g)
     return out
 
 
@@ -678,10 +687,11 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             weight *= insertions[i].weight
         value = -weight if L % 2 else weight  # (-1)^L weight; the 1/2 is applied at the end
         members = [insertions[i].member for i in seq]
-        for sigma, member_map in images:
-            if sigma is None:
+        for g in images:
+            if g is None:
                 key = (target, tuple(sorted(members)), L + 1, passing)
             else:
+                sigma, member_map, _ = actions[g]
                 moved = permuted.get((sigma, passing))
                 if moved is None:
                     moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
@@ -699,7 +709,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             last, first = insertions[seq[-1]], insertions[seq[0]]
             closes = not complex_field or last.kinds[last.w] != first.kinds[first.u]
             rotations = _rotation_weight(tuple(seq)) if closes else 0
-            images = [(None, None)]
+            images: list = [None]
             if rotations and actions is not None:
                 images = _images(tuple(seq), actions, lows)
             if rotations and images:
@@ -753,7 +763,6 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
     sigmas = [action[0] for action in actions] + [tuple(range(d_p))]
     maps = np.array([action[1] for action in actions] + [list(range(n_members))],
                     dtype=np.int64).reshape(identity + 1, n_members)
-    which = {sigma: g for g, sigma in enumerate(sigmas)}
     moved_mask = np.array([[sum(1 << sigma[c] for c in range(d_p) if mask >> c & 1) for mask in range(1 << d_p)]
                            for sigma in sigmas], dtype=np.int64)
     member = np.array([x.member for x in insertions], dtype=np.int64)
@@ -762,8 +771,7 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
     by_length: dict = {}
     for (seq, rotations, images), target in zip(pending, found):
         if target is not None:
-            by_length.setdefault(len(seq), []).append(
-                (seq, rotations, target, [identity if sigma is None else which[sigma] for sigma, _ in images]))
+            by_length.setdefault(len(seq), []).append((seq, rotations, target, images))
     colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
     rank = np.zeros(1 << d_p, dtype=np.int64)  # masks in the order of their sorted colour sets
     rank[sorted(colour_sets, key=lambda mask: sorted(colour_sets[mask]))] = np.arange(1 << d_p)
@@ -773,7 +781,7 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
         value = np.array([loop[1] for loop in loops], dtype=np.int64) * np.prod(weight[sequences], axis=1)
         value = -value if L % 2 else value  # (-1)^L weight; the 1/2 is applied at the end
         mask = np.bitwise_and.reduce(passing[sequences], axis=1)
-        images = np.array([g for loop in loops for g in loop[3]], dtype=np.int64)
+        images = np.array([identity if g is None else g for loop in loops for g in loop[3]], dtype=np.int64)
         owner = np.repeat(np.arange(len(loops)), [len(loop[3]) for loop in loops])
         targets = maps[images, np.array([loop[2] for loop in loops], dtype=np.int64)[owner]]
         factors = np.sort(maps[images[:, None], member[sequences[owner]]], axis=1)
@@ -790,14 +798,12 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
         return []
     top = max(block[0] for block in blocks) + 1
     order = np.argsort(np.concatenate([block[1][:, 0] * top + block[0] for block in blocks]), kind="stable")
-    halves: dict = {}
-    flat = []
+    flat: list = []
     for n, unique, sums in blocks:
-        for key, c in zip(unique.tolist(), sums.tolist()):
-            half = halves.get(c)
-            if half is None:
-                half = halves[c] = Fraction(c, 2)
-            flat.append(Term(key[0], tuple(key[1:-1]), n, colour_sets[key[-1]], half))
+        halves = {c: Fraction(c, 2) for c in np.unique(sums).tolist()}
+        flat.extend(map(Term, unique[:, 0].tolist(), map(tuple, unique[:, 1:-1].tolist()), repeat(n),
+                        [colour_sets[mask] for mask in unique[:, -1].tolist()],
+                        [halves[c] for c in sums.tolist()]))
     return [flat[i] for i in order.tolist()]
 
 
