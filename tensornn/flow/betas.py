@@ -259,6 +259,7 @@ class DerivedFlow:
         representatives = np.asarray(representatives, dtype=np.intp)
         orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
         n_pairing = self.theory.n_pairing
+        orbit_list = orbit_of.tolist()
         canonical: dict = {}
         merged: dict = {}
         for T in self.terms:
@@ -269,10 +270,11 @@ class DerivedFlow:
             if S is None:
                 size = sum(1 for c in T.colours if c < n_pairing)
                 S = canonical[T.colours] = frozenset(range(size)) | frozenset(c for c in T.colours if c >= n_pairing)
-            key = (o, tuple(sorted(int(orbit_of[f]) for f in T.factors)), T.n, S)
+            key = (o, tuple(sorted([orbit_list[f] for f in T.factors])), T.n, S)
             merged[key] = merged.get(key, 0) + T.coefficient
-        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c != 0]
-        terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
+        ordered = {S: sorted(S) for S in canonical.values()}
+        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c]
+        terms.sort(key=lambda T: (T.target, T.n, T.factors, ordered[T.colours]))
         layout = (tuple(names), self.n_legs[representatives], self.dimensions[representatives])
         return DerivedFlow(self.theory, terms, self.projection, self.anomalous_dimension,
                            regulator_eta=self.regulator_eta, evaluation=self.evaluation, layout=layout)
