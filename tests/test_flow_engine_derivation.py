@@ -94,9 +94,11 @@ def test_batched_and_one_at_a_time_codes_give_the_same_terms(batched, monkeypatc
     bound = 0 if batched else 10**9
     monkeypatch.setattr(rules, "BATCH_MIN_INSERTIONS", bound)
     monkeypatch.setattr(rules, "BATCH_MIN_MEMBERS", bound)
-    for truncation in (melonic_truncation(3, 5), melonic_truncation(4, 4)):
-        assert derive_terms(truncation, projection="melonic") == reference.derive_terms(truncation,
-                                                                                        projection="melonic")
+    for truncation in (melonic_truncation(3, 5), melonic_truncation(4, 4), melonic_truncation(3, 4, "real"),
+                       melonic_truncation(2, 5), melonic_truncation(5, 3)):
+        for symmetric in (True, False):
+            assert derive_terms(truncation, projection="melonic", symmetric=symmetric) == reference.derive_terms(
+                truncation, projection="melonic", symmetric=symmetric)
 
 
 def test_batched_codes_are_the_codes_of_one_graph_at_a_time():

@@ -789,7 +789,6 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # with one missing colour per insertion and connected members every loop followed generates a connected
     # interaction: the loops are collected and their interactions built and coded in batches (numpy)
     batched = one_colour and len(insertions) >= BATCH_MIN_INSERTIONS and _batch_codes_fit(max_legs, d_p)
-    pending: list = []
 
     def visit(seq, legs, lows):
         # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
@@ -801,12 +800,9 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             if rotations and actions is not None:
                 images = _images(tuple(seq), actions, lows)
             if rotations and images:
-                if batched:
-                    pending.append((tuple(seq), rotations, images))
-                else:
-                    target = identify(_generated(seq, insertions, d_p))
-                    if target is not None:
-                        accumulate(seq, rotations, images, target)
+                target = identify(_generated(seq, insertions, d_p))
+                if target is not None:
+                    accumulate(seq, rotations, images, target)
         if seq:
             prev = insertions[seq[-1]]
             candidates = groups[prev.kinds[prev.w] if complex_field else None, strand[seq[0]]]
@@ -830,50 +826,159 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         visit(seq, legs + added, image_of[k])
                         seq.pop()
 
-    visit([], 0, ())
     if batched:
-        found = _identify_loops([p[0] for p in pending], insertions, members, d_p, targets, identify)
-        return _accumulate_loops(pending, found, insertions, actions, d_p, len(truncation), local)
+        blocks = _enumerate_loops(insertions, groups, orbit_low, actions, strand, complex_field, max_legs, target_legs)
+        found = _identify_loops(blocks, insertions, members, d_p, targets, identify)
+        return _accumulate_loops(blocks, found, insertions, actions, d_p, len(truncation), local)
+    visit([], 0, ())
     return _terms(acc, local)
 
 
-def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local):
-    """The terms of the collected loops (seq, rotations, colour images) with their generated members ``found``.
+def _lex_less(a, b):
+    """Row by row: is a lexicographically smaller than b (integer arrays of one shape (P, L))."""
+    import numpy as np
+
+    differ = a != b
+    first = differ.argmax(axis=1)
+    rows = np.arange(len(a))
+    return differ.any(axis=1) & (a[rows, first] < b[rows, first])
+
+
+def _enumerate_loops(insertions, groups, orbit_low, actions, strand, complex_field, max_legs, target_legs):
+    """The loops :func:`derive_terms` follows one at a time, found one length at a time with numpy.
+
+    The same loops: prefixes start with the smallest insertion of its colour orbit and continue with insertions
+    of the same missing colour (of the opposite kind for complex fields) whose orbit starts at the first
+    insertion or later, within the largest member's legs. A prefix whose legs are a member's, whose propagators
+    close and that is the smallest of its rotations is a loop; it is kept when it is also the smallest of its
+    colour images. Returns {L: (sequences (P, L), distinct rotations (P,), images (P, G + 1): the identity and
+    the colour permutations whose images are distinct)}.
+    """
+    import numpy as np
+
+    count = len(insertions)
+    G = len(actions) if actions else 0
+    maps = (np.array([action[2] for action in actions], dtype=np.int64).reshape(G, count) if G
+            else np.zeros((0, count), dtype=np.int64))
+    images_of = maps.T  # (K, G)
+    u_kind = np.array([x.kinds[x.u] for x in insertions], dtype=np.int64)
+    w_kind = np.array([x.kinds[x.w] for x in insertions], dtype=np.int64)
+    added = np.array([x.added_legs for x in insertions], dtype=np.int64)
+    colour_of = np.array(strand, dtype=np.int64)
+    is_target = np.zeros(max_legs + 1, dtype=bool)
+    is_target[[legs for legs in target_legs if legs <= max_legs]] = True
+    arrays = {key: [(a, np.array(ks, dtype=np.int64), np.array(lows, dtype=np.int64)) for a, ks, lows in entries]
+              for key, entries in groups.items() if key[0] != "all"}
+    starts = np.array([k for k in range(count) if orbit_low[k] == k and added[k] <= max_legs], dtype=np.int64)
+    seq, legs, lows = starts[:, None], added[starts], images_of[starts]
+    blocks = {}
+    L = 1
+    while len(seq):
+        leaf = is_target[legs]
+        if complex_field:
+            leaf &= w_kind[seq[:, -1]] != u_kind[seq[:, 0]]
+        if leaf.any():
+            loops, low = seq[leaf], lows[leaf]
+            # distinct rotations if the loop is the smallest of its rotations, else 0
+            weight = np.full(len(loops), L, dtype=np.int64)
+            done = np.zeros(len(loops), dtype=bool)
+            for r in range(1, L):
+                rotated = np.roll(loops, -r, axis=1)
+                smaller = ~done & _lex_less(rotated, loops)
+                same = ~done & ~smaller & np.all(rotated == loops, axis=1)
+                weight[smaller] = 0
+                weight[same] = r
+                done |= smaller | same
+            keep = weight > 0
+            loops, low, weight = loops[keep], low[keep], weight[keep]
+            # colour images: rejected when one is smaller; the distinct ones kept
+            images = np.zeros((len(loops), G + 1), dtype=bool)
+            images[:, 0] = True
+            best_of = []
+            for g in range(G):
+                image = maps[g][loops]
+                best = image
+                for r in range(1, L):
+                    rotated = np.roll(image, -r, axis=1)
+                    best = np.where(_lex_less(rotated, best)[:, None], rotated, best)
+                images[:, 0] &= ~((low[:, g] == loops[:, 0]) & _lex_less(best, loops))
+                distinct = ~np.all(best == loops, axis=1)
+                for other in best_of:
+                    distinct &= ~np.all(best == other, axis=1)
+                images[:, g + 1] = distinct
+                best_of.append(best)
+            keep = images[:, 0]
+            if keep.any():
+                blocks[L] = (loops[keep], weight[keep], images[keep])
+        # the continuations
+        first = seq[:, 0]
+        colour = colour_of[first]
+        kind = w_kind[seq[:, -1]] if complex_field else None
+        grown_seq, grown_legs, grown_lows = [], [], []
+        for (cut_kind, strand_colour), entries in arrays.items():
+            chosen = colour == strand_colour
+            if complex_field:
+                chosen &= kind == cut_kind
+            elif cut_kind is not None:
+                continue
+            chosen = np.flatnonzero(chosen)
+            for a, ks, lows_of in entries:
+                fits = chosen[legs[chosen] + a <= max_legs]
+                if not len(fits):
+                    continue
+                position = np.searchsorted(lows_of, first[fits], side="left")
+                counts = len(ks) - position
+                owner = np.repeat(fits, counts)
+                total = int(counts.sum())
+                if not total:
+                    continue
+                offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(position, counts)
+                k = ks[offsets]
+                grown_seq.append(np.column_stack([seq[owner], k]))
+                grown_legs.append(legs[owner] + a)
+                grown_lows.append(np.minimum(lows[owner], images_of[k]))
+        if not grown_seq:
+            break
+        seq, legs, lows = np.concatenate(grown_seq), np.concatenate(grown_legs), np.concatenate(grown_lows)
+        L += 1
+    return blocks
+
+
+def _accumulate_loops(blocks, found, insertions, actions, d_p, n_members, local):
+    """The terms of the loops of ``blocks`` with their generated members ``found`` ({L: array, -1: none}).
 
     As ``accumulate`` in :func:`derive_terms`, for all loops of a length at once: every colour image of a loop
     gives the key (target, sorted factors, n, S) with the images' member and colour maps applied as arrays
-    (colour sets as bit masks), like keys are merged by a sort (``np.unique``) and their coefficients summed.
+    (colour sets as bit masks); like keys are merged by one lexicographic sort and a segmented sum.
     """
     import numpy as np
 
     actions = actions or []
-    identity = len(actions)
-    sigmas = [action[0] for action in actions] + [tuple(range(d_p))]
-    maps = np.array([action[1] for action in actions] + [list(range(n_members))],
-                    dtype=np.int64).reshape(identity + 1, n_members)
+    G = len(actions)
+    sigmas = [tuple(range(d_p))] + [action[0] for action in actions]  # image column 0 is the identity
+    maps = np.array([list(range(n_members))] + [action[1] for action in actions],
+                    dtype=np.int64).reshape(G + 1, n_members)
     moved_mask = np.array([[sum(1 << sigma[c] for c in range(d_p) if mask >> c & 1) for mask in range(1 << d_p)]
                            for sigma in sigmas], dtype=np.int64)
     member = np.array([x.member for x in insertions], dtype=np.int64)
     weight = np.array([x.weight for x in insertions], dtype=np.int64)
     passing = np.array([sum(1 << c for c in x.passing) for x in insertions], dtype=np.int64)
-    by_length: dict = {}
-    for (seq, rotations, images), target in zip(pending, found):
-        if target is not None:
-            by_length.setdefault(len(seq), []).append((seq, rotations, target, images))
     colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
     rank = np.zeros(1 << d_p, dtype=np.int64)  # masks in the order of their sorted colour sets
     rank[sorted(colour_sets, key=lambda mask: sorted(colour_sets[mask]))] = np.arange(1 << d_p)
-    blocks = []
-    for L, loops in by_length.items():
-        sequences = np.array([loop[0] for loop in loops], dtype=np.int64).reshape(len(loops), L)
-        value = np.array([loop[1] for loop in loops], dtype=np.int64) * np.prod(weight[sequences], axis=1)
+    pieces = []
+    for L, (sequences, rotations, images) in blocks.items():
+        hit = found[L] >= 0
+        sequences, rotations, images, target = sequences[hit], rotations[hit], images[hit], found[L][hit]
+        if not len(sequences):
+            continue
+        value = rotations * np.prod(weight[sequences], axis=1)
         value = -value if L % 2 else value  # (-1)^L weight; the 1/2 is applied at the end
         mask = np.bitwise_and.reduce(passing[sequences], axis=1)
-        images = np.array([identity if g is None else g for loop in loops for g in loop[3]], dtype=np.int64)
-        owner = np.repeat(np.arange(len(loops)), [len(loop[3]) for loop in loops])
-        targets = maps[images, np.array([loop[2] for loop in loops], dtype=np.int64)[owner]]
-        factors = np.sort(maps[images[:, None], member[sequences[owner]]], axis=1)
-        keys = np.column_stack([targets, factors, moved_mask[images, mask[owner]]])
+        owner, image = np.nonzero(images)
+        targets = maps[image, target[owner]]
+        factors = np.sort(maps[image[:, None], member[sequences[owner]]], axis=1)
+        keys = np.column_stack([targets, factors, moved_mask[image, mask[owner]]])
         # sorted by (target, factors, sorted S) within the length (the lengths merged by (target, n) below), like
         # keys adjacent: merged by a segmented sum
         order = np.lexsort([rank[keys[:, -1]]] + [keys[:, k] for k in range(L, -1, -1)])
@@ -881,13 +986,13 @@ def _accumulate_loops(pending, found, insertions, actions, d_p, n_members, local
         starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
         sums = np.add.reduceat(value[owner][order], starts)
         kept = sums != 0
-        blocks.append((L + 1, keys[starts][kept], sums[kept]))
-    if not blocks:
+        pieces.append((L + 1, keys[starts][kept], sums[kept]))
+    if not pieces:
         return []
-    top = max(block[0] for block in blocks) + 1
-    order = np.argsort(np.concatenate([block[1][:, 0] * top + block[0] for block in blocks]), kind="stable")
+    top = max(piece[0] for piece in pieces) + 1
+    order = np.argsort(np.concatenate([piece[1][:, 0] * top + piece[0] for piece in pieces]), kind="stable")
     flat: list = []
-    for n, unique, sums in blocks:
+    for n, unique, sums in pieces:
         halves = {c: Fraction(c, 2) for c in np.unique(sums).tolist()}
         flat.extend(map(Term, unique[:, 0].tolist(), map(tuple, unique[:, 1:-1].tolist()), repeat(n),
                         [colour_sets[mask] for mask in unique[:, -1].tolist()],
@@ -900,45 +1005,37 @@ def _batch_codes_fit(max_legs, d_p):
     return 2 * (max_legs + 1) ** (d_p * (d_p - 1) // 2 + 1) < 2**62
 
 
-def _identify_loops(sequences, insertions, members, d_p, targets, identify):
-    """The member each loop generates (or None), with the interactions built and coded in batches.
+def _identify_loops(blocks, insertions, members, d_p, targets, identify):
+    """The member each loop of ``blocks`` ({L: (sequences, ...)}) generates, -1 for none, as {L: array}.
 
-    Loops are grouped by length, their interactions built at once (:func:`_batch_codes.generated_tables`), then
-    grouped by size and coded at once (:func:`_batch_codes.labellings`, the codes of :func:`_labelling`). A
-    disconnected interaction (none when every insertion misses one colour) goes through ``identify``.
+    The interactions of all loops of a length are built at once (:func:`_batch_codes.generated_tables`), then
+    coded at once per size (:func:`_batch_codes.labellings`, the codes of :func:`_labelling`). A disconnected
+    interaction (none when every insertion misses one colour) goes through ``identify``.
     """
     import numpy as np
 
     from ._batch_codes import generated_tables, insertion_tables, labellings
 
     tables = insertion_tables(insertions, members.tables, d_p)
-    found: list = [None] * len(sequences)
-    by_length: dict = {}
-    for position, seq in enumerate(sequences):
-        by_length.setdefault(len(seq), []).append(position)
-    flat_kinds, flat_adjacency, starts, owners, shift = [], [], [], [], 0
-    for L, positions in by_length.items():
-        loops = np.array([sequences[p] for p in positions], dtype=np.int64).reshape(len(positions), L)
-        kinds, adjacency, bounds = generated_tables(loops, tables)
-        flat_kinds.append(kinds)
-        flat_adjacency.append(adjacency)
-        starts.append(bounds + shift)
-        owners.extend(positions)
-        shift += int(bounds[-1])
-    kinds = np.concatenate(flat_kinds)
-    adjacency = np.concatenate(flat_adjacency)
-    bounds = np.concatenate([b[:-1] for b in starts] + [np.array([shift])])
-    legs = np.diff(bounds)
-    for n in np.unique(legs):
-        chosen = np.flatnonzero(legs == n)
-        where = bounds[chosen][:, None] + np.arange(n)
-        codes, _, _, connected = labellings(kinds[where], adjacency[where])
-        for row, (loop, code) in enumerate(zip(chosen.tolist(), codes.tolist())):
-            if connected[row]:
-                found[owners[loop]] = targets.get((tuple(code),))
-            else:
-                table = (tuple(kinds[where[row]].tolist()), tuple(map(tuple, adjacency[where[row]].tolist())))
-                found[owners[loop]] = identify(table)
+    found = {}
+    for L, block in blocks.items():
+        kinds, adjacency, bounds = generated_tables(block[0], tables)
+        result = np.full(len(block[0]), -1, dtype=np.int64)
+        legs = np.diff(bounds)
+        for n in np.unique(legs):
+            chosen = np.flatnonzero(legs == n)
+            where = bounds[chosen][:, None] + np.arange(n)
+            codes, _, _, connected = labellings(kinds[where], adjacency[where])
+            values = []
+            for row, code in enumerate(codes.tolist()):
+                if connected[row]:
+                    target = targets.get((tuple(code),))
+                else:
+                    target = identify((tuple(kinds[where[row]].tolist()),
+                                       tuple(map(tuple, adjacency[where[row]].tolist()))))
+                values.append(-1 if target is None else target)
+            result[chosen] = values
+        found[L] = result
     return found
 
 
