@@ -210,6 +210,22 @@ def _insertions(truncation, projection, index=None, members=None):
         # without automorphisms every cut pair is an orbit of its own: no marked codes needed
         labelling = members.labellings[member_index]
         asymmetric = d_p > 0 and labelling is not None and labelling[2] == 1
+        if asymmetric:  # every cut pair an orbit of its own, in the order of the pairs
+            for u in range(n):
+                row = adj[u]
+                if melonic:
+                    partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
+                else:
+                    partners = [w for w in range(n) if w != u]
+                for w in partners:
+                    flags = tuple([b == w for b in row])
+                    passing = sets.get(flags)
+                    if passing is None:
+                        passing = sets[flags] = frozenset([c for c in colours if flags[c]])
+                    if index is not None:
+                        index[member_index, u, w] = len(out)
+                    out.append(_Insertion(member_index, kinds, adj, u, w, 1, passing, n - 2))
+            continue
         orbits = {}
         for u in range(n):
             row = adj[u]
@@ -740,15 +756,14 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     strand = [min(m) if one_colour else None for m in missing]
     groups: dict = {}
     for kind, listed in following.items():
+        buckets: dict = {}  # (colour, legs added) -> insertions
+        for k, a in listed:
+            buckets.setdefault((strand[k], a), []).append(k)
         for colour in set(strand):
-            by_added: dict = {}
-            for k, a in listed:
-                if strand[k] == colour:
-                    by_added.setdefault(a, []).append(k)
             groups[kind, colour] = []
-            for a, ks in sorted(by_added.items()):
-                ks = sorted(ks, key=lambda k: (orbit_low[k], k))
-                groups[kind, colour].append((a, ks, [orbit_low[k] for k in ks]))
+        for (colour, a), ks in sorted(buckets.items(), key=lambda item: item[0][1]):
+            ranked = sorted([(orbit_low[k], k) for k in ks])
+            groups[kind, colour].append((a, [k for _, k in ranked], [low for low, _ in ranked]))
 
     permuted: dict = {}  # (sigma, S) -> sigma(S)
     known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
