@@ -271,10 +271,11 @@ class DerivedFlow:
                 size = sum(1 for c in T.colours if c < n_pairing)
                 S = canonical[T.colours] = frozenset(range(size)) | frozenset(c for c in T.colours if c >= n_pairing)
             key = (o, tuple(sorted([orbit_list[f] for f in T.factors])), T.n, S)
-            merged[key] = merged.get(key, 0) + T.coefficient
-        ordered = {S: sorted(S) for S in canonical.values()}
-        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c]
-        terms.sort(key=lambda T: (T.target, T.n, T.factors, ordered[T.colours]))
+            previous = merged.get(key)
+            merged[key] = T.coefficient if previous is None else previous + T.coefficient
+        ordered = {S: tuple(sorted(S)) for S in canonical.values()}
+        items = sorted(merged.items(), key=lambda item: (item[0][0], item[0][2], item[0][1], ordered[item[0][3]]))
+        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in items if c]
         layout = (tuple(names), self.n_legs[representatives], self.dimensions[representatives])
         return DerivedFlow(self.theory, terms, self.projection, self.anomalous_dimension,
                            regulator_eta=self.regulator_eta, evaluation=self.evaluation, layout=layout)

@@ -594,7 +594,7 @@ def _size(truncation, symmetric, members, insertions) -> DerivationSize:
     max_legs = max(m.n_legs for m in truncation.interactions)
     d_p = truncation.rank
     all_pairing = frozenset(range(d_p))
-    missing = [all_pairing - x.passing for x in insertions]
+    missing = _missing(insertions, all_pairing)
     if d_p >= 2 and all(members.connected) and insertions and all(len(m) == 1 for m in missing):
         colours: dict = {}
         for x, m in zip(insertions, missing):
@@ -612,8 +612,20 @@ def _size(truncation, symmetric, members, insertions) -> DerivationSize:
         if 0 < a <= max_legs:
             for legs in range(a, max_legs + 1):
                 ways[legs] += ways[legs - a]
-    order = max(m.bubble.order for m in truncation.interactions)
+    order = max(truncation.interactions, key=lambda m: m.n_legs).bubble.order
     return DerivationSize(order, loops, sum(ways[1:]))
+
+
+def _missing(insertions, all_pairing) -> list:
+    """The colours each insertion's cut pair is not joined by (one shared set per distinct set)."""
+    shared: dict = {}
+    out = []
+    for x in insertions:
+        m = shared.get(x.passing)
+        if m is None:
+            m = shared[x.passing] = all_pairing - x.passing
+        out.append(m)
+    return out
 
 
 def _check_size(truncation, projection, symmetric, max_loops, members, insertions):
@@ -750,7 +762,7 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # a loop whose insertions miss different colours generates a disconnected interaction when every insertion
     # misses exactly one colour (a strand of colour c only joins insertions that miss c, so insertions missing
     # different colours are never joined): with connected members only, such loops are not followed at all
-    missing = [all_pairing - x.passing for x in insertions]
+    missing = _missing(insertions, all_pairing)
     one_colour = (d_p >= 2 and bool(insertions) and all(len(m) == 1 for m in missing)
                   and all(members.connected))
     strand = [min(m) if one_colour else None for m in missing]
