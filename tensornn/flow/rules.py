@@ -412,29 +412,49 @@ def _colour_action(truncation, insertions, index, members):
                   np.array([tables[i][1] for i in group], dtype=np.int64).reshape(len(group), n, d_p))
               for n, group in by_size.items()}
 
+    # every ordered pair (u, w) of a member as one flat position: member offset + u n + w -> its insertion
+    sizes = np.array([len(kinds) for kinds, _ in tables], dtype=np.int64)
+    pair_offset = np.zeros(len(tables), dtype=np.int64)
+    pair_offset[1:] = np.cumsum(sizes * sizes)[:-1]
+    vertex_offset = np.zeros(len(tables), dtype=np.int64)
+    vertex_offset[1:] = np.cumsum(sizes)[:-1]
+    pair_insertion = np.full(int((sizes * sizes).sum()), -1, dtype=np.int64)
+    keys = np.array(list(index), dtype=np.int64).reshape(len(index), 3)
+    pair_insertion[pair_offset[keys[:, 0]] + keys[:, 1] * sizes[keys[:, 0]] + keys[:, 2]] = list(index.values())
+    ins_member = np.array([x.member for x in insertions], dtype=np.int64)
+    ins_u = np.array([x.u for x in insertions], dtype=np.int64)
+    ins_w = np.array([x.w for x in insertions], dtype=np.int64)
+    label_orders = {n: np.array([labelled[i][1] for i in group], dtype=np.int64).reshape(len(group), n)
+                    for n, group in by_size.items()}
+    slot = np.zeros(len(tables), dtype=np.int64)  # position of a member within its size group
+    for group in by_size.values():
+        slot[group] = np.arange(len(group))
+
     def generator(c):
         """The action of the transposition of colours c and c + 1, from canonical labellings."""
         sigma = list(range(d_p))
         sigma[c], sigma[c + 1] = c + 1, c
         swap = np.array(sigma)
-        member_map, vertex_maps = [0] * len(tables), [None] * len(tables)
+        member_map = np.zeros(len(tables), dtype=np.int64)
+        phi = np.zeros(int(sizes.sum()), dtype=np.int64)  # vertex maps, flat: vertex_offset[i] + a -> b
         for n, group in by_size.items():
             kinds, adjacency = arrays[n]
             codes, orders, _, _ = labellings(kinds, adjacency[:, :, swap])
-            for i, code, order in zip(group, codes.tolist(), orders.tolist()):
-                j = member_of.get(tuple(code))
-                if j is None:
-                    return None  # not closed under colour permutations
-                member_map[i] = j
-                phi = [0] * n
-                for a, b in zip(order, labelled[j][1]):
-                    phi[a] = b
-                vertex_maps[i] = phi
-        insertion_map = []
-        for x in insertions:
-            j, phi = member_map[x.member], vertex_maps[x.member]
-            insertion_map.append(index[(j, phi[x.u], phi[x.w])])
-        return tuple(sigma), tuple(member_map), tuple(insertion_map)
+            images = [member_of.get(tuple(code)) for code in codes.tolist()]
+            if any(j is None for j in images):
+                return None  # not closed under colour permutations
+            group_array = np.array(group, dtype=np.int64)
+            member_map[group_array] = images
+            rows = np.arange(len(group))[:, None]
+            maps = np.empty((len(group), n), dtype=np.int64)
+            maps[rows, orders] = label_orders[n][slot[np.array(images, dtype=np.int64)]]
+            phi[vertex_offset[group_array][:, None] + np.arange(n)] = maps
+        j = member_map[ins_member]
+        base = vertex_offset[ins_member]
+        insertion_map = pair_insertion[pair_offset[j] + phi[base + ins_u] * sizes[j] + phi[base + ins_w]]
+        if (insertion_map < 0).any():
+            return None  # a cut pair mapped outside the kept pairs: no colour symmetry to use
+        return tuple(sigma), tuple(member_map.tolist()), tuple(insertion_map.tolist())
 
     generators = [generator(c) for c in range(d_p - 1)]
     if any(g is None for g in generators):
