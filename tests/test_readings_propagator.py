@@ -81,6 +81,22 @@ def test_qmc_contact_agrees_with_gauss_hermite_within_its_error(activation):
     assert np.all(error < 1e-2 * np.abs(ref))
 
 
+@pytest.mark.parametrize("activation", ["erf", "relu", "gelu"])
+def test_qmc_two_point_products_are_the_closed_form_kernel_maps(activation):
+    """E phi(u) phi(v) by QMC against the activation's closed-form kernel map, within 5 standard errors (ReLU: its
+    exact angular rule at rank 2)."""
+    from tensornn.networks.activations import get_activation
+
+    cov = np.array([[[1.3, 0.4], [0.4, 0.8]], [[0.5, -0.45], [-0.45, 2.0]]])
+    value, error = gaussian_product_qmc(activation, cov)
+    exact = get_activation(activation).kernel_map(cov[:, 0, 0], cov[:, 1, 1], cov[:, 0, 1])
+    if activation == "relu":  # the angular rule answers rank 2 exactly
+        assert np.all(error == 0)
+        np.testing.assert_allclose(value, exact, rtol=1e-12)
+    else:
+        assert np.all(np.abs(value - exact) < 5 * error) and np.all(error < 1e-3 * np.abs(exact))
+
+
 def test_qmc_relu_contact_agrees_with_direct_sampling_where_gauss_hermite_does_not():
     """ReLU at four distinct inputs: the kinks make Gauss-Hermite converge slowly (24 nodes: 3% off, with an error
     estimate of 0.7%, 4 percent off here); QMC with the radius integrated exactly agrees with 4 million direct draws (4 sigma)."""
@@ -90,9 +106,9 @@ def test_qmc_relu_contact_agrees_with_direct_sampling_where_gauss_hermite_does_n
     draws = [np.prod(np.maximum(x @ (rng.standard_normal((500_000, 6)) / np.sqrt(6)).T, 0.0), axis=0).mean()
              for _ in range(8)]
     direct, direct_error = np.mean(draws), np.std(draws, ddof=1) / np.sqrt(8)
-    value, error = KernelSpace("relu", (2, 3), sigma_w=1.0, quadrature="qmc").contact(X, quad)
+    value, error = KernelSpace("relu", (2, 3), sigma_w=1.0).contact(X, quad)  # "auto" is QMC for ReLU
     assert abs(value[0] - direct) < 4 * np.hypot(error[0], direct_error)
-    hermite, hermite_error = KernelSpace("relu", (2, 3), sigma_w=1.0, nodes=24).contact(X, quad)
+    hermite, hermite_error = KernelSpace("relu", (2, 3), sigma_w=1.0, quadrature="hermite", nodes=24).contact(X, quad)
     assert abs(hermite[0] - direct) > 2 * hermite_error[0] + 2 * direct_error  # its estimate understates: use "qmc"
 
 
@@ -174,6 +190,7 @@ def test_deep_networks_keep_the_linear_index_space_and_refuse_nonlinear_ones():
 def test_kernel_space_bad_input_names_the_argument():
     with pytest.raises(InvalidArgumentError, match="quadrature"):
         KernelSpace("relu", (2,), sigma_w=1.0, quadrature="simpson")
+    assert KernelSpace("relu", (2,), sigma_w=1.0).quadrature == "auto"
     with pytest.raises(InvalidArgumentError, match="activation"):
         KernelSpace("softsign", (2,), sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="shape"):
