@@ -395,16 +395,21 @@ class StructuredNetwork(ModelBase):
             raise InvalidTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         return self.block_sampler(inputs, dtype=dtype)(n_networks, rng)
 
-    def block_sampler(self, inputs, *, dtype=np.float64):
+    def block_sampler(self, inputs, *, dtype=np.float64, conditional=False):
         """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P), with
-        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`."""
+        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`.
+
+        ``conditional=True``: for the same draws, the covariance of each network's outputs given its hidden
+        layer, shape (n, P, P) (the output is Gaussian given it; the read-out is still drawn, so the stream is
+        unchanged).
+        """
         x = self.check_inputs(inputs)
         dtype = sampling_dtype(dtype)
         x_flat = x.reshape(x.shape[0], self.n_components)
         n, width, rank = self.n_components, self.width, self.cp_rank
         bias_scale = self.sigma_b if self.bias else None
         if self.sigma_v == 0.0:  # the hidden layer is multiplied by zero: only the read-out bias is drawn
-            return readout_bias_sampler(len(x), bias_scale, dtype)
+            return readout_bias_sampler(len(x), bias_scale, dtype, conditional)
         if self.sigma_w == 0.0:  # z is the bias alone: no first layer
             scaled = np.zeros((len(x), 0))
         elif self.dense:
@@ -440,11 +445,14 @@ class StructuredNetwork(ModelBase):
                 if bias_scale is not None:
                     rng.standard_normal(out=layer.bias0(), dtype=dtype)
                     rng.standard_normal(out=layer.bias1(), dtype=dtype)
-                f_chunk = layer.evaluate(weights=weights if cp else None)
+                if conditional:
+                    f_chunk = layer.conditional_covariance(weights=weights if cp else None)
+                else:
+                    f_chunk = layer.evaluate(weights=weights if cp else None)
                 if m == n_networks:
                     return f_chunk
                 if out is None:
-                    out = np.empty((n_networks, len(x)), dtype)
+                    out = np.empty((n_networks,) + f_chunk.shape[1:], f_chunk.dtype)
                 out[start:start + m] = f_chunk
             return out
 
