@@ -197,6 +197,8 @@ class SymmetryTest:
     reason : str
         One sentence.
     seed : int or None
+    estimator : str
+        The G4c estimator that was used ("conditional" or "outputs").
     """
 
     statistic: float
@@ -219,6 +221,7 @@ class SymmetryTest:
     relative_change: float
     reason: str
     seed: int | None = None
+    estimator: str = ""
 
     def to_dict(self) -> dict:
         return {"statistic": self.statistic, "f_statistic": self.f_statistic, "df1": self.df1, "df2": self.df2,
@@ -228,6 +231,7 @@ class SymmetryTest:
                 "alpha": self.alpha, "detectable": self.detectable, "max_detectable": self.max_detectable,
                 "networks_needed": self.networks_needed, "largest_pull": self.largest_pull,
                 "relative_change": self.relative_change, "reason": self.reason, "seed": self.seed,
+                "estimator": self.estimator,
                 "reference": f"F({self.df1}, {self.df2}) (Hotelling T^2 on jackknife replicas)"}
 
     def __repr__(self):
@@ -258,7 +262,8 @@ def _detectable(f_crit: float, df1: int, df2: int, yc: float) -> float:
 
 def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N_GROUPS,
                   n_rotations: int = DEFAULT_N_ROTATIONS, group: str = "O(n)", seed=0, executor=None,
-                  alpha: float = 0.01, max_detectable: float = DEFAULT_MAX_DETECTABLE) -> SymmetryTest:
+                  alpha: float = 0.01, max_detectable: float = DEFAULT_MAX_DETECTABLE,
+                  estimator: str = "auto") -> SymmetryTest:
     """Test whether G4c changes when the design's inputs are rotated (module docstring).
 
     Parameters
@@ -283,6 +288,9 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
         Level of the test.
     max_detectable : float
         An accepted invariance needs the test to resolve relative changes of G4c of this size (power 0.8).
+    estimator : {"auto", "conditional", "outputs"}
+        The G4c estimator of :func:`tensornn.readings.measure_four_point` ("auto": the conditional one, read-out
+        integrated analytically, where the network offers it).
 
     Returns
     -------
@@ -331,7 +339,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
                               np.concatenate([quads + r * m for r in range(n_rotations + 1)]),
                               f"{design.data_name} and {n_rotations} rotated copies")
     measurement = measure_four_point(network, stacked, n_networks, seed=sampling_seed, n_groups=n_groups,
-                                     executor=executor)
+                                     executor=executor, estimator=estimator)
     values, replicas = measurement.estimates()
     q = len(quads)
     original, rep_original = values[:q], replicas[:, :q]
@@ -341,7 +349,8 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     seed_value = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None
     common: dict[str, Any] = dict(group=label, dimensions=dims, n_rotations=n_rotations, n_quadruples=q,
                   n_networks=measurement.n_networks, n_groups=measurement.n_groups, alpha=alpha,
-                  max_detectable=max_detectable, seed=seed_value)
+                  max_detectable=max_detectable, seed=seed_value,
+                  estimator=str(getattr(measurement, "estimator", estimator)))
     if not (np.all(np.isfinite(d)) and np.all(np.isfinite(rep))):
         nan = math.nan
         return SymmetryTest(nan, nan, p, nu - p + 1, nan, None, detectable=math.inf, networks_needed=None,
