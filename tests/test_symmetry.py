@@ -109,6 +109,16 @@ def test_false_rejection_rate_is_alpha_within_its_binomial_interval():
     assert lo <= rejections <= hi, rejections
 
 
+def test_any_non_negative_seed_is_accepted_and_reproducible():
+    net = StructuredNetwork((2, 2, 2), None, "relu", width=2)
+    big = 5741515530665531126  # a 64-bit child seed, as tensornn._random.child_seed returns
+    first, again = (symmetry_test(net, small_design(), n_networks=2048, n_groups=16, n_rotations=1, seed=big)
+                    for _ in range(2))
+    assert first.statistic == again.statistic and first.seed == big
+    other = symmetry_test(net, small_design(), n_networks=2048, n_groups=16, n_rotations=1, seed=np.random.default_rng(1))
+    assert other.seed is None and math.isfinite(other.statistic)
+
+
 def test_moments_are_checked_before_sampling():
     with pytest.raises(UnsupportedReadingError, match="infinite"):
         symmetry_test(StructuredNetwork((2, 2, 2), 1, "gauss", width=2), small_design(), n_networks=4096,

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from .._random import root_entropy
+from .._random import child_seed, root_entropy
 from ..errors import InvalidArgumentError, InvalidTypeError, UnsupportedReadingError
 from .design import QuadrupleDesign
 from .measure import DEFAULT_N_GROUPS, measure_four_point
@@ -325,7 +325,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     inputs = network.check_inputs(design.inputs)
     check_estimable(network, inputs)
     entropy = root_entropy(seed)
-    rotation_rng, sampling_seed = np.random.default_rng([entropy, 1]), np.random.SeedSequence([entropy, 2])
+    rotation_rng, sampling_seed = np.random.default_rng(child_seed(entropy, 1)), child_seed(entropy, 2)
     nu = n_groups - 1
     per_rotation = min(design.n_quadruples, max(1, (nu // 2) // n_rotations))
     quads = np.asarray(design.quadruples)[:per_rotation]
