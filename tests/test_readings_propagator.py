@@ -230,3 +230,23 @@ def test_all_quadruple_orders_give_the_same_contact():
     perms = np.array([p for p in itertools.permutations([0, 1, 2, 3])])
     value, _ = space.contact(SMALL, perms)
     np.testing.assert_allclose(value, value[0], rtol=1e-10)
+
+
+def test_a_dense_relu_layer_is_never_read_as_tensor():
+    """read_network on the kernel space with the symmetry test beside it: the two O(n)-invariant classes fit together
+    (the reference model), no bubble beyond the double trace exists, the symmetry test calls the law invariant, and
+    the verdict is not "tensor"."""
+    from tensornn.data import synthetic_kronecker
+    from tensornn.readings import read_network
+    from tensornn.readings.symmetry import symmetry_test
+
+    data = synthetic_kronecker((2, 2, 2), 300, seed=0)
+    design = quadruple_design(data, n_points=8, n_quadruples=24, seed=2)
+    net = StructuredNetwork((2, 2, 2), None, "relu", width=4)
+    symmetry = symmetry_test(net, design, n_networks=1 << 15, n_groups=64, seed=5)
+    assert symmetry.invariant is True, symmetry
+    result = read_network(net, design=design, method="monte-carlo", n_networks=1 << 15, n_groups=64, seed=5,
+                          symmetry=symmetry)
+    assert result.space == "kernel" and result.selected != "tensor" and result.symmetry is symmetry
+    assert result.reference_fit is not None and result.reference_fit.p_value > 1e-3
+    assert set(result.reference_fit.classes) == {"local", "double trace"}
