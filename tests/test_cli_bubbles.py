@@ -265,3 +265,9 @@ def test_bubbles_typos_are_errors(argv, fragment, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert fragment in err and len(err.strip().splitlines()) == 1 and capsys.readouterr().out == ""
+
+
+def test_the_enumeration_refusal_is_a_size_limit_error():
+    from tensornn.errors import InvalidArgumentError, SizeLimitError
+
+    assert issubclass(EnumerationTooLargeError, SizeLimitError) and issubclass(SizeLimitError, InvalidArgumentError)
