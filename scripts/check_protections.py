@@ -6,7 +6,11 @@ the named test files are run, and the file is restored. Every line of output mus
     python scripts/check_protections.py            # all of them (a few minutes)
     python scripts/check_protections.py "Gauss-net log space"
 """
-import subprocess, sys, pathlib
+import pathlib
+import shlex
+import subprocess
+import sys
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BREAKS = [
     (
@@ -102,15 +106,15 @@ BREAKS = [
     ),
     (
         'tuple_weight pi check',
-        'tensornn/structured/cumulants.py',
+        'tensornn/correlators/cp_cumulants.py',
         '    pi = _check_pi(pi)\n',
         '',
         'tests/test_bad_input.py',
     ),
     (
         'hermite_trace sizes',
-        'tensornn/structured/content.py',
-        'index_sizes = tuple(check_int(f"index_sizes[{c}]", n, minimum=1) for c, n in enumerate(index_sizes))',
+        'tensornn/readings/content.py',
+        'index_sizes = check_index_sizes(index_sizes)',
         'pass',
         'tests/test_bad_input.py',
     ),
@@ -145,9 +149,11 @@ BREAKS = [
     (
         'Gauss-net log space',
         'tensornn/networks/scalar.py',
-        '            z -= self.sigma_b**2 + self.sigma_w**2 * np.einsum("pi,pi->p", x, x) / d_in\n        h = activation(z)',
-        '            pass\n        h = activation(z)\n        if activation.normalised:\n'
-        '            h = h / np.exp(self.sigma_b**2 + self.sigma_w**2 * np.einsum("pi,pi->p", x, x) / d_in)',
+        '        if activation.normalised:  # Gauss-net: exp(z - s(x, x)), evaluated in log space\n'
+        '            shift = self.sigma_b**2 + self.sigma_w**2 * np.sum(x * x, axis=1) / self.d_in\n',
+        '        if activation.normalised:  # exp(z) / exp(s(x, x)), outside log space\n'
+        '            scale = np.exp(self.sigma_b**2 + self.sigma_w**2 * np.sum(x * x, axis=1) / self.d_in)[:, None]\n'
+        '            activation = lambda z, act=activation, scale=scale: act(z) / scale\n',
         'tests/test_extreme.py',
     ),
     (
@@ -180,16 +186,16 @@ BREAKS = [
     ),
     (
         'flow validity pole',
-        'tensornn/flow/integrate.py',
-        '    if np.any(~(v0 > 0)):',
-        '    if False:',
+        'tensornn/flow/loop.py',
+        '        outside = [e for e in range(len(specs)) if not values0[e, b] > 0]',
+        '        outside = [e for e in range(len(specs)) if not values0[e, b] > 0 and not specs[e].validity]',
         'tests/test_extreme.py',
     ),
     (
         'flow blow-up bound',
         'tensornn/flow/integrate.py',
-        'if not np.all(np.isfinite(y)) or np.max(np.abs(y)) >= blowup:',
-        'if not np.all(np.isfinite(y)):',
+        '        out[0] = 1.0 - size / blowup',
+        '        out[0] = 1.0',  # the next line still stops a non-finite flow
         'tests/test_extreme.py',
     ),
     (
@@ -327,7 +333,7 @@ BREAKS = [
     ),
     (
         'flow overflow is a status',
-        'tensornn/flow/integrate.py',
+        'tensornn/flow/loop.py',
         '    except (OverflowError, ZeroDivisionError):  # powers of k beyond float64 (e.g. k_start = 1e300)',
         '    except KeyError:',
         'tests/test_cli_manners.py',
@@ -403,16 +409,55 @@ BREAKS = [
         'tests/test_reliability_numbers.py',
     ),
 ]
-only = sys.argv[1:]
-for name, f, old, new, tests in BREAKS:
-    if only and name not in only: continue
+def stale(name, f, old, tests):
+    """Why an entry can no longer be applied (None when it can): each entry must name one exact line."""
     p = ROOT / f
-    text = p.read_text()
-    assert text.count(old) == 1, (name, text.count(old))
-    p.write_text(text.replace(old, new))
-    try:
-        r = subprocess.run(f"timeout 300 python -m pytest -q -x -p no:cacheprovider {tests}", shell=True, cwd=ROOT, capture_output=True, text=True)
+    if not p.is_file():
+        return f"{f} does not exist (moved or deleted?): find where the protection now lives"
+    count = p.read_text().count(old)
+    if count != 1:
+        found = "is not found" if count == 0 else f"occurs {count} times"
+        return f"the protected source {old!r} {found} in {f}: update the entry to the line that now implements it"
+    missing = [t for t in shlex.split(tests) if t.startswith("tests/") and not (ROOT / t).is_file()]
+    if missing:
+        return f"test file(s) {', '.join(missing)} do not exist"
+    return None
+
+
+def main(only):
+    names = [entry[0] for entry in BREAKS]
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        sys.exit(f"check_protections: no entry named {', '.join(map(repr, unknown))}; the entries are:\n  "
+                 + "\n  ".join(names))
+    selected = [entry for entry in BREAKS if not only or entry[0] in only]
+    problems = [(entry[0], why) for entry in selected if (why := stale(entry[0], entry[1], entry[2], entry[4]))]
+    if problems:
+        sys.exit("check_protections: stale entries (nothing was run):\n"
+                 + "\n".join(f"  {name!r}: {why}" for name, why in problems))
+    # the tests must import this tree's tensornn (they run with cwd=ROOT, which comes first on sys.path)
+    where = subprocess.run([sys.executable, "-c", "import tensornn; print(tensornn.__file__)"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    if not where.startswith(str(ROOT / "tensornn")):
+        sys.exit(f"check_protections: the tests would import tensornn from {where or '?'}, not from {ROOT}")
+    caught = 0
+    for name, f, old, new, tests in selected:
+        p = ROOT / f
+        text = p.read_text()
+        p.write_text(text.replace(old, new))
+        try:
+            r = subprocess.run(f"timeout 300 {shlex.quote(sys.executable)} -m pytest -q -x -p no:cacheprovider {tests}",
+                               shell=True, cwd=ROOT, capture_output=True, text=True)
+        finally:
+            p.write_text(text)
         last = [l for l in r.stdout.splitlines() if l.strip()][-1] if r.stdout.strip() else r.stderr[-200:]
-        print(("CAUGHT " if r.returncode != 0 else "MISSED ") + name + " :: " + last, flush=True)
-    finally:
-        p.write_text(text)
+        # pytest exits with 1 when a test failed; anything else (a collection error, a timeout, no tests) is no catch
+        verdict = "CAUGHT" if r.returncode == 1 else "MISSED" if r.returncode == 0 else f"ERROR (exit {r.returncode})"
+        caught += verdict == "CAUGHT"
+        print(f"{verdict} {name} :: {last}", flush=True)
+    print(f"{caught} CAUGHT / {len(selected)}")
+    return 0 if caught == len(selected) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
