@@ -297,4 +297,4 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     message = f"verdict {selected!r}: {decision.reason}"
     return ReadingsResult(readings=fits, reference_fit=ref, selected=selected, selected_fits=ok, timings=timings,
                           status=status, message=message, decision=decision, moments=moments, symmetry=symmetry,
-                          **common)
+                          measurement=measurement, **common)

@@ -1,0 +1,223 @@
+"""Calibrate the verdicts of the readings by simulation: many seeds against the exact oracle, per network kind.
+
+    python scripts/calibrate_verdicts.py                       # every case, 100 seeds (about 25 min on 2 cores)
+    python scripts/calibrate_verdicts.py --seeds 50 --cases cp dense
+    python scripts/calibrate_verdicts.py --quick               # 6 seeds of the cheap cases (the test suite's run)
+    python scripts/calibrate_verdicts.py --json out.json       # also write every seed's numbers
+
+Each case is a network of the default comparison (tensornn/compare/config.py: synthetic data (4, 4, 4), width 8,
+40 quadruples of 10 points, 128 jackknife groups) read by :func:`tensornn.readings.read_network` at seed s
+(seed s draws the design and the ensemble). Every case has an exact G4c (the oracle), so besides the verdict the
+script checks the statistics the verdict rests on:
+
+- **oracle T^2**: (y - y_exact)^T C^-1 (y - y_exact) of the measured G4c y against the exact one, with the
+  covariance C every fit uses, referred to Hotelling's T^2(Q, G - 1). It needs no basis: it says whether the group
+  estimates are Gaussian enough for the Hotelling reference (the CP rank-1 layer's are heavy-tailed);
+- **nested test of the true reading** (where the true reading is known: the linear layers) against the next larger
+  model, and the true reading's goodness of fit: false-rejection rates at alpha with Clopper-Pearson 95 % intervals,
+  and the uniformity of the p-values (Kolmogorov-Smirnov);
+- **pulls** (value - exact)/error of the true reading's couplings (linear layers: exact first-order couplings):
+  mean, standard deviation, and the fraction beyond 3;
+- **verdicts**: the share of each outcome, and of the expected one (CP: tensor, dense: vector; at 2^12 networks the
+  CP layer must not be "vector"; a nonlinear dense layer must not be "tensor").
+
+Prints a markdown table (docs/verdict_calibration.md shows it with the command that made it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tensornn.data import load_data  # noqa: E402
+from tensornn.networks import StructuredNetwork  # noqa: E402
+from tensornn.readings import fit_covariance, hotelling_p_value, quadruple_design, read_network  # noqa: E402
+from tensornn.readings.oracles import exact_four_point  # noqa: E402
+
+__all__ = ["CASES", "Case", "run_case", "summarise", "main"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One network kind at one ensemble size, with the reading its law has (None: not known in closed form)."""
+
+    name: str
+    cp_rank: int | None
+    activation: str
+    n_networks: int
+    truth: str | None
+    forbidden: tuple
+    expected: tuple
+
+    def network(self) -> StructuredNetwork:
+        return StructuredNetwork((4, 4, 4), cp_rank=self.cp_rank, activation=self.activation, width=8)
+
+
+#: The cases: the default pair, the same at 2^12 networks, nonlinear dense layers at the default size.
+CASES = {
+    "cp": Case("cp", 1, "linear", 131_072, "tensor", ("vector", "scalar"), ("tensor",)),
+    "dense": Case("dense", None, "linear", 131_072, "vector", ("tensor", "scalar"), ("vector",)),
+    "cp-4096": Case("cp-4096", 1, "linear", 4096, "tensor", ("vector", "scalar"), ("tensor", "undetermined")),
+    "dense-4096": Case("dense-4096", None, "linear", 4096, "vector", ("tensor", "scalar"), ("vector", "undetermined")),
+    "dense-relu": Case("dense-relu", None, "relu", 131_072, None, ("tensor",), ("vector", "undetermined")),
+    "dense-erf": Case("dense-erf", None, "erf", 131_072, None, ("tensor",), ("vector", "undetermined")),
+    "dense-gauss": Case("dense-gauss", None, "gauss", 131_072, None, ("tensor",), ("vector", "undetermined")),
+}
+QUICK = ("cp-4096", "dense-4096")
+N_GROUPS = 128
+
+
+def _next_test(decision, reading: str):
+    """The nested test of ``reading`` against the next larger model (the first test with it as the smaller)."""
+    tests = [t for t in decision.nested if t.smaller == reading]
+    return min(tests, key=lambda t: t.df1) if tests else None
+
+
+def run_seed(case: Case, data, seed: int, *, alpha: float) -> dict:
+    """Everything one seed of one case gives."""
+    net = case.network()
+    start = time.perf_counter()
+    design = quadruple_design(data, n_points=10, n_quadruples=40, seed=seed)
+    result = read_network(net, design=design, method="monte-carlo", n_networks=case.n_networks, n_groups=N_GROUPS,
+                          seed=seed, alpha=alpha)
+    seconds = time.perf_counter() - start
+    y, cov, intensity = fit_covariance(result.measurement)
+    exact = exact_four_point(net, design.inputs, design.quadruples)
+    out = {"seed": seed, "selected": result.selected, "seconds": seconds, "reason": result.decision.reason,
+           "moments_estimable": None if result.moments is None else result.moments.estimable,
+           "max_group_share": None if result.moments is None else result.moments.max_group_share,
+           "halving_ratio": None if result.moments is None else result.moments.halving_ratio,
+           "power": result.decision.power}
+    if exact is not None and intensity == 0.0:
+        d = y - exact
+        t2 = float(d @ np.linalg.solve(cov, d))
+        out["oracle_p"] = hotelling_p_value(t2, len(y), N_GROUPS - 1)
+    if case.truth is not None and case.truth in result.readings:
+        fit = result.readings[case.truth]
+        out["gof_p"] = fit.p_value
+        t = _next_test(result.decision, case.truth)
+        out["nested_p"] = None if t is None else t.p_value
+        out["nested_test"] = None if t is None else f"{t.smaller} -> {t.larger}"
+        pulls = [c.pull for c in fit.couplings.values() if c.pull is not None]
+        out["pulls"] = pulls
+    return out
+
+
+def run_case(case: Case, seeds, *, alpha: float, data=None, log=None) -> list[dict]:
+    data = load_data("synthetic", seed=0) if data is None else data
+    rows = []
+    for seed in seeds:
+        rows.append(run_seed(case, data, seed, alpha=alpha))
+        if log is not None:
+            r = rows[-1]
+            print(f"{case.name} seed {seed}: {r['selected']} ({r['seconds']:.1f} s) "
+                  f"oracle p {r.get('oracle_p', float('nan')):.3g} nested p {r.get('nested_p') or float('nan'):.3g}",
+                  file=log, flush=True)
+    return rows
+
+
+def _cp_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Clopper-Pearson interval of a binomial proportion k/n."""
+    a = 1 - level
+    lo = 0.0 if k == 0 else float(stats.beta.ppf(a / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(stats.beta.ppf(1 - a / 2, k + 1, n - k))
+    return lo, hi
+
+
+def _rate(p_values, alpha: float) -> str:
+    p = [x for x in p_values if x is not None and math.isfinite(x)]
+    if not p:
+        return "-"
+    k = sum(x < alpha for x in p)
+    lo, hi = _cp_interval(k, len(p))
+    return f"{k}/{len(p)} = {k / len(p):.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def _ks(p_values) -> str:
+    p = [x for x in p_values if x is not None and math.isfinite(x)]
+    return "-" if len(p) < 5 else f"{stats.kstest(p, 'uniform').pvalue:.2g}"
+
+
+def summarise(case: Case, rows: list[dict], alpha: float) -> dict:
+    """The table row of one case."""
+    n = len(rows)
+    verdicts: dict = {}
+    for r in rows:
+        verdicts[r["selected"]] = verdicts.get(r["selected"], 0) + 1
+    kept = sum(r["selected"] in case.expected for r in rows)
+    forbidden = sum(r["selected"] in case.forbidden for r in rows)
+    lo, hi = _cp_interval(kept, n)
+    pulls = np.array([p for r in rows for p in r.get("pulls", [])])
+    return {
+        "case": case.name, "activation": case.activation,
+        "network": "CP rank 1" if case.cp_rank == 1 else "dense", "n_networks": case.n_networks, "seeds": n,
+        "verdicts": ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items(), key=lambda kv: -kv[1])),
+        "expected": f"{' or '.join(case.expected)}: {kept}/{n} = {kept / n:.3f} [{lo:.3f}, {hi:.3f}]",
+        "forbidden": f"{forbidden}/{n}",
+        "oracle": _rate([r.get("oracle_p") for r in rows], alpha),
+        "oracle_ks": _ks([r.get("oracle_p") for r in rows]),
+        "nested": _rate([r.get("nested_p") for r in rows], alpha),
+        "nested_test": next((r["nested_test"] for r in rows if r.get("nested_test")), "-"),
+        "nested_ks": _ks([r.get("nested_p") for r in rows]),
+        "gof": _rate([r.get("gof_p") for r in rows], alpha),
+        "pulls": "-" if pulls.size == 0 else (f"{pulls.mean():+.2f} / {pulls.std():.2f} / "
+                                              f"{np.mean(np.abs(pulls) > 3):.3f}"),
+        "seconds": float(np.mean([r["seconds"] for r in rows])),
+    }
+
+
+def table(summaries: list[dict], alpha: float) -> str:
+    head = ("| case | network | networks | seeds | verdicts | expected verdict [95% CI] | forbidden | "
+            f"oracle T^2 rejects at {alpha:g} [95% CI] | KS p | nested test of the truth | rejects at {alpha:g} "
+            "[95% CI] | KS p | truth's fit rejects | pulls mean / sd / >3 | s per seed |")
+    lines = [head, "|" + "---|" * 15]
+    for s in summaries:
+        lines.append(f"| {s['case']} | {s['network']}, {s['activation']} | {s['n_networks']} | {s['seeds']} | "
+                     f"{s['verdicts']} | {s['expected']} | {s['forbidden']} | {s['oracle']} | {s['oracle_ks']} | "
+                     f"{s['nested_test']} | {s['nested']} | {s['nested_ks']} | {s['gof']} | {s['pulls']} | "
+                     f"{s['seconds']:.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=100, help="seeds per case (default 100)")
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--cases", nargs="+", choices=tuple(CASES), default=None)
+    parser.add_argument("--alpha", type=float, default=0.01)
+    parser.add_argument("--quick", action="store_true", help="6 seeds of the 2^12-network cases")
+    parser.add_argument("--json", type=Path, default=None, help="write every seed's numbers to this file")
+    parser.add_argument("--log", action="store_true", help="print one line per seed to stderr")
+    args = parser.parse_args(argv)
+    names = args.cases or (QUICK if args.quick else tuple(CASES))
+    n_seeds = 6 if args.quick and args.seeds == 100 else args.seeds
+    seeds = range(args.first_seed, args.first_seed + n_seeds)
+    data = load_data("synthetic", seed=0)
+    start = time.perf_counter()
+    results, summaries = {}, []
+    for name in names:
+        rows = run_case(CASES[name], seeds, alpha=args.alpha, data=data, log=sys.stderr if args.log else None)
+        results[name] = rows
+        summaries.append(summarise(CASES[name], rows, args.alpha))
+    print(table(summaries, args.alpha))
+    print(f"\n({len(names)} cases x {n_seeds} seeds in {time.perf_counter() - start:.0f} s)")
+    if args.json is not None:
+        args.json.write_text(json.dumps({"alpha": args.alpha, "summaries": summaries, "seeds": results}, indent=1,
+                                        default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
