@@ -399,10 +399,11 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
     above_name = nxt(m)
     above = None if above_name is None else test(m, above_name)
     if above is not None and above_name in fits and moments is not None and moments.heavy_tailed:
+        share = moments.max_group_share
         return Verdict(UNDETERMINED, f"the {m} reading is not rejected against the {above_name} reading, but the group "
-                                     f"estimates are heavy-tailed (the largest group holds {moments.max_group_share:.3g}"
-                                     f" of sum |f^4|, {moments.max_group_share * moments.n_groups:.3g} x 1/G): their "
-                                     "covariance understates the noise, so a non-rejection does not establish it",
+                                     f"estimates are heavy-tailed (the largest group holds {share:.3g} of sum |f^4|, "
+                                     f"{share * moments.n_groups:.3g} x 1/G): their covariance understates the noise, "
+                                     "so a non-rejection does not establish it",
                        power=above.power, detectable=above.detectable, networks_needed=None, **common)
     if above is not None and above_name in fits and not (above.power is not None and above.power >= power):
         pw = "unknown" if above.power is None else f"{above.power:.2f}"
