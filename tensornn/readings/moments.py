@@ -5,7 +5,9 @@ A reading fits G4c, a fourth cumulant, with a covariance estimated from G indepe
 an activation growing like exp: its pre-activation is a product of Gaussians) or so heavy-tailed that one
 group of networks carries most of it, the group estimates are not Gaussian, the jackknife covariance is
 dominated by the same group and every reading "fits". The checks, on the group sums S_gq = sum over the
-networks of group g of f_i f_j f_k f_l at quadruple q (:class:`~tensornn.structured.measure.FourPointMeasurement`):
+networks of group g of f_i f_j f_k f_l at quadruple q (:class:`~tensornn.structured.measure.FourPointMeasurement`;
+an estimator that integrates the read-out analytically sums the conditional fourth moment given the first-layer
+weights instead, and the checks read it the same way):
 
 - **largest group's share**: a_g = sum_q |S_gq|, share = max_g a_g / sum_g a_g. Equal groups of a light-tailed
   law give about 1/G; one group holding more than ``max_share`` (default one half) of everything means the
