@@ -221,9 +221,9 @@ BREAKS = [
         'tests/test_outputs.py',
     ),
     (
-        'stale temporaries removed',
+        'recorded temporaries removed',
         'tensornn/_claims.py',
-        '            _remove_stale(self.path, self.kind)',
+        '            _remove_recorded(self.path, self.kind, self._stale)',
         '            pass',
         'tests/test_outputs.py',
     ),

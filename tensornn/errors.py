@@ -17,6 +17,7 @@ __all__ = [
     "MissingDependencyError",
     "OutputError",
     "OutputBusyError",
+    "MissingFileError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
     "UnreliableErrorWarning",
@@ -59,6 +60,10 @@ class OutputError(InvalidArgumentError):
 
 class OutputBusyError(TensorNNError):
     """Another tensornn run holds the claim on an output path (it is writing there now)."""
+
+
+class MissingFileError(TensorNNError, FileNotFoundError):
+    """An input file named on the command line does not exist (exit status 1, as for any missing file)."""
 
 
 class NoisyEstimateWarning(UserWarning):

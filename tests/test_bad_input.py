@@ -564,6 +564,14 @@ def _npy(array) -> bytes:
 
 # Files of the user's that exist before a command runs: path -> text or bytes, None for a folder.
 USER_FOLDER = {"out/": None, "out/notes.txt": "mine"}
+USER_FOLDER_PNG = {"out.png/": None, "out.png/notes.txt": "mine"}
+
+
+def _set(argv, option, value):
+    """``argv`` with the value of ``option`` replaced (options may be given once)."""
+    i = argv.index(option)
+    return argv[:i + 1] + [value] + argv[i + 2:]
+
 USER_REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report",
                "out/notes.txt": "mine"}
 REPORT = {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "out/a.md": "report"}
@@ -576,9 +584,9 @@ CLI_CASES += [
     ("ens-sigma-b-huge", ENS + ["--sigma-b", "1e200"], r"sigma_b must be <= 1e\+50"),
     ("ens-sigma-v-zero", ENS + ["--sigma-v", "0"], r"sigma_v must be > 0"),
     ("ens-inputs-huge", ENS[:-2] + ["--inputs", "1e200,0.1"], r"inputs: the preactivation variance .* above 1e\+100"),
-    ("ens-networks-huge", ENS + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
-    ("ens-width-huge", ENS + ["--widths", "100000000000000000000"], r"width must be <= 2\*\*53"),
-    ("ens-many-inputs", ENS + ["--inputs", ",".join(["0.1"] * 300)], r"GiB"),
+    ("ens-networks-huge", _set(ENS, "--networks", "100000000000000000000"), r"n_networks must be <= 2\*\*53"),
+    ("ens-width-huge", _set(ENS, "--widths", "100000000000000000000"), r"width must be <= 2\*\*53"),
+    ("ens-many-inputs", _set(ENS, "--inputs", ",".join(["0.1"] * 300)), r"GiB"),
     ("ens-inputs-negative-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs", "-0.1,abc"],
      r"--inputs must be comma-separated numbers"),
     ("ens-inputs-file-text", ["ensemble", "--activation", "gauss", "--widths", "2", "--inputs-file", "x.npy"],
@@ -587,7 +595,7 @@ CLI_CASES += [
     ("ens-json-folder", ENS + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
     ("ens-csv-folder", ENS + ["--csv", "out"], r"--csv .*out is a folder", USER_FOLDER),
     ("ens-plot-stdout", ENS + ["--plot", "-"], r"--plot writes a PNG"),
-    ("ens-plot-folder", ENS + ["--plot", "out"], r"--plot .*out is a folder", USER_FOLDER),
+    ("ens-plot-folder", ENS + ["--plot", "out.png"], r"--plot .*out\.png is a folder", USER_FOLDER_PNG),
     ("ens-checkpoint-file", ENS + ["--checkpoint", "ckpt"], r"--checkpoint ckpt is a file", {"ckpt": "mine"}),
     ("compare-out-file", COMPARE + ["--overwrite"], r"--out .*out is a file, not a folder", {"out": "mine"}),
     ("compare-out-user-folder", COMPARE + ["--overwrite"], r"not a tensornn report", USER_FOLDER),
@@ -605,15 +613,15 @@ CLI_CASES += [
     ("structured-sigma-v-zero", ["structured-content", "--sizes", "2,2", "--sigma-v", "0"], r"sigma_v must be > 0"),
     ("flow-n-points", FLOW + ["--n-points", "100000000"], r"n_points must be <= 1000000"),
     ("flow-k-start-inf", ["flow", "run", "scalar", "--k-start", "1e400"], r"k_start must be finite"),
-    ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"couplings0"),
+    ("flow-set-inf", FLOW + ["--set", "g4=inf"], r"--set .*finite"),
     ("flow-output-folder", FLOW + ["--output", "out"], r"--output .*out is a folder", USER_FOLDER),
     ("flow-plot-stdout", FLOW + ["--plot", "-"], r"--plot writes a PNG"),
     ("flow-fp-n-starts", ["flow", "fixed-points", "scalar", "--n-starts", "100000000"], r"n_starts must be <= 100000"),
     ("rg-n-sigma-huge", RG + ["--n-sigma", "100000000"], r"n_sigma must be <= 1000"),
     ("flow-fp-output-folder", ["flow", "fixed-points", "scalar", "--output", "out"], r"out is a folder", USER_FOLDER),
     ("rg-sigma-huge", RG + ["--sigma-w-min", "1e200"], r"sigma_w_min must be <= 1e\+50"),
-    ("rg-widths-huge", RG + ["--widths", "100000000000000000000"], r"widths must be <= 2\*\*53"),
-    ("rg-networks-huge", RG + ["--networks", "100000000000000000000"], r"n_networks must be <= 2\*\*53"),
+    ("rg-widths-huge", _set(RG, "--widths", "100000000000000000000"), r"widths must be <= 2\*\*53"),
+    ("rg-networks-huge", _set(RG, "--networks", "100000000000000000000"), r"n_networks must be <= 2\*\*53"),
     ("rg-json-folder", RG + ["--json", "out"], r"--json .*out is a folder", USER_FOLDER),
     ("rg-plot-stdout", RG + ["--plot", "-"], r"--plot writes a PNG"),
     ("couplings-networks-huge", ["couplings", "width", "--activation", "gauss", "--n-networks",
@@ -621,8 +629,8 @@ CLI_CASES += [
     ("couplings-sigma-ws-huge", ["couplings", "sigma-w", "--sigma-ws", "1,1e60"], r"sigma_w must be <= 1e\+50"),
     ("couplings-inputs-negative", ["couplings", "width", "--activation", "gauss", "--inputs", "-0.1,0.2"],
      r"--inputs must give 4 inputs"),
-    ("couplings-plot-folder", ["couplings", "cutoff", "--activation", "relu", "--plot", "out"],
-     r"--plot .*out is a folder", USER_FOLDER),
+    ("couplings-plot-folder", ["couplings", "cutoff", "--activation", "relu", "--plot", "out.png"],
+     r"--plot .*out\.png is a folder", USER_FOLDER_PNG),
     ("bubbles-draw-folder", ["bubbles", "draw", "--rank", "3", "--order", "2", "--out", "b.png"],
      r"--out .*b\.png is a folder", {"b.png/": None}),
 ]
@@ -649,7 +657,7 @@ def test_cli_bad_input_is_one_line(argv, pattern, files, capsys, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     _make(tmp_path, files)
     before = _snapshot(tmp_path)
-    assert main(argv) == (1 if "missing" in argv[-1] or argv[-1].startswith("/nonexistent") else 2)
+    assert main(argv) == (1 if "missing" in argv[-1] or "no-such-file" in argv[-1] or argv[-1].startswith("/nonexistent") else 2)
     captured = capsys.readouterr()
     err = captured.err.strip()
     assert err.startswith("tensornn: error:") and "\n" not in err, err
@@ -668,3 +676,246 @@ def test_cli_debug_shows_traceback(argv, capsys):
 def test_case_count():
     """The number of bad inputs exercised (quoted in docs/reliability.md)."""
     assert (len(CASES), len(UNKNOWN_KEYWORDS), len(CLI_CASES)) == (254, 8, 103)  # update the docs with the table
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The third probe (issue 21): every failure it found is a row here, with its category. The categories are the
+# probe's classes: "data loss" (an output that would replace what tensornn did not write), "silent numbers" (a
+# number the data cannot carry), "hangs" (work refused before it starts), "tracebacks" (a raw exception before),
+# "messages" (a typo silently accepted, an error in API words on the command line). Every case is refused before
+# any work, in-process, in well under a second.
+
+def _savez_bytes() -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, a=np.ones((3, 1)))
+    return buffer.getvalue()
+
+
+_RNG = np.random.default_rng(21)
+DATA = _npy(_RNG.normal(size=(40, 2, 2)))
+LISTED_FOLDER = {"out/": None, "out/.tensornn-report": '{"files": ["a.md", "summary.md"]}', "out/a.md": "report",
+                 "out/summary.md/": None, "out/summary.md/notes.txt": "mine"}
+COMPARE_IN_OUT = {"out/": None, "out/.tensornn-report": '{"files": ["c.toml"]}', "out/c.toml": "networks = [\"dense\"]\n"}
+ENS1 = ["ensemble", "--activation", "gauss", "--widths", "2", "--networks", "64"]
+DEPTH = ["depth", "--activation", "erf", "--widths", "4,4", "--networks", "64"]
+FLOW_FP = ["flow", "fixed-points", "scalar"]
+
+ISSUE21_CLI = [
+    # data loss: an output that is an input, two outputs naming one file, a listed report file become a folder
+    ("data loss", "ens-json-is-inputs-file", ENS1 + ["--inputs-file", "x.npy", "--json", "x.npy"],
+     r"--json x\.npy would replace the input --inputs-file", {"x.npy": _npy(np.array([[0.1], [0.2]]))}),
+    ("data loss", "ens-csv-is-inputs-file", ENS1 + ["--inputs-file", "x.csv", "--csv", "x.csv"],
+     r"--csv x\.csv would replace the input --inputs-file", {"x.csv": "0.1\n0.2\n"}),
+    ("data loss", "ens-json-and-plot", ENS1 + ["--inputs", "0.1", "--json", "a.png", "--plot", "a.png"],
+     r"--plot and --json name the same file"),
+    ("data loss", "ens-json-and-plot-spelled", ENS1 + ["--inputs", "0.1", "--json", "a.svg", "--plot", "./a.svg"],
+     r"name the same file"),
+    ("data loss", "ens-checkpoint-and-json", ENS1 + ["--inputs", "0.1", "--checkpoint", "ck", "--json",
+                                                     "ck/width-2.npz"], r"name the same file"),
+    ("data loss", "data-json-is-data", ["data", "summary", "--data", "d.npy", "--json", "d.npy"],
+     r"--json d\.npy would replace the input --data d\.npy", {"d.npy": DATA}),
+    ("data loss", "data-json-and-plot", ["data", "summary", "--json", "s.svg", "--plot", "s.svg"],
+     r"--plot and --json name the same file"),
+    ("data loss", "compare-out-holds-config", COMPARE + ["--config", "out/c.toml", "--overwrite"],
+     r"--out out would replace the input --config out/c\.toml", COMPARE_IN_OUT),
+    ("data loss", "compare-out-holds-data", COMPARE + ["--data", "out/d.npy", "--overwrite"],
+     r"would replace the input --data out/d\.npy", {"out/": None, "out/d.npy": DATA}),
+    ("data loss", "compare-listed-file-is-folder", COMPARE + ["--overwrite"],
+     r"summary\.md, which tensornn wrote as a file but is now a folder", LISTED_FOLDER),
+    ("data loss", "compare-listed-file-is-link", COMPARE + ["--overwrite"], r"a\.md, which tensornn wrote as a file",
+     {"out/": None, "out/.tensornn-report": '{"files": ["a.md"]}', "notes.md": "mine", "out/a.md": "->../notes.md"}),
+    ("data loss", "flow-output-and-plot", FLOW + ["--output", "f.png", "--plot", "f.png"], r"name the same file"),
+    ("data loss", "flow-fp-output-and-plot", FLOW_FP + ["--functional", "--output", "p.svg", "--plot", "p.svg"],
+     r"name the same file"),
+    ("data loss", "rg-json-and-plot", RG + ["--json", "r.png", "--plot", "r.png"], r"name the same file"),
+    ("data loss", "depth-json-and-plot", DEPTH + ["--json", "d.png", "--plot", "d.png"], r"name the same file"),
+    ("data loss", "depth-json-is-inputs-file", DEPTH + ["--inputs-file", "x.csv", "--json", "x.csv"],
+     r"would replace the input --inputs-file", {"x.csv": "0.1\n0.2\n"}),
+    ("data loss", "compare-out-empty", ["compare", "--out", ""], r"--out is empty; give a file name"),
+    ("data loss", "ens-json-empty", ENS1 + ["--inputs", "0.1", "--json", ""], r"--json is empty"),
+    ("data loss", "flow-plot-empty", FLOW + ["--plot", ""], r"--plot is empty|--plot must end in"),
+    # silent numbers: too few networks, a figure whose suffix is not its format, data beyond float64
+    ("silent numbers", "rg-one-network", ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "1"],
+     r"n_networks must be >= 2048"),
+    ("silent numbers", "rg-2047-networks", ["rg-experiment", "--d-in", "1", "--widths", "10", "--networks", "2047"],
+     r"n_networks must be >= 2048"),
+    ("silent numbers", "ens-plot-jpg", ENS1 + ["--inputs", "0.1", "--plot", "p.jpg"],
+     r"--plot must end in \.png, \.pdf or \.svg"),
+    ("silent numbers", "flow-plot-jpeg", FLOW + ["--plot", "p.jpeg"], r"--plot must end in"),
+    ("silent numbers", "data-plot-gif", ["data", "summary", "--plot", "p.gif"], r"--plot must end in"),
+    ("silent numbers", "couplings-plot-no-suffix", ["couplings", "cutoff", "--plot", "p"], r"--plot must end in"),
+    ("silent numbers", "rg-plot-tiff", RG + ["--plot", "p.tiff"], r"--plot must end in"),
+    ("silent numbers", "depth-plot-eps", DEPTH + ["--plot", "p.eps"], r"--plot must end in"),
+    ("silent numbers", "data-tiny-scale", ["data", "summary", "--data", "t.npy"], r"below the float64 range",
+     {"t.npy": _npy(_RNG.normal(size=(40, 2, 2)) * 1e-200)}),
+    ("silent numbers", "data-huge-scale", ["data", "summary", "--data", "h.npy"], r"overflow float64",
+     {"h.npy": _npy(_RNG.normal(size=(40, 2, 2)) * 1e200)}),
+    # hangs: work that would take minutes, refused before it starts with the estimate
+    ("hangs", "data-40x40-images", ["data", "summary", "--data", "img.npy"], r"1600 x 1600 .*crop or pool",
+     {"img.npy": _npy(_RNG.normal(size=(8, 40, 40)))}),
+    ("hangs", "flow-fp-lattice-without-at-k", ["flow", "fixed-points", "tensor", "--colours", "lattice"],
+     r"no point is a fixed point.*--at-k K"),
+    # tracebacks: files that are not what their name says, named with the option
+    ("tracebacks", "ens-inputs-file-empty-bytes", ENS1 + ["--inputs-file", "e.npy"], r"--inputs-file e\.npy is empty",
+     {"e.npy": b""}),
+    ("tracebacks", "ens-inputs-file-no-rows", ENS1 + ["--inputs-file", "e.npy"], r"--inputs-file e\.npy holds no inputs",
+     {"e.npy": _npy(np.zeros((0, 1)))}),
+    ("tracebacks", "ens-inputs-file-npz", ENS1 + ["--inputs-file", "z.npy"], r"--inputs-file z\.npy is a \.npz archive",
+     {"z.npy": _savez_bytes()}),
+    ("tracebacks", "ens-inputs-file-garbage", ENS1 + ["--inputs-file", "g.npy"],
+     r"--inputs-file g\.npy cannot be read .*not an array written by numpy\.save", {"g.npy": b"x"}),
+    ("tracebacks", "ens-inputs-file-folder", ENS1 + ["--inputs-file", "f.npy"], r"--inputs-file f\.npy is a folder",
+     {"f.npy/": None}),
+    ("tracebacks", "ens-inputs-file-bad-csv", ENS1 + ["--inputs-file", "b.csv"],
+     r"--inputs-file b\.csv cannot be read as a \.csv", {"b.csv": "0.1,a\n"}),
+    ("tracebacks", "depth-inputs-file-npz", DEPTH + ["--inputs-file", "z.npy"], r"--inputs-file z\.npy is a \.npz",
+     {"z.npy": _savez_bytes()}),
+    ("tracebacks", "data-empty-bytes", ["data", "summary", "--data", "e.npy"], r"--data e\.npy is empty", {"e.npy": b""}),
+    ("tracebacks", "data-no-samples", ["data", "summary", "--data", "e.npy"], r"e\.npy: values needs at least 2 samples",
+     {"e.npy": _npy(np.zeros((0, 2, 2)))}),
+    ("tracebacks", "data-npz", ["data", "summary", "--data", "z.npy"], r"z\.npy' is a \.npz archive",
+     {"z.npy": _savez_bytes()}),
+    ("tracebacks", "data-garbage", ["data", "summary", "--data", "g.npy"], r"cannot read 'g\.npy' as a numpy array",
+     {"g.npy": b"\x93NUMPY garbage"}),
+    ("tracebacks", "data-folder", ["data", "summary", "--data", "f.npy"], r"--data f\.npy is a folder", {"f.npy/": None}),
+    ("tracebacks", "compare-config-folder", ["compare", "--config", "cfg"], r"--config cfg is a folder", {"cfg/": None}),
+    # messages: typos refused, command-line words on the command line
+    ("messages", "inputs-empty-item", ENS1 + ["--inputs", "0.1,,0.2"], r"--inputs has an empty item"),
+    ("messages", "inputs-trailing-comma", ENS1 + ["--inputs", "0.1,0.2,"], r"--inputs has an empty item"),
+    ("messages", "inputs-leading-comma", ENS1 + ["--inputs", ",0.1"], r"--inputs has an empty item"),
+    ("messages", "inputs-empty-row", ["ensemble", "--activation", "gauss", "--d-in", "2", "--widths", "2",
+                                      "--inputs", "0.1,0.2;;0.3,0.4"], r"--inputs has an empty input"),
+    ("messages", "widths-empty-item", ["ensemble", "--activation", "gauss", "--widths", "2,,10", "--inputs", "0.1"],
+     r"--widths has an empty item"),
+    ("messages", "rg-widths-empty-item", ["rg-experiment", "--widths", "10,,100"], r"--widths has an empty item"),
+    ("messages", "structured-sizes-empty-item", ["structured-content", "--sizes", "2,,2"], r"--sizes has an empty item"),
+    ("messages", "networks-underscore", ENS1[:-2] + ["--networks", "1_0", "--inputs", "0.1"],
+     r"--networks: expected a whole number \(without '_'\), got '1_0'"),
+    ("messages", "inputs-underscore", ENS1 + ["--inputs", "1_0"], r"--inputs must be comma-separated numbers \(without '_'\)"),
+    ("messages", "sigma-w-underscore", ENS1 + ["--inputs", "0.1", "--sigma-w", "1_0"], r"--sigma-w: expected a number"),
+    ("messages", "widths-underscore", ["ensemble", "--activation", "gauss", "--widths", "1_0", "--inputs", "0.1"],
+     r"--widths must be comma-separated whole numbers \(without '_'\)"),
+    ("messages", "data-seed-underscore", ["data", "summary", "--seed", "1_0"], r"--seed: expected a whole number"),
+    ("messages", "flow-k-start-underscore", ["flow", "run", "scalar", "--k-start", "1_0"], r"--k-start: expected a number"),
+    ("messages", "structured-order-underscore", ["structured-content", "--order", "1_0"], r"--order: expected"),
+    ("messages", "repeated-activation", ENS1 + ["--activation", "erf", "--inputs", "0.1"],
+     r"--activation: given more than once"),
+    ("messages", "repeated-widths", ENS1 + ["--widths", "3", "--inputs", "0.1"], r"--widths: given more than once"),
+    ("messages", "repeated-seed", ENS1 + ["--inputs", "0.1", "--seed", "1", "--seed", "2"], r"--seed: given more than once"),
+    ("messages", "repeated-json", ENS1 + ["--inputs", "0.1", "--json", "a.json", "--json", "b.json"],
+     r"--json: given more than once"),
+    ("messages", "repeated-k-start", FLOW + ["--k-start", "2"], r"--k-start: given more than once"),
+    ("messages", "repeated-out", COMPARE + ["--out", "other"], r"--out: given more than once"),
+    ("messages", "repeated-set-name", FLOW + ["--set", "g4=0.1", "--set", "g4=0.2"], r"--set g4 is given more than once"),
+    ("messages", "set-underscore", FLOW + ["--set", "g4=1_0"], r"--set 'g4=1_0': the value '1_0' is not a number"),
+    ("messages", "set-nan", FLOW + ["--set", "g4=nan"], r"--set 'g4=nan': the value must be a finite number"),
+    ("messages", "couplings-repeated-cutoffs", ["couplings", "cutoff", "--cutoffs", "10,10,20"], r"--cutoffs repeats 10"),
+    ("messages", "couplings-repeated-sigma-ws", ["couplings", "sigma-w", "--sigma-ws", "1,1"], r"--sigma-ws repeats 1"),
+    ("messages", "couplings-one-width", ["couplings", "width", "--activation", "gauss", "--widths", "10"],
+     r"--widths needs at least 2 distinct values"),
+    ("messages", "couplings-no-bias-sigma-b", ["couplings", "cutoff", "--no-bias", "--sigma-b", "1"],
+     r"--no-bias and --sigma-b 1 contradict"),
+    ("messages", "ens-no-bias-sigma-b", ENS1 + ["--inputs", "0.1", "--no-bias", "--sigma-b", "0.5"],
+     r"^(?!.*bias=False).*--sigma-b 0\.5 has no effect with --no-bias"),
+    ("messages", "couplings-relu-needs-cutoff", ["couplings", "width", "--activation", "relu", "--widths", "10,100"],
+     r"^(?!.*cutoff=Lambda).*pass --cutoff LAMBDA"),
+    ("messages", "couplings-gauss-cutoff", ["couplings", "width", "--activation", "gauss", "--widths", "10,100",
+                                            "--cutoff", "2"], r"^(?!.*cutoff=None).*--cutoff 2\.0 given .*drop --cutoff"),
+    ("messages", "flow-set-inf-words", FLOW + ["--set", "g2=-inf"], r"^(?!.*couplings0).*--set"),
+    ("messages", "compare-config-missing", ["compare", "--config", "missing.toml"],
+     r"--config missing\.toml does not exist"),
+    ("messages", "ens-inputs-file-missing-exit-1", ENS1 + ["--inputs-file", "missing.npy"],
+     r"--inputs-file missing\.npy does not exist"),
+    ("messages", "data-missing-exit-1", ["data", "summary", "--data", "missing.npy"], r"--data missing\.npy does not exist"),
+    # the case the previous pass left open: repeated widths of a Gauss-net scan, refused up front naming --widths
+    ("messages", "couplings-repeated-widths", ["couplings", "width", "--activation", "gauss", "--widths", "10,10,10"],
+     r"^(?!.*\bx\b).*--widths repeats 10"),
+]
+
+ISSUE21_API = [
+    ("silent numbers", "four_point/kernel-other-inputs",
+     lambda: C.four_point(M, (0, 0, 1, 1), kernel_matrix=NET.kernel_matrix([[0.1], [0.2], [0.3]])),
+     r"kernel_matrix must have shape \(P, P\) = \(2, 2\) for the 2 inputs of the moments, got shape \(3, 3\)"),
+    ("silent numbers", "normalised_deviation/kernel-other-inputs",
+     lambda: C.normalised_deviation(M, (0, 0, 1, 1), NET.kernel_matrix([[0.1], [0.2], [0.3]])), r"kernel_matrix"),
+    ("silent numbers", "correlator_table/kernel-other-inputs",
+     lambda: C.correlator_table(M, NET.kernel_matrix([[0.1], [0.2], [0.3]])), r"kernel_matrix"),
+    ("silent numbers", "two_point/kernel-one-input", lambda: C.two_point(M, (0, 0), kernel_matrix=np.ones((1, 1))),
+     r"kernel_matrix"),
+    ("silent numbers", "data_spectra/scale-1e-200", lambda: D.data_spectra(_RNG.normal(size=(40, 2, 2)) * 1e-200),
+     r"below the float64 range"),
+    ("silent numbers", "kronecker_distance/scale-1e-200",
+     lambda: D.kronecker_distance(_RNG.normal(size=(40, 2, 2)) * 1e-200), r"below the float64 range"),
+    ("silent numbers", "summarise_data/scale-1e-80", lambda: D.summarise_data(_RNG.normal(size=(40, 2, 2)) * 1e-80),
+     r"below the float64 range"),
+    ("silent numbers", "summarise_data/scale-1e200", lambda: D.summarise_data(_RNG.normal(size=(40, 2, 2)) * 1e200),
+     r"overflow float64"),
+    ("silent numbers", "sample_covariance/scale-1e150",
+     lambda: D.sample_covariance(_RNG.normal(size=(40, 2, 2)) * 1e150), r"overflow float64"),
+    ("silent numbers", "colour_covariances/scale-1e-100",
+     lambda: D.colour_covariances(_RNG.normal(size=(40, 2, 2)) * 1e-100), r"below the float64 range"),
+    ("silent numbers", "rg_experiment/one-network", lambda: active_passive_experiment((1,), (10,), n_networks=1),
+     r"n_networks must be >= 2048"),
+    ("silent numbers", "rg_experiment/2047-networks", lambda: active_passive_experiment((1,), (10,), n_networks=2047),
+     r"n_networks must be >= 2048"),
+    ("hangs", "summarise_data/40x40", lambda: D.summarise_data(_RNG.normal(size=(4, 40, 40))),
+     r"index sizes \(40, 40\) needs 3 SVDs of matrices up to 1600 x 1600"),
+    ("hangs", "kronecker_distance/33x33", lambda: D.kronecker_distance(_RNG.normal(size=(4, 33, 33))), r"crop or pool"),
+    ("tracebacks", "load_npy/empty-bytes", _in_tmp(lambda d: (d / "e.npy").write_bytes(b"") or D.load_npy(d / "e.npy")),
+     r"e\.npy' is empty \(0 bytes\)"),
+    ("tracebacks", "load_npy/npz", _in_tmp(lambda d: (d / "z.npy").write_bytes(_savez_bytes()) and D.load_npy(d / "z.npy")),
+     r"z\.npy' is a \.npz archive"),
+    ("tracebacks", "load_npy/no-samples",
+     _in_tmp(lambda d: np.save(d / "e.npy", np.zeros((0, 2))) or D.load_npy(d / "e.npy")), r"e\.npy: values"),
+    ("tracebacks", "load_npy/folder", _in_tmp(lambda d: (d / "f.npy").mkdir() or D.load_npy(d / "f.npy")),
+     r"f\.npy' is a folder"),
+    ("tracebacks", "wick_sum/indices-str", lambda: C.wick_sum(np.eye(2), ("0", "1")), r"indices"),
+    ("tracebacks", "passive_flow/sigma_w0-str", lambda: passive_flow(1, "1.0", 0.0), r"sigma_w0 must be a real number"),
+    ("tracebacks", "potential_fixed_point/dim-str", lambda: potential_fixed_point("3", 1, 4), r"dim must be a real number"),
+    ("tracebacks", "u4_exact/sigma_w-str", lambda: CP.u4_exact("gauss", *[[0.1]] * 4, width=2, sigma_w="1"),
+     r"sigma_w must be a real number"),
+    ("tracebacks", "nearest_kronecker/tol-str", lambda: D.nearest_kronecker(np.eye(4), (2, 2), tol="1e-3"), r"tol"),
+    ("data loss", "write_report/listed-file-became-folder", _in_tmp(_untouched(
+        lambda d: (R.write_report(d / "out", {"a.md": "x"}), (d / "out" / "a.md").unlink(),
+                   (d / "out" / "a.md").mkdir(), (d / "out" / "a.md" / "notes.txt").write_text("mine")),
+        lambda d: R.write_report(d / "out", {"a.md": "y"}, overwrite=True))), r"a\.md, which tensornn wrote as a file"),
+]
+
+
+def _link(folder, files):
+    """Entries whose text starts with '->' are symbolic links to the rest of the text."""
+    for name, content in files.items():
+        if isinstance(content, str) and content.startswith("->"):
+            (folder / name).symlink_to(content[2:])
+
+
+@pytest.mark.parametrize("argv, pattern, files", [(c[2], c[3], c[4] if len(c) > 4 else {}) for c in ISSUE21_CLI],
+                         ids=[c[1] for c in ISSUE21_CLI])
+def test_third_probe_cli_case_is_refused_up_front(argv, pattern, files, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _make(tmp_path, {k: v for k, v in files.items() if not (isinstance(v, str) and v.startswith("->"))})
+    _link(tmp_path, files)
+    before = _snapshot(tmp_path)
+    code = main(argv)
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert code == (1 if "missing" in " ".join(argv) else 2), (code, err)  # a missing input file is exit 1
+    assert err.startswith("tensornn: error:") and "\n" not in err, err
+    assert "Traceback" not in captured.err + captured.out and not captured.out, captured.out
+    assert __import__("re").search(pattern, err), err
+    assert _snapshot(tmp_path) == before  # nothing written, nothing of the user's touched
+
+
+@pytest.mark.parametrize("call, pattern", [c[2:] for c in ISSUE21_API], ids=[c[1] for c in ISSUE21_API])
+def test_third_probe_api_case_raises_named_error(call, pattern):
+    test_bad_input_raises_named_error(call, pattern)
+
+
+PROBE_CATEGORIES = ("data loss", "silent numbers", "hangs", "tracebacks", "messages")
+
+
+def test_third_probe_counts_by_category():
+    """The counts quoted in docs/reliability.md ("The third probe"); every category is represented."""
+    counts = {c: sum(row[0] == c for row in ISSUE21_CLI + ISSUE21_API) for c in PROBE_CATEGORIES}
+    assert sum(counts.values()) == len(ISSUE21_CLI) + len(ISSUE21_API)  # no row outside the categories
+    assert counts == {"data loss": 20, "silent numbers": 22, "hangs": 4, "tracebacks": 22, "messages": 35}, counts

@@ -28,12 +28,12 @@ def test_summary_json_to_stdout_and_file_and_plot(tmp_path, capsys):
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["data", "summary", "--data", "mnist"], "valid names are 'synthetic', 'digits'"),
-    (["data", "summary", "--data", "nope.npy"], "does not exist"),
+@pytest.mark.parametrize("argv, message, code", [
+    (["data", "summary", "--data", "mnist"], "valid names are 'synthetic', 'digits'", 2),
+    (["data", "summary", "--data", "nope.npy"], "--data nope.npy does not exist", 1),  # a missing file: exit 1
 ])
-def test_bad_data_is_a_clear_error(argv, message, capsys):
-    assert main(argv) == 2
+def test_bad_data_is_a_clear_error(argv, message, code, capsys):
+    assert main(argv) == code
     assert message in capsys.readouterr().err
 
 

@@ -82,7 +82,9 @@ def test_flow_run_json_csv_and_plot(capsys, tmp_path):
     assert record["k_stop_reached"] == pytest.approx(direct.k_stop_reached, rel=1e-12)
     assert record["couplings"]["g2"][-1] == pytest.approx(direct.couplings[0, -1], rel=1e-12)
     assert (tmp_path / "flow.png").stat().st_size > 1000
-    assert main(argv + ["--csv", "--dimensionless", "--k-stop", "0.5", "--set", "g2=0.1"]) == 0
+    completing = ["flow", "run", "scalar", "--dim", "3", "--order", "2", "--set", "g2=0.1", "--set", "g4=0.05",
+                  "--k-start", "1", "--k-stop", "0.5"]  # options are given once
+    assert main(completing + ["--csv", "--dimensionless"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("# status: completed")
     rows = list(csv.reader(io.StringIO("\n".join(line for line in text.splitlines() if not line.startswith("#")))))

@@ -81,12 +81,29 @@ def test_a_fifo_is_written_directly_and_never_replaced(tmp_path):
     assert _names(tmp_path) == ["pipe"]
 
 
+def _held_elsewhere(path):
+    """Hold the lock of ``path`` through an open file of its own, as another tensornn process would."""
+    import fcntl
+
+    from tensornn._claims import lock_name
+
+    fd = os.open(lock_name(path), os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(fd, b"4242 otherhost 0\n")
+    return fd
+
+
 def test_a_claim_is_exclusive_and_released(tmp_path):
     out = tmp_path / "out.json"
+    fd = _held_elsewhere(out)
+    with pytest.raises(OutputBusyError, match=r"--json .*out\.json is being written by another tensornn run "
+                                              r"\(process 4242 on otherhost\)"):
+        claim_output(out, label="--json")
+    os.close(fd)
+    os.unlink(tmp_path / ".out.json.tensornn-lock")
     with claim_output(out):
-        with pytest.raises(OutputBusyError, match=rf"--json .*out\.json is being written by another tensornn run "
-                                                  rf"\(process {os.getpid()} "):
-            claim_output(out, label="--json")
+        with pytest.raises(OutputBusyError, match=r"already an output of this run"):
+            claim_output(out, label="--json")  # the same process: said as such, not "another run"
         atomic_write_text(out, "inside the claim")  # the holder itself writes through its claim
     assert out.read_text() == "inside the claim" and _names(tmp_path) == ["out.json"]  # lock file removed
     with claim_output(out):
@@ -99,23 +116,27 @@ def test_a_lock_file_left_by_a_dead_process_is_free(tmp_path):
     assert _names(tmp_path) == ["out.json"]
 
 
-def test_stale_temporaries_of_the_destination_are_removed_and_nothing_else(tmp_path):
-    leftovers = [".r.tensornn-tmp-0a1b2c3d4e5f", ".r.k2m4n6p8.partial", ".f.json.tensornn-tmp-0a1b2c.json",
-                 ".f.json.ab12cd34.tmp.json"]
-    unrelated = [".r.old", ".rx.tensornn-tmp-0a1b2c3d4e5f", ".other.json.tensornn-tmp-1", "notes.txt"]
-    (tmp_path / leftovers[0]).mkdir()
-    (tmp_path / leftovers[0] / "summary.md").write_text("half")
-    (tmp_path / leftovers[1]).mkdir()
-    for name in leftovers[2:] + unrelated:
+def test_only_recorded_temporaries_are_removed(tmp_path):
+    """A killed holder's lock file lists its temporaries by exact name; those go, look-alikes stay."""
+    recorded = [".r.tensornn-tmp-0a1b2c3d4e5f", ".f.json.tensornn-tmp-0a1b2c.json"]
+    look_alikes = [".r.k2m4n6p8.partial", ".f.json.ab12cd34.tmp.json", ".r.tensornn-tmp-ffffffffffff", ".r.old",
+                   ".rx.tensornn-tmp-0a1b2c3d4e5f", "notes.txt"]
+    (tmp_path / recorded[0]).mkdir()
+    (tmp_path / recorded[0] / "summary.md").write_text("half")
+    (tmp_path / look_alikes[0]).mkdir()
+    for name in recorded[1:] + look_alikes[1:]:
         (tmp_path / name).write_text("x")
+    (tmp_path / ".r.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[0]}\n")
+    (tmp_path / ".f.json.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[1]}\ntmp ../escape\n")
     write_report(tmp_path / "r", {"a.md": "x"})
     atomic_write_text(tmp_path / "f.json", "{}")
-    assert _names(tmp_path) == sorted(unrelated + ["r", "f.json"])
+    assert _names(tmp_path) == sorted(look_alikes + ["r", "f.json"])
 
 
 def test_a_retired_report_whose_replacement_never_arrived_is_put_back(tmp_path):
     old = tmp_path / ".r.tensornn-old-0a1b2c3d4e5f"
     write_report(old, {"a.md": "previous"})  # what an overwrite killed between its two renames leaves
+    (tmp_path / ".r.tensornn-lock").write_text(f"99999999 elsewhere 0\nold {old.name}\n")
     with pytest.raises(OutputError, match="exists"):
         write_report(tmp_path / "r", {"a.md": "new"})  # without overwrite the restored report is kept
     assert (tmp_path / "r" / "a.md").read_text() == "previous" and _names(tmp_path) == ["r"]

@@ -56,7 +56,7 @@ def test_active_coupling_in_units_of_the_mass_is_constant(d_in):
 
 
 def test_active_series_in_mass_units_of_an_experiment():
-    res = active_passive_experiment(d_ins=(2,), widths=(10,), sigma_ws=[1.0, 1.5, 3.0], n_networks=256, seed=3,
+    res = active_passive_experiment(d_ins=(2,), widths=(10,), sigma_ws=[1.0, 1.5, 3.0], n_networks=2048, seed=3,
                                     kinetic="p2")
     act = res.cases[0].active
     g = act.in_mass_units(act.u4_exact)
@@ -172,7 +172,7 @@ def test_kinetic_choice_is_recorded(both_conventions):
         np.testing.assert_array_equal(case.comparison(kin).passive.u4, direct.u4)
     with pytest.raises(KeyError, match="gauss"):
         case.comparison("exp")
-    one = active_passive_experiment(d_ins=(1,), widths=(10,), n_sigma=2, n_networks=256, seed=4, kinetic="p2")
+    one = active_passive_experiment(d_ins=(1,), widths=(10,), n_sigma=2, n_networks=2048, seed=4, kinetic="p2")
     assert one.kinetics == ("p2",) and one.parameters["kinetic"] == ["p2"]
 
 
@@ -180,12 +180,12 @@ def test_kinetic_choice_is_recorded(both_conventions):
                                           ((), InvalidArgumentError), (3, InvalidTypeError)])
 def test_bad_kinetic(kinetic, err):
     with pytest.raises(err, match="kinetic"):
-        active_passive_experiment(d_ins=(1,), widths=(10,), n_networks=256, kinetic=kinetic)
+        active_passive_experiment(d_ins=(1,), widths=(10,), n_networks=2048, kinetic=kinetic)
 
 
 def test_cli_convention_and_kinetic(tmp_path, capsys):
     out = tmp_path / "rg.json"
-    rc = main(["rg-experiment", "--d-in", "1", "--widths", "10", "--n-sigma", "2", "--n-networks", "1024",
+    rc = main(["rg-experiment", "--d-in", "1", "--widths", "10", "--n-sigma", "2", "--n-networks", "2048",
                "--convention", "els", "--kinetic", "p2", "--json", str(out)])
     text = capsys.readouterr().out
     assert rc == 0 and "convention els" in text and "kinetic p2" in text and "structural slopes" in text

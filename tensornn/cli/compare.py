@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
+from ._common import harden as _harden
+
 __all__ = ["register"]
 
 DEFAULT_OUT = "tensornn-report"
@@ -32,30 +34,50 @@ def register(subparsers):
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
     p.add_argument("--quiet", action="store_true", help="do not print the progress of each stage")
     p.set_defaults(handler=_run)
+    _harden(p)
+
+
+_NAMED_DATA = ("synthetic", "digits")
+
+
+def _load(path):
+    """The configuration file, its data path resolved against the file's folder (not the working directory)."""
+    from dataclasses import replace
+
+    from ..compare.config import load_config
+
+    from ._common import input_file
+
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidArgumentError(f"--config {path} is a folder; give the TOML file (e.g. {path / 'compare.toml'})")
+    config = load_config(input_file("--config", path))
+    data = config.data
+    if isinstance(data, str) and data not in _NAMED_DATA and not Path(data).expanduser().is_absolute():
+        config = replace(config, data=str(path.parent / Path(data)))
+    return config
 
 
 def _run(args):
     from dataclasses import replace
 
-    from ..compare.config import CompareConfig, load_config
+    from ..compare.config import CompareConfig
     from ..compare.report import write_compare_report
     from ..compare.run import run_compare
-    from ._common import claimed_outputs, failure
+    from ._common import claimed_outputs, failure, worker_pool
 
-    config = load_config(args.config) if args.config else CompareConfig()
+    config = _load(args.config) if args.config else CompareConfig()
     if args.data is not None:
         config = replace(config, data=args.data)
     if args.workers is not None and args.workers < 1:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
+    inputs = [("--config", args.config)]
+    if config.data not in _NAMED_DATA:
+        inputs.append(("--data" if args.data is not None else "the configuration's data", config.data))
     # The folder is claimed (and checked) before any sampling, and held until the report is in place.
-    with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite):
-        if args.workers and args.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(args.workers) as ex:
-                result = run_compare(config, executor=ex, progress=not args.quiet)
-        else:
-            result = run_compare(config, progress=not args.quiet)
+    with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite, inputs=inputs):
+        with worker_pool(args.workers) as ex:
+            result = run_compare(config, executor=ex, progress=not args.quiet)
         folder = write_compare_report(result, Path(args.out), overwrite=args.overwrite)
     print(f"wrote {folder}/ (report.json, summary.md, figures) in {result.runtime:.1f} s")
     for net in result.networks:

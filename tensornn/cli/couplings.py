@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..errors import InvalidArgumentError
-from ._common import add_list, claimed_outputs, failure, parse_inputs
+from ._common import add_list, claimed_outputs, distinct, failure, parse_inputs, speaks_cli
+from ._common import harden as _harden
 
 __all__ = ["register"]
 
@@ -72,11 +73,15 @@ def register(subparsers):
     p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale (default 1)")
     p.add_argument("--width", type=int, default=10, help="hidden width N (default 10)")
     p.set_defaults(handler=_claiming(_run_cutoff))
+    _harden(parser)
 
 
 def _claiming(handler):
     """Claim --plot before the scan, so that a file that cannot be written is refused before any sampling."""
+    @speaks_cli
     def claimed(args):
+        if args.no_bias and args.sigma_b != 0:
+            raise InvalidArgumentError(f"--no-bias and --sigma-b {args.sigma_b:g} contradict each other; drop one")
         with claimed_outputs([("--plot", args.plot)]):
             return handler(args)
     return claimed
@@ -96,7 +101,8 @@ def _run_width(args):
     from ..couplings.scans import scan_width
 
     _check_networks(args)
-    scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), args.widths,
+    widths = distinct("--widths", args.widths)
+    scan = scan_width(args.activation, _quadruple(args.inputs, args.d_in), widths,
                       sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias, cutoff=args.cutoff,
                       n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "N")
@@ -106,7 +112,7 @@ def _run_sigma_w(args):
     from ..couplings.scans import scan_sigma_w
 
     _check_networks(args)
-    scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), args.sigma_ws, width=args.width,
+    scan = scan_sigma_w(_quadruple(args.inputs, args.d_in), distinct("--sigma-ws", args.sigma_ws), width=args.width,
                         sigma_b=args.sigma_b, bias=not args.no_bias, n_networks=args.n_networks, seed=args.seed)
     return _report(scan, args, "sigma_w")
 
@@ -114,7 +120,7 @@ def _run_sigma_w(args):
 def _run_cutoff(args):
     from ..couplings.scans import scan_cutoff
 
-    scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), args.cutoffs,
+    scan = scan_cutoff(args.activation, _quadruple(args.inputs, args.d_in), distinct("--cutoffs", args.cutoffs),
                        width=args.width, sigma_w=args.sigma_w, sigma_b=args.sigma_b, bias=not args.no_bias)
     return _report(scan, args, "Lambda")
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sys
 
 
+from ._common import harden as _harden
+
 __all__ = ["register"]
 
 
@@ -41,6 +43,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", metavar="FILE|-", help="write the summary as JSON to FILE ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="plot the full, product and per-colour spectra")
     p.set_defaults(handler=_run_summary)
+    _harden(parser)
 
 
 def _usage(parser) -> int:
@@ -53,20 +56,25 @@ def _run_summary(args) -> int:
     from ..data import load_data, summarise_data
     from ..plotting.data import spectra_figure
     from ..plotting.figures import save_figure
-    from ..report import atomic_write_text, metadata
+    from ..report import metadata
 
-    data = load_data(args.data, seed=args.seed)
-    summary = summarise_data(data, centre=not args.no_centre)
-    if args.plot:
-        save_figure(spectra_figure(summary), args.plot)
-    if args.json:
-        text = dumps_json({"schema": "tensornn/data-summary", "schema_version": SCHEMA_VERSION,
-                           "metadata": metadata({"data": args.data, "centre": not args.no_centre}, seed=args.seed),
-                           **summary.to_dict()})
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-            return 0
-        atomic_write_text(args.json, text)
+    from ._common import claimed_outputs, input_file, write_text
+
+    source = None if args.data in ("synthetic", "digits") else ("--data", args.data)
+    if source is not None and args.data.endswith(".npy"):
+        input_file("--data", args.data)
+    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)], inputs=[source] if source else ()):
+        data = load_data(args.data, seed=args.seed)
+        summary = summarise_data(data, centre=not args.no_centre)
+        if args.plot:
+            save_figure(spectra_figure(summary), args.plot)
+        if args.json:
+            text = dumps_json({"schema": "tensornn/data-summary", "schema_version": SCHEMA_VERSION,
+                               "metadata": metadata({"data": args.data, "centre": not args.no_centre}, seed=args.seed),
+                               **summary.to_dict()})
+            write_text(args.json, text)
+            if args.json == "-":
+                return 0
     print(summary.text())
     if args.json:
         print(f"JSON written to {args.json}")

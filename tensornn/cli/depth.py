@@ -20,7 +20,8 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..networks.activations import activation_names
-from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
+from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, read_inputs_file, write_text
+from ._common import harden as _harden
 
 __all__ = ["register", "run"]
 
@@ -57,6 +58,7 @@ def register(subparsers):
     out.add_argument("--output", metavar="FILE", help="write the text report to FILE ('-' for standard output)")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="plot kappa and the kernel against the layer")
     p.set_defaults(handler=run)
+    _harden(p)
 
 
 def _widths(args) -> tuple[int, ...]:
@@ -77,12 +79,7 @@ def _inputs(args):
     if args.inputs is not None:
         return np.array(parse_inputs(args.inputs, args.d_in))
     if args.inputs_file is not None:
-        path = args.inputs_file
-        if path.suffix == ".npy":
-            return np.load(path)
-        if path.suffix == ".csv":
-            return np.loadtxt(path, delimiter=",", ndmin=2)
-        raise InvalidArgumentError(f"--inputs-file must end in .npy or .csv, got {path.name!r}")
+        return read_inputs_file("--inputs-file", args.inputs_file)
     return np.ones((1, args.d_in))
 
 
@@ -144,7 +141,8 @@ def run(args) -> int:
     network = deep_model(activation=args.activation, widths=widths, d_in=args.d_in, sigma_w=args.sigma_w,
                          sigma_b=args.sigma_b, sigma_v=args.sigma_v)
     x = network.check_inputs(_inputs(args))
-    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json), ("--output", args.output)]):
+    with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json), ("--output", args.output)],
+                         inputs=[("--inputs-file", args.inputs_file)]):
         study = depth_study(network, x, args.n_networks, seed=args.seed, progress=progress_wanted(args.progress),
                             criticality=not args.no_criticality)
         if args.json:

@@ -28,7 +28,8 @@ from ..errors import InvalidArgumentError, NoisyEstimateWarning
 from ..networks.activations import activation_names
 from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 from ..networks.streams import BIT_GENERATORS, PRECISIONS
-from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, write_text
+from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, read_inputs_file, worker_pool, write_text
+from ._common import harden as _harden
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -81,17 +82,13 @@ def register(subparsers):
         "(bitwise the same result); another configuration with the same DIR is an error",
     )
     p.set_defaults(handler=run)
+    _harden(p)
 
 
 def _read_inputs(args):
     if args.inputs is not None:
         return np.array(parse_inputs(args.inputs, args.d_in))
-    path = args.inputs_file
-    if path.suffix == ".npy":
-        return np.load(path)
-    if path.suffix == ".csv":
-        return np.loadtxt(path, delimiter=",", ndmin=2)
-    raise InvalidArgumentError(f"--inputs-file must end in .npy or .csv, got {path.name!r}")
+    return read_inputs_file("--inputs-file", args.inputs_file)
 
 
 def exact_g4c_oracle(network, inputs):
@@ -266,10 +263,7 @@ def _check_checkpoint_folder(args) -> None:
         return
     if folder.exists() and not folder.is_dir():
         raise InvalidArgumentError(f"--checkpoint {folder} is a file; it must be a folder (created if missing)")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidArgumentError(f"--checkpoint {folder}: cannot create the folder ({exc.strerror or exc})") from None
+    # the folder itself is created by the claims on its files (after every output has been checked)
 
 
 def run(args) -> int:
@@ -284,17 +278,10 @@ def run(args) -> int:
         raise InvalidArgumentError(f"--workers must be >= 1, got {args.workers}")
     _check_checkpoint_folder(args)
     checkpoints = [(f"--checkpoint ({w})", _checkpoint(args, w)) for w in args.widths]
-    with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)]):
-        executor = None
-        if args.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            executor = ProcessPoolExecutor(args.workers)
-        try:
+    with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)],
+                         inputs=[("--inputs-file", args.inputs_file)]):
+        with worker_pool(args.workers) as executor:
             results = {w: _measure_width(args, x, w, executor) for w in args.widths}
-        finally:
-            if executor is not None:
-                executor.shutdown()
         rows = list(_rows(results))
         if args.json or args.csv:
             meta = metadata(_config(args, x), seed=args.seed)

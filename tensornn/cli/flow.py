@@ -33,7 +33,8 @@ from pathlib import Path
 
 from .._json import document, dumps_json
 from ..errors import InvalidArgumentError
-from ._common import add_list, claimed_outputs, failure, progress_wanted, vars_config, write_text
+from ._common import parse_number, add_list, claimed_outputs, failure, progress_wanted, vars_config, write_text
+from ._common import harden as _harden
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command", "pms_command"]
 
@@ -180,6 +181,7 @@ def register(subparsers) -> None:
         ap.set_defaults(handler=_missing("model", MODELS))
     _register_pms(actions, type(flow))
     flow.set_defaults(handler=_missing("action", tuple(handlers) + ("pms",)))
+    _harden(flow)
 
 
 def _register_pms(actions, parser_class) -> None:
@@ -316,6 +318,11 @@ def fixed_points_command(args) -> int:
                                    starts=[[0.0] * len(preset.names)], seed=0 if args.seed is None else args.seed, t=math.log(args.at_k))
         what = f"root(s) of the beta functions at the frozen scale k = {args.at_k:g}"
     else:
+        if not getattr(preset.system, "autonomous", True):
+            raise InvalidArgumentError(
+                "the flow of these options depends on k itself (exact lattice sums or data spectra do not scale as a "
+                "power of k), so no point is a fixed point; integrate it with 'tensornn flow run', or add --at-k K "
+                "for the roots of the beta functions at that frozen scale")
         search = preset.fixed_points(n_starts=args.n_starts, seed=args.seed, exhaustive=args.exhaustive)
         what = "fixed point(s)"
     points = [fp for fp in search if not (args.valid_only and fp.spurious)]
@@ -445,15 +452,21 @@ def run_command(args) -> int:
 
 
 def _assignments(assignments) -> dict:
-    values = {}
+    values: dict[str, float] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep:
             raise InvalidArgumentError(f"--set expects NAME=VALUE (e.g. --set g4=0.1), got {item!r}")
+        name = name.strip()
+        if name in values:
+            raise InvalidArgumentError(f"--set {name} is given more than once ({item!r} after {name}={values[name]:g}); "
+                                       "give each coupling once")
         try:
-            values[name.strip()] = float(value)
+            values[name] = parse_number(value, float)
         except ValueError:
-            raise InvalidArgumentError(f"--set {item!r}: the value {value!r} is not a number") from None
+            raise InvalidArgumentError(f"--set {item!r}: the value {value!r} is not a number (without '_')") from None
+        if not math.isfinite(values[name]):
+            raise InvalidArgumentError(f"--set {item!r}: the value must be a finite number, got {value!r}")
     return values
 
 

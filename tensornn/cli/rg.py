@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 
-from concurrent.futures import ProcessPoolExecutor
 
 from ..errors import InvalidArgumentError
-from ._common import add_list, claimed_outputs, failure, progress_wanted, write_text
+from ._common import add_list, claimed_outputs, failure, progress_wanted, worker_pool, write_text
+from ._common import harden as _harden
 
 __all__ = ["register"]
 
@@ -52,6 +52,7 @@ def register(subparsers):
     p.add_argument("--json", metavar="FILE", help="write the full result as JSON ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="save the overlay (one panel per d_in)")
     p.set_defaults(handler=_run)
+    _harden(p)
 
 
 def _fmt(v, spec=".3g"):
@@ -74,11 +75,8 @@ def _run(args):
                   u6=args.u6, k_ir_ratio=args.k_ir,
                   k_uv_ratio=args.k_uv, progress=True if progress_wanted(args.progress) else None)
     with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)]):
-        if args.workers and args.workers > 1:
-            with ProcessPoolExecutor(args.workers) as ex:
-                result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
-        else:
-            result = active_passive_experiment(args.d_in, args.widths, **kwargs)
+        with worker_pool(args.workers) as ex:
+            result = active_passive_experiment(args.d_in, args.widths, executor=ex, **kwargs)
         record = document("rg-experiment", result.to_dict(), config=vars_config(args), seed=args.seed)
         if args.json == "-":
             write_text("-", dumps_json(record, indent=1))

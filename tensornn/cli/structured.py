@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import InvalidArgumentError
 from ._common import add_list
+from ._common import harden as _harden
 
 __all__ = ["register"]
 
@@ -51,6 +52,7 @@ def register(subparsers) -> None:
     parser.add_argument("--sigma-w", type=float, default=1.0, dest="sigma_w")
     parser.add_argument("--sigma-v", type=float, default=1.0, dest="sigma_v")
     parser.set_defaults(handler=_run_with_default_order)
+    _harden(parser)
 
 
 def _run_with_default_order(args) -> int:

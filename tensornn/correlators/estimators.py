@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import (InvalidArgumentError, InvalidTypeError, NoisyEstimateWarning, NumericalOverflowWarning,
                       UnreliableErrorWarning)
 from ..networks.sampling import EnsembleMoments
-from .wick import _splits_4_2, pairings, wick_sum
+from .wick import _splits_4_2, check_kernel_matrix, pairings, wick_sum
 
 __all__ = [
     "CorrelatorEstimate",
@@ -282,6 +282,7 @@ def measure(moments, indices, *, connected=True, kernel_matrix=None, exact=None,
     gp = None
     flags = []
     if kernel_matrix is not None:
+        check_kernel_matrix(kernel_matrix, len(moments.inputs))
         gp = 0.0 if is_connected else float(wick_sum(kernel_matrix, idx))  # connected parts vanish exactly
         if not math.isfinite(gp):
             flags.append("gp overflow")
@@ -374,6 +375,7 @@ def normalised_deviation(moments, indices, kernel_matrix) -> DeviationEstimate:
     """
     _check_moments(moments)
     idx = _indices(indices)
+    check_kernel_matrix(kernel_matrix, len(moments.inputs))
     gp = float(wick_sum(kernel_matrix, idx))
     column = moments.column(idx)
     if gp == 0.0 or not math.isfinite(gp):

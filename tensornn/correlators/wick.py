@@ -12,9 +12,9 @@ from functools import lru_cache
 import numpy as np
 
 from .._checks import check_array
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
-__all__ = ["pairings", "wick_sum"]
+__all__ = ["pairings", "wick_sum", "check_kernel_matrix"]
 
 
 @lru_cache(maxsize=None)
@@ -44,6 +44,19 @@ def _splits_4_2(n: int = 6):
     return tuple(
         (tuple(i for i in range(n) if i not in pair), pair) for pair in itertools.combinations(range(n), 2)
     )
+
+
+def check_kernel_matrix(kernel_matrix, n_inputs: int) -> None:
+    """Refuse a kernel matrix that does not describe ``n_inputs`` inputs (the inputs of the moments it is compared with).
+
+    A kernel of other inputs (more of them, or a different set) would be read at the wrong entries and report
+    deviations that are not there.
+    """
+    shape = np.shape(kernel_matrix)
+    if len(shape) < 2 or shape[-2:] != (n_inputs, n_inputs):
+        raise InvalidArgumentError(
+            f"kernel_matrix must have shape (P, P) = ({n_inputs}, {n_inputs}) for the {n_inputs} inputs of the "
+            f"moments, got shape {shape}; pass network.kernel_matrix(moments.inputs)")
 
 
 def wick_sum(kernel_matrix, indices) -> np.ndarray:
@@ -77,6 +90,9 @@ def wick_sum(kernel_matrix, indices) -> np.ndarray:
                                    "give an infinite GP value)")
     if k.ndim < 2 or k.shape[-1] != k.shape[-2]:
         raise InvalidArgumentError(f"kernel_matrix must have shape (..., P, P), got {k.shape}")
+    if isinstance(indices, (str, bytes)) or not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool)
+                                                    for a in indices):
+        raise InvalidTypeError(f"indices must be a sequence of integers (input indices), got {indices!r}")
     idx = tuple(int(a) for a in indices)
     if any(a < 0 or a >= k.shape[-1] for a in idx):
         raise InvalidArgumentError(f"indices {idx} out of range for a kernel matrix of {k.shape[-1]} inputs")

@@ -44,10 +44,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_int, check_real
+from ..errors import InvalidArgumentError
 from .spectra import _check_covariance, sample_covariance
-from .tensors import as_tensor_data
+from .tensors import as_tensor_data, roundoff_floor
 
-__all__ = ["KroneckerFit", "nearest_kronecker", "kronecker_distance", "rearrange"]
+__all__ = ["KroneckerFit", "nearest_kronecker", "kronecker_distance", "rearrange", "check_kronecker_size",
+           "MAX_KRONECKER_SVD"]
 
 
 def rearrange(covariance, index_sizes) -> np.ndarray:
@@ -226,6 +228,29 @@ def nearest_kronecker(covariance, index_sizes, *, tol: float = 1e-13, max_iter: 
                         converged, status, message)
 
 
+#: The largest matrix the nearest-Kronecker fit decomposes by SVD: min(rows, columns) of a rearranged covariance.
+MAX_KRONECKER_SVD = 1024
+
+
+def check_kronecker_size(index_sizes) -> None:
+    """Refuse, before any work, a fit whose SVDs would take minutes (the estimate is in the message).
+
+    Colour c's rearranged covariance is an n_c^2 x (n / n_c)^2 matrix; its SVD costs about
+    4 m k min(m, k) floating-point operations (one per colour, one more for d = 2).
+    """
+    sizes = tuple(int(v) for v in index_sizes)
+    n = math.prod(sizes)
+    shapes = [(c * c, (n // c) ** 2) for c in sizes] + ([(sizes[0] ** 2, sizes[1] ** 2)] if len(sizes) == 2 else [])
+    largest = max(min(m, k) for m, k in shapes)
+    if largest > MAX_KRONECKER_SVD:
+        flops = sum(4.0 * m * k * min(m, k) for m, k in shapes)
+        raise InvalidArgumentError(
+            f"the Kronecker fit of index sizes {sizes} needs {len(shapes)} SVDs of matrices up to "
+            f"{max(m for m, _ in shapes)} x {max(k for _, k in shapes)} (about {flops:.1g} floating-point operations, "
+            f"minutes); the limit is min(rows, columns) <= {MAX_KRONECKER_SVD} (e.g. index sizes up to 32 x 32): "
+            "crop or pool the samples first")
+
+
 def kronecker_distance(data, *, centre: bool = True, tol: float = 1e-13, max_iter: int = 1000) -> KroneckerFit:
     """Distance of a data set's sample covariance from the nearest Kronecker product, with its noise floor.
 
@@ -243,7 +268,10 @@ def kronecker_distance(data, *, centre: bool = True, tol: float = 1e-13, max_ite
         With ``noise_floor`` = sqrt((mean_p |x_p - xbar|^4 - ||S||_F^2) / P) / ||S||_F.
     """
     data = as_tensor_data(data)
+    check_kronecker_size(data.index_sizes)
     s = sample_covariance(data, centre=centre)
+    if float(np.max(np.abs(s))) <= roundoff_floor(data):  # exactly repeated samples: round-off is not structure
+        s = np.zeros_like(s)
     x = data.flat()
     if centre:
         x = x - x.mean(axis=0)

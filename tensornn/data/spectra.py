@@ -30,7 +30,7 @@ import numpy as np
 
 from .._checks import check_array, check_index_sizes, check_real
 from ..errors import InvalidArgumentError, InvalidTypeError
-from .tensors import as_tensor_data
+from .tensors import as_tensor_data, check_statistics_range, roundoff_floor
 
 __all__ = [
     "MAX_FULL_COMPONENTS",
@@ -75,6 +75,7 @@ def sample_covariance(data, *, centre: bool = True) -> np.ndarray:
             f"samples with n = {data.n_components} entries give an n x n covariance larger than the limit "
             f"n <= {MAX_FULL_COMPONENTS}; reduce the data (crop or pool) before asking for the full spectrum"
         )
+    check_statistics_range(data, centre)
     x = data.flat()
     if centre:
         x = x - x.mean(axis=0)
@@ -95,7 +96,9 @@ def colour_covariances(data, *, centre: bool = True) -> tuple[np.ndarray, ...]:
     tuple of ndarray, shapes (n_c, n_c)
     """
     _check_centre(centre)
-    return _unfolded_covariances(as_tensor_data(data).values, centre)
+    data = as_tensor_data(data)
+    check_statistics_range(data, centre)
+    return _unfolded_covariances(data.values, centre)
 
 
 def _unfolded_covariances(x: np.ndarray, centre: bool) -> tuple[np.ndarray, ...]:
@@ -232,20 +235,30 @@ class DataSpectra:
                 f"status={self.status!r})")
 
 
-def _spectra(sigma, colour_covs, sizes, n_samples, rtol) -> DataSpectra:
-    full = np.clip(np.linalg.eigvalsh(sigma)[::-1], 0.0, None)
-    colours = tuple(np.clip(np.linalg.eigvalsh(c)[::-1], 0.0, None) for c in colour_covs)
+def _spectra(sigma, colour_covs, sizes, n_samples, rtol, floor=0.0, distinct=None) -> DataSpectra:
+    def spectrum(matrix):  # eigenvalues at or below the round-off floor of the data are zero, not structure
+        values = np.clip(np.linalg.eigvalsh(matrix)[::-1], 0.0, None)
+        values[values <= floor] = 0.0
+        return values
+
+    full = spectrum(sigma)
+    colours = tuple(spectrum(c) for c in colour_covs)
     n = len(full)
     mbar = float(np.trace(sigma)) / n
-    if not mbar > 0:
+    if not mbar > floor or not full[0] > 0:
         empty = np.zeros(n)
-        return DataSpectra(sizes, full, colours, empty, 0.0, math.nan, 0, n_samples, False, "zero",
-                           "the covariance vanishes: the data are constant")
+        what = ("the samples are exactly repeated (all equal), so the covariance is round-off"
+                if distinct == 1 else "the data are constant")
+        return DataSpectra(sizes, np.zeros(n), tuple(np.zeros_like(c) for c in colours), empty, 0.0, math.nan, 0,
+                           n_samples, False, "zero", f"the covariance vanishes: {what}")
     product = product_spectrum(colours, mbar)
     mismatch = float(np.linalg.norm(full - product) / np.linalg.norm(full))
     rank = int(np.sum(full > rtol * full[0]))
     if rank < n:
-        why = (f"only {n_samples} samples for n = {n} entries" if n_samples is not None and n_samples - 1 < n
+        repeats = n_samples - distinct if n_samples is not None and distinct is not None else 0
+        why = (f"{repeats} exactly repeated samples: only {distinct} distinct samples for n = {n} entries"
+               if repeats and distinct - 1 < n
+               else f"only {n_samples} samples for n = {n} entries" if n_samples is not None and n_samples - 1 < n
                else "some directions carry no variance")
         return DataSpectra(sizes, full, colours, product, mbar, mismatch, rank, n_samples, False, "rank-deficient",
                            f"Sigma has rank {rank} < n = {n} ({why}); zero modes have lambda = 0")
@@ -277,7 +290,9 @@ def data_spectra(data, *, centre: bool = True, rtol: float = 1e-10) -> DataSpect
     data = as_tensor_data(data)
     rtol = check_real("rtol", rtol, minimum=0.0)
     sigma = sample_covariance(data, centre=centre)
-    return _spectra(sigma, colour_covariances(data, centre=centre), data.index_sizes, data.n_samples, rtol)
+    distinct = len(np.unique(data.flat(), axis=0))
+    return _spectra(sigma, colour_covariances(data, centre=centre), data.index_sizes, data.n_samples, rtol,
+                    roundoff_floor(data), distinct)
 
 
 def covariance_spectra(covariance, index_sizes, *, rtol: float = 1e-10) -> DataSpectra:

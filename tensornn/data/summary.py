@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kronecker import KroneckerFit, kronecker_distance
+from .kronecker import KroneckerFit, check_kronecker_size, kronecker_distance
 from .spectra import DataSpectra, data_spectra
 from .tensors import TensorData, as_tensor_data
 
@@ -95,4 +95,5 @@ def summarise_data(data, *, centre: bool = True) -> DataSummary:
     True
     """
     data = as_tensor_data(data)
+    check_kronecker_size(data.index_sizes)  # before any work: the fit of large samples takes minutes
     return DataSummary(data, data_spectra(data, centre=centre), kronecker_distance(data, centre=centre), centre)

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from .._checks import check_int
-from ..errors import InvalidArgumentError, InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError, TensorNNError
 
-__all__ = ["TensorData", "as_tensor_data", "load_npy", "MIN_SAMPLES"]
+__all__ = ["TensorData", "as_tensor_data", "load_npy", "MIN_SAMPLES", "check_statistics_range", "roundoff_floor"]
 
 #: Fewest samples a data set may have: a covariance with the mean removed needs two.
 MIN_SAMPLES = 2
@@ -158,6 +158,51 @@ class TensorData:
         return f"TensorData({self.name!r}, P={self.n_samples}, index_sizes={self.index_sizes}{known})"
 
 
+#: Entries of a statistic (covariance, its square in the noise floor) must stay inside float64's normal range.
+_LOG10_TINY, _LOG10_HUGE = -300.0, 300.0
+
+
+def check_statistics_range(data: "TensorData", centre: bool = True) -> float:
+    """Refuse data whose second and fourth moments leave float64; return the largest (centred) entry.
+
+    The covariance is of size m^2 (m the largest entry after centring); the Kronecker fit and the
+    spectra's norms square it, and the noise floor uses n^2 m^4: below about 1e-300 these underflow
+    (data scaled by 1e-200 would read as constant with distance 0), above about 1e300 they overflow
+    (the eigen-solvers then fail). So m must lie between about 1e-75 and 1e75 / sqrt(n). Multiplying the data by a constant
+    scales the spectra by its square and leaves the Kronecker distance unchanged.
+    """
+    x = data.flat()
+    if centre:
+        x = x - x.mean(axis=0)
+    m = float(np.max(np.abs(x)))
+    if m == 0.0:
+        return m
+    log_m, n = math.log10(m), data.n_components
+    if 4 * log_m < _LOG10_TINY:
+        raise InvalidArgumentError(
+            f"{data.name}: the largest entry (after centring) is {m:.3g}, so the squared covariance entries (about "
+            f"m^4 = {m:.1g}^4) of the Kronecker fit and the spectra's norms are below the float64 range and would "
+            "read as 0; multiply the data by a constant first (e.g. divide by their standard deviation): the "
+            "spectra scale by its square, the Kronecker distance does not change")
+    if 4 * log_m + 2 * math.log10(n) + math.log10(data.n_samples) > _LOG10_HUGE:
+        raise InvalidArgumentError(
+            f"{data.name}: the largest entry (after centring) is {m:.3g}, so the fourth moments (about n^2 m^4 = "
+            f"{n}^2 x {m:.1g}^4) overflow float64; divide the data by a constant first (e.g. by their standard "
+            "deviation): the spectra scale by its square, the Kronecker distance does not change")
+    return m
+
+
+def roundoff_floor(data: "TensorData") -> float:
+    """The size below which a covariance entry or eigenvalue is round-off of these data, not variance.
+
+    Centring x_p - xbar leaves errors of about eps |x| per entry, whatever the covariance: the floor is
+    (100 sqrt(n) eps max|x|)^2 (n entries per sample), relative to the data's scale, not to the largest
+    eigenvalue (which is itself round-off when the samples are exactly repeated).
+    """
+    scale = float(np.max(np.abs(data.values)))
+    return (100.0 * math.sqrt(data.n_components) * np.finfo(float).eps * scale) ** 2
+
+
 def as_tensor_data(data, *, name: str = "data") -> TensorData:
     """Return ``data`` as a :class:`TensorData` (a TensorData passes through; an array is validated)."""
     if isinstance(data, TensorData):
@@ -189,13 +234,30 @@ def load_npy(path, *, name: str | None = None, max_components: int | None = None
     path = Path(path)
     if path.suffix != ".npy":
         raise InvalidArgumentError(f"data file must end in .npy (written by numpy.save), got {path.name!r}")
+    if path.is_dir():
+        raise InvalidArgumentError(f"data file {str(path)!r} is a folder; give a .npy file")
     if not path.is_file():
         raise InvalidArgumentError(f"data file {str(path)!r} does not exist")
+    if path.stat().st_size == 0:
+        raise InvalidArgumentError(f"data file {str(path)!r} is empty (0 bytes); write the array with numpy.save")
     try:
         values = np.load(path, allow_pickle=False)
-    except (ValueError, OSError) as exc:
-        raise InvalidArgumentError(f"cannot read {str(path)!r} as a numpy array: {exc}") from None
-    data = TensorData(values, name=name or path.name, description=f"read from {path.name}, shape {values.shape}")
+    except (ValueError, OSError, EOFError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "pickled" in why:
+            why = "it is not an array written by numpy.save (pickled objects are not loaded)"
+        raise InvalidArgumentError(f"cannot read {str(path)!r} as a numpy array (numpy.save format): {why}") from None
+    if not isinstance(values, np.ndarray):  # an archive of numpy.savez, renamed .npy
+        names = list(values.files)
+        values.close()
+        raise InvalidArgumentError(
+            f"{str(path)!r} is a .npz archive (numpy.savez, arrays {names}) named .npy; save the one array with "
+            "numpy.save, or rename it .npz and pass the array itself")
+    try:
+        data = TensorData(values, name=name or path.name, description=f"read from {path.name}, shape {values.shape}")
+    except TensorNNError as exc:
+        exc.args = (f"{path.name}: {exc.args[0]}",) + exc.args[1:]
+        raise
     if max_components is not None:
         limit = check_int("max_components", max_components, minimum=1)
         if data.n_components > limit:

@@ -64,6 +64,9 @@ __all__ = ["ActiveSeries", "ActivePassiveCase", "ActivePassiveResult", "KineticC
 DEFAULT_RADII = (0.45, 0.5, 0.55, 0.6)
 
 
+#: The fewest networks per ensemble: two blocks of 1024 (docs/reliability.md, "Bounds").
+MIN_NETWORKS = 2048
+
 def default_rescaled_inputs(d_in, radii=DEFAULT_RADII) -> np.ndarray:
     """The fixed rescaled quadruple ``y_i = r_i (1, ..., 1)/sqrt(d_in)``, shape (4, d_in).
 
@@ -391,6 +394,10 @@ def active_passive_experiment(
                     "the range is reversed or empty")
         grid = None
     n_networks = check_count("n_networks", n_networks, minimum=1)
+    if n_networks < MIN_NETWORKS:
+        raise InvalidArgumentError(
+            f"n_networks must be >= {MIN_NETWORKS} (two blocks of 1024, the fewest that give the IR coupling a "
+            f"jackknife error and the slopes a band), got {n_networks}; sample more networks")
     conv = get_convention(convention)
     kinetics = _check_kinetics(kinetic)
     u6 = conv.default_u6 if u6 is None else check_real("u6", u6)

@@ -1,0 +1,47 @@
+"""Clean failures: Ctrl-C on a worker pool, files that are not what their name says, API type errors.
+
+Each failure is one line naming the file, the option or the argument, with no traceback
+(docs/reliability.md, "Error conventions").
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+
+
+@pytest.mark.slow  # two worker processes on two shared cores, about 10 s
+def test_ctrl_c_on_a_worker_pool_is_one_line(tmp_path):
+    """SIGINT to the whole process group (what a terminal's Ctrl-C sends): the workers stay quiet."""
+    argv = [sys.executable, "-m", "tensornn", "ensemble", "--activation", "gauss", "--widths", "10", "100",
+            "--inputs", "0.1,0.2,0.3", "--networks", "20000000", "--workers", "2", "--json", "out.json"]
+    proc = subprocess.Popen(argv, env=ENV, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        time.sleep(6)  # the pool is up and sampling
+        assert proc.poll() is None, proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err.strip() == "tensornn: interrupted", err
+    assert os.listdir(tmp_path) == []
+
+
+def test_worker_pool_initializer_ignores_sigint():
+    from tensornn.cli._common import worker_pool
+
+    with worker_pool(2) as pool:
+        handler = pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60)
+    assert handler == signal.SIG_IGN
+    with worker_pool(1) as pool:
+        assert pool is None
