@@ -106,6 +106,7 @@ def run_seed(case: Case, data, seed: int, *, alpha: float) -> dict:
            "moments_estimable": None if result.moments is None else result.moments.estimable,
            "max_group_share": None if result.moments is None else result.moments.max_group_share,
            "halving_ratio": None if result.moments is None else result.moments.halving_ratio,
+           "tail_ratio": None if result.moments is None else result.moments.tail_ratio,
            "power": result.decision.power,
            "estimator": getattr(result.measurement, "estimator", "outputs")}
     if exact is not None and intensity == 0.0:

@@ -173,7 +173,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
                  n_points: int = 10, n_quadruples: int = 40, repeated: float = 0.5, readings=None,
                  reference: bool = True, colour_symmetric: bool = False, alpha: float = 0.01,
                  exact_rtol: float = 1e-8, max_condition: float = DEFAULT_MAX_CONDITION, shrinkage="auto",
-                 executor=None, symmetry=None, effect: float = 0.25, power: float = 0.8,
+                 executor=None, symmetry=None, effect: float = 0.5, power: float = 0.8,
                  max_residual: float = 0.5) -> ReadingsResult:
     """Measure a network's G4c on a design from the data, fit every reading and give the verdict.
 
