@@ -4,6 +4,8 @@
     python scripts/calibrate_verdicts.py --seeds 50 --cases cp dense
     python scripts/calibrate_verdicts.py --quick               # 6 seeds of the cheap cases (the test suite's run)
     python scripts/calibrate_verdicts.py --json out.json       # also write every seed's numbers
+    python scripts/calibrate_verdicts.py --cases cp --groups 256 --seeds 30    # other jackknife groups
+    python scripts/calibrate_verdicts.py --cases cp-4096 --ablate-tail-ratio  # without the heavy-tail guard
 
 Each case is a network of the default comparison (tensornn/compare/config.py: synthetic data (4, 4, 4), width 8,
 40 quadruples of 10 points, 128 jackknife groups) read by :func:`tensornn.readings.read_network` at seed s
@@ -92,12 +94,12 @@ def _next_test(decision, reading: str):
     return min(tests, key=lambda t: t.df1) if tests else None
 
 
-def run_seed(case: Case, data, seed: int, *, alpha: float) -> dict:
+def run_seed(case: Case, data, seed: int, *, alpha: float, n_groups: int = N_GROUPS) -> dict:
     """Everything one seed of one case gives."""
     net = case.network()
     start = time.perf_counter()
     design = quadruple_design(data, n_points=10, n_quadruples=40, seed=seed)
-    result = read_network(net, design=design, method="monte-carlo", n_networks=case.n_networks, n_groups=N_GROUPS,
+    result = read_network(net, design=design, method="monte-carlo", n_networks=case.n_networks, n_groups=n_groups,
                           seed=seed, alpha=alpha)
     seconds = time.perf_counter() - start
     y, cov, intensity = fit_covariance(result.measurement)
@@ -112,10 +114,10 @@ def run_seed(case: Case, data, seed: int, *, alpha: float) -> dict:
     if exact is not None and intensity == 0.0:
         d = y - exact
         t2 = float(d @ np.linalg.solve(cov, d))
-        out["oracle_p"] = hotelling_p_value(t2, len(y), N_GROUPS - 1)
+        out["oracle_p"] = hotelling_p_value(t2, len(y), n_groups - 1)
         # the same with the direction of the exact G4c projected out: what the fits of a reading that contains the
         # true one can see (a fluctuation of the overall scale is absorbed by the couplings)
-        out["oracle_shape_p"] = hotelling_p_value(gls_minimum(exact[:, None], d, cov), len(y) - 1, N_GROUPS - 1)
+        out["oracle_shape_p"] = hotelling_p_value(gls_minimum(exact[:, None], d, cov), len(y) - 1, n_groups - 1)
         w = np.linalg.solve(cov, exact)
         out["scale"] = float(w @ d / (w @ exact))
     if case.truth is not None and case.truth in result.readings:
@@ -129,11 +131,11 @@ def run_seed(case: Case, data, seed: int, *, alpha: float) -> dict:
     return out
 
 
-def run_case(case: Case, seeds, *, alpha: float, data=None, log=None) -> list[dict]:
+def run_case(case: Case, seeds, *, alpha: float, data=None, log=None, n_groups: int = N_GROUPS) -> list[dict]:
     data = load_data("synthetic", seed=0) if data is None else data
     rows = []
     for seed in seeds:
-        rows.append(run_seed(case, data, seed, alpha=alpha))
+        rows.append(run_seed(case, data, seed, alpha=alpha, n_groups=n_groups))
         if log is not None:
             r = rows[-1]
             print(f"{case.name} seed {seed}: {r['selected']} ({r['seconds']:.1f} s) "
@@ -174,6 +176,7 @@ def summarise(case: Case, rows: list[dict], alpha: float) -> dict:
     forbidden = sum(r["selected"] in case.forbidden for r in rows)
     lo, hi = _cp_interval(kept, n)
     pulls = np.array([p for r in rows for p in r.get("pulls", [])])
+    tails = [r["tail_ratio"] for r in rows if r.get("tail_ratio") is not None]
     return {
         "case": case.name, "activation": case.activation,
         "network": "CP rank 1" if case.cp_rank == 1 else "dense", "n_networks": case.n_networks, "seeds": n,
@@ -191,6 +194,7 @@ def summarise(case: Case, rows: list[dict], alpha: float) -> dict:
         "gof": _rate([r.get("gof_p") for r in rows], alpha),
         "pulls": "-" if pulls.size == 0 else (f"{pulls.mean():+.2f} / {pulls.std():.2f} / "
                                               f"{np.mean(np.abs(pulls) > 3):.3f}"),
+        "tail": "-" if not tails else f"{np.min(tails):.2f}-{np.median(tails):.2f}-{np.max(tails):.2f}",
         "seconds": float(np.mean([r["seconds"] for r in rows])),
         "estimator": ", ".join(sorted({str(r.get("estimator", "outputs")) for r in rows})),
     }
@@ -200,13 +204,13 @@ def table(summaries: list[dict], alpha: float) -> str:
     head = ("| case | network | networks | seeds | verdicts | expected verdict [95% CI] | forbidden | "
             f"oracle T^2 rejects at {alpha:g} [95% CI] | KS p | same, exact direction projected out | median scale "
             f"error | nested test of the truth | rejects at {alpha:g} [95% CI] | KS p | truth's fit rejects | "
-            "pulls mean / sd / >3 | s per seed |")
-    lines = [head, "|" + "---|" * 17]
+            "pulls mean / sd / >3 | tail ratio min-median-max | s per seed |")
+    lines = [head, "|" + "---|" * 18]
     for s in summaries:
         lines.append(f"| {s['case']} | {s['network']}, {s['activation']} | {s['n_networks']} | {s['seeds']} | "
                      f"{s['verdicts']} | {s['expected']} | {s['forbidden']} | {s['oracle']} | {s['oracle_ks']} | "
                      f"{s['oracle_shape']} | {s['scale']} | {s['nested_test']} | {s['nested']} | {s['nested_ks']} | "
-                     f"{s['gof']} | {s['pulls']} | {s['seconds']:.1f} |")
+                     f"{s['gof']} | {s['pulls']} | {s['tail']} | {s['seconds']:.1f} |")
     return "\n".join(lines)
 
 
@@ -219,7 +223,17 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="6 seeds of the 2^12-network cases")
     parser.add_argument("--json", type=Path, default=None, help="write every seed's numbers to this file")
     parser.add_argument("--log", action="store_true", help="print one line per seed to stderr")
+    parser.add_argument("--groups", type=int, default=N_GROUPS, help=f"jackknife groups (default {N_GROUPS})")
+    parser.add_argument("--ablate-tail-ratio", action="store_true",
+                        help="switch off the heavy-tail guard of the moment check (tail ratio), to see what it does")
     args = parser.parse_args(argv)
+    if args.ablate_tail_ratio:
+        import functools
+
+        import tensornn.readings.fit as fit_module
+        from tensornn.readings.moments import moment_check
+
+        fit_module.moment_check = functools.partial(moment_check, max_tail_ratio=1e300)  # type: ignore[assignment]
     names = args.cases or (QUICK if args.quick else tuple(CASES))
     n_seeds = 6 if args.quick and args.seeds == 100 else args.seeds
     seeds = range(args.first_seed, args.first_seed + n_seeds)
@@ -227,13 +241,15 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     results, summaries = {}, []
     for name in names:
-        rows = run_case(CASES[name], seeds, alpha=args.alpha, data=data, log=sys.stderr if args.log else None)
+        rows = run_case(CASES[name], seeds, alpha=args.alpha, data=data, log=sys.stderr if args.log else None,
+                        n_groups=args.groups)
         results[name] = rows
         summaries.append(summarise(CASES[name], rows, args.alpha))
     print(table(summaries, args.alpha))
     estimators = ", ".join(sorted({s["estimator"] for s in summaries}))
-    print(f"\n({len(names)} cases x {n_seeds} seeds from seed {args.first_seed}, G4c estimator {estimators}, "
-          f"in {time.perf_counter() - start:.0f} s)")
+    ablated = ", tail-ratio guard switched off" if args.ablate_tail_ratio else ""
+    print(f"\n({len(names)} cases x {n_seeds} seeds from seed {args.first_seed}, {args.groups} groups, G4c estimator "
+          f"{estimators}{ablated}, in {time.perf_counter() - start:.0f} s)")
     if args.json is not None:
         args.json.write_text(json.dumps({"alpha": args.alpha, "summaries": summaries, "seeds": results}, indent=1,
                                         default=float))
