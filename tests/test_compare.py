@@ -132,15 +132,12 @@ def test_report_json_keeps_its_contract(exact_result):
     assert len(data["conclusion"]) == 2 and "**tensor**" in data["conclusion"][0]
 
 
-def test_selected_reading_carries_a_band_and_the_others_are_still_run(exact_result):
+def test_selected_reading_carries_its_uncertainty_and_the_others_are_still_run(exact_result):
     cp = exact_result.networks[0]
     assert set(cp.flows) == {"scalar", "vector", "tensor"}
-    fit_traj = cp.flows["tensor"].trajectory("fit")
-    assert "u4_error" in fit_traj and len(fit_traj["u4_error"]) == len(fit_traj["k"])
-    assert "u4_error" not in cp.flows["scalar"].trajectory("fit")
+    assert cp.flows["tensor"].uncertainty is not None and cp.flows["scalar"].uncertainty is None
     assert not cp.flows["scalar"].fits and cp.flows["tensor"].fits and cp.flows["tensor"].selected
-    # exact couplings: a zero error, so the band is zero where defined
-    assert all(e is None or e == 0.0 for e in fit_traj["u4_error"])
+    assert "u4_error" not in cp.flows["tensor"].trajectory("fit")  # the first-order band is gone
 
 
 def test_tensor_idealisation_has_the_melonic_fixed_point(exact_result):

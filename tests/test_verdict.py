@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from tensornn.data import synthetic_kronecker
+from tensornn.errors import UnsupportedReadingError
 from tensornn.networks import StructuredNetwork
 from tensornn.readings import (
     READINGS,
@@ -152,14 +153,15 @@ def default_design():
     return quadruple_design(load_data("synthetic", seed=0), n_points=10, n_quadruples=40, seed=0)
 
 
-def _default(rank, design, n_networks=131_072, seed=1):
+def _default(rank, design, n_networks=131_072, seed=1, estimator="auto"):
     return read_network(StructuredNetwork((4, 4, 4), cp_rank=rank, width=8), design=design, method="monte-carlo",
-                        n_networks=n_networks, n_groups=128, seed=seed)
+                        n_networks=n_networks, n_groups=128, seed=seed, estimator=estimator)
 
 
 def test_a_tiny_ensemble_is_undetermined(default_design):
-    # 2048 networks (16 per group) cannot resolve pillows half as visible as the double trace of a dense layer
-    dense = _default(None, default_design, n_networks=2048)
+    # 2048 networks (16 per group) read from their outputs cannot resolve pillows half as visible as the double trace
+    # of a dense layer (the conditional estimator, read-out integrated, resolves them already at 512)
+    dense = _default(None, default_design, n_networks=2048, estimator="outputs")
     assert dense.selected == "undetermined", dense.text()
     d = dense.decision
     assert d.power is not None and d.power < 0.8 and d.networks_needed > 2048 and d.detectable > 0
@@ -209,9 +211,8 @@ def test_moment_check_recognises_heavy_tailed_groups():
 
 def test_cp_layer_with_exp_activation_is_none(kron):
     net = StructuredNetwork((3, 3, 3), cp_rank=1, activation="exp", width=8)
-    result = read_network(net, kron, method="monte-carlo", n_networks=16_384, n_groups=64, n_quadruples=24, seed=1)
-    assert result.selected == "none" and result.status == "moments" and not result.moments.estimable, result.text()
-    assert "not estimable" in result.decision.reason
+    with pytest.raises(UnsupportedReadingError, match=r"'exp'.*E\|f\|\^4 is infinite"):  # refused up front (issue 17.3)
+        read_network(net, kron, method="monte-carlo", n_networks=16_384, n_groups=64, n_quadruples=24, seed=1)
 
 
 def test_readings_are_registered_objects():

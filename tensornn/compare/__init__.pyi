@@ -9,6 +9,8 @@ from .networks import compared_networks as compared_networks
 from .theories import ReadingTheory as ReadingTheory
 from .theories import reading_theories as reading_theories
 from .flows import ReadingFlow as ReadingFlow
+from .uncertainty import FlowUncertainty as FlowUncertainty
+from .uncertainty import flow_uncertainty as flow_uncertainty
 from .flows import reading_flow as reading_flow
 from .result import NetworkResult as NetworkResult
 from .result import CompareResult as CompareResult
@@ -27,6 +29,8 @@ __all__ = [
     "ReadingTheory",
     "reading_theories",
     "ReadingFlow",
+    "FlowUncertainty",
+    "flow_uncertainty",
     "reading_flow",
     "NetworkResult",
     "CompareResult",

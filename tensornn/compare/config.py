@@ -89,6 +89,8 @@ class CompareConfig:
         The flows run from k_IR = k_ir_ratio m to k_UV = k_uv_ratio m, m the infrared mass.
     flow_points : int
         Recorded points per trajectory.
+    flow_draws : int
+        Monte-Carlo draws of the selected reading's flow from the fit's covariance (>= 10; default 100).
     anomalous_dimension : bool
         LPA' (eta from the melonic tadpole) for the tensor reading's continuum idealisation.
     fixed_point_starts : int
@@ -115,6 +117,7 @@ class CompareConfig:
     k_ir_ratio: float = 1e-3
     k_uv_ratio: float = 1e2
     flow_points: int = 200
+    flow_draws: int = 100
     anomalous_dimension: bool = True
     fixed_point_starts: int = 8
 
@@ -148,6 +151,7 @@ class CompareConfig:
             raise ConfigError(
                 f"k_ir_ratio={self.k_ir_ratio} must be below k_uv_ratio={self.k_uv_ratio} (the flow runs upward)")
         s("flow_points", check_flow_points("flow_points", self.flow_points))
+        s("flow_draws", check_int("flow_draws", self.flow_draws, minimum=10))
         if not isinstance(self.anomalous_dimension, bool):
             raise InvalidTypeError(f"anomalous_dimension must be true or false, got {self.anomalous_dimension!r}")
         s("fixed_point_starts", check_starts("fixed_point_starts", self.fixed_point_starts, minimum=1))

@@ -1,11 +1,11 @@
-"""The flows of a reading: trajectories from the fitted (and exact) couplings with error bands, and fixed points.
+"""The flows of a reading: trajectories from the fitted (and exact) couplings, their uncertainty, and fixed points.
 
 Trajectories run the reading's theory (:mod:`tensornn.compare.theories`) from k_IR upward with
-:func:`tensornn.flow.trajectory.run_from_ir` (LSODA, rtol 1e-6: the fitted couplings carry errors of percents, and
-the counting functions of data spectra are step functions the integrator must cross). The band of the selected
-reading propagates the fit's covariance to first order: for
-each eigen-direction v_j of the couplings' covariance (variance w_j) the flow is rerun at lambda + sqrt(w_j) v_j,
-and the standard error of u_n(k) is sqrt(sum_j (u_n(j) - u_n)^2) where every shifted flow reached k (nan beyond).
+:func:`tensornn.flow.trajectory.run_from_ir_batch` (RK45, rtol 1e-6: the fitted couplings carry errors of percents,
+and the counting functions of data spectra are step functions the integrator must cross): the flow from the fitted
+couplings and, where the network has them, from the exact ones, in one batch. The selected reading carries its
+uncertainty: the fit's covariance propagated by Monte Carlo (:mod:`tensornn.compare.uncertainty`: the fraction of
+draws that reach k_UV, the distribution of the stopping scale, quantile bands among the completed draws).
 Fixed points and exponents come from the reading's continuum idealisation
 (:func:`tensornn.flow.find_fixed_points`, with colour-symmetric starts).
 """
@@ -18,14 +18,15 @@ import numpy as np
 
 from .._json import finite
 from ..flow.betas import derive_flow
-from ..flow.fixed_points import find_fixed_points
-from ..flow.trajectory import run_from_ir
 from .networks import sigma_w_map
 from .theories import ReadingTheory
+from .idealisation import Idealisation, idealisation, non_gaussian, scheme_fixed_points
+from .uncertainty import FlowUncertainty, flow_uncertainty, run_flow_batch
 
-__all__ = ["ReadingFlow", "reading_flow", "idealised_fixed_points"]
+__all__ = ["ReadingFlow", "reading_flow", "idealised_fixed_points", "RTOL", "ATOL"]
 
-_RTOL, _ATOL = 1e-6, 1e-10
+#: Tolerances of every compare flow.
+RTOL, ATOL = 1e-6, 1e-10
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,17 @@ class ReadingFlow:
         Whether the data selected this reading.
     trajectories : tuple of dict
         :meth:`tensornn.flow.FlowTrajectory.to_dict` records with ``ir_source`` ("fit" or "exact"), the
-        band ``u2_error``/``u4_error`` (fit source of the selected reading), the weight-scale reading ``sigma_w``
-        and ``mass_unit``, the infrared mass m in the units of k.
+        weight-scale reading ``sigma_w`` (null at a stopping point: never read at a blow-up) and ``mass_unit``, the
+        infrared mass m in the units of k.
     fixed_points : tuple of dict
         :meth:`tensornn.flow.FixedPoint.to_dict` records of the continuum idealisation, valid ones first.
     idealisation : str
         What the idealisation is, or why the reading has none.
+    uncertainty : FlowUncertainty or None
+        The Monte-Carlo draws of the flow over the fit's covariance (the selected reading).
+    idealised : Idealisation or None
+        The idealisation labelled by its truncation, its fixed point in every scheme, the comparison with the
+        measured couplings.
     """
 
     reading: str
@@ -58,13 +64,12 @@ class ReadingFlow:
     trajectories: tuple
     fixed_points: tuple
     idealisation: str
+    uncertainty: FlowUncertainty | None = None
+    idealised: Idealisation | None = None
 
     def non_gaussian(self) -> dict | None:
         """The valid fixed point with a nonzero quartic coupling and the fewest relevant directions."""
-        cands = [fp for fp in self.fixed_points
-                 if fp["valid"] and any(abs(v or 0.0) > 1e-8 for n, v in fp["couplings"].items() if n not in
-                                        ("mass", "g2"))]
-        return min(cands, key=lambda fp: (fp["n_relevant"], -(fp["nu"] or 0.0))) if cands else None
+        return non_gaussian(self.fixed_points)
 
     def trajectory(self, source: str = "fit") -> dict | None:
         return next((t for t in self.trajectories if t["ir_source"] == source), None)
@@ -73,79 +78,32 @@ class ReadingFlow:
         return {"reading": self.reading, "description": self.description, "fits": self.fits,
                 "selected": self.selected, "idealisation": self.idealisation,
                 "fixed_points": list(self.fixed_points), "non_gaussian": self.non_gaussian(),
-                "trajectories": list(self.trajectories)}
+                "trajectories": list(self.trajectories),
+                "uncertainty": None if self.uncertainty is None else self.uncertainty.to_dict(),
+                "idealised": None if self.idealised is None else self.idealised.to_dict()}
 
 
-def _run(theory: ReadingTheory, flow, couplings: dict, config, source: str):
-    return run_from_ir(flow, theory.initial(couplings), k_ir=config.k_ir_ratio * theory.unit,
-                       k_uv=config.k_uv_ratio * theory.unit, n_points=config.flow_points, rtol=_RTOL, atol=_ATOL,
-                       source=source)
-
-
-def _band(theory, flow, names, values, covariance, config, central):
-    """Standard errors of u2(k) and u4(k) from the couplings' covariance (first order; nan where unreached)."""
-    cov = np.asarray(covariance, dtype=float)
-    if cov.size == 0 or not np.all(np.isfinite(cov)):
-        return None
-    w, v = np.linalg.eigh(0.5 * (cov + cov.T))
-    var = {n: np.zeros(len(central.k)) for n in (2, 4)}
-    for j in np.flatnonzero(w > 0):
-        traj = _run(theory, flow, dict(zip(names, values + np.sqrt(w[j]) * v[:, j])), config, "band")
-        for n in (2, 4):
-            shifted = np.full(len(central.k), np.nan)
-            u = traj.potential(n)[: len(central.k)]
-            shifted[: len(u)] = u
-            var[n] += (shifted - central.potential(n)) ** 2
-    return {f"u{n}_error": [finite(x) for x in np.sqrt(var[n])] for n in (2, 4)}
-
-
-def _record(traj, config, exponent, unit, band=None) -> dict:
-    u2 = traj.potential(2)
-    out = {"ir_source": traj.source, **traj.to_dict(), "mass_unit": unit,
-           "sigma_w": [finite(x) for x in sigma_w_map(u2, config.sigma_w, exponent)]}
-    if band is not None:
-        out.update(band)
-    return out
-
-
-def _symmetric_starts(flow) -> np.ndarray:
-    """Colour-symmetric starting points (all couplings with the same number of legs equal) on a small grid."""
-    legs = np.asarray(flow.n_legs)
-    starts = []
-    for mass in (-0.3, -0.1, 0.0):
-        for quartic in (0.05, 0.2, 0.5):
-            g = np.zeros(legs.size)
-            g[legs == 2] = mass
-            g[legs == 4] = quartic
-            starts.append(g)
-    return np.array(starts)
+def _record(traj, config, exponent, unit) -> dict:
+    """The trajectory's record with the sigma_W map, which is not read at a stopping point (a blow-up or pole)."""
+    sw = sigma_w_map(traj.potential(2), config.sigma_w, exponent)
+    if traj.status != "completed" and sw.size:
+        sw[-1] = np.nan
+    return {"ir_source": traj.source, **traj.to_dict(), "mass_unit": unit, "sigma_w": [finite(x) for x in sw]}
 
 
 def idealised_fixed_points(theory: ReadingTheory, config, cache: dict | None = None) -> tuple:
-    """FixedPoint records of the reading's continuum idealisation, valid ones first (cached by theory)."""
+    """FixedPoint records of the reading's continuum idealisation in the configured scheme, valid ones first
+    (cached by theory)."""
     if theory.idealised is None:
         return ()
-    key = (theory.reading, repr(theory.idealised), theory.idealised_projection, theory.idealised_eta)
-    if cache is not None and key in cache:
-        return cache[key]
-    flow = derive_flow(theory.idealised, projection=theory.idealised_projection,
-                       anomalous_dimension=theory.idealised_eta)
-    out: tuple[dict, ...]
-    if not flow.autonomous:
-        out = ()
-    else:
-        search = find_fixed_points(flow, n_starts=config.fixed_point_starts, seed=config.seed,
-                                   starts=_symmetric_starts(flow))
-        out = tuple(sorted((fp.to_dict() for fp in search.fixed_points), key=lambda d: (not d["valid"], d["n_relevant"])))
-    if cache is not None:
-        cache[key] = out
-    return out
+    return scheme_fixed_points(theory.idealised, theory.idealised_projection, theory.idealised_eta, "include", config,
+                               cache)
 
 
 def reading_flow(theory: ReadingTheory, fit, config, *, exponent: float, exact: dict | None = None,
-                 selected: bool = False, cache: dict | None = None) -> ReadingFlow:
-    """Run one reading: the trajectory from its fitted couplings (with the band), from the exact ones where
-    known, and the fixed points of its idealisation.
+                 selected: bool = False, cache: dict | None = None, seed: int | None = None) -> ReadingFlow:
+    """Run one reading: the trajectory from its fitted couplings, from the exact ones where known (one batch), the
+    Monte-Carlo draws over the fit's covariance when selected, and the fixed points of its idealisation.
 
     Parameters
     ----------
@@ -160,15 +118,26 @@ def reading_flow(theory: ReadingTheory, fit, config, *, exponent: float, exact: 
     selected : bool
     cache : dict, optional
         Shared between calls: fixed points of equal idealisations are searched once.
+    seed : int, optional
+        Seed of the Monte-Carlo draws of the selected reading (default ``config.seed``).
     """
     flow = derive_flow(theory.theory, projection=theory.projection)
     names = list(fit.couplings)
     values = np.array([fit.couplings[n].value for n in names])
-    central = _run(theory, flow, dict(zip(names, values)), config, "fit")
-    band = _band(theory, flow, names, values, fit.covariance, config, central) if selected else None
-    records = [_record(central, config, exponent, theory.unit, band)]
+    starts = [dict(zip(names, values))]
+    sources = ["fit"]
     if exact is not None and all(exact.get(n) is not None for n in names):
-        records.append(_record(_run(theory, flow, {n: exact[n] for n in names}, config, "exact"), config, exponent,
-                               theory.unit))
+        starts.append({n: exact[n] for n in names})
+        sources.append("exact")
+    uncertainty = None
+    if selected:  # one batch: the central flow, the exact one, the draws
+        uncertainty, trajectories = flow_uncertainty(theory, flow, names, values, fit.covariance, config,
+                                                     exponent=exponent, seed=config.seed if seed is None else seed,
+                                                     extra=tuple(starts))
+    else:
+        trajectories = list(run_flow_batch(theory, flow, starts, config, "fit"))
+    records = [_record(traj, config, exponent, theory.unit) | {"ir_source": source, "source": source}
+               for traj, source in zip(trajectories, sources)]
     return ReadingFlow(theory.reading, theory.description, bool(fit.fits), selected, tuple(records),
-                       idealised_fixed_points(theory, config, cache), theory.idealised_note)
+                       idealised_fixed_points(theory, config, cache), theory.idealised_note, uncertainty,
+                       idealisation(theory, config, dict(zip(names, values)), cache))

@@ -15,18 +15,20 @@ The selected reading is the one the report leads with; the others are still run 
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 
 from .._random import child_seed
 from ..data.catalogue import load_data
 from ..data.summary import summarise_data
-from ..errors import InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError
 from ..readings.design import quadruple_design
 from ..readings.fit import read_network
 from ..readings.patterns import pattern_space
 from .config import CompareConfig
-from .flows import idealised_fixed_points, reading_flow
+from .flows import reading_flow
+from .idealisation import idealisation
 from .networks import compared_networks
 from .result import CompareResult, NetworkResult
 from .theories import reading_theories
@@ -38,6 +40,25 @@ def _prediction(network) -> str | None:
     """The model's own sentence about its readings (``reading_prediction``, optional in the model contract)."""
     predict = getattr(network, "reading_prediction", None)
     return None if predict is None else predict()
+
+
+def _symmetry(network, design, config, index, executor, timings, label):
+    """The model-free O(n) symmetry test of the network's G4c (:func:`tensornn.readings.symmetry.symmetry_test`),
+    or None where the package has none, the method is exact, or the network cannot be rotated."""
+    if config.method == "exact":
+        return None
+    try:  # the symmetry test arrives with tensornn.readings.symmetry
+        symmetry_test = importlib.import_module("tensornn.readings.symmetry").symmetry_test
+    except (ImportError, AttributeError):
+        return None
+    t0 = time.perf_counter()
+    try:
+        out = symmetry_test(network, design, n_networks=config.n_networks, seed=child_seed(config.seed, 3, index),
+                            executor=executor)
+    except InvalidArgumentError:  # a network (or design) the test does not apply to
+        return None
+    timings[f"symmetry {label}"] = time.perf_counter() - t0
+    return out
 
 
 def _say(progress, text):
@@ -87,17 +108,20 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
                                             seed=config.seed)
         _say(progress, f"{item.label}: G4c on {designs[key].n_quadruples} quadruples"
              + ("" if config.method == "exact" else f" from {config.n_networks} networks") + ", fitting the readings")
+        symmetry = _symmetry(item.network, designs[key], config, i, executor, timings, item.label)
+        t0 = time.perf_counter()
+        extra = {} if symmetry is None else {"symmetry": symmetry}
         readings = read_network(item.network, design=designs[key], method=config.method,
                                 n_networks=config.n_networks, n_groups=config.n_groups,
-                                seed=child_seed(config.seed, 1, i), alpha=config.alpha, executor=executor)
+                                seed=child_seed(config.seed, 1, i), alpha=config.alpha, executor=executor, **extra)
         timings[f"fit {item.label}"] = time.perf_counter() - t0
         flows = {}
         if readings.success:
             theories = reading_theories(item.network, pattern_space(item.network), summary.spectra,
                                         anomalous_dimension=config.anomalous_dimension)
             t0 = time.perf_counter()
-            for theory in theories.values():
-                idealised_fixed_points(theory, config, cache)
+            for theory in theories.values():  # every scheme of every idealisation, searched once per theory
+                idealisation(theory, config, None, cache)
             timings["fixed points"] = timings.get("fixed points", 0.0) + time.perf_counter() - t0
             t0 = time.perf_counter()
             _say(progress, f"{item.label}: flows of the {', '.join(readings.readings)} readings")
@@ -107,9 +131,10 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
                 exact = {k: c.exact for k, c in fit.couplings.items()}
                 flows[name] = reading_flow(theories[name], fit, config, exponent=item.mass_exponent,
                                            exact=exact if all(v is not None for v in exact.values()) else None,
-                                           selected=name == readings.selected, cache=cache)
+                                           selected=name == readings.selected, cache=cache,
+                                           seed=child_seed(config.seed, 2, i))
             timings["flows"] = timings.get("flows", 0.0) + time.perf_counter() - t0
         results.append(NetworkResult(item.label, item.description, repr(item.network), readings, flows,
-                                     item.mass_exponent, _prediction(item.network)))
+                                     item.mass_exponent, _prediction(item.network), symmetry))
         _say(progress, f"{item.label}: selected {readings.selected!r} ({readings.status})")
     return CompareResult(config, summary, tuple(results), timings, time.perf_counter() - start)

@@ -31,6 +31,9 @@ from ..networks.sampling import EnsembleMoments
 from .wick import _splits_4_2, check_kernel_matrix, pairings, wick_sum
 
 __all__ = [
+    "connected_four_point",
+    "jackknife_covariance",
+    "jackknife_error",
     "CorrelatorEstimate",
     "DeviationEstimate",
     "measure",
@@ -86,17 +89,57 @@ def _underflowed(moments, idx, kernel_matrix) -> tuple[int, ...]:
     return tuple(a for a in inputs if m2[a] < np.finfo(float).tiny ** (1.0 / len(idx))) or tuple(inputs)
 
 
+def connected_four_point(m4, m12, m34, m13, m24, m14, m23):
+    """G4c = E[f1 f2 f3 f4] - (E f1 f2 E f3 f4 + E f1 f3 E f2 f4 + E f1 f4 E f2 f3) of a zero-mean ensemble.
+
+    The one G4c formula of the package: every estimator (:func:`four_point`, the quadruple measurements of
+    :mod:`tensornn.structured.measure`, the readings) applies it to pooled or leave-one-group-out means.
+    """
+    return m4 - (m12 * m34 + m13 * m24 + m14 * m23)
+
+
+def _jackknife_spread(replicas):
+    """(scale, (g - 1)/g sum_g u_g u_g^T) with u_g = (r_g - rbar)/scale and scale the largest |r_g - rbar|."""
+    r = np.asarray(replicas, dtype=float)
+    g, q = r.shape
+    if g < 2:
+        return math.nan, np.full((q, q), np.nan)
+    spread = r - r.mean(axis=0)
+    scale = float(np.max(np.abs(spread))) if spread.size else 0.0
+    if not math.isfinite(scale):
+        return math.nan, np.full((q, q), np.nan)
+    if scale == 0.0:
+        return 0.0, np.zeros((q, q))
+    unit = spread / scale
+    return scale, (g - 1) / g * (unit.T @ unit)
+
+
+def jackknife_covariance(replicas) -> np.ndarray:
+    """The delete-one-group jackknife covariance (g - 1)/g sum_g (r_g - rbar)(r_g - rbar)^T of replicas (g, Q).
+
+    The one jackknife of the package's estimates (:func:`jackknife_error` is the square root of its diagonal,
+    computed so that values near 1e160 keep a finite error). Fewer than 2 groups or a non-finite spread give nan.
+    """
+    scale, unit = _jackknife_spread(replicas)
+    with np.errstate(over="ignore"):
+        return np.asarray(scale, dtype=float) ** 2 * unit
+
+
+def jackknife_error(replicas) -> np.ndarray:
+    """Standard errors from the delete-one-group replicas (g, Q): the square root of the jackknife variance."""
+    scale, unit = _jackknife_spread(replicas)
+    return scale * np.sqrt(np.diag(unit))
+
+
 def _g2(means, col, a, b):
     return means[..., col((a, b))]
 
 
 def _g4c(means, col, idx):
     a, b, c, d = idx
-    return means[..., col(idx)] - (
-        _g2(means, col, a, b) * _g2(means, col, c, d)
-        + _g2(means, col, a, c) * _g2(means, col, b, d)
-        + _g2(means, col, a, d) * _g2(means, col, b, c)
-    )
+    return connected_four_point(means[..., col(idx)], _g2(means, col, a, b), _g2(means, col, c, d),
+                                _g2(means, col, a, c), _g2(means, col, b, d), _g2(means, col, a, d),
+                                _g2(means, col, b, c))
 
 
 def _g6c(means, col, idx):
@@ -123,13 +166,8 @@ def _jackknife(moments, fn):
     g = moments.n_groups
     if g < 2:
         return float(full), math.nan
-    replicas = fn(moments.leave_one_group_out_means())
-    spread = replicas - replicas.mean()
-    scale = float(np.max(np.abs(spread)))
-    if not (math.isfinite(scale) and scale > 0):
-        return float(full), (0.0 if scale == 0 else math.nan)
-    # scaled so that the squares cannot overflow: values near 1e160 keep a finite error
-    return float(full), scale * float(np.sqrt((g - 1) / g * np.sum((spread / scale) ** 2)))
+    replicas = np.asarray(fn(moments.leave_one_group_out_means()), dtype=float).reshape(g, 1)
+    return float(full), float(jackknife_error(replicas)[0])
 
 
 @dataclass(frozen=True)

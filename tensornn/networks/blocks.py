@@ -304,16 +304,17 @@ class BlockGaussNetwork(ModelBase):
             raise InvalidArgumentError("inputs must contain only finite numbers (found NaN or inf)")
         return x
 
-    def block_sampler(self, inputs, *, dtype=np.float64):
+    def block_sampler(self, inputs, *, dtype=np.float64, conditional: bool = False):
         """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P), with
-        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`."""
+        reused buffers (the returned array is overwritten by the next call); the draws of :meth:`sample_outputs`.
+        ``conditional=True``: for the same draws, the covariance of the outputs given the hidden layer, (n, P, P)."""
         x = self.check_inputs(inputs)
         dtype = sampling_dtype(dtype)
         scales = np.repeat(np.asarray(self.sigma_blocks), self.block_sizes) / math.sqrt(self.d_in)
         return dense_sampler(x * scales, width=self.width, activation=get_activation("gauss"),
                              bias_scale=self.sigma_b if self.bias else None,
                              shift=self.sigma_b**2 + (x**2) @ (scales**2),
-                             readout_scale=self.sigma_v / math.sqrt(self.width), dtype=dtype)
+                             readout_scale=self.sigma_v / math.sqrt(self.width), dtype=dtype, conditional=conditional)
 
     @via_block_sampler
     def sample_outputs(self, inputs, n_networks: int, rng: np.random.Generator, *, dtype=np.float64) -> np.ndarray:

@@ -205,6 +205,26 @@ class HiddenLayer:
                 out[start:stop] = h.reshape(n_inputs, stop - start, width).transpose(1, 0, 2)
         return out
 
+    def conditional_covariance(self, weights=None) -> np.ndarray:
+        """The covariance of the outputs given the hidden layer, shape (n, P, P) (a new array).
+
+        Given the first layer the output is Gaussian in the read-out: Cov(f_a, f_b | W) = c^2 sum_j h_ja h_jb
+        + sigma_b^2 (the read-out bias). The read-out buffers are not read, so a sampler may draw them or not;
+        ``weights`` as in :meth:`evaluate`.
+        """
+        width, n_inputs, n = self.width, self.n_inputs, self.n
+        out = np.empty((n, n_inputs, n_inputs), np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            for start in range(0, n, self._sub):
+                stop = min(n, start + self._sub)
+                h = self._hidden(start, stop, weights).reshape(n_inputs, stop - start, width).transpose(1, 0, 2)
+                h = h.astype(np.float64, copy=False)
+                np.matmul(h, h.transpose(0, 2, 1), out=out[start:stop])
+            out *= float(self.readout_scale) ** 2
+            if self._b1 is not None:
+                out += float(self.bias_scale) ** 2
+        return out
+
     def evaluate(self, weights=None) -> np.ndarray:
         """The outputs f of the prepared networks, shape (n, P) (a view, overwritten by the next call).
 
@@ -228,28 +248,32 @@ class HiddenLayer:
         return out
 
 
-def readout_bias_sampler(n_inputs, bias_scale, dtype):
-    """The sampler of networks whose read-out scale is 0: f = b1 (drawn only when ``bias_scale``), shape (n, P)."""
+def readout_bias_sampler(n_inputs, bias_scale, dtype, conditional: bool = False):
+    """The sampler of networks whose read-out scale is 0: f = b1 (drawn only when ``bias_scale``), shape (n, P);
+    ``conditional``: the covariance given the (absent) hidden layer, sigma_b^2 everywhere, shape (n, P, P)."""
 
     def sample(n, rng):
         out = np.zeros((n, n_inputs), dtype)
         if bias_scale is not None:
             out += (bias_scale * rng.standard_normal(n, dtype=dtype))[:, None]
+        if conditional:
+            return np.full((n, n_inputs, n_inputs), 0.0 if bias_scale is None else float(bias_scale) ** 2)
         return out
 
     return sample
 
 
-def dense_sampler(inputs, *, width, activation, bias_scale, shift, readout_scale, dtype):
+def dense_sampler(inputs, *, width, activation, bias_scale, shift, readout_scale, dtype, conditional=False):
     """``sample(n, rng) -> f (n, P)`` for one-hidden-layer networks with iid standard-normal dense weights.
 
     The draws, each for all n networks at once: W0 component-major (k, n, N) (the same numbers as (n, N, k)
     when k = 1), b0 (n, N) (when ``bias_scale`` is not None), W1 (n, N), b1 (n); only b1 when
     ``readout_scale`` is 0. ``inputs`` (P, k) carry the first-layer scale. The returned array is
-    overwritten by the next call.
+    overwritten by the next call. ``conditional``: the same draws, and the covariance of the outputs given
+    the hidden layer instead of the outputs, shape (n, P, P) (:meth:`HiddenLayer.conditional_covariance`).
     """
     if readout_scale == 0.0:
-        return readout_bias_sampler(len(inputs), bias_scale, dtype)
+        return readout_bias_sampler(len(inputs), bias_scale, dtype, conditional)
     layer = HiddenLayer(inputs, width=width, activation=activation, bias_scale=bias_scale, shift=shift,
                         readout_scale=readout_scale, dtype=dtype)
     bias = bias_scale is not None
@@ -262,6 +286,6 @@ def dense_sampler(inputs, *, width, activation, bias_scale, shift, readout_scale
         rng.standard_normal(out=layer.readout(), dtype=dtype)
         if bias:
             rng.standard_normal(out=layer.bias1(), dtype=dtype)
-        return layer.evaluate()
+        return layer.conditional_covariance() if conditional else layer.evaluate()
 
     return sample

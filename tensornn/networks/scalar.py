@@ -224,12 +224,13 @@ class ScalarNetwork(ModelBase):
                 "sigma_w": self.sigma_w, "sigma_b": self.sigma_b, "bias": self.bias, "sigma_v": self.sigma_v}
 
     # ------------------------------------------------------------------ sampling
-    def block_sampler(self, inputs, *, dtype=np.float64):
+    def block_sampler(self, inputs, *, dtype=np.float64, conditional: bool = False):
         """A sampler of blocks of networks on fixed inputs, ``sampler(n, rng) -> f`` of shape (n, P).
 
         The inputs are validated once and the buffers are reused from call to call (the returned array
         is overwritten by the next call); :func:`tensornn.networks.sampling.sample_ensemble` uses one per
-        task. The draws are those of :meth:`sample_outputs`.
+        task. The draws are those of :meth:`sample_outputs`. ``conditional=True``: for the same draws, the
+        covariance of each network's outputs given its hidden layer, shape (n, P, P).
         """
         x = self.check_inputs(inputs)
         dtype = sampling_dtype(dtype)
@@ -239,7 +240,7 @@ class ScalarNetwork(ModelBase):
             shift = self.sigma_b**2 + self.sigma_w**2 * np.sum(x * x, axis=1) / self.d_in
         return dense_sampler(x * (self.sigma_w / np.sqrt(self.d_in)), width=self.width, activation=activation,
                              bias_scale=self.sigma_b if self.bias else None, shift=shift,
-                             readout_scale=self.sigma_v / np.sqrt(self.width), dtype=dtype)
+                             readout_scale=self.sigma_v / np.sqrt(self.width), dtype=dtype, conditional=conditional)
 
     @via_block_sampler
     def sample_outputs(self, inputs, n_networks, rng, *, dtype=np.float64) -> np.ndarray:

@@ -173,7 +173,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
                  n_points: int = 10, n_quadruples: int = 40, repeated: float = 0.5, readings=None,
                  reference: bool = True, colour_symmetric: bool = False, alpha: float = 0.01,
                  exact_rtol: float = 1e-8, max_condition: float = DEFAULT_MAX_CONDITION, shrinkage="auto",
-                 executor=None, symmetry=None, effect: float = 0.5, power: float = 0.8,
+                 executor=None, estimator: str = "auto", symmetry=None, effect: float = 0.5, power: float = 0.8,
                  max_residual: float = 0.5) -> ReadingsResult:
     """Measure a network's G4c on a design from the data, fit every reading and give the verdict.
 
@@ -201,6 +201,9 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     alpha, exact_rtol, max_condition, shrinkage
         As :func:`fit_readings`.
     executor : concurrent.futures.Executor, optional
+    estimator : {"auto", "conditional", "outputs"}
+        How G4c is estimated (:func:`tensornn.readings.measure.measure_four_point`; "auto": the read-out
+        integrated given the hidden layer wherever the network allows it).
     symmetry : SymmetryTest, optional
         A symmetry test of the same network (:func:`tensornn.readings.symmetry.symmetry_test`, or anything with
         ``invariant``): when ``invariant`` is True a reading whose classes break O(n) (pillows, tetrahedron) cannot
@@ -251,8 +254,8 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
         n_networks_used, n_groups_used = None, None
     else:
         measurement = measure_four_point(network, design, n_networks, seed=seed, n_groups=n_groups,
-                                         executor=executor)
-        values, errors = measurement.values, measurement.errors
+                                         executor=executor, estimator=estimator)
+        values, errors = measurement.values, measurement.error
         n_networks_used, n_groups_used = measurement.n_networks, measurement.n_groups
     measured = time.perf_counter()
     common = dict(network=repr(network), space=space.kind, method="exact" if use_exact else "monte-carlo",

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_choice, check_int
 from ..errors import InvalidArgumentError
 from ..networks.sampling import sample_ensemble
-from ..structured.measure import FourPointMeasurement, four_point_from_moments
+from ..structured.measure import (FourPointMeasurement, conditional_four_point, four_point_from_moments,
+                                  supports_conditional)
 from .design import QuadrupleDesign
 
-__all__ = ["measure_four_point", "DEFAULT_N_NETWORKS", "DEFAULT_N_GROUPS"]
+__all__ = ["measure_four_point", "DEFAULT_N_NETWORKS", "DEFAULT_N_GROUPS", "ESTIMATORS"]
+
+#: How G4c is estimated: "auto" (conditional where the network has a Gaussian read-out, else outputs),
+#: "conditional" (the read-out integrated given the hidden layer) or "outputs" (the sampled outputs).
+ESTIMATORS = ("auto", "conditional", "outputs")
 
 #: Networks of a default Monte-Carlo fit (2^17).
 DEFAULT_N_NETWORKS = 131_072
@@ -21,7 +26,7 @@ DEFAULT_N_GROUPS = 128
 
 def measure_four_point(network, design, n_networks: int = DEFAULT_N_NETWORKS, *, seed=0,
                        n_groups: int = DEFAULT_N_GROUPS, block_size: int | None = None,
-                       executor=None) -> FourPointMeasurement:
+                       executor=None, estimator: str = "auto") -> FourPointMeasurement:
     """Sample ``n_networks`` networks on the design's inputs and measure G4c on its quadruples.
 
     Parameters
@@ -38,6 +43,11 @@ def measure_four_point(network, design, n_networks: int = DEFAULT_N_NETWORKS, *,
         Networks per seeded block; default n_networks // (2 n_groups), so every group gets two blocks.
     executor : concurrent.futures.Executor, optional
         Passed to the sampler (does not change the numbers).
+    estimator : {"auto", "conditional", "outputs"}
+        "conditional" integrates the read-out weights given the hidden layer
+        (:func:`tensornn.structured.measure.conditional_four_point`: the same networks, the same expectation, a
+        smaller variance); "outputs" uses the sampled outputs; "auto" (default) the conditional one wherever the
+        network supports it.
 
     Returns
     -------
@@ -59,6 +69,12 @@ def measure_four_point(network, design, n_networks: int = DEFAULT_N_NETWORKS, *,
             f"n_networks={n_networks} in blocks of {block_size} give fewer blocks than n_groups={n_groups}; "
             "lower block_size or n_groups"
         )
+    estimator = check_choice("estimator", estimator, ESTIMATORS)
+    if estimator == "auto":
+        estimator = "conditional" if supports_conditional(network) else "outputs"
+    if estimator == "conditional":
+        return conditional_four_point(network, design.inputs, design.quadruples, n_networks, seed=seed,
+                                      n_groups=n_groups, block_size=block_size, executor=executor)
     tuples = [tuple(int(a) for a in q) for q in np.asarray(design.quadruples)]
     moments = sample_ensemble(network, design.inputs, n_networks, seed=seed, tuples=tuples, block_size=block_size,
                               n_groups=n_groups, executor=executor)
