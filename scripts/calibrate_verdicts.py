@@ -94,13 +94,13 @@ def _next_test(decision, reading: str):
     return min(tests, key=lambda t: t.df1) if tests else None
 
 
-def run_seed(case: Case, data, seed: int, *, alpha: float, n_groups: int = N_GROUPS) -> dict:
+def run_seed(case: Case, data, seed: int, *, alpha: float, n_groups: int = N_GROUPS, estimator: str = "auto") -> dict:
     """Everything one seed of one case gives."""
     net = case.network()
     start = time.perf_counter()
     design = quadruple_design(data, n_points=10, n_quadruples=40, seed=seed)
     result = read_network(net, design=design, method="monte-carlo", n_networks=case.n_networks, n_groups=n_groups,
-                          seed=seed, alpha=alpha)
+                          seed=seed, alpha=alpha, estimator=estimator)
     seconds = time.perf_counter() - start
     y, cov, intensity = fit_covariance(result.measurement)
     exact = exact_four_point(net, design.inputs, design.quadruples)
@@ -131,11 +131,12 @@ def run_seed(case: Case, data, seed: int, *, alpha: float, n_groups: int = N_GRO
     return out
 
 
-def run_case(case: Case, seeds, *, alpha: float, data=None, log=None, n_groups: int = N_GROUPS) -> list[dict]:
+def run_case(case: Case, seeds, *, alpha: float, data=None, log=None, n_groups: int = N_GROUPS,
+             estimator: str = "auto") -> list[dict]:
     data = load_data("synthetic", seed=0) if data is None else data
     rows = []
     for seed in seeds:
-        rows.append(run_seed(case, data, seed, alpha=alpha, n_groups=n_groups))
+        rows.append(run_seed(case, data, seed, alpha=alpha, n_groups=n_groups, estimator=estimator))
         if log is not None:
             r = rows[-1]
             print(f"{case.name} seed {seed}: {r['selected']} ({r['seconds']:.1f} s) "
@@ -224,6 +225,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write every seed's numbers to this file")
     parser.add_argument("--log", action="store_true", help="print one line per seed to stderr")
     parser.add_argument("--groups", type=int, default=N_GROUPS, help=f"jackknife groups (default {N_GROUPS})")
+    parser.add_argument("--estimator", choices=("auto", "conditional", "outputs"), default="auto",
+                        help="the G4c estimator of read_network (default auto: conditional where the network has it)")
     parser.add_argument("--ablate-tail-ratio", action="store_true",
                         help="switch off the heavy-tail guard of the moment check (tail ratio), to see what it does")
     args = parser.parse_args(argv)
@@ -242,7 +245,7 @@ def main(argv=None) -> int:
     results, summaries = {}, []
     for name in names:
         rows = run_case(CASES[name], seeds, alpha=args.alpha, data=data, log=sys.stderr if args.log else None,
-                        n_groups=args.groups)
+                        n_groups=args.groups, estimator=args.estimator)
         results[name] = rows
         summaries.append(summarise(CASES[name], rows, args.alpha))
     print(table(summaries, args.alpha))

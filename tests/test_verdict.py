@@ -181,7 +181,7 @@ def test_the_default_run_decides(default_design):
     summary = cp.readings["tensor"].summary()
     assert summary["reference_distribution"] == "Hotelling T^2(35, 127)"
     assert summary["expected_chi2"] == pytest.approx(35 * 127 / (127 - 35 - 1))
-    assert "expected" in cp.text() and "verdict: tensor" in cp.text()
+    assert "expected" in cp.text() and "selected: tensor" in cp.text()
     assert dense.readings["vector"].couplings["double trace"].significant
 
 

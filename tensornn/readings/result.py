@@ -310,7 +310,7 @@ class ReadingsResult:
                 lines.append(f"  nested {t.describe()}{power}")
         if self.moments is not None:
             lines.append(f"  moments: {self.moments.reason}")
-        verdict = f"  verdict: {self.selected}"
+        verdict = f"  selected: {self.selected}"
         if self.decision is not None:
             extra = []
             if self.decision.p_value is not None:
