@@ -280,8 +280,12 @@ def decide_exact(fits: dict, *, alpha: float, symmetry=None, classes_by_name=Non
         best = min(fits.values(), key=lambda f: f.relative_residual)
         return Verdict(NONE, f"no reading fits the exact G4c (the smallest relative residual is "
                              f"{best.relative_residual:.3g}, by the {best.reading} reading)", alpha=alpha)
-    sets = {f.reading: frozenset(f.classes) for f in passing}
-    minimal = [f for f in passing if not any(sets[g.reading] < sets[f.reading] for g in passing)]
+    unique: list = []  # a reading with the same classes as an earlier one is the same model
+    for f in passing:
+        if not any(frozenset(g.classes) == frozenset(f.classes) for g in unique):
+            unique.append(f)
+    sets = {f.reading: frozenset(f.classes) for f in unique}
+    minimal = [f for f in unique if not any(sets[g.reading] < sets[f.reading] for g in unique)]
     if len(minimal) > 1:
         return Verdict(UNDETERMINED, "several readings fit the exact G4c exactly and none contains the others: "
                                      f"{', '.join(f.reading for f in minimal)}", alpha=alpha)
@@ -367,8 +371,12 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
                                        det, size)
         return tests[(s, b)]
 
-    accepted = []
+    candidates = []  # a reading with the same classes as an earlier one is the same model: the first one answers
     for r in fits:
+        if not any(models[o].classes == models[r].classes for o in candidates):
+            candidates.append(r)
+    accepted = []
+    for r in candidates:
         test(sub(r), r)
         n = nxt(r)
         if n is None or not test(r, n).rejects(level):
@@ -377,7 +385,7 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
                                                         len(models[t.larger].classes), t.smaller, t.larger)))
     common: dict[str, Any] = dict(nested=nested, alpha=alpha, effect=effect)
     if not accepted:
-        rejected = "; ".join(test(r, nxt(r)).describe() for r in fits)
+        rejected = "; ".join(test(r, nxt(r)).describe() for r in candidates)
         return Verdict(NONE, f"every reading is rejected in favour of a larger basis ({rejected})", **common)
     minimal = [r for r in accepted if not any(models[o].classes < models[r].classes for o in accepted)]
     if len(minimal) > 1:
