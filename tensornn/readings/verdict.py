@@ -371,7 +371,7 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
                                        det, size)
         return tests[(s, b)]
 
-    candidates = []  # a reading with the same classes as an earlier one is the same model: the first one answers
+    candidates: list[str] = []  # a reading with the same classes as an earlier one is the same model: the first one answers
     for r in fits:
         if not any(models[o].classes == models[r].classes for o in candidates):
             candidates.append(r)
