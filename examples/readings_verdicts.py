@@ -1,14 +1,17 @@
 """Let the data decide the reading: spectra, Kronecker distance and the quartic readings of networks.
 
 Run: python examples/readings_verdicts.py [--seeds K] [--small] [--no-digits]
+Runtime: a few minutes by default (20 seeds of 2^17 networks, the digits); --small: about 5 s (measured on a shared,
+loaded 2-core machine). The verdicts' own calibration is scripts/calibrate_verdicts.py.
 Every number of docs/readings.md comes from this script (one run; the Monte-Carlo numbers depend on the
 seeds printed). Sections:
 
 1. the embedded synthetic data and the scikit-learn digits: spectra and Kronecker distance;
 2. exact fits of the linear CP layer on the embedded data (weights 6 : 18 : 18 : 18 : 18, 3/R);
 3. Monte-Carlo readings of the CP rank-1 layer and its dense twin at the default size;
-4. the same verdicts over K seeds (calibration), how often AIC alone would pick each reading, and the
-   mean pulls of the couplings with and without cross-fitting;
+4. the same fits over K seeds, how often goodness of fit alone or AIC alone would pick each reading, and the
+   mean pulls of the couplings with and without cross-fitting (the verdict's calibration is
+   scripts/calibrate_verdicts.py);
 5. the block Gauss-net: how well the first-order (amputated) basis describes its exact G4c;
 6. the digits: readings of a CP rank-1 layer and its dense twin.
 
@@ -107,7 +110,7 @@ def calibration_section(data, n_networks, seeds):
             plain = monte_carlo_fit(measurement, matrix[:, tensor_idx], cross_fit=False)
             truth = np.array([exact[classes[k].name] for k in tensor_idx])
             same.append((-plain.coefficients - truth) / plain.error)
-            passing = [f for f in fits.values() if f.fits]  # the selection rule of read_network
+            passing = [f for f in fits.values() if f.fits]  # goodness of fit alone (the verdict: calibrate_verdicts.py)
             if passing:
                 selected.append(min(passing, key=lambda f: (len(f.classes), f.aic)).reading)
             else:
@@ -119,7 +122,8 @@ def calibration_section(data, n_networks, seeds):
               f"{bubbles_zero}/{seeds}")
         print(f"   median p: tensor {np.median(p_tensor):.3g}, vector {np.median(p_vector):.3g}; largest |pull| of "
               f"the tensor couplings: median {np.median(worst):.2f}, max {max(worst):.2f}")
-        print(f"   selected: {dict((r, selected.count(r)) for r in sorted(set(selected), key=str))}; smallest AIC "
+        counts = dict((r, selected.count(r)) for r in sorted(set(selected), key=str))
+        print(f"   fewest classes passing: {counts}; smallest AIC "
               f"alone: {dict((r, aic_choice.count(r)) for r in sorted(set(aic_choice)))}")
         names = [classes[k].name for k in tensor_idx]
         print("   mean pull of the tensor couplings, cross-fitted: "
@@ -165,7 +169,7 @@ def digits_section(digits, n_networks):
         print()
 
 
-if __name__ == "__main__":
+def main():
     parser = argparse.ArgumentParser(description="Spectra, Kronecker distance and quartic readings of networks.")
     parser.add_argument("--seeds", type=int, default=20, help="seeds of the calibration section (default 20)")
     parser.add_argument("--small", action="store_true", help="8x fewer networks, 2 seeds, no digits (smoke run)")
@@ -180,3 +184,14 @@ if __name__ == "__main__":
     block_section(sets["synthetic"])
     if with_digits:
         digits_section(sets["digits"], networks)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from tensornn.errors import MissingDependencyError
+
+    try:
+        main()
+    except MissingDependencyError as exc:
+        sys.exit(f"{__file__}: {exc}")

@@ -17,6 +17,10 @@ from tensornn.readings import read_network
 from tensornn.networks import StructuredNetwork
 
 BUBBLES = ("pillow(1)", "pillow(2)", "pillow(3)", "tetrahedron")
+#: The largest |pull| of the 5 tensor couplings allowed: the two-sided normal quantile at a family-wise 0.1 % over
+#: 5 couplings, Phi^-1(1 - 0.001/10) = 3.72. A bound of 3 on the largest of 5 fails a correct fit in 1.3 % of seeds
+#: (1 - 0.9973^5); the pulls' calibration over 100 seeds is in docs/verdict_calibration.md.
+MAX_PULL = 3.72
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +33,16 @@ def _check_cp(result):
     assert tensor.p_value > 0.01 and vector.p_value < 1e-6 and scalar.p_value < 1e-6, result.text()
     assert result.selected == "tensor" and result.selected_fits
     pulls = [c.pull for c in tensor.couplings.values()]
-    assert max(abs(p) for p in pulls) < 3.0, result.text()
+    assert max(abs(p) for p in pulls) < MAX_PULL, result.text()
 
 
 def _check_dense(result):
     vector, tensor = result.readings["vector"], result.readings["tensor"]
     assert vector.fits and result.selected == "vector", result.text()
-    assert abs(vector.couplings["double trace"].pull) < 3.0
+    assert abs(vector.couplings["double trace"].pull) < MAX_PULL
     for name in BUBBLES:
         c = tensor.couplings[name]
-        assert abs(c.value) < 3.0 * c.error, (name, c)
+        assert abs(c.value) < MAX_PULL * c.error, (name, c)
 
 
 def test_cp_layer_selects_the_tensor_reading(data):

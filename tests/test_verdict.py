@@ -181,7 +181,7 @@ def test_the_default_run_decides(default_design):
     summary = cp.readings["tensor"].summary()
     assert summary["reference_distribution"] == "Hotelling T^2(35, 127)"
     assert summary["expected_chi2"] == pytest.approx(35 * 127 / (127 - 35 - 1))
-    assert "expected" in cp.text() and "verdict: tensor" in cp.text()
+    assert "expected" in cp.text() and "selected: tensor" in cp.text()
     assert dense.readings["vector"].couplings["double trace"].significant
 
 
@@ -196,6 +196,17 @@ def test_moment_check_flags_a_dominant_group():
     assert not bad.estimable and (bad.max_group_share > 0.5 or bad.halving_ratio > 10), bad
     assert "group" in bad.reason or "halves" in bad.reason
     assert bad.to_dict()["estimable"] is False
+    assert not ok.heavy_tailed and ok.tail_ratio == pytest.approx(1.0, abs=0.05)
+
+
+def test_moment_check_recognises_heavy_tailed_groups():
+    # group fourth-moment scales lognormal(0, 1): mean over median exp(1/2) = 1.65, every moment finite
+    rng = np.random.default_rng(1)
+    groups = (rng.standard_normal((128, 10)) * 0.1 + 3.0) * rng.lognormal(0.0, 1.0, (128, 1))
+    check = moment_check(_measurement(groups))
+    assert check.estimable and check.heavy_tailed, check
+    assert 1.3 < check.tail_ratio < 2.2  # 1.65 +- sampling (128 groups)
+    assert "heavy-tailed" in check.reason and check.to_dict()["heavy_tailed"] is True
 
 
 def test_cp_layer_with_exp_activation_is_none(kron):

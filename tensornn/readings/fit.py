@@ -93,7 +93,8 @@ def _reading_fit(name, classes, matrix, values, linear: LinearFit, exact, alpha,
 
 def fit_readings(values, matrix, classes, *, measurement=None, readings=None, reference: bool = True,
                  exact=None, alpha: float = 0.01, exact_rtol: float = 1e-8,
-                 max_condition: float = DEFAULT_MAX_CONDITION, shrinkage="auto") -> tuple[dict, ReadingFit | None]:
+                 max_condition: float = DEFAULT_MAX_CONDITION, shrinkage="auto",
+                 space: str | None = None) -> tuple[dict, ReadingFit | None]:
     """Fit G4c values on the classes of each reading.
 
     Parameters
@@ -120,6 +121,8 @@ def fit_readings(values, matrix, classes, *, measurement=None, readings=None, re
         Refuse a reading whose design matrix has a larger condition number.
     shrinkage : "auto" or float
         See :func:`tensornn.readings.monte_carlo_fit`.
+    space : str, optional
+        The kind of the pattern space ("index", "gauss", "kernel"), for readings whose classes depend on it.
 
     Returns
     -------
@@ -145,7 +148,7 @@ def fit_readings(values, matrix, classes, *, measurement=None, readings=None, re
     names = [c.name for c in classes]
 
     def fit_one(name, strict):
-        subset = reading_classes(name, classes)
+        subset = reading_classes(name, classes, space)
         idx = [names.index(c.name) for c in subset]
         sub = a[:, idx]
         if strict:
@@ -273,7 +276,7 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     max_residual = check_real("max_residual", max_residual, positive=True)
     fits, ref = fit_readings(values, matrix, classes, measurement=measurement, readings=readings, reference=reference,
                              exact=exact_couplings(network, classes), alpha=alpha, exact_rtol=exact_rtol,
-                             max_condition=max_condition, shrinkage=shrinkage)
+                             max_condition=max_condition, shrinkage=shrinkage, space=space.kind)
     by_name = {c.name: c for c in classes}
     moments = None
     if measurement is None:
@@ -300,4 +303,4 @@ def read_network(network, data=None, *, design: QuadrupleDesign | None = None, m
     message = f"verdict {selected!r}: {decision.reason}"
     return ReadingsResult(readings=fits, reference_fit=ref, selected=selected, selected_fits=ok, timings=timings,
                           status=status, message=message, decision=decision, moments=moments, symmetry=symmetry,
-                          **common)
+                          measurement=measurement, **common)

@@ -161,7 +161,10 @@ def hotelling_p_value(t2: float, dim: int, nu: int) -> float:
 
 
 def hotelling_mean(dim: int, nu: int) -> float:
-    """E[T^2] = nu dim / (nu - dim - 1) under the null (not ``dim``: the covariance is estimated); inf for nu <= dim + 1."""
+    """E[T^2] = nu dim / (nu - dim - 1) under the null (not ``dim``: the covariance is estimated).
+
+    Infinite for nu <= dim + 1.
+    """
     if dim <= 0:
         return 0.0
     return nu * dim / (nu - dim - 1) if nu - dim - 1 > 0 else math.inf

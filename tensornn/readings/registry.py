@@ -17,6 +17,10 @@ A new reading is one call, e.g. a matrix reading of a two-colour field::
 
     register_reading(Reading("matrix", "the bubbles of two colours", lambda c: c.kind == "bubble"))
 
+On a kernel space (a dense nonlinear layer amputated with its own kernel, one index) the O(n)-invariant quartic
+action has two vertices, the hidden-unit contact ("local", O(n)-invariant there because the kernel is isotropic) and
+the double trace; the vector reading (and the tensor reading, which contains it) takes both there.
+
 Symmetry. A class *breaks O(n)* when its amputation pattern is not invariant under a rotation of the
 flattened inputs: colours with different shapes at the vertex (pillows, the tetrahedron, mixed classes), and on
 an index space also the all-local class (sum_a phi_a^4 singles out the basis). A dense layer of any activation is
@@ -68,6 +72,9 @@ class Reading:
         has no flow).
     style : dict
         Plot style: ``color`` and ``marker`` (matplotlib).
+    selects_on : callable or None
+        ``selects_on(cls, space) -> bool``: the selection where it depends on the pattern space's kind ("index",
+        "gauss", "kernel"); None uses ``selects`` everywhere.
     """
 
     name: str
@@ -75,6 +82,7 @@ class Reading:
     selects: Callable[[QuarticPatternClass], bool]
     theory: Callable | None = None
     style: dict = field(default_factory=dict)
+    selects_on: Callable[[QuarticPatternClass, str], bool] | None = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name or self.name in (REFERENCE_MODEL, "undetermined", "none"):
@@ -83,8 +91,10 @@ class Reading:
         if not callable(self.selects):
             raise InvalidTypeError(f"selects must be a predicate on a quartic class, got {self.selects!r}")
 
-    def classes(self, classes) -> tuple[QuarticPatternClass, ...]:
-        """The reading's classes among ``classes``, in their order (may be empty)."""
+    def classes(self, classes, space: str | None = None) -> tuple[QuarticPatternClass, ...]:
+        """The reading's classes among ``classes`` of a pattern space of kind ``space``, in their order (may be empty)."""
+        if space is not None and self.selects_on is not None:
+            return tuple(c for c in classes if self.selects_on(c, space))
         return tuple(c for c in classes if self.selects(c))
 
     def __repr__(self):
@@ -118,11 +128,12 @@ def get_reading(name: str) -> Reading:
     return _REGISTRY[name]
 
 
-def reading_classes(reading: str, classes) -> tuple[QuarticPatternClass, ...]:
-    """The classes of ``reading`` (a registered name or "full") among ``classes``; refuses an empty selection."""
+def reading_classes(reading: str, classes, space: str | None = None) -> tuple[QuarticPatternClass, ...]:
+    """The classes of ``reading`` (a registered name or "full") among ``classes`` of a pattern space of kind
+    ``space`` (None: the space-independent selection); refuses an empty selection."""
     check_choice("reading", reading, (*reading_names(), REFERENCE_MODEL))
     classes = tuple(classes)
-    out = classes if reading == REFERENCE_MODEL else _REGISTRY[reading].classes(classes)
+    out = classes if reading == REFERENCE_MODEL else _REGISTRY[reading].classes(classes, space)
     if not out:
         raise InvalidArgumentError(f"no class of the {reading} reading among {[c.name for c in classes]}")
     return out
@@ -147,8 +158,13 @@ def nested_pairs(class_sets: dict) -> list[tuple[str, str]]:
 
 register_reading(Reading("scalar", "every colour local: the local phi^4 vertex", lambda c: c.kind == "local",
                          _builtin_theory("scalar"), {"color": "C0", "marker": "s"}))
-register_reading(Reading("vector", "every colour paired alike: the double trace (O(n) vector model)",
-                         lambda c: c.kind == "bubble" and len(c.blocks) == 1, _builtin_theory("vector"),
-                         {"color": "C1", "marker": "^"}))
+def _paired_alike(cls: QuarticPatternClass) -> bool:
+    return cls.kind == "bubble" and len(cls.blocks) == 1
+
+
+register_reading(Reading("vector", "every colour paired alike: the double trace (O(n) vector model)", _paired_alike,
+                         _builtin_theory("vector"), {"color": "C1", "marker": "^"},
+                         lambda c, space: _paired_alike(c) or (space == "kernel" and c.kind == "local")))
 register_reading(Reading("tensor", "the quartic bubbles: double trace, pillows, tetrahedron, ...",
-                         lambda c: c.kind == "bubble", _builtin_theory("tensor"), {"color": "C2", "marker": "o"}))
+                         lambda c: c.kind == "bubble", _builtin_theory("tensor"), {"color": "C2", "marker": "o"},
+                         lambda c, space: c.kind == "bubble" or (space == "kernel" and c.kind == "local")))

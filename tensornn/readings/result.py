@@ -201,6 +201,8 @@ class ReadingsResult:
         Whether G4c is estimable (Monte Carlo).
     symmetry : SymmetryTest or None
         The symmetry test the verdict respected, as passed to :func:`read_network`.
+    measurement : FourPointMeasurement or None
+        The Monte-Carlo measurement with its group sums (None for exact G4c), to re-analyse the same networks.
     """
 
     network: str
@@ -225,6 +227,7 @@ class ReadingsResult:
     decision: Verdict | None = None
     moments: MomentCheck | None = None
     symmetry: object = None
+    measurement: object = field(default=None, repr=False, compare=False)
 
     errors = renamed("errors", "error")
 
@@ -307,7 +310,7 @@ class ReadingsResult:
                 lines.append(f"  nested {t.describe()}{power}")
         if self.moments is not None:
             lines.append(f"  moments: {self.moments.reason}")
-        verdict = f"  verdict: {self.selected}"
+        verdict = f"  selected: {self.selected}"
         if self.decision is not None:
             extra = []
             if self.decision.p_value is not None:

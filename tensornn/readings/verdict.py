@@ -28,15 +28,19 @@ Decision (Monte Carlo). For each reading R, next(R) is the smallest fitted model
 reading or "full") and sub(R) the largest strictly inside it (a reading or "empty").
 
 1. Moments first: a :class:`~tensornn.readings.moments.MomentCheck` that fails gives **none**.
-2. R is *accepted* when the test R -> next(R) does not reject at ``alpha`` (or there is no next(R)).
+2. R is *accepted* when the test R -> next(R) does not reject at ``alpha``/2 (or there is no next(R)). Two tests
+   can reject a reading, this one and its own goodness of fit (step 6); each is made at ``alpha``/2 so that the
+   true reading is rejected with probability at most ``alpha`` (Bonferroni).
 3. The minimal accepted readings (no accepted reading inside them): none -> **none** (every reading is rejected
    in favour of a larger basis); several -> **undetermined** (the data cannot tell them apart); one -> the
    candidate M.
 4. M must be required: sub(M) -> M rejects at ``alpha``; otherwise **undetermined** (with M's smallest
    sub-model "empty": G4c is not distinguishable from zero).
-5. Power: when next(M) is a reading, the test M -> next(M) must have power >= ``power`` (default 0.8) at the
-   reference size; otherwise **undetermined**, with the power, the detectable coupling and the networks needed.
-6. Fit: M's goodness of fit must pass at ``alpha`` and its relative residual must not be large (above
+5. Power: when next(M) is a reading, a non-rejection of M must mean something. With heavy-tailed group estimates
+   (:class:`~tensornn.readings.moments.MomentCheck` ``heavy_tailed``) it does not (the covariance understates the
+   noise): **undetermined**. Otherwise the test M -> next(M) must have power >= ``power`` (default 0.8) at the
+   reference size; if not, **undetermined**, with the power, the detectable coupling and the networks needed.
+6. Fit: M's goodness of fit must pass at ``alpha``/2 and its relative residual must not be large (above
    ``max_residual`` while above three times the residual the noise alone leaves); otherwise **none**.
 7. Symmetry (a SymmetryTest passed in): invariant -> a reading with classes that break O(n)
    (:func:`~tensornn.readings.registry.breaks_rotations`) cannot be the verdict (**undetermined**); not
@@ -276,8 +280,12 @@ def decide_exact(fits: dict, *, alpha: float, symmetry=None, classes_by_name=Non
         best = min(fits.values(), key=lambda f: f.relative_residual)
         return Verdict(NONE, f"no reading fits the exact G4c (the smallest relative residual is "
                              f"{best.relative_residual:.3g}, by the {best.reading} reading)", alpha=alpha)
-    sets = {f.reading: frozenset(f.classes) for f in passing}
-    minimal = [f for f in passing if not any(sets[g.reading] < sets[f.reading] for g in passing)]
+    unique: list = []  # a reading with the same classes as an earlier one is the same model
+    for f in passing:
+        if not any(frozenset(g.classes) == frozenset(f.classes) for g in unique):
+            unique.append(f)
+    sets = {f.reading: frozenset(f.classes) for f in unique}
+    minimal = [f for f in unique if not any(sets[g.reading] < sets[f.reading] for g in unique)]
     if len(minimal) > 1:
         return Verdict(UNDETERMINED, "several readings fit the exact G4c exactly and none contains the others: "
                                      f"{', '.join(f.reading for f in minimal)}", alpha=alpha)
@@ -347,6 +355,7 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
         return min(outside, key=lambda m: len(m.classes)).name if outside else None
 
     tests: dict = {}
+    level = alpha / 2  # two tests can reject a reading (against the next model, and its own fit): Bonferroni
 
     def test(s, b):
         if (s, b) not in tests:
@@ -357,22 +366,26 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
             added = [i for i in mb.columns if i not in ms.columns]
             norms = np.linalg.norm(a[:, added], axis=0)
             sizes = effect * scale / np.where(norms > 0, norms, np.nan) if math.isfinite(scale) else None
-            pw, det, size = nested_power(covariance, a[:, ms.columns], a[:, added], t.df1, t.df2, alpha, sizes, power)
+            pw, det, size = nested_power(covariance, a[:, ms.columns], a[:, added], t.df1, t.df2, level, sizes, power)
             tests[(s, b)] = NestedTest(t.smaller, t.larger, t.statistic, t.df1, t.df2, t.p_value, t.reference, pw,
                                        det, size)
         return tests[(s, b)]
 
-    accepted = []
+    candidates: list[str] = []  # a reading with the same classes as an earlier one is the same model: the first one answers
     for r in fits:
+        if not any(models[o].classes == models[r].classes for o in candidates):
+            candidates.append(r)
+    accepted = []
+    for r in candidates:
         test(sub(r), r)
         n = nxt(r)
-        if n is None or not test(r, n).rejects(alpha):
+        if n is None or not test(r, n).rejects(level):
             accepted.append(r)
     nested = tuple(sorted(tests.values(), key=lambda t: (len(models[t.smaller].classes),
                                                         len(models[t.larger].classes), t.smaller, t.larger)))
     common: dict[str, Any] = dict(nested=nested, alpha=alpha, effect=effect)
     if not accepted:
-        rejected = "; ".join(test(r, nxt(r)).describe() for r in fits)
+        rejected = "; ".join(test(r, nxt(r)).describe() for r in candidates)
         return Verdict(NONE, f"every reading is rejected in favour of a larger basis ({rejected})", **common)
     minimal = [r for r in accepted if not any(models[o].classes < models[r].classes for o in accepted)]
     if len(minimal) > 1:
@@ -393,6 +406,13 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
                        detectable=below.detectable, networks_needed=_needed(n_networks, below), **common)
     above_name = nxt(m)
     above = None if above_name is None else test(m, above_name)
+    if above is not None and above_name in fits and moments is not None and moments.heavy_tailed:
+        return Verdict(UNDETERMINED, f"the {m} reading is not rejected against the {above_name} reading, but the group "
+                                     f"estimates are heavy-tailed (mean over median group |f^4| "
+                                     f"{moments.tail_ratio:.3g}, largest group {moments.max_group_share:.3g} of the "
+                                     "sum): the typical sample misses the rare networks that carry the mean and its "
+                                     "covariance understates the noise, so a non-rejection does not establish it",
+                       power=above.power, detectable=above.detectable, networks_needed=None, **common)
     if above is not None and above_name in fits and not (above.power is not None and above.power >= power):
         pw = "unknown" if above.power is None else f"{above.power:.2f}"
         return Verdict(UNDETERMINED, f"the {m} reading is not rejected against the {above_name} reading, but the "
@@ -402,7 +422,7 @@ def decide(fits: dict, reference_fit, *, values, matrix, class_names, covariance
                        networks_needed=_needed(n_networks, above), **common)
     power_of: dict[str, Any] = dict(power=None if above is None else above.power,
                     detectable=None if above is None else above.detectable)
-    if fit.p_value < alpha:
+    if fit.p_value < level:
         return Verdict(NONE, f"the {m} reading is the smallest the nested tests allow but fails its goodness of fit "
                              f"(T^2 = {fit.chi2:.4g} on {fit.dof} dof, p = {fit.p_value:.3g})", **power_of, **common)
     noise = _noise_residual(covariance, y, len(fit.classes))
