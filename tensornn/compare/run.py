@@ -53,8 +53,8 @@ def _symmetry(network, design, config, index, executor, timings, label):
         return None
     t0 = time.perf_counter()
     try:
-        out = symmetry_test(network, design, n_networks=config.n_networks, seed=child_seed(config.seed, 3, index),
-                            executor=executor)
+        out = symmetry_test(network, design, n_networks=config.n_networks,
+                            seed=child_seed(config.seed, 3, index) % 2**32, executor=executor)
     except InvalidArgumentError:  # a network (or design) the test does not apply to
         return None
     timings[f"symmetry {label}"] = time.perf_counter() - t0
