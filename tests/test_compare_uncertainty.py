@@ -160,3 +160,28 @@ def test_flows_figure_draws_the_bands_and_where_draws_stop(exact_result):
     assert any("5-95% of 12 draws" in t for t in legend)
     titles = [ax.get_title() for ax in fig.axes] + [ax.get_xlabel() for ax in fig.axes[:2]]
     assert all("nan" not in t for t in titles) and all(ax.get_xlabel() for ax in fig.axes if ax.get_title())
+
+
+def test_the_symmetry_test_is_called_for_each_network_and_shown(monkeypatch):
+    # a stand-in for tensornn.readings.symmetry (the model-free O(n) test): compare calls it once per network with
+    # the network's design and reports it in the conclusion and in report.json's verdict
+    import importlib
+
+    import tensornn.compare.run as run
+
+    calls = []
+
+    def symmetry_test(network, design, *, n_networks, seed, executor):
+        calls.append((type(network).__name__, design.n_quadruples, n_networks))
+        record = {"invariant": True, "p_value": 0.42, "group": "O(n)"}
+        return SimpleNamespace(invariant=True, p_value=0.42, group="O(n)", to_dict=lambda: dict(record))
+
+    real = importlib.import_module
+    monkeypatch.setattr(run.importlib, "import_module", lambda name: SimpleNamespace(symmetry_test=symmetry_test)
+                        if name == "tensornn.readings.symmetry" else real(name))
+    result = run_compare(CompareConfig(networks=("dense",), n_networks=4096, n_groups=16, flow_points=20,
+                                       fixed_point_starts=2, flow_draws=10))
+    net = result.networks[0]
+    assert calls == [("StructuredNetwork", 40, 4096)] and "symmetry dense" in result.timings
+    assert "G4c is invariant under O(n) (p = 0.42)" in net.conclusion()
+    assert net.verdict()["symmetry"] == {"invariant": True, "p_value": 0.42, "group": "O(n)"}
