@@ -118,7 +118,8 @@ def _enumeration_table(args):
 
 
 def _cli_order8():
-    from tensornn.cli.bubbles import _describe
+    from tensornn.bubbles._describe import describe_tables
+    from tensornn.bubbles.enumerate import table_chunks
 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
@@ -126,15 +127,15 @@ def _cli_order8():
                    check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
     cli = time.perf_counter() - start
     start = time.perf_counter()
-    for bubble in enumerate_bubbles(3, 8, "complex", progress=False):
-        _describe(bubble)
+    for tables, kinds, aut in table_chunks(3, 8, "complex", progress=False):
+        describe_tables(tables, kinds, 3, "complex", aut)
     inside = time.perf_counter() - start
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import tensornn.cli.main"], check=True, env=env, cwd=ROOT)
     startup = time.perf_counter() - start
     print("\ncommand line, complex rank 3 order 8 (43206 lines)")
     print(f"python -m tensornn bubbles list --rank 3 --order 8:   {cli:7.2f} s")
-    print(f"in process, enumerate + describe every bubble:        {inside:7.2f} s  "
+    print(f"in process, enumerate + describe (columns) every bubble: {inside:7.2f} s  "
           f"(command line / in process {cli / inside:.2f})")
     print(f"interpreter start-up and import of the command line:  {startup:7.2f} s")
 
@@ -145,7 +146,7 @@ from tensornn.bubbles import count_bubbles, enumerate_bubbles
 from tensornn.bubbles.memory import enumeration_memory
 tracemalloc.start()
 start = time.perf_counter()
-count = sum(1 for _ in enumerate_bubbles(3, 9, "complex", progress=False))
+count = sum(1 for _ in enumerate_bubbles(3, 9, "complex", progress=False, max_bubbles=None))
 took = time.perf_counter() - start
 peak = tracemalloc.get_traced_memory()[1]
 print(json.dumps({"count": count, "burnside": count_bubbles(3, 9, "complex"), "seconds": took, "traced_peak": peak,

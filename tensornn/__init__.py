@@ -91,6 +91,7 @@ __getattr__, __dir__, _names = attach(
         "InvalidArgumentError": ".errors",
         "InvalidTypeError": ".errors",
         "BubbleError": ".errors",
+        "EnumerationTooLargeError": ".bubbles.estimate",
         "ConfigError": ".errors",
         "TruncationError": ".errors",
         "MissingDependencyError": ".errors",

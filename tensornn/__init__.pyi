@@ -62,6 +62,7 @@ from .errors import TensorNNError as TensorNNError
 from .errors import InvalidArgumentError as InvalidArgumentError
 from .errors import InvalidTypeError as InvalidTypeError
 from .errors import BubbleError as BubbleError
+from .bubbles.estimate import EnumerationTooLargeError as EnumerationTooLargeError
 from .errors import ConfigError as ConfigError
 from .errors import TruncationError as TruncationError
 from .errors import MissingDependencyError as MissingDependencyError
@@ -131,6 +132,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidTypeError",
     "BubbleError",
+    "EnumerationTooLargeError",
     "ConfigError",
     "TruncationError",
     "MissingDependencyError",

@@ -18,6 +18,7 @@ __all__ = [
     "OutputError",
     "OutputBusyError",
     "MissingFileError",
+    "UnsupportedReadingError",
     "NoisyEstimateWarning",
     "NumericalOverflowWarning",
     "UnreliableErrorWarning",
@@ -46,6 +47,12 @@ class ConfigError(InvalidArgumentError):
 
 class TruncationError(InvalidArgumentError):
     """A truncation or interaction does not fit the theory it is used with."""
+
+
+class UnsupportedReadingError(InvalidArgumentError):
+    """A network whose G4c the readings cannot amputate honestly (no basis built on its own propagator), or whose
+    fourth moments are infinite so that G4c cannot be estimated; the message names the network, its activation
+    and the reason."""
 
 
 class MissingDependencyError(TensorNNError, ImportError):

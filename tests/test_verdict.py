@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from tensornn.data import synthetic_kronecker
+from tensornn.errors import UnsupportedReadingError
 from tensornn.networks import StructuredNetwork
 from tensornn.readings import (
     READINGS,
@@ -199,9 +200,8 @@ def test_moment_check_flags_a_dominant_group():
 
 def test_cp_layer_with_exp_activation_is_none(kron):
     net = StructuredNetwork((3, 3, 3), cp_rank=1, activation="exp", width=8)
-    result = read_network(net, kron, method="monte-carlo", n_networks=16_384, n_groups=64, n_quadruples=24, seed=1)
-    assert result.selected == "none" and result.status == "moments" and not result.moments.estimable, result.text()
-    assert "not estimable" in result.decision.reason
+    with pytest.raises(UnsupportedReadingError, match=r"'exp'.*E\|f\|\^4 is infinite"):  # refused up front (issue 17.3)
+        read_network(net, kron, method="monte-carlo", n_networks=16_384, n_groups=64, n_quadruples=24, seed=1)
 
 
 def test_readings_are_registered_objects():

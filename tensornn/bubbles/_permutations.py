@@ -169,12 +169,14 @@ def group_elements(generators: np.ndarray) -> np.ndarray:
     return np.flatnonzero(seen)
 
 
-def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False) -> np.ndarray:
+def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False, sizes: bool = False):
     """Lexicographic ranks of the smallest member of each orbit of <generators> on S_n by conjugation, sorted.
 
     ``generators`` is a (g, n) array; with no generator every permutation is its own orbit. With
     ``whole_group`` the rows are every element of the group but the identity, and a permutation is
-    the smallest of its orbit when no conjugate is smaller (no graph is needed).
+    the smallest of its orbit when no conjugate is smaller (no graph is needed). With ``sizes`` the
+    result is a pair (minima, orbit sizes): the number of permutations in the orbit of each minimum,
+    so that |stabiliser| = |group| / size (orbit-stabiliser).
     Memory: about 30 bytes per permutation and generator, see :func:`orbit_step_bytes`.
     """
     perms = all_permutations(n)
@@ -182,7 +184,8 @@ def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False) -
     generators = np.asarray(generators, dtype=np.intp).reshape(-1, n)
     g = len(generators)
     if g == 0:
-        return np.arange(total, dtype=np.int64)
+        minima = np.arange(total, dtype=np.int64)
+        return (minima, np.ones(total, dtype=np.int64)) if sizes else minima
     columns = _columns(n)
     # row sigma: the ranks of h sigma h^-1 for the generators h
     targets = np.empty((total, 0 if whole_group else g), dtype=np.int32)
@@ -202,7 +205,8 @@ def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False) -
             targets[:, k] = ranks
         del code, ranks
     if whole_group:
-        return np.flatnonzero(smallest == np.arange(total))
+        minima = np.flatnonzero(smallest == np.arange(total))
+        return (minima, np.bincount(smallest, minlength=total)[minima]) if sizes else minima
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -215,7 +219,9 @@ def conjugation_orbit_minima(n: int, generators, *, whole_group: bool = False) -
     del graph
     first = np.full(n_orbits, total, dtype=np.int64)
     np.minimum.at(first, labels, np.arange(total))  # the smallest permutation of each orbit
-    return np.sort(first)
+    order = np.argsort(first)
+    minima = first[order]
+    return (minima, np.bincount(labels, minlength=n_orbits)[order]) if sizes else minima
 
 
 def orbit_step_bytes(n: int, n_generators: int) -> int:

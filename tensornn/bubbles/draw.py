@@ -149,13 +149,15 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None, legend: bo
     return ax
 
 
-def _grid(plt, bubbles, columns, titles, offset=0):
+def _grid(plt, bubbles, columns, titles, offset=0, tick=None):
     rows = math.ceil(len(bubbles) / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(2.5 * columns, 2.6 * rows + 0.5), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(bubbles):
             title = titles[i] if titles is not None else f"#{offset + i}  " + bubble_title(bubbles[i])
             draw_bubble(bubbles[i], ax, title=title, legend=False)
+            if tick is not None:
+                tick()
         else:
             ax.axis("off")
     rank = bubbles[0].rank
@@ -184,8 +186,15 @@ def draw_bubble_grid(bubbles, *, columns: int | None = None, titles=None):
         return _grid(plt, bubbles, columns, titles)
 
 
-def bubble_pages(bubbles, *, per_page: int = PER_PAGE, columns: int = 6) -> list:
-    """The bubbles drawn ``per_page`` to a figure, numbered across pages (#0, #1, ... in listing order)."""
+def bubble_pages(bubbles, *, per_page: int = PER_PAGE, columns: int = 6, progress: bool = False) -> list:
+    """The bubbles drawn ``per_page`` to a figure, numbered across pages (#0, #1, ... in listing order).
+
+    ``progress=True`` shows a bar on standard error, one step per bubble (a layout takes up to about a second).
+    """
+    import sys
+
+    from tqdm.auto import tqdm
+
     from .._checks import check_int
     from ..plotting.figures import paper_style
 
@@ -195,22 +204,27 @@ def bubble_pages(bubbles, *, per_page: int = PER_PAGE, columns: int = 6) -> list
         raise InvalidArgumentError("bubble_pages needs at least one bubble")
     per_page = check_int("per_page", per_page, minimum=1)
     columns = check_int("columns", columns, minimum=1)
-    with paper_style():
-        return [_grid(plt, bubbles[i:i + per_page], min(columns, len(bubbles[i:i + per_page])), None, offset=i)
+    if not isinstance(progress, bool):
+        raise InvalidArgumentError(f"progress must be True or False, got {progress!r}")
+    with paper_style(), tqdm(total=len(bubbles), disable=not progress, file=sys.stderr, unit="bubble",
+                             desc="drawing") as bar:
+        return [_grid(plt, bubbles[i:i + per_page], min(columns, len(bubbles[i:i + per_page])), None, offset=i,
+                      tick=lambda: bar.update(1))
                 for i in range(0, len(bubbles), per_page)]
 
 
-def save_bubble_drawings(bubbles, path, *, per_page: int = PER_PAGE, columns: int = 6, dpi=None) -> list[Path]:
+def save_bubble_drawings(bubbles, path, *, per_page: int = PER_PAGE, columns: int = 6, dpi=None,
+                         progress: bool = False) -> list[Path]:
     """Draw ``bubbles`` in pages and write them: one multi-page PDF, or one PNG/SVG file per page.
 
     A single page is written to ``path`` itself; several PNG/SVG pages to ``name-1.png``, ``name-2.png``, ... beside
-    ``path``. Returns the paths written.
+    ``path``. Returns the paths written. ``progress=True`` shows a bar on standard error while the bubbles are drawn.
     """
     from ..plotting.figures import DEFAULT_DPI, figure_format, pyplot, save_figure
     from ..report import atomic_write
 
     fmt = figure_format(path)
-    pages = bubble_pages(bubbles, per_page=per_page, columns=columns)
+    pages = bubble_pages(bubbles, per_page=per_page, columns=columns, progress=progress)
     path = Path(path)
     if len(pages) == 1:
         return [save_figure(pages[0], path, dpi=dpi)]

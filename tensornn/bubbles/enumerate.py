@@ -36,18 +36,21 @@ import itertools
 import sys
 from collections.abc import Iterator
 from functools import lru_cache
+from math import factorial
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from .._checks import check_choice, check_int
+from ..errors import InvalidTypeError
 from . import _permutations as _perm
 from ._tables import from_table, insert_dipole
 from .canonical import canonical_code, components
-from .counting import count_bubbles, partitions
+from .counting import count_bubbles, partitions, z_lambda
+from .estimate import MAX_ENUMERATION_BYTES, MAX_LISTED_BUBBLES, check_enumeration
 from .graph import FIELDS, Bubble
 
-__all__ = ["enumerate_bubbles", "perfect_matchings"]
+__all__ = ["enumerate_bubbles", "perfect_matchings", "table_chunks"]
 
 #: Candidate counts above which a progress bar is shown when ``progress=None``.
 _PROGRESS_THRESHOLD = 50_000
@@ -128,24 +131,44 @@ def _complex_blocks(rank: int, n: int):
     ``head`` is a tuple of rank - 1 permutations (tuples) starting with the identity; ``tails``
     an int8 array (m, n) of last colours, one per orbit of the common centraliser of head[1:].
     """
+    for head, tails, _ in _complex_orbit_blocks(rank, n):
+        yield head, tails
+
+
+def _complex_orbit_blocks(rank: int, n: int):
+    """:func:`_complex_blocks` with the automorphism counts: yield (head, tails, aut), ``aut`` int64 (m,).
+
+    With sigma_1 = id an automorphism is a g in S_n commuting with every colour, so |Aut| is the order of
+    the common centraliser of the class; a class whose last colour has an orbit of size s under the
+    centraliser H of its head has |Aut| = |H| / s (orbit-stabiliser), starting from |S_n| = n! for rank 1.
+    """
     identity = tuple(range(n))
     if rank == 1:
-        yield (), np.array([identity], dtype=np.int8)
+        yield (), np.array([identity], dtype=np.int8), np.array([factorial(n)], dtype=np.int64)
         return
     if rank == 2:
-        yield (identity,), np.array([_cycle_representative(lam) for lam in partitions(n)], dtype=np.int8)
+        lams = list(partitions(n))
+        yield ((identity,), np.array([_cycle_representative(lam) for lam in lams], dtype=np.int8),
+               np.array([z_lambda(lam) for lam in lams], dtype=np.int64))
         return
     perms = _perm.all_permutations(n)
-    for head, tails in _complex_blocks(rank - 1, n):
-        for tail in tails.tolist():
+    for head, tails, auts in _complex_orbit_blocks(rank - 1, n):
+        for tail, aut in zip(tails.tolist(), auts.tolist()):
             prefix = head + (tuple(tail),)
             generators, whole = _centraliser_generators(prefix[1:], n)
-            yield prefix, perms[_perm.conjugation_orbit_minima(n, generators, whole_group=whole)]
+            minima, sizes = _perm.conjugation_orbit_minima(n, generators, whole_group=whole, sizes=True)
+            yield prefix, perms[minima], aut // sizes
 
 
 def _complex_table_chunks(rank: int, n: int):
     """Yield int arrays of shape (m, 2n, rank): adjacency tables of the classes, block by block, in chunks."""
-    for head, tails in _complex_blocks(rank, n):
+    for table, _ in _complex_aut_chunks(rank, n):
+        yield table
+
+
+def _complex_aut_chunks(rank: int, n: int):
+    """Yield (tables, aut): int16 adjacency tables (m, 2n, rank) of the classes in chunks, with |Aut| (m,)."""
+    for head, tails, auts in _complex_orbit_blocks(rank, n):
         columns = [np.asarray(p, dtype=np.int16) for p in head]
         inverse_columns = [_perm.inverse(np.asarray(p, dtype=np.int16)) for p in head]
         for start in range(0, len(tails), _CHUNK):
@@ -157,7 +180,7 @@ def _complex_table_chunks(rank: int, n: int):
                 table[:, n:, c] = q
             table[:, :n, -1] = n + last
             table[:, n:, -1] = _perm.inverse(last)
-            yield table
+            yield table, auts[start : start + _CHUNK]
 
 
 def _complex_tables(rank: int, order: int):
@@ -231,8 +254,15 @@ def _melon_table(rank: int, field: str):
 
 
 def _melonic_tables(rank: int, order: int, field: str):
-    """Connected melonic bubbles of the given order, as deduplicated adjacency tables."""
+    """Connected melonic bubbles of the given order, as deduplicated adjacency tables.
+
+    Rank 1 has one connected bubble, the melon (a rank-1 bubble is a perfect matching): inserting a "dipole"
+    there splits off a second melon, so no bubble of order > 1 is melonic (the definition of
+    :func:`~tensornn.bubbles.is_melonic`).
+    """
     level = {canonical_code(*_melon_table(rank, field)): _melon_table(rank, field)}
+    if rank == 1 and order > 1:
+        return []
     for _ in range(order - 1):
         following = {}
         for adjacency, kinds in level.values():
@@ -250,6 +280,30 @@ def _melonic_tables(rank: int, order: int, field: str):
     return level.values()
 
 
+def _real_classes(rank: int, order: int, connected: bool, progress: bool | None):
+    """Yield (adjacency, kinds) of every real class (connected ones only with ``connected``), deduplicated."""
+    total, tables = _real_tables(rank, order)
+    show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
+    seen = set()
+    bar = tqdm(tables, total=total, disable=not show, file=sys.stderr, unit="cand", desc=f"real d={rank} n={order}")
+    for adjacency, kinds in bar:
+        if connected and len(components(adjacency)) != 1:
+            continue
+        code = canonical_code(adjacency, kinds)
+        if code in seen:
+            continue
+        seen.add(code)
+        yield adjacency, kinds
+
+
+def _check_flags(connected, melonic, progress):
+    for name, value in (("connected", connected), ("melonic", melonic)):
+        if not isinstance(value, bool):
+            raise InvalidTypeError(f"{name} must be True or False, got {value!r}")
+    if progress is not None and not isinstance(progress, bool):
+        raise InvalidTypeError(f"progress must be True, False or None, got {progress!r}")
+
+
 def enumerate_bubbles(
     rank: int,
     order: int,
@@ -258,8 +312,10 @@ def enumerate_bubbles(
     connected: bool = False,
     melonic: bool = False,
     progress: bool | None = None,
+    max_bubbles: int | None = MAX_LISTED_BUBBLES,
+    max_memory: float | None = MAX_ENUMERATION_BYTES,
 ) -> Iterator[Bubble]:
-    """Yield one bubble per isomorphism class.
+    """One bubble per isomorphism class, as an iterator; the size is checked against the bounds first.
 
     Parameters
     ----------
@@ -272,9 +328,22 @@ def enumerate_bubbles(
     connected : bool
         Only connected bubbles.
     melonic : bool
-        Only connected melonic bubbles (generated by melonic insertions; implies connected).
+        Only connected melonic bubbles (generated by melonic insertions; implies connected). Rank 1 has
+        one, the melon (order 1), as :func:`~tensornn.bubbles.is_melonic` says.
     progress : bool or None
         Show a progress bar on standard error; None shows it for large candidate sets.
+    max_bubbles : int or None
+        Refuse, before anything is enumerated, a listing of more bubbles than this (counted by the formulas,
+        :func:`~tensornn.bubbles.estimate.enumeration_estimate`); default
+        :data:`~tensornn.bubbles.estimate.MAX_LISTED_BUBBLES` (200 000); None lifts the bound.
+    max_memory : float or None
+        Refuse a listing whose estimated working memory (:func:`~tensornn.bubbles.memory.enumeration_memory`)
+        exceeds this many bytes; default 2 GiB; None lifts the bound.
+
+    Raises
+    ------
+    EnumerationTooLargeError
+        When the call is made (not at the first bubble), if a bound is exceeded.
 
     Notes
     -----
@@ -293,8 +362,13 @@ def enumerate_bubbles(
     rank = check_int("rank", rank, minimum=1)
     order = check_int("order", order, minimum=1)
     field = check_choice("field", field, FIELDS)
-    if not isinstance(connected, bool) or not isinstance(melonic, bool):
-        raise TypeError("connected and melonic must be True or False")
+    _check_flags(connected, melonic, progress)
+    check_enumeration(rank, order, field, connected=connected, melonic=melonic, max_bubbles=max_bubbles,
+                      max_memory=max_memory)
+    return _enumerate(rank, order, field, connected, melonic, progress)
+
+
+def _enumerate(rank, order, field, connected, melonic, progress) -> Iterator[Bubble]:
     if melonic:
         for adjacency, kinds in _melonic_tables(rank, order, field):
             yield from_table(adjacency, kinds, rank, field)
@@ -302,31 +376,59 @@ def enumerate_bubbles(
     if field == "complex":
         yield from _enumerate_complex(rank, order, connected, progress)
         return
-    total, tables = _real_tables(rank, order)
-    show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
-    seen = set()
-    bar = tqdm(tables, total=total, disable=not show, file=sys.stderr, unit="cand", desc=f"{field} d={rank} n={order}")
-    for adjacency, kinds in bar:
-        if connected and len(components(adjacency)) != 1:
-            continue
-        code = canonical_code(adjacency, kinds)
-        if code in seen:
-            continue
-        seen.add(code)
+    for adjacency, kinds in _real_classes(rank, order, connected, progress):
         yield from_table(adjacency, kinds, rank, field)
 
 
-def _enumerate_complex(rank, order, connected, progress):
+def _complex_chunks(rank, order, connected, progress):
+    """Yield (tables, aut) of the complex classes in chunks (connected ones only with ``connected``), with a bar."""
     total = count_bubbles(rank, order, "complex")
     show = total > _PROGRESS_THRESHOLD if progress is None else bool(progress)
+    with tqdm(total=total, disable=not show, file=sys.stderr, unit="bubble", desc=f"complex d={rank} n={order}") as bar:
+        for chunk, aut in _complex_aut_chunks(rank, order):
+            bar.update(len(chunk))
+            if connected:
+                keep = _connected_mask(chunk)
+                chunk, aut = chunk[keep], aut[keep]
+            yield chunk, aut
+
+
+def _enumerate_complex(rank, order, connected, progress):
     kinds = (0,) * order + (1,) * order
     make = Bubble._from_table
     step = 2 * order * rank * 2  # bytes of one int16 table
-    with tqdm(total=total, disable=not show, file=sys.stderr, unit="bubble", desc=f"complex d={rank} n={order}") as bar:
-        for chunk in _complex_table_chunks(rank, order):
-            bar.update(len(chunk))
-            if connected:
-                chunk = chunk[_connected_mask(chunk)]
-            packed = chunk.tobytes()  # each Bubble keeps its own slice and unpacks it when first asked
-            for start in range(0, len(packed), step):
-                yield make(packed[start : start + step], kinds, rank, "complex")
+    for chunk, _ in _complex_chunks(rank, order, connected, progress):
+        packed = chunk.tobytes()  # each Bubble keeps its own slice and unpacks it when first asked
+        for start in range(0, len(packed), step):
+            yield make(packed[start : start + step], kinds, rank, "complex")
+
+
+def table_chunks(rank: int, order: int, field: str = "complex", *, connected: bool = False, melonic: bool = False,
+                 progress: bool | None = None):
+    """The listing of :func:`enumerate_bubbles` as stacked tables, for describing many bubbles at once (unchecked).
+
+    Yields (tables, kinds, aut): int16 adjacency tables (m, V, rank), kind codes int8 (m, V) (0 black or
+    real, 1 white) and |Aut| as int64 (m,) where the enumeration knows it (complex fields, from the orbit
+    sizes) or None; in the order of :func:`enumerate_bubbles`. Call :func:`enumerate_bubbles` first (or
+    :func:`~tensornn.bubbles.estimate.check_enumeration`) for the bounds.
+    """
+    if field == "complex" and not melonic:
+        kinds = np.array([0] * order + [1] * order, dtype=np.int8)
+        for chunk, aut in _complex_chunks(rank, order, connected, progress):
+            yield chunk, np.broadcast_to(kinds, (len(chunk), 2 * order)), aut
+        return
+    source = (_melonic_tables(rank, order, field) if melonic else _real_classes(rank, order, connected, progress))
+    batch: list = []
+    for item in source:
+        batch.append(item)
+        if len(batch) == _CHUNK:
+            yield _stacked(batch)
+            batch = []
+    if batch:
+        yield _stacked(batch)
+
+
+def _stacked(batch):
+    tables = np.array([adjacency for adjacency, _ in batch], dtype=np.int16)
+    kinds = np.array([kinds for _, kinds in batch], dtype=np.int8)
+    return tables, kinds, None

@@ -51,7 +51,13 @@ def _code_bytes(vertices: int, rank: int) -> int:
     return sys.getsizeof((None,)) + sys.getsizeof((0,) * (vertices * (rank + 1)))
 
 
+#: Beyond this order the n! permutations alone exceed any memory: the estimate is their table, not the sum.
+_LARGEST_COUNTED = 20
+
+
 def _complex_bytes(rank: int, n: int) -> int:
+    if n > _LARGEST_COUNTED:
+        return factorial(min(n, 60)) * (2 * n + 64)
     size = factorial(n)
     generators = max(len(_perm.centraliser_generators(lam)) for lam in partitions(n))
     total = _perm.orbit_step_bytes(n, generators)
@@ -67,6 +73,8 @@ def _complex_bytes(rank: int, n: int) -> int:
 
 def _real_bytes(rank: int, n: int) -> int:
     vertices = 2 * n
+    if n > _LARGEST_COUNTED:  # the (2n - 1)!! matchings alone exceed any memory
+        return factorial(2 * min(n, 60)) // (2 ** min(n, 60) * factorial(min(n, 60))) * vertices * 8
     matchings = 0
     if rank >= 3:
         one = sys.getsizeof([None] * n) + n * sys.getsizeof((0, 1))
@@ -78,6 +86,8 @@ def _real_bytes(rank: int, n: int) -> int:
 
 
 def _melonic_bytes(rank: int, n: int) -> int:
+    n = min(n, 200)  # the levels grow with the order: beyond it the estimate is already astronomically large
+
     def level(order):
         vertices = 2 * order
         entry = _table_bytes(vertices, rank) + _code_bytes(vertices, rank) + sys.getsizeof([0] * vertices)

@@ -16,6 +16,15 @@ __all__ = ["register"]
 #: estimate of :func:`tensornn.bubbles.memory.enumeration_memory`, checked before it starts).
 MAX_MEMORY_GIB = 2.0
 
+#: Default of ``--max-bubbles``: the documented listing bound (tensornn.bubbles.estimate.MAX_LISTED_BUBBLES),
+#: checked by formula before anything is enumerated.
+MAX_BUBBLES = 200_000
+
+#: Most bubbles ``draw`` puts in one file (about a second of layout each).
+MAX_DRAWN = 200
+
+#: How the bounds' messages name the arguments on the command line.
+_OPTION_NAMES = {"order": "--order", "max_bubbles": "--max-bubbles", "max_memory": "--max-memory"}
 
 
 def _positive(text: str) -> int:
@@ -48,6 +57,9 @@ def _common(parser):
     parser.add_argument("--max-memory", type=_gib, default=MAX_MEMORY_GIB, metavar="GIB",
                         help="refuse listings whose estimated working memory exceeds this many GiB "
                              f"(default {MAX_MEMORY_GIB:g})")
+    parser.add_argument("--max-bubbles", type=_positive, default=MAX_BUBBLES, metavar="N",
+                        help="refuse listings of more bubbles than this, counted by formula before anything is "
+                             f"listed (default {MAX_BUBBLES:,})")
 
 
 def register(subparsers) -> None:
@@ -82,22 +94,30 @@ def _formula_count(args):
     return counter(args.rank, args.order, args.field)
 
 
-def _listed(args):
-    """The enumeration, after checking its estimated memory against ``--max-memory`` (nothing runs before)."""
-    from ..bubbles.enumerate import enumerate_bubbles
-    from ..bubbles.memory import enumeration_memory
+def _checked(args, *, max_bubbles=None):
+    """The enumeration's estimate, checked against ``--max-bubbles`` and ``--max-memory`` (nothing runs before)."""
+    from ..bubbles.estimate import check_enumeration
 
-    need = enumeration_memory(args.rank, args.order, args.field, melonic=args.melonic)
-    bound = args.max_memory * 2**30
-    if need > bound:
-        what = "melonic " if args.melonic else ""
-        raise InvalidArgumentError(
-            f"listing the {what}{args.field} bubbles of rank {args.rank} and order {args.order} needs an estimated "
-            f"{need / 2**30:.3g} GiB of working memory, more than the memory bound of {args.max_memory:g} GiB this "
-            "command uses (--max-memory); lower --order, or raise --max-memory if the machine has the memory free"
-        )
-    return enumerate_bubbles(args.rank, args.order, args.field, connected=args.connected or args.melonic,
-                             melonic=args.melonic)
+    return check_enumeration(args.rank, args.order, args.field, connected=args.connected or args.melonic,
+                             melonic=args.melonic, max_bubbles=max_bubbles or args.max_bubbles,
+                             max_memory=args.max_memory * 2**30, names=_OPTION_NAMES)
+
+
+def _announce(args, estimate, doing: str) -> bool:
+    """Progress is shown on a terminal; with it, one line stating the size and time before the work starts."""
+    from ._common import progress_wanted
+
+    show = progress_wanted()
+    if show and estimate.seconds >= 2:
+        print(f"tensornn bubbles {args.bubbles_command}: {doing} {estimate.describe()}", file=sys.stderr)
+    return show
+
+
+def _chunks(args, progress):
+    from ..bubbles.enumerate import table_chunks
+
+    return table_chunks(args.rank, args.order, args.field, connected=args.connected or args.melonic,
+                        melonic=args.melonic, progress=progress)
 
 
 def _count(args) -> int:
@@ -105,10 +125,12 @@ def _count(args) -> int:
 
     count, source = _formula_count(args), "formula"
     if count is None or args.enumerate:
-        count, source = sum(1 for _ in _listed(args)), "enumeration"
+        estimate = _checked(args)
+        show = _announce(args, estimate, "counting by enumeration")
+        count, source = sum(len(tables) for tables, _, _ in _chunks(args, show)), "enumeration"
     record = {"count": count, "rank": args.rank, "order": args.order, "field": args.field,
               "connected": args.connected or args.melonic, "melonic": args.melonic, "source": source}
-    if args.melonic and args.field == "complex":
+    if args.melonic and args.field == "complex" and args.rank >= 3:  # the tree bijection behind it needs d >= 3
         record["rooted_count_fuss_catalan"] = fuss_catalan(args.rank, args.order)
     from .._json import document
     from ._common import vars_config
@@ -117,35 +139,94 @@ def _count(args) -> int:
     return 0
 
 
-def _describe(bubble) -> dict:
-    from ..bubbles.invariants import face_count, gurau_degree, is_melonic
+class _EdgeText:
+    """Edge lists of stacked tables as text, ``[(0, 8, 1), (1, 9, 1), ...]`` (or JSON, ``[[0, 8, 1], ...]``).
 
-    degree = None
-    if bubble.rank >= 3:
-        value = gurau_degree(bubble)
-        degree = int(value) if value.denominator == 1 else float(value)
-    return {
-        "certificate": repr(bubble.canonical_form()[2]),
-        "aut": bubble.automorphism_count(),
-        "faces": face_count(bubble) if bubble.rank >= 2 else 0,
-        "gurau_degree": degree,
-        "melonic": is_melonic(bubble),
-        "connected": bubble.is_connected(),
-        "edges": bubble.edges(),
-    }
+    The order of :meth:`Bubble.edges`: by colour, then by the lower end. The text of every (u, v, colour) is
+    made once; a chunk of lines is then one array of text pieces (the line's head, its edges, the end) joined
+    once, without a Python loop over the edges.
+    """
+
+    def __init__(self, vertices: int, rank: int, json_style: bool):
+        import numpy as np
+
+        pattern = "[{}, {}, {}]" if json_style else "({}, {}, {})"
+        text = [pattern.format(u, v, c + 1) for u in range(vertices) for v in range(vertices) for c in range(rank)]
+        self.first = np.array(text, dtype=object)
+        self.rest = np.array([", " + t for t in text], dtype=object)
+
+    def codes(self, tables):
+        """(m, edges) indices into the edge texts, in the order of :meth:`Bubble.edges`."""
+        import numpy as np
+
+        m, size, rank = tables.shape
+        lower = np.arange(size)
+        codes = []
+        for c in range(rank):
+            ends = tables[:, :, c]
+            u = np.nonzero(lower < ends)[1].reshape(m, size // 2)  # each vertex has one colour-c edge
+            v = np.take_along_axis(ends, u, axis=1)
+            codes.append((u.astype(np.intp) * size + v) * rank + c)
+        return np.concatenate(codes, axis=1)
+
+    def join(self, heads, tables, tail: str) -> str:
+        """Lines ``head + "[" + edges + "]" + tail``, one per table, as one string."""
+        import numpy as np
+
+        codes = self.codes(tables)
+        m, n_edges = codes.shape
+        cells = np.empty((m, n_edges + 2), dtype=object)
+        cells[:, 0] = [head + "[" for head in heads]
+        cells[:, 1] = self.first[codes[:, 0]]
+        cells[:, 2:-1] = self.rest[codes[:, 1:]]
+        cells[:, -1] = "]" + tail
+        return "".join(cells.ravel().tolist())
+
+
+def _degree_values(columns, m):
+    if columns.twice_degree is None:
+        return [None] * m
+    return [d // 2 if d % 2 == 0 else d / 2 for d in columns.twice_degree.tolist()]
 
 
 def _list(args) -> int:
-    from .._json import document
+    from ..bubbles._describe import describe_tables
 
-    for i, bubble in enumerate(_listed(args)):
-        info = _describe(bubble)
+    estimate = _checked(args)
+    show = _announce(args, estimate, "listing")
+    edges = _EdgeText(2 * args.order, args.rank, args.json)
+    write = sys.stdout.write
+    index = 0
+    for tables, kinds, aut in _chunks(args, show):
+        columns = describe_tables(tables, kinds, args.rank, args.field, aut)
+        m = len(tables)
+        rows = zip(range(index, index + m), columns.aut.tolist(), columns.faces.tolist(), _degree_values(columns, m),
+                   columns.melonic.tolist(), columns.connected.tolist())
         if args.json:
-            print(json.dumps(document("bubbles-list", {"index": i, **info}, metadata=False)))
+            heads = _json_heads(args, tables, kinds, rows)
+            write(edges.join(heads, tables, "}\n"))
         else:
-            print(f"{i:5d}  |Aut|={info['aut']:<4d} faces={info['faces']:<3d} degree={info['gurau_degree']} "
-                  f"melonic={info['melonic']} connected={info['connected']} edges={info['edges']}")
+            heads = [f"{i:5d}  |Aut|={a:<4d} faces={f:<3d} degree={d} melonic={mel} connected={con} edges="
+                     for i, a, f, d, mel, con in rows]
+            write(edges.join(heads, tables, "\n"))
+        index += m
     return 0
+
+
+def _json_heads(args, tables, kinds, rows) -> list[str]:
+    """The JSON Lines records up to their edges: the columns, and the canonical certificate (found one by one)."""
+    from ..bubbles.graph import Bubble
+
+    start = '{"schema": "tensornn/bubbles-list", "schema_version": 1, "index": '
+    heads = []
+    for r, (i, a, f, d, mel, con) in enumerate(rows):
+        bubble = Bubble._from_table(tuple(map(tuple, tables[r].tolist())), tuple(kinds[r].tolist()), args.rank,
+                                    args.field)
+        certificate = json.dumps(repr(bubble.canonical_form()[2]))
+        heads.append(f'{start}{i}, "certificate": {certificate}, "aut": {a}, "faces": {f}, '
+                     f'"gurau_degree": {json.dumps(d)}, "melonic": {json.dumps(mel)}, '
+                     f'"connected": {json.dumps(con)}, "edges": ')
+    return heads
 
 
 def _draw(args) -> int:
@@ -153,13 +234,26 @@ def _draw(args) -> int:
 
     out = Path(args.out)
     figure_format(out, argument="--out")
+    estimate = _checked(args)
+    if estimate.bubbles > MAX_DRAWN:
+        raise InvalidArgumentError(
+            f"--order: {estimate.bubbles:,} bubbles (counted by formula) are too many to draw in one file (at most "
+            f"{MAX_DRAWN}, about a second each); lower --order, or add --connected or --melonic")
     with claimed_outputs([("--out", out)]):
-        bubbles = list(_listed(args))
-        if len(bubbles) > 200:
+        from ..bubbles.enumerate import enumerate_bubbles
+        from ._common import progress_wanted
+
+        bubbles = list(enumerate_bubbles(args.rank, args.order, args.field, connected=args.connected or args.melonic,
+                                         melonic=args.melonic, max_bubbles=None, max_memory=None))
+        if len(bubbles) > MAX_DRAWN:  # a melonic estimate is a lower bound
             raise InvalidArgumentError(
-                f"{len(bubbles)} bubbles are too many to draw in one grid (at most 200); lower --order")
+                f"--order: {len(bubbles)} bubbles are too many to draw in one file (at most {MAX_DRAWN}); "
+                "lower --order")
         from ..bubbles.draw import save_bubble_drawings
 
-        written = save_bubble_drawings(bubbles, out, dpi=args.dpi)
+        show = progress_wanted()
+        if show and len(bubbles) > 10:
+            print(f"tensornn bubbles draw: drawing {len(bubbles)} bubbles, about a second each", file=sys.stderr)
+        written = save_bubble_drawings(bubbles, out, dpi=args.dpi, progress=show)
     print(f"wrote {len(bubbles)} bubbles to {', '.join(map(str, written))}", file=sys.stderr)
     return 0

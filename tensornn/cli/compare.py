@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
+from ._scheduler import add_scheduler_option, cluster_executor
 
 from ._common import harden as _harden
 
@@ -32,6 +33,7 @@ def register(subparsers):
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing report folder (only an empty one or a tensornn report)")
     p.add_argument("--workers", type=int, default=None, help="processes for the sampling (numbers unchanged)")
+    add_scheduler_option(p)
     p.add_argument("--quiet", action="store_true", help="do not print the progress of each stage")
     p.set_defaults(handler=_run)
     _harden(p)
@@ -76,7 +78,8 @@ def _run(args):
         inputs.append(("--data" if args.data is not None else "the configuration's data", config.data))
     # The folder is claimed (and checked) before any sampling, and held until the report is in place.
     with claimed_outputs(report=("--out", args.out), overwrite=args.overwrite, inputs=inputs):
-        with worker_pool(args.workers) as ex:
+        pool = cluster_executor(args.scheduler) if args.scheduler else worker_pool(args.workers)
+        with pool as ex:
             result = run_compare(config, executor=ex, progress=not args.quiet)
         folder = write_compare_report(result, Path(args.out), overwrite=args.overwrite)
     print(f"wrote {folder}/ (report.json, summary.md, figures) in {result.runtime:.1f} s")

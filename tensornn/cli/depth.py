@@ -12,6 +12,7 @@ the leading order fails; then the activation's critical points and its edge of c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..errors import InvalidArgumentError
 from ..networks.activations import activation_names
 from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, read_inputs_file, write_text
 from ._common import harden as _harden
+from ._scheduler import add_scheduler_option, cluster_executor
 
 __all__ = ["register", "run"]
 
@@ -50,6 +52,7 @@ def register(subparsers):
     p.add_argument("--networks", "--n-networks", type=int, default=100_000, dest="n_networks",
                    help="networks to sample (default 100000; 0: theory only)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    add_scheduler_option(p)
     p.add_argument("--no-criticality", action="store_true", help="skip the critical points and the edge of chaos")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when stderr is a terminal)")
@@ -142,9 +145,10 @@ def run(args) -> int:
                          sigma_b=args.sigma_b, sigma_v=args.sigma_v)
     x = network.check_inputs(_inputs(args))
     with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json), ("--output", args.output)],
-                         inputs=[("--inputs-file", args.inputs_file)]):
+                         inputs=[("--inputs-file", args.inputs_file)]), \
+            (cluster_executor(args.scheduler) if args.scheduler else contextlib.nullcontext()) as executor:
         study = depth_study(network, x, args.n_networks, seed=args.seed, progress=progress_wanted(args.progress),
-                            criticality=not args.no_criticality)
+                            criticality=not args.no_criticality, executor=executor)
         if args.json:
             config = {"command": "depth", **network.to_dict(), "widths": list(widths), "inputs": x.tolist(),
                       "n_networks": args.n_networks, "seed": args.seed}

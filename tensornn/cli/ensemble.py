@@ -30,6 +30,7 @@ from ..networks.sampling import DEFAULT_BLOCK_SIZE, DEFAULT_N_GROUPS
 from ..networks.streams import BIT_GENERATORS, PRECISIONS
 from ._common import add_list, claimed_outputs, parse_inputs, progress_wanted, read_inputs_file, worker_pool, write_text
 from ._common import harden as _harden
+from ._scheduler import add_scheduler_option, cluster_executor
 
 __all__ = ["register", "run", "exact_g4c_oracle"]
 
@@ -62,6 +63,7 @@ def register(subparsers):
     p.add_argument("--chunk-size", type=int, default=None, help="networks per task (does not change results)")
     p.add_argument("--block-size", type=int, default=DEFAULT_BLOCK_SIZE, help="networks per seeded block")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1: serial)")
+    add_scheduler_option(p)
     p.add_argument("--six-point", action="store_true", help="also accumulate and report 6-point functions")
     p.add_argument("--precision", choices=list(PRECISIONS), default="float64",
                    help="precision of the draws and the network evaluation; sums are float64 either way "
@@ -280,7 +282,8 @@ def run(args) -> int:
     checkpoints = [(f"--checkpoint ({w})", _checkpoint(args, w)) for w in args.widths]
     with claimed_outputs([("--plot", args.plot)] + checkpoints, text=[("--json", args.json), ("--csv", args.csv)],
                          inputs=[("--inputs-file", args.inputs_file)]):
-        with worker_pool(args.workers) as executor:
+        pool = cluster_executor(args.scheduler) if args.scheduler else worker_pool(args.workers)
+        with pool as executor:
             results = {w: _measure_width(args, x, w, executor) for w in args.widths}
         rows = list(_rows(results))
         if args.json or args.csv:

@@ -18,7 +18,10 @@ theory face: the kernel K = sigma_b^2 + sigma_v^2 k(s(x,x), s(y,y), s(x,y)), s(x
 <x, y>/n and k the activation's kernel map, wherever the pre-activation is Gaussian (dense weights, one index)
 or the activation is linear (only second moments enter); the exact G4c of the linear bias-free layer
 (:func:`tensornn.correlators.cp_cumulants.linear_four_point`) and of Gaussian pre-activations (the scalar
-formula); the index space of its readings; the exact couplings of the linear layer.
+formula); where its readings amputate, with its own propagator: the index space (linear), the kernel space of
+its kernel map (nonlinear with Gaussian pre-activations), or a refusal with the reason (a nonlinear CP layer on
+d >= 2 indices, :meth:`StructuredNetwork.reading_problem`); the exact couplings of the linear layer and of the
+kernel space.
 
 Moments. A CP weight tensor of rank R on d >= 2 indices makes the pre-activation a sum of R products of d
 Gaussians, z = c sum_r x(u^{r,1}, ..., u^{r,d}) + b0 with c = sigma_w / sqrt(n R). For an activation growing
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_count, check_index_sizes, check_int, check_scale
-from ..errors import InvalidArgumentError, InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError, UnsupportedReadingError
 from .activations import activation_names, get_activation
 from .layers import HiddenLayer, prefix_buffer, readout_bias_sampler
 from .model import ModelBase, _check_order, quadruple_legs
@@ -239,18 +242,55 @@ class StructuredNetwork(ModelBase):
                                           sigma_w=self.sigma_w, sigma_b=self.sigma_b, bias=self.bias, nodes=nodes)
 
     def pattern_space(self):
-        """The index space (n_1, ..., n_d) with propagator scale s^2 = sigma_v^2 sigma_w^2 / n."""
-        from ..readings.patterns import IndexSpace
+        """Where the readings amputate, with the network's own propagator (:mod:`tensornn.readings.patterns`).
 
-        return IndexSpace(self.index_sizes, self.sigma_v**2 * self.sigma_w**2 / self.n_components)
+        The linear layer: the index space (n_1, ..., n_d) with propagator scale s^2 = sigma_v^2 sigma_w^2 / n. A
+        nonlinear activation with Gaussian pre-activations (dense weights, or one index): the kernel space of its
+        kernel map (one colour: the double trace and the hidden-unit contact), same s^2.
+
+        Raises
+        ------
+        UnsupportedReadingError
+            A CP layer on d >= 2 indices with a nonlinear activation: no basis built on its own propagator.
+        """
+        if self._linear:
+            from ..readings.patterns import IndexSpace
+
+            return IndexSpace(self.index_sizes, self.sigma_v**2 * self.sigma_w**2 / self.n_components)
+        if self.gaussian_preactivation:
+            from ..readings.patterns import KernelSpace
+
+            return KernelSpace(self.activation, self.index_sizes, self.sigma_w,
+                               self.sigma_b if self.bias else 0.0, self.sigma_v)
+        raise UnsupportedReadingError(self.reading_problem())
+
+    def reading_problem(self) -> str | None:
+        """None when the readings can amputate this network with its own propagator, else the reason (infinite
+        moments first: then G4c itself does not exist)."""
+        if self._linear or self.gaussian_preactivation:
+            return None
+        moments = self.moment_problem(4)
+        if moments is not None and "pass inputs" not in moments:
+            return f"no reading of the CP layer of rank {self.cp_rank} with the {self.activation!r} activation: {moments}"
+        return (f"no reading of the CP layer of rank {self.cp_rank} on {self.order} indices with the "
+                f"{self.activation!r} activation: its pre-activation is a sum of products of {self.order} Gaussians, "
+                "not Gaussian, so its kernel E[phi(z_x) phi(z_y)] is neither the Gaussian kernel map of <x, y> nor a "
+                "product over colours, its hidden-unit contact has no closed form, and the bubble patterns of the "
+                "index space are those of the linear propagator s^2 <x, y>, which would misread its G4c as "
+                "structure; use the linear activation or dense weights for a reading, or the model-free symmetry "
+                "test (tensornn.readings.symmetry.symmetry_test) for its symmetry")
 
     def exact_couplings(self, classes) -> dict | None:
-        """{class name: lambda_V} of the linear bias-free layer, else None.
+        """{class name: lambda_V} where the first-order action is known, else None.
 
-        The bubbles carry lambda_B = -W_B / (4! N s^4) (:func:`tensornn.readings.content.linear_tensor_action`) in the
-        normalisation of :mod:`tensornn.readings.patterns`; local and mixed classes are absent (0). A class whose
-        members' couplings differ (a colour-merged class of unequal bubbles) makes the answer None.
+        The linear bias-free layer: the bubbles carry lambda_B = -W_B / (4! N s^4)
+        (:func:`tensornn.readings.content.linear_tensor_action`) in the normalisation of
+        :mod:`tensornn.readings.patterns`; local and mixed classes are absent (0). A class whose members' couplings
+        differ (a colour-merged class of unequal bubbles) makes the answer None. A nonlinear layer with Gaussian
+        pre-activations, on its kernel space: local -1/(8 N s^4), double trace +1/(8 N s^4) (every activation).
         """
+        if not self._linear and self.gaussian_preactivation:
+            return self.pattern_space().exact_couplings(classes, self.width)
         if not self._linear or self.bias:
             return None
         from ..readings.content import linear_tensor_action

@@ -44,6 +44,7 @@ __all__ = [
     "preactivation_covariance",
     "gauss_fourier",
     "GaussFourier",
+    "gaussian_product_qmc",
 ]
 
 
@@ -318,3 +319,74 @@ def gauss_fourier(sigma_w, d_in) -> GaussFourier:
     return GaussFourier(
         sigma_w=sigma_w, d_in=d_in, mass2=2.0 * sigma_w**2 / d_in, log_A=log_a, A=a, log_Z=log_z, Z=z
     )
+
+
+#: Sobol points per scramble and independent scrambles of :func:`gaussian_product_qmc`.
+QMC_POINTS = 1 << 14
+QMC_SCRAMBLES = 8
+
+
+def gaussian_product_qmc(activation, cov, *, points: int = QMC_POINTS, scrambles: int = QMC_SCRAMBLES, seed: int = 0):
+    """E prod_i phi(z_i) for z ~ N(0, cov) by randomised quasi-Monte Carlo, with a standard error.
+
+    The activation's own n-point rule is used where it applies (closed forms for gauss, exp and linear, the
+    angular rule for ReLU at covariance rank <= 2; error 0). Otherwise z = A xi over the r directions of the
+    covariance's range (xi ~ N(0, I_r)), xi from ``scrambles`` independently scrambled Sobol sequences of
+    ``points`` points each, mapped by the normal quantile; the value is the mean over the scrambles and the error
+    their standard error. ReLU is positively homogeneous, so its radius is integrated exactly (E rho^n) and only
+    the direction xi / |xi| is sampled. Cost: B x points x scrambles evaluations, against n^r for a tensor-product
+    rule; at rank 4 (four distinct inputs) the relative error is about 1e-5 for erf and tanh and 1e-4 for ReLU
+    (tests/test_readings_propagator.py compares with Gauss-Hermite). Deterministic for a given ``seed``.
+
+    Parameters
+    ----------
+    activation : str
+    cov : array, shape (..., n, n)
+        Positive semi-definite.
+    points, scrambles : int
+        Powers of two are best for ``points``; ``scrambles`` >= 2 (the error needs two).
+    seed : int
+
+    Returns
+    -------
+    value, error : ndarray, shape (...)
+    """
+    from scipy.special import gammaln, ndtri
+    from scipy.stats import qmc
+
+    from .gaussian import range_factor
+
+    act = get_activation(activation)
+    cov = check_array("cov", cov)
+    if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2]:
+        raise InvalidArgumentError(f"cov must have shape (..., n, n), got {cov.shape}")
+    points = check_int("points", points, minimum=16)
+    scrambles = check_int("scrambles", scrambles, minimum=2)
+    batch, n = cov.shape[:-2], cov.shape[-1]
+    flat = cov.reshape(-1, n, n)
+    if act.product_moment is not None:
+        exact = act.product_moment(flat)
+        if exact is not None:
+            return np.asarray(exact, dtype=float).reshape(batch), np.zeros(batch)
+    factor, rank = range_factor(flat)
+    variances = np.einsum("bii->bi", flat)
+    homogeneous = act.name == "relu"
+    radial = math.exp(0.5 * n * math.log(2.0) + gammaln(0.5 * (rank + n)) - gammaln(0.5 * rank)) if homogeneous \
+        else 1.0
+    chunk = max(1, (1 << 22) // (points * n))
+    estimates = np.empty((scrambles, len(flat)))
+    for s in range(scrambles):
+        u = qmc.Sobol(rank, scramble=True, seed=np.random.default_rng([seed, s])).random(points)
+        xi = ndtri(u)
+        if homogeneous:
+            xi /= np.linalg.norm(xi, axis=1, keepdims=True)
+        for start in range(0, len(flat), chunk):
+            stop = min(start + chunk, len(flat))
+            z = np.einsum("pr,bnr->bpn", xi, factor[start:stop])
+            if act.normalised:
+                z -= variances[start:stop, None, :]
+            with np.errstate(over="ignore", under="ignore"):
+                estimates[s, start:stop] = np.prod(act(z), axis=-1).mean(axis=-1)
+    value = radial * estimates.mean(axis=0)
+    error = radial * estimates.std(axis=0, ddof=1) / math.sqrt(scrambles)
+    return value.reshape(batch), error.reshape(batch)

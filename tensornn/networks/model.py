@@ -11,7 +11,10 @@ theory face (None means "not known for this family", never "zero"):
     ``exact_four_point(inputs, quadruples)`` -> the exact connected G4c (Q,) at every width;
     ``leading_four_point(inputs, quadruples)`` -> the leading 1/N G4c (Q,) (for one hidden layer the exact G4c,
     which is exactly of order 1/N);
-    ``pattern_space()`` -> the space its readings amputate on (:mod:`tensornn.readings.patterns`);
+    ``pattern_space()`` -> the space its readings amputate on, built on the network's own propagator
+    (:mod:`tensornn.readings.patterns`), None without one, or it raises
+    :class:`~tensornn.errors.UnsupportedReadingError` with the reason when the family has patterns but not for
+    these parameters (``reading_problem()`` returns that reason without raising);
     ``exact_couplings(classes)`` -> {class name: lambda_V} of its first-order action where known;
     ``moment_problem(order=4)`` -> None when the order-``order`` moments of the output are finite, else the reason;
     ``describe()`` -> one line for reports; ``to_dict()`` -> its parameters with ``"model"``, the registry name,
@@ -137,6 +140,11 @@ class ModelBase:
         return None
 
     def exact_couplings(self, classes) -> dict | None:
+        return None
+
+    def reading_problem(self) -> str | None:
+        """Why the readings cannot amputate this network with its own propagator (None: they can, or the family has
+        no patterns at all, which ``pattern_space()`` answers with None)."""
         return None
 
     def view_data(self, data):

@@ -25,6 +25,32 @@ prod_c exp(-a_c |x^c - y^c|^2), a_c = sigma_c^2 / (2 d_in), x^c in R^{D_c}. Then
 
 and the propagator scale is sigma_v^2 (the read-out scale). The all-local pattern is 4! x
 :func:`tensornn.couplings.amputate` (its coupling is u4/4!).
+
+The network's own kernel (a dense layer, or any layer with Gaussian pre-activations, of a nonlinear activation
+phi): the kernel K_w(x, y) = sigma_v^2 E[phi(z_x) phi(z_y)], z Gaussian with covariance s(x, y) = sigma_b^2 +
+sigma_w^2 <x, y> / n, depends on the inputs only through <x, x>, <x, y> and <y, y>. It is O(n)-invariant but, for a
+nonlinear phi, neither bilinear in the inputs nor a product over colours, so no colour survives in the patterns: the
+field is one colour (order 1) on the hidden units' feature space, K_w(x, y) = int dmu(w) G(x, w) G(y, w) with
+G(x, w) = sigma_v phi(w . x + b) and mu the Gaussian law of one unit's weights (w, b). Two quartic vertices have
+patterns built from the network's own propagator, and both are O(n)-invariant:
+
+    pairing (double trace)   K_w(x_i, x_j) K_w(x_k, x_l),
+    local (hidden contact)   int dmu(w) prod_i G(x_i, w) = sigma_v^4 E[phi(z_1) phi(z_2) phi(z_3) phi(z_4)],
+
+the four legs meeting at one hidden unit (local in the weights, not in the inputs: the input-space integral
+int dy prod_i K(x_i, y) diverges for a kernel that does not decay, ReLU or erf). Both are divided by s^4 (the
+patterns are products of the dimensionless kernel K_w / s^2, equal to <x, y> for the linear layer), so the couplings
+are in the units of the linear twin: with phi the identity the double trace is the index space's. The exact G4c of one
+hidden layer of width N, (1/N) [3 sigma_v^4 E(phi_1..phi_4) - sum_pi K_w K_w], is then exactly
+
+    lambda_local = -1 / (8 N s^4),   lambda_double_trace = +1 / (8 N s^4),
+
+for every activation (:class:`KernelSpace`). Neither class alone describes a nonlinear layer; for the linear one
+the contact equals three double traces and the two classes are not separable (use the index space). A CP layer of
+rank R on d >= 2 indices with a nonlinear activation has a non-Gaussian pre-activation: its kernel is not the
+Gaussian kernel map of <x, y> and does not factorise over colours, its contact pattern has no closed form, and the
+bubble patterns of the index space are those of the linear propagator: it has no honest basis, and
+:func:`pattern_space` refuses it (:class:`tensornn.errors.UnsupportedReadingError`).
 """
 
 from __future__ import annotations
@@ -42,7 +68,7 @@ from ..networks.model import quadruple_legs
 from ..correlators.cp_cumulants import PAIRINGS
 from .classes import LOCAL
 
-__all__ = ["IndexSpace", "GaussProductSpace", "amputation_patterns", "pattern_space"]
+__all__ = ["IndexSpace", "GaussProductSpace", "KernelSpace", "amputation_patterns", "pattern_space"]
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY"
 
@@ -203,24 +229,188 @@ class GaussProductSpace:
         return np.stack(cols, axis=1)
 
 
+@dataclass(frozen=True)
+class KernelSpace:
+    """Fields on the feature space of one hidden layer with Gaussian pre-activations: the network's own kernel.
+
+    Parameters
+    ----------
+    activation : str
+        A registered activation (:mod:`tensornn.networks.activations`).
+    input_shape : tuple of int
+        The shape of one input, (n_1, ..., n_d) or (d_in,); n = its product.
+    sigma_w : float
+        First-layer scale: s(x, y) = sigma_b^2 + sigma_w^2 <x, y> / n.
+    sigma_b : float
+        Pre-activation bias scale (0 without biases).
+    sigma_v : float
+        Read-out scale: K_w = sigma_v^2 k(s_xx, s_yy, s_xy).
+    propagator_scale : float, optional
+        s^2 > 0, the unit of the couplings; default sigma_v^2 sigma_w^2 / n (the linear twin's).
+    quadrature : {"hermite", "qmc"}
+        How the contact pattern E prod phi(z_i) is integrated for activations without an n-point rule (erf, tanh,
+        GELU; ReLU at four distinct inputs): "hermite" is the exact oracle's own rule
+        (:func:`tensornn.correlators.exact.gaussian_product_expectation`), so an exact fit agrees with the oracle to
+        rounding, at about 0.5 s per quadruple of four distinct inputs; "qmc" is randomised quasi-Monte Carlo
+        (:func:`tensornn.networks.kernels.gaussian_product_qmc`), about 40 times faster, relative error about 1e-3
+        (reported by :meth:`contact`): enough for Monte-Carlo fits, whose G4c errors are larger.
+    nodes : int, optional
+        Gauss-Hermite nodes per direction ("hermite").
+
+    Examples
+    --------
+    >>> space = KernelSpace("relu", (2, 2), sigma_w=1.0)
+    >>> space.order, space.kind
+    (1, 'kernel')
+    """
+
+    activation: str
+    input_shape: tuple
+    sigma_w: float
+    sigma_b: float = 0.0
+    sigma_v: float = 1.0
+    propagator_scale: float = None  # type: ignore[assignment]  # None: sigma_v^2 sigma_w^2 / n
+    quadrature: str = "hermite"
+    nodes: int | None = None
+
+    def __post_init__(self):
+        from ..networks.activations import get_activation
+
+        get_activation(self.activation)
+        try:
+            shape = tuple(check_int(f"input_shape[{c}]", n, minimum=1) for c, n in enumerate(self.input_shape))
+        except TypeError:
+            raise InvalidTypeError(f"input_shape must be a sequence of sizes, got {self.input_shape!r}") from None
+        if not shape:
+            raise InvalidArgumentError("input_shape must have at least one axis, got ()")
+        object.__setattr__(self, "input_shape", shape)
+        object.__setattr__(self, "sigma_w", check_real("sigma_w", self.sigma_w, positive=True))
+        object.__setattr__(self, "sigma_b", check_real("sigma_b", self.sigma_b, minimum=0.0))
+        object.__setattr__(self, "sigma_v", check_real("sigma_v", self.sigma_v, positive=True))
+        scale = self.sigma_v**2 * self.sigma_w**2 / self.n_components if self.propagator_scale is None \
+            else self.propagator_scale
+        object.__setattr__(self, "propagator_scale", check_real("propagator_scale", scale, positive=True))
+        if self.quadrature not in ("hermite", "qmc"):
+            raise InvalidArgumentError(f"quadrature must be 'hermite' or 'qmc', got {self.quadrature!r}")
+        if self.nodes is not None:
+            object.__setattr__(self, "nodes", check_int("nodes", self.nodes, minimum=4))
+
+    kind = "kernel"
+    order = 1
+
+    @property
+    def n_components(self) -> int:
+        return math.prod(self.input_shape)
+
+    def mass_exponent(self, readout_follows_sigma_w: bool) -> float:
+        """p in m^2 ~ sigma_w^p as for the linear twin (-4 or -2): exact for a positively homogeneous activation
+        (linear, ReLU) without biases, whose K_w scales as sigma_v^2 sigma_w^2; a convention otherwise."""
+        return -4.0 if readout_follows_sigma_w else -2.0
+
+    def check_inputs(self, inputs) -> np.ndarray:
+        x = check_array("inputs", inputs)
+        if x.ndim != len(self.input_shape) + 1 or x.shape[1:] != self.input_shape:
+            raise InvalidArgumentError(
+                f"inputs must have shape (P, {', '.join(map(str, self.input_shape))}) on this kernel space, got "
+                f"{x.shape}")
+        return x
+
+    def _covariance(self, x: np.ndarray) -> np.ndarray:
+        """s(x_i, x_j) of flattened inputs (..., m, n) -> (..., m, m)."""
+        return self.sigma_b**2 + self.sigma_w**2 * np.einsum("...id,...jd->...ij", x, x) / self.n_components
+
+    def kernel(self, inputs) -> np.ndarray:
+        """K_w(x_a, x_b) = sigma_v^2 k(s_aa, s_bb, s_ab), shape (P, P) (the bias constant of the read-out excluded).
+
+        Examples
+        --------
+        >>> space = KernelSpace("linear", (2,), sigma_w=2.0)
+        >>> space.kernel([[1.0, 0.0], [1.0, 1.0]]).tolist()
+        [[2.0, 2.0], [2.0, 4.0]]
+        """
+        from ..networks.activations import get_activation
+
+        x = self.check_inputs(inputs).reshape(-1, self.n_components)
+        s = self._covariance(x)
+        diag = np.diagonal(s)
+        with np.errstate(over="ignore", under="ignore"):
+            return self.sigma_v**2 * get_activation(self.activation).kernel_map(diag[:, None], diag[None, :], s)
+
+    def contact(self, inputs, quadruples) -> tuple[np.ndarray, np.ndarray]:
+        """sigma_v^4 E[phi(z_1) .. phi(z_4)] at the quadruples and its quadrature error estimate, shapes (Q,)."""
+        legs = quadruple_legs(self.check_inputs(inputs).reshape(-1, self.n_components), quadruples)
+        cov = self._covariance(np.stack(legs, axis=-2))
+        if self.quadrature == "qmc":
+            from ..networks.kernels import gaussian_product_qmc
+
+            value, error = gaussian_product_qmc(self.activation, cov)
+        else:
+            from ..correlators.exact import gaussian_product_expectation
+
+            value, error = gaussian_product_expectation(self.activation, cov, nodes=self.nodes)
+        return self.sigma_v**4 * value, self.sigma_v**4 * error
+
+    def tuple_patterns(self, tuples, inputs, quadruples) -> np.ndarray:
+        """(K_w K_w or the contact) / s^4 for every one-colour tuple, shape (Q, len(tuples))."""
+        q = np.asarray(quadruples)
+        kernel = self.kernel(inputs)
+        legs = quadruple_legs(np.arange(len(kernel)), q)
+        unit = self.propagator_scale**2
+        cols = []
+        contact = None
+        for t in tuples:
+            if len(t) != 1:
+                raise InvalidArgumentError(f"a kernel space has one colour; got the tuple {tuple(t)}")
+            if t[0] == LOCAL:
+                if contact is None:
+                    contact = self.contact(inputs, q)[0] / unit
+                cols.append(contact)
+            else:
+                (i, j), (k, m) = PAIRINGS[int(t[0])]
+                cols.append(kernel[legs[i], legs[j]] * kernel[legs[k], legs[m]] / unit)
+        return np.stack(cols, axis=1)
+
+    def exact_couplings(self, classes, width: int) -> dict | None:
+        """{"local": -1/(8 N s^4), "double trace": 1/(8 N s^4)} of one hidden layer of width N (module docstring),
+        for classes of order 1 (None for other classes)."""
+        width = check_int("width", width, minimum=1)
+        value = 1.0 / (8.0 * width * self.propagator_scale**2)
+        known = {"local": -value, "double trace": value}
+        names = [c.name for c in classes]
+        if any(n not in known for n in names):
+            return None
+        return {n: known[n] for n in names}
+
+
 def amputation_patterns(space, classes, inputs, quadruples) -> np.ndarray:
     """A_V at the quadruples for every class V, shape (Q, K) (module docstring).
 
     Parameters
     ----------
-    space : IndexSpace or GaussProductSpace
+    space : IndexSpace, GaussProductSpace, KernelSpace, or a network
+        Where the patterns live; a network is asked for its own space (:func:`pattern_space`), so that a
+        nonlinear network amputates with its own kernel or is refused.
     classes : sequence of QuarticPatternClass
         From :func:`tensornn.readings.quartic_classes` of the space's order.
     inputs : array
-        (P, n_1..n_d) on an index space, (P, d_in) for a Gauss product kernel.
+        (P, n_1..n_d) on an index or kernel space, (P, d_in) for a Gauss product kernel.
     quadruples : int array, shape (Q, 4)
 
     Returns
     -------
     ndarray, shape (Q, K)
+
+    Raises
+    ------
+    UnsupportedReadingError
+        A network without an honest basis (a nonlinear CP layer); the message says why.
     """
-    if not isinstance(space, (IndexSpace, GaussProductSpace)):
-        raise InvalidTypeError(f"space must be an IndexSpace or a GaussProductSpace, got {type(space).__name__}")
+    if not isinstance(space, _SPACES):
+        if hasattr(space, "pattern_space"):
+            space = pattern_space(space)
+        else:
+            raise InvalidTypeError(f"space must be an IndexSpace, a GaussProductSpace, a KernelSpace or a network, "
+                                   f"got {type(space).__name__}")
     classes = tuple(classes)
     orders = {len(c.tuples[0]) for c in classes}
     if orders != {space.order}:
@@ -235,14 +425,20 @@ def amputation_patterns(space, classes, inputs, quadruples) -> np.ndarray:
     return out
 
 
+_SPACES = (IndexSpace, GaussProductSpace, KernelSpace)
+
+
 def pattern_space(network):
     """The space of a network's fields, where its readings amputate: the model's ``pattern_space()``.
 
-    An IndexSpace for a StructuredNetwork, a GaussProductSpace for a block Gauss-net or a scalar Gauss-net (one
-    block); a model without closed-form patterns answers None, and this function then refuses it.
+    An IndexSpace for a linear StructuredNetwork, a KernelSpace for a nonlinear one with Gaussian pre-activations
+    (dense weights, or one index), a GaussProductSpace for a block Gauss-net or a scalar Gauss-net (one block); a
+    model without closed-form patterns answers None, and this function then refuses it.
 
     Raises
     ------
+    UnsupportedReadingError
+        The model has patterns but not for these parameters (a CP layer with a nonlinear activation): the reason.
     InvalidTypeError
         Not a model, or a model without amputation patterns.
     """
@@ -251,6 +447,8 @@ def pattern_space(network):
         what = network.describe() if hasattr(network, "describe") else type(network).__name__
         raise InvalidTypeError(
             f"no amputation patterns for {type(network).__name__} ({what}): its pattern_space() is None; patterns "
-            "exist on index spaces and for Gauss product kernels: StructuredNetwork (index space), "
-            "BlockGaussNetwork, ScalarNetwork('gauss')")
+            "exist on index spaces, for Gauss product kernels and for the kernel of Gaussian pre-activations: "
+            "StructuredNetwork (linear: index space; dense or one index: its kernel), BlockGaussNetwork, "
+            "ScalarNetwork('gauss'); the model-free symmetry test (tensornn.readings.symmetry.symmetry_test) needs "
+            "no patterns")
     return space

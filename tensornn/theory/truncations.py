@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..bubbles import FIELDS, Bubble, enumerate_bubbles
 from ..bubbles.canonical import canonical_code
+from ..bubbles.estimate import check_truncation_size
 from .._checks import check_choice, check_int
 from ..errors import InvalidTypeError, TruncationError
 from .interactions import Interaction
@@ -207,6 +208,7 @@ def all_bubbles(rank: int, order: int, field: str = "complex") -> list[Bubble]:
 def melonic_truncation(rank: int, max_order: int, field: str = "complex") -> Truncation:
     """The 2-vertex bubble (``mass``) and all connected melonic bubbles up to ``max_order``."""
     check_int("max_order", max_order, minimum=1)
+    check_truncation_size(rank, max_order, field, melonic=True)  # refused before any enumeration when too large
     bubbles = [b for order in range(1, max_order + 1) for b in melonic_bubbles(rank, order, field)]
     return Truncation.from_bubbles(bubbles)
 
@@ -214,5 +216,6 @@ def melonic_truncation(rank: int, max_order: int, field: str = "complex") -> Tru
 def full_truncation(rank: int, max_order: int, field: str = "complex") -> Truncation:
     """Every bubble of the rank up to ``max_order`` (2 = full quartic, 3 = full sextic)."""
     check_int("max_order", max_order, minimum=1)
+    check_truncation_size(rank, max_order, field)  # refused before any enumeration when too large
     bubbles = [b for order in range(1, max_order + 1) for b in all_bubbles(rank, order, field)]
     return Truncation.from_bubbles(bubbles)
