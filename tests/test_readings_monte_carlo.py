@@ -28,8 +28,11 @@ def _check_cp(result):
     tensor, vector, scalar = (result.readings[k] for k in ("tensor", "vector", "scalar"))
     assert tensor.p_value > 0.01 and vector.p_value < 1e-6 and scalar.p_value < 1e-6, result.text()
     assert result.selected == "tensor" and result.selected_fits
+    # The largest of five pulls: with Gaussian pulls P(max |pull| > 3.7) <= 5 x 2.2e-4 = 0.1 %. The estimator is
+    # unbiased and its errors calibrated (benchmarks/bench_compare.py --pulls 20: 100 pulls of the CP layer, mean
+    # +0.016, sd 0.921); a bound of 3 fails 1.3 % of seeds by chance (seed 0 of this design: 3.16).
     pulls = [c.pull for c in tensor.couplings.values()]
-    assert max(abs(p) for p in pulls) < 3.0, result.text()
+    assert max(abs(p) for p in pulls) < 3.7, result.text()
 
 
 def _check_dense(result):
@@ -42,10 +45,7 @@ def _check_dense(result):
 
 
 def test_cp_layer_selects_the_tensor_reading(data):
-    # the outputs estimator: with the conditional one (the default) this seed's tetrahedron pull is 3.16, a 0.8 %
-    # event for the largest of five pulls; its pulls over seeds 0-19 of the compare design have sd 0.92
-    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo", seed=0,
-                          estimator="outputs")
+    result = read_network(StructuredNetwork(data.index_sizes, cp_rank=1, width=8), data, method="monte-carlo", seed=0)
     assert result.n_networks == 131_072 and result.n_groups == 128 and result.readings["tensor"].reference == "hotelling"
     _check_cp(result)
 
