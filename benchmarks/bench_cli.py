@@ -7,7 +7,8 @@ wall time of each and its ratio to ``import numpy`` (target: ``--version`` under
 
 Listing: ``tensornn bubbles list --rank 3 --order 9 > /dev/null`` (378 360 lines) against
 ``tensornn bubbles count --enumerate`` for the same bubbles (the enumeration alone, nothing formatted), wall time
-and CPU time (user + system of the child), and their ratio (target: the listing under 15 s on 2 cores).
+and CPU time (user + system of the child), and their ratio (target: the listing under 15 s on 2 cores); then the
+time to refuse order 10 under the default listing bound (target: within 2 s).
 
 Scaling (``--scaling``): ``tensornn ensemble`` sampling 2**21 networks serially, with ``--workers 2`` and with
 ``--scheduler`` on a dask ``LocalCluster`` of 1 and 2 single-threaded worker processes (started beforehand, its
@@ -80,6 +81,12 @@ def listing(order: int, repeat: int) -> None:
         print(f"  tensornn {name} --rank 3 --order {order}   wall {wall:6.2f} s   CPU {cpu:6.2f} s")
     (lw, lc), (cw, cc) = best["bubbles list"], best["bubbles count --enumerate"]
     print(f"  list / count --enumerate: wall {lw / cw:.2f}x, CPU {lc / cc:.2f}x")
+    start = time.perf_counter()
+    refused = subprocess.run(base + ["list", "--rank", "3", "--order", str(order + 1)], capture_output=True, text=True,
+                             env=ENV, cwd=ROOT)
+    took = time.perf_counter() - start
+    print(f"  tensornn bubbles list --rank 3 --order {order + 1} (default bound): exit {refused.returncode} after "
+          f"{took:.2f} s: {refused.stderr.strip()[:100]}...")
 
 
 SCALING = ["ensemble", "--activation", "gauss", "--widths", "64", "--inputs", "0.2,0.5,0.9,1.3", "--networks",

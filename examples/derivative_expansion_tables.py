@@ -7,8 +7,11 @@ the Litim and the exponential regulator, with the change of each number against 
 quadrature studies, the approach to D = 4, the large-N sequence (minutes), and the figure of z*(r).
 
 Run: python examples/derivative_expansion_tables.py [--full] [--figure docs/figures/derivative_expansion_z.png]
+
+Runtime: about 10 s; --full: several minutes (every table of the docs page) (measured by default on a shared, loaded 2-core machine).
 """
 
+import sys
 import argparse
 import os
 
@@ -20,6 +23,7 @@ import numpy as np  # noqa: E402
 from tensornn.flow import derivative_expansion_fixed_point  # noqa: E402
 from tensornn.flow.derivative_expansion import loop_terms, momentum_quadrature  # noqa: E402
 from tensornn.flow.potential import litim_volume  # noqa: E402
+from tensornn.errors import MissingDependencyError
 
 REGULATORS = ("litim", "exponential")
 
@@ -167,4 +171,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

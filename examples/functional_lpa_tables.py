@@ -9,8 +9,11 @@ nu -> 1/(D - 2); (8) the exponential regulator family against the minimum expans
 fixed-point potentials at D = 2.5.
 
 Run: python examples/functional_lpa_tables.py [--figure docs/figures/functional_fixed_points.png] [--quick]
+
+Runtime: about 30 s; --quick: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
+import sys
 import argparse
 import os
 
@@ -22,6 +25,7 @@ import numpy as np  # noqa: E402
 from tensornn.flow import exponents_by_order  # noqa: E402
 from tensornn.flow.functional_result import resolve_fixed_point  # noqa: E402
 from tensornn.flow.functional_search import functional_fixed_point, functional_fixed_points  # noqa: E402
+from tensornn.errors import MissingDependencyError
 
 NU_ISING, OMEGA_ISING = 0.649561773880, 0.655745939  # LPA, Litim regulator (hep-th/0203006, hep-th/0701172)
 
@@ -192,4 +196,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

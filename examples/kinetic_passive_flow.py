@@ -12,8 +12,11 @@ term (the plain Litim flow) and once with the network's kinetic function P_kin =
 and draws both flows (docs/figures/kinetic_passive_flow.png).
 
 Run: python examples/kinetic_passive_flow.py [--figure docs/figures/kinetic_passive_flow.png] [--width 10]
+
+Runtime: about 10 s; --quick: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
+import sys
 import argparse
 import math
 
@@ -23,6 +26,7 @@ from tensornn.couplings import inputs_from_rescaled, u4_exact
 from tensornn.networks.kernels import gauss_fourier
 from tensornn.rg.passive import passive_flow
 from tensornn.rg.experiment import default_rescaled_inputs
+from tensornn.errors import MissingDependencyError
 
 
 def ir_u4(d_in, width, sigma_w0=1.0):
@@ -116,4 +120,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

@@ -3,6 +3,7 @@
 A complex rank-3 melonic quartic flow (LPA, Litim) whose strands are the modes of a group with a finite
 cutoff: U(1), p in Z with |p| <= L and e = |p|^2, or SU(2), spins j <= J with e = j(j+1) and multiplicity
 (2j+1)^2. The dimensionless flow is not autonomous: its loop counts N_S(k) are exact sums. Along a flow
+import sys
 from k = L/2 down to k = L/8 (a window that scales with the cutoff) the effective dimension
 d ln N_S/d ln k of the leading loop (two strands) is compared with its continuum value, 2 for U(1)
 (two one-dimensional strands) and 6 for SU(2) (two three-dimensional ones), given by the
@@ -10,6 +11,8 @@ continuum approximation of the same preset. The table shows the mean and largest
 flow, and how the flow ended.
 
 Run: python examples/lattice_effective_dimension.py
+
+Runtime: about 25 s (measured by default on a shared, loaded 2-core machine).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import numpy as np
 
 from tensornn.flow import run_flow, tensor_preset
+from tensornn.errors import MissingDependencyError
 
 SIZES = {"u1": (8, 16, 32, 64, 128), "su2": (4, 8, 16, 32, 64)}
 
@@ -52,4 +56,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

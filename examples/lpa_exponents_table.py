@@ -3,11 +3,15 @@
 Prints, for each polynomial truncation, the Wilson-Fisher fixed point's nu and omega, for the
 expansion around the running minimum (converges) and around rho = 0 (oscillates), as markdown
 tables. Run: python examples/lpa_exponents_table.py [--dim 3] [--n 1] [--max-order 12]
+
+Runtime: about 5 s (measured by default on a shared, loaded 2-core machine).
 """
 
+import sys
 import argparse
 
 from tensornn.flow.potential import exponents_by_order
+from tensornn.errors import MissingDependencyError
 
 
 def table(dim, n_components, max_order, expansion):
@@ -34,4 +38,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except MissingDependencyError as exc:  # an optional extra is missing: one line naming it, not a traceback
+        sys.exit(f"{__file__}: {exc}")

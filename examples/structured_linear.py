@@ -5,6 +5,8 @@ on the amputation patterns of the quartic bubbles, couplings cross-fitted, docs/
 
 Run: python examples/structured_linear.py  (about a minute; --small for a quick smoke run with 20x fewer
 networks). Every number printed is computed here.
+
+Runtime: about 15 s; --small: a few seconds (measured by default on a shared, loaded 2-core machine).
 """
 
 import argparse

@@ -237,7 +237,7 @@ def test_draw_shows_progress_on_a_terminal(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().err == ""  # a library call shows no progress unless asked
 
 
-# ------------------------------------------------------------------ truncations and derivations of order 30 (API)
+# ------------------------------------------------------------------ truncations of order 30 (API)
 def test_order30_truncations_are_refused_before_any_enumeration(nothing_enumerated):
     from tensornn.theory import full_truncation, melonic_truncation
 
@@ -252,25 +252,3 @@ def test_truncations_below_the_bounds_are_built_as_before():
 
     assert len(melonic_truncation(3, 4)) == 1 + 3 + 6 + 19  # the melon, and 3, 6, 19 melonic bubbles of orders 2-4
     assert len(melonic_truncation(1, 30, "real")) == 1  # rank 1: the melon only, at once
-
-
-def test_order30_derivation_is_refused_up_front_with_a_typed_error(monkeypatch):
-    from tensornn.flow import betas, derive_flow
-    from tensornn.flow.derivation_size import DerivationTooLargeError, derivation_estimate
-    from tensornn.flow.rules import loop_sequence_count
-    from tensornn.theory import ContinuumColour, Theory, scalar_truncation
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("the derivation started before its size was checked")
-
-    monkeypatch.setattr(betas, "derive_terms", forbidden)
-    with pytest.raises(DerivationTooLargeError, match=r"theory: .*at least 1,073,741,822 loop sequences"):
-        derive_flow(Theory((ContinuumColour(3),), "real", scalar_truncation(30)))
-    # the estimate is a lower bound of the rules' own count (equal for scalar truncations: one orbit per member)
-    for order in (4, 8, 12):
-        truncation = scalar_truncation(order)
-        assert derivation_estimate(truncation).sequences == loop_sequence_count(truncation)
-    from tensornn.theory import melonic_truncation
-
-    truncation = melonic_truncation(3, 4)
-    assert 0 < derivation_estimate(truncation, "melonic").sequences <= loop_sequence_count(truncation, "melonic")

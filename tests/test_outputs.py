@@ -117,20 +117,25 @@ def test_a_lock_file_left_by_a_dead_process_is_free(tmp_path):
 
 
 def test_only_recorded_temporaries_are_removed(tmp_path):
-    """A killed holder's lock file lists its temporaries by exact name; those go, look-alikes stay."""
+    """A killed holder's lock file lists its temporaries by exact name; those go, look-alikes stay, and a record
+    that is not a temporary's name (another folder, a plain name) is ignored."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "escape").write_text("mine")
     recorded = [".r.tensornn-tmp-0a1b2c3d4e5f", ".f.json.tensornn-tmp-0a1b2c.json"]
     look_alikes = [".r.k2m4n6p8.partial", ".f.json.ab12cd34.tmp.json", ".r.tensornn-tmp-ffffffffffff", ".r.old",
                    ".rx.tensornn-tmp-0a1b2c3d4e5f", "notes.txt"]
-    (tmp_path / recorded[0]).mkdir()
-    (tmp_path / recorded[0] / "summary.md").write_text("half")
-    (tmp_path / look_alikes[0]).mkdir()
+    (work / recorded[0]).mkdir()
+    (work / recorded[0] / "summary.md").write_text("half")
+    (work / look_alikes[0]).mkdir()
     for name in recorded[1:] + look_alikes[1:]:
-        (tmp_path / name).write_text("x")
-    (tmp_path / ".r.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[0]}\n")
-    (tmp_path / ".f.json.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[1]}\ntmp ../escape\n")
-    write_report(tmp_path / "r", {"a.md": "x"})
-    atomic_write_text(tmp_path / "f.json", "{}")
-    assert _names(tmp_path) == sorted(look_alikes + ["r", "f.json"])
+        (work / name).write_text("x")
+    (work / ".r.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[0]}\ntmp notes.txt\n")
+    (work / ".f.json.tensornn-lock").write_text(f"99999999 elsewhere 0\ntmp {recorded[1]}\ntmp ../escape\n")
+    write_report(work / "r", {"a.md": "x"})
+    atomic_write_text(work / "f.json", "{}")
+    assert _names(work) == sorted(look_alikes + ["r", "f.json"])
+    assert (tmp_path / "escape").read_text() == "mine"
 
 
 def test_a_retired_report_whose_replacement_never_arrived_is_put_back(tmp_path):

@@ -5,6 +5,7 @@ Each failure is one line naming the file, the option or the argument, with no tr
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,3 +46,29 @@ def test_worker_pool_initializer_ignores_sigint():
     assert handler == signal.SIG_IGN
     with worker_pool(1) as pool:
         assert pool is None
+
+
+def test_an_example_without_its_optional_extra_is_one_line(monkeypatch, capsys, tmp_path):
+    """matplotlib missing: the example ends with one line naming the extra to install, not a traceback."""
+    import runpy
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    script = ROOT / "examples" / "bubbles_enumerate_and_draw.py"
+    monkeypatch.setattr(sys, "argv", [script.name, "--max-order", "2", "--out", str(tmp_path / "q.png")])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(script), run_name="__main__")
+    message = str(info.value.code)
+    assert "pip install 'tensornn[plot]'" in message and "\n" not in message, message
+    assert not (tmp_path / "q.png").exists()
+
+
+def test_every_example_states_its_runtime():
+    """Examples say how long they run (and finish in under a minute by default; --full for the long version)."""
+    pending = {"readings_verdicts.py"}  # rewritten with the verdicts of this release; its runtime line comes with it
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        if script.name in pending:
+            continue
+        text = script.read_text()
+        doc = text[text.index('"""') + 3:text.index('"""', text.index('"""') + 3)]
+        assert re.search(r"^Runtime: .*\b(s|seconds|minute)\b", doc, re.M), f"{script.name} states no runtime"

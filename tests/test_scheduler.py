@@ -117,3 +117,14 @@ def test_the_default_of_workers_is_still_an_int_in_the_recorded_configuration(ca
     # --workers' default is wrapped (to tell an explicit --workers 1 from the default); it records as 1
     document = json.loads(_run(ENSEMBLE, capsys))
     assert document["metadata"]["config"]["workers"] == 1
+
+
+def test_an_interrupt_cancels_the_cluster_tasks_without_waiting(cluster):
+    from tensornn.cli._scheduler import cluster_executor
+
+    local, _ = cluster
+    with pytest.raises(KeyboardInterrupt):
+        with cluster_executor(local.scheduler_address) as executor:
+            future = executor.submit(time.sleep, 2)
+            raise KeyboardInterrupt
+    assert future.cancelled() and executor.client.status == "closed"  # waiting would have let the task finish

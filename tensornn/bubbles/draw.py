@@ -122,7 +122,10 @@ def draw_bubble(bubble: Bubble, ax=None, *, title: str | None = None, legend: bo
         raise InvalidArgumentError(f"draw_bubble needs a Bubble, got {type(bubble).__name__}")
     if ax is None:
         _, ax = plt.subplots(figsize=(3, 3))
-    pos = _layout(bubble)
+    from ..networks._blas import one_blas_thread
+
+    with one_blas_thread():  # the layout's optimiser makes tiny BLAS calls: threads only wait (20x slower when busy)
+        pos = _layout(bubble)
     by_pair: dict[tuple[int, int], list[int]] = {}
     for u, v, c in bubble.edges():
         by_pair.setdefault((u, v), []).append(c)

@@ -279,6 +279,7 @@ _CLI_WORDS = [
     (re.compile(r"\bsigma_b=(?=[-+0-9.])"), "--sigma-b "),
     (re.compile(r"\bcouplings0\b"), "the starting couplings (--set)"),
     (re.compile(r"\bpass t=<value>"), "add --at-k K"),
+    (re.compile(r"\bexpansion='(\w+)'"), r"--expansion \1"),
 ]
 
 

@@ -7,7 +7,8 @@ those of the serial run: every task draws from its own seeded stream and the res
 
 A command module adds the option with :func:`add_scheduler_option` (right after its ``--workers``, if it has one)
 and, when ``args.scheduler`` is set, passes ``cluster_executor(args.scheduler)`` as its executor; the executor is
-a context manager, and its ``shutdown`` closes the connection to the cluster.
+a context manager: leaving the block closes the connection to the cluster, and an interrupt (or any error) cancels
+the pending tasks without waiting for them.
 """
 
 from __future__ import annotations
@@ -63,14 +64,14 @@ class ClusterExecutor(Executor):
 
     def shutdown(self, wait=True, *, cancel_futures=False):  # noqa: D102 - concurrent.futures API
         try:
-            self._executor.shutdown(wait=wait)
+            self._executor.shutdown(wait=wait and not cancel_futures)
         finally:
             self.client.close()
 
-    @property
-    def n_workers(self) -> int:
-        """Workers the scheduler knows of now."""
-        return len(self.client.scheduler_info().get("workers", {}))
+    def __exit__(self, exc_type, exc_value, traceback):
+        """Leave the block: wait for the tasks when it ended normally, cancel them after an error or Ctrl-C."""
+        self.shutdown(wait=exc_type is None)
+        return False
 
 
 def cluster_executor(address: str, *, timeout: float | None = None) -> Executor:

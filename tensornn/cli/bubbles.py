@@ -20,7 +20,7 @@ MAX_MEMORY_GIB = 2.0
 #: checked by formula before anything is enumerated.
 MAX_BUBBLES = 200_000
 
-#: Most bubbles ``draw`` puts in one file (about a second of layout each).
+#: Most bubbles ``draw`` puts in one file (a page of 24 takes seconds: layouts, then matplotlib's).
 MAX_DRAWN = 200
 
 #: How the bounds' messages name the arguments on the command line.
@@ -94,12 +94,12 @@ def _formula_count(args):
     return counter(args.rank, args.order, args.field)
 
 
-def _checked(args, *, max_bubbles=None):
+def _checked(args):
     """The enumeration's estimate, checked against ``--max-bubbles`` and ``--max-memory`` (nothing runs before)."""
     from ..bubbles.estimate import check_enumeration
 
     return check_enumeration(args.rank, args.order, args.field, connected=args.connected or args.melonic,
-                             melonic=args.melonic, max_bubbles=max_bubbles or args.max_bubbles,
+                             melonic=args.melonic, max_bubbles=args.max_bubbles,
                              max_memory=args.max_memory * 2**30, names=_OPTION_NAMES)
 
 
@@ -170,17 +170,45 @@ class _EdgeText:
         return np.concatenate(codes, axis=1)
 
     def join(self, heads, tables, tail: str) -> str:
-        """Lines ``head + "[" + edges + "]" + tail``, one per table, as one string."""
+        """Lines ``heads + "[" + edges + "]" + tail``, one per table, as one string.
+
+        ``heads`` is a list of columns of text (each a sequence with one entry per table), put side by side.
+        """
         import numpy as np
 
         codes = self.codes(tables)
         m, n_edges = codes.shape
-        cells = np.empty((m, n_edges + 2), dtype=object)
-        cells[:, 0] = [head + "[" for head in heads]
-        cells[:, 1] = self.first[codes[:, 0]]
-        cells[:, 2:-1] = self.rest[codes[:, 1:]]
+        width = len(heads)
+        cells = np.empty((m, width + n_edges + 1), dtype=object)
+        for k, column in enumerate(heads):
+            cells[:, k] = column
+        cells[:, width] = self.first[codes[:, 0]]
+        cells[:, width + 1 : -1] = self.rest[codes[:, 1:]]
         cells[:, -1] = "]" + tail
         return "".join(cells.ravel().tolist())
+
+
+def _middles(columns, degrees) -> "object":
+    """The text between a line's index and its edges, made once per distinct (|Aut|, faces, degree, melonic,
+    connected) and looked up for every bubble (an object array)."""
+    import numpy as np
+
+    twice = columns.twice_degree if columns.twice_degree is not None else np.full(len(columns.aut), -1)
+    aut_bits, face_bits, degree_bits = (max(1, int(v.max()).bit_length()) for v in (columns.aut, columns.faces,
+                                                                                      twice + 1))
+    if aut_bits + face_bits + degree_bits + 2 <= 62:  # one integer per combination: a 1-d unique
+        keys = ((((columns.aut.astype(np.int64) << face_bits | columns.faces) << degree_bits | (twice + 1)) << 2)
+                | columns.melonic.astype(np.int64) << 1 | columns.connected)
+    else:
+        keys = np.stack([columns.aut, columns.faces, twice, columns.melonic, columns.connected], axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True, axis=None if keys.ndim == 1 else 0)
+    aut, faces = columns.aut.tolist(), columns.faces.tolist()
+    mel, con = columns.melonic.tolist(), columns.connected.tolist()
+    text = np.empty(len(first), dtype=object)
+    for u, r in enumerate(first.tolist()):
+        text[u] = (f"{aut[r]:<4d} faces={faces[r]:<3d} degree={degrees[r]} melonic={mel[r]} connected={con[r]} "
+                   "edges=[")
+    return text[inverse.ravel()]
 
 
 def _degree_values(columns, m):
@@ -200,24 +228,24 @@ def _list(args) -> int:
     for tables, kinds, aut in _chunks(args, show):
         columns = describe_tables(tables, kinds, args.rank, args.field, aut)
         m = len(tables)
-        rows = zip(range(index, index + m), columns.aut.tolist(), columns.faces.tolist(), _degree_values(columns, m),
-                   columns.melonic.tolist(), columns.connected.tolist())
+        degrees = _degree_values(columns, m)
         if args.json:
-            heads = _json_heads(args, tables, kinds, rows)
-            write(edges.join(heads, tables, "}\n"))
+            rows = zip(range(index, index + m), columns.aut.tolist(), columns.faces.tolist(), degrees,
+                       columns.melonic.tolist(), columns.connected.tolist())
+            write(edges.join([_json_heads(args, tables, kinds, rows)], tables, "}\n"))
         else:
-            heads = [f"{i:5d}  |Aut|={a:<4d} faces={f:<3d} degree={d} melonic={mel} connected={con} edges="
-                     for i, a, f, d, mel, con in rows]
-            write(edges.join(heads, tables, "\n"))
+            indices = [f"{i:5d}  |Aut|=" for i in range(index, index + m)]
+            write(edges.join([indices, _middles(columns, degrees)], tables, "\n"))
         index += m
     return 0
 
 
 def _json_heads(args, tables, kinds, rows) -> list[str]:
     """The JSON Lines records up to their edges: the columns, and the canonical certificate (found one by one)."""
+    from .._json import SCHEMA_VERSION
     from ..bubbles.graph import Bubble
 
-    start = '{"schema": "tensornn/bubbles-list", "schema_version": 1, "index": '
+    start = f'{{"schema": "tensornn/bubbles-list", "schema_version": {SCHEMA_VERSION}, "index": '
     heads = []
     for r, (i, a, f, d, mel, con) in enumerate(rows):
         bubble = Bubble._from_table(tuple(map(tuple, tables[r].tolist())), tuple(kinds[r].tolist()), args.rank,
@@ -225,7 +253,7 @@ def _json_heads(args, tables, kinds, rows) -> list[str]:
         certificate = json.dumps(repr(bubble.canonical_form()[2]))
         heads.append(f'{start}{i}, "certificate": {certificate}, "aut": {a}, "faces": {f}, '
                      f'"gurau_degree": {json.dumps(d)}, "melonic": {json.dumps(mel)}, '
-                     f'"connected": {json.dumps(con)}, "edges": ')
+                     f'"connected": {json.dumps(con)}, "edges": [')
     return heads
 
 
@@ -238,7 +266,7 @@ def _draw(args) -> int:
     if estimate.bubbles > MAX_DRAWN:
         raise InvalidArgumentError(
             f"--order: {estimate.bubbles:,} bubbles (counted by formula) are too many to draw in one file (at most "
-            f"{MAX_DRAWN}, about a second each); lower --order, or add --connected or --melonic")
+            f"{MAX_DRAWN}, 24 to a page); lower --order, or add --connected or --melonic")
     with claimed_outputs([("--out", out)]):
         from ..bubbles.enumerate import enumerate_bubbles
         from ._common import progress_wanted
@@ -253,7 +281,7 @@ def _draw(args) -> int:
 
         show = progress_wanted()
         if show and len(bubbles) > 10:
-            print(f"tensornn bubbles draw: drawing {len(bubbles)} bubbles, about a second each", file=sys.stderr)
+            print(f"tensornn bubbles draw: drawing {len(bubbles)} bubbles, 24 to a page", file=sys.stderr)
         written = save_bubble_drawings(bubbles, out, dpi=args.dpi, progress=show)
     print(f"wrote {len(bubbles)} bubbles to {', '.join(map(str, written))}", file=sys.stderr)
     return 0

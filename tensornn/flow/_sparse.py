@@ -25,16 +25,18 @@ class SparseTerms:
     """Index arrays of the terms (sorted by target) and their segmented evaluation."""
 
     def __init__(self, terms, n_couplings: int, threshold_index):
-        targets = np.array([T.target for T in terms], dtype=np.intp)
+        targets = np.fromiter((T.target for T in terms), dtype=np.intp, count=len(terms))
         order = np.argsort(targets, kind="stable")
         self.order = order
         self.n_couplings = n_couplings
-        self.coef = np.array([float(terms[i].coefficient) for i in order])
-        self.thr = np.array([threshold_index[(terms[i].n, terms[i].colours)] for i in order], dtype=np.intp)
-        width = max((len(T.factors) for T in terms), default=0)
-        self.factors = np.full((len(terms), max(width, 1)), n_couplings, dtype=np.intp)  # n_couplings: the constant 1
-        for row, i in enumerate(order):
-            self.factors[row, : len(terms[i].factors)] = terms[i].factors
+        values: dict = {}  # the few distinct coefficients, each converted once
+        coef = [values.get(T.coefficient) or values.setdefault(T.coefficient, float(T.coefficient)) for T in terms]
+        self.coef = np.array(coef, dtype=float)[order]
+        self.thr = np.array([threshold_index[(T.n, T.colours)] for T in terms], dtype=np.intp)[order]
+        width = max(max((len(T.factors) for T in terms), default=0), 1)
+        pad = (n_couplings,) * width  # n_couplings: the index of a constant 1
+        self.factors = np.array([(T.factors + pad)[:width] for T in terms], dtype=np.intp).reshape(len(terms), width)
+        self.factors = self.factors[order]
         sorted_targets = targets[order]
         if len(terms):
             self.starts = np.flatnonzero(np.r_[True, sorted_targets[1:] != sorted_targets[:-1]])

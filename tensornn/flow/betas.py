@@ -35,7 +35,6 @@ from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
-from .derivation_size import check_derivation_size
 from .rules import PROJECTIONS, Term, derive_terms
 from .thresholds import CountTable, ModeCount
 
@@ -120,7 +119,6 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
             "or order='d2' for the derivative expansion, or anomalous_dimension=False")
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
-    check_derivation_size(theory.truncation, projection)  # a typed refusal before minutes of work or a MemoryError
     orbits: list = []
     terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,

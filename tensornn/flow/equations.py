@@ -250,9 +250,9 @@ class _Style:
 
     def threshold(self, n, S, derivative=False):
         letter = "l" if self.dimensionless else "L"
-        if self.latex:
-            prime = "'" if derivative else ""
-            return rf"{letter}{prime}_{{{n}}}^{{\{{{self.colours(S)}\}}}}"
+        if self.latex:  # the prime is itself a superscript: brace it, or l'_n^{S} is a double superscript
+            base = f"{{{letter}'}}" if derivative else letter
+            return rf"{base}_{{{n}}}^{{\{{{self.colours(S)}\}}}}"
         return f"{letter}{chr(39) if derivative else ''}_{n}^{{{self.colours(S)}}}"
 
     def monomial(self, factors):
