@@ -185,3 +185,21 @@ def test_the_symmetry_test_is_called_for_each_network_and_shown(monkeypatch):
     assert calls == [("StructuredNetwork", 40, 4096)] and "symmetry dense" in result.timings
     assert "G4c is invariant under O(n) (p = 0.42)" in net.conclusion()
     assert net.verdict()["symmetry"] == {"invariant": True, "p_value": 0.42, "group": "O(n)"}
+
+
+def test_band_quantiles_skip_undefined_draws_as_numpy_does():
+    # sigma_W is undefined (nan) where a draw's mass turned negative: the vectorised quantiles equal numpy's
+    # nanquantile column by column, and a scale with fewer than 5 defined draws has no band
+    import warnings
+
+    from tensornn.compare.uncertainty import _quantiles
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        values = rng.standard_normal((int(rng.integers(1, 40)), 7))
+        values[rng.random(values.shape) < 0.6 * rng.random()] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = np.nanquantile(values, QUANTILES, axis=0)
+        expected[:, np.isfinite(values).sum(axis=0) < 5] = np.nan
+        np.testing.assert_allclose(_quantiles(values), expected, rtol=1e-12, atol=1e-14)
