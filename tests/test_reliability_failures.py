@@ -72,3 +72,35 @@ def test_every_example_states_its_runtime():
         text = script.read_text()
         doc = text[text.index('"""') + 3:text.index('"""', text.index('"""') + 3)]
         assert re.search(r"^Runtime: .*\b(s|seconds|minute)\b", doc, re.M), f"{script.name} states no runtime"
+
+
+def test_a_long_step_shows_progress_on_a_terminal_only(monkeypatch, capsys):
+    """The command line's heartbeat for steps without a count; a library call (or a pipe) prints nothing."""
+    from tensornn.cli._common import working
+
+    with working("testing", every=0.05):
+        time.sleep(0.2)
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here
+    with working("testing", show=True, every=0.05):
+        time.sleep(0.2)
+    err = capsys.readouterr().err
+    assert "tensornn: testing... 0 s" in err and err.endswith("tensornn: testing: done in 0 s\n"), err
+
+
+def test_functional_fixed_points_on_the_command_line_show_progress(monkeypatch, capsys):
+    import tensornn.cli._common as common
+    import tensornn.flow.functional_search as search
+    from tensornn.cli.main import main
+
+    real = search.functional_fixed_points
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "functional_fixed_points", slow)
+    monkeypatch.setattr(common.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(common, "PROGRESS_EVERY", 0.1)
+    assert main(["flow", "fixed-points", "scalar", "--dim", "3", "--functional", "--max-multicriticality", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "tensornn: following the branches of the functional LPA at D = 3, N = 1... " in err, err

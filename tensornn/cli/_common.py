@@ -18,11 +18,12 @@ import re
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths", "parse_number", "cli_words", "speaks_cli", "distinct", "worker_pool", "input_file", "read_inputs_file",
+__all__ = ["STDOUT", "ListAction", "add_list", "parse_numbers", "parse_inputs", "claimed_outputs", "check_paths", "parse_number", "cli_words", "speaks_cli", "distinct", "worker_pool", "input_file", "read_inputs_file", "working",
            "Terminated", "harden", "write_text",
            "progress_wanted", "failure", "vars_config"]
 
@@ -107,7 +108,15 @@ def _strict(kind):
     return convert
 
 
-_STRICT = {int: _strict(int), float: _strict(float)}
+def _path(text: str) -> Path:
+    """An argparse ``type`` for paths that refuses the empty string (``Path("")`` would silently be ``.``)."""
+    if not str(text).strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return Path(text)
+
+
+_path.__name__ = "path"
+_STRICT = {int: _strict(int), float: _strict(float), Path: _path}
 
 
 def harden(parser) -> None:
@@ -418,6 +427,40 @@ def progress_wanted(flag: bool | None = None) -> bool:
         return bool(flag)
     stream = sys.stderr
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+#: Seconds between the refreshed lines of :func:`working`.
+PROGRESS_EVERY = 5.0
+
+
+@contextlib.contextmanager
+def working(what: str, *, show: bool | None = None, every: float | None = None):
+    """Progress of one long step without a natural count (a fixed-point search, an SVD): while the block runs, a
+    line ``tensornn: <what>... N s`` on stderr, refreshed every ``every`` seconds, when stderr is a terminal (or
+    ``show``); the line is cleared at the end. Library calls never print: only the command line uses this."""
+    if not progress_wanted(show):
+        yield
+        return
+    every = PROGRESS_EVERY if every is None else every
+    stream = sys.stderr
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def beat():
+        while not stop.wait(every):
+            stream.write(f"\rtensornn: {what}... {time.monotonic() - start:.0f} s")
+            stream.flush()
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        if time.monotonic() - start >= every:
+            stream.write(f"\rtensornn: {what}: done in {time.monotonic() - start:.0f} s\n")
+            stream.flush()
 
 
 def failure(reason: str) -> int:

@@ -27,7 +27,9 @@ def register(subparsers):
             "conclusion first), fits.png, couplings.png, flows.png, spectra.png. Without --config: the embedded "
             "synthetic data (shape (4, 4, 4), Kronecker covariance), a linear CP rank-1 network and its dense twin."),
     )
-    p.add_argument("--config", metavar="FILE.toml", help="the comparison (flat TOML keys; see docs/compare.md)")
+    p.add_argument("--config", metavar="FILE.toml",
+                   help="the comparison (flat TOML keys; see docs/compare.md); a relative data path in it is read "
+                   "from the file's folder")
     p.add_argument("--data", metavar="SOURCE", help="override the data: synthetic, digits or FILE.npy")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"report folder (default ./{DEFAULT_OUT})")
     p.add_argument("--overwrite", action="store_true",
@@ -50,6 +52,8 @@ def _load(path):
 
     from ._common import input_file
 
+    if not str(path).strip():
+        raise InvalidArgumentError("--config is empty; give the path of a TOML file")
     path = Path(path)
     if path.is_dir():
         raise InvalidArgumentError(f"--config {path} is a folder; give the TOML file (e.g. {path / 'compare.toml'})")
@@ -68,7 +72,7 @@ def _run(args):
     from ..compare.run import run_compare
     from ._common import claimed_outputs, failure, worker_pool
 
-    config = _load(args.config) if args.config else CompareConfig()
+    config = _load(args.config) if args.config is not None else CompareConfig()
     if args.data is not None:
         config = replace(config, data=args.data)
     if args.workers is not None and args.workers < 1:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 
 
+from ..errors import InvalidArgumentError
 from ._common import harden as _harden
 
 __all__ = ["register"]
@@ -38,7 +39,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("--data", default="synthetic", metavar="{synthetic,digits,FILE.npy}",
                    help="the data set (default synthetic)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the synthetic data (default 0; only for synthetic)")
     p.add_argument("--no-centre", action="store_true", help="do not subtract the sample mean")
     p.add_argument("--json", metavar="FILE|-", help="write the summary as JSON to FILE ('-' for stdout)")
     p.add_argument("--plot", metavar="FILE.png", help="plot the full, product and per-colour spectra")
@@ -58,19 +59,24 @@ def _run_summary(args) -> int:
     from ..plotting.figures import save_figure
     from ..report import metadata
 
-    from ._common import claimed_outputs, input_file, write_text
+    from ._common import claimed_outputs, input_file, working, write_text
 
+    if args.seed is not None and args.data != "synthetic":
+        raise InvalidArgumentError(f"--seed applies to the synthetic data only, not to --data {args.data}; drop it")
+    seed = 0 if args.seed is None else args.seed
     source = None if args.data in ("synthetic", "digits") else ("--data", args.data)
     if source is not None and args.data.endswith(".npy"):
         input_file("--data", args.data)
     with claimed_outputs([("--plot", args.plot)], text=[("--json", args.json)], inputs=[source] if source else ()):
-        data = load_data(args.data, seed=args.seed)
-        summary = summarise_data(data, centre=not args.no_centre)
+        data = load_data(args.data, seed=seed)
+        with working(f"spectra and Kronecker fit of {data.name} (index sizes {data.index_sizes})"):
+            summary = summarise_data(data, centre=not args.no_centre)
         if args.plot:
             save_figure(spectra_figure(summary), args.plot)
         if args.json:
             text = dumps_json({"schema": "tensornn/data-summary", "schema_version": SCHEMA_VERSION,
-                               "metadata": metadata({"data": args.data, "centre": not args.no_centre}, seed=args.seed),
+                               "metadata": metadata({"data": args.data, "centre": not args.no_centre},
+                                                   seed=seed if args.data == "synthetic" else None),
                                **summary.to_dict()})
             write_text(args.json, text)
             if args.json == "-":

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .._json import document, dumps_json
 from ..errors import InvalidArgumentError
-from ._common import parse_number, add_list, claimed_outputs, failure, progress_wanted, vars_config, write_text
+from ._common import parse_number, add_list, claimed_outputs, failure, progress_wanted, vars_config, working, write_text
 from ._common import harden as _harden
 
 __all__ = ["register", "fixed_points_command", "run_command", "equations_command", "pms_command"]
@@ -349,9 +349,10 @@ def _functional_fixed_points(args) -> int:
 
     _functional(args)
     n = 1 if args.model == "scalar" else args.n_components
-    search = functional_fixed_points(args.dim, n, resolution=args.resolution,
-                                     max_multicriticality=args.max_multicriticality,
-                                     regulator=args.regulator or "litim")
+    with working(f"following the branches of the functional LPA at D = {args.dim:g}, N = {n:g}"):
+        search = functional_fixed_points(args.dim, n, resolution=args.resolution,
+                                         max_multicriticality=args.max_multicriticality,
+                                         regulator=args.regulator or "litim")
     if args.plot is not None:
         save_figure(potentials_figure(search), args.plot)
     if args.json:
@@ -379,9 +380,10 @@ def _derivative_expansion_fixed_point(args) -> int:
             f"{', '.join(given)} do(es) not apply to --derivative-expansion (one functional fixed point, no polynomial "
             "truncation or random starts): drop them")
     n = 1 if args.model == "scalar" else args.n_components
-    fp = derivative_expansion_fixed_point(args.dim, n, regulator=args.regulator or "litim",
-                                          order=args.derivative_expansion,
-                                          normalisation=args.normalisation or "minimum", resolution=args.resolution)
+    with working(f"solving the derivative expansion ({args.derivative_expansion}) at D = {args.dim:g}, N = {n:g}"):
+        fp = derivative_expansion_fixed_point(args.dim, n, regulator=args.regulator or "litim",
+                                              order=args.derivative_expansion,
+                                              normalisation=args.normalisation or "minimum", resolution=args.resolution)
     if args.json:
         _emit(dumps_json(document("derivative-expansion-fixed-points", {"fixed_points": [fp.to_dict()]},
                                   config=vars_config(args))), args.output)
