@@ -81,6 +81,22 @@ def test_qmc_contact_agrees_with_gauss_hermite_within_its_error(activation):
     assert np.all(error < 1e-2 * np.abs(ref))
 
 
+@pytest.mark.parametrize("activation", ["erf", "relu", "gelu"])
+def test_qmc_two_point_products_are_the_closed_form_kernel_maps(activation):
+    """E phi(u) phi(v) by QMC against the activation's closed-form kernel map, within 5 standard errors (ReLU: its
+    exact angular rule at rank 2)."""
+    from tensornn.networks.activations import get_activation
+
+    cov = np.array([[[1.3, 0.4], [0.4, 0.8]], [[0.5, -0.45], [-0.45, 2.0]]])
+    value, error = gaussian_product_qmc(activation, cov)
+    exact = get_activation(activation).kernel_map(cov[:, 0, 0], cov[:, 1, 1], cov[:, 0, 1])
+    if activation == "relu":  # the angular rule answers rank 2 exactly
+        assert np.all(error == 0)
+        np.testing.assert_allclose(value, exact, rtol=1e-12)
+    else:
+        assert np.all(np.abs(value - exact) < 5 * error) and np.all(error < 1e-3 * np.abs(exact))
+
+
 def test_qmc_relu_contact_agrees_with_direct_sampling_where_gauss_hermite_does_not():
     """ReLU at four distinct inputs: the kinks make Gauss-Hermite converge slowly (24 nodes: 3% off, with an error
     estimate of 0.7%, 4 percent off here); QMC with the radius integrated exactly agrees with 4 million direct draws (4 sigma)."""
@@ -90,9 +106,9 @@ def test_qmc_relu_contact_agrees_with_direct_sampling_where_gauss_hermite_does_n
     draws = [np.prod(np.maximum(x @ (rng.standard_normal((500_000, 6)) / np.sqrt(6)).T, 0.0), axis=0).mean()
              for _ in range(8)]
     direct, direct_error = np.mean(draws), np.std(draws, ddof=1) / np.sqrt(8)
-    value, error = KernelSpace("relu", (2, 3), sigma_w=1.0, quadrature="qmc").contact(X, quad)
+    value, error = KernelSpace("relu", (2, 3), sigma_w=1.0).contact(X, quad)  # "auto" is QMC for ReLU
     assert abs(value[0] - direct) < 4 * np.hypot(error[0], direct_error)
-    hermite, hermite_error = KernelSpace("relu", (2, 3), sigma_w=1.0, nodes=24).contact(X, quad)
+    hermite, hermite_error = KernelSpace("relu", (2, 3), sigma_w=1.0, quadrature="hermite", nodes=24).contact(X, quad)
     assert abs(hermite[0] - direct) > 2 * hermite_error[0] + 2 * direct_error  # its estimate understates: use "qmc"
 
 
@@ -174,6 +190,7 @@ def test_deep_networks_keep_the_linear_index_space_and_refuse_nonlinear_ones():
 def test_kernel_space_bad_input_names_the_argument():
     with pytest.raises(InvalidArgumentError, match="quadrature"):
         KernelSpace("relu", (2,), sigma_w=1.0, quadrature="simpson")
+    assert KernelSpace("relu", (2,), sigma_w=1.0).quadrature == "auto"
     with pytest.raises(InvalidArgumentError, match="activation"):
         KernelSpace("softsign", (2,), sigma_w=1.0)
     with pytest.raises(InvalidArgumentError, match="shape"):
@@ -213,3 +230,23 @@ def test_all_quadruple_orders_give_the_same_contact():
     perms = np.array([p for p in itertools.permutations([0, 1, 2, 3])])
     value, _ = space.contact(SMALL, perms)
     np.testing.assert_allclose(value, value[0], rtol=1e-10)
+
+
+def test_a_dense_relu_layer_is_never_read_as_tensor():
+    """read_network on the kernel space with the symmetry test beside it: the two O(n)-invariant classes fit together
+    (the reference model), no bubble beyond the double trace exists, the symmetry test calls the law invariant, and
+    the verdict is not "tensor"."""
+    from tensornn.data import synthetic_kronecker
+    from tensornn.readings import read_network
+    from tensornn.readings.symmetry import symmetry_test
+
+    data = synthetic_kronecker((2, 2, 2), 300, seed=0)
+    design = quadruple_design(data, n_points=8, n_quadruples=24, seed=2)
+    net = StructuredNetwork((2, 2, 2), None, "relu", width=4)
+    symmetry = symmetry_test(net, design, n_networks=1 << 15, n_groups=64, seed=5)
+    assert symmetry.invariant is True, symmetry
+    result = read_network(net, design=design, method="monte-carlo", n_networks=1 << 15, n_groups=64, seed=5,
+                          symmetry=symmetry)
+    assert result.space == "kernel" and result.selected != "tensor" and result.symmetry is symmetry
+    assert result.reference_fit is not None and result.reference_fit.p_value > 1e-3
+    assert set(result.reference_fit.classes) == {"local", "double trace"}

@@ -99,6 +99,15 @@ def test_undecided_when_the_test_cannot_resolve_the_change():
     assert test.invariant is None and test.networks_needed > 1024 and "undecided" in test.reason
 
 
+def test_undecided_when_g4c_itself_is_not_resolved():
+    """A wide layer (G4c ~ 1/N) with few networks and the plain estimator: G4c is noise, so a relative yardstick would
+    be meaningless; the test says undecided and why."""
+    test = symmetry_test(StructuredNetwork((2, 2, 2), None, "linear", width=64), small_design(), n_networks=256,
+                         n_groups=16, seed=0, estimator="outputs")
+    assert test.g4c_p_value >= 0.01 and test.invariant is None and "not resolved" in test.reason
+    assert test.estimator == "outputs" and test.to_dict()["g4c_p_value"] == test.g4c_p_value
+
+
 def test_false_rejection_rate_is_alpha_within_its_binomial_interval():
     """60 seeds of a dense linear layer at alpha = 0.1: the count of p < alpha lies in the central 99.8% binomial
     interval of Binomial(60, 0.1) (0..15)."""
@@ -107,6 +116,16 @@ def test_false_rejection_rate_is_alpha_within_its_binomial_interval():
                                    alpha=0.1).p_value < 0.1 for seed in range(60))
     lo, hi = binom.ppf(0.001, 60, 0.1), binom.ppf(0.999, 60, 0.1)
     assert lo <= rejections <= hi, rejections
+
+
+def test_any_non_negative_seed_is_accepted_and_reproducible():
+    net = StructuredNetwork((2, 2, 2), None, "relu", width=2)
+    big = 5741515530665531126  # a 64-bit child seed, as tensornn._random.child_seed returns
+    first, again = (symmetry_test(net, small_design(), n_networks=2048, n_groups=16, n_rotations=1, seed=big)
+                    for _ in range(2))
+    assert first.statistic == again.statistic and first.seed == big
+    other = symmetry_test(net, small_design(), n_networks=2048, n_groups=16, n_rotations=1, seed=np.random.default_rng(1))
+    assert other.seed is None and math.isfinite(other.statistic)
 
 
 def test_moments_are_checked_before_sampling():

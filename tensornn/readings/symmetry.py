@@ -16,8 +16,9 @@ separates the two without a basis and without a propagator:
    exceeds (G - 1)/2 only the design's first (G - 1) // (2 R) quadruples are used (the design lists those with a
    repeated point first: they carry the largest G4c).
 
-The verdict ``invariant`` is False when p < alpha; True when p >= alpha and the test resolves a change of G4c of
-relative size ``detectable`` <= ``max_detectable`` at power 0.8 (a change proportional to G4c itself on every
+The verdict ``invariant`` is False when p < alpha; True when p >= alpha, G4c itself is resolved from zero (Hotelling's
+T^2 of the original estimates, p < alpha: the yardstick below is relative to the measured G4c, which must not be
+noise) and the test resolves a change of G4c of relative size ``detectable`` <= ``max_detectable`` at power 0.8 (a change proportional to G4c itself on every
 rotated copy: noncentrality eps^2 y^T C^-1 y for the noncentral F); None (undecidable) when it cannot, with the
 number of networks that would resolve it (the errors fall as 1/sqrt(networks)).
 
@@ -37,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_choice, check_int, check_real
-from .._random import root_entropy
+from .._random import child_seed, root_entropy
 from ..errors import InvalidArgumentError, InvalidTypeError, UnsupportedReadingError
 from .design import QuadrupleDesign
 from .measure import DEFAULT_N_GROUPS, measure_four_point
@@ -194,9 +195,14 @@ class SymmetryTest:
         max |D| / error(D) over the components.
     relative_change : float
         |D| / |G4c| (Euclidean norms over the components).
+    g4c_p_value : float
+        p-value of G4c = 0 on the original quadruples (Hotelling's T^2 with the same reference): invariance is only
+        accepted where G4c itself is resolved (p < alpha), since ``detectable`` is relative to the measured G4c.
     reason : str
         One sentence.
     seed : int or None
+    estimator : str
+        The G4c estimator that was used ("conditional" or "outputs").
     """
 
     statistic: float
@@ -217,8 +223,10 @@ class SymmetryTest:
     networks_needed: int | None
     largest_pull: float
     relative_change: float
+    g4c_p_value: float
     reason: str
     seed: int | None = None
+    estimator: str = ""
 
     def to_dict(self) -> dict:
         return {"statistic": self.statistic, "f_statistic": self.f_statistic, "df1": self.df1, "df2": self.df2,
@@ -227,13 +235,28 @@ class SymmetryTest:
                 "n_quadruples": self.n_quadruples, "n_networks": self.n_networks, "n_groups": self.n_groups,
                 "alpha": self.alpha, "detectable": self.detectable, "max_detectable": self.max_detectable,
                 "networks_needed": self.networks_needed, "largest_pull": self.largest_pull,
-                "relative_change": self.relative_change, "reason": self.reason, "seed": self.seed,
+                "relative_change": self.relative_change, "g4c_p_value": self.g4c_p_value,
+                "reason": self.reason, "seed": self.seed,
+                "estimator": self.estimator,
                 "reference": f"F({self.df1}, {self.df2}) (Hotelling T^2 on jackknife replicas)"}
 
     def __repr__(self):
         verdict = {True: "invariant", False: "not invariant", None: "undecided"}[self.invariant]
         return (f"SymmetryTest({self.group}: {verdict}, T^2 = {self.statistic:.4g}, p = {self.p_value:.3g}, "
                 f"detectable {self.detectable:.3g})")
+
+
+def _hotelling_p(values: np.ndarray, replicas: np.ndarray, nu: int) -> float:
+    """p-value of mean = 0 for an estimate with jackknife replicas (G, q): Hotelling's T^2, F(q, nu - q + 1)."""
+    from scipy.stats import f as f_dist
+
+    q = len(values)
+    if nu - q + 1 < 1:
+        return math.nan
+    centred = replicas - replicas.mean(axis=0)
+    cov = (len(replicas) - 1) / len(replicas) * centred.T @ centred
+    t2 = float(values @ np.linalg.pinv(cov, rcond=1e-12, hermitian=True) @ values)
+    return float(f_dist.sf((nu - q + 1) / (nu * q) * t2, q, nu - q + 1))
 
 
 def _detectable(f_crit: float, df1: int, df2: int, yc: float) -> float:
@@ -258,7 +281,8 @@ def _detectable(f_crit: float, df1: int, df2: int, yc: float) -> float:
 
 def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N_GROUPS,
                   n_rotations: int = DEFAULT_N_ROTATIONS, group: str = "O(n)", seed=0, executor=None,
-                  alpha: float = 0.01, max_detectable: float = DEFAULT_MAX_DETECTABLE) -> SymmetryTest:
+                  alpha: float = 0.01, max_detectable: float = DEFAULT_MAX_DETECTABLE,
+                  estimator: str = "auto") -> SymmetryTest:
     """Test whether G4c changes when the design's inputs are rotated (module docstring).
 
     Parameters
@@ -283,6 +307,9 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
         Level of the test.
     max_detectable : float
         An accepted invariance needs the test to resolve relative changes of G4c of this size (power 0.8).
+    estimator : {"auto", "conditional", "outputs"}
+        The G4c estimator of :func:`tensornn.readings.measure_four_point` ("auto": the conditional one, read-out
+        integrated analytically, where the network offers it).
 
     Returns
     -------
@@ -317,7 +344,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     inputs = network.check_inputs(design.inputs)
     check_estimable(network, inputs)
     entropy = root_entropy(seed)
-    rotation_rng, sampling_seed = np.random.default_rng([entropy, 1]), np.random.SeedSequence([entropy, 2])
+    rotation_rng, sampling_seed = np.random.default_rng(child_seed(entropy, 1)), child_seed(entropy, 2)
     nu = n_groups - 1
     per_rotation = min(design.n_quadruples, max(1, (nu // 2) // n_rotations))
     quads = np.asarray(design.quadruples)[:per_rotation]
@@ -331,7 +358,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
                               np.concatenate([quads + r * m for r in range(n_rotations + 1)]),
                               f"{design.data_name} and {n_rotations} rotated copies")
     measurement = measure_four_point(network, stacked, n_networks, seed=sampling_seed, n_groups=n_groups,
-                                     executor=executor)
+                                     executor=executor, estimator=estimator)
     values, replicas = measurement.estimates()
     q = len(quads)
     original, rep_original = values[:q], replicas[:, :q]
@@ -341,11 +368,12 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     seed_value = int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None
     common: dict[str, Any] = dict(group=label, dimensions=dims, n_rotations=n_rotations, n_quadruples=q,
                   n_networks=measurement.n_networks, n_groups=measurement.n_groups, alpha=alpha,
-                  max_detectable=max_detectable, seed=seed_value)
+                  max_detectable=max_detectable, seed=seed_value,
+                  estimator=str(getattr(measurement, "estimator", estimator)))
     if not (np.all(np.isfinite(d)) and np.all(np.isfinite(rep))):
         nan = math.nan
         return SymmetryTest(nan, nan, p, nu - p + 1, nan, None, detectable=math.inf, networks_needed=None,
-                            largest_pull=nan, relative_change=nan,
+                            largest_pull=nan, relative_change=nan, g4c_p_value=nan,
                             reason="the measured G4c is not finite (the outputs overflowed float64): no symmetry "
                                    "can be tested; use smaller inputs or weight scales", **common)
     centred = rep - rep.mean(axis=0)
@@ -358,6 +386,7 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
     df1, df2 = p, nu - p + 1
     f_stat = (nu - p + 1) / (nu * p) * statistic
     p_value = float(f_dist.sf(f_stat, df1, df2))
+    g4c_p = _hotelling_p(original, rep_original, nu)
     y = np.tile(original, n_rotations)
     f_crit = float(f_dist.isf(alpha, df1, df2)) if alpha > 0 else math.inf
     detectable = _detectable(f_crit, df1, df2, float(y @ inverse @ y)) if math.isfinite(f_crit) else math.inf
@@ -372,6 +401,11 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
         invariant: bool | None = False
         reason = (f"G4c changes under {what} ({stats} < alpha = {alpha:g}; relative change {relative:.3g}): the law "
                   f"is not {label}-invariant")
+    elif not g4c_p < alpha:
+        invariant = None
+        reason = (f"no change of G4c under {what} ({stats}), but G4c itself is not resolved from zero (p = "
+                  f"{g4c_p:.3g} >= alpha = {alpha:g}), so no change of it could be seen: undecided; more networks "
+                  "or inputs where G4c is larger")
     elif detectable <= max_detectable:
         invariant = True
         reason = (f"G4c does not change under {what} ({stats} >= alpha = {alpha:g}), and the test resolves relative "
@@ -385,4 +419,4 @@ def symmetry_test(network, design, *, n_networks: int, n_groups: int = DEFAULT_N
                   + (f"; about {needed} networks would resolve {max_detectable:g}" if needed else ""))
     return SymmetryTest(statistic, float(f_stat), df1, df2, p_value, invariant, detectable=float(detectable),
                         networks_needed=needed, largest_pull=float(pulls.max()) if p else math.nan,
-                        relative_change=relative, reason=reason, **common)
+                        relative_change=relative, g4c_p_value=g4c_p, reason=reason, **common)
