@@ -1,6 +1,7 @@
 """The selected flow over the fit's uncertainty: Monte-Carlo draws, their fate, their bands, and what the summary says."""
 
 import dataclasses
+import importlib.util
 import json
 from types import SimpleNamespace
 
@@ -203,3 +204,20 @@ def test_band_quantiles_skip_undefined_draws_as_numpy_does():
             expected = np.nanquantile(values, QUANTILES, axis=0)
         expected[:, np.isfinite(values).sum(axis=0) < 5] = np.nan
         np.testing.assert_allclose(_quantiles(values), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_a_network_no_reading_applies_to_is_refused_alone(tmp_path):
+    # a nonlinear CP layer has no reading (UnsupportedReadingError from its pattern space): compare refuses it with
+    # the reason, still runs the model-free symmetry test where the package has one, and reads the dense twin
+    from tensornn.compare import write_compare_report
+    from tensornn.schemas import validate
+
+    result = run_compare(CompareConfig(activation="relu", n_networks=4096, n_groups=16, flow_points=20,
+                                       fixed_point_starts=2, flow_draws=10))
+    cp, dense = result.networks
+    assert not cp.readings.success and cp.readings.status == "refused" and cp.selected == "none" and not cp.flows
+    assert "No reading: no reading of the CP layer" in cp.conclusion() and "'relu'" in cp.conclusion()
+    assert dense.readings.success and dense.flows and not result.success
+    folder = write_compare_report(result, tmp_path / "r")
+    if importlib.util.find_spec("jsonschema") is not None:
+        validate(json.loads((folder / "report.json").read_text()))
