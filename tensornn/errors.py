@@ -14,6 +14,7 @@ __all__ = [
     "BubbleError",
     "ConfigError",
     "TruncationError",
+    "SizeLimitError",
     "MissingDependencyError",
     "OutputError",
     "OutputBusyError",
@@ -53,6 +54,11 @@ class UnsupportedReadingError(InvalidArgumentError):
     """A network whose G4c the readings cannot amputate honestly (no basis built on its own propagator), or whose
     fourth moments are infinite so that G4c cannot be estimated; the message names the network, its activation
     and the reason."""
+
+
+class SizeLimitError(InvalidArgumentError):
+    """Work refused up front: its estimated size exceeds a bound (the message names the size, the bound and how
+    to lift it)."""
 
 
 class MissingDependencyError(TensorNNError, ImportError):

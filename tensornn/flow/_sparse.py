@@ -29,8 +29,14 @@ class SparseTerms:
         order = np.argsort(targets, kind="stable")
         self.order = order
         self.n_couplings = n_couplings
-        values: dict = {}  # the few distinct coefficients, each converted once
-        coef = [values.get(T.coefficient) or values.setdefault(T.coefficient, float(T.coefficient)) for T in terms]
+        values: dict = {}  # the few distinct coefficients, each converted once (keyed by the object: a Fraction's
+        coef = []          # hash is slow, and the derivation shares one object per value)
+        for T in terms:
+            c = T.coefficient
+            value = values.get(id(c))
+            if value is None:
+                value = values[id(c)] = (float(c), c)  # the object kept alive with its id
+            coef.append(value[0])
         self.coef = np.array(coef, dtype=float)[order]
         self.thr = np.array([threshold_index[(T.n, T.colours)] for T in terms], dtype=np.intp)[order]
         width = max(max((len(T.factors) for T in terms), default=0), 1)

@@ -29,13 +29,13 @@ import copy
 
 import numpy as np
 
-from .._checks import check_choice
+from .._checks import check_choice, check_int
 from ..errors import InvalidArgumentError, InvalidTypeError, TruncationError
 from ..theory.colours import FlatColour
 from ..theory.field_theory import Theory
 from ._kernel import compile_kernel
 from ._sparse import SparseTerms
-from .rules import PROJECTIONS, Term, derive_terms
+from .rules import MAX_DERIVATION_LOOPS, PROJECTIONS, Term, derive_terms
 from .thresholds import CountTable, ModeCount
 
 __all__ = ["DerivedFlow", "derive_flow", "REGULATOR_ETA", "EVALUATIONS", "COMPILE_MAX_TERMS", "BATCH_COST_US"]
@@ -59,7 +59,7 @@ BATCH_COST_US = (2.2, 0.0095, 20.0)
 
 def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: bool = False,
                 dimensions=None, allow_constant: bool = False, regulator_eta: str = "include",
-                evaluation: str = "auto") -> "DerivedFlow":
+                evaluation: str = "auto", max_loops: int | None = MAX_DERIVATION_LOOPS) -> "DerivedFlow":
     """Derive the one-loop beta functions of ``theory``'s truncation.
 
     Parameters
@@ -86,6 +86,10 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
         large truncations and for narrow batches), or ``"auto"``: per call, compiled for one vector up
         to :data:`COMPILE_MAX_TERMS` terms and for a batch when the cost model :data:`BATCH_COST_US`
         favours it (tiny truncations, wide batches), index arrays otherwise and for smooth regulators.
+    max_loops : int or None
+        Refuse, before any enumeration, a truncation whose derivation would follow more loops than this
+        (estimated by :func:`tensornn.flow.rules.derivation_size`; the default
+        :data:`~tensornn.flow.rules.MAX_DERIVATION_LOOPS` is about a minute of work); None derives any size.
 
     Returns
     -------
@@ -95,6 +99,9 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     ------
     TruncationError
         If a coupling receives no loop term and ``allow_constant`` is False.
+    SizeLimitError
+        If the estimated loops exceed ``max_loops`` (the message names the truncation's order, the estimated
+        loops and terms, and how to lift the bound).
 
     Examples
     --------
@@ -120,7 +127,10 @@ def derive_flow(theory: Theory, projection: str = "full", anomalous_dimension: b
     regulator_eta = check_choice("regulator_eta", regulator_eta, REGULATOR_ETA)
     evaluation = check_choice("evaluation", evaluation, EVALUATIONS)
     orbits: list = []
-    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits)
+    if max_loops is not None:
+        max_loops = check_int("max_loops", max_loops, minimum=1)
+    terms = derive_terms(theory.truncation, n_local=len(theory.local_colours), projection=projection, orbits=orbits,
+                         max_loops=max_loops)
     flow = DerivedFlow(theory, terms, projection, anomalous_dimension, dimensions, regulator_eta=regulator_eta,
                        evaluation=evaluation)
     flow.colour_orbits = tuple(orbits) if orbits else None
@@ -249,6 +259,7 @@ class DerivedFlow:
         representatives = np.asarray(representatives, dtype=np.intp)
         orbit_of_rep = {int(r): o for o, r in enumerate(representatives)}
         n_pairing = self.theory.n_pairing
+        orbit_list = orbit_of.tolist()
         canonical: dict = {}
         merged: dict = {}
         for T in self.terms:
@@ -259,10 +270,12 @@ class DerivedFlow:
             if S is None:
                 size = sum(1 for c in T.colours if c < n_pairing)
                 S = canonical[T.colours] = frozenset(range(size)) | frozenset(c for c in T.colours if c >= n_pairing)
-            key = (o, tuple(sorted(int(orbit_of[f]) for f in T.factors)), T.n, S)
-            merged[key] = merged.get(key, 0) + T.coefficient
-        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in merged.items() if c != 0]
-        terms.sort(key=lambda T: (T.target, T.n, T.factors, sorted(T.colours)))
+            key = (o, tuple(sorted([orbit_list[f] for f in T.factors])), T.n, S)
+            previous = merged.get(key)
+            merged[key] = T.coefficient if previous is None else previous + T.coefficient
+        ordered = {S: tuple(sorted(S)) for S in canonical.values()}
+        items = sorted(merged.items(), key=lambda item: (item[0][0], item[0][2], item[0][1], ordered[item[0][3]]))
+        terms = [Term(o, f, n, S, c) for (o, f, n, S), c in items if c]
         layout = (tuple(names), self.n_legs[representatives], self.dimensions[representatives])
         return DerivedFlow(self.theory, terms, self.projection, self.anomalous_dimension,
                            regulator_eta=self.regulator_eta, evaluation=self.evaluation, layout=layout)

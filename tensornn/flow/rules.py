@@ -28,14 +28,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import permutations
+from itertools import repeat
 from math import factorial
+from typing import NamedTuple
 
 from .._checks import check_choice
 from ..bubbles.canonical import components
-from ..errors import TruncationError
+from ..errors import SizeLimitError, TruncationError
 
-__all__ = ["Term", "derive_terms", "loop_sequence_count", "PROJECTIONS"]
+__all__ = ["Term", "derive_terms", "loop_sequence_count", "derivation_size", "DerivationSize", "MAX_DERIVATION_LOOPS",
+           "PROJECTIONS"]
 
 PROJECTIONS = ("full", "melonic")
 
@@ -137,22 +139,55 @@ def _marked_key(adj, kinds, u, w):
 class _Members:
     """The members of a truncation as the derivation needs them, computed once.
 
-    ``tables[i]``: (kinds, adjacency); ``profiles[i]``: the vertex profiles (:func:`_profiles`); ``connected[i]``;
-    ``labellings[i]``: (code, breadth-first order, |Aut|) of a connected member, else None; ``code[i]``: the
-    canonical code (:func:`_code`; for a connected member the 1-tuple of its labelling's code).
+    ``tables[i]``: (kinds, adjacency); ``connected[i]``; ``labellings[i]``: (code, breadth-first order, |Aut|) of a
+    connected member, else None; ``codes[i]``: the canonical code (:func:`_code`; for a connected member the 1-tuple
+    of its labelling's code); ``profiles[i]`` (on first use): the vertex profiles (:func:`_profiles`). With two or
+    more pairing colours the labellings are computed in numpy batches (:func:`_batch_codes.labellings`, the same
+    codes).
     """
 
     def __init__(self, truncation):
         self.tables = [m.tables() for m in truncation.interactions]
-        self.profiles, self.connected, self.labellings, self.codes = [], [], [], []
-        for kinds, adj in self.tables:
-            profiles = _profiles(adj, kinds)
+        n_members = len(self.tables)
+        d_p = truncation.rank
+        self._profiles = None
+        self.connected = [False] * n_members
+        self.labellings: list = [None] * n_members
+        self.codes: list = [None] * n_members
+        largest = max(len(kinds) for kinds, _ in self.tables)
+        if d_p >= 2 and n_members >= BATCH_MIN_MEMBERS and _batch_codes_fit(largest, d_p):
+            import numpy as np
+
+            from ._batch_codes import labellings
+
+            by_size: dict = {}
+            for i, (kinds, _) in enumerate(self.tables):
+                by_size.setdefault(len(kinds), []).append(i)
+            for n, group in by_size.items():
+                kinds = np.array([self.tables[i][0] for i in group], dtype=np.int64).reshape(len(group), n)
+                adjacency = np.array([self.tables[i][1] for i in group], dtype=np.int64).reshape(len(group), n, d_p)
+                codes, orders, hits, connected = labellings(kinds, adjacency)
+                for i, code, order, count, joined in zip(group, codes.tolist(), orders.tolist(), hits.tolist(),
+                                                         connected.tolist()):
+                    if joined:
+                        self.connected[i] = True
+                        self.labellings[i] = (tuple(code), order, count)
+                        self.codes[i] = (tuple(code),)
+        for i, (kinds, adj) in enumerate(self.tables):
+            if self.codes[i] is not None:
+                continue
             connected = len(components(adj)) == 1 if adj and adj[0] else len(kinds) == 1
+            profiles = _profiles(adj, kinds)
             labelling = _labelling(adj, kinds, count=True, profiles=profiles) if connected else None
-            self.profiles.append(profiles)
-            self.connected.append(connected)
-            self.labellings.append(labelling)
-            self.codes.append((labelling[0],) if connected else _code(adj, kinds, profiles=profiles))
+            self.connected[i] = connected
+            self.labellings[i] = labelling
+            self.codes[i] = (labelling[0],) if connected else _code(adj, kinds, profiles=profiles)
+
+    @property
+    def profiles(self) -> list:
+        if self._profiles is None:
+            self._profiles = [_profiles(adj, kinds) for kinds, adj in self.tables]
+        return self._profiles
 
 
 def _insertions(truncation, projection, index=None, members=None):
@@ -164,22 +199,45 @@ def _insertions(truncation, projection, index=None, members=None):
     d_p = truncation.rank
     members = members or _Members(truncation)
     out = []
+    colours = range(d_p)
+    sets: dict = {}  # the colours joining u to w, as a tuple of flags -> one shared frozenset
+    melonic = projection == "melonic"
     for member_index, member in enumerate(truncation.interactions):
         if member.n_legs <= 2:
             continue
         kinds, adj = members.tables[member_index]
+        n = len(kinds)
         # without automorphisms every cut pair is an orbit of its own: no marked codes needed
         labelling = members.labellings[member_index]
         asymmetric = d_p > 0 and labelling is not None and labelling[2] == 1
+        if asymmetric:  # every cut pair an orbit of its own, in the order of the pairs
+            for u in range(n):
+                row = adj[u]
+                if melonic:
+                    partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
+                else:
+                    partners = [w for w in range(n) if w != u]
+                for w in partners:
+                    flags = tuple([b == w for b in row])
+                    passing = sets.get(flags)
+                    if passing is None:
+                        passing = sets[flags] = frozenset([c for c in colours if flags[c]])
+                    if index is not None:
+                        index[member_index, u, w] = len(out)
+                    out.append(_Insertion(member_index, kinds, adj, u, w, 1, passing, n - 2))
+            continue
         orbits = {}
-        for u in range(len(kinds)):
+        for u in range(n):
             row = adj[u]
-            if projection == "melonic":  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
-                partners = sorted(w for w in set(row) if row.count(w) == d_p - 1)
+            if melonic:  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
+                partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
             else:
-                partners = [w for w in range(len(kinds)) if w != u]
+                partners = [w for w in range(n) if w != u]
             for w in partners:
-                passing = frozenset(c for c in range(d_p) if row[c] == w)
+                flags = tuple([b == w for b in row])
+                passing = sets.get(flags)
+                if passing is None:
+                    passing = sets[flags] = frozenset([c for c in colours if flags[c]])
                 if asymmetric:
                     key = (u, w)
                 elif d_p == 0:  # local legs: every permutation of the legs of one kind is an automorphism
@@ -314,6 +372,11 @@ def _labelling(adjacency, kinds, count=False, profiles=None):
     return (best, order, hits) if count else (best, order)
 
 
+#: Truncations with at least this many insertions (members) have their loops' interactions (their members) coded
+#: in numpy batches; below, one at a time in Python is faster (the batches' fixed cost is a few milliseconds).
+BATCH_MIN_INSERTIONS = 1000
+BATCH_MIN_MEMBERS = 100
+
 #: Colour symmetry is used to enumerate loops up to colour permutations when d_p! is at most this.
 MAX_SYMMETRY_GROUP = 120
 
@@ -326,10 +389,14 @@ def _colour_action(truncation, insertions, index, members):
     members (the canonical labelling gives the vertex map) and a truncation closed under colour permutations;
     used only when d_p! <= MAX_SYMMETRY_GROUP.
 
-    The images are labelled for one member per orbit only (d_p! - 1 labellings per orbit of up to d_p! members):
-    with j = rho(r) for the orbit's first member r, reached by the vertex map phi_rho, the image sigma(j) is
-    (sigma rho)(r), and phi_(sigma rho) phi_rho^-1 maps j onto it.
+    The d - 1 adjacent transpositions act on every member through the canonical labellings of the members with two
+    colours swapped (numpy batches of all members of a size, :func:`_batch_codes.labellings`); the other
+    permutations by composing their maps.
     """
+    import numpy as np
+
+    from ._batch_codes import labellings
+
     d_p = truncation.rank
     if d_p < 2 or factorial(d_p) > MAX_SYMMETRY_GROUP:
         return None
@@ -338,52 +405,76 @@ def _colour_action(truncation, insertions, index, members):
         return None
     labelled = members.labellings
     member_of = {labelling[0]: i for i, labelling in enumerate(labelled)}
-    pairs = [(a, b) for a in range(d_p) for b in range(a + 1, d_p)]
-    group = sorted(permutations(range(d_p)))  # the identity first
-    identity = group[0]
-    inverse = {sigma: tuple(sorted(range(d_p), key=lambda c: sigma[c])) for sigma in group}
-    # the profile of a vertex of a colour-permuted bubble: its face of colours (a, b) is the one of (s^-1 a, s^-1 b)
-    moved_pairs = {sigma: [0] + [1 + pairs.index(tuple(sorted((inverse[sigma][a], inverse[sigma][b]))))
-                                 for a, b in pairs] for sigma in group}
-    n = len(tables)
-    reached: list = [None] * n  # reached[j] = (r, rho, phi): j = rho(r) for the first member r of j's orbit
-    via: dict = {}  # (r, sigma) -> (sigma(r), the vertex map r -> sigma(r))
-    for i in range(n):
-        if reached[i] is not None:
-            continue
-        kinds, adj = tables[i]
-        profiles = members.profiles[i]
-        reached[i] = (i, identity, list(range(len(kinds))))
-        via[i, identity] = reached[i][::2]
-        for sigma in group[1:]:
-            back = inverse[sigma]
-            moved = tuple([tuple([row[back[c]] for c in range(d_p)]) for row in adj])
-            code, order = _labelling(moved, kinds, profiles=[tuple([p[k] for k in moved_pairs[sigma]])
-                                                              for p in profiles])
-            j = member_of.get(code)
-            if j is None:
+    by_size: dict = {}
+    for i, (kinds, _) in enumerate(tables):
+        by_size.setdefault(len(kinds), []).append(i)
+    arrays = {n: (np.array([tables[i][0] for i in group], dtype=np.int64).reshape(len(group), n),
+                  np.array([tables[i][1] for i in group], dtype=np.int64).reshape(len(group), n, d_p))
+              for n, group in by_size.items()}
+
+    # every ordered pair (u, w) of a member as one flat position: member offset + u n + w -> its insertion
+    sizes = np.array([len(kinds) for kinds, _ in tables], dtype=np.int64)
+    pair_offset = np.zeros(len(tables), dtype=np.int64)
+    pair_offset[1:] = np.cumsum(sizes * sizes)[:-1]
+    vertex_offset = np.zeros(len(tables), dtype=np.int64)
+    vertex_offset[1:] = np.cumsum(sizes)[:-1]
+    pair_insertion = np.full(int((sizes * sizes).sum()), -1, dtype=np.int64)
+    keys = np.array(list(index), dtype=np.int64).reshape(len(index), 3)
+    pair_insertion[pair_offset[keys[:, 0]] + keys[:, 1] * sizes[keys[:, 0]] + keys[:, 2]] = list(index.values())
+    ins_member = np.array([x.member for x in insertions], dtype=np.int64)
+    ins_u = np.array([x.u for x in insertions], dtype=np.int64)
+    ins_w = np.array([x.w for x in insertions], dtype=np.int64)
+    label_orders = {n: np.array([labelled[i][1] for i in group], dtype=np.int64).reshape(len(group), n)
+                    for n, group in by_size.items()}
+    slot = np.zeros(len(tables), dtype=np.int64)  # position of a member within its size group
+    for group in by_size.values():
+        slot[group] = np.arange(len(group))
+
+    def generator(c):
+        """The action of the transposition of colours c and c + 1, from canonical labellings."""
+        sigma = list(range(d_p))
+        sigma[c], sigma[c + 1] = c + 1, c
+        swap = np.array(sigma)
+        member_map = np.zeros(len(tables), dtype=np.int64)
+        phi = np.zeros(int(sizes.sum()), dtype=np.int64)  # vertex maps, flat: vertex_offset[i] + a -> b
+        for n, group in by_size.items():
+            kinds, adjacency = arrays[n]
+            codes, orders, _, _ = labellings(kinds, adjacency[:, :, swap])
+            images = [member_of.get(tuple(code)) for code in codes.tolist()]
+            if any(j is None for j in images):
                 return None  # not closed under colour permutations
-            phi = [0] * len(kinds)
-            for a, b in zip(order, labelled[j][1]):
-                phi[a] = b
-            via[i, sigma] = (j, phi)
-            if reached[j] is None:
-                reached[j] = (i, sigma, phi)
-    actions = []
-    for sigma in group[1:]:
-        member_map, vertex_maps = [], []
-        for j in range(n):
-            r, rho, phi = reached[j]
-            image, chi = via[r, tuple([sigma[c] for c in rho])]
-            psi = [0] * len(phi)  # j -> sigma(j): chi after phi^-1
-            for a, b in zip(phi, chi):
-                psi[a] = b
-            member_map.append(image)
-            vertex_maps.append(psi)
-        insertion_map = tuple([index[(member_map[x.member], vertex_maps[x.member][x.u], vertex_maps[x.member][x.w])]
-                               for x in insertions])
-        actions.append((sigma, tuple(member_map), insertion_map))
-    return actions
+            group_array = np.array(group, dtype=np.int64)
+            member_map[group_array] = images
+            rows = np.arange(len(group))[:, None]
+            maps = np.empty((len(group), n), dtype=np.int64)
+            maps[rows, orders] = label_orders[n][slot[np.array(images, dtype=np.int64)]]
+            phi[vertex_offset[group_array][:, None] + np.arange(n)] = maps
+        j = member_map[ins_member]
+        base = vertex_offset[ins_member]
+        insertion_map = pair_insertion[pair_offset[j] + phi[base + ins_u] * sizes[j] + phi[base + ins_w]]
+        if (insertion_map < 0).any():
+            return None  # a cut pair mapped outside the kept pairs: no colour symmetry to use
+        return tuple(sigma), tuple(member_map.tolist()), tuple(insertion_map.tolist())
+
+    generators = [generator(c) for c in range(d_p - 1)]
+    if any(g is None for g in generators):
+        return None
+    # the whole group by composing the generators' maps (breadth first from the identity)
+    identity = (tuple(range(d_p)), tuple(range(len(tables))), tuple(range(len(insertions))))
+    group = {identity[0]: identity}
+    frontier = [identity]
+    while frontier:
+        following = []
+        for sigma, member_map, maps in frontier:
+            for g_sigma, g_members, g_maps in generators:
+                composed_sigma = tuple([g_sigma[c] for c in sigma])
+                if composed_sigma not in group:
+                    composed = (composed_sigma, tuple([g_members[m] for m in member_map]),
+                                tuple([g_maps[k] for k in maps]))
+                    group[composed_sigma] = composed
+                    following.append(composed)
+        frontier = following
+    return [group[sigma] for sigma in sorted(group) if sigma != identity[0]]
 
 
 def _member_orbits(n_members, actions):
@@ -481,6 +572,95 @@ def loop_sequence_count(truncation, projection: str = "full") -> int:
     return _sequence_count(insertions, max(m.n_legs for m in truncation.interactions))
 
 
+class DerivationSize(NamedTuple):
+    """Up-front size of a derivation (:func:`derivation_size`): no loop is enumerated to find it.
+
+    Attributes
+    ----------
+    order : int
+        The truncation's order (black vertices of its largest member; fields / 2 for real fields).
+    loops : int
+        Estimated loops the enumeration follows: ordered insertion sequences within the largest member (only
+        sequences of one missing colour when the derivation skips the others), divided by the number of colour
+        permutations when it enumerates one loop per colour orbit.
+    terms : int
+        Estimated terms: the multisets of members whose insertions fit in the largest member (the distinct
+        products of couplings; a product may feed several targets and threshold sets, or none).
+    """
+
+    order: int
+    loops: int
+    terms: int
+
+
+#: ``derive_terms`` (and so ``derive_flow``) refuses, before enumerating, a truncation whose estimated loops
+#: (:func:`derivation_size`) exceed this: about a minute of work on one core (the rank-3 melonic truncation of
+#: order 8 is estimated at about 2 x 10^6 and takes a few seconds; the scalar one of order 30 at 10^8).
+MAX_DERIVATION_LOOPS = 20_000_000
+
+
+def derivation_size(truncation, projection: str = "full", symmetric: bool = True) -> DerivationSize:
+    """Estimate the work and the size of :func:`derive_terms` for ``truncation`` without enumerating a loop.
+
+    Counts ordered insertion sequences and multisets of members by the legs they add (dynamic programming over
+    the leg count), so it costs what the insertions cost (polynomial in the members).
+    """
+    check_choice("projection", projection, PROJECTIONS)
+    members = _Members(truncation)
+    return _size(truncation, symmetric, members, _insertions(truncation, projection, members=members))
+
+
+def _size(truncation, symmetric, members, insertions) -> DerivationSize:
+    max_legs = max(m.n_legs for m in truncation.interactions)
+    d_p = truncation.rank
+    all_pairing = frozenset(range(d_p))
+    missing = _missing(insertions, all_pairing)
+    if d_p >= 2 and all(members.connected) and insertions and all(len(m) == 1 for m in missing):
+        colours: dict = {}
+        for x, m in zip(insertions, missing):
+            colours.setdefault(min(m), []).append(x)
+        loops = sum(_sequence_count(group, max_legs) for group in colours.values())
+    else:
+        loops = _sequence_count(insertions, max_legs)
+    if symmetric and 2 <= d_p and factorial(d_p) <= MAX_SYMMETRY_GROUP and all(members.connected):
+        loops = max(1, loops // factorial(d_p))
+    # multisets of members (each member once per multiset slot) by the legs their insertions add
+    added = [m.n_legs - 2 for m in truncation.interactions if m.n_legs > 2]
+    ways = [0] * (max_legs + 1)
+    ways[0] = 1
+    for a in added:
+        if 0 < a <= max_legs:
+            for legs in range(a, max_legs + 1):
+                ways[legs] += ways[legs - a]
+    order = max(truncation.interactions, key=lambda m: m.n_legs).bubble.order
+    return DerivationSize(order, loops, sum(ways[1:]))
+
+
+def _missing(insertions, all_pairing) -> list:
+    """The colours each insertion's cut pair is not joined by (one shared set per distinct set)."""
+    shared: dict = {}
+    out = []
+    for x in insertions:
+        m = shared.get(x.passing)
+        if m is None:
+            m = shared[x.passing] = all_pairing - x.passing
+        out.append(m)
+    return out
+
+
+def _check_size(truncation, projection, symmetric, max_loops, members, insertions):
+    """Raise SizeLimitError when the estimated loops of the derivation exceed ``max_loops`` (None: no bound)."""
+    if max_loops is None:
+        return
+    size = _size(truncation, symmetric, members, insertions)
+    if size.loops > max_loops:
+        raise SizeLimitError(
+            f"the {projection!r} derivation of this order-{size.order} truncation ({len(truncation)} members) would "
+            f"follow about {size.loops:,} loops for about {size.terms:,} terms, above the bound max_loops="
+            f"{max_loops:,} (about a minute of work); lower the order, use a smaller truncation or the melonic "
+            "projection, or pass max_loops=None (or a larger bound) to derive it anyway")
+
+
 def _smallest_rotation(seq):
     """The smallest rotation of seq: it starts at an occurrence of the smallest element."""
     low = min(seq)
@@ -495,9 +675,9 @@ def _smallest_rotation(seq):
 
 
 def _images(seq, actions, lows=None):
-    """[(sigma, member map)] of the distinct colour images of a loop if it is the smallest of them, else [].
+    """Indices (into ``actions``) of the distinct colour images of a loop if it is the smallest of them, else [].
 
-    The identity comes first as (None, None). A loop and its images under the colour permutations give the
+    The identity comes first as None. A loop and its images under the colour permutations give the
     colour-permuted terms, so only the smallest (as rotation representatives) is generated. A rotation
     representative starts with its smallest insertion, so an image whose smallest insertion is below seq[0]
     rejects the loop at once, and one whose smallest insertion is above it cannot be smaller; ``lows`` (the
@@ -508,17 +688,18 @@ def _images(seq, actions, lows=None):
         lows = [min(action[2][k] for k in seq) for action in actions]
         if any(low < first for low in lows):
             return []
-    out = [(None, None)]
+    out: list = [None]
     L = len(seq)
     if L == 1:  # the image of a single insertion is itself; smaller images are excluded by ``lows``
         seen_one = {first}
-        for low, (sigma, member_map, _) in zip(lows, actions):
+        for g, low in enumerate(lows):
             if low not in seen_one:
                 seen_one.add(low)
-                out.append((sigma, member_map))
+                out.append(g)
         return out
     seen = {seq}
-    for low, (sigma, member_map, insertion_map) in zip(lows, actions):
+    for g, (low, action) in enumerate(zip(lows, actions)):
+        insertion_map = action[2]
         if L == 2:
             a, b = insertion_map[seq[0]], insertion_map[seq[1]]
             image = (a, b) if a <= b else (b, a)
@@ -528,12 +709,12 @@ def _images(seq, actions, lows=None):
             return []
         if image not in seen:
             seen.add(image)
-            out.append((sigma, member_map))
+            out.append(g)
     return out
 
 
 def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex_field: bool | None = None,
-                 symmetric: bool = True, orbits: list | None = None):
+                 symmetric: bool = True, orbits: list | None = None, max_loops: int | None = MAX_DERIVATION_LOOPS):
     """All one-loop terms of the truncation's beta functions.
 
     Parameters
@@ -551,11 +732,19 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     orbits : list, optional
         When given and the colour permutations were used, receives the orbit of every member under them
         (orbits numbered by their first member, as :meth:`Truncation.colour_orbits`), found on the way.
+    max_loops : int or None
+        Refuse, before enumerating, a truncation whose estimated loops (:func:`derivation_size`) exceed this
+        (default :data:`MAX_DERIVATION_LOOPS`, about a minute of work); None derives whatever the size.
 
     Returns
     -------
     list of Term
         Merged by (target, factors, n, colours), zero coefficients removed, sorted.
+
+    Raises
+    ------
+    SizeLimitError
+        If the estimated loops exceed ``max_loops`` (the message names the order and the estimated terms).
     """
     check_choice("projection", projection, PROJECTIONS)
     d_p = truncation.rank
@@ -566,11 +755,12 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     complex_field = truncation.field == "complex" if complex_field is None else complex_field
     members = _Members(truncation)
     targets = {code: position for position, code in enumerate(members.codes)}
-    signatures = {tuple(sorted(profiles)) for profiles in members.profiles}
+    signatures: set = set()  # the members' sorted profiles, on the first interaction identified one at a time
     target_legs = {m.n_legs for m in truncation.interactions}
     max_legs = max(target_legs)
     index: dict = {}
     insertions = _insertions(truncation, projection, index, members)
+    _check_size(truncation, projection, symmetric, max_loops, members, insertions)
     actions = _colour_action(truncation, insertions, index, members) if symmetric else None
     if orbits is not None and actions is not None:
         orbits[:] = _member_orbits(len(truncation), actions)
@@ -592,21 +782,20 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
     # a loop whose insertions miss different colours generates a disconnected interaction when every insertion
     # misses exactly one colour (a strand of colour c only joins insertions that miss c, so insertions missing
     # different colours are never joined): with connected members only, such loops are not followed at all
-    missing = [all_pairing - x.passing for x in insertions]
+    missing = _missing(insertions, all_pairing)
     one_colour = (d_p >= 2 and bool(insertions) and all(len(m) == 1 for m in missing)
                   and all(members.connected))
     strand = [min(m) if one_colour else None for m in missing]
     groups: dict = {}
     for kind, listed in following.items():
+        buckets: dict = {}  # (colour, legs added) -> insertions
+        for k, a in listed:
+            buckets.setdefault((strand[k], a), []).append(k)
         for colour in set(strand):
-            by_added: dict = {}
-            for k, a in listed:
-                if strand[k] == colour:
-                    by_added.setdefault(a, []).append(k)
             groups[kind, colour] = []
-            for a, ks in sorted(by_added.items()):
-                ks = sorted(ks, key=lambda k: (orbit_low[k], k))
-                groups[kind, colour].append((a, ks, [orbit_low[k] for k in ks]))
+        for (colour, a), ks in sorted(buckets.items(), key=lambda item: item[0][1]):
+            ranked = sorted([(orbit_low[k], k) for k in ks])
+            groups[kind, colour].append((a, [k for _, k in ranked], [low for low, _ in ranked]))
 
     permuted: dict = {}  # (sigma, S) -> sigma(S)
     known: dict = {}  # generated (kinds, adjacency) -> truncation index or None: most loops repeat a labelled table
@@ -617,40 +806,50 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
             kinds, adj = table
             target = None
             profiles = _profiles(adj, kinds)  # sorted, a necessary condition for a member: skips most codes
+            if not signatures:
+                signatures.update(tuple(sorted(p)) for p in members.profiles)
             if tuple(sorted(profiles)) in signatures:
                 target = targets.get(_code(adj, kinds, profiles=profiles))
             known[table] = target
         return target
 
+    def accumulate(seq, rotations, images, target):
+        L = len(seq)
+        passing = all_pairing
+        weight = rotations
+        for i in seq:
+            passing = passing & insertions[i].passing
+            weight *= insertions[i].weight
+        value = -weight if L % 2 else weight  # (-1)^L weight; the 1/2 is applied at the end
+        members = [insertions[i].member for i in seq]
+        for g in images:
+            if g is None:
+                key = (target, tuple(sorted(members)), L + 1, passing)
+            else:
+                sigma, member_map, _ = actions[g]
+                moved = permuted.get((sigma, passing))
+                if moved is None:
+                    moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
+                key = (member_map[target], tuple(sorted([member_map[m] for m in members])), L + 1, moved)
+            acc[key] = acc.get(key, 0) + value
+
+    # with one missing colour per insertion and connected members every loop followed generates a connected
+    # interaction: the loops are collected and their interactions built and coded in batches (numpy)
+    batched = one_colour and len(insertions) >= BATCH_MIN_INSERTIONS and _batch_codes_fit(max_legs, d_p)
+
     def visit(seq, legs, lows):
         # lows[i]: the smallest image of the loop's insertions under the i-th colour permutation
         if seq and legs in target_legs:
-            L = len(seq)
             last, first = insertions[seq[-1]], insertions[seq[0]]
             closes = not complex_field or last.kinds[last.w] != first.kinds[first.u]
             rotations = _rotation_weight(tuple(seq)) if closes else 0
-            images = [(None, None)]
+            images: list = [None]
             if rotations and actions is not None:
                 images = _images(tuple(seq), actions, lows)
             if rotations and images:
                 target = identify(_generated(seq, insertions, d_p))
                 if target is not None:
-                    passing = all_pairing
-                    weight = rotations
-                    for i in seq:
-                        passing = passing & insertions[i].passing
-                        weight *= insertions[i].weight
-                    value = -weight if L % 2 else weight  # (-1)^L weight; the 1/2 is applied at the end
-                    members = [insertions[i].member for i in seq]
-                    for sigma, member_map in images:
-                        if sigma is None:
-                            key = (target, tuple(sorted(members)), L + 1, passing)
-                        else:
-                            moved = permuted.get((sigma, passing))
-                            if moved is None:
-                                moved = permuted[sigma, passing] = frozenset([sigma[c] for c in passing])
-                            key = (member_map[target], tuple(sorted([member_map[m] for m in members])), L + 1, moved)
-                        acc[key] = acc.get(key, 0) + value
+                    accumulate(seq, rotations, images, target)
         if seq:
             prev = insertions[seq[-1]]
             candidates = groups[prev.kinds[prev.w] if complex_field else None, strand[seq[0]]]
@@ -674,8 +873,217 @@ def derive_terms(truncation, n_local: int = 0, projection: str = "full", complex
                         visit(seq, legs + added, image_of[k])
                         seq.pop()
 
+    if batched:
+        blocks = _enumerate_loops(insertions, groups, orbit_low, actions, strand, complex_field, max_legs, target_legs)
+        found = _identify_loops(blocks, insertions, members, d_p, targets, identify)
+        return _accumulate_loops(blocks, found, insertions, actions, d_p, len(truncation), local)
     visit([], 0, ())
     return _terms(acc, local)
+
+
+def _lex_less(a, b):
+    """Row by row: is a lexicographically smaller than b (integer arrays of one shape (P, L))."""
+    import numpy as np
+
+    differ = a != b
+    first = differ.argmax(axis=1)
+    rows = np.arange(len(a))
+    return differ.any(axis=1) & (a[rows, first] < b[rows, first])
+
+
+def _enumerate_loops(insertions, groups, orbit_low, actions, strand, complex_field, max_legs, target_legs):
+    """The loops :func:`derive_terms` follows one at a time, found one length at a time with numpy.
+
+    The same loops: prefixes start with the smallest insertion of its colour orbit and continue with insertions
+    of the same missing colour (of the opposite kind for complex fields) whose orbit starts at the first
+    insertion or later, within the largest member's legs. A prefix whose legs are a member's, whose propagators
+    close and that is the smallest of its rotations is a loop; it is kept when it is also the smallest of its
+    colour images. Returns {L: (sequences (P, L), distinct rotations (P,), images (P, G + 1): the identity and
+    the colour permutations whose images are distinct)}.
+    """
+    import numpy as np
+
+    count = len(insertions)
+    G = len(actions) if actions else 0
+    maps = (np.array([action[2] for action in actions], dtype=np.int64).reshape(G, count) if G
+            else np.zeros((0, count), dtype=np.int64))
+    images_of = maps.T  # (K, G)
+    u_kind = np.array([x.kinds[x.u] for x in insertions], dtype=np.int64)
+    w_kind = np.array([x.kinds[x.w] for x in insertions], dtype=np.int64)
+    added = np.array([x.added_legs for x in insertions], dtype=np.int64)
+    colour_of = np.array(strand, dtype=np.int64)
+    is_target = np.zeros(max_legs + 1, dtype=bool)
+    is_target[[legs for legs in target_legs if legs <= max_legs]] = True
+    arrays = {key: [(a, np.array(ks, dtype=np.int64), np.array(lows, dtype=np.int64)) for a, ks, lows in entries]
+              for key, entries in groups.items() if key[0] != "all"}
+    starts = np.array([k for k in range(count) if orbit_low[k] == k and added[k] <= max_legs], dtype=np.int64)
+    seq, legs, lows = starts[:, None], added[starts], images_of[starts]
+    blocks = {}
+    L = 1
+    while len(seq):
+        leaf = is_target[legs]
+        if complex_field:
+            leaf &= w_kind[seq[:, -1]] != u_kind[seq[:, 0]]
+        if leaf.any():
+            loops, low = seq[leaf], lows[leaf]
+            # distinct rotations if the loop is the smallest of its rotations, else 0
+            weight = np.full(len(loops), L, dtype=np.int64)
+            done = np.zeros(len(loops), dtype=bool)
+            for r in range(1, L):
+                rotated = np.roll(loops, -r, axis=1)
+                smaller = ~done & _lex_less(rotated, loops)
+                same = ~done & ~smaller & np.all(rotated == loops, axis=1)
+                weight[smaller] = 0
+                weight[same] = r
+                done |= smaller | same
+            keep = weight > 0
+            loops, low, weight = loops[keep], low[keep], weight[keep]
+            # colour images: rejected when one is smaller; the distinct ones kept
+            images = np.zeros((len(loops), G + 1), dtype=bool)
+            images[:, 0] = True
+            best_of = []
+            for g in range(G):
+                image = maps[g][loops]
+                best = image
+                for r in range(1, L):
+                    rotated = np.roll(image, -r, axis=1)
+                    best = np.where(_lex_less(rotated, best)[:, None], rotated, best)
+                images[:, 0] &= ~((low[:, g] == loops[:, 0]) & _lex_less(best, loops))
+                distinct = ~np.all(best == loops, axis=1)
+                for other in best_of:
+                    distinct &= ~np.all(best == other, axis=1)
+                images[:, g + 1] = distinct
+                best_of.append(best)
+            keep = images[:, 0]
+            if keep.any():
+                blocks[L] = (loops[keep], weight[keep], images[keep])
+        # the continuations
+        first = seq[:, 0]
+        colour = colour_of[first]
+        kind = w_kind[seq[:, -1]] if complex_field else None
+        grown_seq, grown_legs, grown_lows = [], [], []
+        for (cut_kind, strand_colour), entries in arrays.items():
+            chosen = colour == strand_colour
+            if complex_field:
+                chosen &= kind == cut_kind
+            elif cut_kind is not None:
+                continue
+            chosen = np.flatnonzero(chosen)
+            for a, ks, lows_of in entries:
+                fits = chosen[legs[chosen] + a <= max_legs]
+                if not len(fits):
+                    continue
+                position = np.searchsorted(lows_of, first[fits], side="left")
+                counts = len(ks) - position
+                owner = np.repeat(fits, counts)
+                total = int(counts.sum())
+                if not total:
+                    continue
+                offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(position, counts)
+                k = ks[offsets]
+                grown_seq.append(np.column_stack([seq[owner], k]))
+                grown_legs.append(legs[owner] + a)
+                grown_lows.append(np.minimum(lows[owner], images_of[k]))
+        if not grown_seq:
+            break
+        seq, legs, lows = np.concatenate(grown_seq), np.concatenate(grown_legs), np.concatenate(grown_lows)
+        L += 1
+    return blocks
+
+
+def _accumulate_loops(blocks, found, insertions, actions, d_p, n_members, local):
+    """The terms of the loops of ``blocks`` with their generated members ``found`` ({L: array, -1: none}).
+
+    As ``accumulate`` in :func:`derive_terms`, for all loops of a length at once: every colour image of a loop
+    gives the key (target, sorted factors, n, S) with the images' member and colour maps applied as arrays
+    (colour sets as bit masks); like keys are merged by one lexicographic sort and a segmented sum.
+    """
+    import numpy as np
+
+    actions = actions or []
+    G = len(actions)
+    sigmas = [tuple(range(d_p))] + [action[0] for action in actions]  # image column 0 is the identity
+    maps = np.array([list(range(n_members))] + [action[1] for action in actions],
+                    dtype=np.int64).reshape(G + 1, n_members)
+    moved_mask = np.array([[sum(1 << sigma[c] for c in range(d_p) if mask >> c & 1) for mask in range(1 << d_p)]
+                           for sigma in sigmas], dtype=np.int64)
+    member = np.array([x.member for x in insertions], dtype=np.int64)
+    weight = np.array([x.weight for x in insertions], dtype=np.int64)
+    passing = np.array([sum(1 << c for c in x.passing) for x in insertions], dtype=np.int64)
+    colour_sets = {mask: frozenset(c for c in range(d_p) if mask >> c & 1) | local for mask in range(1 << d_p)}
+    rank = np.zeros(1 << d_p, dtype=np.int64)  # masks in the order of their sorted colour sets
+    rank[sorted(colour_sets, key=lambda mask: sorted(colour_sets[mask]))] = np.arange(1 << d_p)
+    pieces = []
+    for L, (sequences, rotations, images) in blocks.items():
+        hit = found[L] >= 0
+        sequences, rotations, images, target = sequences[hit], rotations[hit], images[hit], found[L][hit]
+        if not len(sequences):
+            continue
+        value = rotations * np.prod(weight[sequences], axis=1)
+        value = -value if L % 2 else value  # (-1)^L weight; the 1/2 is applied at the end
+        mask = np.bitwise_and.reduce(passing[sequences], axis=1)
+        owner, image = np.nonzero(images)
+        targets = maps[image, target[owner]]
+        factors = np.sort(maps[image[:, None], member[sequences[owner]]], axis=1)
+        keys = np.column_stack([targets, factors, moved_mask[image, mask[owner]]])
+        # sorted by (target, factors, sorted S) within the length (the lengths merged by (target, n) below), like
+        # keys adjacent: merged by a segmented sum
+        order = np.lexsort([rank[keys[:, -1]]] + [keys[:, k] for k in range(L, -1, -1)])
+        keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+        sums = np.add.reduceat(value[owner][order], starts)
+        kept = sums != 0
+        pieces.append((L + 1, keys[starts][kept], sums[kept]))
+    if not pieces:
+        return []
+    top = max(piece[0] for piece in pieces) + 1
+    order = np.argsort(np.concatenate([piece[1][:, 0] * top + piece[0] for piece in pieces]), kind="stable")
+    flat: list = []
+    for n, unique, sums in pieces:
+        halves = {c: Fraction(c, 2) for c in np.unique(sums).tolist()}
+        flat.extend(map(Term, unique[:, 0].tolist(), map(tuple, unique[:, 1:-1].tolist()), repeat(n),
+                        [colour_sets[mask] for mask in unique[:, -1].tolist()],
+                        [halves[c] for c in sums.tolist()]))
+    return [flat[i] for i in order.tolist()]
+
+
+def _batch_codes_fit(max_legs, d_p):
+    """Whether the batched profiles fit int64: (max_legs + 1)^(colour pairs) times 2."""
+    return 2 * (max_legs + 1) ** (d_p * (d_p - 1) // 2 + 1) < 2**62
+
+
+def _identify_loops(blocks, insertions, members, d_p, targets, identify):
+    """The member each loop of ``blocks`` ({L: (sequences, ...)}) generates, -1 for none, as {L: array}.
+
+    The interactions of all loops of a length are built at once (:func:`_batch_codes.generated_tables`), then
+    coded at once per size (:func:`_batch_codes.labellings`, the codes of :func:`_labelling`). A disconnected
+    interaction (none when every insertion misses one colour) goes through ``identify``.
+    """
+    import numpy as np
+
+    from ._batch_codes import generated_tables, insertion_tables, labellings
+
+    tables = insertion_tables(insertions, members.tables, d_p)
+    found = {}
+    for L, block in blocks.items():
+        kinds, adjacency, bounds = generated_tables(block[0], tables)
+        result = np.full(len(block[0]), -1, dtype=np.int64)
+        legs = np.diff(bounds)
+        for n in np.unique(legs):
+            chosen = np.flatnonzero(legs == n)
+            where = bounds[chosen][:, None] + np.arange(n)
+            codes, _, _, connected = labellings(kinds[where], adjacency[where])
+            values = []
+            for row, code in enumerate(codes.tolist()):
+                if connected[row]:
+                    target = targets.get((tuple(code),))
+                else:
+                    target = identify((tuple(kinds[where[row]].tolist()),
+                                       tuple(map(tuple, adjacency[where[row]].tolist()))))
+                values.append(-1 if target is None else target)
+            result[chosen] = values
+        found[L] = result
+    return found
 
 
 def _terms(acc, local):
