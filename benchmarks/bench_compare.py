@@ -12,6 +12,9 @@ Run: python benchmarks/bench_compare.py [--seeds N] [--estimators]
    share of Monte-Carlo draws that share one fate, and the fate; the count of seeds whose fate is resolved (>= 90%).
 4. ``--estimators``: the tensor-reading coupling errors of the default design from the outputs estimator and the
    conditional one (the read-out integrated given the hidden layer) on the same networks, and their ratio.
+5. ``--pulls N``: the calibration of both estimators on the CP layer (its exact couplings are known): the pulls
+   (fit - exact)/error of the five tensor-reading couplings at the compare design of seeds 0..N-1, their mean,
+   standard deviation and share beyond 2 (Gaussian: 0, 1, 4.6%), and the goodness-of-fit p-values below 0.01.
 
 Options: --exact (fit the exact G4c instead: no sampling, the rest of the pipeline alone).
 """
@@ -162,12 +165,40 @@ def estimators() -> None:
         print(f"{item.label:6s} outputs / conditional: " + " ".join(f"{x:5.2f}" for x in ratio))
 
 
+def pulls(n: int) -> None:
+    from tensornn._random import child_seed
+    from tensornn.data import load_data
+    from tensornn.networks.cp import StructuredNetwork
+    from tensornn.readings.design import quadruple_design
+    from tensornn.readings.fit import read_network
+
+    config = CompareConfig()
+    data = load_data(config.data, seed=config.data_seed)
+    for estimator in ("conditional", "outputs"):
+        values, low = [], 0
+        for seed in range(n):
+            design = quadruple_design(data, n_points=config.n_points, n_quadruples=config.n_quadruples, seed=seed)
+            r = read_network(StructuredNetwork(data.index_sizes, cp_rank=config.cp_rank, width=config.width),
+                             design=design, method="monte-carlo", n_networks=config.n_networks,
+                             n_groups=config.n_groups, seed=child_seed(seed, 1, 0), estimator=estimator)
+            tensor = r.readings["tensor"]
+            values += [c.pull for c in tensor.couplings.values()]
+            low += tensor.p_value < 0.01
+        v = np.array(values)
+        print(f"{estimator:12s} {n} seeds, {v.size} pulls: mean {v.mean():+.3f}, sd {v.std(ddof=1):.3f}, "
+              f"|pull| > 2: {np.mean(np.abs(v) > 2):.1%}; goodness of fit p < 0.01 in {low}/{n}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exact", action="store_true", help="exact G4c (no sampling)")
     parser.add_argument("--seeds", type=int, default=0, help="fates of the selected flows over seeds 0..N-1")
     parser.add_argument("--estimators", action="store_true", help="coupling errors: outputs vs conditional")
+    parser.add_argument("--pulls", type=int, default=0, help="pulls of both estimators over seeds 0..N-1")
     opts = parser.parse_args()
+    if opts.pulls:
+        pulls(opts.pulls)
+        return
     if opts.seeds:
         seeds(opts.seeds)
         return

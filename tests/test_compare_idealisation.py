@@ -53,3 +53,22 @@ def test_the_idealisation_is_the_same_for_every_network(result):
     cp, dense = (n.flows["tensor"].idealised for n in result.networks)
     assert cp.schemes == dense.schemes and cp.comparison != dense.comparison
     assert np.isclose(cp.configured["nu"], dense.configured["nu"])
+
+
+def test_a_nonlinear_layer_read_on_its_kernel_gets_flow_theories(result):
+    # a dense relu layer is read on its own kernel (one field on the feature space, readings of one colour): its
+    # flows run on the data's full spectrum in the linear twin's units; the tensor reading of one colour is the vector
+    from tensornn.compare.theories import reading_theories
+    from tensornn.networks.cp import StructuredNetwork
+    from tensornn.readings import pattern_space
+    from tensornn.readings.patterns import KernelSpace
+
+    net = StructuredNetwork((4, 4, 4), cp_rank=None, width=8, activation="relu")
+    space = pattern_space(net)
+    assert isinstance(space, KernelSpace)
+    theories = reading_theories(net, space, result.data.spectra)
+    assert theories["vector"].coupling_names == theories["tensor"].coupling_names == {"double trace": "g4"}
+    assert theories["scalar"].coupling_names == {"local": "g4"}
+    ir = theories["vector"].initial({"double trace": -128.0})
+    assert ir == {2: 1.0, "g4": pytest.approx(space.propagator_scale**2 * -128.0)}
+    assert theories["tensor"].idealised is None and "vector reading" in theories["tensor"].idealised_note

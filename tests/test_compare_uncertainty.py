@@ -1,6 +1,7 @@
 """The selected flow over the fit's uncertainty: Monte-Carlo draws, their fate, their bands, and what the summary says."""
 
 import dataclasses
+import importlib.util
 import json
 from types import SimpleNamespace
 
@@ -160,3 +161,63 @@ def test_flows_figure_draws_the_bands_and_where_draws_stop(exact_result):
     assert any("5-95% of 12 draws" in t for t in legend)
     titles = [ax.get_title() for ax in fig.axes] + [ax.get_xlabel() for ax in fig.axes[:2]]
     assert all("nan" not in t for t in titles) and all(ax.get_xlabel() for ax in fig.axes if ax.get_title())
+
+
+def test_the_symmetry_test_is_called_for_each_network_and_shown(monkeypatch):
+    # a stand-in for tensornn.readings.symmetry (the model-free O(n) test): compare calls it once per network with
+    # the network's design and reports it in the conclusion and in report.json's verdict
+    import importlib
+
+    import tensornn.compare.run as run
+
+    calls = []
+
+    def symmetry_test(network, design, *, n_networks, seed, executor):
+        calls.append((type(network).__name__, design.n_quadruples, n_networks))
+        record = {"invariant": True, "p_value": 0.42, "group": "O(n)"}
+        return SimpleNamespace(invariant=True, p_value=0.42, group="O(n)", to_dict=lambda: dict(record))
+
+    real = importlib.import_module
+    monkeypatch.setattr(run.importlib, "import_module", lambda name: SimpleNamespace(symmetry_test=symmetry_test)
+                        if name == "tensornn.readings.symmetry" else real(name))
+    result = run_compare(CompareConfig(networks=("dense",), n_networks=4096, n_groups=16, flow_points=20,
+                                       fixed_point_starts=2, flow_draws=10))
+    net = result.networks[0]
+    assert calls == [("StructuredNetwork", 40, 4096)] and "symmetry dense" in result.timings
+    assert "G4c is invariant under O(n) (p = 0.42)" in net.conclusion()
+    assert net.verdict()["symmetry"] == {"invariant": True, "p_value": 0.42, "group": "O(n)"}
+
+
+def test_band_quantiles_skip_undefined_draws_as_numpy_does():
+    # sigma_W is undefined (nan) where a draw's mass turned negative: the vectorised quantiles equal numpy's
+    # nanquantile column by column, and a scale with fewer than 5 defined draws has no band
+    import warnings
+
+    from tensornn.compare.uncertainty import _quantiles
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        values = rng.standard_normal((int(rng.integers(1, 40)), 7))
+        values[rng.random(values.shape) < 0.6 * rng.random()] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = np.nanquantile(values, QUANTILES, axis=0)
+        expected[:, np.isfinite(values).sum(axis=0) < 5] = np.nan
+        np.testing.assert_allclose(_quantiles(values), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_a_network_no_reading_applies_to_is_refused_alone(tmp_path):
+    # a nonlinear CP layer has no reading (UnsupportedReadingError from its pattern space): compare refuses it with
+    # the reason, still runs the model-free symmetry test where the package has one, and reads the dense twin
+    from tensornn.compare import write_compare_report
+    from tensornn.schemas import validate
+
+    result = run_compare(CompareConfig(activation="relu", n_networks=4096, n_groups=16, flow_points=20,
+                                       fixed_point_starts=2, flow_draws=10))
+    cp, dense = result.networks
+    assert not cp.readings.success and cp.readings.status == "refused" and cp.selected == "none" and not cp.flows
+    assert "No reading: no reading of the CP layer" in cp.conclusion() and "'relu'" in cp.conclusion()
+    assert dense.readings.success and dense.flows and not result.success
+    folder = write_compare_report(result, tmp_path / "r")
+    if importlib.util.find_spec("jsonschema") is not None:
+        validate(json.loads((folder / "report.json").read_text()))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.tensors import TensorData
-from ..errors import ConfigError
+from ..errors import ConfigError, UnsupportedReadingError
 from ..networks.model import get_model, model_entry
 from .config import CompareConfig
 
@@ -35,13 +35,16 @@ _SHAPES = ("index_sizes", "block_sizes")
 
 @dataclass(frozen=True)
 class ComparedNetwork:
-    """One network of a comparison: its label, model, the data it reads and its mass exponent."""
+    """One network of a comparison: its label, model, the data it reads and its mass exponent; ``refusal`` is the
+    reason no reading applies to it (a nonlinear CP layer: :class:`~tensornn.errors.UnsupportedReadingError`), None
+    when it is read."""
 
     label: str
     network: object
     data: TensorData
     mass_exponent: float
     description: str
+    refusal: str | None = None
 
 
 def data_shape_parameter(name: str) -> str:
@@ -74,11 +77,16 @@ def compared_networks(config: CompareConfig, data: TensorData) -> tuple[Compared
     for label in config.networks:
         net = get_model(label, **_parameters(label, config, data))
         inputs = net.view_data(data) if hasattr(net, "view_data") else data
-        space = net.pattern_space()
+        description = net.describe() if inputs is data else f"{net.describe()}, reading {inputs.name}"
+        try:
+            space = net.pattern_space()
+        except UnsupportedReadingError as exc:  # refused per network, with the reason: the others are still read
+            out.append(ComparedNetwork(label, net, inputs, -4.0 if config.sigma_v is None else -2.0, description,
+                                       str(exc)))
+            continue
         if space is None:
             raise ConfigError(f"the network {label!r} ({net.describe()}) has no amputation patterns, so no reading "
                               "can be fitted for it; choose a network with a pattern space")
-        description = net.describe() if inputs is data else f"{net.describe()}, reading {inputs.name}"
         out.append(ComparedNetwork(label, net, inputs, space.mass_exponent(config.sigma_v is None), description))
     return tuple(out)
 

@@ -173,7 +173,8 @@ class NetworkResult:
         r = self.readings
         head = f"**{self.description}.**"
         if not r.success:
-            return f"{head} No reading: {r.message}."
+            refused = f"{head} No reading: {r.message}."
+            return refused if self.symmetry is None else f"{refused} {_symmetry_sentence(self.symmetry)}"
         parts = [head, verdict_sentence(r)]
         sel = self.named
         others = "; ".join(f"the {name} reading {'fits' if f.fits else 'fails'} ({_quality(f)})"

@@ -19,6 +19,8 @@ import importlib
 import sys
 import time
 
+import numpy as np
+
 from .._random import child_seed
 from ..data.catalogue import load_data
 from ..data.summary import summarise_data
@@ -26,6 +28,8 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from ..readings.design import quadruple_design
 from ..readings.fit import read_network
 from ..readings.patterns import pattern_space
+from ..readings.result import ReadingsResult
+from ..readings.verdict import NONE, Verdict
 from .config import CompareConfig
 from .flows import reading_flow
 from .idealisation import idealisation
@@ -42,6 +46,16 @@ def _prediction(network) -> str | None:
     return None if predict is None else predict()
 
 
+def _refused(item, design, config, symmetry) -> ReadingsResult:
+    """The readings of a network no reading applies to: no measurement, the verdict "none" with the reason."""
+    reason = item.refusal or "no reading applies to this network"
+    return ReadingsResult(network=repr(item.network), space="none", method=config.method, design=design,
+                          values=np.full(design.n_quadruples, np.nan), error=None, readings={}, reference_fit=None,
+                          selected=NONE, selected_fits=False, alpha=config.alpha, exact_rtol=0.0, n_networks=None,
+                          n_groups=None, seed=None, success=False, status="refused", message=reason,
+                          decision=Verdict(NONE, reason, alpha=config.alpha), symmetry=symmetry)
+
+
 def _symmetry(network, design, config, index, executor, timings, label):
     """The model-free O(n) symmetry test of the network's G4c (:func:`tensornn.readings.symmetry.symmetry_test`),
     or None where the package has none, the method is exact, or the network cannot be rotated."""
@@ -53,8 +67,8 @@ def _symmetry(network, design, config, index, executor, timings, label):
         return None
     t0 = time.perf_counter()
     try:
-        out = symmetry_test(network, design, n_networks=config.n_networks, seed=child_seed(config.seed, 3, index),
-                            executor=executor)
+        out = symmetry_test(network, design, n_networks=config.n_networks,
+                            seed=child_seed(config.seed, 3, index) % 2**32, executor=executor)
     except InvalidArgumentError:  # a network (or design) the test does not apply to
         return None
     timings[f"symmetry {label}"] = time.perf_counter() - t0
@@ -109,6 +123,12 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
         _say(progress, f"{item.label}: G4c on {designs[key].n_quadruples} quadruples"
              + ("" if config.method == "exact" else f" from {config.n_networks} networks") + ", fitting the readings")
         symmetry = _symmetry(item.network, designs[key], config, i, executor, timings, item.label)
+        if item.refusal is not None:  # no reading applies: the reason, the symmetry test, no flows
+            results.append(NetworkResult(item.label, item.description, repr(item.network),
+                                         _refused(item, designs[key], config, symmetry), {}, item.mass_exponent,
+                                         _prediction(item.network), symmetry))
+            _say(progress, f"{item.label}: refused ({item.refusal})")
+            continue
         t0 = time.perf_counter()
         extra = {} if symmetry is None else {"symmetry": symmetry}
         readings = read_network(item.network, design=designs[key], method=config.method,

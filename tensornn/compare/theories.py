@@ -41,7 +41,7 @@ import numpy as np
 
 from ..couplings.normalisation import field_normalisation
 from ..errors import InvalidArgumentError
-from ..readings.patterns import GaussProductSpace, IndexSpace
+from ..readings.patterns import GaussProductSpace, IndexSpace, KernelSpace
 from ..readings.content import quartic_content
 from ..theory.colours import ContinuumColour, EmpiricalColour
 from ..theory.field_theory import Theory
@@ -169,6 +169,31 @@ def _index_theories(space: IndexSpace, spectra, anomalous_dimension: bool) -> di
     return {"scalar": scalar, "vector": vector, "tensor": tensor}
 
 
+def _kernel_theories(space: KernelSpace, spectra) -> dict:
+    """A nonlinear layer read on its own kernel (one field on the feature space: the readings' classes are those of
+    one colour). Its flows run on the data's full spectrum with the linear twin's propagator scale s^2 (a convention
+    that sets the units of the couplings, docs/compare.md); the tensor reading of one colour is the vector one."""
+    d = len(spectra.colours) if spectra.colours else 1
+    full_e = spectrum_kinetic(spectra.full)
+    common = dict(coupling_scale=space.propagator_scale**2, mass2=1.0, unit=1.0)
+    scalar = ReadingTheory(
+        "scalar", Theory((EmpiricalColour(full_e, role="local", dimension=float(d)),), "real", scalar_truncation(2)),
+        "full", Theory((ContinuumColour(d),), "real", scalar_truncation(2)), "full", False,
+        f"phi^4 in D = {d} (the data's colours as local directions), LPA", {"local": "g4"},
+        description=f"one local colour on the {space.activation} kernel: the {len(full_e)} modes of the full spectrum",
+        **common)
+    note = (f"one {d}-dimensional pairing colour: the double trace has a face loop ~ k^{d} and a zero-mode loop ~ k^0, "
+            "so its dimensionless flow is not autonomous and has no fixed point in this counting")
+    pairing = Theory((EmpiricalColour(full_e, role="pairing", dimension=float(d)),), "real", vector_truncation(2))
+    description = f"one pairing colour on the {space.activation} kernel: the {len(full_e)} modes of the full spectrum"
+    vector = ReadingTheory("vector", pairing, "full", None, "full", False, note, {"double trace": "g4"},
+                           description=description, **common)
+    tensor = ReadingTheory("tensor", pairing, "full", None, "full", False,
+                           "one colour (the kernel's feature space): the tensor reading is the vector reading",
+                           {"double trace": "g4"}, description=description, **common)
+    return {"scalar": scalar, "vector": vector, "tensor": tensor}
+
+
 def _gauss_theories(network, space: GaussProductSpace) -> dict:
     norm = field_normalisation(network)
     d_in, sizes = norm.d_in, norm.block_sizes
@@ -204,7 +229,7 @@ def reading_theories(network, space, spectra=None, *, anomalous_dimension: bool 
     ----------
     network : network spec
         The network the readings were fitted for.
-    space : IndexSpace or GaussProductSpace
+    space : IndexSpace, GaussProductSpace or KernelSpace
         Its pattern space (:func:`tensornn.readings.pattern_space`).
     spectra : DataSpectra
         The data's full and per-colour spectra (index space only).
@@ -217,4 +242,8 @@ def reading_theories(network, space, spectra=None, *, anomalous_dimension: bool 
         return _index_theories(space, spectra, anomalous_dimension)
     if isinstance(space, GaussProductSpace):
         return _gauss_theories(network, space)
+    if isinstance(space, KernelSpace):
+        if spectra is None:
+            raise InvalidArgumentError("the readings of a kernel-space network need the data spectra")
+        return _kernel_theories(space, spectra)
     raise InvalidArgumentError(f"no reading theories for a {type(space).__name__}")

@@ -18,7 +18,6 @@ status and stopping scale). The result (:class:`FlowUncertainty`) says
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -262,11 +261,23 @@ def flow_uncertainty(theory, flow, names, values, covariance, config, *, exponen
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
     """:data:`QUANTILES` along axis 0 over the defined values (sigma_W is undefined where a draw's mass turned
-    negative); nan at scales where fewer than 5 draws are defined."""
+    negative); nan at scales where fewer than 5 draws are defined.
+
+    numpy's linear interpolation, vectorised over the scales (np.nanquantile loops over them in Python).
+    """
+    values = np.asarray(values, dtype=float)
+    if np.all(np.isfinite(values)) and values.shape[0] >= _MIN_BAND:
+        return np.quantile(values, QUANTILES, axis=0)
+    ordered = np.sort(np.where(np.isfinite(values), values, np.inf), axis=0)  # undefined values last
     defined = np.isfinite(values).sum(axis=0)
-    with warnings.catch_warnings():  # all-nan columns are set below
-        warnings.simplefilter("ignore", RuntimeWarning)
-        out = np.nanquantile(values, QUANTILES, axis=0)
+    position = np.asarray(QUANTILES)[:, None] * np.maximum(defined - 1, 0)[None, :]
+    low = np.floor(position).astype(np.intp)
+    high = np.minimum(low + 1, np.maximum(defined - 1, 0)[None, :])
+    below = np.take_along_axis(ordered, low, axis=0)
+    above = np.take_along_axis(ordered, high, axis=0)
+    with np.errstate(invalid="ignore"):
+        out = below + (position - low) * (above - below)
+    out = np.where(high == low, below, out)
     out[:, defined < _MIN_BAND] = np.nan
     return out
 
