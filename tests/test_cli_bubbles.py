@@ -252,3 +252,22 @@ def test_truncations_below_the_bounds_are_built_as_before():
 
     assert len(melonic_truncation(3, 4)) == 1 + 3 + 6 + 19  # the melon, and 3, 6, 19 melonic bubbles of orders 2-4
     assert len(melonic_truncation(1, 30, "real")) == 1  # rank 1: the melon only, at once
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["bubbles", "count", "--rank", "3", "--rank", "4", "--order", "2"], "--rank: given more than once"),
+    (["bubbles", "list", "--rank", "1_0", "--order", "2"], "without '_'"),
+    (["bubbles", "list", "--rank", "3", "--order", "2", "--max-bubbles", "2_000"], "--max-bubbles"),
+    (["bubbles", "count", "--rank", "3", "--order", "2", "--enumerate", "--max-memory", "1_0"], "--max-memory"),
+])
+def test_bubbles_typos_are_errors(argv, fragment, capsys):
+    # issue 21: repeated options and underscores in numbers were silently accepted by `tensornn bubbles`
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and len(err.strip().splitlines()) == 1 and capsys.readouterr().out == ""
+
+
+def test_the_enumeration_refusal_is_a_size_limit_error():
+    from tensornn.errors import InvalidArgumentError, SizeLimitError
+
+    assert issubclass(EnumerationTooLargeError, SizeLimitError) and issubclass(SizeLimitError, InvalidArgumentError)

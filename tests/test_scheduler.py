@@ -59,6 +59,15 @@ def test_the_cluster_gives_the_serial_numbers_bitwise(argv, cluster, capsys):
     assert len(stream.data) >= 1  # the sampling ran as tasks on the cluster's workers
 
 
+def test_a_scheduler_on_tcp_gives_the_serial_numbers(capsys):
+    # the address a real `dask scheduler` prints (tcp://HOST:PORT): the port is probed, then the client connects
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  scheduler_kwargs={"protocol": "tcp", "dashboard_address": None}) as local:
+        assert local.scheduler_address.startswith("tcp://")
+        spread = _without_metadata(_run(ENSEMBLE + ["--scheduler", local.scheduler_address], capsys))
+    assert spread == _without_metadata(_run(ENSEMBLE, capsys))
+
+
 @pytest.mark.slow
 def test_compare_on_the_cluster_gives_the_serial_report(cluster, tmp_path, capsys):
     local, client = cluster
@@ -81,12 +90,9 @@ def test_compare_on_the_cluster_gives_the_serial_report(cluster, tmp_path, capsy
 def test_a_bad_or_unreachable_address_is_a_clean_error_within_seconds(command, address, reason, tmp_path, capsys,
                                                                        monkeypatch):
     monkeypatch.chdir(tmp_path)
-    start = time.perf_counter()
-    assert main(command + ["--scheduler", address]) == 2
-    elapsed = time.perf_counter() - start
+    assert main(command + ["--scheduler", address]) == 2  # refused before the client's retries (no timeout waited)
     err = capsys.readouterr().err
     assert "--scheduler" in err and reason in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert elapsed < 30  # a hang would be minutes; the bound itself (SCHEDULER_TIMEOUT) is 4 s
     assert not (tmp_path / "never-written").exists()
 
 
@@ -96,6 +102,21 @@ def test_scheduler_and_workers_exclude_each_other(command, workers, capsys):
     assert main(command + ["--workers", workers, "--scheduler", "tcp://127.0.0.1:1"]) == 2
     err = capsys.readouterr().err
     assert "--scheduler" in err and "not allowed with argument --workers" in err
+
+
+def test_a_silent_scheduler_is_given_up_after_the_timeout(monkeypatch):
+    # something accepts the connection but never speaks dask: the client's own timeout ends the wait
+    import socket
+
+    from tensornn.cli import _scheduler
+    from tensornn.errors import InvalidArgumentError
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(InvalidArgumentError, match=r"--scheduler: no dask scheduler answered at .* within 0.5 s"):
+            _scheduler.cluster_executor(address, timeout=0.5)
 
 
 def test_a_missing_dask_is_named_with_the_install(monkeypatch, capsys):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from math import factorial
 
 from .._checks import check_choice, check_int
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, SizeLimitError
 from .counting import MAX_PARTITIONED, count_bubbles, count_connected_bubbles, fuss_catalan, partitions
 from .graph import FIELDS
 
@@ -47,8 +47,11 @@ _SECONDS_PER_CANDIDATE = 5e-5
 _SECONDS_PER_INSERTION = 1.3e-4
 
 
-class EnumerationTooLargeError(InvalidArgumentError):
-    """An enumeration of bubbles would exceed a bound (number of bubbles or memory); refused before it starts."""
+class EnumerationTooLargeError(SizeLimitError):
+    """An enumeration of bubbles would exceed a bound (number of bubbles or memory); refused before it starts.
+
+    A :class:`~tensornn.errors.SizeLimitError`, as the derivation's refusal: ``except SizeLimitError`` catches both.
+    """
 
 
 @dataclass(frozen=True)

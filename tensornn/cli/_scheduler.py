@@ -126,9 +126,10 @@ def _discard(client) -> None:
 def _probe(address: str, timeout: float) -> None:
     """For a TCP address: fail fast, with the reason, when nothing accepts connections there.
 
-    The dask client retries until its timeout whatever the failure, and a client that failed to connect
-    spends another 10 s closing when it is collected; a plain socket says at once that a host is unknown or a
-    port closed.
+    The dask client retries until its timeout whatever the failure, waits without end on a port that accepts
+    connections but never answers, and spends another 10 s closing when it failed; a plain socket says at once
+    that a host is unknown or a port closed, and within the timeout that an open port is silent (a dask
+    scheduler sends its handshake as soon as it accepts).
     """
     import socket
 
@@ -137,8 +138,17 @@ def _probe(address: str, timeout: float) -> None:
         return
     host, port = match.group(1).strip("[]"), int(match.group(2) or DEFAULT_PORT)
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            try:  # a dask scheduler speaks first (its handshake); a port that stays silent is not one
+                first = sock.recv(1)
+            except (TimeoutError, socket.timeout):
+                first = None
+            if not first:
+                silent = "sent nothing" if first is None else "closed the connection"
+                raise InvalidArgumentError(
+                    f"--scheduler: no dask scheduler answered at {address} within {timeout:g} s ({host}:{port} accepts "
+                    f"connections but {silent}); check the address and port (`dask scheduler` prints them)")
     except socket.gaierror:
         reason = f"the host {host!r} is unknown"
     except ConnectionRefusedError:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
-from ._common import claimed_outputs
+from ._common import claimed_outputs, harden, parse_number
 
 __all__ = ["register"]
 
@@ -29,9 +29,9 @@ _OPTION_NAMES = {"order": "--order", "max_bubbles": "--max-bubbles", "max_memory
 
 def _positive(text: str) -> int:
     try:
-        value = int(text)
+        value = parse_number(text, int)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 (without '_'), got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
     return value
@@ -39,9 +39,9 @@ def _positive(text: str) -> int:
 
 def _gib(text: str) -> float:
     try:
-        value = float(text)
+        value = parse_number(text, float)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of GiB > 0, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number of GiB > 0 (without '_'), got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number of GiB > 0, got {value}")
     return value
@@ -83,6 +83,7 @@ def register(subparsers) -> None:
                       "bubbles: NAME-1.png, ...) or .pdf (one page per 24 bubbles)")
     draw.add_argument("--dpi", type=float, default=None, help="resolution of PNG files (default 200)")
     draw.set_defaults(handler=_draw)
+    harden(parser)  # options given once, no '_' in numbers, library errors in the options' words
 
 
 def _formula_count(args):
