@@ -24,7 +24,8 @@ script checks the statistics the verdict rests on:
 - **nested test of the true reading** (where the true reading is known: the linear layers) against the next larger
   model, and the true reading's goodness of fit: false-rejection rates at alpha with Clopper-Pearson 95 % intervals,
   and the uniformity of the p-values (Kolmogorov-Smirnov);
-- **pulls** (value - exact)/error of the true reading's couplings (linear layers: exact first-order couplings):
+- **pulls** (value - exact)/error of the true reading's couplings (exact first-order couplings: the linear layers,
+  and the dense nonlinear layers on their kernel space, whose true reading is the O(n)-invariant vector reading):
   mean, standard deviation, and the fraction beyond 3;
 - **verdicts**: the share of each outcome, and of the expected one (CP: tensor, dense: vector; at 2^12 networks the
   CP layer must not be "vector"; a nonlinear dense layer must not be "tensor").
@@ -80,9 +81,9 @@ CASES = {
     "dense": Case("dense", None, "linear", 131_072, "vector", ("tensor", "scalar"), ("vector",)),
     "cp-4096": Case("cp-4096", 1, "linear", 4096, "tensor", ("vector", "scalar"), ("tensor", "undetermined")),
     "dense-4096": Case("dense-4096", None, "linear", 4096, "vector", ("tensor", "scalar"), ("vector", "undetermined")),
-    "dense-relu": Case("dense-relu", None, "relu", 131_072, None, ("tensor",), ("vector", "undetermined")),
-    "dense-erf": Case("dense-erf", None, "erf", 131_072, None, ("tensor",), ("vector", "undetermined")),
-    "dense-gauss": Case("dense-gauss", None, "gauss", 131_072, None, ("tensor",), ("vector", "undetermined")),
+    "dense-relu": Case("dense-relu", None, "relu", 131_072, "vector", ("tensor",), ("vector", "undetermined")),
+    "dense-erf": Case("dense-erf", None, "erf", 131_072, "vector", ("tensor",), ("vector", "undetermined")),
+    "dense-gauss": Case("dense-gauss", None, "gauss", 131_072, "vector", ("tensor",), ("vector", "undetermined")),
 }
 QUICK = ("cp-4096", "dense-4096")
 N_GROUPS = 128
