@@ -134,6 +134,8 @@ class NetworkResult:
     mass_exponent: float
     prediction: str | None = None
     symmetry: object = None
+    #: Readings without a flow, by name: why the flow engine has no theory for their fitted classes.
+    no_flow: dict = field(default_factory=dict)
 
     @property
     def selected(self) -> str | None:
@@ -194,6 +196,8 @@ class NetworkResult:
                                                 f"residual of {ref.relative_residual:.3g} (all classes together).")
             parts.append(f"{self.prediction}.{described}")
         flow = self.flows.get(sel) if sel is not None else None
+        if sel is not None and sel in self.no_flow:
+            parts.append(f"The {sel} reading has no flow: {self.no_flow[sel]}.")
         if flow is not None:
             parts.append(flow_sentence(flow))
             if flow.idealised is not None:
@@ -204,7 +208,7 @@ class NetworkResult:
         return {"description": self.description, "spec": self.spec, "selected": self.selected,
                 "mass_exponent": self.mass_exponent, "readings": self.readings.to_dict(),
                 "symmetry": _record(self.symmetry),
-                "flows": {name: f.to_dict() for name, f in self.flows.items()}}
+                "flows": {name: f.to_dict() for name, f in self.flows.items()}, "no_flow": dict(self.no_flow)}
 
 
 def _record(value) -> dict | None:

@@ -135,7 +135,8 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
                                 n_networks=config.n_networks, n_groups=config.n_groups,
                                 seed=child_seed(config.seed, 1, i), alpha=config.alpha, executor=executor, **extra)
         timings[f"fit {item.label}"] = time.perf_counter() - t0
-        flows = {}
+        flows: dict = {}
+        no_flow: dict = {}
         if readings.success:
             theories = reading_theories(item.network, pattern_space(item.network), summary.spectra,
                                         anomalous_dimension=config.anomalous_dimension)
@@ -148,6 +149,11 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
             for name, fit in readings.readings.items():
                 if fit.status == "not identifiable":
                     continue
+                missing = [c for c in fit.couplings if c not in theories[name].coupling_names]
+                if missing:  # e.g. the hidden-unit contact beside the double trace of a nonlinear layer's kernel
+                    no_flow[name] = (f"the flow engine has no theory with its classes {', '.join(fit.couplings)} "
+                                     f"together (its {name} theory carries {', '.join(theories[name].coupling_names)})")
+                    continue
                 exact = {k: c.exact for k, c in fit.couplings.items()}
                 flows[name] = reading_flow(theories[name], fit, config, exponent=item.mass_exponent,
                                            exact=exact if all(v is not None for v in exact.values()) else None,
@@ -155,6 +161,6 @@ def run_compare(config: CompareConfig | None = None, *, executor=None, progress:
                                            seed=child_seed(config.seed, 2, i))
             timings["flows"] = timings.get("flows", 0.0) + time.perf_counter() - t0
         results.append(NetworkResult(item.label, item.description, repr(item.network), readings, flows,
-                                     item.mass_exponent, _prediction(item.network), symmetry))
+                                     item.mass_exponent, _prediction(item.network), symmetry, no_flow))
         _say(progress, f"{item.label}: selected {readings.selected!r} ({readings.status})")
     return CompareResult(config, summary, tuple(results), timings, time.perf_counter() - start)
