@@ -190,6 +190,26 @@ class _Members:
         return self._profiles
 
 
+def _cut_pairs(adj, d_p, melonic, sets):
+    """The ordered cut pairs (u, w) of a member with the colours joining them (melonic: its (d_p - 1)-dipoles).
+
+    ``sets`` maps a tuple of colour flags to one shared frozenset of colours (filled as the pairs are met).
+    """
+    n = len(adj)
+    for u in range(n):
+        row = adj[u]
+        if melonic:
+            partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
+        else:
+            partners = [w for w in range(n) if w != u]
+        for w in partners:
+            flags = tuple([b == w for b in row])
+            passing = sets.get(flags)
+            if passing is None:
+                passing = sets[flags] = frozenset([c for c in range(d_p) if flags[c]])
+            yield u, w, passing
+
+
 def _insertions(truncation, projection, index=None, members=None):
     """One insertion per orbit of ordered cut pairs (u, w) of every member.
 
@@ -199,7 +219,6 @@ def _insertions(truncation, projection, index=None, members=None):
     d_p = truncation.rank
     members = members or _Members(truncation)
     out = []
-    colours = range(d_p)
     sets: dict = {}  # the colours joining u to w, as a tuple of flags -> one shared frozenset
     melonic = projection == "melonic"
     for member_index, member in enumerate(truncation.interactions):
@@ -211,44 +230,22 @@ def _insertions(truncation, projection, index=None, members=None):
         labelling = members.labellings[member_index]
         asymmetric = d_p > 0 and labelling is not None and labelling[2] == 1
         if asymmetric:  # every cut pair an orbit of its own, in the order of the pairs
-            for u in range(n):
-                row = adj[u]
-                if melonic:
-                    partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
-                else:
-                    partners = [w for w in range(n) if w != u]
-                for w in partners:
-                    flags = tuple([b == w for b in row])
-                    passing = sets.get(flags)
-                    if passing is None:
-                        passing = sets[flags] = frozenset([c for c in colours if flags[c]])
-                    if index is not None:
-                        index[member_index, u, w] = len(out)
-                    out.append(_Insertion(member_index, kinds, adj, u, w, 1, passing, n - 2))
+            for u, w, passing in _cut_pairs(adj, d_p, melonic, sets):
+                if index is not None:
+                    index[member_index, u, w] = len(out)
+                out.append(_Insertion(member_index, kinds, adj, u, w, 1, passing, n - 2))
             continue
         orbits = {}
-        for u in range(n):
-            row = adj[u]
-            if melonic:  # the (d_p - 1)-dipoles: neighbours joined by d_p - 1 colours
-                partners = sorted([w for w in set(row) if row.count(w) == d_p - 1])
+        for u, w, passing in _cut_pairs(adj, d_p, melonic, sets):
+            if d_p == 0:  # local legs: every permutation of the legs of one kind is an automorphism
+                key = (kinds[u], kinds[w])
             else:
-                partners = [w for w in range(n) if w != u]
-            for w in partners:
-                flags = tuple([b == w for b in row])
-                passing = sets.get(flags)
-                if passing is None:
-                    passing = sets[flags] = frozenset([c for c in colours if flags[c]])
-                if asymmetric:
-                    key = (u, w)
-                elif d_p == 0:  # local legs: every permutation of the legs of one kind is an automorphism
-                    key = (kinds[u], kinds[w])
-                else:
-                    key = _marked_key(adj, kinds, u, w)
-                if key in orbits:
-                    orbits[key][1] += 1
-                    orbits[key][2].append((u, w))
-                else:
-                    orbits[key] = [(u, w, passing), 1, [(u, w)]]
+                key = _marked_key(adj, kinds, u, w)
+            if key in orbits:
+                orbits[key][1] += 1
+                orbits[key][2].append((u, w))
+            else:
+                orbits[key] = [(u, w, passing), 1, [(u, w)]]
         for (u, w, passing), weight, pairs in orbits.values():
             if index is not None:
                 for pair in pairs:
