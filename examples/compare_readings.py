@@ -12,8 +12,8 @@ The story (docs/compare.md):
 3. Each network's connected 4-point function on 40 quadruples of data points, fitted on the quartic classes of
    three readings: scalar (local phi^4), vector (the double trace), tensor (double trace, pillows, tetrahedron).
    The data select the CP layer's tensor reading and the dense layer's vector reading.
-4. Every reading's flow from its own fitted couplings (the selected one with the band of the fit's errors), and
-   the fixed points of the readings' continuum idealisations.
+4. Every reading's flow from its own fitted couplings (the selected one with Monte-Carlo bands over the fit's
+   covariance), and the fixed points of the readings' continuum idealisations.
 
 Runtime: about 20 s; --small: a few seconds (measured by default on a shared, loaded 2-core machine).
 """

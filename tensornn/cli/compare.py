@@ -21,8 +21,10 @@ def register(subparsers):
         description=(
             "Read networks on data with several indices: measure each network's connected 4-point function on "
             "quadruples of data points, fit it on the quartic classes of the scalar (local phi^4), vector (double "
-            "trace) and tensor (bubbles) readings by generalised least squares, let the data select the reading, run "
-            "every reading's flow from its fitted couplings (with the band of the fit's errors), find the fixed points "
+            "trace) and tensor (bubbles) readings by generalised least squares, decide the reading by nested tests (a "
+            "reading, or 'undetermined' when the run lacks the power, or 'none'), run "
+            "every reading's flow from its fitted couplings (the selected one with Monte-Carlo bands over the fit's "
+            "covariance), find the fixed points "
             "of the readings' continuum idealisations, and write a report folder: report.json, summary.md (the "
             "conclusion first), fits.png, couplings.png, flows.png, spectra.png. Without --config: the embedded "
             "synthetic data (shape (4, 4, 4), Kronecker covariance), a linear CP rank-1 network and its dense twin."),
