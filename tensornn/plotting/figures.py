@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import math
 import numbers
+import weakref
 from pathlib import Path
 
 from ..errors import InvalidArgumentError, InvalidTypeError, MissingDependencyError
@@ -113,14 +114,32 @@ def _check_dpi(dpi) -> float:
     return float(dpi)
 
 
-def _savefig(fig, target, fmt: str, dpi: float) -> None:
-    """``fig.savefig`` in the house style (fonts embedded in PDF, text as text in SVG are read at save time)."""
+#: The tight bounding box of a figure written in several formats, measured once (a "tight" save draws the figure
+#: twice: once to measure, once to render; the box does not depend on the format beyond rounding).
+_TIGHT_BOXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _tight_box(fig):
+    box = _TIGHT_BOXES.get(fig)
+    if box is None:
+        fig.canvas.draw()
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAPER_STYLE["savefig.pad_inches"])
+        _TIGHT_BOXES[fig] = box
+    return box
+
+
+def _savefig(fig, target, fmt: str, dpi: float, *, shared_box: bool = False) -> None:
+    """``fig.savefig`` in the house style (fonts embedded in PDF, text as text in SVG are read at save time).
+
+    ``shared_box``: the figure is written in several formats; its tight box is measured once for all of them.
+    """
     from .._version import __version__
 
     creator = f"tensornn {__version__} (matplotlib)"
     metadata = {"Creator": creator} if fmt != "png" else {"Software": creator}
     with paper_style():
-        fig.savefig(target, dpi=dpi, format=fmt, metadata=metadata)
+        extra = {"bbox_inches": _tight_box(fig)} if shared_box else {}
+        fig.savefig(target, dpi=dpi, format=fmt, metadata=metadata, **extra)
 
 
 def figure_writer(fig, *, dpi: float | None = None, close: bool = True):
@@ -133,9 +152,10 @@ def figure_writer(fig, *, dpi: float | None = None, close: bool = True):
 
     def write(path):
         try:
-            _savefig(fig, path, figure_format(path), dpi)
+            _savefig(fig, path, figure_format(path), dpi, shared_box=not close or fig in _TIGHT_BOXES)
         finally:
             if close:
+                _TIGHT_BOXES.pop(fig, None)
                 pyplot().close(fig)
 
     return write
