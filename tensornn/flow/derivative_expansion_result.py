@@ -10,6 +10,7 @@ from .._checks import check_int
 from .._json import finite, number
 from .chebyshev import ChebyshevGrid
 from .potential import litim_volume
+from .stability import nu_omega, relevant_count
 
 __all__ = ["DerivativeExpansionFixedPoint", "STATUSES"]
 
@@ -102,20 +103,17 @@ class DerivativeExpansionFixedPoint:
     @property
     def n_relevant(self) -> int:
         """Number of relevant directions (Re theta > 1e-8)."""
-        return int(np.sum(np.real(self.exponents) > 1e-8))
+        return relevant_count(self.exponents)
 
     @property
     def nu(self) -> float:
         """1 / Re theta_1 (NaN without a relevant direction)."""
-        re = np.real(self.exponents)
-        return float(1.0 / re.max()) if np.any(re > 1e-8) else float("nan")
+        return nu_omega(self.exponents)[0]
 
     @property
     def omega(self) -> float:
         """-Re theta of the least irrelevant direction (NaN if none was kept)."""
-        re = np.real(self.exponents)
-        irrelevant = -re[re < -1e-8]
-        return float(irrelevant.min()) if irrelevant.size else float("nan")
+        return nu_omega(self.exponents)[1]
 
     # ------------------------------------------------------------------ functions
     def functions(self, r) -> dict:

@@ -34,6 +34,7 @@ from .derivative_expansion_result import DerivativeExpansionFixedPoint
 from .functional import regrid
 from .functional_search import default_resolution, functional_fixed_point
 from .potential import litim_volume
+from .stability import nu_omega
 
 __all__ = ["ORDERS", "NORMALISATIONS", "CHECK_TOL", "MIN_DECAY", "derivative_expansion_fixed_point"]
 
@@ -253,11 +254,8 @@ def _adapt_length(problem, v, *, factor=1.15, max_changes=40):
 
 def _observables(problem, v, n_keep):
     theta, vectors = problem.spectrum(v, n_keep)
-    re = np.real(theta)
-    nu = 1.0 / re.max() if np.any(re > 1e-8) else math.nan
-    irrelevant = -re[re < -1e-8]
-    omega = irrelevant.min() if irrelevant.size else math.nan
-    return theta, vectors, {"nu": float(nu), "omega": float(omega), "eta": float(problem.unpack(v)[1])}
+    nu, omega = nu_omega(theta)
+    return theta, vectors, {"nu": nu, "omega": omega, "eta": float(problem.unpack(v)[1])}
 
 
 def _describe(problem, v, iterations, n_keep, check):

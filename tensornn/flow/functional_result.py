@@ -23,6 +23,7 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 from .chebyshev import ChebyshevGrid
 from .functional import boundary_decay, lpa_residual, regrid, solve_lpa, spectrum
 from .potential import litim_volume
+from .stability import nu_omega, relevant_count
 from .threshold_functions import threshold_function
 
 __all__ = ["CHECK_TOL", "MIN_DECAY", "N_TAYLOR", "FunctionalFixedPoint", "resolve_fixed_point"]
@@ -144,20 +145,17 @@ class FunctionalFixedPoint:
     @property
     def n_relevant(self) -> int:
         """Number of relevant directions (Re theta > 1e-8)."""
-        return int(np.sum(np.real(self.exponents) > 1e-8))
+        return relevant_count(self.exponents)
 
     @property
     def nu(self) -> float:
         """1 / Re theta_1 (NaN without a relevant direction)."""
-        re = np.real(self.exponents)
-        return float(1.0 / re.max()) if np.any(re > 1e-8) else float("nan")
+        return nu_omega(self.exponents)[0]
 
     @property
     def omega(self) -> float:
         """-Re theta of the least irrelevant direction (NaN if none was kept)."""
-        re = np.real(self.exponents)
-        irrelevant = -re[re < -1e-8]
-        return float(irrelevant.min()) if irrelevant.size else float("nan")
+        return nu_omega(self.exponents)[1]
 
     @property
     def sigma(self) -> float:
@@ -322,9 +320,7 @@ def _digits(value, others) -> int:
 def _headline(theta):
     """nu, omega, theta_3 of a sorted spectrum (NaN where missing)."""
     re = np.real(np.asarray(theta))
-    nu = float(1.0 / re.max()) if np.any(re > 1e-8) else math.nan
-    irrelevant = -re[re < -1e-8]
-    omega = float(irrelevant.min()) if irrelevant.size else math.nan
+    nu, omega = nu_omega(re)
     theta3 = float(re[2]) if len(re) > 2 else math.nan
     return {"nu": nu, "omega": omega, "theta_3": theta3}
 

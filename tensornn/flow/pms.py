@@ -28,6 +28,7 @@ from .._json import finite
 from ..errors import InvalidArgumentError
 from ..theory.regulators import REGULATORS, get_regulator
 from .functional import lpa_residual, solve_lpa, spectrum
+from .stability import nu_omega
 from .functional_continuation import adapt_domain
 from .functional_search import functional_fixed_point
 from .potential import MinimumPotential, SymmetricPotential, potential_fixed_point
@@ -133,7 +134,7 @@ class _Functional:
                 theta = spectrum(lpa_residual(sol, grid, self.dim, self.n, jacobian=True, threshold=threshold)[2],
                                  4)[0]
                 self.done.append((alpha, grid, sol))
-                return _nu_omega(theta)
+                return nu_omega(theta)
         fp = functional_fixed_point(self.dim, self.n, regulator=regulator, resolution=self.resolution, check=False)
         if fp is None:
             return math.nan, math.nan
@@ -162,12 +163,6 @@ class _Polynomial:
         self.done.append((alpha, fp.couplings))
         return fp.nu, fp.omega
 
-
-def _nu_omega(theta):
-    re = np.real(theta)
-    nu = float(1.0 / re.max()) if np.any(re > 1e-8) else math.nan
-    irrelevant = -re[re < -1e-8]
-    return nu, float(irrelevant.min()) if irrelevant.size else math.nan
 
 
 def pms_scan(dim: float = 3.0, n_components: float = 1, *, family: str = "exponential", parameters=None,

@@ -12,11 +12,15 @@ from .._checks import check_array, check_choice, check_real
 from ..errors import InvalidArgumentError
 from .system import FlowSystem
 
-__all__ = ["stability_matrix", "critical_exponents", "DERIVATIVES", "ILL_CONDITIONED"]
+__all__ = ["stability_matrix", "critical_exponents", "relevant_count", "nu_omega", "DERIVATIVES", "ILL_CONDITIONED",
+           "MARGINAL"]
 
 #: Condition number of the stability matrix above which exponents are flagged as unreliable
 #: (a nearly marginal direction); used by FixedPoint notes and by the health checks.
 ILL_CONDITIONED = 1e8
+
+#: |Re theta| at or below this is marginal: the direction counts as neither relevant nor irrelevant.
+MARGINAL = 1e-8
 
 #: Ways to differentiate the beta functions.
 DERIVATIVES = ("central", "complex")
@@ -107,3 +111,17 @@ def critical_exponents(matrix) -> np.ndarray:
     if np.all(np.abs(theta.imag) <= 1e-12 * np.maximum(1.0, np.abs(theta.real))):
         theta = theta.real.copy()
     return theta
+
+
+def relevant_count(theta) -> int:
+    """Number of relevant directions among the critical exponents ``theta`` (Re theta > :data:`MARGINAL`)."""
+    return int(np.sum(np.real(np.asarray(theta)) > MARGINAL))
+
+
+def nu_omega(theta) -> tuple[float, float]:
+    """nu = 1 / Re theta_1 (NaN without a relevant direction) and omega = -Re theta of the least irrelevant
+    direction (NaN if none) from the critical exponents ``theta``."""
+    re = np.real(np.asarray(theta))
+    nu = float(1.0 / re.max()) if np.any(re > MARGINAL) else float("nan")
+    irrelevant = -re[re < -MARGINAL]
+    return nu, float(irrelevant.min()) if irrelevant.size else float("nan")
